@@ -1,0 +1,25 @@
+// Bundles the CLI, its fuzz worker and the benchmarks with esbuild into dist/.
+// seedrandom is CommonJS, so a bundled ESM file needs `require` defined (see TOOLCHAIN.md).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const entries = {
+  'cli/faultline': 'cli/main.ts',
+  'cli/fuzzWorker': 'cli/fuzzWorker.ts',
+  'bench/main': 'bench/main.ts',
+};
+const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(src)));
+
+await build({
+  entryPoints,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  banner: {
+    js: "#!/usr/bin/env node\nimport{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  },
+});

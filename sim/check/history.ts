@@ -1,0 +1,47 @@
+/**
+ * Client histories in the Jepsen style. A client process records an `invoke` when it sends
+ * an operation, then exactly one completion: `ok` (it happened, with its result), `fail` (it
+ * definitely did not happen) or `info` (the outcome is unknown: a timeout, a lost reply).
+ * Checkers read histories as `Operation`s: an invoke paired with its completion.
+ *
+ * Times are simulated microseconds on the true (engine) clock, never a node's local clock,
+ * so real-time order between operations is exact.
+ */
+import type { Micros, NodeId } from '../types.js';
+
+/** How an operation ended. `info` means it may or may not have taken effect. */
+export type Outcome = 'ok' | 'fail' | 'info';
+
+/** One history event: an invocation or a completion, by one client process. */
+export interface HistoryEvent {
+  /** Position in the history (0-based), in real-time order. */
+  readonly index: number;
+  readonly type: 'invoke' | Outcome;
+  /** The client process, `c1`…`cN`. One operation per process is outstanding at a time. */
+  readonly process: NodeId;
+  /** The operation: `get`, `put`, `append`, `cas`, `read`, `write`, … (model-specific). */
+  readonly f: string;
+  /** The key for multi-key models; absent for a single register. */
+  readonly key?: string;
+  /** On invoke: the argument. On ok: the result. On fail/info: the argument again or an error. */
+  readonly value: unknown;
+  readonly time: Micros;
+}
+
+/**
+ * An invocation paired with its completion. `returnTime` is `Infinity` for an operation
+ * whose outcome is unknown (`info`, or still pending when the history ends): it may be
+ * linearized at any point after its call, or never.
+ */
+export interface Operation {
+  readonly id: number;
+  readonly process: NodeId;
+  readonly f: string;
+  readonly key?: string;
+  readonly input: unknown;
+  /** The result on `ok`; undefined otherwise. */
+  readonly output: unknown;
+  readonly outcome: Outcome;
+  readonly callTime: number;
+  readonly returnTime: number;
+}
