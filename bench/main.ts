@@ -1,0 +1,44 @@
+/**
+ * `npm run bench`: runs every benchmark suite in one process, so rows that are compared are
+ * measured side by side on the same machine state, and prints a table (or, with --json, the
+ * same rows as one JSON document). `--only NAME` runs the suites whose name contains NAME.
+ * Targets live here, never in timed tests: these machines are shared and noisy.
+ */
+import { engineBench } from './engine.js';
+import type { BenchRow, BenchSuite } from './row.js';
+
+const suites: Record<string, BenchSuite> = {
+  engine: engineBench,
+};
+
+function format(value: number): string {
+  if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
+  if (value >= 1e4) return `${(value / 1e3).toFixed(1)}k`;
+  if (value >= 100) return value.toFixed(0);
+  return value.toFixed(2);
+}
+
+function table(rows: readonly BenchRow[]): string {
+  const cells = rows.map((r) => [r.name, format(r.value), r.unit,
+    r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`, r.goal ?? '']);
+  const head = ['benchmark', 'value', 'unit', 'ratio', 'goal'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 1 || i === 3 ? x.padStart(widths[i] as number)
+    : x.padEnd(widths[i] as number))).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const rows: BenchRow[] = [];
+  for (const [name, suite] of Object.entries(suites)) {
+    if (only !== undefined && !name.includes(only)) continue;
+    if (!json) process.stderr.write(`running ${name}…\n`);
+    rows.push(...(await suite()));
+  }
+  process.stdout.write(json ? `${JSON.stringify({ rows }, null, 2)}\n` : `${table(rows)}\n`);
+}
+
+await main();

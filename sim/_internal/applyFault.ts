@@ -1,0 +1,93 @@
+/**
+ * Carries out one fault on a running engine, and the repair of everything that starts the
+ * liveness phase. Every fault leaves a trace record: crash, restart, pause and resume as
+ * their own kinds on the node's lane, the others as `fault` records tagged with their kind.
+ *
+ * @internal
+ */
+import { assertNever } from '../assert.js';
+import type { Engine } from '../engine.js';
+import { describeFault, type Fault } from '../faults.js';
+import { bridgeCuts, ringCuts } from '../network.js';
+
+/** @internal */
+export function applyFault(engine: Engine<unknown>, fault: Fault): void {
+  switch (fault.kind) {
+    case 'crash':
+      return engine.crash(fault.node, 'fault', fault.tear === true);
+    case 'restart':
+      return engine.boot(fault.node, 'restart');
+    case 'pause': {
+      const host = engine.host(fault.node);
+      if (!host.up || host.paused) return;
+      host.paused = true;
+      engine.trace.add(engine.now, 'pause', fault.node);
+      return;
+    }
+    case 'resume':
+      return engine.resume(fault.node);
+    default:
+      applyEnvironmentFault(engine, fault);
+      engine.trace.add(engine.now, 'fault', undefined, undefined, -1, fault.kind,
+        { ...fault, text: describeFault(fault) });
+  }
+}
+
+function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
+  const network = engine.network;
+  switch (fault.kind) {
+    case 'partition':
+      return network.partition(fault.groups);
+    case 'bridge':
+    case 'ring': {
+      const shape = fault.kind === 'bridge' ? bridgeCuts : ringCuts;
+      network.heal();
+      for (const [from, to] of shape(fault.nodes ?? engine.servers)) network.cut(from, to);
+      return;
+    }
+    case 'cut':
+      return network.cut(fault.from, fault.to);
+    case 'heal':
+      return network.heal(fault.from, fault.to);
+    case 'link':
+      return network.setLink(fault.from, fault.to, fault.set);
+    case 'clock': {
+      const clock = engine.clock(fault.node);
+      if (fault.offset !== undefined) clock.setOffset(engine.now, fault.offset);
+      if (fault.driftPpm !== undefined) clock.setDrift(engine.now, fault.driftPpm);
+      if (fault.jump !== undefined) clock.jump(engine.now, fault.jump);
+      return;
+    }
+    case 'disk':
+      if (fault.fault === 'fail-sync') {
+        engine.host(fault.node).failNextSync = true;
+      } else {
+        const prng = engine.prng.stream(`faults/disk/${fault.node}`);
+        const where = engine.disk(fault.node).corrupt((count) => prng.int(0, count - 1));
+        engine.trace.add(engine.now, 'corrupt', fault.node, undefined, -1, where ?? 'nothing');
+      }
+      return;
+    case 'crash':
+    case 'restart':
+    case 'pause':
+    case 'resume':
+      return;
+    default:
+      assertNever(fault, 'fault');
+  }
+}
+
+/**
+ * @internal The start of the liveness phase: heal every cut, restore every link to the
+ * configured defaults, resume paused nodes, restart crashed ones and clear pending disk faults.
+ */
+export function healEverything(engine: Engine<unknown>): void {
+  engine.network.heal();
+  engine.network.restoreLinks();
+  for (const id of [...engine.servers, ...engine.clients]) {
+    const host = engine.host(id);
+    host.failNextSync = false;
+    if (host.paused) engine.resume(id);
+    if (!host.up) engine.boot(id, 'restart');
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The `NodeContext` handed to one incarnation of a node: every effect a program asks for goes
+ * through here into the engine. Messages are snapshotted (deep frozen copies) on the way in,
+ * so nothing the sender does afterwards changes what is delivered.
+ *
+ * @internal
+ */
+import { AssertionError } from '../assert.js';
+import type { Engine } from '../engine.js';
+import type { NodeContext, TimerDelay } from '../node.js';
+import { snapshot } from '../snapshot.js';
+import type { NodeId } from '../types.js';
+import type { NodeHost } from './host.js';
+
+/** @internal Builds the context of the host's current incarnation. */
+export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M> {
+  const incarnation = host.incarnation;
+  const live = (what: string): void => {
+    if (host.incarnation !== incarnation) {
+      throw new AssertionError(`${host.id}: ${what} by a crashed incarnation`);
+    }
+    if (!host.busy) throw new AssertionError(`${host.id}: ${what} outside a handler`);
+  };
+  const prng = engine.prng.stream(`node/${host.id}`);
+  const timerPrng = engine.prng.stream(`timer/${host.id}`);
+  return {
+    id: host.id,
+    servers: engine.servers,
+    disk: host.disk,
+    prng,
+    now: () => host.clock.local(engine.now),
+    send(to: NodeId, msg: M): void {
+      live('send');
+      engine.host(to); // asserts the destination exists
+      engine.transmit(host.id, to, snapshot(msg));
+    },
+    sendAfterSync(to: NodeId, msg: M): void {
+      live('sendAfterSync');
+      engine.host(to);
+      const frozen = snapshot(msg);
+      if (host.disk.unsyncedWrites === 0) return engine.transmit(host.id, to, frozen);
+      host.held.push({ to, msg: frozen, needs: host.disk.writeSequence });
+      host.syncWanted = true;
+    },
+    setTimer(name: string, after: TimerDelay): void {
+      live('setTimer');
+      const local = typeof after === 'number' ? after : timerPrng.int(after[0], after[1]);
+      if (!(Number.isInteger(local) && local >= 0)) {
+        throw new AssertionError(`${host.id}: timer ${name} delay ${local}`);
+      }
+      const at = engine.now + host.clock.trueDelay(local);
+      const event = { k: 'timer' as const, node: host.id, name, at };
+      host.timers.set(name, event);
+      engine.push(at, event);
+    },
+    cancelTimer(name: string): void {
+      live('cancelTimer');
+      host.timers.delete(name);
+    },
+    note(kind: string, data?: unknown): void {
+      live('note');
+      engine.trace.add(engine.now, 'note', host.id, undefined, -1, kind,
+        data === undefined ? undefined : snapshot(data));
+    },
+    record(type, op): void {
+      live('record');
+      const frozen = snapshot(op);
+      const event = { index: engine.history.length, type, process: host.id, time: engine.now,
+        f: frozen.f, value: frozen.value, ...(frozen.key === undefined ? {} : { key: frozen.key }) };
+      engine.history.push(event);
+      engine.trace.add(engine.now, type, host.id, undefined, -1, frozen.f, event);
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The engine's record of one node: the live program (absent while crashed), its clock and
+ * disk, its timers, the replies waiting for a sync, and what arrived while it was paused.
+ * Each incarnation (boot or restart) gets its own context object; a context kept by a
+ * crashed incarnation fails an assertion if used, so a stale callback cannot act.
+ *
+ * @internal
+ */
+import { AssertionError } from '../assert.js';
+import type { Clock } from '../clock.js';
+import type { SimDisk } from '../disk.js';
+import type { NodeContext, NodeProgram } from '../node.js';
+import type { Micros, NodeId } from '../types.js';
+
+/** A reply held until the writes made before it are durable. */
+export interface HeldMessage {
+  readonly to: NodeId;
+  readonly msg: unknown;
+  /** Writes with sequence below this must be durable first. */
+  readonly needs: number;
+}
+
+/** A pending timer: the queued event itself, so a replaced timer is detected by identity. */
+export interface TimerEvent {
+  readonly k: 'timer';
+  readonly node: NodeId;
+  readonly name: string;
+  /** True time at which it fires. */
+  readonly at: Micros;
+}
+
+/** @internal */
+export class NodeHost {
+  program: NodeProgram<unknown> | undefined;
+  context: NodeContext<unknown> | undefined;
+  incarnation = 0;
+  paused = false;
+  /** Events that reached the node while paused, replayed on resume in arrival order. */
+  deferred: unknown[] = [];
+  deferredMessages = 0;
+  readonly timers = new Map<string, TimerEvent>();
+  held: HeldMessage[] = [];
+  syncWanted = false;
+  failNextSync = false;
+  lastSyncDone: Micros = 0;
+  /** A handler is running; used to assert handlers do not nest. */
+  busy = false;
+
+  constructor(
+    readonly id: NodeId,
+    readonly isServer: boolean,
+    readonly clock: Clock,
+    readonly disk: SimDisk,
+  ) {}
+
+  get up(): boolean {
+    return this.program !== undefined;
+  }
+
+  /** Forgets everything volatile: the crash half of crash/restart. */
+  reset(): void {
+    this.program = undefined;
+    this.context = undefined;
+    this.incarnation++;
+    this.paused = false;
+    this.deferred = [];
+    this.deferredMessages = 0;
+    this.timers.clear();
+    this.held = [];
+    this.syncWanted = false;
+  }
+
+  /**
+   * Enters a handler of the live program and returns it; asserts the node can run one. Every
+   * `enter` is paired with `exit` (in a finally).
+   */
+  enter(): NodeProgram<unknown> {
+    const program = this.program;
+    if (program === undefined) throw new AssertionError(`handler on crashed node ${this.id}`);
+    if (this.paused) throw new AssertionError(`handler on paused node ${this.id}`);
+    if (this.busy) throw new AssertionError(`nested handler on ${this.id}`);
+    this.busy = true;
+    return program;
+  }
+
+  /** Leaves a handler: starts the sync that replies held during it need (group commit). */
+  exit(): void {
+    this.busy = false;
+    if (this.syncWanted && this.program !== undefined) {
+      this.syncWanted = false;
+      this.disk.sync();
+    }
+  }
+
+  /** Removes and returns the held replies whose writes are now durable (below `upTo`). */
+  releasable(upTo: number): HeldMessage[] {
+    if (this.held.length === 0) return [];
+    const ready = this.held.filter((h) => h.needs <= upTo);
+    if (ready.length > 0) this.held = this.held.filter((h) => h.needs > upTo);
+    return ready;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Named properties the engine checks while a run goes on, after every event (Stateright's
+ * `Expectation`; TigerBeetle's state checker):
+ * - `always`: must hold after every event (election safety, log matching, 2PC atomicity). The
+ *   first event after which it fails stops the run with a violation.
+ * - `sometimes`: must hold after at least one event of the run (a leader is elected, a value
+ *   is chosen), so a run that does nothing cannot pass quietly.
+ * - `eventually` properties are the liveness phase's (see `LivenessPhase`): after the faults
+ *   heal they must come to hold within a settle time.
+ *
+ * A property reads the omniscient `World`: every node's program and disk, the history, the
+ * time. It must not change anything.
+ */
+import type { SimDisk } from '../disk.js';
+import type { NodeProgram } from '../node.js';
+import type { Micros, NodeId } from '../types.js';
+import type { HistoryEvent } from './history.js';
+
+/** The omniscient view of a run that properties read. */
+export interface World {
+  /** True time now. */
+  readonly now: Micros;
+  /** Index of the last trace event. */
+  readonly eventIndex: number;
+  readonly servers: readonly NodeId[];
+  readonly clients: readonly NodeId[];
+  /** The live program of a node, or undefined while it is crashed. */
+  program(id: NodeId): NodeProgram<unknown> | undefined;
+  isUp(id: NodeId): boolean;
+  isPaused(id: NodeId): boolean;
+  disk(id: NodeId): SimDisk;
+  /** The client history so far. */
+  readonly history: readonly HistoryEvent[];
+}
+
+/** A safety property: the explanation of what is wrong, or undefined while it holds. */
+export interface AlwaysProperty {
+  readonly kind: 'always';
+  readonly name: string;
+  check(world: World): string | undefined;
+}
+
+/** A property that must hold at least once during the run. */
+export interface SometimesProperty {
+  readonly kind: 'sometimes';
+  readonly name: string;
+  holds(world: World): boolean;
+  /** What the user is told when it never held. */
+  readonly explain: string;
+}
+
+export type Property = AlwaysProperty | SometimesProperty;
+
+/** An `eventually` property of the liveness phase. */
+export interface LivenessCheck {
+  readonly name: string;
+  holds(world: World): boolean;
+  /** What the user is told when it did not come to hold in time. */
+  readonly explain: string;
+}
+
+/**
+ * The liveness phase (TigerBeetle's `transition_to_liveness_mode`): at `healAt` every fault
+ * is repaired (links healed and reset, paused nodes resumed, crashed nodes restarted) and no
+ * later scheduled fault runs; every check must then hold at some instant before
+ * `healAt + settle`.
+ */
+export interface LivenessPhase {
+  readonly healAt: Micros;
+  readonly settle: Micros;
+  readonly checks: readonly LivenessCheck[];
+}
+
+/** What stopped a run early or failed it at the end. */
+export interface Violation {
+  readonly name: string;
+  readonly kind: 'safety' | 'sometimes' | 'liveness' | 'error';
+  /** Index of the trace event after which it was found. */
+  readonly index: number;
+  readonly time: Micros;
+  readonly explanation: string;
+}

@@ -1,0 +1,519 @@
+/**
+ * The discrete-event engine. It owns time, IO and chance: one event queue ordered by
+ * (true time, insertion), one seeded PRNG root, the nodes' clocks and disks, the network and
+ * the fault schedule. Protocol code only reacts (see node.ts). One seed and one
+ * configuration give one run, event for event, in Node and in the browser.
+ *
+ * A run: every node starts at t = 0, then the engine pops events in order (a delivery, a
+ * timer, a completed sync, a fault) and hands each to the node it concerns, recording one
+ * trace record per event and per effect. After each event it checks the run's properties; the
+ * first `always` violation stops the run. An optional liveness phase heals everything at a
+ * given time and requires its checks to hold within a settle time.
+ *
+ * The engine asserts its own invariants (no handler on a crashed or paused node, no delivery
+ * across a cut link, no timer of a dead incarnation) and every run is bounded: a run that
+ * reaches `maxEvents` stops with outcome `event-limit` rather than hanging.
+ */
+import { assert, AssertionError, ConfigError } from './assert.js';
+import { Clock, type ClockConfig, validateClock } from './clock.js';
+import { SimDisk } from './disk.js';
+import { type Fault, type ScheduledFault, validateFault } from './faults.js';
+import { type Latency, sampleLatency, validateLatency } from './latency.js';
+import { type NetworkConfig, Network } from './network.js';
+import type { NodeContext, ProgramFactory } from './node.js';
+import { PrngRoot, type Seed } from './prng.js';
+import { EventQueue } from './queue.js';
+import { Trace, type TraceLevel } from './trace.js';
+import type { Micros, NodeId } from './types.js';
+import { NodeHost, type TimerEvent } from './_internal/host.js';
+import { applyFault, healEverything } from './_internal/applyFault.js';
+import { makeContext } from './_internal/context.js';
+import type { HistoryEvent } from './check/history.js';
+import type { LivenessPhase, Property, Violation, World } from './check/property.js';
+
+/** Everything a run needs. Only `seed`, `servers` and `program` are required. */
+export interface EngineConfig<M> {
+  readonly seed: Seed;
+  readonly servers: readonly NodeId[];
+  readonly clients?: readonly NodeId[];
+  /** Builds the program of a server or client, at boot and at every restart. */
+  readonly program: ProgramFactory<M>;
+  readonly network?: NetworkConfig;
+  readonly clocks?: Readonly<Record<NodeId, ClockConfig>>;
+  readonly disk?: { readonly syncLatency?: Latency };
+  readonly trace?: TraceLevel;
+  /** Receives each JSON line when `trace` is `full`. */
+  readonly traceSink?: (line: string) => void;
+  /** Equal-time events run in insertion order (`fifo`, default) or in a seeded random order. */
+  readonly ties?: 'fifo' | 'shuffle';
+  readonly maxEvents?: number;
+  /** Messages a paused node can buffer; beyond it they are dropped. */
+  readonly pauseBuffer?: number;
+  readonly faults?: readonly ScheduledFault[];
+  readonly properties?: readonly Property[];
+  readonly liveness?: LivenessPhase;
+}
+
+/** How a run ended. */
+export type Outcome = 'ok' | 'violation' | 'error' | 'event-limit';
+
+/** The summary of a run. */
+export interface RunResult {
+  readonly seed: string;
+  readonly outcome: Outcome;
+  readonly violation?: Violation;
+  /** Trace events recorded. */
+  readonly events: number;
+  /** True time reached. */
+  readonly time: Micros;
+  readonly hash: string;
+  /** Faults applied, by kind. */
+  readonly faults: Readonly<Record<string, number>>;
+}
+
+/** Internal events. `arrived` marks a delivery replayed after a pause (already received). */
+export type SimEvent =
+  | { k: 'deliver'; from: NodeId; to: NodeId; id: number; msg: unknown; arrived: boolean }
+  | TimerEvent
+  | { k: 'sync'; node: NodeId; inc: number; upTo: number }
+  | { k: 'fault'; fault: Fault }
+  | { k: 'start'; node: NodeId }
+  | { k: 'heal' }
+  | { k: 'deadline' };
+
+export const DEFAULT_MAX_EVENTS = 50_000_000;
+export const DEFAULT_PAUSE_BUFFER = 10_000;
+export const DEFAULT_SYNC_LATENCY: Latency = { dist: 'uniform', min: 200, max: 1_000 };
+const MAX_QUEUED_EVENTS = 20_000_000;
+
+/** A simulation run in progress. It is also the `World` that properties read. */
+export class Engine<M = unknown> implements World {
+  readonly prng: PrngRoot;
+  readonly network: Network;
+  readonly trace: Trace;
+  readonly servers: readonly NodeId[];
+  readonly clients: readonly NodeId[];
+  readonly history: HistoryEvent[] = [];
+  readonly faultCounts: Record<string, number> = {};
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly hosts = new Map<NodeId, NodeHost>();
+  private readonly config: EngineConfig<M>;
+  private time: Micros = 0;
+  private nextMessageId = 0;
+  private stopped: { outcome: Outcome; violation?: Violation } | undefined;
+  private healed = false;
+  private readonly pendingSometimes: Set<string>;
+  private readonly pendingLiveness = new Set<string>();
+
+  constructor(config: EngineConfig<M>) {
+    this.config = config;
+    this.servers = config.servers;
+    this.clients = config.clients ?? [];
+    validateEngineConfig(config);
+    this.prng = new PrngRoot(config.seed);
+    this.network = new Network(this.servers, this.prng, config.network);
+    const ids = [...this.servers, ...this.clients];
+    this.trace = new Trace(config.trace ?? 'memory', ids, config.traceSink);
+    for (const id of ids) this.hosts.set(id, this.makeHost(id));
+    for (const id of ids) this.push(0, { k: 'start', node: id });
+    for (const { at, fault } of config.faults ?? []) this.push(at, { k: 'fault', fault });
+    const live = config.liveness;
+    if (live !== undefined) {
+      this.push(live.healAt, { k: 'heal' });
+      this.push(live.healAt + live.settle, { k: 'deadline' });
+    }
+    this.pendingSometimes = new Set(
+      (config.properties ?? []).filter((p) => p.kind === 'sometimes').map((p) => p.name),
+    );
+  }
+
+  get now(): Micros {
+    return this.time;
+  }
+
+  get eventIndex(): number {
+    return this.trace.length - 1;
+  }
+
+  get seed(): string {
+    return String(this.config.seed);
+  }
+
+  /** True once the run stopped (violation, error or event limit). */
+  get isStopped(): boolean {
+    return this.stopped !== undefined;
+  }
+
+  /** Runs events up to and including time `until` (or until the queue empties or it stops). */
+  run(until: Micros = Infinity): RunResult {
+    while (this.stopped === undefined && this.queue.peekTime() <= until) this.step();
+    if (this.stopped === undefined && Number.isFinite(until)) this.time = Math.max(this.time, until);
+    return this.finish();
+  }
+
+  /** Runs the next event. Returns false when nothing is left or the run has stopped. */
+  step(): boolean {
+    if (this.stopped !== undefined) return false;
+    const at = this.queue.peekTime();
+    const event = this.queue.pop();
+    if (event === undefined) return false;
+    const before = this.trace.length;
+    try {
+      if (at < this.time) throw new AssertionError(`time went backwards: ${at} < ${this.time}`);
+      this.time = at;
+      this.dispatch(event);
+      if (this.trace.length > before) this.checkProperties();
+    } catch (error) {
+      if (!(error instanceof AssertionError || error instanceof Error)) throw error;
+      this.fail('error', error instanceof AssertionError ? 'assertion' : error.name,
+        `${error.message}\n${error.stack ?? ''}`);
+    }
+    if (this.stopped === undefined && this.trace.length >= this.maxEvents) {
+      this.stopped = { outcome: 'event-limit' };
+    }
+    return true;
+  }
+
+  /** Applies a fault now (the visualizer's "crash this node" button). */
+  inject(fault: Fault): void {
+    this.schedule(this.time, fault);
+  }
+
+  /** Schedules a fault at true time `at` (not in the past). */
+  schedule(at: Micros, fault: Fault): void {
+    validateFault(fault, new Set(this.hosts.keys()), 'fault');
+    if (!(Number.isInteger(at) && at >= this.time)) {
+      throw new ConfigError('fault.at', `a time not before now (${this.time} µs), got ${at}`);
+    }
+    this.push(at, { k: 'fault', fault });
+  }
+
+  /** The summary so far. Checks `sometimes` properties when the run ended normally. */
+  finish(): RunResult {
+    if (this.stopped === undefined && this.pendingSometimes.size > 0 && this.queue.size === 0) {
+      this.failSometimes();
+    }
+    const stopped = this.stopped;
+    return {
+      seed: this.seed,
+      outcome: stopped?.outcome ?? 'ok',
+      ...(stopped?.violation === undefined ? {} : { violation: stopped.violation }),
+      events: this.trace.length,
+      time: this.time,
+      hash: this.trace.hash(),
+      faults: { ...this.faultCounts },
+    };
+  }
+
+  /** Ends the run as if its time were up: reports `sometimes` properties that never held. */
+  end(): RunResult {
+    if (this.stopped === undefined && this.pendingSometimes.size > 0) this.failSometimes();
+    return this.finish();
+  }
+
+  program(id: NodeId) {
+    return this.host(id).program;
+  }
+
+  isUp(id: NodeId): boolean {
+    return this.host(id).up;
+  }
+
+  isPaused(id: NodeId): boolean {
+    return this.host(id).paused;
+  }
+
+  disk(id: NodeId): SimDisk {
+    return this.host(id).disk;
+  }
+
+  clock(id: NodeId): Clock {
+    return this.host(id).clock;
+  }
+
+  /** A node's local time now. */
+  localTime(id: NodeId): Micros {
+    return this.host(id).clock.local(this.time);
+  }
+
+  /** Pending timers of a node: name and true firing time, sorted by name. */
+  timers(id: NodeId): { name: string; at: Micros }[] {
+    return [...this.host(id).timers.values()].map(({ name, at }) => ({ name, at }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** @internal The host of a node; for the context and fault code. */
+  host(id: NodeId): NodeHost {
+    const host = this.hosts.get(id);
+    if (host === undefined) throw new AssertionError(`unknown node ${id}`);
+    return host;
+  }
+
+  /** @internal Queues an event, breaking time ties by insertion order or by the PRNG. */
+  push(time: Micros, event: SimEvent): void {
+    if (this.queue.size >= MAX_QUEUED_EVENTS) throw new AssertionError('event queue bound reached');
+    if (time < this.time) throw new AssertionError(`event scheduled in the past: ${time}`);
+    if (this.config.ties === 'shuffle') {
+      const high = this.prng.stream('ties').int(0, 0xfffff);
+      this.queue.push(time, event, high * 2 ** 32 + this.queue.inserted);
+    } else {
+      this.queue.push(time, event);
+    }
+  }
+
+  /** @internal Sends a message from a node now: traced, then lost, dropped or queued. */
+  transmit(from: NodeId, to: NodeId, msg: unknown): void {
+    const id = this.nextMessageId++;
+    const tag = messageTag(msg);
+    this.trace.add(this.time, 'send', from, to, id, tag, msg);
+    if (from === to) {
+      this.push(this.time, { k: 'deliver', from, to, id, msg, arrived: true });
+      return;
+    }
+    if (this.network.isCut(from, to)) {
+      this.trace.add(this.time, 'drop', to, from, id, 'partition');
+      return;
+    }
+    const arrivals = this.network.transmit(from, to, this.time, () => JSON.stringify(msg).length);
+    if (arrivals === undefined) {
+      this.trace.add(this.time, 'drop', to, from, id, 'loss');
+      return;
+    }
+    for (const at of arrivals) this.push(at, { k: 'deliver', from, to, id, msg, arrived: false });
+  }
+
+  /** @internal Crashes a node: its program and volatile state are gone. */
+  crash(id: NodeId, cause: string, tear = false): void {
+    const host = this.host(id);
+    if (!host.up) return;
+    host.reset();
+    const lost = host.disk.crash(tear);
+    this.trace.add(this.time, 'crash', id, undefined, -1, cause, lost);
+  }
+
+  /** @internal Boots a node (at start or restart) and runs its `start` handler. */
+  boot(id: NodeId, kind: 'start' | 'restart'): void {
+    const host = this.host(id);
+    if (host.up) return;
+    host.program = this.config.program(id) as typeof host.program;
+    host.context = makeContext(this, host) as NodeContext<unknown>;
+    const context = host.context;
+    this.trace.add(this.time, kind, id);
+    const program = host.enter();
+    try {
+      program.start(context);
+    } finally {
+      host.exit();
+    }
+  }
+
+  /** @internal Resumes a paused node and replays what reached it meanwhile. */
+  resume(id: NodeId): void {
+    const host = this.host(id);
+    if (!host.paused) return;
+    host.paused = false;
+    this.trace.add(this.time, 'resume', id);
+    const deferred = host.deferred as SimEvent[];
+    host.deferred = [];
+    host.deferredMessages = 0;
+    for (const event of deferred) this.push(this.time, event);
+  }
+
+  private get maxEvents(): number {
+    return this.config.maxEvents ?? DEFAULT_MAX_EVENTS;
+  }
+
+  private makeHost(id: NodeId): NodeHost {
+    const host = new NodeHost(id, this.servers.includes(id), new Clock(this.config.clocks?.[id]),
+      new SimDisk());
+    host.disk.onSyncRequest = (upTo) => {
+      const latency = this.config.disk?.syncLatency ?? DEFAULT_SYNC_LATENCY;
+      const done = Math.max(this.time + sampleLatency(latency, this.prng.stream(`disk/${id}`)),
+        host.lastSyncDone);
+      host.lastSyncDone = done;
+      this.trace.add(this.time, 'sync', id, undefined, -1, undefined, { upTo });
+      this.push(done, { k: 'sync', node: id, inc: host.incarnation, upTo });
+    };
+    return host;
+  }
+
+  private dispatch(event: SimEvent): void {
+    switch (event.k) {
+      case 'deliver':
+        return this.deliver(event);
+      case 'timer':
+        return this.fireTimer(event);
+      case 'sync':
+        return this.completeSync(event);
+      case 'fault':
+        if (this.healed) return; // the liveness phase runs no further faults
+        this.faultCounts[event.fault.kind] = (this.faultCounts[event.fault.kind] ?? 0) + 1;
+        return applyFault(this, event.fault);
+      case 'start':
+        return this.boot(event.node, 'start');
+      case 'heal':
+        return this.heal();
+      case 'deadline':
+        return this.livenessDeadline();
+    }
+  }
+
+  private deliver(event: Extract<SimEvent, { k: 'deliver' }>): void {
+    const host = this.host(event.to);
+    if (!event.arrived && this.network.isCut(event.from, event.to)) {
+      this.trace.add(this.time, 'drop', event.to, event.from, event.id, 'partition-in-flight');
+      return;
+    }
+    if (!host.up) {
+      this.trace.add(this.time, 'drop', event.to, event.from, event.id, 'node-down');
+      return;
+    }
+    if (host.paused) {
+      if (host.deferredMessages >= (this.config.pauseBuffer ?? DEFAULT_PAUSE_BUFFER)) {
+        this.trace.add(this.time, 'drop', event.to, event.from, event.id, 'pause-buffer-full');
+        return;
+      }
+      host.deferredMessages++;
+      host.deferred.push({ ...event, arrived: true });
+      return;
+    }
+    this.trace.add(this.time, 'deliver', event.to, event.from, event.id, messageTag(event.msg),
+      event.msg);
+    const program = host.enter();
+    try {
+      program.onMessage(host.context as NodeContext<unknown>, event.from, event.msg);
+    } finally {
+      host.exit();
+    }
+  }
+
+  private fireTimer(event: TimerEvent): void {
+    const host = this.host(event.node);
+    // A crash clears the timers, so an event of a dead incarnation or a replaced or cancelled
+    // timer is no longer the one in the map.
+    if (host.timers.get(event.name) !== event) return;
+    if (host.paused) {
+      host.deferred.push(event);
+      return;
+    }
+    host.timers.delete(event.name);
+    this.trace.add(this.time, 'timer', event.node, undefined, -1, event.name);
+    const program = host.enter();
+    try {
+      program.onTimer(host.context as NodeContext<unknown>, event.name);
+    } finally {
+      host.exit();
+    }
+  }
+
+  private completeSync(event: Extract<SimEvent, { k: 'sync' }>): void {
+    const host = this.host(event.node);
+    if (host.incarnation !== event.inc) return; // the crash already lost these writes
+    if (host.paused) {
+      host.deferred.push(event);
+      return;
+    }
+    if (host.failNextSync) {
+      host.failNextSync = false;
+      this.crash(event.node, 'sync-failed');
+      return;
+    }
+    host.disk.completeSync(event.upTo);
+    this.trace.add(this.time, 'synced', event.node, undefined, -1, undefined,
+      { upTo: event.upTo });
+    for (const held of host.releasable(event.upTo)) this.transmit(event.node, held.to, held.msg);
+  }
+
+  private heal(): void {
+    this.trace.add(this.time, 'phase', undefined, undefined, -1, 'liveness');
+    healEverything(this);
+    this.healed = true;
+    for (const check of this.config.liveness?.checks ?? []) this.pendingLiveness.add(check.name);
+  }
+
+  private livenessDeadline(): void {
+    const live = this.config.liveness;
+    assert(live !== undefined, 'deadline without a liveness phase');
+    this.checkProperties();
+    for (const check of live.checks) {
+      if (this.pendingLiveness.has(check.name)) {
+        this.violate(check.name, 'liveness',
+          `${check.explain} (not within ${live.settle / 1000} ms after the heal at ` +
+            `${live.healAt / 1000} ms)`);
+        return;
+      }
+    }
+  }
+
+  private checkProperties(): void {
+    for (const property of this.config.properties ?? []) {
+      if (property.kind === 'always') {
+        const problem = property.check(this);
+        if (problem !== undefined) return this.violate(property.name, 'safety', problem);
+      } else if (this.pendingSometimes.has(property.name) && property.holds(this)) {
+        this.pendingSometimes.delete(property.name);
+      }
+    }
+    if (this.pendingLiveness.size > 0) {
+      for (const check of this.config.liveness?.checks ?? []) {
+        if (this.pendingLiveness.has(check.name) && check.holds(this)) {
+          this.pendingLiveness.delete(check.name);
+        }
+      }
+    }
+  }
+
+  private failSometimes(): void {
+    for (const property of this.config.properties ?? []) {
+      if (property.kind === 'sometimes' && this.pendingSometimes.has(property.name)) {
+        return this.violate(property.name, 'sometimes', property.explain);
+      }
+    }
+  }
+
+  private violate(name: string, kind: Violation['kind'], explanation: string): void {
+    const violation: Violation = { name, kind, index: this.eventIndex, time: this.time, explanation };
+    this.trace.add(this.time, 'violation', undefined, undefined, -1, name, violation);
+    this.stopped = { outcome: kind === 'error' ? 'error' : 'violation', violation };
+  }
+
+  private fail(outcome: 'error', name: string, explanation: string): void {
+    this.violate(name, outcome, explanation);
+  }
+}
+
+/** The `type` field of a message, used as its trace tag. */
+export function messageTag(msg: unknown): string | undefined {
+  if (typeof msg === 'object' && msg !== null && 'type' in msg) {
+    return String((msg as { type: unknown }).type);
+  }
+  return undefined;
+}
+
+function validateEngineConfig<M>(config: EngineConfig<M>): void {
+  const ids = [...config.servers, ...(config.clients ?? [])];
+  if (config.servers.length === 0) throw new ConfigError('nodes', 'at least one server');
+  const seen = new Set<NodeId>();
+  ids.forEach((id, i) => {
+    if (seen.has(id)) throw new ConfigError(`nodes[${i}]`, `${id} is listed twice`);
+    seen.add(id);
+  });
+  if (ids.length > 30_000) throw new ConfigError('nodes', 'at most 30000 nodes and clients');
+  for (const [id, clock] of Object.entries(config.clocks ?? {})) {
+    if (!seen.has(id)) throw new ConfigError(`clocks.${id}`, `a node of this cluster`);
+    validateClock(clock, `clocks.${id}`);
+  }
+  if (config.disk?.syncLatency !== undefined) {
+    validateLatency(config.disk.syncLatency, 'disk.syncLatency');
+  }
+  (config.faults ?? []).forEach(({ at, fault }, i) => {
+    if (!(Number.isInteger(at) && at >= 0)) {
+      throw new ConfigError(`faults[${i}].at`, `a non-negative integer time in µs, got ${at}`);
+    }
+    validateFault(fault, seen, `faults[${i}]`);
+  });
+  const live = config.liveness;
+  if (live !== undefined && !(live.healAt >= 0 && live.settle > 0)) {
+    throw new ConfigError('liveness', 'healAt >= 0 and settle > 0');
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Small non-cryptographic hashes: FNV-1a over strings (disk checksums) and a 64-bit running
+ * hash made of two independent 32-bit FNV lanes (the trace hash). Deterministic across Node
+ * and browsers; no `crypto` needed, which keeps sim/ free of anything random.
+ */
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+export function fnv1a(text: string, seed = FNV_OFFSET): number {
+  let h = seed;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h >>> 0;
+}
+
+/** A running 64-bit hash fed integers and strings, two FNV-1a lanes with different seeds. */
+export class RunningHash {
+  private a = FNV_OFFSET;
+  private b = 0x84222325;
+
+  /** Mixes a 32-bit integer (or the low and high parts of a larger safe integer). */
+  int(value: number): void {
+    const lo = value >>> 0;
+    const hi = Math.floor(value / 4294967296) >>> 0;
+    this.a = Math.imul(this.a ^ lo, FNV_PRIME);
+    this.b = Math.imul(this.b ^ (lo ^ 0x5bd1e995), 0x01000197);
+    if (hi !== 0) {
+      this.a = Math.imul(this.a ^ hi, FNV_PRIME);
+      this.b = Math.imul(this.b ^ hi, 0x01000197);
+    }
+  }
+
+  /** Mixes a string, with its length so that "ab","c" and "a","bc" differ. */
+  str(text: string): void {
+    this.int(text.length);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      this.a = Math.imul(this.a ^ c, FNV_PRIME);
+      this.b = Math.imul(this.b ^ c, 0x01000197);
+    }
+  }
+
+  /** 16 hex digits. */
+  hex(): string {
+    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Copying data across an ownership boundary. A message sent by one node and a record written
+ * to a disk must not share an object with the sender afterwards, or a later mutation would
+ * change what was delivered or stored, something no real network or disk does.
+ *
+ * `snapshot` makes a deep, frozen copy of plain data (objects, arrays, strings, numbers,
+ * booleans, null, bigint) in one pass. Frozen, it can be handed to the receiver, kept in the
+ * trace and read by checkers without further copies; a protocol that tries to mutate a
+ * received message fails loudly (strict mode), which is a bug worth finding.
+ */
+import { AssertionError } from './assert.js';
+
+/** A deep frozen copy of plain data. Throws AssertionError on functions, class instances, cycles. */
+export function snapshot<T>(value: T): T {
+  return copy(value, 0) as T;
+}
+
+const MAX_DEPTH = 64;
+
+function copy(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'function' || typeof value === 'symbol') {
+      throw new AssertionError(`cannot snapshot a ${typeof value}: messages are plain data`);
+    }
+    return value;
+  }
+  if (depth > MAX_DEPTH) {
+    throw new AssertionError(`snapshot deeper than ${MAX_DEPTH} levels (a cycle?)`);
+  }
+  if (Object.isFrozen(value) && isSnapshotted(value)) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copy(value[i], depth + 1);
+    return mark(Object.freeze(out));
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new AssertionError('cannot snapshot a class instance: messages are plain data');
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    out[key] = copy((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return mark(Object.freeze(out));
+}
+
+// Snapshots already made are shared rather than copied again: they are immutable, so sharing
+// is safe, and a message forwarded unchanged costs nothing.
+const made = new WeakSet<object>();
+function mark<T extends object>(value: T): T {
+  made.add(value);
+  return value;
+}
+function isSnapshotted(value: object): boolean {
+  return made.has(value);
+}

@@ -1,0 +1,210 @@
+/**
+ * The trace: one record per engine event, in the order the engine ran them. It is what the
+ * visualizer draws, what tests compare, and what the determinism check hashes.
+ *
+ * Records are kept compactly in memory: times in a Float64Array, kinds in a Uint8Array, node
+ * and peer as indexes into the run's id list (Int16Array), and a payload reference (the
+ * frozen message, the fault, the note's data). `record(i)` builds a plain object on demand.
+ *
+ * Levels: `off` keeps nothing but still counts and hashes; `memory` keeps compact records;
+ * `full` also serialises every record as a JSON line as it happens (for a file sink). The hash
+ * is the same at every level, because it reads only fields every level has: index, time,
+ * kind, node, peer, message id and a short tag (message type, timer name, note kind, drop
+ * cause, fault kind). So a run with tracing off can still be checked for determinism, and a
+ * trace file re-read from disk gives the hash of the run that wrote it.
+ *
+ * The JSON Lines format is versioned (TRACE_FORMAT_VERSION) and documented in README.md.
+ */
+import { assert } from './assert.js';
+import { RunningHash } from './hash.js';
+import type { Micros, NodeId } from './types.js';
+
+/** Bump when a field changes meaning; readers reject versions they do not know. */
+export const TRACE_FORMAT_VERSION = 1;
+
+/** Event kinds, in a fixed order (their index is stored). */
+export const TRACE_KINDS = [
+  'send', 'deliver', 'drop', 'timer', 'start', 'crash', 'restart', 'pause', 'resume',
+  'fault', 'sync', 'synced', 'corrupt', 'note', 'invoke', 'ok', 'fail', 'info', 'violation',
+  'phase',
+] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
+const KIND_INDEX = new Map<TraceKind, number>(TRACE_KINDS.map((k, i) => [k, i]));
+
+/** How much of the trace to keep. */
+export type TraceLevel = 'off' | 'memory' | 'full';
+
+/**
+ * One record as a plain object: the JSON Lines form. `peer` is printed as `to` for a send
+ * and as `from` for a delivery or drop. `data` holds kind-specific fields.
+ */
+export interface TraceRecord {
+  readonly i: number;
+  readonly t: Micros;
+  readonly kind: TraceKind;
+  readonly node?: NodeId;
+  readonly to?: NodeId;
+  readonly from?: NodeId;
+  readonly id?: number;
+  readonly tag?: string;
+  readonly data?: unknown;
+}
+
+/** The first line of a trace file. */
+export interface TraceHeader {
+  readonly format: 'faultline-trace';
+  readonly version: number;
+  readonly seed: string;
+  readonly nodes: readonly NodeId[];
+  readonly clients: readonly NodeId[];
+  readonly meta?: unknown;
+}
+
+/** The trace of one run. */
+export class Trace {
+  private times = new Float64Array(1024);
+  private kinds = new Uint8Array(1024);
+  private nodes = new Int16Array(1024);
+  private peers = new Int16Array(1024);
+  private ids = new Float64Array(1024);
+  private tags: (string | undefined)[] = [];
+  private datas: unknown[] = [];
+  private stored = 0;
+  private total = 0;
+  private readonly hasher = new RunningHash();
+  private readonly nodeIndex = new Map<NodeId, number>();
+
+  constructor(
+    readonly level: TraceLevel,
+    readonly names: readonly NodeId[],
+    private readonly sink?: (line: string) => void,
+  ) {
+    names.forEach((id, i) => this.nodeIndex.set(id, i));
+    assert(level !== 'full' || sink !== undefined, 'full tracing needs a sink for its lines');
+  }
+
+  /** Events recorded so far (at every level). */
+  get length(): number {
+    return this.total;
+  }
+
+  /** Records kept in memory (0 at level `off`). */
+  get storedLength(): number {
+    return this.stored;
+  }
+
+  /** The trace hash so far: 16 hex digits. */
+  hash(): string {
+    return this.hasher.hex();
+  }
+
+  /** Appends one event; returns its index. */
+  add(
+    t: Micros, kind: TraceKind, node?: NodeId, peer?: NodeId, id = -1, tag?: string, data?: unknown,
+  ): number {
+    const i = this.total++;
+    const k = KIND_INDEX.get(kind) as number;
+    const n = node === undefined ? -1 : this.index(node);
+    const p = peer === undefined ? -1 : this.index(peer);
+    mix(this.hasher, t, k, n, p, id, tag);
+    if (this.level === 'off') return i;
+    if (this.stored === this.times.length) this.grow();
+    const s = this.stored++;
+    this.times[s] = t;
+    this.kinds[s] = k;
+    this.nodes[s] = n;
+    this.peers[s] = p;
+    this.ids[s] = id;
+    this.tags[s] = tag;
+    this.datas[s] = data;
+    if (this.level === 'full') (this.sink as (line: string) => void)(JSON.stringify(this.record(s)));
+    return i;
+  }
+
+  /** Record `i` as a plain object. */
+  record(i: number): TraceRecord {
+    assert(i >= 0 && i < this.stored, () => `trace record ${i} not kept`);
+    const kind = TRACE_KINDS[this.kinds[i] as number] as TraceKind;
+    const n = this.nodes[i] as number;
+    const p = this.peers[i] as number;
+    const id = this.ids[i] as number;
+    const out: Record<string, unknown> = { i, t: this.times[i], kind };
+    if (n >= 0) out.node = this.names[n];
+    if (p >= 0) out[kind === 'send' ? 'to' : 'from'] = this.names[p];
+    if (id >= 0) out.id = id;
+    if (this.tags[i] !== undefined) out.tag = this.tags[i];
+    if (this.datas[i] !== undefined) out.data = this.datas[i];
+    return out as unknown as TraceRecord;
+  }
+
+  /** Every kept record, in order. */
+  *records(): IterableIterator<TraceRecord> {
+    for (let i = 0; i < this.stored; i++) yield this.record(i);
+  }
+
+  /** The whole trace as JSON Lines: a header line, then one line per record. */
+  toJsonl(header: Omit<TraceHeader, 'format' | 'version' | 'nodes' | 'clients'> &
+    Partial<TraceHeader>): string {
+    const lines = [JSON.stringify(this.header(header))];
+    for (let i = 0; i < this.stored; i++) lines.push(JSON.stringify(this.record(i)));
+    return lines.join('\n') + '\n';
+  }
+
+  /** The header for this trace's file. */
+  header(extra: { seed: string; meta?: unknown; nodes?: readonly NodeId[];
+    clients?: readonly NodeId[] }): TraceHeader {
+    return {
+      format: 'faultline-trace',
+      version: TRACE_FORMAT_VERSION,
+      nodes: extra.nodes ?? this.names.filter((id) => id.startsWith('n')),
+      clients: extra.clients ?? this.names.filter((id) => !id.startsWith('n')),
+      seed: extra.seed,
+      ...(extra.meta === undefined ? {} : { meta: extra.meta }),
+    };
+  }
+
+  private index(id: NodeId): number {
+    const n = this.nodeIndex.get(id);
+    assert(n !== undefined, () => `trace: unknown node ${id}`);
+    return n;
+  }
+
+  private grow(): void {
+    const size = this.times.length * 2;
+    const grow = <A extends Float64Array | Uint8Array | Int16Array>(a: A, make: (n: number) => A): A => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.times = grow(this.times, (n) => new Float64Array(n));
+    this.kinds = grow(this.kinds, (n) => new Uint8Array(n));
+    this.nodes = grow(this.nodes, (n) => new Int16Array(n));
+    this.peers = grow(this.peers, (n) => new Int16Array(n));
+    this.ids = grow(this.ids, (n) => new Float64Array(n));
+  }
+}
+
+/** Hashes a sequence of records exactly as `Trace` hashes them (for trace files read back). */
+export function hashRecords(records: Iterable<TraceRecord>, ids: readonly NodeId[]): string {
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const h = new RunningHash();
+  for (const r of records) {
+    const peer = r.kind === 'send' ? r.to : r.from;
+    const n = r.node === undefined ? -1 : (index.get(r.node) ?? -2);
+    const p = peer === undefined ? -1 : (index.get(peer) ?? -2);
+    mix(h, r.t, KIND_INDEX.get(r.kind) ?? 255, n, p, r.id ?? -1, r.tag);
+  }
+  return h.hex();
+}
+
+/** The fields of one record that the trace hash covers (-1 for an absent node or id). */
+function mix(
+  h: RunningHash, t: Micros, kind: number, node: number, peer: number, id: number, tag?: string,
+): void {
+  h.int(t);
+  h.int(kind);
+  h.int(node + 1);
+  h.int(peer + 1);
+  h.int(id + 1);
+  if (tag !== undefined) h.str(tag);
+}

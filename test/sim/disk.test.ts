@@ -1,0 +1,120 @@
+/**
+ * The disk model: what a crash keeps and loses, torn writes, corruption detected by checksum,
+ * and isolation of stored records from the writer's objects.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CorruptRecord, SimDisk } from '../../sim/index.js';
+
+type Op =
+  | { kind: 'put'; key: string; value: number }
+  | { kind: 'delete'; key: string }
+  | { kind: 'append'; value: number }
+  | { kind: 'truncate'; length: number }
+  | { kind: 'sync' };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('put' as const), key: fc.constantFrom('a', 'b', 'c'),
+    value: fc.integer() }),
+  fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom('a', 'b', 'c') }),
+  fc.record({ kind: fc.constant('append' as const), value: fc.integer() }),
+  fc.record({ kind: fc.constant('truncate' as const), length: fc.nat(6) }),
+  fc.constant({ kind: 'sync' as const }),
+);
+
+/** A naive model: a list of states, the durable one being the state at the last sync. */
+function model(ops: Op[]) {
+  let state = { kv: {} as Record<string, number>, log: [] as number[] };
+  let durable = structuredClone(state);
+  for (const op of ops) {
+    if (op.kind === 'put') state.kv[op.key] = op.value;
+    if (op.kind === 'delete') delete state.kv[op.key];
+    if (op.kind === 'append') state.log.push(op.value);
+    if (op.kind === 'truncate') state.log = state.log.slice(0, op.length);
+    if (op.kind === 'sync') durable = structuredClone(state);
+  }
+  return { state, durable };
+}
+
+function apply(disk: SimDisk, ops: Op[]): void {
+  for (const op of ops) {
+    if (op.kind === 'put') disk.put(op.key, op.value);
+    if (op.kind === 'delete') disk.delete(op.key);
+    if (op.kind === 'append') disk.append('log', op.value);
+    if (op.kind === 'truncate') disk.truncate('log', op.length);
+    if (op.kind === 'sync') disk.completeSync(disk.writeSequence);
+  }
+}
+
+describe('disk', () => {
+  it('loses unsynced writes on crash and keeps synced ones', () => {
+    fc.assert(fc.property(fc.array(opArb, { maxLength: 40 }), (ops) => {
+      const disk = new SimDisk();
+      apply(disk, ops);
+      const { state, durable } = model(ops);
+      expect(contents(disk)).toEqual({ kv: sorted(state.kv), log: state.log });
+      disk.crash(false);
+      expect(contents(disk)).toEqual({ kv: sorted(durable.kv), log: durable.log });
+      expect(disk.durableView()).toEqual(disk.volatileView());
+    }));
+  });
+
+  it('makes only the writes before a sync request durable when that sync completes', () => {
+    const disk = new SimDisk();
+    let requested = -1;
+    disk.onSyncRequest = (upTo) => (requested = upTo);
+    disk.put('a', 1);
+    disk.sync();
+    disk.put('b', 2);
+    disk.completeSync(requested);
+    disk.crash(false);
+    expect(disk.get('a')).toBe(1);
+    expect(disk.get('b')).toBeUndefined();
+  });
+
+  it('tears the write in progress at a crash so that its checksum fails', () => {
+    const disk = new SimDisk();
+    disk.append('log', { term: 1 });
+    disk.completeSync(disk.writeSequence);
+    disk.append('log', { term: 2, entries: ['x'] });
+    expect(disk.crash(true)).toEqual({ lost: 1, torn: true });
+    expect(disk.length('log')).toBe(2);
+    expect(disk.read('log', 0)).toEqual({ term: 1 });
+    expect(disk.read('log', 1)).toBeInstanceOf(CorruptRecord);
+  });
+
+  it('reveals a corrupted record by its checksum, on the node view and after a crash', () => {
+    const disk = new SimDisk();
+    disk.put('term', 7);
+    disk.completeSync(disk.writeSequence);
+    expect(disk.corrupt(() => 0)).toBe('key term');
+    expect(disk.get('term')).toBeInstanceOf(CorruptRecord);
+    disk.crash(false);
+    expect(disk.get('term')).toBeInstanceOf(CorruptRecord);
+  });
+
+  it('has nothing to corrupt when nothing is durable', () => {
+    const disk = new SimDisk();
+    disk.put('a', 1);
+    expect(disk.corrupt(() => 0)).toBeUndefined();
+  });
+
+  it('stores a copy: mutating the written object later changes nothing stored', () => {
+    const disk = new SimDisk();
+    const record = { entries: [1, 2] };
+    disk.put('r', record);
+    disk.append('log', record);
+    record.entries.push(3);
+    expect(disk.get('r')).toEqual({ entries: [1, 2] });
+    expect(disk.read('log', 0)).toEqual({ entries: [1, 2] });
+    expect(Object.isFrozen(disk.get('r'))).toBe(true);
+  });
+});
+
+function sorted(kv: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(kv).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+function contents(disk: SimDisk): { kv: Readonly<Record<string, unknown>>; log: unknown[] } {
+  const view = disk.volatileView();
+  return { kv: view.kv, log: [...(view.logs.log ?? [])] };
+}
