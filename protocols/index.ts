@@ -1,0 +1,14 @@
+/**
+ * The protocol registry: every protocol Faultline can run, by name. A protocol joins by adding
+ * its definition here.
+ */
+import type { ProtocolDefinition } from './protocol.js';
+
+/** A protocol with its parameter type erased. */
+export type AnyProtocol = ProtocolDefinition<any>;
+
+export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, WorkloadSpec } from
+  './protocol.js';
+
+/** Protocols by name. */
+export const protocols: Readonly<Record<string, AnyProtocol>> = {};

@@ -1,0 +1,75 @@
+/**
+ * What a protocol gives Faultline: its parameters (with bug switches), how to build its node
+ * programs for a cluster, the properties that judge a run, and its metrics. The scenario
+ * runner (runner/) turns a scenario file into an engine run through this interface; the CLI
+ * and the visualizer find protocols in the registry (protocols/index.ts).
+ *
+ * A protocol folder holds the whole story of one protocol: README.md (the algorithm in prose,
+ * its invariants and its bug switches), messages.ts, node.ts, invariants.ts, small pure
+ * helpers, and its definition (definition.ts) that implements `ProtocolDefinition`.
+ */
+import type { z } from 'zod';
+import type { LivenessCheck, Property, World } from '../sim/check/property.js';
+import type { AnyModel } from '../sim/check/model.js';
+import type { Micros, NodeId, NodeProgram, ProgramFactory } from '../sim/index.js';
+
+/** A realistic bug behind a named switch in the protocol's parameters. */
+export interface BugSwitch {
+  readonly name: string;
+  /** What goes wrong, in a sentence or two. */
+  readonly description: string;
+  /** The property (invariant name, or `linearizable`) that catches it. */
+  readonly caughtBy: string;
+  /** The scenario file that shows it, relative to the repository root. */
+  readonly scenario: string;
+}
+
+/** The client workload a scenario asks for; protocols read the fields they use. */
+export interface WorkloadSpec {
+  readonly clients: number;
+  /** Operations per second per client, at most (each client has one operation in flight). */
+  readonly rate: number;
+  readonly keys: number;
+  readonly mix: Readonly<Record<string, number>>;
+  /** Per-attempt timeout, in µs. */
+  readonly timeout: Micros;
+  readonly attempts: number;
+}
+
+/** What the runner hands a protocol to set up one run. */
+export interface ProtocolSetup<Params> {
+  readonly servers: readonly NodeId[];
+  readonly clients: readonly NodeId[];
+  readonly params: Params;
+  readonly workload: WorkloadSpec | undefined;
+  /** True time at which clients stop invoking (so that pending operations can complete). */
+  readonly clientsStopAt: Micros | undefined;
+}
+
+/** One run's worth of a protocol: programs, properties, metrics. */
+export interface ProtocolInstance {
+  /** The program of every server and client id. */
+  readonly program: ProgramFactory<unknown>;
+  /** Always/sometimes properties checked after every event, by name. */
+  readonly properties: readonly Property[];
+  /** Eventually-properties for the liveness phase after faults heal. */
+  readonly liveness: readonly LivenessCheck[];
+  /** The model that judges the client history, when the protocol offers linearizability. */
+  readonly model?: AnyModel;
+  /** Figures measured over the run (election time, commit latency percentiles, …). */
+  metrics(world: World): Readonly<Record<string, number>>;
+  /** The state of a node for the visualizer's inspector (role, term, log, …). */
+  inspect?(program: NodeProgram<unknown>): unknown;
+}
+
+/** A protocol as the registry knows it. */
+export interface ProtocolDefinition<Params = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** Parameters with their defaults; it includes `bugs: string[]` naming switched-on bugs. */
+  readonly params: z.ZodType<Params>;
+  readonly bugs: readonly BugSwitch[];
+  /** Every property name it can check, for validating a scenario's `expect`. */
+  readonly propertyNames: readonly string[];
+  setup(setup: ProtocolSetup<Params>): ProtocolInstance;
+}
