@@ -1,0 +1,7 @@
+/**
+ * The runner: scenario specifications to engine runs and their reports. Shared by the CLI,
+ * the fuzzer, the test suite and the visualizer, so it stays free of Node APIs.
+ */
+export { clusterIds, findProtocol, judge, LINEARIZABLE, type PreparedRun, prepareRun,
+  type RunReport, runSpec } from './run.js';
+export type { Expectations, MetricBound, RunOptions, RunSpec } from './spec.js';

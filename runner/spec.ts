@@ -1,0 +1,59 @@
+/**
+ * A run specification: everything needed for one run, in engine units (microseconds, node
+ * counts, fault objects). A scenario file parses into one (runner/schema.ts); the fuzzer
+ * generates them; the visualizer builds them from its controls. `runSpec` turns one into a
+ * `RunReport`.
+ */
+import type { ClockConfig, Latency, Micros, NetworkConfig, ScheduledFault, Seed, TraceLevel } from
+  '../sim/index.js';
+import type { WorkloadSpec } from '../protocols/index.js';
+
+/** Bounds on a metric. */
+export interface MetricBound {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** What a run must show. */
+export interface Expectations {
+  /** Properties that must hold; undefined means every property of the protocol. */
+  readonly hold?: readonly string[];
+  /** A teaching scenario: this property must be violated (and only it is checked). */
+  readonly violate?: string;
+  readonly liveness?: {
+    /** When everything heals; undefined means the time of the last scheduled fault. */
+    readonly after?: Micros;
+    readonly settle: Micros;
+    /** Liveness checks by name; undefined means all of the protocol's. */
+    readonly checks?: readonly string[];
+  };
+  readonly metrics?: Readonly<Record<string, MetricBound>>;
+}
+
+/** One run, fully specified. */
+export interface RunSpec {
+  readonly name: string;
+  readonly protocol: string;
+  /** The protocol's parameters, raw; its zod schema parses them. */
+  readonly params: unknown;
+  /** Number of servers, n1..nN. */
+  readonly nodes: number;
+  readonly network?: NetworkConfig;
+  readonly clocks?: Readonly<Record<string, ClockConfig>>;
+  readonly disk?: { readonly syncLatency?: Latency };
+  readonly workload?: WorkloadSpec;
+  readonly faults: readonly ScheduledFault[];
+  readonly duration: Micros;
+  readonly seed: Seed;
+  readonly ties?: 'fifo' | 'shuffle';
+  readonly expect?: Expectations;
+}
+
+/** Options of one run that are not part of what is run. */
+export interface RunOptions {
+  readonly trace?: TraceLevel;
+  readonly traceSink?: (line: string) => void;
+  /** Wall-clock budget for the linearizability check, with a clock (`sim/` has none). */
+  readonly checkBudgetMs?: number;
+  readonly now?: () => number;
+}
