@@ -1,0 +1,251 @@
+/**
+ * The scenario file schema (format version 1, scenarios/FORMAT.md): a zod schema for the YAML
+ * a person writes, which converts human units (`1.5s`, `200/s`) into engine units as it parses.
+ * It is the authority on the format: the loader (load.ts) validates with it, and it is exported
+ * as JSON Schema to scenarios/schema.json so that editors complete and check scenario files.
+ *
+ * What zod cannot know (which node ids exist, whether a fault falls inside the run, the
+ * protocol's own parameters) the loader checks afterwards, with the same error locations.
+ */
+import { z } from 'zod';
+import type { Fault, ScheduledFault } from '../sim/index.js';
+import { MAX_DURATION, parseDuration } from '../protocols/params.js';
+
+/** Servers and clients at most (the trace stores node indexes as 16-bit integers). */
+export const MAX_NODES = 100;
+export const MAX_CLIENTS = 1_000;
+
+const show = (value: unknown): string =>
+  typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+
+/** Parses a duration to µs, or says why it is not one. `signed` allows negative values. */
+export function durationOrReason(value: unknown, signed: boolean): number | string {
+  const example = 'a duration such as "150ms", "1.5s" or "500us" (or an integer of µs)';
+  let micros: number | undefined;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return `a finite duration, got ${show(value)}`;
+    if (!Number.isInteger(value)) return `${example}; a bare number is whole µs, got ${value}`;
+    micros = value;
+  } else if (typeof value === 'string') {
+    const text = value.trim();
+    const negative = text.startsWith('-');
+    const parsed = parseDuration(negative ? text.slice(1) : text);
+    if (parsed === undefined) return `${example}, got ${show(value)}`;
+    micros = negative ? -parsed : parsed;
+  } else {
+    return `${example}, got ${value === null ? 'nothing' : show(value)}`;
+  }
+  if (micros < 0 && !signed) return `a non-negative duration, got ${show(value)}`;
+  if (Math.abs(micros) > MAX_DURATION) return `a duration of at most 365 days, got ${show(value)}`;
+  return micros;
+}
+
+function time(signed = false) {
+  return z.union([z.string(), z.number()], { error: (iss) =>
+    durationOrReason(iss.input, signed) as string })
+    .transform((value, ctx) => {
+      const micros = durationOrReason(value, signed);
+      if (typeof micros === 'string') {
+        ctx.addIssue({ code: 'custom', message: micros });
+        return z.NEVER;
+      }
+      return micros;
+    });
+}
+
+function probability() {
+  return z.number({ error: (iss) => `a probability in [0, 1], got ${show(iss.input)}` })
+    .refine((p) => p >= 0 && p <= 1, { error: (iss) =>
+      `a probability in [0, 1], got ${show(iss.input)}` });
+}
+
+function integer(min: number, max: number) {
+  const message = (value: unknown): string =>
+    `an integer from ${min} to ${max}, got ${value === undefined ? 'nothing' : show(value)}`;
+  return z.number({ error: (iss) => message(iss.input) })
+    .refine((n) => Number.isInteger(n) && n >= min && n <= max, { error: (iss) => message(iss.input) });
+}
+
+/** `200/s` or a number of operations per second. */
+function rate() {
+  const message = (value: unknown): string =>
+    `a rate such as "200/s" (operations per second, above 0, at most 1000000), got ${show(value)}`;
+  return z.union([z.string(), z.number()], { error: (iss) => message(iss.input) })
+    .transform((value, ctx) => {
+      const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*\/\s*s\s*$/.exec(value) : null;
+      const n = typeof value === 'number' ? value : Number(match?.[1] ?? NaN);
+      if (!(Number.isFinite(n) && n > 0 && n <= 1e6)) {
+        ctx.addIssue({ code: 'custom', message: message(value) });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
+const nodeId = z.string({ error: (iss) => `a node id such as n1 or c2, got ${show(iss.input)}` })
+  .regex(/^[nc][1-9]\d*$/, { error: (iss) => `a node id such as n1 or c2, got ${show(iss.input)}` });
+
+const DISTS = ['constant', 'uniform', 'normal', 'exponential', 'lognormal'] as const;
+const latencySchema = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('constant'), value: time() }),
+  z.strictObject({ dist: z.literal('uniform'), min: time(), max: time() }),
+  z.strictObject({ dist: z.literal('normal'), mean: time(), stddev: time(), max: time().optional() }),
+  z.strictObject({ dist: z.literal('exponential'), mean: time(), max: time().optional() }),
+  z.strictObject({ dist: z.literal('lognormal'), median: time(), p99: time(),
+    max: time().optional() }),
+], { error: (iss) => `a latency distribution: dist is one of ${DISTS.join(', ')}, got ${
+  show((iss.input as { dist?: unknown } | undefined)?.dist)}` });
+
+const bandwidth = z.number({ error: 'a positive number of bytes per second' })
+  .refine((b) => Number.isFinite(b) && b > 0, { error: 'a positive number of bytes per second' });
+
+const linkFields = {
+  latency: latencySchema.optional(),
+  loss: probability().optional(),
+  duplicate: probability().optional(),
+  bandwidth: bandwidth.optional(),
+};
+
+const networkSchema = z.strictObject({
+  ...linkFields,
+  links: z.array(z.strictObject({ from: nodeId, to: nodeId, ...linkFields })).optional(),
+});
+
+const drift = z.number({ error: 'a drift in ppm (parts per million), between -500000 and 500000' })
+  .refine((d) => Math.abs(d) <= 500_000, { error: (iss) =>
+    `a drift between -500000 and 500000 ppm, got ${show(iss.input)}` });
+
+const clockSchema = z.strictObject({ offset: time(true).optional(), drift: drift.optional() });
+
+const weight = z.number({ error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` })
+  .refine((w) => w >= 0 && w <= 1, { error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` });
+
+const workloadSchema = z.strictObject({
+  clients: integer(0, MAX_CLIENTS),
+  rate: rate().default(100),
+  keys: integer(1, 1_000_000).default(8),
+  mix: z.record(z.string(), weight).default({}),
+  timeout: time().default(500_000),
+  attempts: integer(1, 1_000).default(3),
+});
+
+/** Fault kinds as a scenario file names them (the key that is not `at`). */
+export const FAULT_KEYS = ['crash', 'restart', 'pause', 'resume', 'partition', 'cut', 'bridge',
+  'ring', 'link', 'clock', 'disk', 'heal'] as const;
+
+const allOrNodes = z.union([z.literal('all'), z.array(nodeId).min(1)],
+  { error: 'the word all or a list of node ids' });
+const faultInput = z.strictObject({
+  at: time(),
+  crash: nodeId.optional(),
+  tear: z.boolean().optional(),
+  restart: nodeId.optional(),
+  pause: nodeId.optional(),
+  resume: nodeId.optional(),
+  partition: z.array(z.array(nodeId).min(1, 'a non-empty group'), {
+    error: 'a list of groups of node ids, such as [[n1, n2], [n3]]' }).min(1).optional(),
+  cut: z.strictObject({ from: nodeId, to: nodeId }).optional(),
+  bridge: allOrNodes.optional(),
+  ring: allOrNodes.optional(),
+  link: z.strictObject({ from: nodeId.optional(), to: nodeId.optional(), ...linkFields }).optional(),
+  clock: z.strictObject({ node: nodeId, offset: time(true).optional(), drift: drift.optional(),
+    jump: time(true).optional() }).optional(),
+  disk: z.strictObject({ node: nodeId, fault: z.enum(['corrupt', 'fail-sync'],
+    { error: 'corrupt or fail-sync' }) }).optional(),
+  heal: z.union([z.literal('all'), z.strictObject({ from: nodeId, to: nodeId })],
+    { error: 'the word all or { from, to }' }).optional(),
+});
+type FaultInput = z.output<typeof faultInput>;
+
+const faultSchema = faultInput.superRefine((entry, ctx) => {
+  const kinds = FAULT_KEYS.filter((k) => entry[k] !== undefined);
+  if (kinds.length !== 1) {
+    ctx.addIssue({ code: 'custom', message: kinds.length === 0
+      ? `one fault: ${FAULT_KEYS.join(', ')}`
+      : `exactly one fault per entry, got ${kinds.join(' and ')}` });
+  }
+  if (entry.tear !== undefined && entry.crash === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['tear'], message: 'tear goes only with crash' });
+  }
+  const c = entry.clock;
+  if (c !== undefined && c.offset === undefined && c.drift === undefined && c.jump === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['clock'], message: 'one of offset, drift or jump' });
+  }
+}).transform((entry): ScheduledFault => ({ at: entry.at, fault: toFault(entry) }));
+
+function toFault(e: FaultInput): Fault {
+  if (e.crash !== undefined) return { kind: 'crash', node: e.crash, ...(e.tear ? { tear: true } : {}) };
+  if (e.restart !== undefined) return { kind: 'restart', node: e.restart };
+  if (e.pause !== undefined) return { kind: 'pause', node: e.pause };
+  if (e.resume !== undefined) return { kind: 'resume', node: e.resume };
+  if (e.partition !== undefined) return { kind: 'partition', groups: e.partition };
+  if (e.cut !== undefined) return { kind: 'cut', from: e.cut.from, to: e.cut.to };
+  if (e.bridge !== undefined) return e.bridge === 'all' ? { kind: 'bridge' } : { kind: 'bridge', nodes: e.bridge };
+  if (e.ring !== undefined) return e.ring === 'all' ? { kind: 'ring' } : { kind: 'ring', nodes: e.ring };
+  if (e.link !== undefined) {
+    const { from, to, ...set } = e.link;
+    return { kind: 'link', ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), set };
+  }
+  if (e.clock !== undefined) {
+    const { node, offset, drift: d, jump } = e.clock;
+    return { kind: 'clock', node, ...(offset === undefined ? {} : { offset }),
+      ...(d === undefined ? {} : { driftPpm: d }), ...(jump === undefined ? {} : { jump }) };
+  }
+  if (e.disk !== undefined) return { kind: 'disk', node: e.disk.node, fault: e.disk.fault };
+  const heal = e.heal;
+  return heal === undefined || heal === 'all' ? { kind: 'heal' } : { kind: 'heal', ...heal };
+}
+
+const bound = z.strictObject({ min: z.number().optional(), max: z.number().optional() })
+  .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max,
+    { error: 'min must be <= max' });
+
+const expectSchema = z.strictObject({
+  hold: z.array(z.string()).optional(),
+  violate: z.string().optional(),
+  liveness: z.strictObject({ after: time().optional(), settle: time(),
+    checks: z.array(z.string()).optional() }).optional(),
+  metrics: z.record(z.string(), bound).optional(),
+}).refine((e) => e.hold === undefined || e.violate === undefined,
+  { error: 'expect.hold and expect.violate exclude each other: give one' });
+
+const seed = z.union([z.string().min(1), z.number()], { error: 'an integer or a string' })
+  .refine((s) => typeof s === 'string' || Number.isSafeInteger(s),
+    { error: (iss) => `an integer seed (or a string), got ${show(iss.input)}` });
+
+/** The whole scenario file. */
+export const scenarioSchema = z.strictObject({
+  name: z.string({ error: 'a kebab-case name such as raft-leader-crash' })
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: (iss) =>
+      `a kebab-case name such as raft-leader-crash, got ${show(iss.input)}` }),
+  description: z.string().default(''),
+  narrative: z.string().optional(),
+  protocol: z.string({ error: 'a protocol name from `faultline list`' }),
+  params: z.record(z.string(), z.unknown(), { error: 'a mapping of the protocol\'s parameters' })
+    .default({}),
+  nodes: integer(1, MAX_NODES),
+  network: networkSchema.optional(),
+  clocks: z.record(nodeId, clockSchema).optional(),
+  disk: z.strictObject({ syncLatency: latencySchema.optional() }).optional(),
+  workload: workloadSchema.optional(),
+  faults: z.array(faultSchema, { error: 'a list of faults, each { at: TIME, KIND: ... }' })
+    .default([]),
+  duration: time().refine((d) => d > 0, { error: 'a duration above 0' }),
+  seed,
+  ties: z.enum(['fifo', 'shuffle'], { error: 'fifo or shuffle' }).optional(),
+  expect: expectSchema.optional(),
+});
+
+/** A parsed scenario file, in engine units. */
+export type ScenarioFile = z.output<typeof scenarioSchema>;
+
+/** The JSON Schema of scenario files (what scenarios/schema.json holds). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
+  return {
+    ...schema,
+    $id: 'https://faultline.dev/scenario.schema.json',
+    title: 'Faultline scenario (format version 1)',
+    description: 'A Faultline scenario file; see scenarios/FORMAT.md.',
+  };
+}
