@@ -104,6 +104,9 @@ export class Engine<M = unknown> implements World {
   private healed = false;
   private readonly pendingSometimes: Set<string>;
   private readonly pendingLiveness = new Set<string>();
+  private readonly maxEvents: number;
+  /** Whether anything is checked after events (skips the call on the hot path otherwise). */
+  private readonly checking: boolean;
 
   constructor(config: EngineConfig<M>) {
     this.config = config;
@@ -122,6 +125,8 @@ export class Engine<M = unknown> implements World {
       this.push(live.healAt, { k: 'heal' });
       this.push(live.healAt + live.settle, { k: 'deadline' });
     }
+    this.maxEvents = config.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.checking = (config.properties ?? []).length > 0 || live !== undefined;
     this.pendingSometimes = new Set(
       (config.properties ?? []).filter((p) => p.kind === 'sometimes').map((p) => p.name),
     );
@@ -162,7 +167,7 @@ export class Engine<M = unknown> implements World {
       if (at < this.time) throw new AssertionError(`time went backwards: ${at} < ${this.time}`);
       this.time = at;
       this.dispatch(event);
-      if (this.trace.length > before) this.checkProperties();
+      if (this.checking && this.trace.length > before) this.checkProperties();
     } catch (error) {
       if (!(error instanceof AssertionError || error instanceof Error)) throw error;
       this.fail('error', error instanceof AssertionError ? 'assertion' : error.name,
@@ -319,10 +324,6 @@ export class Engine<M = unknown> implements World {
     for (const event of deferred) this.push(this.time, event);
   }
 
-  private get maxEvents(): number {
-    return this.config.maxEvents ?? DEFAULT_MAX_EVENTS;
-  }
-
   private makeHost(id: NodeId): NodeHost {
     const host = new NodeHost(id, this.servers.includes(id), new Clock(this.config.clocks?.[id]),
       new SimDisk());
@@ -399,9 +400,11 @@ export class Engine<M = unknown> implements World {
     host.timers.delete(event.name);
     this.trace.add(this.time, 'timer', event.node, undefined, -1, event.name);
     const program = host.enter();
+    host.firing = event;
     try {
       program.onTimer(host.context as NodeContext<unknown>, event.name);
     } finally {
+      host.firing = undefined;
       host.exit();
     }
   }

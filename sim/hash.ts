@@ -25,10 +25,10 @@ export class RunningHash {
   /** Mixes a 32-bit integer (or the low and high parts of a larger safe integer). */
   int(value: number): void {
     const lo = value >>> 0;
-    const hi = Math.floor(value / 4294967296) >>> 0;
     this.a = Math.imul(this.a ^ lo, FNV_PRIME);
     this.b = Math.imul(this.b ^ (lo ^ 0x5bd1e995), 0x01000197);
-    if (hi !== 0) {
+    if (value < 0 || value > 0xffffffff) {
+      const hi = Math.floor(value / 4294967296) >>> 0;
       this.a = Math.imul(this.a ^ hi, FNV_PRIME);
       this.b = Math.imul(this.b ^ hi, 0x01000197);
     }

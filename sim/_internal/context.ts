@@ -49,7 +49,13 @@ export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M
         throw new AssertionError(`${host.id}: timer ${name} delay ${local}`);
       }
       const at = engine.now + host.clock.trueDelay(local);
-      const event = { k: 'timer' as const, node: host.id, name, at };
+      let event = host.firing;
+      if (event !== undefined && event.name === name) {
+        host.firing = undefined; // it left the queue when it fired, so it can go back in
+        event.at = at;
+      } else {
+        event = { k: 'timer' as const, node: host.id, name, at };
+      }
       host.timers.set(name, event);
       engine.push(at, event);
     },

@@ -25,8 +25,8 @@ export interface TimerEvent {
   readonly k: 'timer';
   readonly node: NodeId;
   readonly name: string;
-  /** True time at which it fires. */
-  readonly at: Micros;
+  /** True time at which it fires. Mutable: a timer re-armed in its own handler reuses it. */
+  at: Micros;
 }
 
 /** @internal */
@@ -39,6 +39,13 @@ export class NodeHost {
   deferred: unknown[] = [];
   deferredMessages = 0;
   readonly timers = new Map<string, TimerEvent>();
+  /**
+   * The timer event whose handler is running. Re-arming that timer in its handler (the common
+   * case: heartbeats, election timeouts) reuses the event object instead of allocating one, as
+   * it has left the queue. Keeping a thousand short-lived objects per node out of the young
+   * generation matters to the engine's event rate.
+   */
+  firing: TimerEvent | undefined;
   held: HeldMessage[] = [];
   syncWanted = false;
   failNextSync = false;
@@ -66,6 +73,7 @@ export class NodeHost {
     this.deferred = [];
     this.deferredMessages = 0;
     this.timers.clear();
+    this.firing = undefined;
     this.held = [];
     this.syncWanted = false;
   }
