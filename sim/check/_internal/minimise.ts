@@ -1,0 +1,183 @@
+/**
+ * Shrinks a non-linearizable partition to a small witness that is still provably not
+ * linearizable, so that a violation report names a handful of operations instead of hundreds.
+ *
+ * Every step is a weakening, so the witness stays sound: "these operations cannot be ordered"
+ * remains true of the full history.
+ * 1. Cut at time t: keep operations called by t, and make those still running at t unknown.
+ *    Any linearization of the history yields one of the cut, so non-linearizability is
+ *    monotone in t and a binary search finds the earliest failing cut (Knossos and Porcupine
+ *    report the same point as the end of the longest linearizable prefix).
+ * 2. Remove operations that leave every reachable state unchanged (reads, failed CAS): a
+ *    linearization with them is one without them, so removing them is a weakening.
+ * 3. Weaken one operation at a time to "outcome unknown" while the witness stays
+ *    non-linearizable (greedy; the result is 1-minimal when the budget allows). Each proof
+ *    attempt gets a step cap (ten times the last proof, at least 50 000): weakening adds
+ *    branching, and an attempt that would be slow is counted as "keep the operation".
+ * 4. Drop unknown operations that cannot matter: those called after every known operation
+ *    returned (they can always go last), and those that leave every reachable state unchanged
+ *    (reads whose result is unknown).
+ * Removing any other operation outright is not a weakening (it can remove the only write of a
+ * value that a read saw) and would give misleading witnesses, so it is never done.
+ * @internal
+ */
+import type { AnyModel } from '../model.js';
+import { UNKNOWN } from '../model.js';
+import type { PreparedOperation } from './preparedOperation.js';
+import { searchPrepared, weaken } from './preparedOperation.js';
+import type { StateTable } from './stateTable.js';
+import { ILLEGAL_ID } from './stateTable.js';
+import type { SearchBudget } from './wglSearch.js';
+
+/** A minimised witness with the longest legal order found for it. @internal */
+export interface Witness {
+  readonly ops: readonly PreparedOperation[];
+  /** Indices into `ops` of the longest legal order found. */
+  readonly longest: readonly number[];
+  readonly states: StateTable;
+  readonly initialState: number;
+  /** False when the budget ran out before minimisation finished. */
+  readonly minimal: boolean;
+}
+
+/** Search steps a single proof attempt may take at least, and as a multiple of the last. */
+const MIN_STEPS_PER_PROOF = 50_000;
+const PROOF_STEPS_GROWTH = 10;
+
+/** Minimises a non-linearizable partition; see the file comment. @internal */
+export function minimiseViolation(
+  model: AnyModel,
+  ops: readonly PreparedOperation[],
+  budget: SearchBudget,
+): Witness {
+  let spent = 0;
+  let lastProofSteps = 0;
+  let complete = true;
+  let lastStates: StateTable | undefined;
+  const proveViolation = (candidate: readonly PreparedOperation[]): boolean => {
+    const cap = Math.max(MIN_STEPS_PER_PROOF, PROOF_STEPS_GROWTH * lastProofSteps);
+    const left = Math.min(budget.maxSteps - spent, cap);
+    if (left <= 0) {
+      complete = false;
+      return false;
+    }
+    const outcome = searchPrepared(model, candidate, { ...budget, maxSteps: left });
+    spent += outcome.steps;
+    if (outcome.verdict === 'unknown') complete = false;
+    if (outcome.verdict !== 'not-linearizable') return false;
+    lastProofSteps = outcome.steps;
+    lastStates = outcome.states;
+    return true;
+  };
+  let witness = earliestFailingCut(ops, proveViolation);
+  if (lastStates === undefined || !proveViolation(witness)) {
+    return finish(model, witness, budget, false);
+  }
+  const preserving = statePreserving(witness, lastStates);
+  // Removing an operation that never changes a reachable state is a weakening; try it first,
+  // since it also makes later proofs cheaper.
+  const removable = new Set(witness.filter((_, i) => preserving[i]).map((p) => p.op.id));
+  witness = shrinkInChunks(witness, removable, (ws, chosen) =>
+    ws.filter((p) => !chosen.has(p.op.id)), proveViolation);
+  const known = new Set(witness.filter((p) => p.output !== UNKNOWN).map((p) => p.op.id));
+  witness = shrinkInChunks(witness, known, (ws, chosen) =>
+    ws.map((p) => (chosen.has(p.op.id) ? weaken(p) : p)), proveViolation);
+  return finish(model, dropIrrelevantUnknowns(model, witness), budget, complete);
+}
+
+/**
+ * Applies `change` to chunks of the eligible operations (halves, then quarters, … then one at
+ * a time, as in delta debugging) and keeps each change that still proves a violation.
+ */
+function shrinkInChunks(
+  start: PreparedOperation[],
+  eligible: ReadonlySet<number>,
+  change: (ops: PreparedOperation[], chosen: ReadonlySet<number>) => PreparedOperation[],
+  proveViolation: (candidate: readonly PreparedOperation[]) => boolean,
+): PreparedOperation[] {
+  let witness = start;
+  let left = [...eligible];
+  for (let size = 2 ** Math.floor(Math.log2(Math.max(1, left.length))); size >= 1; size /= 2) {
+    const kept: number[] = [];
+    for (let from = 0; from < left.length; from += size) {
+      const chunk = left.slice(from, from + size);
+      const candidate = change(witness, new Set(chunk));
+      if (proveViolation(candidate)) witness = candidate;
+      else kept.push(...chunk);
+    }
+    left = kept;
+  }
+  return witness;
+}
+
+/** For each operation: does it leave every state of `states` unchanged (or is illegal)? */
+function statePreserving(witness: readonly PreparedOperation[], states: StateTable): boolean[] {
+  const reached = states.size;
+  return witness.map((_, i) => {
+    for (let s = 0; s < reached; s++) {
+      const after = states.next(s, i);
+      if (after !== s && after !== ILLEGAL_ID) return false;
+    }
+    return true;
+  });
+}
+
+/** Searches the final witness for its longest legal order. */
+function finish(
+  model: AnyModel,
+  witness: readonly PreparedOperation[],
+  budget: SearchBudget,
+  minimal: boolean,
+): Witness {
+  const final = searchPrepared(model, witness, { ...budget, maxSteps: 10_000_000 }, true);
+  return {
+    ops: witness,
+    longest: final.longest ?? [],
+    states: final.states,
+    initialState: final.states.intern(model.init()),
+    minimal: minimal && final.verdict === 'not-linearizable',
+  };
+}
+
+/** Cuts the history at the earliest return time where it is already not linearizable. */
+function earliestFailingCut(
+  ops: readonly PreparedOperation[],
+  proveViolation: (candidate: readonly PreparedOperation[]) => boolean,
+): PreparedOperation[] {
+  const times = [...new Set(ops.map((p) => p.returnTime).filter((t) => t !== Infinity))];
+  times.sort((a, b) => a - b);
+  const cut = (t: number): PreparedOperation[] =>
+    ops.filter((p) => p.op.callTime <= t).map((p) => (p.returnTime > t ? weaken(p) : p));
+  let lo = 0;
+  let hi = times.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (proveViolation(cut(times[mid]!))) hi = mid;
+    else lo = mid + 1;
+  }
+  return hi < 0 ? [...ops] : cut(times[hi]!);
+}
+
+/**
+ * Drops unknown operations called after the last known return, and unknown operations that
+ * map every state reached by a search of the witness to itself.
+ */
+function dropIrrelevantUnknowns(
+  model: AnyModel,
+  witness: readonly PreparedOperation[],
+): PreparedOperation[] {
+  let lastReturn = -Infinity;
+  for (const p of witness) {
+    if (p.returnTime !== Infinity) lastReturn = Math.max(lastReturn, p.returnTime);
+  }
+  const kept = witness.filter((p) => p.returnTime !== Infinity || p.op.callTime <= lastReturn);
+  const probeBudget = { maxSteps: 10_000_000, maxMemoEntries: 10_000_000, deadline: Infinity };
+  const probe = searchPrepared(model, kept, probeBudget);
+  if (probe.verdict !== 'not-linearizable') return kept;
+  const reached = probe.states.states.length;
+  return kept.filter((p, i) => {
+    if (p.returnTime !== Infinity) return true;
+    for (let s = 0; s < reached; s++) if (probe.states.next(s, i) !== s) return true;
+    return false;
+  });
+}

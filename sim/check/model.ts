@@ -1,0 +1,97 @@
+/**
+ * The sequential specification a linearizability check compares a history against, in the
+ * shape Porcupine uses (`Model` in porcupine/model.go): an initial state, a step function that
+ * says whether an operation with a given output is legal in a state and what state follows,
+ * state equality and hashing for the search's memo, a partition function for
+ * P-compositionality, and descriptions for violation messages.
+ *
+ * One addition to Porcupine's shape: `convert` turns a recorded `Operation` into the model's
+ * input and output, or drops it. That is where a model decides what a `fail` outcome means:
+ * usually "it definitely did not happen" (drop it before the search), but a failed
+ * compare-and-set is an observation that the register did not hold the expected value, so a
+ * register model keeps it. An `info` outcome becomes the output `UNKNOWN`, which a model must
+ * accept in any state.
+ */
+import type { Operation } from './history.js';
+
+/** The output of an operation whose outcome is unknown (`info` or still pending). */
+export const UNKNOWN: unique symbol = Symbol('unknown');
+/** The type of `UNKNOWN`. */
+export type Unknown = typeof UNKNOWN;
+
+/** Returned by `Model.step` when the operation cannot happen in the given state. */
+export const ILLEGAL: unique symbol = Symbol('illegal');
+/** The type of `ILLEGAL`. */
+export type Illegal = typeof ILLEGAL;
+
+/** An operation as a model sees it: its input and its output (or `UNKNOWN`). */
+export interface ModelOperation<Input, Output> {
+  readonly input: Input;
+  readonly output: Output | Unknown;
+}
+
+/**
+ * A sequential specification. `step` must be pure: the checker caches its result per
+ * (state, operation) pair, so it is called at most once for each.
+ */
+export interface Model<State, Input, Output> {
+  /** A short name for messages, such as `register` or `kv`. */
+  readonly name: string;
+  /** The state before any operation. */
+  init(): State;
+  /**
+   * Maps a recorded operation to the model's input and output, or `null` to drop it before
+   * the search (a definite failure that carries no information). Called once per operation.
+   * Throws an `Error` naming the operation when its shape is not one this model knows.
+   */
+  convert(op: Operation): ModelOperation<Input, Output> | null;
+  /** The state after applying `input` with result `output` to `state`, or `ILLEGAL`. */
+  step(state: State, input: Input, output: Output | Unknown): State | Illegal;
+  /** State equality, consistent with `hash`. */
+  equal(a: State, b: State): boolean;
+  /** A 32-bit integer hash of a state; equal states must hash alike. */
+  hash(state: State): number;
+  /**
+   * Optional: a primitive that identifies the state (equal states give the same key, different
+   * states different keys). When present, the checker interns states in a native `Map` by this
+   * key instead of `hash` and `equal`, which is much faster for string states.
+   */
+  internKey?(state: State): string | number | boolean | null | undefined;
+  /**
+   * The partition (key) an operation belongs to. Operations in different partitions never
+   * constrain each other, so each partition is checked alone (P-compositionality, Horn and
+   * Kroening 2015). Absent means one partition for the whole history.
+   */
+  partitionKey?(op: Operation): string;
+  /** How an operation reads in a violation message, e.g. `read x → 2` or `cas 1→3 ok`. */
+  describeOperation(input: Input, output: Output | Unknown): string;
+  /** How a state reads in a violation message, e.g. `x = 5` or `"x 1 y"`. */
+  describeState(state: State): string;
+}
+
+/** A model with its type parameters erased, as the checker stores it. */
+export type AnyModel = Model<unknown, unknown, unknown>;
+
+/** FNV-1a hash of a string to 32 bits, for `Model.hash` implementations. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A 32-bit hash of a primitive value (number, string, boolean, null or undefined). */
+export function hashPrimitive(value: unknown): number {
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && Math.abs(value) < 2 ** 31) {
+      return Math.imul(value | 0, 0x9e3779b1) >>> 0;
+    }
+    return hashString(String(value));
+  }
+  if (typeof value === 'string') return hashString(value) ^ 0x5bd1e995;
+  if (value === null) return 0x27d4eb2f;
+  if (value === undefined) return 0x165667b1;
+  if (typeof value === 'boolean') return value ? 0x3c6ef372 : 0x1b873593;
+  return hashString(JSON.stringify(value));
+}

@@ -1,0 +1,123 @@
+/**
+ * A single read/write/compare-and-set register, the model of Porcupine's etcd test
+ * (`etcdModel` in porcupine_test.go) and of Knossos' `cas-register`.
+ *
+ * Operations, as recorded in a history:
+ * - `read`: invoke value ignored; `ok` value is the value read (`null` means nil, "no value").
+ * - `write`: invoke value is the new value.
+ * - `cas`: invoke value is `[from, to]`; `ok` means it swapped, `fail` means it found a value
+ *   other than `from`. A failed CAS is therefore kept as an observation (`from != state`),
+ *   exactly as Porcupine treats etcd's `:fail :cas`; every other `fail` is dropped as
+ *   "definitely did not happen".
+ * Values are compared with `===`, so numbers, strings and `null` all work. An `info` outcome
+ * is legal in any state; its effect (for a write or CAS) may or may not have happened.
+ */
+import type { Operation } from '../history.js';
+import type { Model, ModelOperation, Unknown } from '../model.js';
+import { hashPrimitive, ILLEGAL, UNKNOWN } from '../model.js';
+
+/** A register value: a number, a string, or `null` for "no value" (nil). */
+export type RegisterValue = number | string | null;
+
+/** The input of a register operation. */
+export type RegisterInput =
+  | { readonly f: 'read' }
+  | { readonly f: 'write'; readonly value: RegisterValue }
+  | { readonly f: 'cas'; readonly from: RegisterValue; readonly to: RegisterValue };
+
+/** The output: the value read, whether a CAS swapped, or nothing for a write. */
+export type RegisterOutput = RegisterValue | boolean | undefined;
+
+/** Options for `registerModel`. */
+export interface RegisterModelOptions {
+  /** The value before any write; `null` (nil) unless given. */
+  readonly initial?: RegisterValue;
+  /** The register's name in messages; `x` unless given. */
+  readonly name?: string;
+}
+
+/**
+ * A single-register model with read, write and cas. Partitioning does not apply: the whole
+ * history is one register.
+ */
+export function registerModel(
+  options: RegisterModelOptions = {},
+): Model<RegisterValue, RegisterInput, RegisterOutput> {
+  const initial = options.initial ?? null;
+  const name = options.name ?? 'x';
+  const show = (v: RegisterOutput): string => (v === null ? 'nil' : String(v));
+  return {
+    name: 'register',
+    init: () => initial,
+    convert: convertRegisterOperation,
+    step(state, input, output) {
+      switch (input.f) {
+        case 'read':
+          return output === UNKNOWN || output === state ? state : ILLEGAL;
+        case 'write':
+          return input.value;
+        case 'cas': {
+          const matches = input.from === state;
+          if (output !== UNKNOWN && output !== matches) return ILLEGAL;
+          return matches ? input.to : state;
+        }
+      }
+    },
+    equal: (a, b) => a === b,
+    hash: hashPrimitive,
+    internKey: (state) => state,
+    describeOperation(input, output) {
+      const unknown = output === UNKNOWN;
+      switch (input.f) {
+        case 'read':
+          return unknown ? `read ${name} (result unknown)` : `read ${name}=${show(output)}`;
+        case 'write':
+          return `write ${name}=${show(input.value)}${unknown ? ' (outcome unknown)' : ''}`;
+        case 'cas': {
+          const verdict = unknown ? 'outcome unknown' : output === true ? 'swapped' : 'failed';
+          return `cas ${name} ${show(input.from)}→${show(input.to)} (${verdict})`;
+        }
+      }
+    },
+    describeState: (state) => `${name}=${show(state)}`,
+  };
+}
+
+/** Maps a recorded register operation to model input and output; see the file comment. */
+function convertRegisterOperation(
+  op: Operation,
+): ModelOperation<RegisterInput, RegisterOutput> | null {
+  const unknown = op.outcome === 'info';
+  switch (op.f) {
+    case 'read':
+      if (op.outcome === 'fail') return null;
+      return { input: { f: 'read' }, output: unknown ? UNKNOWN : toValue(op, op.output) };
+    case 'write':
+      if (op.outcome === 'fail') return null;
+      return { input: { f: 'write', value: toValue(op, op.input) }, output: unknownOr(op) };
+    case 'cas': {
+      const pair = op.input;
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new Error(`operation ${op.id} (${op.process}): cas expects [from, to]`);
+      }
+      const input: RegisterInput = {
+        f: 'cas',
+        from: toValue(op, pair[0]),
+        to: toValue(op, pair[1]),
+      };
+      return { input, output: unknown ? UNKNOWN : op.outcome === 'ok' };
+    }
+    default:
+      throw new Error(`operation ${op.id} (${op.process}): register has no operation ${op.f}`);
+  }
+}
+
+function unknownOr(op: Operation): undefined | Unknown {
+  return op.outcome === 'info' ? UNKNOWN : undefined;
+}
+
+function toValue(op: Operation, value: unknown): RegisterValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  throw new Error(`operation ${op.id} (${op.process}): register values are numbers or strings`);
+}

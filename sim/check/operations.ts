@@ -1,0 +1,63 @@
+/**
+ * Pairs a history's events into operations, as checkers read them: each `invoke` with the
+ * next completion of the same process. A process has at most one operation outstanding, as in
+ * Jepsen. An `info` completion, or an invoke still open when the history ends, gives an
+ * operation with unknown outcome and `returnTime = Infinity`: it may have taken effect at any
+ * time after its call, or never.
+ */
+import type { HistoryEvent, Operation } from './history.js';
+
+/**
+ * Pairs invocations with completions. Operation ids are 0, 1, … in invocation order. Throws an
+ * `Error` naming the event index when a process completes nothing or invokes twice.
+ */
+export function pairOperations(events: readonly HistoryEvent[]): Operation[] {
+  const open = new Map<string, { call: HistoryEvent; id: number }>();
+  const done: (Operation | undefined)[] = [];
+  let nextId = 0;
+  for (const event of events) {
+    const pending = open.get(event.process);
+    if (event.type === 'invoke') {
+      if (pending !== undefined) {
+        throw new Error(
+          `event ${event.index}: process ${event.process} invokes while operation ` +
+            `${pending.call.index} is still open`,
+        );
+      }
+      open.set(event.process, { call: event, id: nextId });
+      done.push(undefined);
+      nextId++;
+      continue;
+    }
+    if (pending === undefined) {
+      throw new Error(`event ${event.index}: ${event.type} by ${event.process} with no invoke`);
+    }
+    open.delete(event.process);
+    done[pending.id] = makeOperation(pending.id, pending.call, event);
+  }
+  for (const { call, id } of open.values()) done[id] = makeOperation(id, call, undefined);
+  return done.map((op, i) => {
+    if (op === undefined) throw new Error(`operation ${i} was never paired`);
+    return op;
+  });
+}
+
+function makeOperation(
+  id: number,
+  call: HistoryEvent,
+  completion: HistoryEvent | undefined,
+): Operation {
+  const outcome = completion?.type ?? 'info';
+  if (outcome === 'invoke') throw new Error(`event ${call.index}: completion is an invoke`);
+  const base = {
+    id,
+    process: call.process,
+    f: call.f,
+    input: call.value,
+    output: outcome === 'ok' ? completion?.value : undefined,
+    outcome,
+    callTime: call.time,
+    returnTime: outcome === 'info' || completion === undefined ? Infinity : completion.time,
+  };
+  return call.key === undefined ? base : { ...base, key: call.key };
+}
