@@ -88,7 +88,8 @@ async function traceMemoryPerMillion(): Promise<number> {
   const before = used();
   const trace = new Trace('memory', ['n1', 'n2', 'n3']);
   const data = { term: 1 };
-  for (let i = 0; i < 1_000_000; i++) trace.add(i, 'send', 'n1', 'n2', i, 'AppendEntries', data);
+  const [from, to] = [trace.indexOf('n1'), trace.indexOf('n2')];
+  for (let i = 0; i < 1_000_000; i++) trace.add(i, 'send', from, to, i, 'AppendEntries', data);
   await settle();
   const bytes = used() - before;
   if (trace.length !== 1_000_000) throw new Error('trace lost records');

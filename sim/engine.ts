@@ -73,9 +73,9 @@ export interface RunResult {
 
 /** Internal events. `arrived` marks a delivery replayed after a pause (already received). */
 export type SimEvent =
-  | { k: 'deliver'; from: NodeId; to: NodeId; id: number; msg: unknown; arrived: boolean }
+  | { k: 'deliver'; from: NodeHost; to: NodeHost; id: number; msg: unknown; arrived: boolean }
   | TimerEvent
-  | { k: 'sync'; node: NodeId; inc: number; upTo: number }
+  | { k: 'sync'; host: NodeHost; inc: number; upTo: number }
   | { k: 'fault'; fault: Fault }
   | { k: 'start'; node: NodeId }
   | { k: 'heal' }
@@ -267,21 +267,21 @@ export class Engine<M = unknown> implements World {
   }
 
   /** @internal Sends a message from a node now: traced, then lost, dropped or queued. */
-  transmit(from: NodeId, to: NodeId, msg: unknown): void {
+  transmit(from: NodeHost, to: NodeHost, msg: unknown): void {
     const id = this.nextMessageId++;
-    const tag = messageTag(msg);
-    this.trace.add(this.time, 'send', from, to, id, tag, msg);
+    this.trace.add(this.time, 'send', from.index, to.index, id, messageTag(msg), msg);
     if (from === to) {
       this.push(this.time, { k: 'deliver', from, to, id, msg, arrived: true });
       return;
     }
-    if (this.network.isCut(from, to)) {
-      this.trace.add(this.time, 'drop', to, from, id, 'partition');
+    if (this.network.isCut(from.id, to.id)) {
+      this.trace.add(this.time, 'drop', to.index, from.index, id, 'partition');
       return;
     }
-    const arrivals = this.network.transmit(from, to, this.time, () => JSON.stringify(msg).length);
+    const arrivals = this.network.transmit(from.id, to.id, this.time,
+      () => JSON.stringify(msg).length);
     if (arrivals === undefined) {
-      this.trace.add(this.time, 'drop', to, from, id, 'loss');
+      this.trace.add(this.time, 'drop', to.index, from.index, id, 'loss');
       return;
     }
     for (const at of arrivals) this.push(at, { k: 'deliver', from, to, id, msg, arrived: false });
@@ -293,7 +293,7 @@ export class Engine<M = unknown> implements World {
     if (!host.up) return;
     host.reset();
     const lost = host.disk.crash(tear);
-    this.trace.add(this.time, 'crash', id, undefined, -1, cause, lost);
+    this.trace.add(this.time, 'crash', host.index, -1, -1, cause, lost);
   }
 
   /** @internal Boots a node (at start or restart) and runs its `start` handler. */
@@ -303,7 +303,7 @@ export class Engine<M = unknown> implements World {
     host.program = this.config.program(id) as typeof host.program;
     host.context = makeContext(this, host) as NodeContext<unknown>;
     const context = host.context;
-    this.trace.add(this.time, kind, id);
+    this.trace.add(this.time, kind, host.index);
     const program = host.enter();
     try {
       program.start(context);
@@ -317,7 +317,7 @@ export class Engine<M = unknown> implements World {
     const host = this.host(id);
     if (!host.paused) return;
     host.paused = false;
-    this.trace.add(this.time, 'resume', id);
+    this.trace.add(this.time, 'resume', host.index);
     const deferred = host.deferred as SimEvent[];
     host.deferred = [];
     host.deferredMessages = 0;
@@ -325,15 +325,15 @@ export class Engine<M = unknown> implements World {
   }
 
   private makeHost(id: NodeId): NodeHost {
-    const host = new NodeHost(id, this.servers.includes(id), new Clock(this.config.clocks?.[id]),
-      new SimDisk());
+    const host = new NodeHost(id, this.trace.indexOf(id), this.servers.includes(id),
+      new Clock(this.config.clocks?.[id]), new SimDisk());
     host.disk.onSyncRequest = (upTo) => {
       const latency = this.config.disk?.syncLatency ?? DEFAULT_SYNC_LATENCY;
       const done = Math.max(this.time + sampleLatency(latency, this.prng.stream(`disk/${id}`)),
         host.lastSyncDone);
       host.lastSyncDone = done;
-      this.trace.add(this.time, 'sync', id, undefined, -1, undefined, { upTo });
-      this.push(done, { k: 'sync', node: id, inc: host.incarnation, upTo });
+      this.trace.add(this.time, 'sync', host.index, -1, -1, undefined, { upTo });
+      this.push(done, { k: 'sync', host, inc: host.incarnation, upTo });
     };
     return host;
   }
@@ -360,36 +360,36 @@ export class Engine<M = unknown> implements World {
   }
 
   private deliver(event: Extract<SimEvent, { k: 'deliver' }>): void {
-    const host = this.host(event.to);
-    if (!event.arrived && this.network.isCut(event.from, event.to)) {
-      this.trace.add(this.time, 'drop', event.to, event.from, event.id, 'partition-in-flight');
+    const { from, to: host, id } = event;
+    if (!event.arrived && this.network.isCut(from.id, host.id)) {
+      this.trace.add(this.time, 'drop', host.index, from.index, id, 'partition-in-flight');
       return;
     }
     if (!host.up) {
-      this.trace.add(this.time, 'drop', event.to, event.from, event.id, 'node-down');
+      this.trace.add(this.time, 'drop', host.index, from.index, id, 'node-down');
       return;
     }
     if (host.paused) {
       if (host.deferredMessages >= (this.config.pauseBuffer ?? DEFAULT_PAUSE_BUFFER)) {
-        this.trace.add(this.time, 'drop', event.to, event.from, event.id, 'pause-buffer-full');
+        this.trace.add(this.time, 'drop', host.index, from.index, id, 'pause-buffer-full');
         return;
       }
       host.deferredMessages++;
       host.deferred.push({ ...event, arrived: true });
       return;
     }
-    this.trace.add(this.time, 'deliver', event.to, event.from, event.id, messageTag(event.msg),
+    this.trace.add(this.time, 'deliver', host.index, from.index, id, messageTag(event.msg),
       event.msg);
     const program = host.enter();
     try {
-      program.onMessage(host.context as NodeContext<unknown>, event.from, event.msg);
+      program.onMessage(host.context as NodeContext<unknown>, from.id, event.msg);
     } finally {
       host.exit();
     }
   }
 
   private fireTimer(event: TimerEvent): void {
-    const host = this.host(event.node);
+    const host = event.host;
     // A crash clears the timers, so an event of a dead incarnation or a replaced or cancelled
     // timer is no longer the one in the map.
     if (host.timers.get(event.name) !== event) return;
@@ -398,7 +398,7 @@ export class Engine<M = unknown> implements World {
       return;
     }
     host.timers.delete(event.name);
-    this.trace.add(this.time, 'timer', event.node, undefined, -1, event.name);
+    this.trace.add(this.time, 'timer', host.index, -1, -1, event.name);
     const program = host.enter();
     host.firing = event;
     try {
@@ -410,7 +410,7 @@ export class Engine<M = unknown> implements World {
   }
 
   private completeSync(event: Extract<SimEvent, { k: 'sync' }>): void {
-    const host = this.host(event.node);
+    const host = event.host;
     if (host.incarnation !== event.inc) return; // the crash already lost these writes
     if (host.paused) {
       host.deferred.push(event);
@@ -418,17 +418,17 @@ export class Engine<M = unknown> implements World {
     }
     if (host.failNextSync) {
       host.failNextSync = false;
-      this.crash(event.node, 'sync-failed');
+      this.crash(host.id, 'sync-failed');
       return;
     }
     host.disk.completeSync(event.upTo);
-    this.trace.add(this.time, 'synced', event.node, undefined, -1, undefined,
+    this.trace.add(this.time, 'synced', host.index, -1, -1, undefined,
       { upTo: event.upTo });
-    for (const held of host.releasable(event.upTo)) this.transmit(event.node, held.to, held.msg);
+    for (const held of host.releasable(event.upTo)) this.transmit(host, held.to, held.msg);
   }
 
   private heal(): void {
-    this.trace.add(this.time, 'phase', undefined, undefined, -1, 'liveness');
+    this.trace.add(this.time, 'phase', -1, -1, -1, 'liveness');
     healEverything(this);
     this.healed = true;
     for (const check of this.config.liveness?.checks ?? []) this.pendingLiveness.add(check.name);
@@ -476,7 +476,7 @@ export class Engine<M = unknown> implements World {
 
   private violate(name: string, kind: Violation['kind'], explanation: string): void {
     const violation: Violation = { name, kind, index: this.eventIndex, time: this.time, explanation };
-    this.trace.add(this.time, 'violation', undefined, undefined, -1, name, violation);
+    this.trace.add(this.time, 'violation', -1, -1, -1, name, violation);
     this.stopped = { outcome: kind === 'error' ? 'error' : 'violation', violation };
   }
 

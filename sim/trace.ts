@@ -29,7 +29,9 @@ export const TRACE_KINDS = [
   'phase',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
-const KIND_INDEX = new Map<TraceKind, number>(TRACE_KINDS.map((k, i) => [k, i]));
+/** Kind to stored code; a plain object, as property loads with constant keys are cached. */
+const KIND_CODE = Object.freeze(Object.fromEntries(TRACE_KINDS.map((k, i) => [k, i]))) as
+  Readonly<Record<TraceKind, number>>;
 
 /** How much of the trace to keep. */
 export type TraceLevel = 'off' | 'memory' | 'full';
@@ -98,14 +100,24 @@ export class Trace {
     return this.hasher.hex();
   }
 
-  /** Appends one event; returns its index. */
+  /** The index of a node id in this trace (for `add`); asserts the node exists. */
+  indexOf(id: NodeId): number {
+    const n = this.nodeIndex.get(id);
+    assert(n !== undefined, () => `trace: unknown node ${id}`);
+    return n;
+  }
+
+  /**
+   * Appends one event; returns its index. `node` and `peer` are indexes from `indexOf`, or -1
+   * for none (the engine keeps each node's index, so the hot path does no lookups).
+   */
   add(
-    t: Micros, kind: TraceKind, node?: NodeId, peer?: NodeId, id = -1, tag?: string, data?: unknown,
+    t: Micros, kind: TraceKind, node: number, peer = -1, id = -1, tag?: string, data?: unknown,
   ): number {
     const i = this.total++;
-    const k = KIND_INDEX.get(kind) as number;
-    const n = node === undefined ? -1 : this.index(node);
-    const p = peer === undefined ? -1 : this.index(peer);
+    const k = KIND_CODE[kind];
+    const n = node;
+    const p = peer;
     mix(this.hasher, t, k, n, p, id, tag);
     if (this.level === 'off') return i;
     if (this.stored === this.times.length) this.grow();
@@ -163,12 +175,6 @@ export class Trace {
     };
   }
 
-  private index(id: NodeId): number {
-    const n = this.nodeIndex.get(id);
-    assert(n !== undefined, () => `trace: unknown node ${id}`);
-    return n;
-  }
-
   private grow(): void {
     const size = this.times.length * 2;
     const grow = <A extends Float64Array | Uint8Array | Int16Array>(a: A, make: (n: number) => A): A => {
@@ -192,7 +198,7 @@ export function hashRecords(records: Iterable<TraceRecord>, ids: readonly NodeId
     const peer = r.kind === 'send' ? r.to : r.from;
     const n = r.node === undefined ? -1 : (index.get(r.node) ?? -2);
     const p = peer === undefined ? -1 : (index.get(peer) ?? -2);
-    mix(h, r.t, KIND_INDEX.get(r.kind) ?? 255, n, p, r.id ?? -1, r.tag);
+    mix(h, r.t, KIND_CODE[r.kind] ?? 255, n, p, r.id ?? -1, r.tag);
   }
   return h.hex();
 }

@@ -21,14 +21,14 @@ export function applyFault(engine: Engine<unknown>, fault: Fault): void {
       const host = engine.host(fault.node);
       if (!host.up || host.paused) return;
       host.paused = true;
-      engine.trace.add(engine.now, 'pause', fault.node);
+      engine.trace.add(engine.now, 'pause', host.index);
       return;
     }
     case 'resume':
       return engine.resume(fault.node);
     default:
       applyEnvironmentFault(engine, fault);
-      engine.trace.add(engine.now, 'fault', undefined, undefined, -1, fault.kind,
+      engine.trace.add(engine.now, 'fault', -1, -1, -1, fault.kind,
         { ...fault, text: describeFault(fault) });
   }
 }
@@ -64,7 +64,8 @@ function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
       } else {
         const prng = engine.prng.stream(`faults/disk/${fault.node}`);
         const where = engine.disk(fault.node).corrupt((count) => prng.int(0, count - 1));
-        engine.trace.add(engine.now, 'corrupt', fault.node, undefined, -1, where ?? 'nothing');
+        engine.trace.add(engine.now, 'corrupt', engine.host(fault.node).index, -1, -1,
+          where ?? 'nothing');
       }
       return;
     case 'crash':

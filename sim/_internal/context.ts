@@ -31,15 +31,14 @@ export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M
     now: () => host.clock.local(engine.now),
     send(to: NodeId, msg: M): void {
       live('send');
-      engine.host(to); // asserts the destination exists
-      engine.transmit(host.id, to, snapshot(msg));
+      engine.transmit(host, engine.host(to), snapshot(msg));
     },
     sendAfterSync(to: NodeId, msg: M): void {
       live('sendAfterSync');
-      engine.host(to);
+      const target = engine.host(to);
       const frozen = snapshot(msg);
-      if (host.disk.unsyncedWrites === 0) return engine.transmit(host.id, to, frozen);
-      host.held.push({ to, msg: frozen, needs: host.disk.writeSequence });
+      if (host.disk.unsyncedWrites === 0) return engine.transmit(host, target, frozen);
+      host.held.push({ to: target, msg: frozen, needs: host.disk.writeSequence });
       host.syncWanted = true;
     },
     setTimer(name: string, after: TimerDelay): void {
@@ -54,7 +53,7 @@ export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M
         host.firing = undefined; // it left the queue when it fired, so it can go back in
         event.at = at;
       } else {
-        event = { k: 'timer' as const, node: host.id, name, at };
+        event = { k: 'timer' as const, host, name, at };
       }
       host.timers.set(name, event);
       engine.push(at, event);
@@ -65,7 +64,7 @@ export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M
     },
     note(kind: string, data?: unknown): void {
       live('note');
-      engine.trace.add(engine.now, 'note', host.id, undefined, -1, kind,
+      engine.trace.add(engine.now, 'note', host.index, -1, -1, kind,
         data === undefined ? undefined : snapshot(data));
     },
     record(type, op): void {
@@ -74,7 +73,7 @@ export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M
       const event = { index: engine.history.length, type, process: host.id, time: engine.now,
         f: frozen.f, value: frozen.value, ...(frozen.key === undefined ? {} : { key: frozen.key }) };
       engine.history.push(event);
-      engine.trace.add(engine.now, type, host.id, undefined, -1, frozen.f, event);
+      engine.trace.add(engine.now, type, host.index, -1, -1, frozen.f, event);
     },
   };
 }

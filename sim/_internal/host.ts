@@ -14,7 +14,7 @@ import type { Micros, NodeId } from '../types.js';
 
 /** A reply held until the writes made before it are durable. */
 export interface HeldMessage {
-  readonly to: NodeId;
+  readonly to: NodeHost;
   readonly msg: unknown;
   /** Writes with sequence below this must be durable first. */
   readonly needs: number;
@@ -23,7 +23,7 @@ export interface HeldMessage {
 /** A pending timer: the queued event itself, so a replaced timer is detected by identity. */
 export interface TimerEvent {
   readonly k: 'timer';
-  readonly node: NodeId;
+  readonly host: NodeHost;
   readonly name: string;
   /** True time at which it fires. Mutable: a timer re-armed in its own handler reuses it. */
   at: Micros;
@@ -55,6 +55,8 @@ export class NodeHost {
 
   constructor(
     readonly id: NodeId,
+    /** This node's index in the trace. */
+    readonly index: number,
     readonly isServer: boolean,
     readonly clock: Clock,
     readonly disk: SimDisk,
