@@ -3,6 +3,7 @@
  * its definition here.
  */
 import type { ProtocolDefinition } from './protocol.js';
+import { heartbeat } from './heartbeat/definition.js';
 
 /** A protocol with its parameter type erased. */
 export type AnyProtocol = ProtocolDefinition<any>;
@@ -11,4 +12,6 @@ export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, Wo
   './protocol.js';
 
 /** Protocols by name. */
-export const protocols: Readonly<Record<string, AnyProtocol>> = {};
+export const protocols: Readonly<Record<string, AnyProtocol>> = {
+  heartbeat,
+};

@@ -1,0 +1,100 @@
+/**
+ * The `heartbeat` protocol for the registry: nodes that send heartbeats and watch each other
+ * with a fixed-timeout or a phi-accrual detector, judged against the truth by the observer.
+ * It has no clients; its product is its metrics (detection time, false suspicions per hour,
+ * mistake duration) and its properties (invariants.ts).
+ */
+import { z } from 'zod';
+import type { NodeId } from '../../sim/index.js';
+import type { World } from '../../sim/check/property.js';
+import type { ProtocolDefinition } from '../protocol.js';
+import { bugList, duration } from '../params.js';
+import { type DetectorSettings, fixedTimeout } from './detector.js';
+import { completeness, eventuallyTrusted, noFalseSuspicion } from './invariants.js';
+import { HeartbeatNode, links } from './node.js';
+import { DetectorObserver, detectorMetrics, type SuspicionReader } from './observer.js';
+
+/** The bug switches of the heartbeat protocol. */
+export const HEARTBEAT_BUGS = ['timeout-below-delay'] as const;
+
+/** Detector parameters, shared with the replication protocol. */
+export const detectorParams = {
+  detector: z.enum(['fixed', 'phi']).default('fixed'),
+  period: duration().default(50_000),
+  missedBeats: z.number().int().min(1).max(100).default(3),
+  maxDelay: duration().default(100_000),
+  threshold: z.number().positive().max(100).default(8),
+  window: z.number().int().min(2).max(10_000).default(100),
+  minStdDev: duration().default(5_000),
+  checkInterval: duration().default(10_000),
+};
+
+const params = z.object({
+  ...detectorParams,
+  topology: z.enum(['all-to-all', 'star']).default('all-to-all'),
+  /** Completeness bound; default: twice (timeout + check interval) plus maxDelay. */
+  detectionBound: duration().optional(),
+  notePhi: z.boolean().default(false),
+  bugs: bugList(HEARTBEAT_BUGS),
+}).strict();
+
+/** Parsed parameters of `heartbeat`. */
+export type HeartbeatParams = z.infer<typeof params>;
+
+/** The detector settings that parameters describe. */
+export function detectorSettings(p: z.infer<z.ZodObject<typeof detectorParams>>,
+  timeoutBelowDelay: boolean): DetectorSettings {
+  return p.detector === 'fixed'
+    ? { kind: 'fixed', period: p.period, missedBeats: p.missedBeats, maxDelay: p.maxDelay,
+      timeoutBelowDelay }
+    : { kind: 'phi', period: p.period, threshold: p.threshold, window: p.window,
+      minStdDev: p.minStdDev, timeoutBelowDelay };
+}
+
+/** The fixed detector's timeout for these parameters (the phi detector's equivalent patience). */
+export function nominalTimeout(p: z.infer<z.ZodObject<typeof detectorParams>>): number {
+  return fixedTimeout({ period: p.period, missedBeats: p.missedBeats, maxDelay: p.maxDelay,
+    timeoutBelowDelay: false });
+}
+
+const readSuspicion: SuspicionReader = (world: World, m: NodeId, t: NodeId) => {
+  const program = world.program(m);
+  return program instanceof HeartbeatNode ? program.suspects(t) : undefined;
+};
+
+/** The heartbeat protocol. */
+export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
+  name: 'heartbeat',
+  description: 'Heartbeat failure detection: fixed-timeout and phi-accrual detectors.',
+  params: params as unknown as z.ZodType<HeartbeatParams>,
+  bugs: [{
+    name: 'timeout-below-delay',
+    description: 'The timeout is one heartbeat period, below the worst-case delay: any late ' +
+      'beat makes a live node suspected.',
+    caughtBy: 'no-false-suspicion',
+    scenario: 'scenarios/heartbeat/timeout-below-delay.yaml',
+  }],
+  propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted'],
+  setup({ servers, params: p }) {
+    const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));
+    const watched = servers.flatMap((m) => links(m, servers, p.topology).watch
+      .map((t) => [m, t] as const));
+    const observer = new DetectorObserver(watched, readSuspicion);
+    const timeout = nominalTimeout(p);
+    const bound = p.detectionBound ?? 2 * (timeout + p.checkInterval) + p.maxDelay;
+    const grace = timeout + p.period + p.maxDelay + p.checkInterval;
+    return {
+      program: () => new HeartbeatNode({ detector: settings, topology: p.topology,
+        checkInterval: p.checkInterval, notePhi: p.notePhi }),
+      properties: [completeness(observer, readSuspicion, bound),
+        noFalseSuspicion(observer, readSuspicion, grace)],
+      liveness: [eventuallyTrusted(watched, readSuspicion)],
+      metrics: (world) => {
+        observer.observe(world);
+        return detectorMetrics(observer.figures(), world.now);
+      },
+      inspect: (program) => program instanceof HeartbeatNode
+        ? { suspected: servers.filter((s) => program.suspects(s)) } : undefined,
+    };
+  },
+};
