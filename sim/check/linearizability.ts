@@ -126,7 +126,7 @@ export function checkOperations<S, I, O>(
         checked++;
         const common = { partitions: partitions.size, partitionsChecked: checked, steps };
         if (options.explain === false) return { verdict: 'not-linearizable', ...common };
-        const violation = explain(anyModel, key, ops, options, budget);
+        const violation = explain(anyModel, key, ops, options, budget, search.steps);
         return { verdict: 'not-linearizable', ...common, violation };
       }
     }
@@ -148,11 +148,10 @@ function explain(
   ops: readonly PreparedOperation[],
   options: CheckOptions,
   budget: Omit<SearchBudget, 'maxSteps'>,
+  searchSteps: number,
 ): Violation {
-  const witness = minimiseViolation(model, ops, {
-    ...budget,
-    maxSteps: options.minimiseSteps ?? 2_000_000,
-  });
+  const maxSteps = options.minimiseSteps ?? 2_000_000;
+  const witness = minimiseViolation(model, ops, { ...budget, maxSteps }, searchSteps);
   return explainViolation(model, key, witness, options.formatTime);
 }
 

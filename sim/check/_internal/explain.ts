@@ -35,8 +35,10 @@ export function explainViolation(
   formatTime: (time: number) => string = formatMicros,
 ): Violation {
   const { ops, states } = witness;
-  const describe = (p: PreparedOperation): string =>
-    `${p.op.process} ${model.describeOperation(p.input, p.output)}`;
+  const describe = (p: PreparedOperation): string => {
+    const recorded = p.original ?? p;
+    return `${p.op.process} ${model.describeOperation(recorded.input, recorded.output)}`;
+  };
   let state = witness.initialState;
   for (const i of witness.longest) state = states.next(state, i);
   const placed = new Set(witness.longest);
@@ -93,11 +95,15 @@ function operationTable(
   const labels = ops.map(describe);
   const width = Math.max(...labels.map((l) => l.length));
   return ops.map((p, i) => {
+    const returned = p.op.returnTime === Infinity ? '…' : formatTime(p.op.returnTime);
     const interval =
-      p.returnTime === Infinity
-        ? `called ${formatTime(p.op.callTime)}, outcome unknown: may have taken effect ` +
-          'at any time after its call, or never'
-        : `${formatTime(p.op.callTime)} – ${formatTime(p.op.returnTime)}`;
+      p.original !== undefined
+        ? `${formatTime(p.op.callTime)} – ${returned}, its result is not ` +
+          'needed: the conflict remains even if it took effect at any time after its call'
+        : p.returnTime === Infinity
+          ? `called ${formatTime(p.op.callTime)}, outcome unknown: may have taken effect ` +
+            'at any time after its call, or never'
+          : `${formatTime(p.op.callTime)} – ${formatTime(p.op.returnTime)}`;
     return `  ${labels[i]!.padEnd(width)}  ${interval}`;
   });
 }

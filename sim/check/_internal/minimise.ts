@@ -17,8 +17,11 @@
  * 4. Drop unknown operations that cannot matter: those called after every known operation
  *    returned (they can always go last), and those that leave every reachable state unchanged
  *    (reads whose result is unknown).
- * Removing any other operation outright is not a weakening (it can remove the only write of a
- * value that a read saw) and would give misleading witnesses, so it is never done.
+ * 5. Remove unknown operations while the witness stays non-linearizable. This is not a
+ *    weakening (the full history's reason may involve them), but the reported set is then
+ *    non-linearizable on its own, which is what a reader checks by hand. Operations with a
+ *    known outcome are never removed this way: removing the only write of a value a read saw
+ *    would produce a misleading witness.
  * @internal
  */
 import type { AnyModel } from '../model.js';
@@ -49,9 +52,10 @@ export function minimiseViolation(
   model: AnyModel,
   ops: readonly PreparedOperation[],
   budget: SearchBudget,
+  firstProofSteps = 0,
 ): Witness {
   let spent = 0;
-  let lastProofSteps = 0;
+  let lastProofSteps = firstProofSteps;
   let complete = true;
   let lastStates: StateTable | undefined;
   const proveViolation = (candidate: readonly PreparedOperation[]): boolean => {
@@ -82,7 +86,13 @@ export function minimiseViolation(
   const known = new Set(witness.filter((p) => p.output !== UNKNOWN).map((p) => p.op.id));
   witness = shrinkInChunks(witness, known, (ws, chosen) =>
     ws.map((p) => (chosen.has(p.op.id) ? weaken(p) : p)), proveViolation);
-  return finish(model, dropIrrelevantUnknowns(model, witness), budget, complete);
+  witness = dropIrrelevantUnknowns(model, witness);
+  // Finally remove unknown operations the violation does not need, so the report shows a set
+  // that is not linearizable on its own (and no weakened operation it could do without).
+  const unknowns = new Set(witness.filter((p) => p.output === UNKNOWN).map((p) => p.op.id));
+  witness = shrinkInChunks(witness, unknowns, (ws, chosen) =>
+    ws.filter((p) => !chosen.has(p.op.id)), proveViolation);
+  return finish(model, witness, budget, complete);
 }
 
 /**

@@ -15,6 +15,8 @@ import { wglSearch } from './wglSearch.js';
 export interface PreparedOperation extends ModelOperation<unknown, unknown> {
   readonly op: Operation;
   readonly returnTime: number;
+  /** Set on a weakened copy: the operation as recorded. */
+  readonly original?: PreparedOperation;
 }
 
 /**
@@ -46,7 +48,8 @@ export function preparePartitions(
 
 /** The same operation with its outcome made unknown (a weakening). @internal */
 export function weaken(prepared: PreparedOperation): PreparedOperation {
-  return { ...prepared, output: UNKNOWN, returnTime: Infinity };
+  if (prepared.output === UNKNOWN) return prepared;
+  return { ...prepared, output: UNKNOWN, returnTime: Infinity, original: prepared };
 }
 
 /** The search problem for prepared operations: intervals and a fresh state table. @internal */
