@@ -10,7 +10,7 @@
  * `_internal/minimise.ts`) and an explanation a student can follow.
  *
  * `sim/` never reads a real clock (see test/tidy.test.ts), so a time budget needs the caller
- * to pass `now`, e.g. `() => performance.now()` in the CLI.
+ * to pass `now`: the CLI passes its monotonic millisecond clock.
  */
 import type { HistoryEvent, Operation } from './history.js';
 import type { AnyModel, Model } from './model.js';
@@ -33,7 +33,7 @@ export interface CheckOptions {
   readonly maxMemoEntries?: number;
   /** Wall-time budget in milliseconds, measured with `now` (both needed). */
   readonly timeBudgetMs?: number;
-  /** A millisecond clock for `timeBudgetMs`, e.g. `() => performance.now()`. */
+  /** A millisecond clock for `timeBudgetMs` (sim/ never reads a real clock itself). */
   readonly now?: () => number;
   /** Minimise and explain a violation (default true). */
   readonly explain?: boolean;
