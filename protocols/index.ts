@@ -4,6 +4,7 @@
  */
 import type { ProtocolDefinition } from './protocol.js';
 import { heartbeat } from './heartbeat/definition.js';
+import { raft } from './raft/definition.js';
 
 /** A protocol with its parameter type erased. */
 export type AnyProtocol = ProtocolDefinition<any>;
@@ -14,4 +15,5 @@ export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, Wo
 /** Protocols by name. */
 export const protocols: Readonly<Record<string, AnyProtocol>> = {
   heartbeat,
+  raft,
 };

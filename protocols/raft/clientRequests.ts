@@ -1,0 +1,119 @@
+/**
+ * Client requests at a server (thesis chapter 6). Only the leader serves; anyone else answers
+ * a definite `not-leader` with a hint to the leader it knows (§6.2).
+ *
+ * Writes (and, with `reads: log`, reads) are appended to the log and answered when their
+ * entry applies; the session (stateMachine.ts) makes a retried request apply once (§6.3). A
+ * leader that steps down answers its pending writes `unknown`: they may still commit.
+ *
+ * Reads with `reads: read-index` follow §6.4: the leader waits until it has committed an
+ * entry of its term (its no-op), records the commit index as the read index, and confirms it
+ * still leads by a round of AppendEntries answered by a majority in its term; then, once the
+ * state machine has applied up to the read index, it answers from it.
+ */
+import type { ClientRequest } from '../../sim/check/clientProtocol.js';
+import type { NodeId } from '../../sim/index.js';
+import { appendAsLeader } from './election.js';
+import { termAt } from './log.js';
+import type { Ctx, RaftNode } from './node.js';
+import { isQuorum } from './quorum.js';
+import { broadcastAppend, replicateNew } from './replication.js';
+import type { ApplyResult } from './stateMachine.js';
+
+const OPERATIONS = new Set(['get', 'put', 'append', 'cas']);
+
+/** A client request arrived. */
+export function onClientRequest(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
+  if (node.role !== 'leader' || node.disabled !== undefined) {
+    const hint = node.leaderId !== undefined && node.leaderId !== ctx.id ? node.leaderId : undefined;
+    // A CAS that ends in `fail` is read by the KV model as "the expected value did not match",
+    // and the shared client ends an operation as `fail` when every attempt was a definite
+    // redirection. So a CAS is redirected with `unknown`: weaker, but never a false alarm.
+    const outcome = msg.op.f === 'cas' ? 'unknown' : 'fail';
+    return node.send(ctx, msg.client, { type: 'ClientReply', seq: msg.seq, outcome,
+      error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
+  }
+  if (!OPERATIONS.has(msg.op.f)) {
+    return node.send(ctx, msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
+      error: `unsupported operation ${msg.op.f}` });
+  }
+  if (msg.op.f === 'get' && node.bug('stale-leader-read')) {
+    // The bug: a leader that may already be deposed answers from its own state.
+    return replyToClient(node, ctx, msg.client, msg.seq,
+      { outcome: 'ok', result: node.kv.read(msg.op.key ?? '') });
+  }
+  if (msg.op.f === 'get' && node.config.reads === 'read-index') {
+    node.pendingReads.push({ client: msg.client, seq: msg.seq, key: msg.op.key ?? '',
+      readIndex: undefined, round: 0 });
+    return serveReads(node, ctx);
+  }
+  proposeWrite(node, ctx, msg);
+}
+
+function proposeWrite(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
+  if (node.kv.seen(msg.client, msg.seq)) {
+    const cached = node.kv.cached(msg.client, msg.seq);
+    if (cached !== undefined) replyToClient(node, ctx, msg.client, msg.seq, cached);
+    return; // an older retry the client no longer waits for
+  }
+  for (const pending of node.pendingWrites.values()) {
+    if (pending.client === msg.client && pending.seq === msg.seq) return; // already proposed
+  }
+  const index = appendAsLeader(node, ctx, { term: node.currentTerm,
+    command: { kind: 'client', client: msg.client, seq: msg.seq, op: msg.op } });
+  node.pendingWrites.set(index, { client: msg.client, seq: msg.seq });
+  replicateNew(node, ctx);
+}
+
+/** Answers a client with an applied command's result. */
+export function replyToClient(
+  node: RaftNode, ctx: Ctx, client: NodeId, seq: number, result: ApplyResult,
+): void {
+  if (result.outcome === 'ok') {
+    node.send(ctx, client, { type: 'ClientReply', seq, outcome: 'ok', result: result.result });
+  } else {
+    node.send(ctx, client, { type: 'ClientReply', seq, outcome: 'fail', error: result.error });
+  }
+}
+
+/**
+ * Moves ReadIndex reads along: gives waiting reads a read index and a round once the leader
+ * committed in its term, and answers those a majority confirmed and the state machine reached.
+ */
+export function serveReads(node: RaftNode, ctx: Ctx): void {
+  if (node.role !== 'leader' || node.pendingReads.length === 0) return;
+  let newRound = false;
+  if (termAt(node.log, node.commitIndex) === node.currentTerm) {
+    for (const read of node.pendingReads) {
+      if (read.readIndex !== undefined) continue;
+      if (!newRound) node.readRound++;
+      newRound = true;
+      read.readIndex = node.commitIndex;
+      read.round = node.readRound;
+    }
+  }
+  const waiting = node.pendingReads.filter((read) => {
+    if (read.readIndex === undefined || node.lastApplied < read.readIndex) return true;
+    let acks = 1;
+    for (const progress of node.progress.values()) if (progress.ackedRound >= read.round) acks++;
+    if (!isQuorum(acks, ctx.servers.length)) return true;
+    replyToClient(node, ctx, read.client, read.seq, { outcome: 'ok', result: node.kv.read(read.key) });
+    return false;
+  });
+  node.pendingReads = waiting;
+  if (newRound) broadcastAppend(node, ctx);
+}
+
+/** A leader stepped down: pending writes may or may not commit; pending reads did nothing. */
+export function failPending(node: RaftNode, ctx: Ctx): void {
+  for (const { client, seq } of node.pendingWrites.values()) {
+    node.send(ctx, client, { type: 'ClientReply', seq, outcome: 'unknown',
+      error: 'leadership-lost' });
+  }
+  node.pendingWrites.clear();
+  // Reads are gets, never CAS, so a definite `not-leader` is safe for them.
+  for (const { client, seq } of node.pendingReads) {
+    node.send(ctx, client, { type: 'ClientReply', seq, outcome: 'fail', error: 'not-leader' });
+  }
+  node.pendingReads = [];
+}

@@ -1,0 +1,37 @@
+/**
+ * A Raft node's configuration, after the protocol's parameter schema (definition.ts) parsed it,
+ * and the catalogue of bug switches. Durations are local-clock microseconds.
+ */
+import type { Micros } from '../../sim/index.js';
+
+/** The known bugs, each behind a switch in `bugs: [...]` (see README.md). */
+export const BUG_NAMES = [
+  'vote-not-persisted',
+  'length-only-up-to-date',
+  'commit-previous-term',
+  'truncate-on-match',
+  'ignore-higher-term-in-reply',
+  'stale-leader-read',
+  'ack-before-sync',
+] as const;
+
+export type BugName = (typeof BUG_NAMES)[number];
+
+/** How a leader serves a get: ReadIndex (thesis §6.4) or by appending it to the log. */
+export type ReadMode = 'read-index' | 'log';
+
+export interface RaftConfig {
+  readonly electionTimeout: readonly [Micros, Micros];
+  readonly heartbeat: Micros;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  readonly reads: ReadMode;
+  /** Most entries in one AppendEntries. */
+  readonly maxBatch: number;
+  readonly bugs: ReadonlySet<BugName>;
+}
+
+/** Counters shared by the nodes of one run, for metrics (they survive crashes on purpose). */
+export interface RaftStats {
+  messages: number;
+}

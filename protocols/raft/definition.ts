@@ -1,0 +1,114 @@
+/**
+ * Raft as Faultline runs it: the parameter schema (with its bug switches), the bug catalogue,
+ * and `setup`, which builds the servers, the shared KV clients, the properties, the liveness
+ * checks, the history model and the metrics of one run.
+ */
+import { z } from 'zod';
+import { kvModel } from '../../sim/check/models/kv.js';
+import type { AnyModel } from '../../sim/check/model.js';
+import { Client, kvOperations } from '../../sim/check/workload.js';
+import type { NodeProgram } from '../../sim/index.js';
+import type { BugSwitch, ProtocolDefinition, WorkloadSpec } from '../protocol.js';
+import { bugList, duration, durationRange } from '../params.js';
+import { BUG_NAMES, type BugName, type RaftConfig, type RaftStats } from './config.js';
+import { raftNode, raftProperties, RaftObserver, SAFETY_PROPERTIES } from './invariants.js';
+import { raftLiveness } from './liveness.js';
+import { raftMetrics } from './metrics.js';
+import { RaftNode } from './node.js';
+
+/** Raft's parameters as a scenario file writes them. */
+export const raftParams = z.object({
+  electionTimeout: durationRange().default([150_000, 300_000]),
+  heartbeat: duration().default(50_000),
+  preVote: z.boolean().default(false),
+  checkQuorum: z.boolean().default(false),
+  reads: z.enum(['read-index', 'log']).default('read-index'),
+  maxBatch: z.number().int().min(1).max(10_000).default(64),
+  bugs: bugList(BUG_NAMES as unknown as readonly [BugName, ...BugName[]]),
+}).strict();
+
+export type RaftParams = z.infer<typeof raftParams>;
+
+const scenario = (bug: string): string => `scenarios/raft/bug-${bug}.yaml`;
+
+/** The bug catalogue (README.md tells each one's story). */
+export const raftBugs: readonly BugSwitch[] = [
+  { name: 'vote-not-persisted', caughtBy: 'election-safety', scenario: scenario('vote-not-persisted'),
+    description: 'A vote is sent before the term and votedFor are durable; a crash forgets ' +
+      'it and the restarted server votes again in the same term.' },
+  { name: 'length-only-up-to-date', caughtBy: 'leader-completeness',
+    scenario: scenario('length-only-up-to-date'),
+    description: 'The up-to-date check compares log lengths, so a long log of stale terms wins ' +
+      'an election over a shorter log holding committed entries.' },
+  { name: 'commit-previous-term', caughtBy: 'leader-completeness',
+    scenario: scenario('commit-previous-term'),
+    description: 'The leader commits an entry of an older term once a majority holds it ' +
+      '(Figure 8); a later leader without it overwrites it.' },
+  { name: 'truncate-on-match', caughtBy: 'leader-completeness',
+    scenario: scenario('truncate-on-match'),
+    description: 'A follower cuts its log after a stale AppendEntries even though its entries ' +
+      'matched, losing acknowledged entries the leader counted.' },
+  { name: 'ignore-higher-term-in-reply', caughtBy: 'linearizable',
+    scenario: scenario('ignore-higher-term-in-reply'),
+    description: 'A leader does not step down on a reply carrying a higher term and counts ' +
+      'it as a ReadIndex acknowledgement, so a deposed leader serves stale reads.' },
+  { name: 'stale-leader-read', caughtBy: 'linearizable', scenario: scenario('stale-leader-read'),
+    description: 'The leader answers reads from its own state without ReadIndex or a lease; a ' +
+      'deposed leader in a minority serves stale values.' },
+  { name: 'ack-before-sync', caughtBy: 'leader-completeness', scenario: scenario('ack-before-sync'),
+    description: 'Appended entries are acknowledged (and the leader counts itself) before they ' +
+      'are durable; a crash loses committed entries.' },
+];
+
+/** The node configuration for parsed parameters. */
+export function raftConfig(params: RaftParams): RaftConfig {
+  return { electionTimeout: params.electionTimeout, heartbeat: params.heartbeat,
+    preVote: params.preVote, checkQuorum: params.checkQuorum, reads: params.reads,
+    maxBatch: params.maxBatch, bugs: new Set(params.bugs) };
+}
+
+function kvClient(workload: WorkloadSpec | undefined, stopAt: number | undefined): Client {
+  const mix = workload?.mix ?? {};
+  const weight = (name: string, fallback: number): number => mix[name] ?? (
+    Object.keys(mix).length === 0 ? fallback : 0);
+  return new Client({
+    interval: Math.round(1_000_000 / (workload?.rate ?? 10)),
+    timeout: workload?.timeout ?? 500_000,
+    attempts: workload?.attempts ?? 3,
+    ...(stopAt === undefined ? {} : { stopAt }),
+    generate: kvOperations(workload?.keys ?? 4, { get: weight('get', 0.4),
+      put: weight('put', 0.3), append: weight('append', 0.15), cas: weight('cas', 0.15) }),
+  });
+}
+
+export const raft: ProtocolDefinition<RaftParams> = {
+  name: 'raft',
+  description: 'Raft consensus (extended paper and thesis) replicating a key-value store with ' +
+    'client sessions; PreVote, CheckQuorum and ReadIndex as options.',
+  params: raftParams,
+  bugs: raftBugs,
+  propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
+  setup({ params, workload, clientsStopAt }) {
+    const config = raftConfig(params);
+    const stats: RaftStats = { messages: 0 };
+    const observer = new RaftObserver(() => stats.messages);
+    return {
+      program: (id) => (id.startsWith('n') ? new RaftNode(config, stats)
+        : kvClient(workload, clientsStopAt)) as NodeProgram<unknown>,
+      properties: raftProperties(observer),
+      liveness: raftLiveness(),
+      model: kvModel({ failedCasIsObservation: true }) as unknown as AnyModel,
+      metrics: (world) => raftMetrics(world, observer, stats),
+      inspect: (program) => inspectNode(program),
+    };
+  },
+};
+
+function inspectNode(program: NodeProgram<unknown>): unknown {
+  const node = raftNode(program);
+  if (node === undefined) return undefined;
+  return { role: node.role, term: node.currentTerm, votedFor: node.votedFor,
+    leader: node.leaderId ?? null, commitIndex: node.commitIndex, lastApplied: node.lastApplied,
+    logLength: node.log.length, logTail: node.log.slice(-8), disabled: node.disabled ?? null,
+    repairUpTo: node.repairUpTo, data: Object.fromEntries(node.kv.data) };
+}

@@ -1,0 +1,161 @@
+/**
+ * Leader election (§5.2, §5.4.1) with the optional PreVote phase and CheckQuorum step-down
+ * (thesis §9.6).
+ *
+ * - A follower whose election timer fires campaigns. With PreVote it first becomes a
+ *   pre-candidate and asks for pre-votes for `currentTerm + 1` without changing its term;
+ *   only a majority of pre-votes lets it start a real election. A node cut off from the
+ *   cluster therefore does not inflate its term and cannot depose a healthy leader on rejoin.
+ * - A candidate increments its term, votes for itself and asks for votes. Its own vote counts
+ *   only once its term and vote are durable (a local reply sent after sync), and its
+ *   RequestVotes go out after the same sync, so no other server sees a term this one could
+ *   forget in a crash.
+ * - A voter grants at most one vote per term, to a candidate whose log is at least as
+ *   up-to-date (last term, then last index), and replies only once the vote is durable.
+ * - With CheckQuorum, a leader that has not heard from a majority within an election timeout
+ *   steps down, and a server that heard from a leader within the minimum election timeout
+ *   ignores vote requests (the leader lease that makes PreVote effective).
+ */
+import { assert, type NodeId } from '../../sim/index.js';
+import { broadcastAppend } from './replication.js';
+import { isUpToDate, lastIndex, lastTerm } from './log.js';
+import type { Entry, RequestVote, RequestVoteReply } from './messages.js';
+import type { Ctx, RaftNode } from './node.js';
+import { appendToDisk } from './persistence.js';
+import { isQuorum } from './quorum.js';
+
+/** The election timer fired: campaign, or (a leader) check that a quorum still answers. */
+export function onElectionTimeout(node: RaftNode, ctx: Ctx): void {
+  node.resetElectionTimer(ctx);
+  if (node.role === 'leader') return maybeStepDownWithoutQuorum(node, ctx);
+  if (node.disabled !== undefined || node.repairUpTo > 0) return; // may not campaign
+  if (node.config.preVote) becomePreCandidate(node, ctx);
+  else becomeCandidate(node, ctx);
+}
+
+function maybeStepDownWithoutQuorum(node: RaftNode, ctx: Ctx): void {
+  if (!node.config.checkQuorum) return;
+  const since = ctx.now() - node.config.electionTimeout[1];
+  let heard = 1;
+  for (const progress of node.progress.values()) if (progress.lastReply >= since) heard++;
+  if (isQuorum(heard, ctx.servers.length)) return;
+  ctx.note('check-quorum', { heard, term: node.currentTerm });
+  node.becomeFollower(ctx, node.currentTerm);
+}
+
+function becomePreCandidate(node: RaftNode, ctx: Ctx): void {
+  node.setRole(ctx, 'precandidate');
+  node.leaderId = undefined;
+  node.votes = new Set([ctx.id]);
+  const request = voteRequest(node, ctx.id, node.currentTerm + 1, true);
+  for (const peer of node.peers(ctx)) node.send(ctx, peer, request);
+  if (isQuorum(node.votes.size, ctx.servers.length)) becomeCandidate(node, ctx);
+}
+
+function becomeCandidate(node: RaftNode, ctx: Ctx): void {
+  node.setTerm(ctx, node.currentTerm + 1);
+  node.setVote(ctx, ctx.id);
+  node.setRole(ctx, 'candidate');
+  node.votes = new Set();
+  const request = voteRequest(node, ctx.id, node.currentTerm, false);
+  // Our own vote counts once it is durable, like anyone else's.
+  node.sendAfterSync(ctx, ctx.id,
+    { type: 'RequestVoteReply', term: node.currentTerm, granted: true, preVote: false });
+  for (const peer of node.peers(ctx)) node.sendAfterSync(ctx, peer, request);
+}
+
+function voteRequest(node: RaftNode, self: NodeId, term: number, preVote: boolean): RequestVote {
+  return { type: 'RequestVote', term, candidate: self, lastLogIndex: lastIndex(node.log),
+    lastLogTerm: lastTerm(node.log), preVote };
+}
+
+/** RequestVote receiver (Figure 2), and the PreVote variant that changes no state. */
+export function onRequestVote(node: RaftNode, ctx: Ctx, from: NodeId, msg: RequestVote): void {
+  if (node.disabled !== undefined) return; // may not vote: see persistence.ts
+  if (msg.preVote) return onPreVote(node, ctx, from, msg);
+  // Leader stickiness (thesis §9.6 with CheckQuorum): a server that hears from a leader
+  // ignores a disruptive candidate rather than adopting its term.
+  if (node.config.checkQuorum && msg.term > node.currentTerm && node.leaderId !== undefined &&
+    node.inLeaderLease(ctx)) {
+    return;
+  }
+  if (msg.term > node.currentTerm) node.becomeFollower(ctx, msg.term);
+  const granted = msg.term === node.currentTerm && node.repairUpTo === 0 &&
+    (node.votedFor === null || node.votedFor === msg.candidate) &&
+    candidateUpToDate(node, msg);
+  if (granted) {
+    node.setVote(ctx, msg.candidate);
+    node.resetElectionTimer(ctx);
+  }
+  const reply: RequestVoteReply = { type: 'RequestVoteReply', term: node.currentTerm, granted,
+    preVote: false };
+  // The vote must be durable before the candidate may count it.
+  if (node.bug('vote-not-persisted')) node.send(ctx, from, reply);
+  else node.sendAfterSync(ctx, from, reply);
+}
+
+function onPreVote(node: RaftNode, ctx: Ctx, from: NodeId, msg: RequestVote): void {
+  const inLease = node.role === 'leader' || (node.leaderId !== undefined && node.inLeaderLease(ctx));
+  const granted = msg.term > node.currentTerm && !inLease && node.repairUpTo === 0 &&
+    candidateUpToDate(node, msg);
+  const term = granted ? msg.term : node.currentTerm;
+  node.send(ctx, from, { type: 'RequestVoteReply', term, granted, preVote: true });
+}
+
+function candidateUpToDate(node: RaftNode, msg: RequestVote): boolean {
+  if (node.bug('length-only-up-to-date')) return msg.lastLogIndex >= lastIndex(node.log);
+  return isUpToDate(msg.lastLogTerm, msg.lastLogIndex, lastTerm(node.log), lastIndex(node.log));
+}
+
+/** A vote (or pre-vote) came back. */
+export function onRequestVoteReply(
+  node: RaftNode, ctx: Ctx, from: NodeId, msg: RequestVoteReply,
+): void {
+  if (node.disabled !== undefined) return;
+  const grantedPreVote = msg.preVote && msg.granted;
+  if (msg.term > node.currentTerm && !grantedPreVote) {
+    if (!node.bug('ignore-higher-term-in-reply')) node.becomeFollower(ctx, msg.term);
+    return;
+  }
+  if (!msg.granted) return;
+  if (msg.preVote) {
+    if (node.role !== 'precandidate' || msg.term !== node.currentTerm + 1) return; // stale
+    node.votes.add(from);
+    if (isQuorum(node.votes.size, ctx.servers.length)) becomeCandidate(node, ctx);
+    return;
+  }
+  if (node.role !== 'candidate' || msg.term !== node.currentTerm) return; // stale
+  node.votes.add(from);
+  if (isQuorum(node.votes.size, ctx.servers.length)) becomeLeader(node, ctx);
+}
+
+/** Won the election: take over replication, starting with a no-op of this term (§8). */
+function becomeLeader(node: RaftNode, ctx: Ctx): void {
+  assert(node.role === 'candidate', 'only a candidate becomes leader');
+  assert(node.votedFor === ctx.id, 'a leader voted for itself');
+  node.setRole(ctx, 'leader');
+  node.leaderId = ctx.id;
+  node.selfMatch = 0;
+  node.readRound = 0;
+  node.progress.clear();
+  for (const peer of node.peers(ctx)) {
+    node.progress.set(peer, { nextIndex: lastIndex(node.log) + 1, matchIndex: 0,
+      inflight: false, lastReply: ctx.now(), ackedRound: 0 });
+  }
+  appendAsLeader(node, ctx, { term: node.currentTerm, command: { kind: 'noop' } });
+  broadcastAppend(node, ctx);
+  ctx.setTimer('heartbeat', node.config.heartbeat);
+}
+
+/** A leader appends a new entry to its log and disk; it counts itself once that is durable. */
+export function appendAsLeader(node: RaftNode, ctx: Ctx, entry: Entry): number {
+  assert(node.role === 'leader', 'only a leader appends new entries');
+  assert(entry.term === node.currentTerm, 'a leader appends entries of its term');
+  node.log.push(entry);
+  appendToDisk(ctx.disk, [entry]);
+  const index = lastIndex(node.log);
+  const persisted = { type: 'Persisted', term: node.currentTerm, index } as const;
+  if (node.bug('ack-before-sync')) ctx.send(ctx.id, persisted);
+  else ctx.sendAfterSync(ctx.id, persisted);
+  return index;
+}

@@ -1,0 +1,262 @@
+/**
+ * Raft's safety properties (extended paper, Figure 3), checked after every event over the
+ * omniscient view, plus the monotonicity of terms and commit indexes:
+ *
+ * 1. election-safety: at most one leader per term (kept as a per-term record of leaders, so
+ *    a leader that crashed still counts).
+ * 2. leader-append-only: while a node leads in a term, its log only grows: the entry at its
+ *    former last index is still the same object and the log is no shorter.
+ * 3. log-matching: one (index, term) names one command, and the entry before it has one term;
+ *    by induction two logs with an entry of the same index and term agree up to it.
+ * 4. leader-completeness: an entry committed while its committer was in term T is in the log
+ *    of every leader of a later term (checked when a leader appears and when an entry is
+ *    newly seen committed).
+ * 5. state-machine-safety: no two servers apply (or commit) different entries at one index.
+ * 6. monotonic-term: a node's term never decreases within an incarnation, and a restarted
+ *    node recovers at least the term it held at any moment its disk had no unsynced writes
+ *    (a term that was only in memory may be lost with it; nothing was promised in it).
+ *    A disabled node (damaged hard state, see persistence.ts) is exempt.
+ * 7. monotonic-commit: a node's commit index never decreases within an incarnation.
+ *    commitIndex is volatile (Figure 2): a restart starts it at 0. The restart-safe
+ *    statement is that what any node ever committed stays committed, which (4) and (5)
+ *    check against the cluster-wide record of committed entries that never shrinks.
+ *
+ * All checks are incremental: per node they look only at log entries that changed since the
+ * last event (logs change at the tail), so a check costs O(changes), not O(log).
+ */
+import type { NodeId, NodeProgram } from '../../sim/index.js';
+import type { AlwaysProperty, Property, World } from '../../sim/check/property.js';
+import type { Entry } from './messages.js';
+import { RaftNode } from './node.js';
+
+/** The property names, in the order they are checked. */
+export const SAFETY_PROPERTIES = ['election-safety', 'leader-append-only', 'log-matching',
+  'leader-completeness', 'state-machine-safety', 'monotonic-term', 'monotonic-commit'] as const;
+
+interface Shadow {
+  program: NodeProgram<unknown>;
+  /** The entries last checked, by reference; the node's log matches it up to `checked`. */
+  seen: (Entry | undefined)[];
+  term: number;
+  commit: number;
+  applied: number;
+  /** Commit indexes checked against the committed record (up to this, in this incarnation). */
+  commitChecked: number;
+  leaderTerm: number;
+  leaderLength: number;
+  leaderLast: Entry | undefined;
+}
+
+interface Committed {
+  readonly term: number;
+  /** The lowest term a node was in when it saw this index committed. */
+  seenIn: number;
+}
+
+/** A Raft node if `program` is one (clients are not). */
+export function raftNode(program: NodeProgram<unknown> | undefined): RaftNode | undefined {
+  return program instanceof RaftNode ? program : undefined;
+}
+
+const commandKey = (entry: Entry): string =>
+  entry.command.kind === 'noop' ? 'noop' : `${entry.command.client}#${entry.command.seq}`;
+
+/** What the checker remembers between events; one per run. */
+export class RaftObserver {
+  readonly leaders = new Map<number, NodeId>();
+  /** (index/term) → command key and the term of the entry before it. */
+  private readonly entries = new Map<string, { command: string; prevTerm: number }>();
+  readonly committed: Committed[] = [];
+  private readonly applied: number[] = [];
+  private readonly shadows = new Map<NodeId, Shadow>();
+  private readonly termFloor = new Map<NodeId, number>();
+  /** Metrics: first leader time, messages then, maximum commit index. */
+  firstLeaderAt: number | undefined;
+  messagesAtFirstLeader: number | undefined;
+  maxCommit = 0;
+  private lastEvent = -1;
+  private problem: { name: string; text: string } | undefined;
+
+  constructor(private readonly messages: () => number) {}
+
+  /** Runs every check once per event and returns the violation of property `name`, if any. */
+  check(world: World, name: string): string | undefined {
+    if (world.eventIndex !== this.lastEvent) {
+      this.lastEvent = world.eventIndex;
+      this.problem = undefined;
+      for (const id of world.servers) {
+        const node = raftNode(world.program(id));
+        if (node !== undefined && world.isUp(id)) this.checkNode(world, id, node);
+      }
+    }
+    return this.problem?.name === name ? this.problem.text : undefined;
+  }
+
+  private fail(name: string, text: string): void {
+    // Several problems after one event: keep the first, in the documented order.
+    const rank = (n: string) => SAFETY_PROPERTIES.indexOf(n as (typeof SAFETY_PROPERTIES)[number]);
+    if (this.problem === undefined || rank(name) < rank(this.problem.name)) {
+      this.problem = { name, text };
+    }
+  }
+
+  private checkNode(world: World, id: NodeId, node: RaftNode): void {
+    let shadow = this.shadows.get(id);
+    const restarted = shadow === undefined || shadow.program !== node;
+    if (restarted) {
+      this.checkRecoveredTerm(id, node);
+      shadow = { program: node, seen: [], term: node.currentTerm, commit: node.commitIndex,
+        applied: 0, commitChecked: 0, leaderTerm: 0, leaderLength: 0, leaderLast: undefined };
+      this.shadows.set(id, shadow);
+    }
+    const s = shadow as Shadow;
+    this.checkMonotonic(world, id, node, s);
+    this.checkLeader(world, id, node, s);
+    this.checkNewEntries(id, node, s);
+    this.checkApplied(id, node, s);
+    this.checkCommitted(world, id, node, s);
+  }
+
+  private checkRecoveredTerm(id: NodeId, node: RaftNode): void {
+    const floor = this.termFloor.get(id) ?? 0;
+    if (node.disabled === undefined && node.currentTerm < floor) {
+      this.fail('monotonic-term', `${id} restarted in term ${node.currentTerm}, but term ${
+        floor} was durable before its crash`);
+    }
+  }
+
+  private checkMonotonic(world: World, id: NodeId, node: RaftNode, s: Shadow): void {
+    if (node.currentTerm < s.term && node.disabled === undefined) {
+      this.fail('monotonic-term', `${id}'s term went from ${s.term} back to ${node.currentTerm}`);
+    }
+    if (node.commitIndex < s.commit) {
+      this.fail('monotonic-commit',
+        `${id}'s commit index went from ${s.commit} back to ${node.commitIndex}`);
+    }
+    s.term = node.currentTerm;
+    s.commit = node.commitIndex;
+    if (node.commitIndex > this.maxCommit) this.maxCommit = node.commitIndex;
+    if (world.disk(id).unsyncedWrites === 0 && node.disabled === undefined) {
+      this.termFloor.set(id, Math.max(this.termFloor.get(id) ?? 0, node.currentTerm));
+    }
+  }
+
+  private checkLeader(world: World, id: NodeId, node: RaftNode, s: Shadow): void {
+    if (node.role !== 'leader') {
+      s.leaderTerm = 0;
+      return;
+    }
+    const term = node.currentTerm;
+    const other = this.leaders.get(term);
+    if (other !== undefined && other !== id) {
+      this.fail('election-safety', `${id} and ${other} both became leader in term ${term}`);
+    }
+    if (other === undefined) {
+      this.leaders.set(term, id);
+      if (this.firstLeaderAt === undefined) {
+        this.firstLeaderAt = world.now;
+        this.messagesAtFirstLeader = this.messages();
+      }
+    }
+    if (s.leaderTerm === term) {
+      if (node.log.length < s.leaderLength || node.log[s.leaderLength - 1] !== s.leaderLast) {
+        this.fail('leader-append-only', `${id}, leader of term ${term}, removed or replaced ` +
+          `entries at or below index ${s.leaderLength} (its log now ends at ${node.log.length})`);
+      }
+    } else {
+      this.checkCompleteLeader(id, node, 1);
+    }
+    s.leaderTerm = term;
+    s.leaderLength = node.log.length;
+    s.leaderLast = node.log[node.log.length - 1];
+  }
+
+  /** Leader Completeness for leader `node` over committed indexes from `from`. */
+  private checkCompleteLeader(id: NodeId, node: RaftNode, from: number): void {
+    for (let index = from; index <= this.committed.length; index++) {
+      const c = this.committed[index - 1] as Committed;
+      if (c.seenIn >= node.currentTerm) continue;
+      const term = node.log[index - 1]?.term;
+      if (term !== c.term) {
+        this.fail('leader-completeness', `entry ${index} (term ${c.term}) was committed in term ${
+          c.seenIn}, but ${id}, leader of term ${node.currentTerm}, has ${
+          term === undefined ? 'no entry there' : `an entry of term ${term}`}`);
+        return;
+      }
+    }
+  }
+
+  private checkNewEntries(id: NodeId, node: RaftNode, s: Shadow): void {
+    const log = node.log;
+    // Logs change only at the tail: find where the shadow still matches, walking back.
+    let same = Math.min(s.seen.length, log.length);
+    while (same > 0 && s.seen[same - 1] !== log[same - 1]) same--;
+    for (let index = same + 1; index <= log.length; index++) {
+      const entry = log[index - 1] as Entry;
+      const prevTerm = index === 1 ? 0 : (log[index - 2] as Entry).term;
+      const key = `${index}/${entry.term}`;
+      const command = commandKey(entry);
+      const known = this.entries.get(key);
+      if (known === undefined) this.entries.set(key, { command, prevTerm });
+      else if (known.command !== command || known.prevTerm !== prevTerm) {
+        this.fail('log-matching', `${id} holds entry ${index} of term ${entry.term} as ${command
+          } after a term-${prevTerm} entry; another log holds it as ${known.command} after a term-${
+          known.prevTerm} entry`);
+      }
+    }
+    s.seen.length = same;
+    // A changed entry at or below the commit index is re-checked against the record.
+    if (same < s.commitChecked) s.commitChecked = same;
+    for (let index = same + 1; index <= log.length; index++) s.seen.push(log[index - 1]);
+  }
+
+  private checkApplied(id: NodeId, node: RaftNode, s: Shadow): void {
+    for (let index = s.applied + 1; index <= node.lastApplied; index++) {
+      const term = node.log[index - 1]?.term ?? -1;
+      const first = this.applied[index - 1];
+      if (first === undefined) this.applied[index - 1] = term;
+      else if (first !== term) {
+        this.fail('state-machine-safety', `${id} applied an entry of term ${term} at index ${
+          index}, where another server applied one of term ${first}`);
+      }
+    }
+    s.applied = node.lastApplied;
+  }
+
+  private checkCommitted(world: World, id: NodeId, node: RaftNode, s: Shadow): void {
+    const before = this.committed.length;
+    const upTo = Math.min(node.commitIndex, node.log.length);
+    for (let index = s.commitChecked + 1; index <= upTo; index++) {
+      const term = (node.log[index - 1] as Entry).term;
+      const known = this.committed[index - 1];
+      if (known === undefined) this.committed[index - 1] = { term, seenIn: node.currentTerm };
+      else if (known.term !== term) {
+        this.fail('state-machine-safety', `${id} committed an entry of term ${term} at index ${
+          index}, where an entry of term ${known.term} was committed before`);
+      } else if (node.currentTerm < known.seenIn) known.seenIn = node.currentTerm;
+    }
+    s.commitChecked = Math.max(s.commitChecked, upTo);
+    if (this.committed.length > before) {
+      for (const other of world.servers) {
+        const leader = raftNode(world.program(other));
+        if (leader?.role === 'leader' && world.isUp(other)) {
+          this.checkCompleteLeader(other, leader, before + 1);
+        }
+      }
+    }
+  }
+}
+
+/** The always-properties, sharing one observer. */
+export function safetyProperties(observer: RaftObserver): AlwaysProperty[] {
+  return SAFETY_PROPERTIES.map((name) => ({ kind: 'always', name,
+    check: (world: World) => observer.check(world, name) }));
+}
+
+/** Every property: the safety ones and `leader-elected` (sometimes). */
+export function raftProperties(observer: RaftObserver): Property[] {
+  return [...safetyProperties(observer), { kind: 'sometimes', name: 'leader-elected',
+    explain: 'no leader was ever elected',
+    holds: (world: World) => world.servers.some((id) =>
+      world.isUp(id) && raftNode(world.program(id))?.role === 'leader') }];
+}

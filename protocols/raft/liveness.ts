@@ -1,0 +1,67 @@
+/**
+ * Raft's liveness checks for the phase after faults heal (engine `LivenessPhase`):
+ * - `leader-elected`: some server leads and has committed an entry of its own term, so it can
+ *   serve (a leader that cannot commit is no progress);
+ * - `pending-ops-complete`: every client operation pending at the heal has completed, and
+ *   every client has completed an operation invoked after the heal with `ok`.
+ * A check is first asked at the heal itself (the engine checks after the heal event), which is
+ * when `pending-ops-complete` takes its snapshot of what is pending.
+ */
+import type { HistoryEvent } from '../../sim/check/history.js';
+import type { LivenessCheck, World } from '../../sim/check/property.js';
+import type { NodeId } from '../../sim/index.js';
+import { raftNode } from './invariants.js';
+import { termAt } from './log.js';
+
+/** Some up server leads and has committed in its term. */
+export function leaderCanCommit(world: World): boolean {
+  return world.servers.some((id) => {
+    const node = raftNode(world.program(id));
+    return node !== undefined && world.isUp(id) && !world.isPaused(id) && node.role === 'leader' &&
+      termAt(node.log, node.commitIndex) === node.currentTerm;
+  });
+}
+
+/** Builds the liveness checks of one run. */
+export function raftLiveness(): LivenessCheck[] {
+  let healIndex: number | undefined;
+  let pending = new Set<NodeId>();
+  let scanned = 0;
+  const okAfter = new Set<NodeId>();
+  const invokedAfter = new Set<NodeId>();
+  const scan = (history: readonly HistoryEvent[]): void => {
+    for (; scanned < history.length; scanned++) {
+      const event = history[scanned] as HistoryEvent;
+      if (event.type === 'invoke') invokedAfter.add(event.process);
+      else {
+        pending.delete(event.process);
+        if (event.type === 'ok' && invokedAfter.has(event.process)) okAfter.add(event.process);
+      }
+    }
+  };
+  return [
+    { name: 'leader-elected', explain: 'no leader able to commit in its term was elected',
+      holds: leaderCanCommit },
+    { name: 'pending-ops-complete',
+      explain: 'client operations pending at the heal did not complete, or a client made no ' +
+        'progress after it',
+      holds(world) {
+        if (healIndex === undefined) {
+          healIndex = world.history.length;
+          pending = pendingAt(world.history);
+          scanned = healIndex;
+        }
+        scan(world.history);
+        return pending.size === 0 && world.clients.every((c) => okAfter.has(c));
+      } },
+  ];
+}
+
+function pendingAt(history: readonly HistoryEvent[]): Set<NodeId> {
+  const open = new Set<NodeId>();
+  for (const event of history) {
+    if (event.type === 'invoke') open.add(event.process);
+    else open.delete(event.process);
+  }
+  return open;
+}

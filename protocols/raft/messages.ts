@@ -1,0 +1,91 @@
+/**
+ * Raft's messages (extended paper, Figure 2; thesis §9.6 for PreVote, §6.4 for ReadIndex) and
+ * the shared client messages, as one discriminated union on `type`.
+ *
+ * `Persisted` is local: a node sends it to itself with `sendAfterSync`, so it arrives only
+ * once every write made before it is durable. A leader counts its own log towards a quorum
+ * only through it (§3.6: a leader may not count an entry that is not on its own disk).
+ */
+import type { ClientReply, ClientRequest } from '../../sim/check/clientProtocol.js';
+import type { ClientOperation, NodeId } from '../../sim/index.js';
+
+/** What a log entry asks the state machine to do. */
+export type Command =
+  | { readonly kind: 'noop' }
+  | {
+      readonly kind: 'client';
+      readonly client: NodeId;
+      readonly seq: number;
+      readonly op: ClientOperation;
+    };
+
+/** A log entry: the term of the leader that created it, and its command. */
+export interface Entry {
+  readonly term: number;
+  readonly command: Command;
+}
+
+/** RequestVote (Figure 2), or a PreVote when `preVote` is set (thesis §9.6). */
+export interface RequestVote {
+  readonly type: 'RequestVote';
+  readonly term: number;
+  readonly candidate: NodeId;
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+  readonly preVote: boolean;
+}
+
+export interface RequestVoteReply {
+  readonly type: 'RequestVoteReply';
+  readonly term: number;
+  readonly granted: boolean;
+  readonly preVote: boolean;
+}
+
+/**
+ * AppendEntries (Figure 2). `round` is the leader's read round when it sent this (ReadIndex,
+ * thesis §6.4): a reply in the same term proves the leader still led after the round began.
+ */
+export interface AppendEntries {
+  readonly type: 'AppendEntries';
+  readonly term: number;
+  readonly leader: NodeId;
+  readonly prevLogIndex: number;
+  readonly prevLogTerm: number;
+  readonly entries: readonly Entry[];
+  readonly leaderCommit: number;
+  readonly round: number;
+}
+
+/**
+ * The answer to AppendEntries. On success `matchIndex` is the last index known to match the
+ * leader. On a log mismatch, `conflictTerm`/`conflictIndex` let the leader skip a whole term
+ * at once (§5.3, "fast backtracking"); `conflictIndex` 0 means the reply says nothing about
+ * the log (a stale term).
+ */
+export interface AppendEntriesReply {
+  readonly type: 'AppendEntriesReply';
+  readonly term: number;
+  readonly success: boolean;
+  readonly matchIndex: number;
+  readonly conflictTerm: number;
+  readonly conflictIndex: number;
+  readonly round: number;
+}
+
+/** Local: every write up to log `index`, made in `term`, is durable. */
+export interface Persisted {
+  readonly type: 'Persisted';
+  readonly term: number;
+  readonly index: number;
+}
+
+/** Every message a Raft node sends or receives. */
+export type RaftMessage =
+  | RequestVote
+  | RequestVoteReply
+  | AppendEntries
+  | AppendEntriesReply
+  | Persisted
+  | ClientRequest
+  | ClientReply;

@@ -1,0 +1,52 @@
+/**
+ * Raft's metrics, measured over a run: when the first leader appeared, how many leaders were
+ * elected, client latency percentiles (invoke to `ok`, for writes: the commit latency a client
+ * sees), messages per committed entry, and the availability clients saw.
+ */
+import type { HistoryEvent } from '../../sim/check/history.js';
+import type { World } from '../../sim/check/property.js';
+import type { RaftStats } from './config.js';
+import type { RaftObserver } from './invariants.js';
+
+/** The `p`-th percentile (0..100) of sorted values, by nearest rank; 0 when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] as number;
+}
+
+/** Metrics of one run. */
+export function raftMetrics(
+  world: World, observer: RaftObserver, stats: RaftStats,
+): Record<string, number> {
+  const writes: number[] = [];
+  const started = new Map<string, HistoryEvent>();
+  let ok = 0;
+  let completed = 0;
+  for (const event of world.history) {
+    if (event.type === 'invoke') {
+      started.set(event.process, event);
+      continue;
+    }
+    completed++;
+    const invoke = started.get(event.process);
+    if (event.type !== 'ok' || invoke === undefined) continue;
+    ok++;
+    if (invoke.f !== 'get') writes.push(event.time - invoke.time);
+  }
+  writes.sort((a, b) => a - b);
+  const committed = observer.maxCommit;
+  return {
+    'election-time-ms': observer.firstLeaderAt === undefined ? -1 : observer.firstLeaderAt / 1000,
+    'election-messages': observer.messagesAtFirstLeader ?? stats.messages,
+    'leaders-elected': observer.leaders.size,
+    'max-leader-term': Math.max(0, ...observer.leaders.keys()),
+    'committed-entries': committed,
+    'commit-latency-p50-ms': percentile(writes, 50) / 1000,
+    'commit-latency-p99-ms': percentile(writes, 99) / 1000,
+    messages: stats.messages,
+    'messages-per-committed-entry': committed === 0 ? stats.messages : stats.messages / committed,
+    'ops-ok': ok,
+    availability: completed === 0 ? 0 : ok / completed,
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * A Raft server (Ongaro & Ousterhout, extended paper; Ongaro's thesis where named), sans-IO.
+ *
+ * Every server is a follower, a (pre-)candidate or the leader. A follower that hears nothing
+ * from a leader for a randomised election timeout campaigns: with PreVote it first asks
+ * whether it could win without changing any term (thesis §9.6), then it increments its term,
+ * votes for itself and asks the others for their votes (RequestVote). A voter grants one vote
+ * per term, to a candidate whose log is at least as up-to-date as its own (§5.4.1). A majority
+ * makes a leader, which appends a no-op of its term and replicates its log with AppendEntries;
+ * followers keep only a prefix that matches the leader's (§5.3) and acknowledge what is on
+ * their disk. An entry of the leader's own term is committed once a majority holds it
+ * (§5.4.2: never by counting replicas of an older term's entry, Figure 8); committed entries
+ * are applied in order to a key-value store with client sessions (stateMachine.ts).
+ *
+ * Durability (Figure 2, "updated on stable storage before responding to RPCs"): a vote and an
+ * append acknowledgement go out with `sendAfterSync`, and a leader counts its own log only
+ * when its local `Persisted` message says the writes are durable.
+ *
+ * This file holds the node's state, recovery, dispatch and role changes; the handlers live in
+ * election.ts, replication.ts and clientRequests.ts.
+ */
+import { assert, assertNever, type NodeContext, type NodeId, type NodeProgram } from
+  '../../sim/index.js';
+import { failPending } from './clientRequests.js';
+import type { BugName, RaftConfig, RaftStats } from './config.js';
+import { onElectionTimeout, onRequestVote, onRequestVoteReply } from './election.js';
+import type { Entry, RaftMessage } from './messages.js';
+import { recover, saveHardState } from './persistence.js';
+import { onAppendEntries, onAppendEntriesReply, onHeartbeat, onPersisted } from
+  './replication.js';
+import { onClientRequest } from './clientRequests.js';
+import { KvStore } from './stateMachine.js';
+
+export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
+export type Ctx = NodeContext<RaftMessage>;
+
+/** What a leader knows of one follower (Figure 2, "volatile state on leaders"). */
+export interface Progress {
+  nextIndex: number;
+  matchIndex: number;
+  /** An AppendEntries with entries is in flight; wait for its reply before the next one. */
+  inflight: boolean;
+  /** Local time of the last reply in the current term (CheckQuorum). */
+  lastReply: number;
+  /** Highest read round this follower acknowledged in the current term (ReadIndex). */
+  ackedRound: number;
+}
+
+/** A client write or log read waiting for its entry to apply. */
+export interface PendingWrite {
+  readonly client: NodeId;
+  readonly seq: number;
+}
+
+/** A ReadIndex read waiting for a quorum round and for the state machine to catch up. */
+export interface PendingRead {
+  readonly client: NodeId;
+  readonly seq: number;
+  readonly key: string;
+  /** The commit index it must see; undefined until the leader committed in its term. */
+  readIndex: number | undefined;
+  round: number;
+}
+
+/** One Raft server. Fields are public for invariants and the inspector; only handlers write. */
+export class RaftNode implements NodeProgram<RaftMessage> {
+  // Persistent state (Figure 2), mirrored on disk by persistence.ts.
+  currentTerm = 0;
+  votedFor: NodeId | null = null;
+  log: Entry[] = [];
+  // Volatile state.
+  role: Role = 'follower';
+  leaderId: NodeId | undefined;
+  commitIndex = 0;
+  lastApplied = 0;
+  readonly kv = new KvStore();
+  /** Why this node must not take part (damaged hard state), if so: see persistence.ts. */
+  disabled: string | undefined;
+  /** While > 0: a damaged log was cut; no votes or campaigns until a leader matched this far. */
+  repairUpTo = 0;
+  /** Local time a current leader was last heard from (PreVote and CheckQuorum leases). */
+  lastLeaderContact = -Infinity;
+  votes = new Set<NodeId>();
+  progress = new Map<NodeId, Progress>();
+  /** The leader's own durable log end (it counts towards quorums). */
+  selfMatch = 0;
+  readonly pendingWrites = new Map<number, PendingWrite>();
+  pendingReads: PendingRead[] = [];
+  readRound = 0;
+
+  constructor(readonly config: RaftConfig, readonly stats: RaftStats) {}
+
+  /** Whether bug `name` is switched on. */
+  bug(name: BugName): boolean {
+    return this.config.bugs.has(name);
+  }
+
+  start(ctx: Ctx): void {
+    const state = recover(ctx.disk);
+    this.currentTerm = state.term;
+    this.votedFor = state.votedFor;
+    this.log = state.log;
+    this.disabled = state.disabled;
+    this.repairUpTo = state.repairUpTo;
+    if (this.disabled !== undefined) ctx.note('disabled', { reason: this.disabled });
+    if (this.repairUpTo > 0) ctx.note('repair', { upTo: this.repairUpTo });
+    ctx.note('role', { role: this.role, term: this.currentTerm });
+    this.resetElectionTimer(ctx);
+  }
+
+  onMessage(ctx: Ctx, from: NodeId, msg: RaftMessage): void {
+    switch (msg.type) {
+      case 'RequestVote':
+        return onRequestVote(this, ctx, from, msg);
+      case 'RequestVoteReply':
+        return onRequestVoteReply(this, ctx, from, msg);
+      case 'AppendEntries':
+        return onAppendEntries(this, ctx, from, msg);
+      case 'AppendEntriesReply':
+        return onAppendEntriesReply(this, ctx, from, msg);
+      case 'Persisted':
+        return onPersisted(this, ctx, msg);
+      case 'ClientRequest':
+        return onClientRequest(this, ctx, msg);
+      case 'ClientReply':
+        return; // servers are not clients
+      default:
+        return assertNever(msg, 'message');
+    }
+  }
+
+  onTimer(ctx: Ctx, name: string): void {
+    if (name === 'election') return onElectionTimeout(this, ctx);
+    if (name === 'heartbeat') return onHeartbeat(this, ctx);
+  }
+
+  /** Sends a message and counts it (Raft's own messages only, not client replies). */
+  send(ctx: Ctx, to: NodeId, msg: RaftMessage): void {
+    if (msg.type !== 'ClientReply') this.stats.messages++;
+    ctx.send(to, msg);
+  }
+
+  /** Sends once every write so far is durable, and counts it. */
+  sendAfterSync(ctx: Ctx, to: NodeId, msg: RaftMessage): void {
+    if (to !== ctx.id) this.stats.messages++;
+    ctx.sendAfterSync(to, msg);
+  }
+
+  /** The other servers. */
+  peers(ctx: Ctx): NodeId[] {
+    return ctx.servers.filter((id) => id !== ctx.id);
+  }
+
+  /** Changes role, noting it for the trace and the visualizer. */
+  setRole(ctx: Ctx, role: Role): void {
+    this.role = role;
+    ctx.note('role', { role, term: this.currentTerm });
+  }
+
+  /** Moves to `term` (never backwards), forgetting the vote of the older term; persisted. */
+  setTerm(ctx: Ctx, term: number): void {
+    assert(term >= this.currentTerm, () => `term ${term} < ${this.currentTerm}`);
+    if (term === this.currentTerm) return;
+    this.currentTerm = term;
+    this.votedFor = null;
+    this.leaderId = undefined;
+    saveHardState(ctx.disk, term, null);
+  }
+
+  /** Records a vote in the current term; persisted. */
+  setVote(ctx: Ctx, candidate: NodeId): void {
+    assert(this.votedFor === null || this.votedFor === candidate, 'one vote per term');
+    this.votedFor = candidate;
+    saveHardState(ctx.disk, this.currentTerm, candidate);
+  }
+
+  /** Becomes (or stays) a follower in `term` (Figure 2, "Rules for Servers"). */
+  becomeFollower(ctx: Ctx, term: number): void {
+    const wasLeader = this.role === 'leader';
+    this.setTerm(ctx, term);
+    if (wasLeader) {
+      ctx.cancelTimer('heartbeat');
+      failPending(this, ctx);
+      this.progress.clear();
+    }
+    if (this.role !== 'follower') this.setRole(ctx, 'follower');
+    this.votes.clear();
+    this.resetElectionTimer(ctx);
+  }
+
+  /** Re-arms the randomised election timer (§5.2). */
+  resetElectionTimer(ctx: Ctx): void {
+    ctx.setTimer('election', this.config.electionTimeout);
+  }
+
+  /** Whether a leader was heard from within the minimum election timeout (thesis §9.6). */
+  inLeaderLease(ctx: Ctx): boolean {
+    return ctx.now() - this.lastLeaderContact < this.config.electionTimeout[0];
+  }
+}

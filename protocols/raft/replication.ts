@@ -1,0 +1,190 @@
+/**
+ * Log replication (§5.3) and commitment (§5.4.2).
+ *
+ * The leader keeps, per follower, the next index to send and the highest index known to
+ * match. It sends at most one AppendEntries with entries at a time per follower (the next
+ * goes when the reply comes, or with the next heartbeat if a message was lost), at most
+ * `maxBatch` entries each. A follower accepts entries only after the consistency check on
+ * (prevLogIndex, prevLogTerm); it cuts its log only at the first real conflict, so a stale or
+ * duplicated AppendEntries whose entries already match changes nothing. A rejection carries
+ * the conflicting term and its first index, so the leader skips a whole term per round trip.
+ *
+ * The leader commits index N when a majority has matched N and entry N is of its own term;
+ * entries of older terms become committed only indirectly (Figure 8).
+ */
+import { assert, type NodeId } from '../../sim/index.js';
+import { serveReads } from './clientRequests.js';
+import { replyToClient } from './clientRequests.js';
+import { backtrack, conflictHint, lastIndex, matchesAt, mergePlan, termAt } from './log.js';
+import type { AppendEntries, AppendEntriesReply, Persisted } from './messages.js';
+import type { Ctx, RaftNode } from './node.js';
+import { appendToDisk, truncateOnDisk } from './persistence.js';
+import { quorumMatchIndex } from './quorum.js';
+
+/** The heartbeat timer: an AppendEntries to every follower, entries or not (§5.2). */
+export function onHeartbeat(node: RaftNode, ctx: Ctx): void {
+  if (node.role !== 'leader') return;
+  broadcastAppend(node, ctx);
+  ctx.setTimer('heartbeat', node.config.heartbeat);
+}
+
+/** Sends an AppendEntries to every follower. */
+export function broadcastAppend(node: RaftNode, ctx: Ctx): void {
+  for (const peer of node.peers(ctx)) sendAppend(node, ctx, peer);
+}
+
+/** Sends follower `to` the entries from its next index (possibly none: a heartbeat). */
+export function sendAppend(node: RaftNode, ctx: Ctx, to: NodeId): void {
+  const progress = node.progress.get(to);
+  if (progress === undefined) return;
+  const prevLogIndex = progress.nextIndex - 1;
+  const end = Math.min(lastIndex(node.log), prevLogIndex + node.config.maxBatch);
+  const entries = node.log.slice(prevLogIndex, end);
+  if (entries.length > 0) progress.inflight = true;
+  node.send(ctx, to, { type: 'AppendEntries', term: node.currentTerm, leader: ctx.id,
+    prevLogIndex, prevLogTerm: termAt(node.log, prevLogIndex) as number, entries,
+    leaderCommit: node.commitIndex, round: node.readRound });
+}
+
+/** Replicates new entries to every follower that has nothing in flight. */
+export function replicateNew(node: RaftNode, ctx: Ctx): void {
+  for (const [peer, progress] of node.progress) {
+    if (!progress.inflight && progress.nextIndex <= lastIndex(node.log)) {
+      sendAppend(node, ctx, peer);
+    }
+  }
+}
+
+/** AppendEntries receiver (Figure 2). */
+export function onAppendEntries(node: RaftNode, ctx: Ctx, from: NodeId, msg: AppendEntries): void {
+  if (node.disabled !== undefined) return; // may not acknowledge: see persistence.ts
+  if (msg.term < node.currentTerm) {
+    return node.send(ctx, from, reply(node, false, 0, 0, 0, msg.round));
+  }
+  if (msg.term > node.currentTerm || node.role !== 'follower') node.becomeFollower(ctx, msg.term);
+  node.leaderId = msg.leader;
+  node.lastLeaderContact = ctx.now();
+  node.resetElectionTimer(ctx);
+  if (!matchesAt(node.log, msg.prevLogIndex, msg.prevLogTerm)) {
+    const hint = conflictHint(node.log, msg.prevLogIndex);
+    return node.sendAfterSync(ctx, from,
+      reply(node, false, 0, hint.conflictTerm, hint.conflictIndex, msg.round));
+  }
+  acceptEntries(node, ctx, msg);
+  const matchIndex = msg.prevLogIndex + msg.entries.length;
+  if (node.repairUpTo > 0 && matchIndex >= node.repairUpTo) {
+    node.repairUpTo = 0;
+    ctx.note('repaired', { matchIndex });
+  }
+  const commit = Math.min(msg.leaderCommit, matchIndex);
+  if (commit > node.commitIndex) advanceCommit(node, ctx, commit);
+  const ack = reply(node, true, matchIndex, 0, 0, msg.round);
+  // The acknowledgement promises the entries are on disk (Figure 2).
+  if (node.bug('ack-before-sync')) node.send(ctx, from, ack);
+  else node.sendAfterSync(ctx, from, ack);
+}
+
+function acceptEntries(node: RaftNode, ctx: Ctx, msg: AppendEntries): void {
+  const plan = mergePlan(node.log, msg.prevLogIndex, msg.entries);
+  let cut = plan.truncateTo;
+  const end = msg.prevLogIndex + msg.entries.length;
+  // The bug: a stale AppendEntries cuts everything after its entries, even when they matched
+  // (it keeps the committed prefix, as an implementation asserting on that would).
+  if (node.bug('truncate-on-match') && cut === undefined && lastIndex(node.log) > end) {
+    cut = Math.max(end, node.commitIndex);
+  }
+  if (cut !== undefined && cut < lastIndex(node.log)) {
+    if (!node.bug('truncate-on-match')) {
+      // Committed entries never conflict with a legitimate leader (Leader Completeness).
+      assert(cut >= node.commitIndex, () => `truncating committed entries at ${cut}`);
+    }
+    node.log.length = cut;
+    truncateOnDisk(ctx.disk, cut);
+  }
+  if (plan.append.length > 0) {
+    node.log.push(...plan.append);
+    appendToDisk(ctx.disk, plan.append);
+  }
+}
+
+function reply(
+  node: RaftNode, success: boolean, matchIndex: number, conflictTerm: number,
+  conflictIndex: number, round: number,
+): AppendEntriesReply {
+  return { type: 'AppendEntriesReply', term: node.currentTerm, success, matchIndex,
+    conflictTerm, conflictIndex, round };
+}
+
+/** A follower answered (Figure 2, "Rules for Servers: Leaders"). */
+export function onAppendEntriesReply(
+  node: RaftNode, ctx: Ctx, from: NodeId, msg: AppendEntriesReply,
+): void {
+  const ignoreTerm = node.bug('ignore-higher-term-in-reply');
+  if (msg.term > node.currentTerm && !ignoreTerm) return node.becomeFollower(ctx, msg.term);
+  if (msg.term < node.currentTerm || node.role !== 'leader') return; // stale
+  const progress = node.progress.get(from);
+  if (progress === undefined) return;
+  progress.lastReply = ctx.now();
+  progress.inflight = false;
+  // Any answer in our term shows we still led when the round began (ReadIndex).
+  if (msg.round > progress.ackedRound) {
+    progress.ackedRound = msg.round;
+    serveReads(node, ctx);
+  }
+  if (msg.success) {
+    if (msg.matchIndex > progress.matchIndex) progress.matchIndex = msg.matchIndex;
+    progress.nextIndex = Math.max(progress.nextIndex, progress.matchIndex + 1);
+    maybeCommit(node, ctx);
+  } else if (msg.conflictIndex > 0) {
+    const next = backtrack(node.log, msg.conflictTerm, msg.conflictIndex);
+    progress.nextIndex = Math.max(progress.matchIndex + 1, Math.min(progress.nextIndex - 1, next));
+  }
+  if (node.role === 'leader' && progress.nextIndex <= lastIndex(node.log)) {
+    sendAppend(node, ctx, from);
+  }
+}
+
+/** The leader's own writes up to `index` are durable: it counts itself for them. */
+export function onPersisted(node: RaftNode, ctx: Ctx, msg: Persisted): void {
+  if (node.role !== 'leader' || msg.term !== node.currentTerm) return; // an older leadership
+  if (msg.index > node.selfMatch) node.selfMatch = msg.index;
+  maybeCommit(node, ctx);
+}
+
+/** Commits the highest index a majority matched, if it is of the current term (§5.4.2). */
+export function maybeCommit(node: RaftNode, ctx: Ctx): void {
+  const matches = [node.selfMatch, ...[...node.progress.values()].map((p) => p.matchIndex)];
+  const candidate = quorumMatchIndex(matches);
+  if (candidate <= node.commitIndex) return;
+  const ownTerm = termAt(node.log, candidate) === node.currentTerm;
+  if (!ownTerm && !node.bug('commit-previous-term')) return;
+  advanceCommit(node, ctx, candidate);
+}
+
+/** Raises the commit index and applies what it covers. */
+export function advanceCommit(node: RaftNode, ctx: Ctx, index: number): void {
+  if (index <= node.commitIndex) return;
+  node.commitIndex = index;
+  ctx.note('commit', { index });
+  applyCommitted(node, ctx);
+  if (node.role === 'leader') serveReads(node, ctx);
+}
+
+/** Applies committed entries in order, answering the clients this leader proposed for. */
+function applyCommitted(node: RaftNode, ctx: Ctx): void {
+  while (node.lastApplied < node.commitIndex) {
+    const index = node.lastApplied + 1;
+    const entry = node.log[index - 1];
+    if (entry === undefined) return; // not yet received (a follower told a higher commit)
+    node.lastApplied = index;
+    const result = node.kv.apply(entry.command);
+    const pending = node.pendingWrites.get(index);
+    if (pending === undefined) continue;
+    node.pendingWrites.delete(index);
+    const command = entry.command;
+    if (command.kind === 'client' && command.client === pending.client &&
+      command.seq === pending.seq && result !== undefined) {
+      replyToClient(node, ctx, pending.client, pending.seq, result);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The replicated state machine: a key-value store of strings with get, put, append and
+ * compare-and-set, and client sessions (thesis §6.3). Each client numbers its requests; the
+ * session remembers the last sequence number applied for each client and its result, so a
+ * retried request that is committed twice applies once and gets its first answer again.
+ *
+ * It is deterministic and applies entries strictly in log order, so every server that applies
+ * the same prefix holds the same data and the same sessions.
+ */
+import type { ClientOperation, NodeId } from '../../sim/index.js';
+import type { Command } from './messages.js';
+
+/** The answer an applied command gives its client. */
+export type ApplyResult =
+  | { readonly outcome: 'ok'; readonly result: unknown }
+  | { readonly outcome: 'fail'; readonly error: 'cas-mismatch' };
+
+interface Session {
+  readonly seq: number;
+  readonly result: ApplyResult;
+}
+
+/** A key-value store with client sessions. */
+export class KvStore {
+  /** The data. */
+  readonly data = new Map<string, string>();
+  /** Last applied sequence number and its result, per client. */
+  readonly sessions = new Map<NodeId, Session>();
+
+  /**
+   * Applies a command. A client command whose sequence number the session already saw is not
+   * applied again: the cached result answers it (undefined for one older than the last).
+   */
+  apply(command: Command): ApplyResult | undefined {
+    if (command.kind === 'noop') return undefined;
+    const session = this.sessions.get(command.client);
+    if (session !== undefined && command.seq <= session.seq) {
+      return command.seq === session.seq ? session.result : undefined;
+    }
+    const result = this.execute(command.op);
+    this.sessions.set(command.client, { seq: command.seq, result });
+    return result;
+  }
+
+  /** A get served outside the log (ReadIndex): the current value, no session involved. */
+  read(key: string): string | null {
+    return this.data.get(key) ?? null;
+  }
+
+  /** The session's answer to (`client`, `seq`) if it has one. */
+  cached(client: NodeId, seq: number): ApplyResult | undefined {
+    const session = this.sessions.get(client);
+    return session !== undefined && session.seq === seq ? session.result : undefined;
+  }
+
+  /** Whether (`client`, `seq`) is at or below the last applied request of that client. */
+  seen(client: NodeId, seq: number): boolean {
+    const session = this.sessions.get(client);
+    return session !== undefined && seq <= session.seq;
+  }
+
+  private execute(op: ClientOperation): ApplyResult {
+    const key = op.key ?? '';
+    const current = this.data.get(key) ?? null;
+    switch (op.f) {
+      case 'get':
+        return { outcome: 'ok', result: current };
+      case 'put':
+        this.data.set(key, String(op.value));
+        return { outcome: 'ok', result: null };
+      case 'append':
+        this.data.set(key, (current ?? '') + String(op.value));
+        return { outcome: 'ok', result: null };
+      case 'cas': {
+        const [from, to] = op.value as readonly [string | null, string];
+        if (from !== current) return { outcome: 'fail', error: 'cas-mismatch' };
+        this.data.set(key, to);
+        return { outcome: 'ok', result: true };
+      }
+      default:
+        // An unknown operation is rejected by the node before it reaches the log.
+        return { outcome: 'ok', result: null };
+    }
+  }
+}
