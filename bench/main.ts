@@ -5,10 +5,12 @@
  * Targets live here, never in timed tests: these machines are shared and noisy.
  */
 import { engineBench } from './engine.js';
+import { linearizabilityBench } from './linearizability.js';
 import type { BenchRow, BenchSuite } from './row.js';
 
 const suites: Record<string, BenchSuite> = {
   engine: engineBench,
+  linearizability: linearizabilityBench,
 };
 
 function format(value: number): string {

@@ -12,3 +12,21 @@ export type {
   Violation,
   World,
 } from './property.js';
+export * from './model.js';
+export * from './models/register.js';
+export * from './models/kv.js';
+export * from './operations.js';
+export {
+  checkHistory,
+  checkOperations,
+  type CheckOptions,
+  type Exhausted,
+  type LinearizabilityResult,
+  type Violation as LinearizabilityViolation,
+} from './linearizability.js';
+export * from './historyFormat.js';
+export * from './historyFormatError.js';
+export * from './porcupineFormat.js';
+export type { ClientMessage, ClientReply, ClientRequest } from './clientProtocol.js';
+export { isClientRequest } from './clientProtocol.js';
+export * from './workload.js';
