@@ -1,0 +1,237 @@
+/**
+ * The visualizer's controller: picks what to show (a bundled scenario, a dropped scenario or
+ * trace file, or a file named by the link), runs it, and keeps the views in step with the
+ * current instant. It owns the address: the hash always says how to reproduce what is shown.
+ */
+import type { ScheduledFault } from '../../sim/index.js';
+import { ScenarioError, type RunReport } from '../../runner/index.js';
+import { causalPast, violationAnchor } from './model/causal.js';
+import { derive, type Derived } from './model/derive.js';
+import { parseTraceFile } from './model/traceFile.js';
+import type { TraceModel } from './model/traceModel.js';
+import { catalogue, defaultKey, findEntry, loadText } from './run/catalogue.js';
+import { parseSeed, Session } from './run/session.js';
+import { readHash, writeHash } from './run/urlState.js';
+import { el, setChildren } from './view/dom.js';
+import { faultBar } from './view/faultBar.js';
+import { renderInspector } from './view/inspector.js';
+import { Player } from './view/player.js';
+import { shell, type Shell } from './view/shell.js';
+import { SpaceTime } from './view/spaceTime.js';
+
+/** What is on screen. */
+interface Shown {
+  readonly model: TraceModel;
+  readonly derived: Derived;
+  readonly report?: RunReport;
+  readonly session?: Session;
+  readonly label: string;
+}
+
+/** The application. */
+export class App {
+  private readonly ui: Shell;
+  private shown: Shown | undefined;
+  private diagram: SpaceTime | undefined;
+  private readonly player: Player;
+  private readonly faults: ReturnType<typeof faultBar>;
+  private inspectTimer = 0;
+
+  constructor(root: HTMLElement) {
+    this.player = new Player((index, time, settled) => this.moved(index, time, settled));
+    this.faults = faultBar({
+      servers: () => this.shown?.model.lanes.slice(0, this.shown.model.servers) ?? [],
+      instant: () => (this.shown?.session === undefined ? undefined
+        : Math.min(Math.floor(this.player.now) + 1, this.shown.session.spec.duration)),
+      added: () => this.shown?.session?.added ?? [],
+      setAdded: (added) => this.rerun({ added }),
+    });
+    this.ui = shell(root, catalogue, {
+      choose: (key) => void this.openKey(key, undefined, []),
+      reseed: (seed) => this.rerun({ seed }),
+      openFile: (name, text) => this.openText(name, text),
+      goToViolation: () => this.goToViolation(),
+      zoom: (f) => this.diagram?.zoomBy(f),
+      pan: (f) => this.diagram?.panBy(f),
+      resetView: () => this.diagram?.reset(),
+      downloadYaml: () => this.download('yaml'),
+      downloadTrace: () => this.download('trace'),
+    }, this.player.root, this.faults.root);
+    window.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  /** Opens what the address says, or the default scenario. */
+  async start(): Promise<void> {
+    try {
+      const state = readHash(location.hash);
+      if (state.open !== undefined) return await this.openUrl(state.open);
+      await this.openKey(state.scenario ?? defaultKey(), state.seed, state.faults);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async openUrl(path: string): Promise<void> {
+    if (!/^[\w./-]+$/.test(path) || path.includes('..') || path.startsWith('/')) {
+      throw new Error(`refusing to open ${JSON.stringify(path)}: only files the server offers`);
+    }
+    const response = await fetch(path);
+    if (!response.ok) throw new Error(`could not fetch ${path}: HTTP ${response.status}`);
+    this.openText(path.split('/').pop() ?? path, await response.text(), path);
+  }
+
+  private async openKey(key: string, seed: string | undefined,
+    added: readonly ScheduledFault[]): Promise<void> {
+    const entry = findEntry(key);
+    if (entry === undefined) throw new Error(`no built-in scenario ${JSON.stringify(key)}`);
+    this.ui.select.value = key;
+    const loaded = loadText(entry.text, `scenarios/${key}.yaml`);
+    const session = new Session(key, loaded, seed === undefined ? loaded.spec.seed : parseSeed(seed),
+      added);
+    await this.runSession(session);
+  }
+
+  /** A dropped or chosen file: a trace (JSON Lines) or a scenario (YAML). */
+  private openText(name: string, text: string, served?: string): void {
+    try {
+      if (text.trimStart().startsWith('{')) {
+        const model = parseTraceFile(text);
+        this.show({ model, derived: derive(model), label: `trace file ${name}` });
+        history.replaceState(null, '', served === undefined ? '#' : writeHash({ open: served, faults: [] }));
+        return;
+      }
+      const loaded = loadText(text, name);
+      void this.runSession(new Session(`file:${name}`, loaded, loaded.spec.seed, []));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private rerun(change: { seed?: string; added?: readonly ScheduledFault[] }): void {
+    const session = this.shown?.session;
+    if (session === undefined) return;
+    const seed = change.seed === undefined ? undefined : parseSeed(change.seed);
+    void this.runSession(session.with({ ...(seed === undefined ? {} : { seed }),
+      ...(change.added === undefined ? {} : { added: change.added }) }));
+  }
+
+  private async runSession(session: Session): Promise<void> {
+    this.ui.progress(0);
+    await new Promise((r) => setTimeout(r, 0)); // let the page paint "running…"
+    try {
+      const outcome = session.run();
+      this.show({ ...outcome, session, label: session.key });
+      if (!session.key.startsWith('file:')) {
+        history.replaceState(null, '', writeHash({ scenario: session.key,
+          seed: String(session.seed), faults: session.added }));
+      }
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.ui.progress(undefined);
+    }
+  }
+
+  private show(shown: Shown): void {
+    this.shown = shown;
+    this.ui.clearError();
+    if (this.diagram === undefined) {
+      this.diagram = new SpaceTime(this.ui.diagram, shown.model, shown.derived, {
+        onCursor: (t) => this.player.seekTime(t),
+        onViolation: () => this.goToViolation(),
+      });
+    } else this.diagram.setTrace(shown.model, shown.derived);
+    this.ui.describe(shown.session?.loaded, shown.session?.seed);
+    this.ui.status(shown.model, shown.derived, shown.report, shown.label);
+    this.player.setModel(shown.model);
+    this.faults.refresh();
+    this.ui.enableRunControls(shown.session !== undefined);
+  }
+
+  private moved(index: number, time: number, settled: boolean): void {
+    this.diagram?.setCursor(time);
+    window.clearTimeout(this.inspectTimer);
+    this.inspectTimer = window.setTimeout(() => this.inspect(index), settled ? 0 : 150);
+  }
+
+  private inspect(index: number): void {
+    const s = this.shown;
+    if (s === undefined) return;
+    try {
+      renderInspector(this.ui.inspector, s.model, s.derived, index, s.session);
+    } catch (error) {
+      setChildren(this.ui.inspector, el('p', { class: 'error',
+        text: `The inspector failed: ${(error as Error).message}` }));
+    }
+  }
+
+  /** Jumps to the violation and highlights its causal past. */
+  goToViolation(): void {
+    const s = this.shown;
+    if (s === undefined || s.derived.violation < 0 || this.diagram === undefined) return;
+    const v = s.derived.violation;
+    const anchor = violationAnchor(s.model, v);
+    this.diagram.setHighlight(causalPast(s.model, s.derived, anchor));
+    const t = s.model.t[v] as number;
+    const span = Math.max(s.model.end / 10, 1_000);
+    this.diagram.showWindow(Math.max(0, t - span * 0.8), t + span * 0.2);
+    this.player.seek(v);
+    this.ui.announce(`Jumped to the violation at event #${v}; its causal past is highlighted.`);
+  }
+
+  private download(what: 'yaml' | 'trace'): void {
+    const s = this.shown;
+    if (s?.session === undefined) return;
+    const text = what === 'yaml' ? s.session.yaml() : jsonl(s.model);
+    const blob = new Blob([text], { type: what === 'yaml' ? 'text/yaml' : 'application/x-ndjson' });
+    const a = el('a', { attrs: { href: URL.createObjectURL(blob),
+      download: `${s.session.spec.name}${what === 'yaml' ? '.yaml' : '.trace.jsonl'}` } });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1_000);
+  }
+
+  private key(e: KeyboardEvent): void {
+    const target = e.target as HTMLElement | null;
+    if (target !== null && ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) return;
+    if (e.key === ' ') this.player.toggle();
+    else if (e.key === 'ArrowRight') this.player.step(1);
+    else if (e.key === 'ArrowLeft') this.player.step(-1);
+    else if (e.key === '+' || e.key === '=') this.diagram?.zoomBy(2);
+    else if (e.key === '-') this.diagram?.zoomBy(0.5);
+    else return;
+    e.preventDefault();
+  }
+
+  private fail(error: unknown): void {
+    const text = error instanceof ScenarioError ? `This scenario has problems:\n${error.message}`
+      : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.ui.error(text);
+  }
+
+  /** State for tests and the benchmark (read-only). */
+  probe(): Record<string, unknown> {
+    const s = this.shown;
+    return { label: s?.label, events: s?.model.n, hash: s?.report?.result.hash ?? s?.model.info.hash,
+      violation: s?.derived.violation, instant: this.player.index,
+      arrows: s?.derived.arrowSend.length, frames: this.diagram?.frames,
+      frameMs: this.diagram?.lastFrameMs, added: s?.session?.added.length ?? 0 };
+  }
+
+  /** Draws the diagram now and returns how long it took (benchmark). */
+  drawNow(): number {
+    this.diagram?.draw();
+    return this.diagram?.lastFrameMs ?? NaN;
+  }
+
+  get view(): SpaceTime | undefined {
+    return this.diagram;
+  }
+}
+
+function jsonl(model: TraceModel): string {
+  const header = { format: 'faultline-trace', version: 1, seed: model.info.seed,
+    nodes: model.info.nodes, clients: model.info.clients };
+  const lines = [JSON.stringify(header)];
+  for (let i = 0; i < model.n; i++) lines.push(JSON.stringify(model.record(i)));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,242 @@
+/**
+ * Facts derived from a trace once, for drawing: message arrows (a send paired with each of
+ * its deliveries and drops), intervals when a node was down or paused, role segments from
+ * `role` notes, network cuts over time, client operations (invoke to completion) and the
+ * violation. One pass over the columns each; a million records take well under a second.
+ */
+import type { TraceModel } from './traceModel.js';
+import { KIND } from './traceModel.js';
+import { cutsAfter, type CutSet } from './partitions.js';
+
+/** A stretch of time on one lane. */
+export interface Interval {
+  readonly lane: number;
+  readonly t0: number;
+  /** End time; the trace end when it never ended. */
+  readonly t1: number;
+}
+
+/** A role held by a node from `t0` to `t1`, with its term (or ballot, epoch). */
+export interface RoleSegment extends Interval {
+  readonly role: string;
+  /** `term 3`, `ballot 2.1`, `epoch 4`, or empty. */
+  readonly number: string;
+}
+
+/** A client operation from invoke to completion. */
+export interface ClientOp extends Interval {
+  readonly invoke: number;
+  /** Index of the completion record, -1 while pending. */
+  readonly done: number;
+  readonly outcome: 'ok' | 'fail' | 'info' | 'pending';
+  readonly label: string;
+}
+
+/** The network's cuts from `t0` to `t1`. */
+export interface CutEpoch {
+  readonly t0: number;
+  readonly t1: number;
+  readonly cuts: CutSet;
+  /** Per lane: the lanes it cannot send to. */
+  readonly isolatedFrom: readonly (readonly number[])[];
+}
+
+/** Everything derived. Arrays of arrows are sorted by send index, hence by send time. */
+export interface Derived {
+  readonly arrowSend: Int32Array;
+  readonly arrowEnd: Int32Array;
+  /** Longest send-to-end time of any arrow, for windowed searches. */
+  readonly maxSpan: number;
+  /** Send record index by message id. */
+  readonly sendOf: ReadonlyMap<number, number>;
+  readonly down: readonly Interval[];
+  readonly paused: readonly Interval[];
+  readonly roles: readonly RoleSegment[];
+  readonly ops: readonly ClientOp[];
+  readonly cuts: readonly CutEpoch[];
+  /** Index of the first violation record, -1 when none. */
+  readonly violation: number;
+}
+
+/** Derives everything views need from a model. */
+export function derive(model: TraceModel): Derived {
+  const arrows = pairMessages(model);
+  return {
+    ...arrows,
+    ...lifeIntervals(model),
+    roles: roleSegments(model),
+    ops: clientOps(model),
+    cuts: cutEpochs(model),
+    violation: firstOf(model, KIND.violation),
+  };
+}
+
+function firstOf(model: TraceModel, kind: number): number {
+  for (let i = 0; i < model.n; i++) if (model.kind[i] === kind) return i;
+  return -1;
+}
+
+function pairMessages(model: TraceModel): Pick<Derived, 'arrowSend' | 'arrowEnd' | 'maxSpan' |
+  'sendOf'> {
+  const sendOf = new Map<number, number>();
+  let send = new Int32Array(1024);
+  let end = new Int32Array(1024);
+  let count = 0;
+  let maxSpan = 0;
+  const { kind, mid, t } = model;
+  for (let i = 0; i < model.n; i++) {
+    const k = kind[i];
+    if (k === KIND.send) sendOf.set(mid[i] as number, i);
+    else if (k === KIND.deliver || k === KIND.drop) {
+      const s = sendOf.get(mid[i] as number);
+      if (s === undefined) continue;
+      if (count === send.length) {
+        send = grow(send);
+        end = grow(end);
+      }
+      send[count] = s;
+      end[count] = i;
+      count++;
+      maxSpan = Math.max(maxSpan, (t[i] as number) - (t[s] as number));
+    }
+  }
+  const order = sortByFirst(send.subarray(0, count), end.subarray(0, count));
+  return { arrowSend: order[0], arrowEnd: order[1], maxSpan, sendOf };
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Sorts pairs by their first element (send index); ties keep their order. */
+function sortByFirst(a: Int32Array, b: Int32Array): [Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>] {
+  const idx = Array.from({ length: a.length }, (_, i) => i);
+  idx.sort((x, y) => (a[x] as number) - (a[y] as number) || x - y);
+  const a2 = new Int32Array(a.length);
+  const b2 = new Int32Array(a.length);
+  idx.forEach((from, to) => {
+    a2[to] = a[from] as number;
+    b2[to] = b[from] as number;
+  });
+  return [a2, b2];
+}
+
+function lifeIntervals(model: TraceModel): { down: Interval[]; paused: Interval[] } {
+  const down: Interval[] = [];
+  const paused: Interval[] = [];
+  const downSince = new Map<number, number>();
+  const pausedSince = new Map<number, number>();
+  const close = (open: Map<number, number>, out: Interval[], lane: number, t1: number) => {
+    const t0 = open.get(lane);
+    if (t0 === undefined) return;
+    out.push({ lane, t0, t1 });
+    open.delete(lane);
+  };
+  for (let i = 0; i < model.n; i++) {
+    const k = model.kind[i];
+    const lane = model.node[i] as number;
+    const t = model.t[i] as number;
+    if (k === KIND.crash) {
+      close(pausedSince, paused, lane, t);
+      if (!downSince.has(lane)) downSince.set(lane, t);
+    } else if (k === KIND.restart) close(downSince, down, lane, t);
+    else if (k === KIND.pause) pausedSince.set(lane, t);
+    else if (k === KIND.resume) close(pausedSince, paused, lane, t);
+  }
+  for (const lane of [...downSince.keys()]) close(downSince, down, lane, model.end);
+  for (const lane of [...pausedSince.keys()]) close(pausedSince, paused, lane, model.end);
+  return { down, paused };
+}
+
+/** The role and its number from a `role` note's data. */
+export function roleOf(data: unknown): { role: string; number: string } | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as Record<string, unknown>;
+  if (typeof d.role !== 'string') return undefined;
+  for (const name of ['term', 'ballot', 'epoch', 'view']) {
+    const v = d[name];
+    if (typeof v === 'number' || typeof v === 'string') return { role: d.role, number: `${name} ${v}` };
+  }
+  return { role: d.role, number: '' };
+}
+
+function roleSegments(model: TraceModel): RoleSegment[] {
+  const out: RoleSegment[] = [];
+  const open = new Map<number, { t0: number; role: string; number: string }>();
+  const close = (lane: number, t1: number) => {
+    const seg = open.get(lane);
+    if (seg !== undefined && t1 > seg.t0) out.push({ lane, t1, ...seg });
+    open.delete(lane);
+  };
+  for (let i = 0; i < model.n; i++) {
+    const k = model.kind[i];
+    const lane = model.node[i] as number;
+    if (k === KIND.crash) close(lane, model.t[i] as number);
+    if (k !== KIND.note || model.tags[i] !== 'role' || lane < 0) continue;
+    const role = roleOf(model.record(i).data);
+    if (role === undefined) continue;
+    close(lane, model.t[i] as number);
+    open.set(lane, { t0: model.t[i] as number, ...role });
+  }
+  for (const lane of [...open.keys()]) close(lane, model.end);
+  return out.sort((a, b) => a.t0 - b.t0);
+}
+
+function clientOps(model: TraceModel): ClientOp[] {
+  const out: ClientOp[] = [];
+  const open = new Map<number, { invoke: number; label: string }>();
+  for (let i = 0; i < model.n; i++) {
+    const k = model.kind[i];
+    const lane = model.node[i] as number;
+    if (k === KIND.invoke) {
+      const data = model.record(i).data as { key?: unknown; value?: unknown } | undefined;
+      const key = data?.key === undefined ? '' : ` ${String(data.key)}`;
+      const value = data?.value === undefined ? '' : ` ${JSON.stringify(data.value)}`;
+      open.set(lane, { invoke: i, label: `${model.tags[i] ?? '?'}${key}${value}` });
+    } else if (k === KIND.ok || k === KIND.fail || k === KIND.info) {
+      const op = open.get(lane);
+      if (op === undefined) continue;
+      open.delete(lane);
+      const outcome = k === KIND.ok ? 'ok' : k === KIND.fail ? 'fail' : 'info';
+      out.push({ lane, t0: model.t[op.invoke] as number, t1: model.t[i] as number, done: i,
+        outcome, ...op });
+    }
+  }
+  for (const [lane, op] of open) {
+    out.push({ lane, t0: model.t[op.invoke] as number, t1: model.end, done: -1,
+      outcome: 'pending', ...op });
+  }
+  return out.sort((a, b) => a.t0 - b.t0);
+}
+
+function cutEpochs(model: TraceModel): CutEpoch[] {
+  const out: CutEpoch[] = [];
+  let cuts: CutSet = new Set();
+  let since = 0;
+  const push = (t1: number) => {
+    if (cuts.size > 0 && t1 >= since) out.push({ t0: since, t1, cuts, isolatedFrom: isolation(model, cuts) });
+  };
+  for (let i = 0; i < model.n; i++) {
+    if (model.kind[i] !== KIND.fault && model.kind[i] !== KIND.phase) continue;
+    const next = cutsAfter(cuts, model, i);
+    if (next === cuts) continue;
+    push(model.t[i] as number);
+    cuts = next;
+    since = model.t[i] as number;
+  }
+  push(model.end);
+  return out;
+}
+
+function isolation(model: TraceModel, cuts: CutSet): number[][] {
+  const out: number[][] = model.lanes.map(() => []);
+  for (const key of cuts) {
+    const [from, to] = key.split('>');
+    const a = model.laneOf.get(from ?? '');
+    const b = model.laneOf.get(to ?? '');
+    if (a !== undefined && b !== undefined) out[a]?.push(b);
+  }
+  return out;
+}

@@ -1,0 +1,149 @@
+/**
+ * The visualizer's view of one trace: records held column by column (times, kinds, lanes,
+ * peers, message ids, tags) so a trace of a million events fits in typed arrays and every
+ * view can binary-search the visible time window. Payloads (message bodies, note data) are
+ * fetched on demand through `record(i)`, from the engine's trace or from the file's lines,
+ * so they are never copied up front.
+ *
+ * Two sources fill a model: a run in the page (`fromRecords` over engine.trace) and a trace
+ * file (traceFile.ts). Both give the same columns, so the views do not care which it was.
+ */
+import { TRACE_KINDS, type TraceKind, type TraceRecord } from '../../../sim/index.js';
+
+/** Kind codes, as stored in `kind`. */
+export const KIND: Readonly<Record<TraceKind, number>> = Object.fromEntries(
+  TRACE_KINDS.map((k, i) => [k, i]),
+) as Record<TraceKind, number>;
+
+/** What a trace file's header (or a run) says about the trace. */
+export interface TraceInfo {
+  readonly seed: string;
+  readonly nodes: readonly string[];
+  readonly clients: readonly string[];
+  /** The trace hash when known (a run computes it; a file's is recomputed on demand). */
+  readonly hash?: string;
+}
+
+/** One trace, in columns. Indexes are record positions (0..n-1), in time order. */
+export class TraceModel {
+  /** Lane ids: servers first, then clients. */
+  readonly lanes: readonly string[];
+  readonly laneOf: ReadonlyMap<string, number>;
+  readonly t: Float64Array;
+  readonly kind: Uint8Array;
+  /** Lane of the record's node, -1 for none. */
+  readonly node: Int16Array;
+  /** Lane of the peer (`to` of a send, `from` of a delivery or drop), -1 for none. */
+  readonly peer: Int16Array;
+  /** Message id, -1 for none. */
+  readonly mid: Float64Array;
+  readonly tags: readonly (string | undefined)[];
+
+  constructor(
+    readonly info: TraceInfo,
+    readonly n: number,
+    columns: {
+      t: Float64Array; kind: Uint8Array; node: Int16Array; peer: Int16Array; mid: Float64Array;
+      tags: (string | undefined)[];
+    },
+    private readonly fetch: (i: number) => TraceRecord,
+  ) {
+    this.lanes = [...info.nodes, ...info.clients];
+    this.laneOf = new Map(this.lanes.map((id, i) => [id, i]));
+    this.t = columns.t;
+    this.kind = columns.kind;
+    this.node = columns.node;
+    this.peer = columns.peer;
+    this.mid = columns.mid;
+    this.tags = columns.tags;
+  }
+
+  /** Number of server lanes (the first lanes). */
+  get servers(): number {
+    return this.info.nodes.length;
+  }
+
+  /** True time of the last record (0 for an empty trace). */
+  get end(): number {
+    return this.n === 0 ? 0 : (this.t[this.n - 1] as number);
+  }
+
+  /** Record `i` as a plain object, with its payload. */
+  record(i: number): TraceRecord {
+    return this.fetch(i);
+  }
+
+  /** Kind name of record `i`. */
+  kindOf(i: number): TraceKind {
+    return TRACE_KINDS[this.kind[i] as number] as TraceKind;
+  }
+
+  /** First record index with time >= `time` (n when none). */
+  lowerBound(time: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.t[mid] as number) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First record index with time > `time` (n when none). */
+  upperBound(time: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.t[mid] as number) <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Builds column arrays of capacity `n`, filled by `put`. */
+export class ColumnBuilder {
+  readonly t: Float64Array;
+  readonly kind: Uint8Array;
+  readonly node: Int16Array;
+  readonly peer: Int16Array;
+  readonly mid: Float64Array;
+  readonly tags: (string | undefined)[];
+  count = 0;
+
+  constructor(capacity: number, private readonly laneOf: ReadonlyMap<string, number>) {
+    this.t = new Float64Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.node = new Int16Array(capacity);
+    this.peer = new Int16Array(capacity);
+    this.mid = new Float64Array(capacity);
+    this.tags = new Array<string | undefined>(capacity);
+  }
+
+  /** Appends one record; returns false (and appends nothing) when its kind is unknown. */
+  put(r: TraceRecord): boolean {
+    const k = KIND[r.kind];
+    if (k === undefined) return false;
+    const i = this.count++;
+    this.t[i] = r.t;
+    this.kind[i] = k;
+    this.node[i] = r.node === undefined ? -1 : (this.laneOf.get(r.node) ?? -1);
+    const peer = r.kind === 'send' ? r.to : r.from;
+    this.peer[i] = peer === undefined ? -1 : (this.laneOf.get(peer) ?? -1);
+    this.mid[i] = r.id ?? -1;
+    this.tags[i] = r.tag;
+    return true;
+  }
+}
+
+/** A model over records already in memory (a run in the page). */
+export function fromRecords(
+  info: TraceInfo, count: number, recordAt: (i: number) => TraceRecord,
+): TraceModel {
+  const laneOf = new Map([...info.nodes, ...info.clients].map((id, i) => [id, i]));
+  const b = new ColumnBuilder(count, laneOf);
+  for (let i = 0; i < count; i++) b.put(recordAt(i));
+  return new TraceModel(info, b.count, b, recordAt);
+}

@@ -1,0 +1,76 @@
+/**
+ * The built-in scenarios: every YAML file under scenarios/, bundled into the app as text by
+ * Vite, grouped by protocol folder. The default is the lead's teaching scenario
+ * `raft/leader-crash` when it exists. A fixture scenario on the test protocol `toykv` is
+ * always there too, so the app has something to run before any protocol is registered.
+ */
+import { parse } from 'yaml';
+import { loadScenario, type LoadedScenario } from '../../../runner/index.js';
+import { type AnyProtocol, protocols } from '../../../protocols/index.js';
+import { toyKv } from '../../../test/support/toyKv.js';
+
+const files = import.meta.glob('../../../scenarios/**/*.yaml',
+  { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+
+/** Protocols the app can run: the registry plus the fixture protocol. */
+export const registry: Readonly<Record<string, AnyProtocol>> = { ...protocols, toykv: toyKv };
+
+/** The key of the default scenario (checked in order). */
+export const DEFAULT_KEYS = ['raft/leader-crash', 'fixture/toykv-crash'];
+
+const FIXTURE = `name: toykv-crash
+description: Three independent key-value servers (a test fixture); n1 crashes and restarts.
+narrative: |
+  Not a real protocol: each server keeps its own map, so clients that switch servers see
+  stale reads. It is here so the visualizer has something to show before protocols land.
+protocol: toykv
+nodes: 3
+workload: { clients: 2, rate: 40/s, keys: 2, mix: { get: 1, put: 1 }, timeout: 30ms, attempts: 2 }
+faults:
+  - { at: 300ms, crash: n1 }
+  - { at: 600ms, restart: n1 }
+duration: 1s
+seed: 7
+expect: { hold: [served-something] }
+`;
+
+/** One bundled scenario: its key (`protocol-folder/file`), text and headline fields. */
+export interface CatalogueEntry {
+  readonly key: string;
+  readonly group: string;
+  readonly text: string;
+  readonly description: string;
+}
+
+function headline(text: string): string {
+  try {
+    const doc = parse(text) as { description?: unknown } | null;
+    return typeof doc?.description === 'string' ? doc.description : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Every bundled scenario, sorted by key. */
+export const catalogue: readonly CatalogueEntry[] = [
+  ...Object.entries(files).map(([path, text]) => {
+    const key = path.replace(/^.*\/scenarios\//, '').replace(/\.yaml$/, '');
+    return { key, group: key.split('/')[0] ?? '', text, description: headline(text) };
+  }),
+  { key: 'fixture/toykv-crash', group: 'fixture', text: FIXTURE, description: headline(FIXTURE) },
+].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+/** The entry for a key, if bundled. */
+export function findEntry(key: string): CatalogueEntry | undefined {
+  return catalogue.find((e) => e.key === key);
+}
+
+/** The default scenario's key. */
+export function defaultKey(): string {
+  return DEFAULT_KEYS.find((k) => findEntry(k) !== undefined) ?? (catalogue[0] as CatalogueEntry).key;
+}
+
+/** Loads scenario text (bundled or dropped) into a spec; throws ScenarioError. */
+export function loadText(text: string, fileName: string): LoadedScenario {
+  return loadScenario(text, fileName, registry);
+}

@@ -1,0 +1,94 @@
+/**
+ * One run in the page: a loaded scenario, its seed, and the faults a person added at chosen
+ * instants. Added faults are merged into the spec's schedule and the run starts again from
+ * t = 0, which is always deterministic and gives exactly what `faultline run` gives for the
+ * downloaded YAML. The inspector asks for the engine at an event index: the session replays a
+ * fresh engine up to there (keeping it to step further for the next question).
+ */
+import type { Engine, ScheduledFault, Seed } from '../../../sim/index.js';
+import { judge, type LoadedScenario, prepareRun, type PreparedRun, type RunReport,
+  type RunSpec, toScenarioYaml } from '../../../runner/index.js';
+import { derive, type Derived } from '../model/derive.js';
+import { fromRecords, type TraceModel } from '../model/traceModel.js';
+import { registry } from './catalogue.js';
+
+/** A finished run: what the views draw and what the status line reports. */
+export interface RunOutcome {
+  readonly model: TraceModel;
+  readonly derived: Derived;
+  readonly report: RunReport;
+}
+
+/** Reads a seed typed by a person: digits are a number, anything else a string. */
+export function parseSeed(text: string): Seed {
+  return /^-?\d{1,15}$/.test(text.trim()) ? Number(text.trim()) : text;
+}
+
+/** A scenario with a seed and added faults. */
+export class Session {
+  readonly spec: RunSpec;
+  private replay: PreparedRun | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly loaded: LoadedScenario,
+    readonly seed: Seed,
+    readonly added: readonly ScheduledFault[],
+  ) {
+    const faults = [...loaded.spec.faults, ...added]
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => a.f.at - b.f.at || a.i - b.i)
+      .map(({ f }) => f);
+    this.spec = { ...loaded.spec, seed, faults };
+  }
+
+  /** The same scenario with another seed or fault list. */
+  with(change: { seed?: Seed; added?: readonly ScheduledFault[] }): Session {
+    return new Session(this.key, this.loaded, change.seed ?? this.seed, change.added ?? this.added);
+  }
+
+  /** Runs to the end, judges, and builds the model. `progress` gets the time reached. */
+  run(progress?: (time: number) => void): RunOutcome {
+    const prepared = prepareRun(this.spec, { trace: 'memory' }, registry);
+    const engine = prepared.engine;
+    const slice = this.spec.duration / 20;
+    for (let until = slice; !engine.isStopped && until < this.spec.duration; until += slice) {
+      engine.run(until);
+      progress?.(until);
+    }
+    engine.run(this.spec.duration);
+    const report = judge(prepared);
+    return { ...toModel(engine, report), report };
+  }
+
+  /** The engine after event `index` (replayed from the start or stepped on from the last). */
+  engineAt(index: number): { engine: Engine<unknown>; prepared: PreparedRun } {
+    if (this.replay === undefined || this.replay.engine.eventIndex > index) {
+      this.replay = prepareRun(this.spec, { trace: 'memory' }, registry);
+    }
+    const engine = this.replay.engine;
+    while (engine.eventIndex < index && engine.now <= this.spec.duration && engine.step()) {
+      // stepping; a step may record several events
+    }
+    return { engine, prepared: this.replay };
+  }
+
+  /** The scenario file of this run, added faults included. */
+  yaml(): string {
+    const note = this.added.length === 0 ? undefined
+      : `${this.added.length} fault(s) added in the visualizer`;
+    return toScenarioYaml(this.spec, {
+      description: this.loaded.description,
+      ...(this.loaded.narrative === undefined ? {} : { narrative: this.loaded.narrative }),
+      ...(note === undefined ? {} : { comment: note }),
+    });
+  }
+}
+
+function toModel(engine: Engine<unknown>, report: RunReport): { model: TraceModel;
+  derived: Derived } {
+  const trace = engine.trace;
+  const model = fromRecords({ seed: engine.seed, nodes: engine.servers, clients: engine.clients,
+    hash: report.result.hash }, trace.storedLength, (i) => trace.record(i));
+  return { model, derived: derive(model) };
+}

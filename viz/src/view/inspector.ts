@@ -1,0 +1,64 @@
+/**
+ * The state inspector at the current instant. For a run in the page it replays the engine to
+ * the current event and shows, per server: up, down or paused; role and term; the protocol's
+ * own view of its state (`inspect`, which protocols implement: log, commit index, ...); the
+ * durable and the volatile disk contents side by side; pending timers; the local clock against
+ * true time. For a trace file, only what the trace says: role and term, up or down.
+ */
+import type { Derived } from '../model/derive.js';
+import type { TraceModel } from '../model/traceModel.js';
+import type { Session } from '../run/session.js';
+import { el, setChildren, showJson } from './dom.js';
+import { formatTime, roleColour } from './palette.js';
+
+/** Renders the inspector for the instant after record `index` (-1: before the first). */
+export function renderInspector(
+  host: HTMLElement, model: TraceModel, derived: Derived, index: number,
+  session: Session | undefined,
+): void {
+  const time = index < 0 ? 0 : (model.t[index] as number);
+  const head = el('div', { class: 'inspector-head',
+    text: `After event #${index} at ${formatTime(time)}${index >= 0 ? ` (${model.kindOf(index)})` : ''}` });
+  const live = session === undefined ? undefined : session.engineAt(index);
+  const cards = model.lanes.slice(0, model.servers).map((id, lane) => {
+    const role = derived.roles.find((r) => r.lane === lane && r.t0 <= time && time < r.t1);
+    const down = derived.down.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
+    const paused = derived.paused.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
+    const status = down ? 'down' : paused ? 'paused' : 'up';
+    const badge = el('span', { class: 'role', text: role === undefined ? '—' : `${role.role} ${role.number}` });
+    if (role !== undefined) badge.style.background = roleColour(role.role);
+    const card = el('section', { class: `node-card ${status}`, attrs: { 'data-node': id } },
+      el('h4', {}, `${id} `, el('span', { class: 'status', text: status }), ' ', badge));
+    if (live !== undefined) card.append(...engineDetails(live, id, down));
+    return card;
+  });
+  setChildren(host, head, el('div', { class: 'cards' }, ...cards));
+}
+
+function engineDetails(
+  live: ReturnType<Session['engineAt']>, id: string, down: boolean,
+): HTMLElement[] {
+  const { engine, prepared } = live;
+  const out: HTMLElement[] = [];
+  const local = engine.localTime(id);
+  if (local !== engine.now) {
+    out.push(el('div', { class: 'clock', text: `local clock ${formatTime(local)} ` +
+      `(${local > engine.now ? '+' : ''}${formatTime(local - engine.now)} from true time)` }));
+  }
+  const program = engine.program(id);
+  if (!down && engine.isUp(id) && program !== undefined && prepared.instance.inspect !== undefined) {
+    out.push(block('state', prepared.instance.inspect(program)));
+  }
+  const timers = engine.timers(id);
+  out.push(el('div', { class: 'timers', text: timers.length === 0 ? 'no timers'
+    : `timers: ${timers.map((t) => `${t.name} in ${formatTime(t.at - engine.now)}`).join(', ')}` }));
+  const disk = engine.disk(id);
+  out.push(el('div', { class: 'disk' }, block('durable disk', disk.durableView()),
+    block('volatile (what the node sees)', disk.volatileView())));
+  return out;
+}
+
+function block(title: string, value: unknown): HTMLElement {
+  return el('details', { attrs: { open: '' } }, el('summary', { text: title }),
+    el('pre', { text: showJson(value, 3_000) }));
+}
