@@ -7,6 +7,10 @@ const entries = {
   'cli/faultline': 'cli/main.ts',
   'cli/fuzzWorker': 'cli/fuzzWorker.ts',
   'bench/main': 'bench/main.ts',
+  'cli/docs': 'cli/docs.ts',
+  // The CLI with the toy protocol registered, and its fuzz worker, for the CLI tests.
+  'test/toyCli': 'test/cli/toyCli.ts',
+  'test/toyWorker': 'test/cli/toyWorker.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(src)));
 

@@ -1,0 +1,51 @@
+/**
+ * Saving a fuzz failure as a scenario file that `faultline run` replays: the shrunk spec is
+ * written with `toScenarioYaml`, loaded back and rerun, and the file records the trace hash
+ * of that rerun (`# trace hash: …`, which `faultline replay` compares). The file appears
+ * atomically (temporary file, then rename), so a crash never leaves half a scenario.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadScenario, runSpec, toScenarioYaml } from '../runner/index.js';
+import type { Counterexample } from '../runner/fuzz/index.js';
+import type { Registry } from './registry.js';
+
+/** A counterexample on disk. */
+export interface SavedCounterexample {
+  readonly file: string;
+  /** The trace hash of the shrunk run and of the file's rerun. */
+  readonly hash: string;
+  readonly fileHash: string;
+  readonly reproduced: boolean;
+}
+
+/** Writes a counterexample under `dir` and verifies that the file reproduces it. */
+export function saveCounterexample(
+  found: Counterexample,
+  context: { dir: string; runSeed: number; campaignSeed: number; index: number; command: string },
+  registry: Registry,
+): SavedCounterexample {
+  const violated = found.report.violation?.name ?? 'failure';
+  const name = `${found.spec.protocol}-${violated}-${context.runSeed}`.toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const spec = { ...found.spec, name };
+  const description = `Found by faultline fuzz: ${found.reason.split('\n')[0] ?? ''}`.slice(0, 300);
+  const header = [
+    `Counterexample found by: ${context.command}`,
+    `campaign seed ${context.campaignSeed}, run ${context.index} (run seed ${context.runSeed}), ` +
+      `shrunk ${found.shrinks} times`,
+    `violated: ${violated}`,
+  ].join('\n');
+  const body = toScenarioYaml(spec, { description, comment: header });
+  const file = join(context.dir, `${name}.yaml`);
+  const rerun = runSpec(loadScenario(body, file, registry).spec,
+    { trace: 'off', checkBudgetMs: 60_000, now: () => performance.now() }, registry);
+  const fileHash = rerun.result.hash;
+  const text = body.replace(/^(# violated: .*)$/m, `$1\n# trace hash: ${fileHash}`);
+  mkdirSync(context.dir, { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+  return { file, hash: found.report.result.hash, fileHash, reproduced: fileHash === found.report.result.hash };
+}

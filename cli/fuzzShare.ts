@@ -1,0 +1,55 @@
+/**
+ * One process's share of a fuzz campaign, the same loop in the main thread (one worker) and
+ * in each worker thread: it resolves the target (a protocol name, or a scenario whose faults
+ * and seed are varied), then runs its indexes until they run out, the wall-clock deadline
+ * passes, or the stop flag (shared between threads) is set.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Micros } from '../sim/index.js';
+import { loadScenario, type RunSpec } from '../runner/index.js';
+import { Campaign, indexesFor, type RunOutcome } from '../runner/fuzz/index.js';
+import type { Registry } from './registry.js';
+
+/** Everything a share needs; plain data, so it crosses to a worker thread. */
+export interface ShareConfig {
+  readonly protocol: string;
+  /** The scenario to vary, as text and file name, when the target is a file. */
+  readonly scenario?: { readonly text: string; readonly file: string };
+  readonly seed: number;
+  readonly bugs: readonly string[];
+  readonly duration?: Micros;
+  readonly runs?: number;
+  /** Epoch milliseconds after which no new run starts. */
+  readonly deadline?: number;
+  readonly shard: number;
+  readonly shards: number;
+  readonly worker: number;
+  readonly workers: number;
+  readonly checkDeterminism: boolean;
+}
+
+/** Runs a share; `stop` is a shared flag (index 0 set to 1 means stop). */
+export function runShare(
+  config: ShareConfig,
+  registry: Registry,
+  stop: Int32Array,
+  report: (outcome: RunOutcome) => void,
+): void {
+  const protocol = registry[config.protocol];
+  if (protocol === undefined) throw new Error(`unknown protocol ${config.protocol}`);
+  const base: RunSpec | undefined = config.scenario === undefined ? undefined
+    : loadScenario(config.scenario.text, config.scenario.file, registry).spec;
+  const campaign = new Campaign({
+    protocol, registry, seed: config.seed, bugs: config.bugs, checkDeterminism: config.checkDeterminism,
+    now: () => performance.now(),
+    ...(base === undefined ? {} : { base }),
+    ...(config.duration === undefined ? {} : { duration: config.duration }),
+  });
+  const indexes = indexesFor({ shard: config.shard, shards: config.shards, worker: config.worker,
+    workers: config.workers, ...(config.runs === undefined ? {} : { runs: config.runs }) });
+  for (const index of indexes) {
+    if (Atomics.load(stop, 0) !== 0) return;
+    if (config.deadline !== undefined && Date.now() >= config.deadline) return;
+    report(campaign.run(index));
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The `faultline` command's program (cli/main.ts starts it): run scenarios, fuzz protocols, replay counterexamples, check
+ * histories, list what exists. Arguments by commander; every command takes `--json` and then
+ * prints one JSON document on stdout. Exit codes: 0 everything expected held, 1 a violation or
+ * a failed expectation, 2 bad input (printed as `file:line:column: field: expected`, no stack).
+ *
+ * With no command it runs the default scenario (scenarios/raft/leader-crash.yaml, else the
+ * first scenario file found), or prints help when there is none.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../sim/index.js';
+import { checkHistoryCommand } from './commands/checkHistory.js';
+import { fuzzCommand } from './commands/fuzz.js';
+import { listCommand } from './commands/list.js';
+import { replayCommand } from './commands/replay.js';
+import { runCommand } from './commands/run.js';
+import { EXIT, err, InputError, outJson } from './io.js';
+import type { Registry } from './registry.js';
+import { defaultScenario } from './scenarioFiles.js';
+
+let jsonMode = false;
+
+/** Where the CLI finds its protocols and its fuzz worker script. */
+export interface CliContext {
+  readonly registry: Registry;
+  /** The built worker entry (default: fuzzWorker.js beside the running bundle). */
+  readonly workerUrl: URL;
+}
+
+function program(context: CliContext, done: (code: number) => void): Command {
+  const registry = context.registry;
+  const cli = new Command('faultline')
+    .description('A deterministic distributed-systems simulator: run scenarios, fuzz protocols.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => err(s.trimEnd()) });
+  cli.command('run').argument('<scenario...>', 'scenario files (YAML)')
+    .description('run scenario files and judge them')
+    .option('--seed <n>', 'override the scenario seed')
+    .option('--trace <file>', 'write the trace as JSON Lines')
+    .option('--check-determinism', 'run each scenario twice and compare trace hashes')
+    .option('--json', 'print one JSON document on stdout')
+    .action((files: string[], o) => done(runCommand(files, o, registry)));
+  cli.command('fuzz').argument('<target>', 'a protocol name or a scenario file to vary')
+    .description('a fuzz campaign: generated fault schedules and workloads, shrunk on failure')
+    .addOption(new Option('--runs <n>', 'number of runs').conflicts('time'))
+    .option('--time <duration>', 'wall-clock budget, such as 60s or 5m')
+    .option('--seed <s>', 'campaign seed (each run seed derives from it and the run index)')
+    .option('--workers <k>', 'worker threads on this machine', '1')
+    .option('--shard <i/n>', 'run only the shard i of n: run indexes ≡ i-1 (mod n)')
+    .option('--bug <name...>', 'switch on bugs of the protocol')
+    .option('--out <dir>', 'where counterexamples are written', 'counterexamples')
+    .option('--duration <time>', 'simulated time per run')
+    .option('--keep-going', 'continue after a failure')
+    .option('--check-determinism', 'run each seed twice and compare trace hashes')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (target: string, o) => done(await fuzzCommand(target, o, registry, context.workerUrl)));
+  cli.command('replay').argument('<file>', 'a counterexample scenario or a trace file')
+    .description('reproduce a counterexample or a trace exactly (trace hash compared)')
+    .option('--json', 'print one JSON document on stdout')
+    .action((file: string, o) => done(replayCommand(file, o, registry)));
+  cli.command('check-history').argument('<file>', 'a history: ours (JSONL), Porcupine or Jepsen')
+    .description('check a history for linearizability')
+    .addOption(new Option('--model <model>', 'the model').choices(['register', 'kv']))
+    .option('--budget <seconds>', 'time budget for the search', '60')
+    .option('--json', 'print one JSON document on stdout')
+    .action((file: string, o) => done(checkHistoryCommand(file, o)));
+  cli.command('list').description('protocols, their parameters and bugs, and scenarios')
+    .option('--json', 'print one JSON document on stdout')
+    .action((o) => done(listCommand(o, registry)));
+  return cli;
+}
+
+/** Runs `faultline` with these arguments; returns the exit code (bad input: 2, no stack). */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  return main(argv, context).catch(fail);
+}
+
+async function main(argv: readonly string[], context: CliContext): Promise<number> {
+  jsonMode = argv.includes('--json');
+  let code: number = EXIT.ok;
+  const cli = program(context, (c) => { code = c; });
+  let args = [...argv];
+  if (args.length === 0) {
+    const scenario = defaultScenario();
+    if (scenario === undefined) {
+      cli.outputHelp();
+      return EXIT.ok;
+    }
+    args = ['run', scenario];
+  }
+  await cli.parseAsync(args, { from: 'user' });
+  return code;
+}
+
+function fail(caught: unknown): number {
+  let error = caught;
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 || error.code === 'commander.helpDisplayed' ? EXIT.ok : EXIT.badInput;
+  }
+  if (error instanceof ConfigError) error = new InputError(error.message);
+  if (error instanceof InputError) {
+    if (jsonMode) outJson({ error: error.message, problems: error.problems });
+    else err(error.message);
+    return EXIT.badInput;
+  }
+  throw error;
+}

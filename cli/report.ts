@@ -1,0 +1,73 @@
+/**
+ * How a run is shown: the readable summary (outcome, properties checked, the violation with
+ * its time, event index and explanation, faults, metrics table) and the JSON form, which
+ * carries at least scenario, seed, outcome, violations, metrics and the trace hash.
+ */
+import type { RunReport } from '../runner/index.js';
+import { showTime, table } from './io.js';
+
+/** One run as `--json` prints it. */
+export interface RunJson {
+  readonly scenario: string;
+  readonly file?: string;
+  readonly protocol: string;
+  readonly seed: string;
+  readonly outcome: 'passed' | 'failed';
+  readonly engineOutcome: string;
+  readonly violations: readonly { name: string; kind: string; time: number; index: number;
+    explanation: string }[];
+  readonly failures: readonly string[];
+  readonly checked: readonly string[];
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly hash: string;
+  readonly events: number;
+  readonly simulatedMicros: number;
+  readonly faults: Readonly<Record<string, number>>;
+  readonly determinism?: { readonly hashes: readonly string[]; readonly same: boolean };
+}
+
+/** The JSON form of a report. */
+export function runJson(report: RunReport, file?: string, hashes?: readonly string[]): RunJson {
+  const v = report.violation;
+  const same = hashes === undefined || hashes.every((h) => h === hashes[0]);
+  return {
+    scenario: report.name, ...(file === undefined ? {} : { file }), protocol: report.protocol,
+    seed: report.seed, outcome: report.passed && same ? 'passed' : 'failed',
+    engineOutcome: report.result.outcome,
+    violations: v === undefined ? [] : [{ name: v.name, kind: v.kind, time: v.time, index: v.index,
+      explanation: v.explanation }],
+    failures: [...report.failures, ...(same ? [] : [`nondeterministic: trace hashes ${
+      hashes?.join(' and ')} differ for one seed`])],
+    checked: report.checked, metrics: report.metrics, hash: report.result.hash,
+    events: report.result.events, simulatedMicros: report.result.time, faults: report.result.faults,
+    ...(hashes === undefined ? {} : { determinism: { hashes, same } }),
+  };
+}
+
+/** The readable summary of one run. */
+export function runText(run: RunJson): string {
+  const lines: string[] = [];
+  const mark = run.outcome === 'passed' ? 'PASSED' : 'FAILED';
+  lines.push(`${mark}  ${run.scenario}  (${run.protocol}, seed ${run.seed})${
+    run.file === undefined ? '' : `  ${run.file}`}`);
+  lines.push(`  simulated ${showTime(run.simulatedMicros)}, ${run.events} events, trace hash ${run.hash}`);
+  const faults = Object.entries(run.faults).map(([k, n]) => `${k} ${n}`).join(', ');
+  lines.push(`  faults: ${faults === '' ? 'none' : faults}`);
+  lines.push(`  checked: ${run.checked.length === 0 ? 'nothing' : run.checked.join(', ')}`);
+  if (run.determinism !== undefined) {
+    lines.push(`  determinism: ${run.determinism.same ? 'same trace hash on both runs'
+      : `DIFFERENT hashes ${run.determinism.hashes.join(' vs ')}`}`);
+  }
+  for (const v of run.violations) {
+    lines.push(`  violation: ${v.name} (${v.kind}) at ${showTime(v.time)}, event ${v.index}`);
+    lines.push(...v.explanation.split('\n').map((l) => `    ${l}`));
+  }
+  for (const f of run.failures) lines.push(`  failed: ${f.split('\n')[0]}`);
+  const metrics = Object.entries(run.metrics);
+  if (metrics.length > 0) {
+    lines.push('  metrics:');
+    const rows = metrics.map(([k, v]) => [k, Number.isInteger(v) ? v : +v.toFixed(3)]);
+    lines.push(...table(['metric', 'value'], rows).split('\n').map((l) => `    ${l}`));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,142 @@
+/**
+ * fast-check arbitraries for fuzz runs: a whole `RunSpec` for a protocol (cluster, network,
+ * workload, fault schedule, seed), or a new fault schedule and seed on top of a scenario.
+ *
+ * Swarm testing (Groce et al.; TigerBeetle's VOPR): every run first draws its own weight per
+ * fault kind, some of them zero, so one run is all partitions, another crashes and clock
+ * jumps. Faults are drawn as neutral numbers mapped through those weights, so shrinking the
+ * schedule (fewer entries, earlier times, smaller numbers) keeps a valid schedule. A crash
+ * and a pause come with their restart and resume, and every schedule ends in the liveness
+ * phase: at the end of the fault window everything heals and the liveness checks must hold
+ * within the settle time. What must not shrink (the run seed, the latency) is `noShrink`.
+ */
+import fc from 'fast-check';
+import type { Fault, Micros, NodeId, ScheduledFault } from '../../sim/index.js';
+import type { RunSpec } from '../spec.js';
+import type { FuzzProfile } from './profile.js';
+
+/** Fault kinds the generator draws, each with a swarm weight. */
+export const FUZZ_KINDS = ['crash', 'pause', 'partition', 'cut', 'bridge', 'ring', 'link', 'clock',
+  'disk', 'heal'] as const;
+type Kind = (typeof FUZZ_KINDS)[number];
+
+/** A fault before it is mapped to nodes: neutral numbers. */
+interface RawFault { at: number; u: number; a: number; b: number; c: number }
+
+/** What the generator needs besides the profile. */
+export interface SpecContext {
+  readonly protocol: string;
+  readonly params: unknown;
+  /** Whether the protocol has liveness checks (then each run ends with a liveness phase). */
+  readonly liveness: boolean;
+  readonly maxFaults?: number;
+}
+
+const rawFault = (window: Micros): fc.Arbitrary<RawFault> => fc.record({
+  at: fc.integer({ min: 0, max: Math.max(0, window - 1) }).map((t) => t - (t % 1_000)),
+  u: fc.nat(9_999), a: fc.nat(1_000), b: fc.nat(1_000_000), c: fc.nat(1_000),
+});
+
+const weights = fc.noShrink(fc.tuple(...FUZZ_KINDS.map(() => fc.constantFrom(0, 0, 1, 2, 4))));
+
+function pick(u: number, w: readonly number[]): Kind | undefined {
+  const total = w.reduce((s, x) => s + x, 0);
+  if (total === 0) return undefined;
+  let draw = u % total;
+  for (const [i, x] of w.entries()) {
+    if (draw < x) return FUZZ_KINDS[i];
+    draw -= x;
+  }
+  return undefined;
+}
+
+/** Maps one raw fault to scheduled faults (a crash brings its restart, a pause its resume). */
+function toFaults(r: RawFault, kind: Kind, servers: readonly NodeId[], window: Micros): ScheduledFault[] {
+  const n = servers.length;
+  const node = servers[r.a % n] as NodeId;
+  const other = servers[(r.a + 1 + (r.c % Math.max(1, n - 1))) % n] as NodeId;
+  const later = Math.min(window, r.at + 1_000 * (50 + (r.c % 2_000)));
+  const at = r.at;
+  const one = (fault: Fault): ScheduledFault[] => [{ at, fault }];
+  switch (kind) {
+    case 'crash':
+      return [{ at, fault: { kind: 'crash', node, ...(r.b % 4 === 0 ? { tear: true } : {}) } },
+        ...(r.b % 3 === 0 ? [] : [{ at: later, fault: { kind: 'restart', node } as Fault }])];
+    case 'pause':
+      return [{ at, fault: { kind: 'pause', node } }, { at: later, fault: { kind: 'resume', node } }];
+    case 'partition': {
+      const k = 2 + (r.c % 2);
+      const groups = Array.from({ length: k }, (_, g) =>
+        servers.filter((_, i) => Math.floor(r.b / k ** i) % k === g)).filter((g) => g.length > 0);
+      return groups.length < 2 ? one({ kind: 'cut', from: node, to: other }) : one({ kind: 'partition', groups });
+    }
+    case 'cut':
+      return n < 2 ? [] : one({ kind: 'cut', from: node, to: other });
+    case 'bridge':
+    case 'ring':
+      return n < 3 ? [] : one({ kind });
+    case 'link':
+      return n < 2 ? [] : one({ kind: 'link', from: node, to: other, set: { loss: (r.b % 51) / 100,
+        latency: { dist: 'uniform', min: 1_000, max: 1_000 * (2 + (r.c % 100)) } } });
+    case 'clock': {
+      const which = r.b % 3;
+      const amount = 1_000 * ((r.c % 401) - 200);
+      return one(which === 0 ? { kind: 'clock', node, jump: amount }
+        : which === 1 ? { kind: 'clock', node, offset: amount }
+          : { kind: 'clock', node, driftPpm: 100 * ((r.c % 201) - 100) });
+    }
+    case 'disk':
+      return one({ kind: 'disk', node, fault: r.b % 2 === 0 ? 'corrupt' : 'fail-sync' });
+    case 'heal':
+      return one({ kind: 'heal' });
+  }
+}
+
+/** A schedule from raw faults through the run's swarm weights, sorted by time. */
+function schedule(raws: readonly RawFault[], w: readonly number[], servers: readonly NodeId[],
+  window: Micros): ScheduledFault[] {
+  const faults = raws.flatMap((r) => {
+    const kind = pick(r.u, w);
+    return kind === undefined ? [] : toFaults(r, kind, servers, window);
+  });
+  return faults.map((f, i) => ({ f, i })).sort((x, y) => x.f.at - y.f.at || x.i - y.i).map((x) => x.f);
+}
+
+const servers = (n: number): NodeId[] => Array.from({ length: n }, (_, i) => `n${i + 1}`);
+
+/** A fault schedule and seed for a cluster of `nodes` servers (used on top of a scenario). */
+export function faultsArbitrary(nodes: number, window: Micros, maxFaults = 12) {
+  return fc.record({ w: weights, raws: fc.array(rawFault(window), { maxLength: maxFaults }),
+    seed: fc.noShrink(fc.nat(2 ** 31 - 1)) })
+    .map(({ w, raws, seed }) => ({ faults: schedule(raws, w, servers(nodes), window), seed }));
+}
+
+/** A whole run for a protocol: cluster, network, workload, swarm fault schedule and seed. */
+export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Arbitrary<RunSpec> {
+  const window = context.liveness ? profile.duration - profile.settle : profile.duration;
+  return fc.record({
+    nodes: fc.integer({ min: profile.nodes[0], max: profile.nodes[1] }),
+    clients: fc.integer({ min: profile.clients[0], max: profile.clients[1] }),
+    rate: fc.noShrink(fc.integer({ min: 20, max: 200 })),
+    keys: fc.integer({ min: 1, max: 5 }),
+    median: fc.noShrink(fc.integer({ min: 1, max: 10 })),
+    loss: fc.integer({ min: 0, max: 30 }),
+    duplicate: fc.integer({ min: 0, max: 10 }),
+    w: weights,
+    raws: fc.array(rawFault(window), { maxLength: context.maxFaults ?? 12 }),
+    seed: fc.noShrink(fc.nat(2 ** 31 - 1)),
+  }).map((g): RunSpec => ({
+    name: `${context.protocol}-fuzz-${g.seed}`,
+    protocol: context.protocol,
+    params: context.params,
+    nodes: g.nodes,
+    network: { latency: { dist: 'lognormal', median: g.median * 1_000, p99: g.median * 8_000,
+      max: 200_000 }, loss: g.loss / 100, duplicate: g.duplicate / 100 },
+    workload: { clients: g.clients, rate: g.rate, keys: g.keys, mix: profile.mix,
+      timeout: 500_000, attempts: 3 },
+    faults: schedule(g.raws, g.w, servers(g.nodes), window),
+    duration: profile.duration,
+    seed: g.seed,
+    ...(context.liveness ? { expect: { liveness: { after: window, settle: profile.settle } } } : {}),
+  }));
+}

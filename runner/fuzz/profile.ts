@@ -1,0 +1,42 @@
+/**
+ * What a fuzz campaign generates for a protocol: cluster sizes, simulated duration and
+ * the workload mix. Protocols differ (a 2PC coordinator with participants is not a Raft
+ * group), so a known protocol can have its own profile; any other gets the default.
+ */
+import type { Micros } from '../../sim/index.js';
+
+/** The generator's ranges for one protocol. */
+export interface FuzzProfile {
+  /** Servers, inclusive range. */
+  readonly nodes: readonly [number, number];
+  readonly clients: readonly [number, number];
+  /** Simulated time per run. */
+  readonly duration: Micros;
+  /** Time after the faults for the liveness checks to come true. */
+  readonly settle: Micros;
+  /** Workload operation weights; an empty mix lets the protocol choose. */
+  readonly mix: Readonly<Record<string, number>>;
+}
+
+const KV_MIX = { get: 0.4, put: 0.3, append: 0.2, cas: 0.1 };
+
+/** The default profile: 3–7 servers, 1–4 clients, 10 s runs with a 3 s liveness phase. */
+export const DEFAULT_PROFILE: FuzzProfile = {
+  nodes: [3, 7], clients: [1, 4], duration: 10_000_000, settle: 3_000_000, mix: KV_MIX,
+};
+
+const PROFILES: Readonly<Record<string, Partial<FuzzProfile>>> = {
+  raft: {},
+  paxos: {},
+  twopc: { nodes: [2, 5], mix: {} },
+  heartbeat: { nodes: [2, 6], mix: {} },
+  replication: { nodes: [2, 5] },
+  toykv: { nodes: [1, 1], duration: 2_000_000, settle: 1_000_000 },
+};
+
+/** The profile of a protocol, with an optional simulated duration override. */
+export function profileFor(protocol: string, duration?: Micros): FuzzProfile {
+  const profile = { ...DEFAULT_PROFILE, ...PROFILES[protocol] };
+  if (duration === undefined) return profile;
+  return { ...profile, duration, settle: Math.min(profile.settle, Math.floor(duration * 0.4)) };
+}

@@ -1,0 +1,35 @@
+/**
+ * A campaign's totals, for the table it ends with: runs, failures, simulated time covered,
+ * events, faults by kind and violations by property. Plain data, so worker threads can send
+ * their outcomes and the main thread can add them up in any order to the same totals.
+ */
+import type { RunOutcome } from './campaign.js';
+
+/** Totals over a campaign's runs. */
+export interface CampaignStats {
+  runs: number;
+  failures: number;
+  events: number;
+  /** Simulated microseconds covered. */
+  simulated: number;
+  faults: Record<string, number>;
+  violations: Record<string, number>;
+}
+
+/** Empty totals. */
+export function emptyStats(): CampaignStats {
+  return { runs: 0, failures: 0, events: 0, simulated: 0, faults: {}, violations: {} };
+}
+
+/** Adds one run's outcome to the totals. */
+export function addOutcome(stats: CampaignStats, outcome: RunOutcome): void {
+  stats.runs += 1;
+  stats.events += outcome.events;
+  stats.simulated += outcome.simulated;
+  for (const [kind, n] of Object.entries(outcome.faults)) stats.faults[kind] = (stats.faults[kind] ?? 0) + n;
+  if (!outcome.passed) {
+    stats.failures += 1;
+    const name = outcome.violated ?? 'failure';
+    stats.violations[name] = (stats.violations[name] ?? 0) + 1;
+  }
+}
