@@ -75,7 +75,7 @@ export function loadScenario(
 
 function yamlMessage(error: { code: string; message: string; pos: [number, number] }, text: string): string {
   if (error.code === 'DUPLICATE_KEY') {
-    const key = text.slice(error.pos[0], error.pos[1]).split(/[:\n]/)[0]?.trim() ?? '';
+    const key = text.slice(error.pos[0]).split(/[:\n]/)[0]?.trim() ?? '';
     return `duplicate key${key === '' ? '' : ` ${JSON.stringify(key)}`}: each field at most once`;
   }
   const first = error.message.split('\n')[0] ?? error.message;
@@ -115,12 +115,12 @@ function checkMeaning(
   const ids = new Set([...servers, ...clients]);
   const idList = `${servers.length === 1 ? 'n1' : `n1..n${servers.length}`}${
     clients.length === 0 ? '' : clients.length === 1 ? ', c1' : `, c1..c${clients.length}`}`;
-  const known = (path: Segment[], id: unknown): void => {
+  const known = (path: Segment[], id: unknown, key = false): void => {
     if (typeof id === 'string' && !ids.has(id)) {
-      problems.push(locator.problem(path, `${id} is not a node of this scenario (${idList})`));
+      problems.push(locator.problem(path, `${id} is not a node of this scenario (${idList})`, key));
     }
   };
-  for (const id of Object.keys(file.clocks ?? {})) known(['clocks', id], id);
+  for (const id of Object.keys(file.clocks ?? {})) known(['clocks', id], id, true);
   file.network?.links?.forEach((link, i) => {
     known(['network', 'links', i, 'from'], link.from);
     known(['network', 'links', i, 'to'], link.to);
