@@ -54,8 +54,10 @@ export interface Derived {
   readonly roles: readonly RoleSegment[];
   readonly ops: readonly ClientOp[];
   readonly cuts: readonly CutEpoch[];
-  /** Index of the first violation record, -1 when none. */
+  /** Index of the first violation record (or the record a post-run check blames), -1 if none. */
   readonly violation: number;
+  /** The violated property's name, empty when none. */
+  readonly violationName: string;
 }
 
 /** Derives everything views need from a model. */
@@ -67,8 +69,23 @@ export function derive(model: TraceModel): Derived {
     roles: roleSegments(model),
     ops: clientOps(model),
     cuts: cutEpochs(model),
-    violation: firstOf(model, KIND.violation),
+    ...violationOf(model),
   };
+}
+
+function violationOf(model: TraceModel): Pick<Derived, 'violation' | 'violationName'> {
+  const i = firstOf(model, KIND.violation);
+  return { violation: i, violationName: i < 0 ? '' : (model.tags[i] ?? 'violation') };
+}
+
+/**
+ * Marks a violation that the trace does not record, such as a history found not
+ * linearizable after the run, at the record it names.
+ */
+export function withViolation(derived: Derived, model: TraceModel, index: number,
+  name: string): Derived {
+  if (derived.violation >= 0 || model.n === 0) return derived;
+  return { ...derived, violation: Math.max(0, Math.min(index, model.n - 1)), violationName: name };
 }
 
 function firstOf(model: TraceModel, kind: number): number {

@@ -34,6 +34,20 @@ seed: 7
 expect: { hold: [served-something] }
 `;
 
+const FIXTURE_BUG = `name: toykv-forget-writes
+description: One key-value server with the bug switch forget-writes; a read shows a lost put.
+narrative: |
+  The server drops every third put yet answers ok. The client history is not linearizable:
+  a later get does not return the value a completed put wrote. (A test fixture.)
+protocol: toykv
+params: { bugs: [forget-writes] }
+nodes: 1
+workload: { clients: 2, rate: 40/s, keys: 1, mix: { get: 1, put: 1 }, timeout: 30ms, attempts: 1 }
+duration: 500ms
+seed: 3
+expect: { violate: linearizable }
+`;
+
 /** One bundled scenario: its key (`protocol-folder/file`), text and headline fields. */
 export interface CatalogueEntry {
   readonly key: string;
@@ -58,6 +72,8 @@ export const catalogue: readonly CatalogueEntry[] = [
     return { key, group: key.split('/')[0] ?? '', text, description: headline(text) };
   }),
   { key: 'fixture/toykv-crash', group: 'fixture', text: FIXTURE, description: headline(FIXTURE) },
+  { key: 'fixture/toykv-forget-writes', group: 'fixture', text: FIXTURE_BUG,
+    description: headline(FIXTURE_BUG) },
 ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 /** The entry for a key, if bundled. */

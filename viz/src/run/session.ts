@@ -8,7 +8,7 @@
 import type { Engine, ScheduledFault, Seed } from '../../../sim/index.js';
 import { judge, type LoadedScenario, prepareRun, type PreparedRun, type RunReport,
   type RunSpec, toScenarioYaml } from '../../../runner/index.js';
-import { derive, type Derived } from '../model/derive.js';
+import { derive, type Derived, withViolation } from '../model/derive.js';
 import { fromRecords, type TraceModel } from '../model/traceModel.js';
 import { registry } from './catalogue.js';
 
@@ -90,5 +90,19 @@ function toModel(engine: Engine<unknown>, report: RunReport): { model: TraceMode
   const trace = engine.trace;
   const model = fromRecords({ seed: engine.seed, nodes: engine.servers, clients: engine.clients,
     hash: report.result.hash }, trace.storedLength, (i) => trace.record(i));
-  return { model, derived: derive(model) };
+  const v = report.violation;
+  const derived = v === undefined ? derive(model)
+    : withViolation(derive(model), model, blamedRecord(model, report) ?? v.index, v.name);
+  return { model, derived };
+}
+
+/**
+ * For a history found not linearizable after the run, the record to mark: the completion of
+ * the last operation in the checker's minimal counterexample (where the contradiction shows).
+ */
+function blamedRecord(model: TraceModel, report: RunReport): number | undefined {
+  const ops = report.linearizability?.violation?.operations ?? [];
+  const returns = ops.map((o) => o.returnTime).filter((t) => Number.isFinite(t));
+  if (returns.length === 0) return undefined;
+  return model.upperBound(Math.max(...returns)) - 1;
 }

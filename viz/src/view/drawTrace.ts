@@ -319,7 +319,7 @@ function drawViolation(f: Frame, m: TraceModel, d: Derived): void {
   ctx.lineTo(x + 7, f.top - 11);
   ctx.fill();
   ctx.font = 'bold 11px system-ui, sans-serif';
-  ctx.fillText(`violation: ${m.tags[d.violation] ?? ''}`, x + 9, f.top - 14);
+  ctx.fillText(`violation: ${d.violationName}`, x + 9, f.top - 14);
   ctx.font = '11px system-ui, sans-serif';
 }
 

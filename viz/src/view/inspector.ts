@@ -21,7 +21,8 @@ export function renderInspector(
     text: `After event #${index} at ${formatTime(time)}${index >= 0 ? ` (${model.kindOf(index)})` : ''}` });
   const live = session === undefined ? undefined : session.engineAt(index);
   const cards = model.lanes.slice(0, model.servers).map((id, lane) => {
-    const role = derived.roles.find((r) => r.lane === lane && r.t0 <= time && time < r.t1);
+    const role = derived.roles.find((r) => r.lane === lane && r.t0 <= time &&
+      (time < r.t1 || r.t1 === model.end));
     const down = derived.down.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
     const paused = derived.paused.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
     const status = down ? 'down' : paused ? 'paused' : 'up';

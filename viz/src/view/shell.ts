@@ -59,8 +59,8 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
   const note = el('div', { class: 'note', attrs: { id: 'note', 'aria-live': 'polite' } });
   const runOnly = [button('Download scenario YAML', act.downloadYaml, { id: 'download-yaml' }),
     button('Download trace', act.downloadTrace, { id: 'download-trace' })];
-  const tools = el('div', { class: 'tools' },
-    button('⚠ Go to violation', act.goToViolation, { id: 'goto-violation' }),
+  const gotoViolation = button('⚠ Go to violation', act.goToViolation, { id: 'goto-violation' });
+  const tools = el('div', { class: 'tools' }, gotoViolation,
     button('Zoom in', () => act.zoom(2), { id: 'zoom-in' }),
     button('Zoom out', () => act.zoom(0.5), { id: 'zoom-out' }),
     button('◀ Pan', () => act.pan(-0.25), { id: 'pan-left' }),
@@ -79,7 +79,10 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
       setChildren(about, loaded === undefined ? null : el('p', { class: 'description', text: loaded.description }),
         loaded?.narrative === undefined ? null : el('div', { class: 'narrative', text: loaded.narrative }));
     },
-    status: (model, derived, report, label) => setStatus(statusLine, model, derived, report, label),
+    status: (model, derived, report, label) => {
+      gotoViolation.disabled = derived.violation < 0;
+      setStatus(statusLine, model, derived, report, label);
+    },
     progress: (f) => {
       progress.hidden = f === undefined;
       if (f !== undefined) progress.value = f;
@@ -115,14 +118,17 @@ function setStatus(host: HTMLElement, model: TraceModel, derived: Derived,
   const hash = report?.result.hash ?? model.info.hash ?? '';
   host.dataset.hash = hash;
   host.dataset.events = String(model.n);
-  host.dataset.violation = derived.violation >= 0 ? (model.tags[derived.violation] ?? '') : '';
-  const verdict = report === undefined ? '' : report.passed ? 'passed' : 'failed';
+  host.dataset.violation = derived.violationName;
+  const expected = report?.passed === true && report.violation !== undefined;
+  const verdict = report === undefined ? '' : expected ? 'passed: the expected violation happened'
+    : report.passed ? 'passed' : 'failed';
   const violation = report?.violation ?? (derived.violation >= 0
-    ? { name: model.tags[derived.violation] ?? '', explanation: '' } : undefined);
+    ? { name: derived.violationName, explanation: '' } : undefined);
   setChildren(host,
     el('span', { text: `${label}: ${model.n} events over ${formatTime(model.end)}, seed ${model.info.seed}` }),
     hash === '' ? null : el('span', { class: 'hash', text: ` · trace hash ${hash}` }),
-    verdict === '' ? null : el('span', { class: `verdict ${verdict}`, text: ` · ${verdict}` }),
+    verdict === '' ? null : el('span', { class: `verdict ${report?.passed === true ? 'passed' : 'failed'}`,
+      text: ` · ${verdict}` }),
     violation === undefined ? null : el('div', { class: 'violation-text',
       text: `Violation: ${violation.name}${violation.explanation === '' ? '' : ` — ${violation.explanation}`}` }),
     ...(report?.failures ?? []).map((f) => el('div', { class: 'failure', text: f })));

@@ -1,0 +1,115 @@
+/**
+ * Interaction in a real browser: a crash added at the current instant changes the run and
+ * lands in the address; opening that address reproduces the same trace hash; the downloaded
+ * YAML replays in Node (`runSpec`, as `faultline run` does) with the same hash; a bug-switch
+ * scenario shows its violation marker, and jumping there highlights the causal past.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadScenario, runSpec } from '../../runner/index.js';
+import { protocols } from '../../protocols/index.js';
+import { toyKv } from '../support/toyKv.js';
+import { launch, openPage, probe, screenshot, waitForDraw } from './browser.js';
+
+const registry = { ...protocols, toykv: toyKv };
+
+/** The lead's Raft scenario when it exists, else the fixture the app always has. */
+const SCENARIO = existsSync('scenarios/raft/leader-crash.yaml') ? 'raft/leader-crash'
+  : 'fixture/toykv-crash';
+
+/** A scenario demonstrating a bug switch: a real protocol's when one exists. */
+function violating(): string {
+  for (const dir of existsSync('scenarios') ? readdirSync('scenarios').sort() : []) {
+    if (dir.includes('.')) continue;
+    for (const f of readdirSync(`scenarios/${dir}`).sort()) {
+      if (f.endsWith('.yaml') && /^\s*violate:\s*\S/m.test(readFileSync(`scenarios/${dir}/${f}`,
+        'utf8'))) return `${dir}/${f.replace(/\.yaml$/, '')}`;
+    }
+  }
+  return 'fixture/toykv-forget-writes';
+}
+
+let browser: Browser;
+const base = () => inject('vizUrl');
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function hashOf(page: Page): Promise<string> {
+  return (await page.locator('#status').getAttribute('data-hash')) ?? '';
+}
+
+/** Crashes `node` at about `fraction` of the run through the page's controls. */
+async function crashAt(page: Page, node: string, fraction: number): Promise<void> {
+  await page.locator('#scrub').fill(String(Math.round(fraction * 1000)));
+  await page.locator('#scrub').dispatchEvent('change');
+  await page.locator('#fault-node').selectOption(node);
+  const before = (await probe(page)).added;
+  await page.locator('#fault-crash').click();
+  await page.waitForFunction((n) => (window as unknown as { faultline: { probe(): { added: number } } })
+    .faultline.probe().added > n, before);
+}
+
+describe(`viz: interactive faults on ${SCENARIO}`, () => {
+  it('a crash at the current instant changes the run and the address carries it', async () => {
+    const { page, errors } = await openPage(browser, `${base()}#scenario=${SCENARIO}`);
+    await waitForDraw(page);
+    const before = await hashOf(page);
+    await crashAt(page, 'n2', 0.3);
+    const after = await hashOf(page);
+    expect(after).toMatch(/^[0-9a-f]{16}$/);
+    expect(after).not.toBe(before);
+    const url = page.url();
+    expect(decodeURIComponent(url)).toContain('"kind":"crash","node":"n2"');
+    await screenshot(page, 'interactive-crash');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a link reproduces the same trace hash, and the YAML replays with it in Node', async () => {
+    const { page } = await openPage(browser, `${base()}#scenario=${SCENARIO}&seed=11`);
+    await waitForDraw(page);
+    await crashAt(page, 'n1', 0.4);
+    const hash = await hashOf(page);
+    const link = page.url();
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      page.locator('#download-yaml').click()]);
+    const yaml = readFileSync(await download.path(), 'utf8');
+    await page.close();
+
+    const again = await openPage(browser, link);
+    await waitForDraw(again.page);
+    expect(await hashOf(again.page)).toBe(hash);
+    expect(again.errors).toEqual([]);
+    await again.page.close();
+
+    const loaded = loadScenario(yaml, 'downloaded.yaml', registry);
+    expect(loaded.spec.faults.some((f) => f.fault.kind === 'crash' && 'node' in f.fault &&
+      f.fault.node === 'n1')).toBe(true);
+    expect(runSpec(loaded.spec, {}, registry).result.hash).toBe(hash);
+  });
+});
+
+describe(`viz: violation marker on ${violating()}`, () => {
+  it('shows the marker; jumping there highlights the causal past', async () => {
+    const key = violating();
+    const { page, errors } = await openPage(browser, `${base()}#scenario=${key}`);
+    await waitForDraw(page);
+    const status = page.locator('#status');
+    expect(await status.getAttribute('data-violation')).not.toBe('');
+    expect(await status.textContent()).toContain('Violation:');
+    const p = await probe(page);
+    expect(p.violation).toBeGreaterThanOrEqual(0);
+    await page.locator('#goto-violation').click();
+    expect((await probe(page)).instant).toBe(p.violation);
+    expect(await page.locator('#note').textContent()).toContain('causal past');
+    await screenshot(page, 'violation');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
