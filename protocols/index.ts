@@ -4,6 +4,7 @@
  */
 import type { ProtocolDefinition } from './protocol.js';
 import { heartbeat } from './heartbeat/definition.js';
+import { paxos, paxosSingle } from './paxos/definition.js';
 import { raft } from './raft/definition.js';
 
 /** A protocol with its parameter type erased. */
@@ -15,5 +16,7 @@ export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, Wo
 /** Protocols by name. */
 export const protocols: Readonly<Record<string, AnyProtocol>> = {
   heartbeat,
+  paxos,
+  'paxos-single': paxosSingle,
   raft,
 };

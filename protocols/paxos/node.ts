@@ -1,0 +1,214 @@
+/**
+ * A Multi-Paxos server: acceptor, replica (learner and executor) and would-be leader in one
+ * sans-IO node. This file wires the roles together and dispatches messages and timers; the
+ * leader's algorithm is in leader.ts, the acceptor's in acceptor.ts, the replica's in
+ * replica.ts. See README.md for the algorithm in prose.
+ *
+ * Clients: only the leader proposes. Another server answers `not-leader` with the leader it
+ * follows as a hint. The leader proposes a command once per (client, seq), remembers which
+ * client waits for it, and answers when the command is executed; the session table makes a
+ * command decided twice (a retry during a takeover) run once.
+ */
+import { assertNever, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
+import type { ClientRequest } from '../../sim/check/clientProtocol.js';
+import { Acceptor } from './acceptor.js';
+import { type Ballot, compareBallots, formatBallot, maxBallot, ZERO_BALLOT } from './ballot.js';
+import {
+  becomeCandidate, onAccepted, onHeartbeatReply, onNack, onPromise, propose, type Proposal,
+  type Role, sendHeartbeats, stepDown,
+} from './leader.js';
+import type { AcceptedEntry, Heartbeat, PaxosMessage } from './messages.js';
+import type { PaxosStats } from './metrics.js';
+import { type Executed, Replica } from './replica.js';
+import type { Command } from './stateMachine.js';
+
+type Ctx = NodeContext<PaxosMessage<Command>>;
+
+/** A Multi-Paxos bug switch. */
+export type MultiPaxosBug = 'acceptor-forgets' | 'non-unique-ballots' | 'takeover-drops-accepted';
+
+/** What every server of one run shares: parameters and the run's counters. */
+export interface MultiPaxosConfig {
+  readonly leaderTimeout: readonly [number, number];
+  readonly heartbeat: number;
+  readonly bugs: ReadonlySet<string>;
+  readonly stats: PaxosStats;
+}
+
+/** One incarnation of a Multi-Paxos server. */
+export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
+  readonly acceptor: Acceptor<Command>;
+  readonly replica = new Replica();
+  role: Role = 'follower';
+  /** Our ballot while candidate or leader. */
+  ballot: Ballot = ZERO_BALLOT;
+  /** The highest ballot seen anywhere; a new candidacy goes one round above it. */
+  seen: Ballot = ZERO_BALLOT;
+  /** The leader we follow, for client hints. */
+  leaderId: NodeId | undefined;
+  readonly promises = new Map<NodeId, readonly AcceptedEntry<Command>[]>();
+  fromSlot = 0;
+  readonly proposals = new Map<number, Proposal>();
+  nextSlot = 0;
+  /** Clients waiting for a command this leader proposed, by `client/seq`. */
+  private readonly waiting = new Map<string, NodeId>();
+
+  /** For the checkers: this incarnation's decisions. */
+  get decisionLog(): readonly AcceptedEntry<Command>[] {
+    return this.replica.decisionLog;
+  }
+
+  /** For the checkers: slots in the order this incarnation executed them. */
+  get executionLog(): readonly number[] {
+    return this.replica.executionLog;
+  }
+
+  constructor(readonly config: MultiPaxosConfig) {
+    this.acceptor = new Acceptor<Command>({ forgets: config.bugs.has('acceptor-forgets'),
+      learners: (proposer) => [proposer], stats: config.stats });
+  }
+
+  start(ctx: Ctx): void {
+    this.acceptor.recover(ctx);
+    this.replica.recover(ctx);
+    this.seen = this.acceptor.promised;
+    ctx.note('role', { role: 'follower', ballot: formatBallot(this.seen) });
+    ctx.setTimer('leader-timeout', this.config.leaderTimeout);
+  }
+
+  onTimer(ctx: Ctx, name: string): void {
+    if (name === 'leader-timeout') return becomeCandidate(this, ctx);
+    if (name === 'heartbeat') return sendHeartbeats(this, ctx);
+    if (name === 'rejoin') return this.acceptor.onRejoinTimer(ctx);
+  }
+
+  onMessage(ctx: Ctx, from: NodeId, msg: PaxosMessage<Command>): void {
+    switch (msg.type) {
+      case 'Prepare':
+        return this.onPrepare(ctx, from, msg.ballot, () => this.acceptor.onPrepare(ctx, from, msg));
+      case 'Accept':
+        return this.onPrepare(ctx, from, msg.ballot, () => this.acceptor.onAccept(ctx, from, msg));
+      case 'Promise':
+        return onPromise(this, ctx, from, msg);
+      case 'Accepted':
+        return onAccepted(this, ctx, from, msg);
+      case 'Nack':
+        return onNack(this, ctx, msg);
+      case 'Decide':
+        return this.learn(ctx, msg.slot, msg.value);
+      case 'Heartbeat':
+        return this.onHeartbeat(ctx, from, msg);
+      case 'HeartbeatReply':
+        return onHeartbeatReply(this, ctx, from, msg.executed, msg.ballot);
+      case 'RejoinRequest':
+        return this.acceptor.onRejoinRequest(ctx, from, msg.nonce);
+      case 'RejoinReply':
+        return this.acceptor.onRejoinReply(ctx, from, msg);
+      case 'ClientRequest':
+        return this.onClientRequest(ctx, from, msg);
+      case 'ClientReply':
+        return; // servers are never clients
+      default:
+        return assertNever(msg, 'message');
+    }
+  }
+
+  /** Sends a protocol message, counting it. */
+  send(ctx: Ctx, to: NodeId, msg: PaxosMessage<Command>): void {
+    this.config.stats.sent++;
+    ctx.send(to, msg);
+  }
+
+  /** Sends to every server, this one included (a local, reliable delivery). */
+  broadcast(ctx: Ctx, msg: PaxosMessage<Command>): void {
+    for (const peer of ctx.servers) this.send(ctx, peer, msg);
+  }
+
+  /** Records a decision, runs what became ready and answers the clients waiting here. */
+  learn(ctx: Ctx, slot: number, value: Command): void {
+    this.config.stats.noteDecided(slot);
+    for (const done of this.replica.decide(ctx, slot, value)) this.answer(ctx, done);
+  }
+
+  /** Tells every waiting client that its outcome is unknown (leadership lost). */
+  abandonWaiting(ctx: Ctx): void {
+    for (const [key, client] of this.waiting) {
+      const seq = Number(key.slice(key.indexOf('/') + 1));
+      ctx.send(client, { type: 'ClientReply', seq, outcome: 'unknown', error: 'leadership-lost' });
+    }
+    this.waiting.clear();
+  }
+
+  /**
+   * Prepare or Accept: the acceptor answers; a higher ballot than ours ends our own candidacy
+   * or leadership, and the one we voted for gets time before we time out ourselves.
+   */
+  private onPrepare(ctx: Ctx, from: NodeId, ballot: Ballot, vote: () => boolean): void {
+    this.seen = maxBallot(this.seen, ballot);
+    if (from !== ctx.id && compareBallots(ballot, this.ballot) > 0) {
+      stepDown(this, ctx, `${from} runs ${formatBallot(ballot)}`);
+    }
+    if (vote() && from !== ctx.id) {
+      this.leaderId = from;
+      if (this.role === 'follower') ctx.setTimer('leader-timeout', this.config.leaderTimeout);
+    }
+  }
+
+  private onHeartbeat(ctx: Ctx, from: NodeId, msg: Heartbeat): void {
+    if (compareBallots(msg.ballot, this.acceptor.promised) < 0) {
+      this.send(ctx, from, { type: 'Nack', ballot: msg.ballot, promised: this.acceptor.promised });
+      return;
+    }
+    this.seen = maxBallot(this.seen, msg.ballot);
+    if (compareBallots(msg.ballot, this.ballot) > 0) stepDown(this, ctx, `${from} leads`);
+    if (this.role !== 'follower') return;
+    this.leaderId = from;
+    ctx.setTimer('leader-timeout', this.config.leaderTimeout);
+    this.send(ctx, from, { type: 'HeartbeatReply', ballot: msg.ballot,
+      executed: this.replica.executed });
+  }
+
+  private onClientRequest(ctx: Ctx, from: NodeId, msg: ClientRequest): void {
+    if (this.role !== 'leader') return this.redirect(ctx, msg);
+    const answered = this.replica.machine.answered(msg.client, msg.seq);
+    if (answered === 'stale') return; // the client moved on long ago
+    if (answered !== undefined) return this.reply(ctx, from, msg.seq, answered);
+    const key = `${msg.client}/${msg.seq}`;
+    const proposed = this.waiting.has(key);
+    this.waiting.set(key, from);
+    if (proposed) return; // already in a slot: answered when it runs
+    const slot = this.nextSlot++;
+    propose(this, ctx, slot, { kind: 'client', client: msg.client, seq: msg.seq, op: msg.op });
+  }
+
+  /**
+   * Not the leader: a definite `not-leader` with a hint. A CAS gets `unknown` instead, because
+   * the shared KV model reads a CAS that ends in `fail` as "the value did not match", and a
+   * client whose every attempt met a follower records exactly that (see README.md).
+   */
+  private redirect(ctx: Ctx, msg: ClientRequest): void {
+    const hint = this.leaderId !== undefined && this.leaderId !== ctx.id ? this.leaderId : undefined;
+    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq,
+      outcome: msg.op.f === 'cas' ? 'unknown' : 'fail', error: 'not-leader',
+      ...(hint === undefined ? {} : { leaderHint: hint }) });
+  }
+
+  private answer(ctx: Ctx, done: Executed): void {
+    if (done.command.kind !== 'client' || done.execution.kind === 'noop') return;
+    const key = `${done.command.client}/${done.command.seq}`;
+    const client = this.waiting.get(key);
+    if (client === undefined) return;
+    this.waiting.delete(key);
+    const execution = done.execution;
+    if (execution.kind === 'applied' || execution.kind === 'duplicate') {
+      this.reply(ctx, client, done.command.seq, execution.answer);
+    }
+  }
+
+  private reply(ctx: Ctx, client: NodeId, seq: number,
+    answer: { outcome: 'ok'; result: unknown } | { outcome: 'fail'; error: string }): void {
+    ctx.send(client, answer.outcome === 'ok'
+      ? { type: 'ClientReply', seq, outcome: 'ok', result: answer.result }
+      : { type: 'ClientReply', seq, outcome: 'fail', error: answer.error });
+  }
+}

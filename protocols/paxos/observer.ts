@@ -1,0 +1,195 @@
+/**
+ * The omniscient bookkeeping behind the Paxos invariants. After every event it reads what
+ * each server's current incarnation wrote and decided since the last look (the programs keep
+ * append-only logs for this), and keeps, across crashes and restarts:
+ * - per slot and (ballot, value), the acceptors whose accept of it became durable; a value
+ *   is *chosen* once a majority durably accepted it at one ballot (the paper's definition,
+ *   judged from disks, not from what any node believes);
+ * - per node and slot, the first value it decided; per slot, the first decision anywhere;
+ * - per node, the highest promise that became durable.
+ * An accept is durable once the disk's durable prefix covers the write sequence observed
+ * right after it was made (`SimDisk.writeSequence` minus `unsyncedWrites`); a crash drops the
+ * writes still pending. The first problem of each kind is kept and reported by invariants.ts.
+ *
+ * Work per event is proportional to what happened in it, not to the run so far.
+ */
+import type { NodeId } from '../../sim/index.js';
+import type { World } from '../../sim/check/property.js';
+import type { Acceptor } from './acceptor.js';
+import { type Ballot, compareBallots, formatBallot, ZERO_BALLOT } from './ballot.js';
+import type { AcceptedEntry } from './messages.js';
+
+/** What the observer reads from a server program of either variant. */
+export interface ObservableServer<V> {
+  readonly acceptor: Acceptor<V>;
+  readonly decisionLog: readonly AcceptedEntry<V>[];
+  /** Slots in execution order (Multi-Paxos only). */
+  readonly executionLog?: readonly number[];
+}
+
+/** Problem kinds, one per invariant. */
+export type ProblemKind = 'validity' | 'agreement' | 'integrity' | 'promise-monotonic' |
+  'execution-order';
+
+interface NodeView<V> {
+  program: ObservableServer<V> | undefined;
+  accepts: number;
+  promises: number;
+  decisions: number;
+  executions: number;
+  pending: { slot: number; ballot: Ballot; value: V; seq: number }[];
+  pendingPromises: { ballot: Ballot; seq: number }[];
+  durablePromise: Ballot;
+  lastPromise: Ballot;
+  decided: Map<number, string>;
+}
+
+/** Cross-event memory of one run; shared by the invariants of one protocol instance. */
+export class PaxosObserver<V> {
+  readonly problems = new Map<ProblemKind, string>();
+  /** Per slot: the chosen value (first time a majority durably accepted it). */
+  readonly chosen = new Map<number, { value: V; key: string; ballot: Ballot; at: number }>();
+  readonly firstDecision = new Map<number, { key: string; node: NodeId; at: number }>();
+  private readonly votes = new Map<number, Map<string, Set<NodeId>>>();
+  private readonly nodes = new Map<NodeId, NodeView<V>>();
+  private lastEvent = -1;
+
+  constructor(
+    private readonly asServer: (program: unknown) => ObservableServer<V> | undefined,
+    private readonly describe: (value: V) => string,
+    /** An explanation when `value` was never proposed, else undefined. */
+    private readonly validate: (value: V, world: World) => string | undefined,
+  ) {}
+
+  /** Brings the memory up to date with `world` (once per event). */
+  update(world: World): void {
+    if (world.eventIndex === this.lastEvent) return;
+    this.lastEvent = world.eventIndex;
+    for (const id of world.servers) this.updateNode(world, id);
+  }
+
+  private view(id: NodeId): NodeView<V> {
+    let view = this.nodes.get(id);
+    if (view === undefined) {
+      view = { program: undefined, accepts: 0, promises: 0, decisions: 0, executions: 0,
+        pending: [], pendingPromises: [], durablePromise: ZERO_BALLOT, lastPromise: ZERO_BALLOT,
+        decided: new Map() };
+      this.nodes.set(id, view);
+    }
+    return view;
+  }
+
+  private updateNode(world: World, id: NodeId): void {
+    const view = this.view(id);
+    const program = this.asServer(world.program(id));
+    if (program !== view.program) {
+      // A crash or a restart: what was not durable is gone; the new incarnation starts anew.
+      view.program = program;
+      view.pending = [];
+      view.pendingPromises = [];
+      view.accepts = view.promises = view.decisions = view.executions = 0;
+      view.lastPromise = ZERO_BALLOT;
+    }
+    if (program === undefined) return;
+    const disk = world.disk(id);
+    const seq = disk.writeSequence;
+    const durable = disk.writeSequence - disk.unsyncedWrites;
+    const acceptor = program.acceptor;
+    for (; view.accepts < acceptor.acceptLog.length; view.accepts++) {
+      view.pending.push({ ...(acceptor.acceptLog[view.accepts] as AcceptedEntry<V>), seq });
+    }
+    for (; view.promises < acceptor.promiseLog.length; view.promises++) {
+      view.pendingPromises.push({ ballot: acceptor.promiseLog[view.promises] as Ballot, seq });
+    }
+    while (view.pending.length > 0 && (view.pending[0]?.seq ?? Infinity) <= durable) {
+      const entry = view.pending.shift() as (typeof view.pending)[number];
+      this.onDurableAccept(world, id, entry.slot, entry.ballot, entry.value);
+    }
+    while (view.pendingPromises.length > 0 && (view.pendingPromises[0]?.seq ?? Infinity) <= durable) {
+      const entry = view.pendingPromises.shift() as (typeof view.pendingPromises)[number];
+      if (compareBallots(entry.ballot, view.durablePromise) > 0) view.durablePromise = entry.ballot;
+    }
+    this.checkPromise(id, view, acceptor);
+    for (; view.decisions < program.decisionLog.length; view.decisions++) {
+      const entry = program.decisionLog[view.decisions] as AcceptedEntry<V>;
+      this.onDecision(world, id, view, entry.slot, entry.value);
+    }
+    const executed = program.executionLog ?? [];
+    for (; view.executions < executed.length; view.executions++) {
+      if (executed[view.executions] !== view.executions) {
+        this.report('execution-order', `${id} executed slot ${executed[view.executions]} as its ` +
+          `command number ${view.executions}: slots must run in order, without gaps`);
+      }
+    }
+  }
+
+  private checkPromise(id: NodeId, view: NodeView<V>, acceptor: Acceptor<V>): void {
+    if (!acceptor.voting || acceptor.rebuilt) return; // rebuilt from peers after corruption
+    const now = acceptor.promised;
+    if (compareBallots(now, view.lastPromise) < 0) {
+      this.report('promise-monotonic', `${id}'s promise fell from ${formatBallot(view.lastPromise)}` +
+        ` to ${formatBallot(now)} while it was up`);
+    } else if (compareBallots(now, view.durablePromise) < 0) {
+      this.report('promise-monotonic', `${id} restarted with promise ${formatBallot(now)}, ` +
+        `below the ${formatBallot(view.durablePromise)} its disk had made durable`);
+    }
+    view.lastPromise = now;
+  }
+
+  private onDurableAccept(world: World, id: NodeId, slot: number, ballot: Ballot, value: V): void {
+    const key = JSON.stringify(value);
+    let bySlot = this.votes.get(slot);
+    if (bySlot === undefined) this.votes.set(slot, (bySlot = new Map()));
+    const tally = `${formatBallot(ballot)} ${key}`;
+    let voters = bySlot.get(tally);
+    if (voters === undefined) bySlot.set(tally, (voters = new Set()));
+    voters.add(id);
+    if (voters.size < Math.floor(world.servers.length / 2) + 1) return;
+    const invalid = this.validate(value, world);
+    if (invalid !== undefined) this.report('validity', `slot ${slot}: ${invalid}`);
+    const before = this.chosen.get(slot);
+    if (before === undefined) {
+      this.chosen.set(slot, { value, key, ballot, at: world.now });
+      const decided = this.firstDecision.get(slot);
+      if (decided !== undefined && decided.key !== key) {
+        this.report('agreement', `slot ${slot}: ${decided.node} decided ${decided.key} at ` +
+          `${ms(decided.at)}, but a majority durably accepted ${this.describe(value)} at ` +
+          `${formatBallot(ballot)} (${[...voters].sort().join(', ')}) at ${ms(world.now)}`);
+      }
+    } else if (before.key !== key) {
+      this.report('agreement', `slot ${slot}: ${this.describe(before.value)} was chosen at ` +
+        `${formatBallot(before.ballot)} (${ms(before.at)}), then ${this.describe(value)} at ` +
+        `${formatBallot(ballot)} by ${[...voters].sort().join(', ')} (${ms(world.now)})`);
+    }
+  }
+
+  private onDecision(world: World, id: NodeId, view: NodeView<V>, slot: number, value: V): void {
+    const key = JSON.stringify(value);
+    const mine = view.decided.get(slot);
+    if (mine !== undefined && mine !== key) {
+      this.report('integrity', `${id} decided slot ${slot} as ${mine}, and after a restart as ${key}`);
+    }
+    view.decided.set(slot, key);
+    const invalid = this.validate(value, world);
+    if (invalid !== undefined) this.report('validity', `${id} decided slot ${slot}: ${invalid}`);
+    const first = this.firstDecision.get(slot);
+    if (first === undefined) this.firstDecision.set(slot, { key, node: id, at: world.now });
+    else if (first.key !== key) {
+      this.report('agreement', `slot ${slot}: ${first.node} decided ${first.key} at ` +
+        `${ms(first.at)}, ${id} decided ${key} at ${ms(world.now)}`);
+    }
+    const chosen = this.chosen.get(slot);
+    if (chosen !== undefined && chosen.key !== key) {
+      this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but ` +
+        `${this.describe(chosen.value)} was chosen at ${formatBallot(chosen.ballot)}`);
+    }
+  }
+
+  private report(kind: ProblemKind, explanation: string): void {
+    if (!this.problems.has(kind)) this.problems.set(kind, explanation);
+  }
+}
+
+function ms(micros: number): string {
+  return `${(micros / 1_000).toFixed(1)} ms`;
+}
