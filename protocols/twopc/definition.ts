@@ -1,0 +1,77 @@
+/**
+ * The `twopc` protocol as the registry knows it: parameters, bug catalogue, properties,
+ * metrics and the programs of servers and clients. Clients are the shared `Client`
+ * (sim/check/workload.ts) issuing bank transfers and whole-bank reads to the coordinator.
+ */
+import { Client } from '../../sim/check/workload.js';
+import type { NodeProgram } from '../../sim/index.js';
+import type { BugSwitch, ProtocolDefinition } from '../protocol.js';
+import { bankOperations } from './accounts.js';
+import { allDecided, PROPERTY_NAMES, twoPcProperties } from './invariants.js';
+import { twoPcMetrics } from './metrics.js';
+import { TwoPcServer } from './node.js';
+import { Observer } from './observer.js';
+import { rolesOf, twoPcParams, type TwoPcParams } from './params.js';
+
+/** The bug catalogue. */
+export const TWOPC_BUGS: readonly BugSwitch[] = [
+  { name: 'commit-on-timeout',
+    description: 'A prepared participant whose decision timer fires commits on its own instead ' +
+      'of waiting, though the coordinator may have aborted.',
+    caughtBy: 'ac1-agreement', scenario: 'scenarios/twopc/bug-commit-on-timeout.yaml' },
+  { name: 'vote-before-log',
+    description: 'A participant sends its yes vote before its prepared record is durable; a ' +
+      'crash forgets the vote, and the commit it then receives has nothing to apply.',
+    caughtBy: 'balance-conserved', scenario: 'scenarios/twopc/bug-vote-before-log.yaml' },
+  { name: 'decision-not-logged',
+    description: 'The coordinator sends a commit before its record is durable; after a crash it ' +
+      'finds no record and presumes abort for participants that ask.',
+    caughtBy: 'ac2-no-reversal', scenario: 'scenarios/twopc/bug-decision-not-logged.yaml' },
+];
+
+/** Share of `read-all` operations when the workload mix does not say. */
+const DEFAULT_READ_SHARE = 0.1;
+
+export const twoPc: ProtocolDefinition<TwoPcParams> = {
+  name: 'twopc',
+  description: 'Two-phase commit with presumed abort and cooperative termination, or Paxos ' +
+    'Commit (variant: paxos-commit), over a bank of accounts spread across participants.',
+  params: twoPcParams,
+  bugs: TWOPC_BUGS,
+  propertyNames: [...PROPERTY_NAMES, 'ac5-all-decided'],
+  setup({ servers, params, workload }) {
+    const roles = rolesOf(servers, params);
+    const observer = new Observer(roles, params);
+    const mix = workload?.mix ?? {};
+    const transfer = mix.transfer ?? 0;
+    const read = mix['read-all'] ?? mix.read ?? 0;
+    const readShare = transfer + read > 0 ? read / (transfer + read) : DEFAULT_READ_SHARE;
+    const generate = bankOperations(params.accounts, params.maxTransfer, readShare);
+    return {
+      program: (id): NodeProgram<unknown> => (servers.includes(id)
+        ? new TwoPcServer(id, roles, params)
+        : new Client({ interval: workload === undefined ? 20_000 : Math.round(1e6 / workload.rate),
+          timeout: workload?.timeout ?? 500_000, attempts: workload?.attempts ?? 3, generate })
+      ) as NodeProgram<unknown>,
+      properties: twoPcProperties(observer),
+      liveness: [allDecided(roles)],
+      metrics: (world) => twoPcMetrics(observer, world),
+      inspect: (program) => inspectServer(program),
+    };
+  },
+};
+
+function inspectServer(program: NodeProgram<unknown>): unknown {
+  if (!(program instanceof TwoPcServer)) return undefined;
+  const { coordinator, participant, acceptor } = program;
+  return {
+    ...(coordinator === undefined ? {} : { coordinator: { epoch: coordinator.epoch,
+      ready: coordinator.ready, active: [...coordinator.active.keys()],
+      unacknowledged: [...coordinator.unacknowledged.keys()] } }),
+    ...(participant === undefined ? {} : { participant: {
+      balances: Object.fromEntries(participant.state.balances),
+      locks: Object.fromEntries(participant.state.locks),
+      prepared: [...participant.state.prepared] } }),
+    ...(acceptor === undefined ? {} : { acceptor: { transactions: acceptor.txs.size } }),
+  };
+}

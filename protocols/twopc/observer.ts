@@ -1,0 +1,231 @@
+/**
+ * The omniscient observer behind the invariants and metrics of one run. After every event it
+ * reads what each live server did since the last look — votes cast, decisions taken, which
+ * prepared participants are waiting — and keeps the memory the invariants need across
+ * crashes: the first decision of each (node, transaction) pair (AC2), the first decision of
+ * each transaction (AC1), the yes votes ever cast (AC3), the committed set and the precedence
+ * graph (serializability), and the blocked intervals (metrics).
+ *
+ * A node's lists (`votes`, `decisions`) are append-only within one incarnation; a restart
+ * builds a new program whose lists start again with what it replays from its log, which the
+ * memory recognises as already seen.
+ */
+import type { World } from '../../sim/check/property.js';
+import type { Micros, NodeId } from '../../sim/index.js';
+import type { CoordinatorDecision } from './coordinator.js';
+import type { Decision } from './messages.js';
+import type { TwoPcServer } from './node.js';
+import type { Roles, TwoPcParams } from './params.js';
+import { accountNames, accountsOf } from './accounts.js';
+import { type DecisionEntry, isResourceRecord, ResourceState } from './resource.js';
+import { SerialGraph } from './serialGraph.js';
+import { recoverWal, viewReader } from './wal.js';
+
+/** Names of the safety properties the observer judges. */
+export type SafetyName = 'ac1-agreement' | 'ac2-no-reversal' | 'ac3-commit-needs-yes' |
+  'ac4-abort-needs-cause' | 'balance-conserved' | 'serializable';
+
+interface Cursor {
+  program: unknown;
+  state: unknown;
+  votes: number;
+  decisions: number;
+  coordinator: number;
+}
+
+/** Everything one run's properties and metrics know. */
+export class Observer {
+  /** First violation found per property. */
+  readonly violations = new Map<SafetyName, string>();
+  readonly committed = new Set<string>();
+  readonly aborted = new Set<string>();
+  /** Coordinator aborts by reason. */
+  readonly abortReasons = new Map<string, number>();
+  /** Durations of finished blocked intervals (µs). */
+  readonly blockedDone: Micros[] = [];
+  /** Open blocked intervals: `node tx` -> start. */
+  readonly blockedOpen = new Map<string, Micros>();
+  private readonly blockedClosed = new Set<string>();
+  private readonly firstByNode = new Map<string, Decision>();
+  private readonly firstByTx = new Map<string, { decision: Decision; node: NodeId }>();
+  private readonly participantsOf = new Map<string, readonly NodeId[]>();
+  private readonly yes = new Set<string>();
+  private readonly no = new Set<string>();
+  private readonly cursors = new Map<NodeId, Cursor>();
+  private readonly graph: SerialGraph;
+  private readonly expectedTotal: number;
+  private readonly crashedStates = new Map<NodeId, { seq: number; state: ResourceState }>();
+  private historyCursor = 0;
+  private lastIndex = -1;
+
+  constructor(private readonly roles: Roles, private readonly params: TwoPcParams) {
+    this.graph = new SerialGraph(accountNames(params.accounts), params.initialBalance);
+    this.expectedTotal = params.accounts * params.initialBalance;
+  }
+
+  /** Brings the memory up to date with the world (once per event). */
+  observe(world: World): void {
+    if (world.eventIndex === this.lastIndex) return;
+    this.lastIndex = world.eventIndex;
+    for (const id of world.servers) {
+      const program = world.program(id) as TwoPcServer | undefined;
+      if (program !== undefined) this.scan(id, program, world.now);
+    }
+    this.checkBalance(world);
+    this.checkReads(world);
+  }
+
+  private scan(id: NodeId, program: TwoPcServer, now: Micros): void {
+    let cursor = this.cursors.get(id);
+    const state = program.participant?.state;
+    if (cursor?.program !== program || cursor.state !== state) {
+      const fresh = cursor?.program !== program;
+      cursor = { program, state, votes: fresh ? 0 : cursor?.votes ?? 0, decisions: 0,
+        coordinator: fresh ? 0 : cursor?.coordinator ?? 0 };
+      this.cursors.set(id, cursor);
+    }
+    const participant = program.participant;
+    if (participant !== undefined) {
+      for (; cursor.votes < participant.votes.length; cursor.votes++) {
+        const vote = participant.votes[cursor.votes] as { tx: string; yes: boolean };
+        if (vote.yes) this.yes.add(`${id} ${vote.tx}`);
+        else this.no.add(vote.tx);
+      }
+      for (; cursor.decisions < participant.state.decisions.length; cursor.decisions++) {
+        this.onParticipantDecision(id, participant.state.decisions[cursor.decisions] as DecisionEntry);
+      }
+      this.trackBlocked(id, participant.waiting, now);
+    }
+    const coordinator = program.coordinator;
+    if (coordinator !== undefined) {
+      for (; cursor.coordinator < coordinator.decisions.length; cursor.coordinator++) {
+        this.onCoordinatorDecision(id, coordinator.decisions[cursor.coordinator] as CoordinatorDecision);
+      }
+    }
+  }
+
+  private onParticipantDecision(id: NodeId, entry: DecisionEntry): void {
+    if (!this.onDecision(id, entry.tx, entry.decision, entry.participants)) return;
+    if (entry.decision !== 'commit') return;
+    const problem = this.graph.apply(entry.tx, entry.writes, entry.reads);
+    if (problem !== undefined) this.violate('serializable', `at ${id}: ${problem}`);
+  }
+
+  private onCoordinatorDecision(id: NodeId, entry: CoordinatorDecision): void {
+    if (!this.onDecision(id, entry.tx, entry.decision, entry.participants)) return;
+    if (entry.decision !== 'abort') return;
+    this.abortReasons.set(entry.reason, (this.abortReasons.get(entry.reason) ?? 0) + 1);
+    if (entry.reason === 'all-yes') {
+      this.violate('ac4-abort-needs-cause', `${id} aborted ${entry.tx} although every vote was yes`);
+    }
+    if (entry.reason === 'vote-no' && !this.no.has(entry.tx)) {
+      this.violate('ac4-abort-needs-cause',
+        `${id} aborted ${entry.tx} for a no vote, but no participant voted no`);
+    }
+  }
+
+  /** Records one node's decision; returns false when that node had already taken it. */
+  private onDecision(id: NodeId, tx: string, decision: Decision,
+    participants: readonly NodeId[]): boolean {
+    if (participants.length > 0 && !this.participantsOf.has(tx)) this.participantsOf.set(tx, participants);
+    const key = `${id} ${tx}`;
+    const before = this.firstByNode.get(key);
+    if (before !== undefined) {
+      if (before !== decision) {
+        this.violate('ac2-no-reversal', `${id} decided ${decision} for ${tx} after deciding ${before}`);
+      }
+      return false;
+    }
+    this.firstByNode.set(key, decision);
+    const first = this.firstByTx.get(tx);
+    if (first === undefined) this.firstByTx.set(tx, { decision, node: id });
+    else if (first.decision !== decision) {
+      this.violate('ac1-agreement',
+        `${first.node} decided ${first.decision} for ${tx} but ${id} decided ${decision}`);
+    }
+    (decision === 'commit' ? this.committed : this.aborted).add(tx);
+    if (decision === 'commit') {
+      for (const p of this.participantsOf.get(tx) ?? []) {
+        if (!this.yes.has(`${p} ${tx}`)) {
+          this.violate('ac3-commit-needs-yes', `${id} decided commit for ${tx} but ${p} never voted yes`);
+        }
+      }
+    }
+    return true;
+  }
+
+  private trackBlocked(id: NodeId, waiting: ReadonlySet<string>, now: Micros): void {
+    for (const tx of waiting) {
+      const key = `${id} ${tx}`;
+      if (!this.blockedOpen.has(key) && !this.blockedClosed.has(key)) this.blockedOpen.set(key, now);
+    }
+    for (const [key, start] of this.blockedOpen) {
+      const [node, tx] = key.split(' ') as [NodeId, string];
+      if (node !== id || waiting.has(tx)) continue;
+      this.blockedOpen.delete(key);
+      this.blockedClosed.add(key);
+      this.blockedDone.push(now - start);
+    }
+  }
+
+  /** The committed state's total: balances plus committed deltas a participant still owes. */
+  private checkBalance(world: World): void {
+    let total = 0;
+    for (const id of this.roles.participants) {
+      const program = world.program(id) as TwoPcServer | undefined;
+      const participant = program?.participant;
+      if (participant?.halted === true) return; // a lost log record: outside the fault model
+      const state = participant?.state ?? this.recoveredState(world, id);
+      if (state === undefined) return;
+      for (const balance of state.balances.values()) total += balance;
+      for (const tx of state.prepared) {
+        if (!this.committed.has(tx)) continue;
+        for (const w of state.txs.get(tx)?.writes ?? []) total += w.after - w.before;
+      }
+    }
+    if (total !== this.expectedTotal) {
+      this.violate('balance-conserved', `the committed state holds ${total} in total, but the ` +
+        `bank opened with ${this.expectedTotal} and transfers only move money`);
+    }
+  }
+
+  private recoveredState(world: World, id: NodeId): ResourceState | undefined {
+    const disk = world.disk(id);
+    const cached = this.crashedStates.get(id);
+    if (cached !== undefined && cached.seq === disk.writeSequence) return cached.state;
+    const recovered = recoverWal(viewReader(disk.durableView()), 'rm', isResourceRecord);
+    if (recovered.lost) return undefined;
+    const accounts = accountsOf(id, this.roles.participants, this.params.accounts);
+    const state = ResourceState.replay(recovered.records, accounts, this.params.initialBalance);
+    this.crashedStates.set(id, { seq: disk.writeSequence, state });
+    return state;
+  }
+
+  /** Every committed `read-all` a client saw must add up to the opening total. */
+  private checkReads(world: World): void {
+    for (; this.historyCursor < world.history.length; this.historyCursor++) {
+      const event = world.history[this.historyCursor];
+      if (event?.type !== 'ok' || event.f !== 'read-all') continue;
+      const values = Object.values(event.value as Record<string, number>);
+      const sum = values.reduce((a, b) => a + b, 0);
+      if (sum !== this.expectedTotal) {
+        this.violate('balance-conserved', `${event.process} read all accounts and saw ${sum} in ` +
+          `total, not ${this.expectedTotal}: ${JSON.stringify(event.value)}`);
+      }
+    }
+  }
+
+  private violate(name: SafetyName, explanation: string): void {
+    if (!this.violations.has(name)) this.violations.set(name, explanation);
+  }
+
+  /** Blocked durations so far, open intervals counted up to `now` (µs). */
+  blockedTimes(now: Micros): Micros[] {
+    return [...this.blockedDone, ...[...this.blockedOpen.values()].map((start) => now - start)];
+  }
+
+  /** Transactions the observer has seen decided at least once. */
+  get decidedCount(): number {
+    return this.firstByTx.size;
+  }
+}
