@@ -3,7 +3,7 @@
  * trace file, or a file named by the link), runs it, and keeps the views in step with the
  * current instant. It owns the address: the hash always says how to reproduce what is shown.
  */
-import type { ScheduledFault } from '../../sim/index.js';
+import { hashRecords, type ScheduledFault, TRACE_FORMAT_VERSION } from '../../sim/index.js';
 import { ScenarioError, type RunReport } from '../../runner/index.js';
 import { causalPast, violationAnchor } from './model/causal.js';
 import { derive, type Derived } from './model/derive.js';
@@ -26,6 +26,18 @@ interface Shown {
   readonly report?: RunReport;
   readonly session?: Session;
   readonly label: string;
+  /** A trace file's hash, recomputed from its records (skipped for very large files). */
+  readonly hash?: string;
+}
+
+/** Trace files up to this many records get their hash recomputed when opened. */
+const HASHED_RECORDS = 200_000;
+
+function traceHash(model: TraceModel): string {
+  const records = function* () {
+    for (let i = 0; i < model.n; i++) yield model.record(i);
+  };
+  return hashRecords(records(), model.lanes);
 }
 
 /** The application. */
@@ -96,7 +108,8 @@ export class App {
     try {
       if (text.trimStart().startsWith('{')) {
         const model = parseTraceFile(text);
-        this.show({ model, derived: derive(model), label: `trace file ${name}` });
+        this.show({ model, derived: derive(model), label: `trace file ${name}`,
+          ...(model.n <= HASHED_RECORDS ? { hash: traceHash(model) } : {}) });
         history.replaceState(null, '', served === undefined ? '#' : writeHash({ open: served, faults: [] }));
         return;
       }
@@ -142,7 +155,7 @@ export class App {
       });
     } else this.diagram.setTrace(shown.model, shown.derived);
     this.ui.describe(shown.session?.loaded, shown.session?.seed);
-    this.ui.status(shown.model, shown.derived, shown.report, shown.label);
+    this.ui.status(shown.model, shown.derived, shown.report, shown.label, shown.hash);
     this.player.setModel(shown.model);
     this.faults.refresh();
     this.ui.enableRunControls(shown.session !== undefined);
@@ -211,7 +224,7 @@ export class App {
   /** State for tests and the benchmark (read-only). */
   probe(): Record<string, unknown> {
     const s = this.shown;
-    return { label: s?.label, events: s?.model.n, hash: s?.report?.result.hash ?? s?.model.info.hash,
+    return { label: s?.label, events: s?.model.n, hash: s?.report?.result.hash ?? s?.hash,
       violation: s?.derived.violation, instant: this.player.index,
       arrows: s?.derived.arrowSend.length, frames: this.diagram?.frames,
       frameMs: this.diagram?.lastFrameMs, added: s?.session?.added.length ?? 0 };
@@ -229,7 +242,7 @@ export class App {
 }
 
 function jsonl(model: TraceModel): string {
-  const header = { format: 'faultline-trace', version: 1, seed: model.info.seed,
+  const header = { format: 'faultline-trace', version: TRACE_FORMAT_VERSION, seed: model.info.seed,
     nodes: model.info.nodes, clients: model.info.clients };
   const lines = [JSON.stringify(header)];
   for (let i = 0; i < model.n; i++) lines.push(JSON.stringify(model.record(i)));

@@ -31,7 +31,8 @@ export interface Shell {
   readonly diagram: HTMLElement;
   readonly inspector: HTMLElement;
   describe(loaded: LoadedScenario | undefined, seed: Seed | undefined): void;
-  status(model: TraceModel, derived: Derived, report: RunReport | undefined, label: string): void;
+  status(model: TraceModel, derived: Derived, report: RunReport | undefined, label: string,
+    hash?: string): void;
   progress(fraction: number | undefined): void;
   error(text: string): void;
   clearError(): void;
@@ -79,9 +80,9 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
       setChildren(about, loaded === undefined ? null : el('p', { class: 'description', text: loaded.description }),
         loaded?.narrative === undefined ? null : el('div', { class: 'narrative', text: loaded.narrative }));
     },
-    status: (model, derived, report, label) => {
+    status: (model, derived, report, label, hash) => {
       gotoViolation.disabled = derived.violation < 0;
-      setStatus(statusLine, model, derived, report, label);
+      setStatus(statusLine, model, derived, report, label, hash);
     },
     progress: (f) => {
       progress.hidden = f === undefined;
@@ -114,8 +115,8 @@ function scenarioSelect(entries: readonly CatalogueEntry[], act: ShellActions): 
 }
 
 function setStatus(host: HTMLElement, model: TraceModel, derived: Derived,
-  report: RunReport | undefined, label: string): void {
-  const hash = report?.result.hash ?? model.info.hash ?? '';
+  report: RunReport | undefined, label: string, fileHash: string | undefined): void {
+  const hash = report?.result.hash ?? fileHash ?? '';
   host.dataset.hash = hash;
   host.dataset.events = String(model.n);
   host.dataset.violation = derived.violationName;

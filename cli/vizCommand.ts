@@ -1,0 +1,168 @@
+/**
+ * `faultline viz [scenario|trace]`: serves the web visualizer on localhost and prints its
+ * address. The app is built with Vite into dist/viz when it is missing or older than its
+ * sources (viz/, scenarios/, sim/, protocols/, runner/). With a target:
+ * - a bundled scenario, by key (`raft/leader-crash`) or by its path under scenarios/, opens
+ *   as `#scenario=KEY`, so the page runs it itself;
+ * - any other file (a trace in JSON Lines, a scenario YAML elsewhere) is offered at
+ *   `/input/NAME` and the page opens it (`#open=input/NAME`).
+ * The server answers only the built app's files and that one input file, on 127.0.0.1.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError, out } from './io.js';
+
+/** Options of `faultline viz`. */
+export interface VizOptions {
+  /** Port to listen on; 0 picks a free one. Default 5199, or a free one when it is taken. */
+  readonly port?: number | string;
+  /** `auto` (default) builds when stale; `never` serves what is there; `always` rebuilds. */
+  readonly build?: 'auto' | 'never' | 'always';
+  /** The built app (default: dist/viz under the package root). */
+  readonly distDir?: string;
+  /** The package root (default: found upward from this file, else the working directory). */
+  readonly root?: string;
+}
+
+/** A running visualizer server. */
+export interface VizServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_PORT = 5199;
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.json': 'application/json', '.map': 'application/json',
+};
+
+/**
+ * The command as the CLI runs it: starts the server, prints the address, serves until
+ * interrupted (Ctrl-C), then returns exit code 0. Bad input throws InputError (exit 2).
+ */
+export async function vizCommand(target: string | undefined, options: VizOptions = {}):
+  Promise<number> {
+  const server = await startViz(target, options);
+  out(`Faultline visualizer: ${server.url}`);
+  out('Press Ctrl-C to stop.');
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+/** Builds if needed and starts serving; resolves with the address to open. */
+export async function startViz(target: string | undefined, options: VizOptions = {}):
+  Promise<VizServer> {
+  const root = options.root ?? packageRoot();
+  const dist = options.distDir ?? join(root, 'dist', 'viz');
+  ensureBuilt(root, dist, options.build ?? 'auto');
+  const input = target === undefined ? undefined : resolveTarget(root, target);
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split(/[?#]/)[0] ?? '/');
+    const file = input?.file !== undefined && path === `/input/${input.name}` ? input.file
+      : servedFile(dist, path);
+    if (file === undefined || req.method !== 'GET') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const type = file === input?.file ? 'text/plain; charset=utf-8'
+      : TYPES[extname(file)] ?? 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type, 'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store' }).end(readFileSync(file));
+  });
+  const port = await listen(server, Number(options.port ?? DEFAULT_PORT), options.port === undefined);
+  const url = `http://127.0.0.1:${port}/${input?.hash ?? ''}`;
+  return { url, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && /"name":\s*"faultline"/.test(readFileSync(pkg, 'utf8'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+/** The newest modification time under `dir` (0 when it does not exist). */
+function newest(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let latest = statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+function ensureBuilt(root: string, dist: string, mode: 'auto' | 'never' | 'always'): void {
+  const index = join(dist, 'index.html');
+  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
+  const sources = Math.max(...['viz', 'scenarios', 'sim', 'protocols', 'runner']
+    .map((d) => newest(join(root, d))));
+  if (mode === 'never' || (mode === 'auto' && built > sources)) {
+    if (built === 0) throw new InputError(`the visualizer is not built (${index} is missing)`);
+    return;
+  }
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite)) {
+    if (built > 0) return; // stale but usable; no Vite here to rebuild it
+    throw new InputError('the visualizer is not built and Vite is not installed: run npm install');
+  }
+  process.stderr.write('building the visualizer…\n');
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', dist],
+    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new InputError('building the visualizer failed (see above)');
+}
+
+/** A bundled scenario key, or a file to offer at /input/NAME. */
+function resolveTarget(root: string, target: string): { hash: string; name?: string;
+  file?: string } {
+  const scenarios = join(root, 'scenarios');
+  const asKey = join(scenarios, `${target}.yaml`);
+  const path = existsSync(asKey) ? asKey : resolve(target);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new InputError(`${target}: no such scenario or file`);
+  }
+  const inside = relative(scenarios, path);
+  if (!inside.startsWith('..') && !inside.startsWith(sep) && inside.endsWith('.yaml')) {
+    const key = inside.split(sep).join('/').replace(/\.yaml$/, '');
+    return { hash: `#scenario=${encodeURIComponent(key)}` };
+  }
+  const name = basename(path).replace(/[^\w.-]/g, '_');
+  return { hash: `#open=input/${encodeURIComponent(name)}`, name, file: path };
+}
+
+/** The built file for a request path, or undefined (never outside `dist`). */
+function servedFile(dist: string, path: string): string | undefined {
+  const file = resolve(dist, `.${path.endsWith('/') ? `${path}index.html` : path}`);
+  if (!file.startsWith(resolve(dist) + sep)) return undefined;
+  return existsSync(file) && statSync(file).isFile() ? file : undefined;
+}
+
+function listen(server: Server, port: number, fallback: boolean): Promise<number> {
+  return new Promise((done, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (fallback && error.code === 'EADDRINUSE') {
+        server.listen(0, '127.0.0.1', () => done(address(server)));
+      } else fail(new InputError(`cannot listen on port ${port}: ${error.message}`));
+    });
+    server.listen(port, '127.0.0.1', () => done(address(server)));
+  });
+}
+
+function address(server: Server): number {
+  const a = server.address();
+  return typeof a === 'object' && a !== null ? a.port : 0;
+}
