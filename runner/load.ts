@@ -78,6 +78,7 @@ function yamlMessage(error: { code: string; message: string; pos: [number, numbe
     const key = text.slice(error.pos[0]).split(/[:\n]/)[0]?.trim() ?? '';
     return `duplicate key${key === '' ? '' : ` ${JSON.stringify(key)}`}: each field at most once`;
   }
+  if (error.message.includes('call stack')) return 'nested too deeply to read';
   const first = error.message.split('\n')[0] ?? error.message;
   return `YAML syntax: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
 }

@@ -64,15 +64,13 @@ export class Locator {
 
   /** A problem at `path`: at the deepest node of the path that exists (its key if `key`). */
   problem(path: readonly Segment[], message: string, key = false): Problem {
-    const offset = this.offset(path, key);
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, column: col, path: pathText(path), message };
+    return this.at(this.offset(path, key), message, pathText(path));
   }
 
   /** A problem at a source offset. */
   at(offset: number, message: string, path = ''): Problem {
     const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, column: col, path, message };
+    return { file: this.file, line: Math.max(1, line), column: Math.max(1, col), path, message };
   }
 
   private offset(path: readonly Segment[], key: boolean): number {

@@ -15,8 +15,8 @@ import { MAX_DURATION, parseDuration } from '../protocols/params.js';
 export const MAX_NODES = 100;
 export const MAX_CLIENTS = 1_000;
 
-const show = (value: unknown): string =>
-  typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+const show = (value: unknown): string => value === undefined ? 'nothing'
+  : typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value) ?? String(value);
 
 /** Parses a duration to µs, or says why it is not one. `signed` allows negative values. */
 export function durationOrReason(value: unknown, signed: boolean): number | string {
@@ -32,6 +32,8 @@ export function durationOrReason(value: unknown, signed: boolean): number | stri
     const parsed = parseDuration(negative ? text.slice(1) : text);
     if (parsed === undefined) return `${example}, got ${show(value)}`;
     micros = negative ? -parsed : parsed;
+  } else if (value === undefined) {
+    return `required: ${example}`;
   } else {
     return `${example}, got ${value === null ? 'nothing' : show(value)}`;
   }
