@@ -1,0 +1,38 @@
+/**
+ * Every scenario file under scenarios/ loads and runs, and passes: its invariants hold (or,
+ * for a teaching scenario, the named one is violated), its liveness and metric expectations
+ * are met. A file for a protocol that is not registered fails loudly, never skips. A sample
+ * also runs twice to show that one seed gives one trace hash.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario, runSpec } from '../runner/index.js';
+
+function find(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return find(path);
+    return /\.ya?ml$/.test(entry) ? [path] : [];
+  });
+}
+
+const files = find('scenarios');
+const HASH_SAMPLE = 3;
+
+describe('scenario files', () => {
+  it('have unique names', () => {
+    const names = files.map((file) => loadScenario(readFileSync(file, 'utf8'), file).spec.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it.each(files.map((file, i) => ({ file, i })))('$file passes', ({ file, i }) => {
+    const { spec } = loadScenario(readFileSync(file, 'utf8'), file);
+    const report = runSpec(spec, { trace: 'off' });
+    expect(report.failures, `${file} (seed ${report.seed}, trace hash ${report.result.hash})`).toEqual([]);
+    expect(report.passed).toBe(true);
+    if (i % Math.max(1, Math.floor(files.length / HASH_SAMPLE)) === 0) {
+      expect(runSpec(spec, { trace: 'off' }).result.hash).toBe(report.result.hash);
+    }
+  });
+});
