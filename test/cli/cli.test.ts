@@ -1,0 +1,166 @@
+/**
+ * The `faultline` command end to end, as a user runs it: the built CLI (with the toy protocol
+ * registered, dist/test/toyCli.js) in a scratch directory. Exit codes 0/1/2, one JSON document
+ * with `--json`, bad files reported with their place, traces and counterexamples that replay
+ * with the same trace hash, and shards that split a campaign into disjoint parts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'dist/test/toyCli.js');
+let dir = '';
+
+function faultline(...args: string[]): { code: number; stdout: string; stderr: string; json: () => any } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+const TOY = `name: toy-one
+description: One toy server, no faults.
+protocol: toykv
+nodes: 1
+workload: { clients: 2, rate: 100/s, keys: 2 }
+duration: 1s
+seed: 7
+`;
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [join(root, 'cli/build.mjs')], { cwd: root, encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+  dir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
+  writeFileSync(join(dir, 'toy.yaml'), TOY);
+  writeFileSync(join(dir, 'bug.yaml'), TOY.replace('nodes: 1', 'params: { bugs: [forget-writes] }\nnodes: 1'));
+  writeFileSync(join(dir, 'bad.yaml'), TOY.replace('nodes: 1', 'nodes: 1\nnodez: 2').replace('seed: 7', 'seed: 1.5'));
+}, 60_000);
+
+describe('faultline run', () => {
+  it('passes a good scenario with exit 0 and prints a summary', () => {
+    const r = faultline('run', 'toy.yaml');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^PASSED {2}toy-one {2}\(toykv, seed 7\)/);
+    expect(r.stdout).toMatch(/trace hash [0-9a-f]{16}/);
+    expect(r.stdout).toContain('checked: served-something, linearizable');
+  });
+
+  it('prints one JSON document with --json', () => {
+    const run = faultline('run', 'toy.yaml', '--json').json().runs[0];
+    expect(run).toMatchObject({ scenario: 'toy-one', seed: '7', outcome: 'passed', violations: [] });
+    expect(run.hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(run.metrics.operations).toBeGreaterThan(10);
+  });
+
+  it('exits 1 on a violation and explains it with time and event index', () => {
+    const r = faultline('run', 'bug.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/violation: linearizable \(safety\) at [\d.]+m?s, event \d+/);
+    const json = faultline('run', 'bug.yaml', '--json').json();
+    expect(json.passed).toBe(false);
+    expect(json.runs[0].violations[0].name).toBe('linearizable');
+  });
+
+  it('exits 2 on a bad file, reports every problem with its place and runs nothing', () => {
+    const r = faultline('run', 'toy.yaml', 'bad.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('bad.yaml:5:1: nodez: unknown field "nodez"');
+    expect(r.stderr).toContain('bad.yaml:8:7: seed: an integer seed (or a string), got 1.5');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const json = faultline('run', 'bad.yaml', '--json').json();
+    expect(json.problems).toHaveLength(2);
+    expect(json.problems[0]).toMatchObject({ file: 'bad.yaml', line: 5, column: 1, path: 'nodez' });
+    expect(faultline('run', 'missing.yaml').stderr).toContain('missing.yaml: cannot read (no such file)');
+    expect(faultline('run').code).toBe(2);
+    expect(faultline('frobnicate').code).toBe(2);
+  });
+
+  it('overrides the seed, checks determinism and writes a trace that replays', () => {
+    const r = faultline('run', 'toy.yaml', '--seed', '99', '--check-determinism', '--trace', 'out.jsonl', '--json');
+    const run = r.json().runs[0];
+    expect(run.seed).toBe('99');
+    expect(run.determinism.same).toBe(true);
+    const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ format: 'faultline-trace', seed: '99' });
+    expect(lines.length).toBe(run.events + 1);
+    const replay = faultline('replay', 'out.jsonl', '--json');
+    expect(replay.code).toBe(0);
+    expect(replay.json()).toMatchObject({ reproduced: true, hash: run.hash, recordedHash: run.hash });
+  });
+});
+
+describe('faultline fuzz', () => {
+  it('finds a switched-on bug, shrinks it and writes a counterexample that replays', () => {
+    const r = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1', '--json');
+    expect(r.code, r.stderr).toBe(1);
+    const json = r.json();
+    expect(json.campaignSeed).toBe(1);
+    const failure = json.failures[0];
+    expect(failure.violated).toBe('linearizable');
+    expect(failure.reproduced).toBe(true);
+    expect(existsSync(join(dir, failure.file))).toBe(true);
+    expect(failure.file).toMatch(/^counterexamples\/toykv-linearizable-\d+\.yaml$/);
+    const rerun = faultline('run', failure.file, '--json');
+    expect(rerun.code).toBe(1);
+    expect(rerun.json().runs[0].hash).toBe(failure.hash);
+    expect(faultline('replay', failure.file, '--json').json().reproduced).toBe(true);
+    const text = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1', '--out', 'ce');
+    expect(text.stdout).toMatch(/violations: linearizable +1/);
+    expect(text.stdout).toMatch(/replayed from the file: same trace hash/);
+  });
+
+  it('splits a campaign into disjoint shards whose union is the campaign', () => {
+    const args = ['fuzz', 'toykv', '--runs', '9', '--seed', '5', '--duration', '200ms', '--keep-going', '--json'];
+    const whole = faultline(...args).json();
+    const shards = [1, 2, 3].map((i) => faultline(...args, '--shard', `${i}/3`).json());
+    const indexes = shards.map((s) => s.seeds.map((x: { index: number }) => x.index));
+    expect(indexes).toEqual([[0, 3, 6], [1, 4, 7], [2, 5, 8]]);
+    const union = shards.flatMap((s) => s.seeds).sort((a: any, b: any) => a.index - b.index);
+    expect(union).toEqual(whole.seeds);
+    const workers = faultline(...args, '--workers', '2').json();
+    expect(workers.seeds).toEqual(whole.seeds);
+    expect(workers.stats).toEqual(whole.stats);
+  }, 120_000);
+
+  it('rejects bad options with exit 2', () => {
+    expect(faultline('fuzz', 'nope').code).toBe(2);
+    expect(faultline('fuzz', 'toykv', '--shard', '4/3').stderr).toContain('--shard: i/n with 1 <= i <= n');
+    expect(faultline('fuzz', 'toykv', '--bug', 'nope').stderr).toContain('--bug: a bug of toykv');
+    expect(faultline('fuzz', 'toykv', '--runs', '0').code).toBe(2);
+  });
+});
+
+describe('faultline list, check-history and the default', () => {
+  it('lists protocols with their bugs', () => {
+    const json = faultline('list', '--json').json();
+    const toy = json.protocols.find((p: { name: string }) => p.name === 'toykv');
+    expect(toy.bugs[0].name).toBe('forget-writes');
+    expect(faultline('list').stdout).toContain('bug forget-writes: drops every third put');
+  });
+
+  it('checks a history file and names the operations that cannot be ordered', () => {
+    const ev = (i: number, type: string, p: string, f: string, value: unknown, time: number) =>
+      JSON.stringify({ index: i, type, process: p, f, key: 'x', value, time });
+    writeFileSync(join(dir, 'good.jsonl'), [ev(0, 'invoke', 'c1', 'put', '1', 0), ev(1, 'ok', 'c1', 'put', null, 1),
+      ev(2, 'invoke', 'c2', 'get', null, 2), ev(3, 'ok', 'c2', 'get', '1', 3)].join('\n'));
+    writeFileSync(join(dir, 'stale.jsonl'), [ev(0, 'invoke', 'c1', 'put', '1', 0), ev(1, 'ok', 'c1', 'put', null, 1),
+      ev(2, 'invoke', 'c2', 'get', null, 2), ev(3, 'ok', 'c2', 'get', null, 3)].join('\n'));
+    expect(faultline('check-history', 'good.jsonl').code).toBe(0);
+    const bad = faultline('check-history', 'stale.jsonl');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('not-linearizable');
+    expect(bad.stdout).toContain('operations that cannot be ordered');
+    expect(faultline('check-history', 'stale.jsonl', '--json').json().violation.operations.length).toBe(2);
+    expect(faultline('check-history', 'good.jsonl', '--model', 'graph').code).toBe(2);
+    writeFileSync(join(dir, 'junk.jsonl'), 'hello\n');
+    expect(faultline('check-history', 'junk.jsonl').stderr).toMatch(/^junk.jsonl:1: /);
+  });
+
+  it('runs the default scenario, or prints help when there is none, with no arguments', () => {
+    const r = faultline();
+    expect(r.code === 0 || r.code === 1, r.stderr).toBe(true);
+    expect(r.stdout).toMatch(/PASSED|FAILED|Usage: faultline/);
+  });
+});
