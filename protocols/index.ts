@@ -6,6 +6,7 @@ import type { ProtocolDefinition } from './protocol.js';
 import { heartbeat } from './heartbeat/definition.js';
 import { paxos, paxosSingle } from './paxos/definition.js';
 import { raft } from './raft/definition.js';
+import { replication } from './replication/definition.js';
 
 /** A protocol with its parameter type erased. */
 export type AnyProtocol = ProtocolDefinition<any>;
@@ -19,4 +20,5 @@ export const protocols: Readonly<Record<string, AnyProtocol>> = {
   paxos,
   'paxos-single': paxosSingle,
   raft,
+  replication,
 };

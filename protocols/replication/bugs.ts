@@ -1,0 +1,35 @@
+/**
+ * The bug catalogue of master-slave replication: realistic mistakes behind switches, each
+ * with the invariant that catches it and the scenario that shows it.
+ */
+import type { BugSwitch } from '../protocol.js';
+
+/** Bug switch names. */
+export const REPLICATION_BUGS = ['async-ack-failover', 'no-fencing', 'timeout-below-delay'] as const;
+
+/** The catalogue. */
+export const replicationBugs: readonly BugSwitch[] = [
+  {
+    name: 'async-ack-failover',
+    description: 'The master acknowledges a write once it alone holds it durably, before any ' +
+      'slave has it (as semi-sync falling back to async does); when it then fails, the new ' +
+      'master lacks acknowledged writes.',
+    caughtBy: 'no-lost-acked-write',
+    scenario: 'scenarios/replication/bug-async-ack-failover.yaml',
+  },
+  {
+    name: 'no-fencing',
+    description: 'Replicas do not check epochs and an old master ignores higher ones: a ' +
+      'master deposed while cut off keeps replicating and acknowledging writes when it is ' +
+      'back (split brain).',
+    caughtBy: 'linearizable',
+    scenario: 'scenarios/replication/bug-no-fencing.yaml',
+  },
+  {
+    name: 'timeout-below-delay',
+    description: 'The failure detector times out after one heartbeat period, below the ' +
+      'worst-case delay: jitter makes slaves depose a live master (false failovers).',
+    caughtBy: 'no-false-failover',
+    scenario: 'scenarios/replication/bug-timeout-below-delay.yaml',
+  },
+];

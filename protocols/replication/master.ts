@@ -1,0 +1,185 @@
+/**
+ * What a replica holds only while it is master: where each slave's log stands, the clients
+ * waiting for their writes, the reads waiting for confirmation, and the `head` store (every
+ * entry applied, committed or not) against which the next write's effect is decided.
+ *
+ * Replication is optimistic (etcd-raft's pipelining): after sending entries up to the last
+ * index, `nextIndex` moves past them; a failed Log Matching check moves it back to the
+ * slave's hint. Every `period` the master sends each slave a Replicate (empty if the slave is
+ * up to date): it is the heartbeat the slaves' failure detectors watch, and its round number
+ * confirms mastership for reads.
+ */
+import { assert, type NodeContext, type NodeId } from '../../sim/index.js';
+import type { ClientRequest } from '../../sim/check/clientProtocol.js';
+import type { ReplicaNode } from './node.js';
+import type { ReplicateReply, ReplicationMessage } from './messages.js';
+import { majority } from './options.js';
+import { applyEntry, decide, isWrite, type Store } from './store.js';
+
+type Ctx = NodeContext<ReplicationMessage>;
+
+interface PendingRead {
+  readonly client: NodeId;
+  readonly seq: number;
+  readonly key: string;
+  /** Replies from this heartbeat round on confirm the master's epoch. */
+  readonly round: number;
+  readonly readIndex: number;
+}
+
+/** A master's volatile state; see the file comment. */
+export class MasterState {
+  readonly nextIndex = new Map<NodeId, number>();
+  readonly matchIndex = new Map<NodeId, number>();
+  private readonly ackedRound = new Map<NodeId, number>();
+  private readonly waiters = new Map<number, { client: NodeId; seq: number }>();
+  private reads: PendingRead[] = [];
+  private round = 0;
+  private readonly head: Store = new Map();
+  private readonly slaves: NodeId[];
+  /** Index of this epoch's first entry (the no-op). */
+  private readonly start: number;
+
+  constructor(ctx: Ctx, node: ReplicaNode) {
+    this.slaves = ctx.servers.filter((s) => s !== ctx.id);
+    for (const slave of this.slaves) {
+      this.nextIndex.set(slave, node.log.lastIndex + 1);
+      this.matchIndex.set(slave, 0);
+    }
+    for (let i = 1; i <= node.log.lastIndex; i++) applyEntry(this.head, node.log.at(i));
+    this.start = node.appendEntry(ctx, { epoch: node.epoch });
+    node.requestSynced(ctx);
+    this.beat(ctx, node);
+  }
+
+  /** Sends every slave its next entries (a heartbeat when there are none). */
+  beat(ctx: Ctx, node: ReplicaNode): void {
+    this.round++;
+    for (const slave of this.slaves) this.replicateTo(ctx, node, slave);
+    ctx.setTimer('beat', node.options.detector.period);
+  }
+
+  onClientRequest(ctx: Ctx, node: ReplicaNode, msg: ClientRequest): void {
+    if (!isWrite(msg.op)) {
+      this.reads.push({ client: msg.client, seq: msg.seq, key: msg.op.key ?? '',
+        round: this.round + 1, readIndex: node.commit });
+      return this.beat(ctx, node);
+    }
+    const session = node.sessions.get(msg.client);
+    if (session !== undefined && msg.seq < session.seq) return; // an old retry, answered long ago
+    if (session !== undefined && msg.seq === session.seq) { // a retry: answer or wait
+      if (this.acknowledgeable(node, session.index)) return this.reply(ctx, node, session.index);
+      this.waiters.set(session.index, { client: msg.client, seq: msg.seq });
+      return;
+    }
+    const entry = decide(this.head, node.epoch, msg.client, msg.seq, msg.op);
+    applyEntry(this.head, entry);
+    const index = node.appendEntry(ctx, entry);
+    this.waiters.set(index, { client: msg.client, seq: msg.seq });
+    node.requestSynced(ctx);
+    for (const slave of this.slaves) this.replicateTo(ctx, node, slave);
+  }
+
+  onReply(ctx: Ctx, node: ReplicaNode, from: NodeId, msg: ReplicateReply): void {
+    if (msg.epoch === node.epoch || !node.options.fencing) {
+      this.ackedRound.set(from, Math.max(this.ackedRound.get(from) ?? 0, msg.round));
+    }
+    if (msg.epoch !== node.epoch && node.options.fencing) return;
+    if (msg.success) {
+      const match = Math.max(this.matchIndex.get(from) ?? 0, msg.matchIndex);
+      this.matchIndex.set(from, match);
+      if ((this.nextIndex.get(from) ?? 1) <= match) this.nextIndex.set(from, match + 1);
+      this.maybeCommit(ctx, node);
+    } else {
+      const next = Math.max(1, Math.min((this.nextIndex.get(from) ?? 1) - 1, msg.matchIndex + 1));
+      this.nextIndex.set(from, next);
+      this.replicateTo(ctx, node, from);
+    }
+    this.maybeServeReads(ctx, node);
+  }
+
+  onLocalDurable(ctx: Ctx, node: ReplicaNode): void {
+    this.maybeCommit(ctx, node);
+    if (node.options.ackBeforeReplication) {
+      for (const index of [...this.waiters.keys()]) {
+        if (this.acknowledgeable(node, index)) this.reply(ctx, node, index);
+      }
+    }
+    this.maybeServeReads(ctx, node);
+  }
+
+  /** Losing mastership: writes in flight may or may not survive; reads did not happen. */
+  stepDown(ctx: Ctx, node: ReplicaNode): void {
+    for (const [, waiter] of this.waiters) {
+      ctx.send(waiter.client, { type: 'ClientReply', seq: waiter.seq, outcome: 'unknown',
+        error: 'stepped-down' });
+    }
+    for (const read of this.reads) {
+      ctx.send(read.client, { type: 'ClientReply', seq: read.seq, outcome: 'fail',
+        error: 'not-leader' });
+    }
+    this.waiters.clear();
+    this.reads = [];
+    ctx.note('step-down', { epoch: node.epoch });
+  }
+
+  /**
+   * Commits the highest entry of this epoch that is durable here and on `requiredAcks`
+   * slaves (an older epoch's entry is committed only through a later one: Raft §5.4.2).
+   */
+  private maybeCommit(ctx: Ctx, node: ReplicaNode): void {
+    const need = node.options.requiredAcks;
+    for (let index = Math.min(node.log.lastIndex, node.localDurable); index > node.commit; index--) {
+      if (node.log.epochAt(index) !== node.epoch) break;
+      const acks = this.slaves.filter((s) => (this.matchIndex.get(s) ?? 0) >= index).length;
+      if (acks < need) continue;
+      node.advanceCommit(index);
+      for (const waiting of [...this.waiters.keys()]) {
+        if (waiting <= index) this.reply(ctx, node, waiting);
+      }
+      return;
+    }
+  }
+
+  /** Whether the write at `index` may be acknowledged now. */
+  private acknowledgeable(node: ReplicaNode, index: number): boolean {
+    if (index <= node.commit) return true;
+    return node.options.ackBeforeReplication && index <= node.localDurable;
+  }
+
+  private reply(ctx: Ctx, node: ReplicaNode, index: number): void {
+    const entry = node.log.at(index);
+    const waiter = this.waiters.get(index);
+    this.waiters.delete(index);
+    if (waiter === undefined) return;
+    assert(entry.client === waiter.client && entry.seq === waiter.seq, 'a waiter for its own entry');
+    ctx.send(waiter.client, entry.outcome === 'ok'
+      ? { type: 'ClientReply', seq: waiter.seq, outcome: 'ok', result: entry.result ?? null }
+      : { type: 'ClientReply', seq: waiter.seq, outcome: 'fail', error: 'cas-mismatch' });
+  }
+
+  /** ReadIndex: answer reads once this epoch has a commit and a majority confirmed it since. */
+  private maybeServeReads(ctx: Ctx, node: ReplicaNode): void {
+    if (this.reads.length === 0 || node.commit < this.start) return;
+    const need = majority(this.slaves.length + 1);
+    const waiting: PendingRead[] = [];
+    for (const read of this.reads) {
+      const confirmed = 1 + this.slaves.filter((s) => (this.ackedRound.get(s) ?? 0) >= read.round).length;
+      if (confirmed < need || node.commit < read.readIndex) {
+        waiting.push(read);
+        continue;
+      }
+      ctx.send(read.client, { type: 'ClientReply', seq: read.seq, outcome: 'ok',
+        result: node.store.get(read.key) ?? null });
+    }
+    this.reads = waiting;
+  }
+
+  private replicateTo(ctx: Ctx, node: ReplicaNode, slave: NodeId): void {
+    const next = this.nextIndex.get(slave) ?? node.log.lastIndex + 1;
+    const entries = node.log.slice(next, node.options.batch);
+    ctx.send(slave, { type: 'Replicate', epoch: node.epoch, prevIndex: next - 1,
+      prevEpoch: node.log.epochAt(next - 1), entries, commit: node.commit, round: this.round });
+    this.nextIndex.set(slave, next + entries.length);
+  }
+}

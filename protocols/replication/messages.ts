@@ -1,0 +1,57 @@
+/**
+ * Messages of master-slave replication. Every message between servers carries the sender's
+ * epoch: that is the fencing token (a replica rejects a lower epoch and answers with its own,
+ * which deposes a stale master). `Synced` is a node's note to itself, sent with
+ * `sendAfterSync`, that its writes so far are durable.
+ */
+import type { ClientMessage } from '../../sim/check/clientProtocol.js';
+import type { Entry } from './log.js';
+
+/** Master → slave: log entries after (prevIndex, prevEpoch), the commit index, a heartbeat. */
+export interface Replicate {
+  readonly type: 'Replicate';
+  readonly epoch: number;
+  readonly prevIndex: number;
+  readonly prevEpoch: number;
+  readonly entries: readonly Entry[];
+  readonly commit: number;
+  /** Heartbeat round, echoed in the reply; confirms mastership for reads. */
+  readonly round: number;
+}
+
+/** Slave → master, sent once the appended entries are durable. */
+export interface ReplicateReply {
+  readonly type: 'ReplicateReply';
+  readonly epoch: number;
+  readonly success: boolean;
+  /** On success the slave's log matches the master's up to here; on failure its last index. */
+  readonly matchIndex: number;
+  readonly round: number;
+}
+
+/** Candidate → all: vote for me in `epoch`; my log ends at (lastIndex, lastEpoch). */
+export interface RequestVote {
+  readonly type: 'RequestVote';
+  readonly epoch: number;
+  readonly lastIndex: number;
+  readonly lastEpoch: number;
+}
+
+/** Voter → candidate, sent once the vote is durable. */
+export interface Vote {
+  readonly type: 'Vote';
+  readonly epoch: number;
+  readonly granted: boolean;
+}
+
+/** A node to itself: every write made before this was sent is durable. */
+export interface Synced {
+  readonly type: 'Synced';
+  readonly epoch: number;
+  readonly lastIndex: number;
+  readonly lastEpoch: number;
+}
+
+/** Every message of the protocol. */
+export type ReplicationMessage = Replicate | ReplicateReply | RequestVote | Vote | Synced |
+  ClientMessage;

@@ -1,0 +1,97 @@
+/**
+ * The figures of a replication run, measured rather than asserted:
+ * - `lost-acked-writes` (RPO in writes): acknowledged writes missing from the final master's
+ *   log (or, with no master at the end, the most complete live log);
+ * - `stale-reads`: reads that missed a write acknowledged before they were invoked (a slave
+ *   behind its master, or a deposed master); `dirty-reads`: reads of a value the final log
+ *   does not contain;
+ * - `availability`: the fraction of time a live master existed; `rto-ms`: mean time from a
+ *   master crash to the next acknowledged write; `failovers`, `false-failovers`;
+ * - node figures as the source material defines them: `mtbf-s` (up time per crash),
+ *   `mttr-s` (down time per repair), `node-availability` (up / total) beside
+ *   `formula-availability` = MTBF / (MTBF + MTTR).
+ */
+import type { World } from '../../sim/check/property.js';
+import type { Entry } from './log.js';
+import { type Completed, replica, type ReplicationObserver } from './observer.js';
+import type { ReplicaNode } from './node.js';
+
+/** The log a run ends with: the newest master's, else the most complete live replica's. */
+export function finalLog(world: World, observer: ReplicationObserver): ReplicaNode | undefined {
+  const master = observer.newestMaster(world);
+  if (master !== undefined) return master.node;
+  let best: ReplicaNode | undefined;
+  for (const id of world.servers) {
+    const node = replica(world, id);
+    if (node !== undefined && (best === undefined || best.log.isBehind(node.log.lastIndex,
+      node.log.lastEpoch))) best = node;
+  }
+  return best;
+}
+
+/** The token a value was last written with: the put value, last appended token, CAS target. */
+function producedBy(entry: Entry): string | undefined {
+  if (entry.op === undefined || entry.outcome !== 'ok') return undefined;
+  if (entry.op.f === 'cas') return String((entry.op.value as unknown[])[1]);
+  return String(entry.op.value).trim();
+}
+
+function lastToken(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value.trim().split(' ').pop();
+}
+
+/** Lost, stale and dirty counts against the final log. */
+export function historyFigures(final: ReplicaNode | undefined, observer: ReplicationObserver):
+Record<string, number> {
+  if (final === undefined) return { 'lost-acked-writes': 0, 'stale-reads': 0, 'dirty-reads': 0 };
+  const position = new Map<string, number>();
+  for (let i = 1; i <= final.log.lastIndex; i++) {
+    const token = producedBy(final.log.at(i));
+    if (token !== undefined) position.set(token, i);
+  }
+  const lost = observer.acked.filter((w) => !final.tokens.has(w.token)).length;
+  const byKey = new Map<string, Completed[]>();
+  for (const w of observer.acked) byKey.set(w.key, [...(byKey.get(w.key) ?? []), w]);
+  let stale = 0;
+  let dirty = 0;
+  for (const read of observer.reads) {
+    const token = lastToken(read.output);
+    const at = token === undefined ? 0 : position.get(token);
+    if (at === undefined) {
+      dirty++;
+      continue;
+    }
+    const missed = (byKey.get(read.key) ?? []).some((w) => w.doneAt < read.invokedAt &&
+      (final.tokens.get(w.token) ?? -1) > at);
+    if (missed) stale++;
+  }
+  return { 'lost-acked-writes': lost, 'stale-reads': stale, 'dirty-reads': dirty };
+}
+
+/** Every metric of the run. */
+export function replicationMetrics(world: World, observer: ReplicationObserver): Record<string, number> {
+  observer.observe(world);
+  const final = finalLog(world, observer);
+  const mean = (xs: readonly number[]): number => xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+  const mtbf = observer.crashes === 0 ? world.now : observer.nodeUpTime / observer.crashes;
+  const mttr = observer.repairs === 0 ? 0 : observer.nodeDownTime / observer.repairs;
+  const total = observer.nodeUpTime + observer.nodeDownTime;
+  return {
+    ...historyFigures(final, observer),
+    'acked-writes': observer.acked.length,
+    'reads': observer.reads.length,
+    'availability': round(world.now === 0 ? 0 : observer.uptime / world.now),
+    'rto-ms': round(mean(observer.rto) / 1000),
+    'failovers': Math.max(0, observer.masters.size - 1),
+    'false-failovers': observer.falseFailovers,
+    'mtbf-s': round(mtbf / 1e6),
+    'mttr-s': round(mttr / 1e6),
+    'node-availability': round(total === 0 ? 1 : observer.nodeUpTime / total),
+    'formula-availability': round(mtbf / (mtbf + mttr)),
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}

@@ -1,0 +1,318 @@
+/**
+ * A master-slave replica. One master takes every write, appends it to its log, replicates
+ * it to the slaves and acknowledges it once `requiredAcks` slaves hold it durably (0: async,
+ * k: semi-sync, all: sync). Slaves apply what the master says is committed and may answer
+ * reads (read/write splitting), possibly stale ones.
+ *
+ * Failover: each slave watches the master with a failure detector (heartbeat/detector.ts),
+ * fed by the master's Replicate messages, which double as heartbeats. A slave that suspects
+ * the master waits a random delay, then stands for election in the next epoch. Voters grant
+ * one vote per epoch (persisted before the vote is sent), only while they suspect the master
+ * themselves (so a live master is not deposed by one slave's mistake), and only to a
+ * candidate whose log is at least as complete as theirs, compared by (last epoch, last
+ * index). A majority of votes makes a master. This is Raft's election (Ongaro and
+ * Ousterhout 2014, §5.2 and §5.4.1) started by a failure detector, with Raft's check that a
+ * master counts acknowledgements only for entries of its own epoch (§5.4.2). A new master
+ * first appends a no-op of its epoch; slaves follow it, and a rejoining old master learns
+ * the new epoch, becomes a slave and discards the log suffix the new master never had.
+ *
+ * Fencing: every Replicate carries the master's epoch; a replica rejects a lower epoch and
+ * answers with its own, and a master that hears of a higher epoch steps down. Reads at the
+ * master are linearizable: it answers once it has committed an entry of its epoch and a
+ * majority has confirmed its epoch after the read arrived (Raft's ReadIndex, §6.4).
+ *
+ * Persisted: `meta` = { epoch, votedFor } and the log. Commit index and store are rebuilt
+ * from what the master says after a restart.
+ */
+import { assert, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
+import { CorruptRecord } from '../../sim/index.js';
+import type { ClientRequest } from '../../sim/check/clientProtocol.js';
+import { PeerMonitor } from '../heartbeat/peerMonitor.js';
+import { type Entry, ReplicationLog } from './log.js';
+import { MasterState } from './master.js';
+import type { Replicate, ReplicationMessage, RequestVote, Vote } from './messages.js';
+import { majority, type ReplicaOptions } from './options.js';
+import { applyEntry, isWrite, type Store, writeToken } from './store.js';
+
+/** The role pair of this protocol, as in code, trace and labels. */
+export type Role = 'master' | 'slave' | 'candidate';
+
+type Ctx = NodeContext<ReplicationMessage>;
+
+/** One replica; see the file comment. */
+export class ReplicaNode implements NodeProgram<ReplicationMessage> {
+  role: Role = 'slave';
+  epoch = 0;
+  /** The highest epoch this node knows to be on its disk. */
+  durableEpoch = 0;
+  votedFor: NodeId | undefined;
+  master: NodeId | undefined;
+  readonly log = new ReplicationLog();
+  commit = 0;
+  /** Entries up to here are durable on this node's disk. */
+  localDurable = 0;
+  store: Store = new Map();
+  /** False once a corrupt record was found: this node neither votes nor stands. */
+  eligible = true;
+  /** Last sequence number per client in the log, and its index (client sessions). */
+  readonly sessions = new Map<NodeId, { seq: number; index: number }>();
+  /** Index of each client write in the log, by `writeToken` (read by the observer). */
+  readonly tokens = new Map<string, number>();
+  masterState: MasterState | undefined;
+  private votes = new Set<NodeId>();
+  private readonly monitor: PeerMonitor;
+
+  constructor(readonly options: ReplicaOptions) {
+    this.monitor = new PeerMonitor(options.detector);
+  }
+
+  start(ctx: Ctx): void {
+    const meta = ctx.disk.get('meta');
+    if (meta instanceof CorruptRecord) this.eligible = false;
+    else if (meta !== undefined) {
+      const { epoch, votedFor } = meta as { epoch: number; votedFor?: NodeId };
+      this.epoch = epoch;
+      this.votedFor = votedFor;
+    }
+    if (!this.log.load(ctx.disk)) this.eligible = false;
+    // A corrupt meta record loses the epoch: take the highest the log proves, and abstain.
+    this.epoch = Math.max(this.epoch, this.log.lastEpoch);
+    this.durableEpoch = this.epoch;
+    this.localDurable = this.log.lastIndex;
+    this.rebuildSessions();
+    this.becomeSlave(ctx, undefined);
+    ctx.setTimer('check', this.options.checkInterval);
+  }
+
+  onMessage(ctx: Ctx, from: NodeId, msg: ReplicationMessage): void {
+    switch (msg.type) {
+      case 'Replicate':
+        return this.onReplicate(ctx, from, msg);
+      case 'ReplicateReply':
+        if (msg.epoch > this.epoch && this.options.fencing) return this.adoptEpoch(ctx, msg.epoch);
+        return this.masterState?.onReply(ctx, this, from, msg);
+      case 'RequestVote':
+        return this.onRequestVote(ctx, from, msg);
+      case 'Vote':
+        return this.onVote(ctx, from, msg);
+      case 'Synced':
+        return this.onSynced(ctx, msg);
+      case 'ClientRequest':
+        return this.onClientRequest(ctx, msg);
+      case 'ClientReply':
+        return; // servers are not clients
+    }
+  }
+
+  onTimer(ctx: Ctx, name: string): void {
+    switch (name) {
+      case 'beat':
+        return this.masterState?.beat(ctx, this);
+      case 'check':
+        ctx.setTimer('check', this.options.checkInterval);
+        return this.onCheck(ctx);
+      case 'elect':
+        if (this.role !== 'master' && (this.master === undefined || this.monitor.suspects(this.master))) {
+          this.becomeCandidate(ctx);
+        }
+        return;
+    }
+  }
+
+  /** Whether this node suspects `peer` (for the observer). */
+  suspects(peer: NodeId): boolean {
+    return this.monitor.suspects(peer);
+  }
+
+  /** Persists epoch and vote and asks to be told when they are durable. */
+  persistMeta(ctx: Ctx): void {
+    ctx.disk.put('meta', { epoch: this.epoch, ...(this.votedFor === undefined ? {} : { votedFor: this.votedFor }) });
+    this.requestSynced(ctx);
+  }
+
+  /** Sends `Synced` to itself once every write so far is durable. */
+  requestSynced(ctx: Ctx): void {
+    ctx.sendAfterSync(ctx.id, { type: 'Synced', epoch: this.epoch, lastIndex: this.log.lastIndex,
+      lastEpoch: this.log.lastEpoch });
+  }
+
+  /** Moves to a higher epoch: forgets the vote and steps down. */
+  adoptEpoch(ctx: Ctx, epoch: number): void {
+    assert(epoch > this.epoch, () => `epoch ${epoch} is not above ${this.epoch}`);
+    this.epoch = epoch;
+    this.votedFor = undefined;
+    this.persistMeta(ctx);
+    this.becomeSlave(ctx, undefined);
+  }
+
+  /** Follows `master` (undefined: none known yet, so an election may start). */
+  becomeSlave(ctx: Ctx, master: NodeId | undefined): void {
+    this.masterState?.stepDown(ctx, this);
+    this.masterState = undefined;
+    ctx.cancelTimer('beat');
+    const changed = this.role !== 'slave' || this.master !== master;
+    this.role = 'slave';
+    if (this.master !== undefined && this.master !== master) this.monitor.unwatch(this.master);
+    this.master = master;
+    if (master === undefined) {
+      ctx.setTimer('elect', [this.options.electionTimeout, 2 * this.options.electionTimeout]);
+    } else if (changed) {
+      this.monitor.watch(ctx, master, ctx.now());
+      ctx.cancelTimer('elect');
+    }
+    if (changed) ctx.note('role', { role: 'slave', epoch: this.epoch, master: master ?? null });
+  }
+
+  /** Makes the committed prefix grow to `index`, applying entries to the store. */
+  advanceCommit(index: number): void {
+    assert(index <= this.log.lastIndex, () => `commit ${index} beyond the log`);
+    for (let i = this.commit + 1; i <= index; i++) applyEntry(this.store, this.log.at(i));
+    if (index > this.commit) this.commit = index;
+  }
+
+  /** Appends an entry (master) and records its session and token. */
+  appendEntry(ctx: Ctx, entry: Entry): number {
+    const index = this.log.append(ctx.disk, entry);
+    this.recordSession(entry, index);
+    return index;
+  }
+
+  private onCheck(ctx: Ctx): void {
+    const fresh = this.monitor.check(ctx);
+    if (this.role === 'slave' && this.master !== undefined && fresh.includes(this.master)) {
+      ctx.setTimer('elect', [0, this.options.electionTimeout]);
+    }
+  }
+
+  private onReplicate(ctx: Ctx, from: NodeId, msg: Replicate): void {
+    if (msg.epoch < this.epoch && this.options.fencing) {
+      ctx.note('fenced', { from, epoch: msg.epoch });
+      return ctx.send(from, { type: 'ReplicateReply', epoch: this.epoch, success: false,
+        matchIndex: this.log.lastIndex, round: msg.round });
+    }
+    if (!this.options.fencing && this.role === 'master') return; // no-fencing: never yield
+    if (msg.epoch > this.epoch && this.options.fencing) this.adoptEpoch(ctx, msg.epoch);
+    if (this.role !== 'slave' || this.master !== from) this.becomeSlave(ctx, from);
+    this.monitor.onHeartbeat(ctx, from);
+    if (!this.log.matches(msg.prevIndex, msg.prevEpoch)) {
+      return ctx.send(from, { type: 'ReplicateReply', epoch: this.epoch, success: false,
+        matchIndex: Math.min(this.log.lastIndex, msg.prevIndex - 1), round: msg.round });
+    }
+    msg.entries.forEach((entry, i) => this.receiveEntry(ctx, msg.prevIndex + 1 + i, entry));
+    const matchIndex = msg.prevIndex + msg.entries.length;
+    const commit = Math.min(msg.commit, matchIndex);
+    if (commit > this.commit) this.advanceCommit(commit);
+    if (msg.entries.length > 0) this.requestSynced(ctx);
+    ctx.sendAfterSync(from, { type: 'ReplicateReply', epoch: this.epoch, success: true, matchIndex,
+      round: msg.round });
+  }
+
+  private receiveEntry(ctx: Ctx, index: number, entry: Entry): void {
+    if (index <= this.log.lastIndex) {
+      if (this.log.epochAt(index) === entry.epoch) return; // already held (Log Matching)
+      this.truncateTo(ctx, index - 1);
+    }
+    const at = this.appendEntry(ctx, entry);
+    assert(at === index, () => `entry landed at ${at}, expected ${index}`);
+  }
+
+  /** Discards the log after `length`: writes the new master never had. */
+  private truncateTo(ctx: Ctx, length: number): void {
+    const discarded = this.log.lastIndex - length;
+    ctx.note('discard', { from: length + 1, count: discarded });
+    this.log.truncate(ctx.disk, length);
+    this.localDurable = Math.min(this.localDurable, length);
+    this.rebuildSessions();
+    if (length < this.commit) { // an entry applied here is gone (only when acks do not survive)
+      this.store = new Map();
+      this.commit = 0;
+      this.advanceCommit(length);
+    }
+  }
+
+  private onRequestVote(ctx: Ctx, from: NodeId, msg: RequestVote): void {
+    const trustsMaster = this.role === 'slave' && this.master !== undefined &&
+      !this.monitor.suspects(this.master);
+    if (msg.epoch > this.epoch && trustsMaster) {
+      return ctx.send(from, { type: 'Vote', epoch: this.epoch, granted: false });
+    }
+    if (msg.epoch > this.epoch) this.adoptEpoch(ctx, msg.epoch);
+    const granted = this.eligible && msg.epoch === this.epoch && this.role !== 'master' &&
+      (this.votedFor === undefined || this.votedFor === from) &&
+      this.log.isBehind(msg.lastIndex, msg.lastEpoch);
+    if (granted) {
+      this.votedFor = from;
+      this.persistMeta(ctx);
+      ctx.setTimer('elect', [this.options.electionTimeout, 2 * this.options.electionTimeout]);
+    }
+    ctx.sendAfterSync(from, { type: 'Vote', epoch: this.epoch, granted });
+  }
+
+  private becomeCandidate(ctx: Ctx): void {
+    ctx.setTimer('elect', [this.options.electionTimeout, 2 * this.options.electionTimeout]);
+    if (!this.eligible) return;
+    this.epoch++;
+    this.votedFor = ctx.id;
+    this.persistMeta(ctx);
+    this.role = 'candidate';
+    if (this.master !== undefined) this.monitor.unwatch(this.master);
+    this.master = undefined;
+    this.votes = new Set([ctx.id]);
+    ctx.note('role', { role: 'candidate', epoch: this.epoch });
+    const request: RequestVote = { type: 'RequestVote', epoch: this.epoch,
+      lastIndex: this.log.lastIndex, lastEpoch: this.log.lastEpoch };
+    for (const peer of ctx.servers) if (peer !== ctx.id) ctx.sendAfterSync(peer, request);
+    if (this.votes.size >= majority(ctx.servers.length)) this.becomeMaster(ctx);
+  }
+
+  private onVote(ctx: Ctx, from: NodeId, msg: Vote): void {
+    if (msg.epoch > this.epoch) return this.adoptEpoch(ctx, msg.epoch);
+    if (this.role !== 'candidate' || msg.epoch !== this.epoch || !msg.granted) return;
+    this.votes.add(from);
+    if (this.votes.size >= majority(ctx.servers.length)) this.becomeMaster(ctx);
+  }
+
+  private becomeMaster(ctx: Ctx): void {
+    assert(this.role === 'candidate', 'only a candidate becomes master');
+    assert(this.votedFor === ctx.id, 'a master voted for itself');
+    this.role = 'master';
+    this.master = ctx.id;
+    ctx.cancelTimer('elect');
+    ctx.note('role', { role: 'master', epoch: this.epoch });
+    this.masterState = new MasterState(ctx, this);
+  }
+
+  private onSynced(ctx: Ctx, msg: ReplicationMessage & { type: 'Synced' }): void {
+    this.durableEpoch = Math.max(this.durableEpoch, msg.epoch);
+    if (this.log.matches(msg.lastIndex, msg.lastEpoch) && msg.lastIndex > this.localDurable) {
+      this.localDurable = msg.lastIndex;
+    }
+    this.masterState?.onLocalDurable(ctx, this);
+  }
+
+  private onClientRequest(ctx: Ctx, msg: ClientRequest): void {
+    if (this.masterState !== undefined) return this.masterState.onClientRequest(ctx, this, msg);
+    if (!isWrite(msg.op) && this.options.slaveReads) {
+      const value = this.store.get(msg.op.key ?? '') ?? null;
+      return ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'ok', result: value });
+    }
+    const hint = this.master !== undefined && this.master !== ctx.id ? { leaderHint: this.master } : {};
+    // The history records a definite failure without its reason, and the model reads a failed
+    // CAS as "the value differed"; so a redirected CAS is answered `unknown`, never `fail`.
+    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq,
+      outcome: msg.op.f === 'cas' ? 'unknown' : 'fail',
+      error: this.master === undefined ? 'unavailable' : 'not-leader', ...hint });
+  }
+
+  private rebuildSessions(): void {
+    this.sessions.clear();
+    this.tokens.clear();
+    for (let i = 1; i <= this.log.lastIndex; i++) this.recordSession(this.log.at(i), i);
+  }
+
+  private recordSession(entry: Entry, index: number): void {
+    if (entry.client === undefined || entry.seq === undefined || entry.op === undefined) return;
+    this.sessions.set(entry.client, { seq: entry.seq, index });
+    this.tokens.set(writeToken(entry.op), index);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The omniscient observer of a replication run. After every event it reads every live
+ * replica and the new history events, and keeps what the invariants and the figures need:
+ * - which server was master in each epoch (at most one: `one-master-per-epoch`);
+ * - the highest epoch each server is known to have made durable (`epochs-monotonic`: a
+ *   server never runs with a lower epoch, restarts included);
+ * - acknowledged writes, checked against the newest master's log whenever a new master is
+ *   established and whenever a write is acknowledged (`no-lost-acked-write`);
+ * - availability: time with a live master, master crashes and the first write after each
+ *   (RTO), node up and down times (MTBF, MTTR), failovers and false failovers.
+ */
+import type { Micros, NodeId } from '../../sim/index.js';
+import type { HistoryEvent } from '../../sim/check/history.js';
+import type { World } from '../../sim/check/property.js';
+import { ReplicaNode } from './node.js';
+import { isWrite, writeToken } from './store.js';
+
+/** An acknowledged write or a completed read, from the history. */
+export interface Completed {
+  readonly f: string;
+  readonly key: string;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly invokedAt: Micros;
+  readonly doneAt: Micros;
+  readonly token: string;
+}
+
+/** Reads the replica program of a server, if it is up. */
+export function replica(world: World, id: NodeId): ReplicaNode | undefined {
+  const program = world.program(id);
+  return program instanceof ReplicaNode ? program : undefined;
+}
+
+/** See the file comment. */
+export class ReplicationObserver {
+  private lastIndex = -1;
+  private seenHistory = 0;
+  private readonly invoked = new Map<NodeId, HistoryEvent>();
+  readonly acked: Completed[] = [];
+  readonly reads: Completed[] = [];
+  readonly masters = new Map<number, NodeId>();
+  private readonly durable = new Map<NodeId, number>();
+  /** First violation of each invariant, kept once found. */
+  readonly problems = new Map<string, string>();
+  private checkedEpoch = 0;
+  // Availability.
+  private current: { id: NodeId; epoch: number; liveSince: Micros } | undefined;
+  private lastTime: Micros = 0;
+  uptime: Micros = 0;
+  private masterCrashAt: Micros | undefined;
+  readonly rto: Micros[] = [];
+  falseFailovers = 0;
+  private readonly nodeUp = new Map<NodeId, boolean>();
+  nodeUpTime: Micros = 0;
+  nodeDownTime: Micros = 0;
+  crashes = 0;
+  repairs = 0;
+
+  constructor(private readonly checkLostWrites: boolean, private readonly falseFailoverGrace: Micros) {}
+
+  /** Brings the observer up to date; cheap to call twice for one event. */
+  observe(world: World): void {
+    if (world.eventIndex === this.lastIndex) return;
+    this.lastIndex = world.eventIndex;
+    this.accountTime(world);
+    for (const id of world.servers) this.observeReplica(world, id);
+    const newest = this.newestMaster(world);
+    this.observeMaster(world, newest);
+    this.readHistory(world, newest);
+  }
+
+  /** The live master of the highest epoch, if any. */
+  newestMaster(world: World): { id: NodeId; node: ReplicaNode } | undefined {
+    let best: { id: NodeId; node: ReplicaNode } | undefined;
+    for (const id of world.servers) {
+      const node = replica(world, id);
+      if (node?.role !== 'master') continue;
+      if (best === undefined || node.epoch > best.node.epoch) best = { id, node };
+    }
+    return best;
+  }
+
+  private accountTime(world: World): void {
+    const elapsed = world.now - this.lastTime;
+    this.lastTime = world.now;
+    if (this.current !== undefined && world.isUp(this.current.id) && !world.isPaused(this.current.id)) {
+      this.uptime += elapsed;
+    }
+    for (const id of world.servers) {
+      const wasUp = this.nodeUp.get(id) ?? true;
+      if (wasUp) this.nodeUpTime += elapsed;
+      else this.nodeDownTime += elapsed;
+      const up = world.isUp(id);
+      if (wasUp && !up) this.crashes++;
+      if (!wasUp && up) this.repairs++;
+      this.nodeUp.set(id, up);
+    }
+    if (this.current !== undefined && !world.isUp(this.current.id) && this.masterCrashAt === undefined) {
+      this.masterCrashAt = world.now;
+    }
+  }
+
+  private observeReplica(world: World, id: NodeId): void {
+    const node = replica(world, id);
+    if (node === undefined) return;
+    const durable = this.durable.get(id) ?? 0;
+    if (node.epoch < durable && !this.problems.has('epochs-monotonic')) {
+      this.problems.set('epochs-monotonic', `${id} runs in epoch ${node.epoch}, below epoch ` +
+        `${durable} it had made durable`);
+    }
+    this.durable.set(id, Math.max(durable, node.durableEpoch));
+    if (node.role !== 'master') return;
+    const known = this.masters.get(node.epoch);
+    if (known === undefined) this.masters.set(node.epoch, id);
+    else if (known !== id && !this.problems.has('one-master-per-epoch')) {
+      this.problems.set('one-master-per-epoch', `${known} and ${id} are both master in epoch ${node.epoch}`);
+    }
+  }
+
+  private observeMaster(world: World, newest: { id: NodeId; node: ReplicaNode } | undefined): void {
+    if (newest === undefined || newest.node.epoch <= (this.current?.epoch ?? 0)) return;
+    const previous = this.current;
+    if (previous !== undefined && previous.id !== newest.id && world.isUp(previous.id) && !world.isPaused(previous.id) &&
+      world.now - previous.liveSince > this.falseFailoverGrace) {
+      this.falseFailovers++;
+      if (!this.problems.has('no-false-failover')) {
+        this.problems.set('no-false-failover', `${newest.id} became master in epoch ` +
+          `${newest.node.epoch} while master ${previous.id} (epoch ${previous.epoch}) was up and running`);
+      }
+    }
+    this.current = { id: newest.id, epoch: newest.node.epoch, liveSince: world.now };
+    if (this.checkLostWrites && newest.node.epoch > this.checkedEpoch) {
+      this.checkedEpoch = newest.node.epoch;
+      for (const write of this.acked) this.checkHeld(write, newest);
+    }
+  }
+
+  private readHistory(world: World, newest: { id: NodeId; node: ReplicaNode } | undefined): void {
+    const history = world.history;
+    for (; this.seenHistory < history.length; this.seenHistory++) {
+      const event = history[this.seenHistory] as HistoryEvent;
+      if (event.type === 'invoke') {
+        this.invoked.set(event.process, event);
+        continue;
+      }
+      const call = this.invoked.get(event.process);
+      if (call === undefined || event.type !== 'ok') continue;
+      const op = { f: call.f, key: call.key ?? '', value: call.value };
+      const done: Completed = { f: call.f, key: op.key, input: call.value, output: event.value,
+        invokedAt: call.time, doneAt: event.time, token: writeToken(op) };
+      if (!isWrite(op)) {
+        this.reads.push(done);
+        continue;
+      }
+      this.acked.push(done);
+      if (this.masterCrashAt !== undefined) {
+        this.rto.push(event.time - this.masterCrashAt);
+        this.masterCrashAt = undefined;
+      }
+      if (this.checkLostWrites && newest !== undefined) this.checkHeld(done, newest);
+    }
+  }
+
+  private checkHeld(write: Completed, master: { id: NodeId; node: ReplicaNode }): void {
+    if (master.node.tokens.has(write.token) || this.problems.has('no-lost-acked-write')) return;
+    this.problems.set('no-lost-acked-write', `${write.f} ${write.key} ${JSON.stringify(write.input)} ` +
+      `was acknowledged at ${Math.round(write.doneAt / 1000)} ms but master ${master.id} of epoch ` +
+      `${master.node.epoch} does not have it`);
+  }
+}
