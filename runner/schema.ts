@@ -42,9 +42,14 @@ export function durationOrReason(value: unknown, signed: boolean): number | stri
   return micros;
 }
 
+/** The text form of a duration, for editors (the transform below is the authority). */
+const DURATION_TEXT = /^\s*-?\d+(\.\d+)?\s*(us|µs|ms|s|m)\s*$/;
+
 function time(signed = false) {
-  return z.union([z.string(), z.number()], { error: (iss) =>
+  return z.union([z.string().regex(DURATION_TEXT, { error: (iss) =>
+    durationOrReason(iss.input, signed) as string }), z.number()], { error: (iss) =>
     durationOrReason(iss.input, signed) as string })
+    .meta({ title: signed ? 'signed duration' : 'duration' })
     .transform((value, ctx) => {
       const micros = durationOrReason(value, signed);
       if (typeof micros === 'string') {
@@ -64,15 +69,18 @@ function probability() {
 function integer(min: number, max: number) {
   const message = (value: unknown): string =>
     `an integer from ${min} to ${max}, got ${value === undefined ? 'nothing' : show(value)}`;
-  return z.number({ error: (iss) => message(iss.input) })
-    .refine((n) => Number.isInteger(n) && n >= min && n <= max, { error: (iss) => message(iss.input) });
+  const error = (iss: { input?: unknown }): string => message(iss.input);
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
 /** `200/s` or a number of operations per second. */
 function rate() {
   const message = (value: unknown): string =>
     `a rate such as "200/s" (operations per second, above 0, at most 1000000), got ${show(value)}`;
-  return z.union([z.string(), z.number()], { error: (iss) => message(iss.input) })
+  return z.union([z.string().regex(/^\s*\d+(\.\d+)?\s*\/\s*s\s*$/,
+    { error: (iss) => message(iss.input) }), z.number()],
+    { error: (iss) => message(iss.input) })
+    .meta({ title: 'rate' })
     .transform((value, ctx) => {
       const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*\/\s*s\s*$/.exec(value) : null;
       const n = typeof value === 'number' ? value : Number(match?.[1] ?? NaN);
@@ -102,10 +110,10 @@ const bandwidth = z.number({ error: 'a positive number of bytes per second' })
   .refine((b) => Number.isFinite(b) && b > 0, { error: 'a positive number of bytes per second' });
 
 const linkFields = {
-  latency: latencySchema.optional(),
-  loss: probability().optional(),
-  duplicate: probability().optional(),
-  bandwidth: bandwidth.optional(),
+  latency: latencySchema.optional().describe('Latency distribution of a message.'),
+  loss: probability().optional().describe('Probability that a message is lost.'),
+  duplicate: probability().optional().describe('Probability that a message is delivered twice.'),
+  bandwidth: bandwidth.optional().describe('Bytes per second; absent for unlimited.'),
 };
 
 const networkSchema = z.strictObject({
@@ -117,18 +125,21 @@ const drift = z.number({ error: 'a drift in ppm (parts per million), between -50
   .refine((d) => Math.abs(d) <= 500_000, { error: (iss) =>
     `a drift between -500000 and 500000 ppm, got ${show(iss.input)}` });
 
-const clockSchema = z.strictObject({ offset: time(true).optional(), drift: drift.optional() });
+const clockSchema = z.strictObject({
+  offset: time(true).optional().describe('Local minus true time at the start.'),
+  drift: drift.optional().describe('Rate error in parts per million (+100: 100µs per second fast).'),
+});
 
 const weight = z.number({ error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` })
   .refine((w) => w >= 0 && w <= 1, { error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` });
 
 const workloadSchema = z.strictObject({
-  clients: integer(0, MAX_CLIENTS),
-  rate: rate().default(100),
-  keys: integer(1, 1_000_000).default(8),
-  mix: z.record(z.string(), weight).default({}),
-  timeout: time().default(500_000),
-  attempts: integer(1, 1_000).default(3),
+  clients: integer(0, MAX_CLIENTS).describe('Client processes c1..cK.'),
+  rate: rate().default(100).describe('Operations per second per client, at most, such as 200/s (default 100/s).'),
+  keys: integer(1, 1_000_000).default(8).describe('Distinct keys the clients use.'),
+  mix: z.record(z.string(), weight).default({}).describe('Operation weights, such as { get: 0.5, put: 0.5 }; empty lets the protocol choose.'),
+  timeout: time().default(500_000).describe('Per-attempt timeout (default 500ms).'),
+  attempts: integer(1, 1_000).default(3).describe('Attempts per operation before it is recorded as unknown (info).'),
 });
 
 /** Fault kinds as a scenario file names them (the key that is not `at`). */
@@ -138,24 +149,29 @@ export const FAULT_KEYS = ['crash', 'restart', 'pause', 'resume', 'partition', '
 const allOrNodes = z.union([z.literal('all'), z.array(nodeId).min(1)],
   { error: 'the word all or a list of node ids' });
 const faultInput = z.strictObject({
-  at: time(),
-  crash: nodeId.optional(),
-  tear: z.boolean().optional(),
-  restart: nodeId.optional(),
-  pause: nodeId.optional(),
-  resume: nodeId.optional(),
+  at: time().describe('When the fault happens (true time).'),
+  crash: nodeId.optional().describe('Crash a node: memory is lost, synced disk kept.'),
+  tear: z.boolean().optional().describe('With crash: tear the write in progress.'),
+  restart: nodeId.optional().describe('Restart a crashed node; it recovers from its disk.'),
+  pause: nodeId.optional().describe('Pause a node (a long GC pause): it runs nothing until resumed.'),
+  resume: nodeId.optional().describe('Resume a paused node.'),
   partition: z.array(z.array(nodeId).min(1, 'a non-empty group'), {
-    error: 'a list of groups of node ids, such as [[n1, n2], [n3]]' }).min(1).optional(),
-  cut: z.strictObject({ from: nodeId, to: nodeId }).optional(),
-  bridge: allOrNodes.optional(),
-  ring: allOrNodes.optional(),
-  link: z.strictObject({ from: nodeId.optional(), to: nodeId.optional(), ...linkFields }).optional(),
+    error: 'a list of groups of node ids, such as [[n1, n2], [n3]]' }).min(1).optional()
+    .describe('Partition servers into groups; unlisted servers stand alone.'),
+  cut: z.strictObject({ from: nodeId, to: nodeId }).optional().describe('Cut one direction of a link.'),
+  bridge: allOrNodes.optional().describe('Bridge partition: two halves joined by one node.'),
+  ring: allOrNodes.optional().describe('Ring partition: each node reaches only its neighbours.'),
+  link: z.strictObject({ from: nodeId.optional(), to: nodeId.optional(), ...linkFields }).optional()
+    .describe('Change a link (or every link): latency, loss, duplicate, bandwidth.'),
   clock: z.strictObject({ node: nodeId, offset: time(true).optional(), drift: drift.optional(),
-    jump: time(true).optional() }).optional(),
+    jump: time(true).optional() }).optional()
+    .describe('Clock fault on a node: offset, drift (ppm) or a jump (NTP step).'),
   disk: z.strictObject({ node: nodeId, fault: z.enum(['corrupt', 'fail-sync'],
-    { error: 'corrupt or fail-sync' }) }).optional(),
+    { error: 'corrupt or fail-sync' }) }).optional()
+    .describe('Disk fault: corrupt a stored record or make the next sync fail.'),
   heal: z.union([z.literal('all'), z.strictObject({ from: nodeId, to: nodeId })],
-    { error: 'the word all or { from, to }' }).optional(),
+    { error: 'the word all or { from, to }' }).optional()
+    .describe('Heal every partition and cut (all) or one directed link.'),
 });
 type FaultInput = z.output<typeof faultInput>;
 
@@ -203,11 +219,14 @@ const bound = z.strictObject({ min: z.number().optional(), max: z.number().optio
     { error: 'min must be <= max' });
 
 const expectSchema = z.strictObject({
-  hold: z.array(z.string()).optional(),
-  violate: z.string().optional(),
-  liveness: z.strictObject({ after: time().optional(), settle: time(),
-    checks: z.array(z.string()).optional() }).optional(),
-  metrics: z.record(z.string(), bound).optional(),
+  hold: z.array(z.string()).describe('Properties that must hold; default every property of the protocol.').optional(),
+  violate: z.string().describe('A teaching scenario: this property must be violated.').optional(),
+  liveness: z.strictObject({
+    after: time().optional().describe('When everything heals; default the time of the last fault.'),
+    settle: time().describe('Time after the heal within which every check must hold.'),
+    checks: z.array(z.string()).optional().describe('Liveness checks; default all of the protocol\'s.'),
+  }).describe('After `after` (default: the last fault) everything heals; the checks must hold within `settle`.').optional(),
+  metrics: z.record(z.string(), bound).describe("Bounds { min, max } on the protocol's metrics.").optional(),
 }).refine((e) => e.hold === undefined || e.violate === undefined,
   { error: 'expect.hold and expect.violate exclude each other: give one' });
 
@@ -219,23 +238,23 @@ const seed = z.union([z.string().min(1), z.number()], { error: 'an integer or a 
 export const scenarioSchema = z.strictObject({
   name: z.string({ error: 'a kebab-case name such as raft-leader-crash' })
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: (iss) =>
-      `a kebab-case name such as raft-leader-crash, got ${show(iss.input)}` }),
-  description: z.string().default(''),
-  narrative: z.string().optional(),
-  protocol: z.string({ error: 'a protocol name from `faultline list`' }),
-  params: z.record(z.string(), z.unknown(), { error: 'a mapping of the protocol\'s parameters' })
+      `a kebab-case name such as raft-leader-crash, got ${show(iss.input)}` }).describe('Kebab-case name, unique among the scenario files.'),
+  description: z.string().default('').describe('One sentence: what the scenario shows.'),
+  narrative: z.string().describe('Markdown shown beside the timeline (teaching scenarios).').optional(),
+  protocol: z.string({ error: 'a protocol name from `faultline list`' }).describe('A protocol name from `faultline list`.'),
+  params: z.record(z.string(), z.unknown(), { error: 'a mapping of the protocol\'s parameters' }).describe("The protocol's own parameters, checked by its schema (see `faultline list`); `bugs` switches on catalogued bugs.")
     .default({}),
-  nodes: integer(1, MAX_NODES),
-  network: networkSchema.optional(),
-  clocks: z.record(nodeId, clockSchema).optional(),
-  disk: z.strictObject({ syncLatency: latencySchema.optional() }).optional(),
-  workload: workloadSchema.optional(),
-  faults: z.array(faultSchema, { error: 'a list of faults, each { at: TIME, KIND: ... }' })
+  nodes: integer(1, MAX_NODES).describe('Number of servers, named n1..nN.'),
+  network: networkSchema.describe('Defaults for every link, then per-link overrides.').optional(),
+  clocks: z.record(nodeId, clockSchema).describe('Per-node clock: offset from true time and drift in ppm.').optional(),
+  disk: z.strictObject({ syncLatency: latencySchema.optional() }).describe('Disk model: how long a sync takes.').optional(),
+  workload: workloadSchema.describe('Client processes c1..cK and the operations they issue.').optional(),
+  faults: z.array(faultSchema, { error: 'a list of faults, each { at: TIME, KIND: ... }' }).describe('The fault schedule: each entry has `at` and exactly one fault.')
     .default([]),
-  duration: time().refine((d) => d > 0, { error: 'a duration above 0' }),
-  seed,
-  ties: z.enum(['fifo', 'shuffle'], { error: 'fifo or shuffle' }).optional(),
-  expect: expectSchema.optional(),
+  duration: time().refine((d) => d > 0, { error: 'a duration above 0' }).describe('Simulated time the run lasts.'),
+  seed: seed.describe('The run seed: an integer or a string. One seed, one run.'),
+  ties: z.enum(['fifo', 'shuffle'], { error: 'fifo or shuffle' }).describe('Equal-time events in insertion order (fifo, default) or a seeded random order.').optional(),
+  expect: expectSchema.describe('What must hold, or the violation a teaching scenario demonstrates.').optional(),
 });
 
 /** A parsed scenario file, in engine units. */

@@ -1,0 +1,101 @@
+/**
+ * The scenario-file reference, generated from the JSON Schema of the zod schema (schema.ts),
+ * so the documentation cannot drift from what the loader accepts: one table row per field,
+ * with its type, whether it is required, its default and its description. `npm run docs`
+ * writes it to docs/scenario-reference.md; a test fails when the file is stale.
+ */
+import { scenarioJsonSchema } from './schema.js';
+
+type Json = Record<string, unknown>;
+
+const props = (s: Json): [string, Json][] => Object.entries((s.properties ?? {}) as Record<string, Json>);
+
+/** A field's type in words. */
+function typeOf(s: Json): string {
+  if (typeof s.title === 'string') return s.title;
+  if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
+  if (Array.isArray(s.enum)) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  const alternatives = (s.anyOf ?? s.oneOf) as Json[] | undefined;
+  if (alternatives !== undefined) {
+    if (alternatives.every((a) => a.type === 'object' && (a.properties as Json | undefined)?.dist)) {
+      return 'latency';
+    }
+    return alternatives.map(typeOf).join(' or ');
+  }
+  if (s.type === 'array') return `list of ${typeOf((s.items ?? {}) as Json)}`;
+  if (s.type === 'object') {
+    if (s.properties === undefined) {
+      const values = s.additionalProperties as Json | undefined;
+      return values === undefined || Object.keys(values).length === 0 ? 'mapping'
+        : `mapping to ${typeOf(values)}`;
+    }
+    return 'mapping';
+  }
+  if (Array.isArray(s.type)) return s.type.join(' or ');
+  if (s.type === 'string' && typeof s.pattern === 'string' && s.pattern.includes('[nc]')) return 'node id';
+  return typeof s.type === 'string' ? s.type : 'any';
+}
+
+function rows(s: Json, prefix: string, out: string[][]): void {
+  const required = new Set((s.required ?? []) as string[]);
+  for (const [name, field] of props(s)) {
+    const path = `${prefix}${name}`;
+    const def = field.default === undefined ? '' : `\`${JSON.stringify(field.default)}\``;
+    out.push([`\`${path}\``, typeOf(field), required.has(name) ? 'yes' : '', def,
+      String(field.description ?? '')]);
+    if (field.type === 'object' && field.properties !== undefined) rows(field, `${path}.`, out);
+    const items = field.items as Json | undefined;
+    if (field.type === 'array' && items?.type === 'object') rows(items, `${path}[].`, out);
+    const values = field.additionalProperties as Json | undefined;
+    if (field.type === 'object' && values?.type === 'object' && values.properties !== undefined) {
+      rows(values, `${path}.<name>.`, out);
+    }
+  }
+}
+
+function latencyForms(schema: Json): string[] {
+  const network = props(schema).find(([n]) => n === 'network')?.[1] ?? {};
+  const latency = props(network).find(([n]) => n === 'latency')?.[1] ?? {};
+  return ((latency.oneOf ?? []) as Json[]).map((form) => {
+    const fields = props(form).filter(([n]) => n !== 'dist').map(([n]) => n);
+    const dist = (props(form).find(([n]) => n === 'dist')?.[1] ?? {}).const;
+    return `- \`{ dist: ${String(dist)}, ${fields.join(', ')} }\` (every field a duration)`;
+  });
+}
+
+/** The reference page, as markdown. */
+export function scenarioReference(): string {
+  const schema = scenarioJsonSchema();
+  const table: string[][] = [];
+  rows(schema, '', table);
+  const lines = [
+    '# Scenario file reference',
+    '',
+    '<!-- Generated from the zod schema in runner/schema.ts by `npm run docs`. Do not edit. -->',
+    '',
+    'A **duration** is a string with a unit (`500us`, `150ms`, `1.5s`, `2m`) or an integer number',
+    'of microseconds; a **signed duration** may be negative. A **rate** is `200/s` or a number',
+    'per second. A **node id** is `n1`…`nN` (servers) or `c1`…`cK` (clients). A fault entry has',
+    '`at` and exactly one fault field. See scenarios/FORMAT.md for an annotated example.',
+    '',
+    '| field | type | required | default | description |',
+    '|---|---|---|---|---|',
+    ...table.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|').replace(/\\\\\|/g, '\\|')).join(' | ')} |`),
+    '',
+    'Latency distributions:',
+    '',
+    ...latencyForms(schema),
+    '',
+    'Editors: the JSON Schema is `scenarios/schema.json`. With the YAML language server (VS Code',
+    'and others), map it in settings, `"yaml.schemas": { "./scenarios/schema.json":',
+    '"scenarios/**/*.yaml" }`, or start a file with',
+    '`# yaml-language-server: $schema=../schema.json`.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** The JSON Schema file's text. */
+export function scenarioSchemaText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
