@@ -26,6 +26,9 @@ export interface ShareConfig {
   readonly worker: number;
   readonly workers: number;
   readonly checkDeterminism: boolean;
+  /** Reruns to spend shrinking a failure; 0 reports it unshrunk. */
+  readonly shrinkRuns: number;
+  readonly nodes?: readonly [number, number];
 }
 
 /** Runs a share; `stop` is a shared flag (index 0 set to 1 means stop). */
@@ -41,7 +44,8 @@ export function runShare(
     : loadScenario(config.scenario.text, config.scenario.file, registry).spec;
   const campaign = new Campaign({
     protocol, registry, seed: config.seed, bugs: config.bugs, checkDeterminism: config.checkDeterminism,
-    now: () => performance.now(),
+    now: () => performance.now(), shrinkRuns: config.shrinkRuns,
+    ...(config.nodes === undefined ? {} : { nodes: config.nodes }),
     ...(base === undefined ? {} : { base }),
     ...(config.duration === undefined ? {} : { duration: config.duration }),
   });

@@ -51,6 +51,8 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--out <dir>', 'where counterexamples are written', 'counterexamples')
     .option('--duration <time>', 'simulated time per run')
     .option('--keep-going', 'continue after a failure')
+    .option('--no-shrink', 'report failures as found, without shrinking')
+    .option('--nodes <n>', 'servers per run: a count or a range such as 3-7')
     .option('--check-determinism', 'run each seed twice and compare trace hashes')
     .option('--json', 'print one JSON document on stdout')
     .action(async (target: string, o) => done(await fuzzCommand(target, o, registry, context.workerUrl)));

@@ -35,6 +35,9 @@ export interface FuzzOptions {
   readonly keepGoing?: boolean;
   readonly checkDeterminism?: boolean;
   readonly json?: boolean;
+  /** False with --no-shrink. */
+  readonly shrink?: boolean;
+  readonly nodes?: string;
 }
 
 interface Failure extends SavedCounterexample {
@@ -87,7 +90,17 @@ export function shareConfig(target: string, o: FuzzOptions, registry: Registry):
     ...(runs === undefined ? {} : { runs }),
     ...(o.time === undefined ? {} : { deadline: Date.now() + micros(o.time, '--time') / 1000 }),
     shard: i, shards: n, worker: 0, workers: 1, checkDeterminism: o.checkDeterminism === true,
+    shrinkRuns: o.shrink === false ? 0 : 300, ...(o.nodes === undefined ? {} : { nodes: nodeRange(o.nodes) }),
   };
+}
+
+function nodeRange(text: string): [number, number] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  const [lo, hi] = [Number(m?.[1]), Number(m?.[2] ?? m?.[1])];
+  if (m === null || lo < 1 || hi < lo || hi > 100) {
+    throw new InputError(`--nodes: a count such as 5 or a range such as 3-7 (1 to 100), got ${text}`);
+  }
+  return [lo, hi];
 }
 
 /** Runs the shares on `workers` threads (or in this thread for one); calls `each` per run. */

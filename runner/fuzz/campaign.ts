@@ -25,8 +25,10 @@ export interface CampaignConfig {
   readonly seed: number;
   readonly bugs?: readonly string[];
   readonly duration?: Micros;
-  /** Reruns spent shrinking one failure (default 300). */
+  /** Reruns spent shrinking one failure (default 300; 0 reports the failure unshrunk). */
   readonly shrinkRuns?: number;
+  /** Servers per run, overriding the protocol's profile. */
+  readonly nodes?: readonly [number, number];
   readonly checkDeterminism?: boolean;
   /** Wall-clock milliseconds, for the linearizability checker's budget. */
   readonly now?: () => number;
@@ -80,7 +82,8 @@ export class Campaign {
     const { protocol, base } = config;
     const params = config.bugs !== undefined && config.bugs.length > 0
       ? { ...(base?.params as object | undefined), bugs: [...config.bugs] } : base?.params ?? {};
-    const profile = profileFor(protocol.name, config.duration ?? base?.duration);
+    const profile = { ...profileFor(protocol.name, config.duration ?? base?.duration),
+      ...(config.nodes === undefined ? {} : { nodes: config.nodes }) };
     if (base !== undefined) {
       const window = base.expect?.liveness?.after ?? base.duration;
       this.arbitrary = faultsArbitrary(base.nodes, window).map(({ faults, seed }) => ({
@@ -105,7 +108,7 @@ export class Campaign {
       if (reason !== undefined) smallest = { spec, reason };
       return reason === undefined;
     });
-    const details = fc.check(property, { seed, numRuns: 1 });
+    const details = fc.check(property, { seed, numRuns: 1, endOnFailure: budget === 0 });
     const start = first as { spec: RunSpec; report?: RunReport; reason?: string } | undefined;
     const report = start?.report;
     const outcome = {

@@ -109,6 +109,9 @@ describe('faultline fuzz', () => {
     const text = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1', '--out', 'ce');
     expect(text.stdout).toMatch(/violations: linearizable +1/);
     expect(text.stdout).toMatch(/replayed from the file: same trace hash/);
+    const unshrunk = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1',
+      '--no-shrink', '--json').json();
+    expect(unshrunk.failures[0]).toMatchObject({ shrinks: 0, reproduced: true, runSeed: failure.runSeed });
   });
 
   it('splits a campaign into disjoint shards whose union is the campaign', () => {
