@@ -27,7 +27,7 @@ const FORGETS: BugSwitch = {
   name: 'acceptor-forgets',
   description: 'An acceptor replies to Prepare and Accept before its promise or accepted ' +
     'proposal is durable; a crash then takes back a vote a quorum was counted with.',
-  caughtBy: 'agreement',
+  caughtBy: 'votes-durable',
   scenario: 'scenarios/paxos/bug-acceptor-forgets.yaml',
 };
 const NON_UNIQUE: BugSwitch = {

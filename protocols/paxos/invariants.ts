@@ -7,6 +7,8 @@
  * - `integrity`: a node decides a slot at most once, with one value, restarts included;
  * - `promise-monotonic`: an acceptor's promise never decreases, across restarts too;
  * - `execution-order` (Multi-Paxos): slots run in order, without gaps;
+ * - `votes-durable`: a promise or accept counted towards a quorum is already on the voter's
+ *   disk (the acceptor's durability duty, §2.3);
  * - `value-chosen` (sometimes): some value is chosen, so an idle run cannot pass.
  * Liveness after the heal: `leader-elected` and `commands-decided` (Multi-Paxos: every client
  * operation invoked before the heal completes and a new one succeeds), `all-learned`
@@ -21,10 +23,10 @@ import type { Command } from './stateMachine.js';
 
 /** Safety property names of Multi-Paxos. */
 export const MULTI_SAFETY: readonly ProblemKind[] = ['validity', 'agreement', 'integrity',
-  'promise-monotonic', 'execution-order'];
+  'promise-monotonic', 'execution-order', 'votes-durable'];
 /** Safety property names of single-decree Paxos. */
 export const SINGLE_SAFETY: readonly ProblemKind[] = ['validity', 'agreement', 'integrity',
-  'promise-monotonic'];
+  'promise-monotonic', 'votes-durable'];
 
 /** The `always` properties over one observer, plus `value-chosen`. */
 export function paxosProperties<V>(observer: PaxosObserver<V>,

@@ -63,6 +63,7 @@ export function onPromise(node: MultiPaxosNode, ctx: Ctx, from: NodeId,
   msg: PromiseMessage<Command>): void {
   if (node.role !== 'candidate' || compareBallots(msg.ballot, node.ballot) !== 0) return;
   node.promises.set(from, msg.accepted);
+  node.voteLog.push({ from, ballot: msg.ballot });
   if (node.promises.size >= majority(ctx)) becomeLeader(node, ctx);
 }
 
@@ -120,6 +121,7 @@ export function onAccepted(node: MultiPaxosNode, ctx: Ctx, from: NodeId,
   const proposal = node.proposals.get(msg.slot);
   if (proposal === undefined) return; // decided already; a late duplicate
   proposal.acks.add(from);
+  node.voteLog.push({ from, ballot: msg.ballot, slot: msg.slot });
   if (proposal.acks.size < majority(ctx)) return;
   node.proposals.delete(msg.slot);
   node.config.stats.latencies.push(ctx.now() - proposal.proposedAt);

@@ -4,8 +4,8 @@
  * leader's algorithm is in leader.ts, the acceptor's in acceptor.ts, the replica's in
  * replica.ts. See README.md for the algorithm in prose.
  *
- * Clients: only the leader proposes. Another server answers `not-leader` with the leader it
- * follows as a hint. The leader proposes a command once per (client, seq), remembers which
+ * Clients: only the leader proposes. Another server forwards the request to the leader it
+ * follows (one hop), or answers `not-leader`. The leader proposes a command once per (client, seq), remembers which
  * client waits for it, and answers when the command is executed; the session table makes a
  * command decided twice (a retry during a takeover) run once.
  */
@@ -19,6 +19,7 @@ import {
 } from './leader.js';
 import type { AcceptedEntry, Heartbeat, PaxosMessage } from './messages.js';
 import type { PaxosStats } from './metrics.js';
+import type { CountedVote } from './observer.js';
 import { type Executed, Replica } from './replica.js';
 import type { Command } from './stateMachine.js';
 
@@ -50,6 +51,8 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   fromSlot = 0;
   readonly proposals = new Map<number, Proposal>();
   nextSlot = 0;
+  /** For the checkers: votes this incarnation counted towards a quorum. */
+  readonly voteLog: CountedVote[] = [];
   /** Clients waiting for a command this leader proposed, by `client/seq`. */
   private readonly waiting = new Map<string, NodeId>();
 
@@ -105,7 +108,9 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
       case 'RejoinReply':
         return this.acceptor.onRejoinReply(ctx, from, msg);
       case 'ClientRequest':
-        return this.onClientRequest(ctx, from, msg);
+        return this.onClientRequest(ctx, msg, true);
+      case 'Forward':
+        return this.onClientRequest(ctx, msg.request, false);
       case 'ClientReply':
         return; // servers are never clients
       default:
@@ -168,29 +173,40 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
       executed: this.replica.executed });
   }
 
-  private onClientRequest(ctx: Ctx, from: NodeId, msg: ClientRequest): void {
-    if (this.role !== 'leader') return this.redirect(ctx, msg);
+  /**
+   * The leader proposes; a follower that knows a leader forwards the request there once
+   * (`mayForward`), otherwise it tells the client to look elsewhere.
+   */
+  private onClientRequest(ctx: Ctx, msg: ClientRequest, mayForward: boolean): void {
+    if (this.role !== 'leader') {
+      const leader = this.leaderId;
+      if (mayForward && leader !== undefined && leader !== ctx.id) {
+        return this.send(ctx, leader, { type: 'Forward', request: msg });
+      }
+      return this.redirect(ctx, msg);
+    }
     const answered = this.replica.machine.answered(msg.client, msg.seq);
     if (answered === 'stale') return; // the client moved on long ago
-    if (answered !== undefined) return this.reply(ctx, from, msg.seq, answered);
+    if (answered !== undefined) return this.reply(ctx, msg.client, msg.seq, answered);
     const key = `${msg.client}/${msg.seq}`;
     const proposed = this.waiting.has(key);
-    this.waiting.set(key, from);
+    this.waiting.set(key, msg.client);
     if (proposed) return; // already in a slot: answered when it runs
     const slot = this.nextSlot++;
     propose(this, ctx, slot, { kind: 'client', client: msg.client, seq: msg.seq, op: msg.op });
   }
 
   /**
-   * Not the leader: a definite `not-leader` with a hint. A CAS gets `unknown` instead, because
-   * the shared KV model reads a CAS that ends in `fail` as "the value did not match", and a
-   * client whose every attempt met a follower records exactly that (see README.md).
+   * No leader to forward to: `not-leader`, with a hint when we know better. The answer is
+   * definite in truth, but it goes out as `unknown`: the shared client (sim/check/workload.ts)
+   * counts a duplicated or late `fail` from an earlier attempt as the answer to its current
+   * attempt, and so can record `fail` for an operation it meanwhile sent to the leader; and
+   * the KV model reads a CAS ending in `fail` as a mismatch. See README.md, "Clients".
    */
   private redirect(ctx: Ctx, msg: ClientRequest): void {
     const hint = this.leaderId !== undefined && this.leaderId !== ctx.id ? this.leaderId : undefined;
-    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq,
-      outcome: msg.op.f === 'cas' ? 'unknown' : 'fail', error: 'not-leader',
-      ...(hint === undefined ? {} : { leaderHint: hint }) });
+    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'unknown',
+      error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
   }
 
   private answer(ctx: Ctx, done: Executed): void {

@@ -25,11 +25,20 @@ export interface ObservableServer<V> {
   readonly decisionLog: readonly AcceptedEntry<V>[];
   /** Slots in execution order (Multi-Paxos only). */
   readonly executionLog?: readonly number[];
+  /** Votes this incarnation counted towards a quorum, in order. */
+  readonly voteLog: readonly CountedVote[];
+}
+
+/** A promise (slot undefined) or an accept (with its slot) a proposer or learner counted. */
+export interface CountedVote {
+  readonly from: NodeId;
+  readonly ballot: Ballot;
+  readonly slot?: number;
 }
 
 /** Problem kinds, one per invariant. */
 export type ProblemKind = 'validity' | 'agreement' | 'integrity' | 'promise-monotonic' |
-  'execution-order';
+  'execution-order' | 'votes-durable';
 
 interface NodeView<V> {
   program: ObservableServer<V> | undefined;
@@ -37,6 +46,9 @@ interface NodeView<V> {
   promises: number;
   decisions: number;
   executions: number;
+  votes: number;
+  /** Per slot, the highest ballot of an accept of this node that became durable. */
+  durableAccepted: Map<number, Ballot>;
   pending: { slot: number; ballot: Ballot; value: V; seq: number }[];
   pendingPromises: { ballot: Ballot; seq: number }[];
   durablePromise: Ballot;
@@ -66,13 +78,37 @@ export class PaxosObserver<V> {
     if (world.eventIndex === this.lastEvent) return;
     this.lastEvent = world.eventIndex;
     for (const id of world.servers) this.updateNode(world, id);
+    for (const id of world.servers) this.checkVotes(id);
+  }
+
+  /**
+   * Every vote a proposer or learner counts must already be durable at the acceptor that
+   * cast it (Paxos Made Simple §2.3): otherwise a crash can take back a vote a quorum was
+   * built on. Records become durable here in write order; an acceptor writes before it
+   * replies and not after, so "durable up to the writes seen after the handler" is exact.
+   */
+  private checkVotes(id: NodeId): void {
+    const view = this.view(id);
+    const program = view.program;
+    if (program === undefined) return;
+    for (; view.votes < program.voteLog.length; view.votes++) {
+      const vote = program.voteLog[view.votes] as CountedVote;
+      const voter = this.view(vote.from);
+      const durable = vote.slot === undefined ? voter.durablePromise
+        : voter.durableAccepted.get(vote.slot) ?? ZERO_BALLOT;
+      if (compareBallots(durable, vote.ballot) >= 0) continue;
+      const what = vote.slot === undefined ? `promise of ${formatBallot(vote.ballot)}`
+        : `accept of slot ${vote.slot} at ${formatBallot(vote.ballot)}`;
+      this.report('votes-durable', `${id} counted ${vote.from}'s ${what}, but ${vote.from}'s ` +
+        `disk holds only ${formatBallot(durable)}: the vote can be lost in a crash`);
+    }
   }
 
   private view(id: NodeId): NodeView<V> {
     let view = this.nodes.get(id);
     if (view === undefined) {
-      view = { program: undefined, accepts: 0, promises: 0, decisions: 0, executions: 0,
-        pending: [], pendingPromises: [], durablePromise: ZERO_BALLOT, lastPromise: ZERO_BALLOT,
+      view = { program: undefined, accepts: 0, promises: 0, decisions: 0, executions: 0, votes: 0,
+        durableAccepted: new Map(), pending: [], pendingPromises: [], durablePromise: ZERO_BALLOT, lastPromise: ZERO_BALLOT,
         decided: new Map() };
       this.nodes.set(id, view);
     }
@@ -87,7 +123,7 @@ export class PaxosObserver<V> {
       view.program = program;
       view.pending = [];
       view.pendingPromises = [];
-      view.accepts = view.promises = view.decisions = view.executions = 0;
+      view.accepts = view.promises = view.decisions = view.executions = view.votes = 0;
       view.lastPromise = ZERO_BALLOT;
     }
     if (program === undefined) return;
@@ -103,6 +139,8 @@ export class PaxosObserver<V> {
     }
     while (view.pending.length > 0 && (view.pending[0]?.seq ?? Infinity) <= durable) {
       const entry = view.pending.shift() as (typeof view.pending)[number];
+      const before = view.durableAccepted.get(entry.slot) ?? ZERO_BALLOT;
+      if (compareBallots(entry.ballot, before) > 0) view.durableAccepted.set(entry.slot, entry.ballot);
       this.onDurableAccept(world, id, entry.slot, entry.ballot, entry.value);
     }
     while (view.pendingPromises.length > 0 && (view.pendingPromises[0]?.seq ?? Infinity) <= durable) {

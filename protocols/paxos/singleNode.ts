@@ -7,9 +7,10 @@
  */
 import { assertNever, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import { Acceptor } from './acceptor.js';
-import { type Ballot, formatBallot } from './ballot.js';
+import { type Ballot, compareBallots, formatBallot } from './ballot.js';
 import type { AcceptedEntry, PaxosMessage } from './messages.js';
 import type { PaxosStats } from './metrics.js';
+import type { CountedVote } from './observer.js';
 import { readDecided, writeDecided } from './persistence.js';
 import { Learner, Proposer } from './proposer.js';
 
@@ -41,6 +42,8 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
   learned: string | undefined;
   /** For the checkers: decisions of this incarnation (at most one). */
   readonly decisionLog: AcceptedEntry<string>[] = [];
+  /** For the checkers: votes this incarnation counted towards a quorum. */
+  readonly voteLog: CountedVote[] = [];
   private proposedAt = 0;
 
   constructor(readonly config: SinglePaxosConfig) {
@@ -85,6 +88,7 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
       case 'Promise':
         return this.onPromise(ctx, from, msg.ballot, msg.accepted);
       case 'Accepted': {
+        this.voteLog.push({ from, ballot: msg.ballot, slot: 0 });
         const value = this.learner.onAccepted(from, msg, quorum(ctx));
         if (value !== undefined) this.learn(ctx, value);
         return;
@@ -99,6 +103,7 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
         return this.acceptor.onRejoinReply(ctx, from, msg);
       case 'Heartbeat':
       case 'HeartbeatReply':
+      case 'Forward':
       case 'ClientRequest':
       case 'ClientReply':
         return; // Multi-Paxos and client traffic: not part of single-decree Paxos
@@ -109,6 +114,9 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
 
   private onPromise(ctx: Ctx, from: NodeId, ballot: Ballot,
     accepted: readonly AcceptedEntry<string>[]): void {
+    if (this.proposer.phase === 'prepare' && compareBallots(ballot, this.proposer.ballot) === 0) {
+      this.voteLog.push({ from, ballot });
+    }
     const value = this.proposer.onPromise(from, ballot, accepted, quorum(ctx), ownValue(ctx.id),
       this.config.bugs.has('own-value'));
     if (value === undefined) return;
