@@ -1,7 +1,7 @@
 /**
  * The figures of a replication run, measured rather than asserted:
- * - `lost-acked-writes` (RPO in writes): acknowledged writes missing from the final master's
- *   log (or, with no master at the end, the most complete live log);
+ * - `lost-acked-writes` (RPO in writes): acknowledged writes missing from the log of a master
+ *   established after them (at its election, and at the end of the run);
  * - `stale-reads`: reads that missed a write acknowledged before they were invoked (a slave
  *   behind its master, or a deposed master); `dirty-reads`: reads of a value the final log
  *   does not contain;
@@ -41,7 +41,7 @@ function lastToken(value: unknown): string | undefined {
   return value.trim().split(' ').pop();
 }
 
-/** Lost, stale and dirty counts against the final log. */
+/** Lost writes (counted by the observer), stale and dirty reads against the final log. */
 export function historyFigures(final: ReplicaNode | undefined, observer: ReplicationObserver):
 Record<string, number> {
   if (final === undefined) return { 'lost-acked-writes': 0, 'stale-reads': 0, 'dirty-reads': 0 };
@@ -50,7 +50,7 @@ Record<string, number> {
     const token = producedBy(final.log.at(i));
     if (token !== undefined) position.set(token, i);
   }
-  const lost = observer.acked.filter((w) => !final.tokens.has(w.token)).length;
+  const lost = observer.lost.size;
   const byKey = new Map<string, Completed[]>();
   for (const w of observer.acked) byKey.set(w.key, [...(byKey.get(w.key) ?? []), w]);
   let stale = 0;
@@ -73,6 +73,8 @@ Record<string, number> {
 export function replicationMetrics(world: World, observer: ReplicationObserver): Record<string, number> {
   observer.observe(world);
   const final = finalLog(world, observer);
+  const master = observer.newestMaster(world);
+  if (master !== undefined) observer.countLost(master.node);
   const mean = (xs: readonly number[]): number => xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
   const mtbf = observer.crashes === 0 ? world.now : observer.nodeUpTime / observer.crashes;
   const mttr = observer.repairs === 0 ? 0 : observer.nodeDownTime / observer.repairs;

@@ -80,11 +80,13 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     this.durableEpoch = this.epoch;
     this.localDurable = this.log.lastIndex;
     this.rebuildSessions();
+    if (!this.eligible) ctx.note('quarantine', { epoch: this.epoch });
     this.becomeSlave(ctx, undefined);
     ctx.setTimer('check', this.options.checkInterval);
   }
 
   onMessage(ctx: Ctx, from: NodeId, msg: ReplicationMessage): void {
+    if (!this.eligible && msg.type !== 'Synced') return this.onQuarantined(ctx, msg);
     switch (msg.type) {
       case 'Replicate':
         return this.onReplicate(ctx, from, msg);
@@ -175,6 +177,18 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     const index = this.log.append(ctx.disk, entry);
     this.recordSession(entry, index);
     return index;
+  }
+
+  /**
+   * A node whose disk returned a corrupt record may have lost a vote or an acknowledged entry
+   * it promised; answering anything could break what others counted on. It stays silent to
+   * servers and unavailable to clients until an operator rebuilds it (TigerBeetle would
+   * repair it from its peers; that is not modelled here).
+   */
+  private onQuarantined(ctx: Ctx, msg: ReplicationMessage): void {
+    if (msg.type !== 'ClientRequest') return;
+    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq,
+      outcome: msg.op.f === 'cas' ? 'unknown' : 'fail', error: 'unavailable' });
   }
 
   private onCheck(ctx: Ctx): void {

@@ -38,6 +38,8 @@ export class ReplicationObserver {
   private seenHistory = 0;
   private readonly invoked = new Map<NodeId, HistoryEvent>();
   readonly acked: Completed[] = [];
+  /** Tokens of acknowledged writes some later master did not have. */
+  readonly lost = new Set<string>();
   readonly reads: Completed[] = [];
   readonly masters = new Map<number, NodeId>();
   private readonly durable = new Map<NodeId, number>();
@@ -103,7 +105,7 @@ export class ReplicationObserver {
 
   private observeReplica(world: World, id: NodeId): void {
     const node = replica(world, id);
-    if (node === undefined) return;
+    if (node === undefined || !node.eligible) return; // a quarantined node lost its disk's word
     const durable = this.durable.get(id) ?? 0;
     if (node.epoch < durable && !this.problems.has('epochs-monotonic')) {
       this.problems.set('epochs-monotonic', `${id} runs in epoch ${node.epoch}, below epoch ` +
@@ -130,10 +132,19 @@ export class ReplicationObserver {
       }
     }
     this.current = { id: newest.id, epoch: newest.node.epoch, liveSince: world.now };
-    if (this.checkLostWrites && newest.node.epoch > this.checkedEpoch) {
+    if (newest.node.epoch > this.checkedEpoch) {
       this.checkedEpoch = newest.node.epoch;
-      for (const write of this.acked) this.checkHeld(write, newest);
+      this.countLost(newest.node);
+      if (this.checkLostWrites) for (const write of this.acked) this.checkHeld(write, newest);
     }
+  }
+
+  /**
+   * Counts the acknowledged writes a master's log lacks: the RPO of a failover. Called when
+   * a master is established and at the end of the run.
+   */
+  countLost(master: ReplicaNode): void {
+    for (const write of this.acked) if (!master.tokens.has(write.token)) this.lost.add(write.token);
   }
 
   private readHistory(world: World, newest: { id: NodeId; node: ReplicaNode } | undefined): void {

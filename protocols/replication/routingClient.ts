@@ -30,6 +30,9 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
   private next = 0;
   private readonly current = new Map<NodeId, number>();
   private readonly writes = new Set<number>();
+  /** The operation in flight (its sequence number) and requests per server not yet answered. */
+  private seq = -1;
+  private readonly outstanding = new Map<NodeId, number>();
 
   constructor(options: ClientOptions, private readonly policy: ReadPolicy,
     private readonly weights: Readonly<Record<NodeId, number>> = {}) {
@@ -46,6 +49,15 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
 
   onMessage(ctx: Ctx, from: NodeId, msg: ClientMessage): void {
     if (msg.type === 'ClientReply') {
+      // A duplicated request is answered twice. The shared Client would count the second
+      // rejection against a later attempt that is still in flight, and could then report a
+      // definite `fail` for a write that happens (see the report): drop replies beyond the
+      // requests sent to that server for this operation.
+      if (msg.seq === this.seq) {
+        const outstanding = this.outstanding.get(from) ?? 0;
+        if (outstanding === 0) return;
+        this.outstanding.set(from, outstanding - 1);
+      }
       if (msg.outcome === 'ok' && this.writes.has(msg.seq)) this.masterGuess = from;
       if (msg.outcome !== 'ok' && msg.leaderHint !== undefined) this.masterGuess = msg.leaderHint;
     }
@@ -57,11 +69,14 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
     if (this.proxied?.from === ctx) return this.proxied.to;
     const send = (to: NodeId, msg: ClientMessage): void => {
       if (msg.type !== 'ClientRequest') return ctx.send(to, msg);
-      if (msg.op.f !== 'get') {
-        this.writes.add(msg.seq);
-        return ctx.send(to, msg);
+      if (msg.seq !== this.seq) {
+        this.seq = msg.seq;
+        this.outstanding.clear();
       }
-      ctx.send(this.policy === 'master' ? to : this.pickReader(ctx), msg);
+      const target = msg.op.f === 'get' && this.policy !== 'master' ? this.pickReader(ctx) : to;
+      this.outstanding.set(target, (this.outstanding.get(target) ?? 0) + 1);
+      if (msg.op.f !== 'get') this.writes.add(msg.seq);
+      ctx.send(target, msg);
     };
     const to: Ctx = { ...ctx, send };
     this.proxied = { from: ctx, to };
