@@ -7,6 +7,7 @@ import { heartbeat } from './heartbeat/definition.js';
 import { paxos, paxosSingle } from './paxos/definition.js';
 import { raft } from './raft/definition.js';
 import { replication } from './replication/definition.js';
+import { twoPc } from './twopc/definition.js';
 
 /** A protocol with its parameter type erased. */
 export type AnyProtocol = ProtocolDefinition<any>;
@@ -21,4 +22,5 @@ export const protocols: Readonly<Record<string, AnyProtocol>> = {
   'paxos-single': paxosSingle,
   raft,
   replication,
+  twopc: twoPc,
 };

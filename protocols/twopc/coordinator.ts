@@ -91,6 +91,8 @@ export class Coordinator {
   ready = false;
   halted = false;
   private readonly outcomes = new Map<string, Decision>();
+  /** Commits decided whose record is not yet durable. */
+  private readonly unlogged = new Map<string, CoordinatorDecision>();
   private readonly sessions = new Map<NodeId, Session>();
   private wal: Wal<CoordinatorRecord> | undefined;
 
@@ -205,12 +207,18 @@ export class Coordinator {
     return active.op.f !== 'read-all' || active.participants.every((p) => active.votes.has(p));
   }
 
-  /** Decides an active transaction: logs, then tells participants and the client. */
+  /**
+   * Decides an active transaction: logs, then tells participants and the client. A commit
+   * counts as decided (for checkers) once durable, or once sent if the bug sends it first.
+   */
   private decide(ctx: Ctx, active: ActiveTx, decision: Decision, reason: DecisionReason): void {
     const { tx, participants } = active;
+    const early = this.config.params.bugs.includes('decision-not-logged');
     this.active.delete(tx);
     ctx.cancelTimer(`vote:${tx}`);
-    this.remember(tx, decision, reason, participants);
+    this.outcomes.set(tx, decision);
+    if (decision === 'abort' || early || this.paxos) this.remember(tx, decision, reason, participants);
+    else this.unlogged.set(tx, { tx, decision, reason, participants });
     ctx.note('decide', { tx, decision, reason });
     const result = decision === 'abort' ? null
       : active.op.f === 'read-all' ? { ...active.reads } : active.op.value;
@@ -222,7 +230,7 @@ export class Coordinator {
     const record = { type: 'outcome' as const, tx, decision, participants, client: active.client,
       seq: active.seq, result };
     const tell = (to: NodeId) => ctx.send(to, { type: 'Decision', tx, decision });
-    if (decision === 'commit' && this.config.params.bugs.includes('decision-not-logged')) {
+    if (decision === 'commit' && early) {
       // The bug: the decision leaves before it is on disk.
       if (!this.paxos) participants.forEach(tell);
       ctx.send(active.client, reply);
@@ -236,11 +244,19 @@ export class Coordinator {
         for (const p of participants) ctx.sendAfterSync(p, { type: 'Decision', tx, decision });
       }
       ctx.sendAfterSync(active.client, reply);
+      if (this.unlogged.has(tx)) ctx.sendAfterSync(ctx.id, { type: 'DecisionDurable', tx });
     }
     if (decision === 'commit' && !this.paxos) {
       this.unacknowledged.set(tx, new Set(participants));
       ctx.setTimer('resend', this.config.params.resendInterval);
     }
+  }
+
+  onDecisionDurable(msg: MessageOf<'DecisionDurable'>): void {
+    const decided = this.unlogged.get(msg.tx);
+    if (decided === undefined) return;
+    this.unlogged.delete(msg.tx);
+    this.decisions.push(decided);
   }
 
   private remember(tx: string, decision: Decision, reason: DecisionReason,

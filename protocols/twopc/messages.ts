@@ -5,9 +5,10 @@
  * (2006) for Paxos Commit — Phase1a/Phase1b/Phase2a/Phase2b per transaction, with the
  * instances of all its participants bundled in one message (their section 4.3).
  *
- * Two local messages a node sends to itself through `sendAfterSync`, which the engine releases
+ * Three local messages a node sends to itself through `sendAfterSync`, which the engine releases
  * once the node's earlier writes are durable: `PreparedDurable` starts a participant's blocked
- * time, `EpochDurable` lets a restarted coordinator serve again.
+ * time, `EpochDurable` lets a restarted coordinator serve again, `DecisionDurable` marks the
+ * instant a decision record is on disk — from then on the decision counts for AC1 and AC2.
  */
 import type { ClientMessage } from '../../sim/check/clientProtocol.js';
 import type { NodeId } from '../../sim/index.js';
@@ -47,6 +48,7 @@ export type TwoPcMessage =
   | { readonly type: 'DecisionRequest'; readonly tx: string }
   | { readonly type: 'PreparedDurable'; readonly tx: string }
   | { readonly type: 'EpochDurable'; readonly epoch: number }
+  | { readonly type: 'DecisionDurable'; readonly tx: string }
   | { readonly type: 'Phase1a'; readonly tx: string; readonly ballot: number }
   | { readonly type: 'Phase1b'; readonly tx: string; readonly ballot: number;
       readonly accepted: Readonly<Record<NodeId, Accepted>> }

@@ -77,6 +77,9 @@ export class TwoPcServer implements NodeProgram<TwoPcMessage> {
         return this.participant?.onDecisionRequest(ctx, from, msg);
       case 'PreparedDurable':
         return this.participant?.onPreparedDurable(ctx, msg);
+      case 'DecisionDurable':
+        this.coordinator?.onDecisionDurable(msg);
+        return this.participant?.onDecisionDurable();
       case 'EpochDurable':
         return this.coordinator?.onEpochDurable(ctx, msg);
       case 'Phase1a':

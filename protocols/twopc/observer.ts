@@ -30,6 +30,7 @@ interface Cursor {
   state: unknown;
   votes: number;
   decisions: number;
+  applied: number;
   coordinator: number;
 }
 
@@ -38,6 +39,8 @@ export class Observer {
   /** First violation found per property. */
   readonly violations = new Map<SafetyName, string>();
   readonly committed = new Set<string>();
+  /** Transactions some participant applied, durably or not yet: the balance check's commits. */
+  private readonly appliedAnywhere = new Set<string>();
   readonly aborted = new Set<string>();
   /** Coordinator aborts by reason. */
   readonly abortReasons = new Map<string, number>();
@@ -80,7 +83,7 @@ export class Observer {
     const state = program.participant?.state;
     if (cursor?.program !== program || cursor.state !== state) {
       const fresh = cursor?.program !== program;
-      cursor = { program, state, votes: fresh ? 0 : cursor?.votes ?? 0, decisions: 0,
+      cursor = { program, state, votes: fresh ? 0 : cursor?.votes ?? 0, decisions: 0, applied: 0,
         coordinator: fresh ? 0 : cursor?.coordinator ?? 0 };
       this.cursors.set(id, cursor);
     }
@@ -91,8 +94,12 @@ export class Observer {
         if (vote.yes) this.yes.add(`${id} ${vote.tx}`);
         else this.no.add(vote.tx);
       }
-      for (; cursor.decisions < participant.state.decisions.length; cursor.decisions++) {
+      for (; cursor.decisions < participant.durableDecisions; cursor.decisions++) {
         this.onParticipantDecision(id, participant.state.decisions[cursor.decisions] as DecisionEntry);
+      }
+      for (; cursor.applied < participant.state.decisions.length; cursor.applied++) {
+        const entry = participant.state.decisions[cursor.applied] as DecisionEntry;
+        if (entry.decision === 'commit') this.appliedAnywhere.add(entry.tx);
       }
       this.trackBlocked(id, participant.waiting, now);
     }
@@ -179,7 +186,7 @@ export class Observer {
       if (state === undefined) return;
       for (const balance of state.balances.values()) total += balance;
       for (const tx of state.prepared) {
-        if (!this.committed.has(tx)) continue;
+        if (!this.committed.has(tx) && !this.appliedAnywhere.has(tx)) continue;
         for (const w of state.txs.get(tx)?.writes ?? []) total += w.after - w.before;
       }
     }

@@ -40,6 +40,11 @@ export class Participant {
   readonly votes: { readonly tx: string; readonly yes: boolean }[] = [];
   /** Prepared transactions whose record is durable and whose decision is unknown: blocked. */
   readonly waiting = new Set<string>();
+  /**
+   * How many of `state.decisions` are durable. A decision counts (for AC1/AC2) once its
+   * record is on disk: before that no one has heard of it and a crash undoes it.
+   */
+  durableDecisions = 0;
   halted = false;
   private wal: Wal<ResourceRecord> | undefined;
 
@@ -62,6 +67,7 @@ export class Participant {
     this.wal = new Wal(ctx.disk, 'rm', recovered.next);
     this.state = ResourceState.replay(recovered.records, this.config.accounts,
       this.config.params.initialBalance);
+    this.durableDecisions = this.state.decisions.length;
     // Prepared records read back are durable: these transactions are blocked again.
     for (const tx of this.state.prepared) {
       this.waiting.add(tx);
@@ -146,6 +152,11 @@ export class Participant {
     this.waiting.delete(tx);
     ctx.cancelTimer(`decide:${tx}`);
     ctx.note('decide', { tx, decision });
+    ctx.sendAfterSync(ctx.id, { type: 'DecisionDurable', tx });
+  }
+
+  onDecisionDurable(): void {
+    this.durableDecisions = Math.min(this.durableDecisions + 1, this.state.decisions.length);
   }
 
   /** Cooperative termination: answer what is known; abort what was never voted on. */
