@@ -4,6 +4,7 @@
  * same rows as one JSON document). `--only NAME` runs the suites whose name contains NAME.
  * Targets live here, never in timed tests: these machines are shared and noisy.
  */
+import { cliBench } from './cli.js';
 import { engineBench } from './engine.js';
 import { linearizabilityBench } from './linearizability.js';
 import type { BenchRow, BenchSuite } from './row.js';
@@ -11,6 +12,7 @@ import type { BenchRow, BenchSuite } from './row.js';
 const suites: Record<string, BenchSuite> = {
   engine: engineBench,
   linearizability: linearizabilityBench,
+  cli: cliBench,
 };
 
 function format(value: number): string {
