@@ -1,0 +1,101 @@
+/**
+ * replication: whole runs through the runner, one per behaviour the issue names. A master
+ * crash under sync replication loses nothing and under async loses an acknowledged write;
+ * a partition or a pause of the master is safe with fencing; reads routed to slaves are
+ * measured stale; the three bug switches are each caught by their property; one seed gives
+ * one trace.
+ */
+import { describe, expect, it } from 'vitest';
+import { runSpec } from '../../runner/index.js';
+import { crashMaster, isolateMaster, pauseMaster, replicationSpec } from './support.js';
+
+const SAFETY = ['one-master-per-epoch', 'epochs-monotonic', 'no-lost-acked-write', 'linearizable'];
+
+describe('replication: failover', () => {
+  it('sync: a master crash loses no acknowledged write (RPO 0) and reads stay linearizable', () => {
+    const report = runSpec(replicationSpec({ params: { mode: 'sync' }, faults: crashMaster }));
+    expect(report.failures).toEqual([]);
+    expect(report.checked).toEqual(expect.arrayContaining(SAFETY));
+    expect(report.metrics.failovers).toBe(1);
+    expect(report.metrics['lost-acked-writes']).toBe(0);
+    // Sync needs every slave: no write completes until the old master is back at 4 s.
+    expect(report.metrics['rto-ms']).toBeGreaterThan(1_900);
+  });
+
+  it('async: the same crash loses an acknowledged write (RPO > 0), recovering faster', () => {
+    const report = runSpec(replicationSpec({ params: { mode: 'async' }, faults: crashMaster }));
+    expect(report.failures).toEqual([]);
+    expect(report.checked).not.toContain('no-lost-acked-write');
+    expect(report.metrics['lost-acked-writes']).toBeGreaterThan(0);
+    expect(report.metrics['rto-ms']).toBeLessThan(1_000);
+  });
+
+  it('semi-sync with fencing: a partitioned master is deposed safely and rejoins as a slave', () => {
+    const report = runSpec(replicationSpec({ faults: isolateMaster, expect: { hold: SAFETY } }));
+    expect(report.failures).toEqual([]);
+    expect(report.metrics.failovers).toBe(1);
+    expect(report.linearizability?.verdict).toBe('linearizable');
+  });
+
+  it('semi-sync: a long pause of the master is survived safely', () => {
+    const report = runSpec(replicationSpec({ faults: pauseMaster, expect: { hold: SAFETY } }));
+    expect(report.failures).toEqual([]);
+    expect(report.metrics.failovers).toBe(1);
+  });
+
+  it('after healing, a master exists and every replica catches up', () => {
+    const report = runSpec(replicationSpec({ faults: isolateMaster, duration: 10_000_000,
+      expect: { hold: SAFETY, liveness: { after: 5_000_000, settle: 3_000_000 } } }));
+    expect(report.failures).toEqual([]);
+  });
+});
+
+describe('replication: read/write splitting', () => {
+  it('round robin over slaves under async replication serves stale reads, measured', () => {
+    const report = runSpec(replicationSpec({ params: { mode: 'async', reads: 'round-robin' },
+      faults: crashMaster }));
+    expect(report.failures).toEqual([]);
+    expect(report.checked).not.toContain('linearizable');
+    expect(report.metrics['stale-reads']).toBeGreaterThan(0);
+  });
+
+  it('weighted and random policies run and are measured', () => {
+    for (const reads of ['weighted', 'random'] as const) {
+      const report = runSpec(replicationSpec({ params: { reads, weights: { n2: 3, n3: 1 } } }));
+      expect(report.failures).toEqual([]);
+      expect(report.metrics.reads).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe('replication: bug switches', () => {
+  it('async-ack-failover: an acknowledged write is missing from the new master', () => {
+    const report = runSpec(replicationSpec({ params: { mode: 'sync', bugs: ['async-ack-failover'] },
+      faults: crashMaster, expect: { violate: 'no-lost-acked-write' } }));
+    expect(report.failures).toEqual([]);
+    expect(report.violation?.explanation).toMatch(/was acknowledged at .* does not have it/);
+  });
+
+  it('no-fencing: the old master keeps acknowledging after the partition heals', () => {
+    const report = runSpec(replicationSpec({ params: { bugs: ['no-fencing'] },
+      faults: isolateMaster, expect: { violate: 'linearizable' } }));
+    expect(report.failures).toEqual([]);
+  });
+
+  it('timeout-below-delay: jitter alone deposes a live master; the correct timeout does not', () => {
+    const bug = runSpec(replicationSpec({ params: { bugs: ['timeout-below-delay'] },
+      expect: { violate: 'no-false-failover' } }));
+    expect(bug.failures).toEqual([]);
+    const ok = runSpec(replicationSpec({ expect: { hold: ['no-false-failover'] } }));
+    expect(ok.failures).toEqual([]);
+    expect(ok.metrics['false-failovers']).toBe(0);
+  });
+});
+
+describe('replication: determinism', () => {
+  it('gives one trace hash for one seed and another for another seed', () => {
+    const a = runSpec(replicationSpec({ faults: crashMaster })).result.hash;
+    expect(runSpec(replicationSpec({ faults: crashMaster })).result.hash).toBe(a);
+    expect(runSpec(replicationSpec({ faults: crashMaster, seed: 2 })).result.hash).not.toBe(a);
+  });
+});
