@@ -71,3 +71,11 @@ export function eventuallyTrusted(pairs: readonly (readonly [NodeId, NodeId])[],
     holds: (world) => pairs.every(([m, t]) => !world.isUp(t) || read(world, m, t) !== true),
   };
 }
+
+/** `detector-figures`: feeds the observer on every event and never fails. */
+export function observerOnly(observer: DetectorObserver, name: string): AlwaysProperty {
+  return { kind: 'always', name, check(world: World): undefined {
+    observer.observe(world);
+    return undefined;
+  } };
+}

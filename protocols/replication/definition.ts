@@ -30,6 +30,11 @@ const params = z.object({
   /** Base election delay; default: the detector's nominal timeout. */
   electionTimeout: duration().optional(),
   batch: z.number().int().min(1).max(10_000).default(64),
+  /**
+   * The run honours the synchronous model the detector's timeout assumes (no loss, no
+   * partition, delays at most maxDelay, no pause): adds the property `no-false-failover`.
+   */
+  synchronous: z.boolean().default(false),
   bugs: bugList(REPLICATION_BUGS),
 }).strict();
 
@@ -73,7 +78,8 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
     return {
       program: (id: NodeId) => id.startsWith('n') ? new ReplicaNode(options)
         : new RoutingClient(clientOptions(workload as WorkloadSpec), p.reads, p.weights),
-      properties: [...PROPERTIES.filter((name) => survive || name !== 'no-lost-acked-write')
+      properties: [...PROPERTIES.filter((name) => (survive || name !== 'no-lost-acked-write') &&
+        (p.synchronous || name !== 'no-false-failover'))
         .map((name) => observed(observer, name)),
       // The runner runs only the properties a scenario names; with `violate: linearizable` or
       // `hold: [linearizable]` none of ours would run and the metrics would see nothing. So

@@ -51,7 +51,7 @@ export function replicasAgree(observer: ReplicationObserver): LivenessCheck {
       if (master === undefined || master.node.commit < master.node.log.lastIndex) return false;
       return world.servers.every((id) => {
         const node = replica(world, id);
-        return node === undefined || (node.commit === master.node.commit &&
+        return node === undefined || !node.eligible || (node.commit === master.node.commit &&
           node.log.lastIndex === master.node.log.lastIndex);
       });
     },

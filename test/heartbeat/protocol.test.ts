@@ -24,13 +24,14 @@ describe('heartbeat: runs', () => {
   }
 
   it('fixed: no false suspicion under jitter below maxDelay', () => {
-    const report = runSpec(spec({ expect: { hold: ['no-false-suspicion'] } }));
+    const report = runSpec(spec({ params: { synchronous: true },
+      expect: { hold: ['no-false-suspicion'] } }));
     expect(report.failures).toEqual([]);
     expect(report.metrics['false-suspicions']).toBe(0);
   });
 
   it('timeout-below-delay: a live node is suspected under the same jitter', () => {
-    const report = runSpec(spec({ params: { bugs: ['timeout-below-delay'] },
+    const report = runSpec(spec({ params: { synchronous: true, bugs: ['timeout-below-delay'] },
       expect: { violate: 'no-false-suspicion' } }));
     expect(report.failures).toEqual([]);
     expect(report.violation?.explanation).toMatch(/suspects n\d, though/);

@@ -24,7 +24,8 @@ export const REPLICATION_HUNTS: readonly Hunt[] = [
   { bug: 'no-fencing', property: 'linearizable', params: { mode: 'semi-sync' },
     kinds: ['partition', 'heal', 'cut', 'crash', 'restart', 'pause', 'resume'], loss: true },
   // The no-false-failover property assumes no loss, no partition and no pause.
-  { bug: 'timeout-below-delay', property: 'no-false-failover', params: { mode: 'semi-sync' },
+  { bug: 'timeout-below-delay', property: 'no-false-failover',
+    params: { mode: 'semi-sync', synchronous: true },
     kinds: ['crash', 'restart'], loss: false },
 ];
 

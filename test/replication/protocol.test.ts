@@ -83,10 +83,11 @@ describe('replication: bug switches', () => {
   });
 
   it('timeout-below-delay: jitter alone deposes a live master; the correct timeout does not', () => {
-    const bug = runSpec(replicationSpec({ params: { bugs: ['timeout-below-delay'] },
+    const bug = runSpec(replicationSpec({ params: { synchronous: true, bugs: ['timeout-below-delay'] },
       expect: { violate: 'no-false-failover' } }));
     expect(bug.failures).toEqual([]);
-    const ok = runSpec(replicationSpec({ expect: { hold: ['no-false-failover'] } }));
+    const ok = runSpec(replicationSpec({ params: { synchronous: true },
+      expect: { hold: ['no-false-failover'] } }));
     expect(ok.failures).toEqual([]);
     expect(ok.metrics['false-failovers']).toBe(0);
   });
