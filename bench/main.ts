@@ -8,10 +8,12 @@ import { cliBench } from './cli.js';
 import { engineBench } from './engine.js';
 import { linearizabilityBench } from './linearizability.js';
 import type { BenchRow, BenchSuite } from './row.js';
+import { vizBench } from './viz.js';
 
 const suites: Record<string, BenchSuite> = {
   engine: engineBench,
   linearizability: linearizabilityBench,
+  viz: vizBench,
   cli: cliBench,
 };
 

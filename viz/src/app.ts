@@ -48,6 +48,8 @@ export class App {
   private readonly player: Player;
   private readonly faults: ReturnType<typeof faultBar>;
   private inspectTimer = 0;
+  /** Milliseconds spent fetching, parsing and deriving the last trace file. */
+  private readonly timings: Record<string, number> = {};
 
   constructor(root: HTMLElement) {
     this.player = new Player((index, time, settled) => this.moved(index, time, settled));
@@ -61,7 +63,7 @@ export class App {
     this.ui = shell(root, catalogue, {
       choose: (key) => void this.openKey(key, undefined, []),
       reseed: (seed) => this.rerun({ seed }),
-      openFile: (name, text) => this.openText(name, text),
+      openFile: (name, bytes) => this.openData(name, bytes),
       goToViolation: () => this.goToViolation(),
       zoom: (f) => this.diagram?.zoomBy(f),
       pan: (f) => this.diagram?.panBy(f),
@@ -87,9 +89,12 @@ export class App {
     if (!/^[\w./-]+$/.test(path) || path.includes('..') || path.startsWith('/')) {
       throw new Error(`refusing to open ${JSON.stringify(path)}: only files the server offers`);
     }
+    const start = performance.now();
     const response = await fetch(path);
     if (!response.ok) throw new Error(`could not fetch ${path}: HTTP ${response.status}`);
-    this.openText(path.split('/').pop() ?? path, await response.text(), path);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    this.timings.fetch = performance.now() - start;
+    this.openData(path.split('/').pop() ?? path, bytes, path);
   }
 
   private async openKey(key: string, seed: string | undefined,
@@ -103,17 +108,22 @@ export class App {
     await this.runSession(session);
   }
 
-  /** A dropped or chosen file: a trace (JSON Lines) or a scenario (YAML). */
-  private openText(name: string, text: string, served?: string): void {
+  /** A dropped or chosen file: a trace (JSON Lines, starts with `{`) or a scenario (YAML). */
+  private openData(name: string, bytes: Uint8Array, served?: string): void {
     try {
-      if (text.trimStart().startsWith('{')) {
-        const model = parseTraceFile(text);
-        this.show({ model, derived: derive(model), label: `trace file ${name}`,
+      if (firstNonSpace(bytes) === 0x7b) {
+        const t0 = performance.now();
+        const model = parseTraceFile(bytes);
+        const t1 = performance.now();
+        const derived = derive(model);
+        this.timings.parse = t1 - t0;
+        this.timings.derive = performance.now() - t1;
+        this.show({ model, derived, label: `trace file ${name}`,
           ...(model.n <= HASHED_RECORDS ? { hash: traceHash(model) } : {}) });
         history.replaceState(null, '', served === undefined ? '#' : writeHash({ open: served, faults: [] }));
         return;
       }
-      const loaded = loadText(text, name);
+      const loaded = loadText(new TextDecoder().decode(bytes), name);
       void this.runSession(new Session(`file:${name}`, loaded, loaded.spec.seed, []));
     } catch (error) {
       this.fail(error);
@@ -227,7 +237,9 @@ export class App {
     return { label: s?.label, events: s?.model.n, hash: s?.report?.result.hash ?? s?.hash,
       violation: s?.derived.violation, instant: this.player.index,
       arrows: s?.derived.arrowSend.length, frames: this.diagram?.frames,
-      frameMs: this.diagram?.lastFrameMs, added: s?.session?.added.length ?? 0 };
+      frameMs: this.diagram?.lastFrameMs, firstFrameAt: this.diagram?.firstFrameAt,
+      timings: { ...this.timings },
+      added: s?.session?.added.length ?? 0 };
   }
 
   /** Draws the diagram now and returns how long it took (benchmark). */
@@ -239,6 +251,11 @@ export class App {
   get view(): SpaceTime | undefined {
     return this.diagram;
   }
+}
+
+function firstNonSpace(bytes: Uint8Array): number | undefined {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
+  return undefined;
 }
 
 function jsonl(model: TraceModel): string {

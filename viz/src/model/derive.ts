@@ -29,7 +29,14 @@ export interface ClientOp extends Interval {
   /** Index of the completion record, -1 while pending. */
   readonly done: number;
   readonly outcome: 'ok' | 'fail' | 'info' | 'pending';
-  readonly label: string;
+}
+
+/** An operation's label, `put k1 "x"`, read from its invoke record (on demand: it parses). */
+export function opLabel(model: TraceModel, op: ClientOp): string {
+  const data = model.record(op.invoke).data as { key?: unknown; value?: unknown } | undefined;
+  const key = data?.key === undefined ? '' : ` ${String(data.key)}`;
+  const value = data?.value === undefined ? '' : ` ${JSON.stringify(data.value)}`;
+  return `${model.tags[op.invoke] ?? '?'}${key}${value}`;
 }
 
 /** The network's cuts from `t0` to `t1`. */
@@ -48,11 +55,13 @@ export interface Derived {
   /** Longest send-to-end time of any arrow, for windowed searches. */
   readonly maxSpan: number;
   /** Send record index by message id. */
-  readonly sendOf: ReadonlyMap<number, number>;
+  readonly sendOf: { get(id: number): number | undefined };
   readonly down: readonly Interval[];
   readonly paused: readonly Interval[];
   readonly roles: readonly RoleSegment[];
   readonly ops: readonly ClientOp[];
+  /** Longest client operation, for windowed searches. */
+  readonly maxOpSpan: number;
   readonly cuts: readonly CutEpoch[];
   /** Index of the first violation record (or the record a post-run check blames), -1 if none. */
   readonly violation: number;
@@ -67,7 +76,7 @@ export function derive(model: TraceModel): Derived {
     ...arrows,
     ...lifeIntervals(model),
     roles: roleSegments(model),
-    ops: clientOps(model),
+    ...opsOf(model),
     cuts: cutEpochs(model),
     ...violationOf(model),
   };
@@ -95,9 +104,11 @@ function firstOf(model: TraceModel, kind: number): number {
 
 function pairMessages(model: TraceModel): Pick<Derived, 'arrowSend' | 'arrowEnd' | 'maxSpan' |
   'sendOf'> {
-  const sendOf = new Map<number, number>();
-  let send = new Int32Array(1024);
-  let end = new Int32Array(1024);
+  const sendOf = new IdIndex(model);
+  // Ends by send index: the first in `firstEnd`, any further copies in `more`. Emitting in
+  // send order then needs no sort.
+  const firstEnd = new Int32Array(model.n).fill(-1);
+  const more = new Map<number, number[]>();
   let count = 0;
   let maxSpan = 0;
   const { kind, mid, t } = model;
@@ -107,37 +118,52 @@ function pairMessages(model: TraceModel): Pick<Derived, 'arrowSend' | 'arrowEnd'
     else if (k === KIND.deliver || k === KIND.drop) {
       const s = sendOf.get(mid[i] as number);
       if (s === undefined) continue;
-      if (count === send.length) {
-        send = grow(send);
-        end = grow(end);
-      }
-      send[count] = s;
-      end[count] = i;
+      if (firstEnd[s] === -1) firstEnd[s] = i;
+      else more.set(s, [...(more.get(s) ?? []), i]);
       count++;
       maxSpan = Math.max(maxSpan, (t[i] as number) - (t[s] as number));
     }
   }
-  const order = sortByFirst(send.subarray(0, count), end.subarray(0, count));
-  return { arrowSend: order[0], arrowEnd: order[1], maxSpan, sendOf };
+  const arrowSend = new Int32Array(count);
+  const arrowEnd = new Int32Array(count);
+  let a = 0;
+  for (let s = 0; s < model.n; s++) {
+    const e = firstEnd[s] as number;
+    if (e < 0) continue;
+    arrowSend[a] = s;
+    arrowEnd[a++] = e;
+    for (const extra of more.get(s) ?? []) {
+      arrowSend[a] = s;
+      arrowEnd[a++] = extra;
+    }
+  }
+  return { arrowSend, arrowEnd, maxSpan, sendOf };
 }
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
+/**
+ * Message id to send index. The engine numbers messages 0, 1, 2, …, so a typed array indexed
+ * by id is enough; ids beyond it (a hand-made file) go to a Map.
+ */
+class IdIndex {
+  private readonly dense: Int32Array;
+  private readonly sparse = new Map<number, number>();
 
-/** Sorts pairs by their first element (send index); ties keep their order. */
-function sortByFirst(a: Int32Array, b: Int32Array): [Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>] {
-  const idx = Array.from({ length: a.length }, (_, i) => i);
-  idx.sort((x, y) => (a[x] as number) - (a[y] as number) || x - y);
-  const a2 = new Int32Array(a.length);
-  const b2 = new Int32Array(a.length);
-  idx.forEach((from, to) => {
-    a2[to] = a[from] as number;
-    b2[to] = b[from] as number;
-  });
-  return [a2, b2];
+  constructor(model: TraceModel) {
+    this.dense = new Int32Array(Math.min(model.n + 1, 2 ** 26)).fill(-1);
+  }
+
+  set(id: number, index: number): void {
+    if (Number.isInteger(id) && id >= 0 && id < this.dense.length) this.dense[id] = index;
+    else this.sparse.set(id, index);
+  }
+
+  get(id: number): number | undefined {
+    if (Number.isInteger(id) && id >= 0 && id < this.dense.length) {
+      const v = this.dense[id] as number;
+      return v < 0 ? undefined : v;
+    }
+    return this.sparse.get(id);
+  }
 }
 
 function lifeIntervals(model: TraceModel): { down: Interval[]; paused: Interval[] } {
@@ -201,17 +227,21 @@ function roleSegments(model: TraceModel): RoleSegment[] {
   return out.sort((a, b) => a.t0 - b.t0);
 }
 
+function opsOf(model: TraceModel): { ops: ClientOp[]; maxOpSpan: number } {
+  const ops = clientOps(model);
+  let maxOpSpan = 0;
+  for (const op of ops) maxOpSpan = Math.max(maxOpSpan, op.t1 - op.t0);
+  return { ops, maxOpSpan };
+}
+
 function clientOps(model: TraceModel): ClientOp[] {
   const out: ClientOp[] = [];
-  const open = new Map<number, { invoke: number; label: string }>();
+  const open = new Map<number, { invoke: number }>();
   for (let i = 0; i < model.n; i++) {
     const k = model.kind[i];
     const lane = model.node[i] as number;
     if (k === KIND.invoke) {
-      const data = model.record(i).data as { key?: unknown; value?: unknown } | undefined;
-      const key = data?.key === undefined ? '' : ` ${String(data.key)}`;
-      const value = data?.value === undefined ? '' : ` ${JSON.stringify(data.value)}`;
-      open.set(lane, { invoke: i, label: `${model.tags[i] ?? '?'}${key}${value}` });
+      open.set(lane, { invoke: i });
     } else if (k === KIND.ok || k === KIND.fail || k === KIND.info) {
       const op = open.get(lane);
       if (op === undefined) continue;

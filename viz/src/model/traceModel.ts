@@ -126,15 +126,21 @@ export class ColumnBuilder {
   put(r: TraceRecord): boolean {
     const k = KIND[r.kind];
     if (k === undefined) return false;
-    const i = this.count++;
-    this.t[i] = r.t;
-    this.kind[i] = k;
-    this.node[i] = r.node === undefined ? -1 : (this.laneOf.get(r.node) ?? -1);
     const peer = r.kind === 'send' ? r.to : r.from;
-    this.peer[i] = peer === undefined ? -1 : (this.laneOf.get(peer) ?? -1);
-    this.mid[i] = r.id ?? -1;
-    this.tags[i] = r.tag;
+    this.putFields(r.t, k, r.node, peer, r.id ?? -1, r.tag);
     return true;
+  }
+
+  /** Appends one record given field by field (`kind` as its code). */
+  putFields(t: number, kind: number, node: string | undefined, peer: string | undefined,
+    id: number, tag: string | undefined): void {
+    const i = this.count++;
+    this.t[i] = t;
+    this.kind[i] = kind;
+    this.node[i] = node === undefined ? -1 : (this.laneOf.get(node) ?? -1);
+    this.peer[i] = peer === undefined ? -1 : (this.laneOf.get(peer) ?? -1);
+    this.mid[i] = id;
+    this.tags[i] = tag;
   }
 }
 

@@ -5,13 +5,14 @@
  * search; when a window holds more arrows or events than a frame can afford, every k-th is
  * drawn and the frame says so. Text is drawn with fillText, so trace strings stay text.
  */
-import type { Derived, Interval } from '../model/derive.js';
+import { type Derived, type Interval, opLabel } from '../model/derive.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
 import { formatTime, OUTCOME_COLOURS, roleColour } from './palette.js';
 
 /** Maximum arrows and point events drawn per frame before thinning. */
 export const MAX_ARROWS = 12_000;
-export const MAX_POINTS = 30_000;
+export const MAX_POINTS = 10_000;
+export const MAX_OPS = 6_000;
 
 /** Geometry of a frame. */
 export interface Frame {
@@ -53,7 +54,7 @@ export function drawFrame(f: Frame, m: TraceModel, d: Derived, ticks: number[]):
   drawRoles(f, d);
   drawIntervals(f, d.down, 'rgba(90,90,90,0.35)', 'crashed');
   drawIntervals(f, d.paused, 'rgba(80,120,220,0.25)', 'paused');
-  drawOps(f, d);
+  drawOps(f, m, d);
   const arrows = drawArrows(f, m, d);
   const points = drawPoints(f, m);
   drawViolation(f, m, d);
@@ -157,21 +158,37 @@ function drawIntervals(f: Frame, list: readonly Interval[], colour: string, labe
   }
 }
 
-function drawOps(f: Frame, d: Derived): void {
+function drawOps(f: Frame, m: TraceModel, d: Derived): void {
   const { ctx } = f;
-  for (const op of d.ops) {
-    if (op.t0 > f.t1) break;
-    if (!visible(f, op.t0, op.t1)) continue;
+  const from = firstStarting(d.ops, f.t0 - d.maxOpSpan);
+  const to = firstStarting(d.ops, f.t1 + 1);
+  const stride = Math.max(1, Math.ceil((to - from) / MAX_OPS));
+  const labels = (to - from) / stride < 400;
+  for (let i = from; i < to; i += stride) {
+    const op = d.ops[i] as Derived['ops'][number];
+    if (op.t1 < f.t0) continue;
     const x0 = clampX(f, op.t0);
     const x1 = clampX(f, op.t1);
     const y = laneY(f, op.lane);
     ctx.fillStyle = OUTCOME_COLOURS[op.outcome] ?? '#999';
     ctx.fillRect(x0, y - 5, Math.max(2, x1 - x0), 10);
-    if (x1 - x0 > 40) {
+    if (labels && x1 - x0 > 40) {
       ctx.fillStyle = '#111';
-      ctx.fillText(op.label.slice(0, Math.floor((x1 - x0) / 6)), x0 + 2, y - 7);
+      ctx.fillText(opLabel(m, op).slice(0, Math.floor((x1 - x0) / 6)), x0 + 2, y - 7);
     }
   }
+}
+
+/** The first of `list` (sorted by t0) starting at or after `time`. */
+function firstStarting(list: readonly Interval[], time: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as Interval).t0 < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The first arrow whose send index is >= `index`. */
@@ -191,22 +208,38 @@ function drawArrows(f: Frame, m: TraceModel, d: Derived): { drawn: number[]; str
   const to = firstArrow(d, m.upperBound(f.t1));
   const stride = Math.max(1, Math.ceil((to - from) / MAX_ARROWS));
   const drawn: number[] = [];
-  const { ctx } = f;
   for (let a = from; a < to; a += stride) {
-    const s = d.arrowSend[a] as number;
-    const e = d.arrowEnd[a] as number;
-    if ((m.t[e] as number) < f.t0) continue;
-    drawn.push(a);
-    drawArrow(f, m, s, e);
+    if ((m.t[d.arrowEnd[a] as number] as number) >= f.t0) drawn.push(a);
   }
-  ctx.setLineDash([]);
-  ctx.globalAlpha = 1;
+  // One path per style: a few strokes per frame however many arrows are visible.
+  const heads = drawn.length <= 3_000;
+  for (const faint of f.highlight === null ? [false] : [true, false]) {
+    for (const drop of [false, true]) {
+      f.ctx.globalAlpha = faint ? 0.12 : 1;
+      f.ctx.strokeStyle = drop ? '#d62728' : '#1f5fa8';
+      f.ctx.fillStyle = f.ctx.strokeStyle;
+      f.ctx.setLineDash(drop ? [3, 2] : []);
+      f.ctx.beginPath();
+      for (const a of drawn) {
+        const s = d.arrowSend[a] as number;
+        const e = d.arrowEnd[a] as number;
+        if ((m.kind[e] === KIND.drop) !== drop) continue;
+        const dim = f.highlight !== null &&
+          (f.highlight[s] !== 1 || (f.highlight[e] !== 1 && !drop));
+        if (dim === faint) arrowPath(f, m, s, e, drop, heads);
+      }
+      f.ctx.stroke();
+    }
+  }
+  f.ctx.setLineDash([]);
+  f.ctx.globalAlpha = 1;
   return { drawn, stride };
 }
 
-function drawArrow(f: Frame, m: TraceModel, s: number, e: number): void {
+/** Adds one arrow (line, and a head or the drop cross) to the current path. */
+function arrowPath(f: Frame, m: TraceModel, s: number, e: number, drop: boolean,
+  heads: boolean): void {
   const { ctx } = f;
-  const drop = m.kind[e] === KIND.drop;
   const x0 = f.x(m.t[s] as number);
   const y0 = laneY(f, m.node[s] as number);
   let x1 = f.x(m.t[e] as number);
@@ -214,34 +247,23 @@ function drawArrow(f: Frame, m: TraceModel, s: number, e: number): void {
   if (drop && x1 - x0 < 1) x1 = x0 + 8; // dropped at once: a short stub toward the receiver
   const ex = drop ? x0 + (x1 - x0) * 0.6 : x1;
   const ey = drop ? y0 + (y1 - y0) * 0.6 : y1;
-  const faint = f.highlight !== null && (f.highlight[s] !== 1 || (f.highlight[e] !== 1 && !drop));
-  ctx.globalAlpha = faint ? 0.12 : 1;
-  ctx.strokeStyle = drop ? '#d62728' : '#1f5fa8';
-  ctx.setLineDash(drop ? [3, 2] : []);
-  ctx.beginPath();
   ctx.moveTo(x0, y0);
   ctx.lineTo(ex, ey);
-  ctx.stroke();
   if (drop) {
-    ctx.setLineDash([]);
-    ctx.beginPath();
     ctx.moveTo(ex - 3, ey - 3);
     ctx.lineTo(ex + 3, ey + 3);
     ctx.moveTo(ex + 3, ey - 3);
     ctx.lineTo(ex - 3, ey + 3);
-    ctx.stroke();
-  } else arrowHead(ctx, x0, y0, x1, y1);
+  } else if (heads) arrowHead(ctx, x0, y0, x1, y1);
 }
 
+/** Two strokes of an open arrow head at (x1, y1), added to the current path. */
 function arrowHead(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number,
   y1: number): void {
   const angle = Math.atan2(y1 - y0, x1 - x0);
-  ctx.fillStyle = ctx.strokeStyle;
-  ctx.beginPath();
-  ctx.moveTo(x1, y1);
-  ctx.lineTo(x1 - 6 * Math.cos(angle - 0.4), y1 - 6 * Math.sin(angle - 0.4));
+  ctx.moveTo(x1 - 6 * Math.cos(angle - 0.4), y1 - 6 * Math.sin(angle - 0.4));
+  ctx.lineTo(x1, y1);
   ctx.lineTo(x1 - 6 * Math.cos(angle + 0.4), y1 - 6 * Math.sin(angle + 0.4));
-  ctx.fill();
 }
 
 const POINT_KINDS = new Set([KIND.crash, KIND.restart, KIND.pause, KIND.resume, KIND.timer,
@@ -319,7 +341,9 @@ function drawViolation(f: Frame, m: TraceModel, d: Derived): void {
   ctx.lineTo(x + 7, f.top - 11);
   ctx.fill();
   ctx.font = 'bold 11px system-ui, sans-serif';
-  ctx.fillText(`violation: ${d.violationName}`, x + 9, f.top - 14);
+  const label = `violation: ${d.violationName}`;
+  const w = ctx.measureText(label).width;
+  ctx.fillText(label, x + 9 + w > f.width ? x - 9 - w : x + 9, f.top - 14);
   ctx.font = '11px system-ui, sans-serif';
 }
 

@@ -16,7 +16,7 @@ import { formatTime } from './palette.js';
 export interface ShellActions {
   choose(key: string): void;
   reseed(seed: string): void;
-  openFile(name: string, text: string): void;
+  openFile(name: string, bytes: Uint8Array): void;
   goToViolation(): void;
   zoom(factor: number): void;
   pan(fraction: number): void;
@@ -137,7 +137,7 @@ function setStatus(host: HTMLElement, model: TraceModel, derived: Derived,
 
 async function readFile(file: File | undefined, act: ShellActions): Promise<void> {
   if (file === undefined) return;
-  act.openFile(file.name, await file.text());
+  act.openFile(file.name, new Uint8Array(await file.arrayBuffer()));
 }
 
 function dropAnywhere(root: HTMLElement, act: ShellActions): void {

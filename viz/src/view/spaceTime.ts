@@ -34,6 +34,8 @@ export class SpaceTime {
   /** Milliseconds the last frame took to draw (for the benchmark). */
   lastFrameMs = 0;
   frames = 0;
+  /** performance.now() when the current trace was first drawn (NaN until then). */
+  firstFrameAt = NaN;
 
   constructor(
     private readonly host: HTMLElement,
@@ -65,6 +67,7 @@ export class SpaceTime {
     this.model = model;
     this.derived = derived;
     this.highlight = null;
+    this.firstFrameAt = NaN;
     this.resize();
   }
 
@@ -149,7 +152,9 @@ export class SpaceTime {
     const frame = this.frame(ctx);
     const x = this.transform.rescaleX(this.base);
     this.drawn = drawFrame(frame, this.model, this.derived, x.ticks(8));
-    this.lastFrameMs = performance.now() - start;
+    const end = performance.now();
+    this.lastFrameMs = end - start;
+    if (Number.isNaN(this.firstFrameAt)) this.firstFrameAt = end;
     this.frames++;
     this.canvas.dataset.frames = String(this.frames);
   }
