@@ -4,7 +4,6 @@
  * and seed are varied), then runs its indexes until they run out, the wall-clock deadline
  * passes, or the stop flag (shared between threads) is set.
  */
-import { performance } from 'node:perf_hooks';
 import type { Micros } from '../sim/index.js';
 import { loadScenario, type RunSpec } from '../runner/index.js';
 import { Campaign, indexesFor, type RunOutcome } from '../runner/fuzz/index.js';
@@ -44,7 +43,7 @@ export function runShare(
     : loadScenario(config.scenario.text, config.scenario.file, registry).spec;
   const campaign = new Campaign({
     protocol, registry, seed: config.seed, bugs: config.bugs, checkDeterminism: config.checkDeterminism,
-    now: () => performance.now(), shrinkRuns: config.shrinkRuns,
+    shrinkRuns: config.shrinkRuns,
     ...(config.nodes === undefined ? {} : { nodes: config.nodes }),
     ...(base === undefined ? {} : { base }),
     ...(config.duration === undefined ? {} : { duration: config.duration }),

@@ -106,6 +106,7 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
   if (violation === undefined && checked.includes(LINEARIZABLE) && instance.model !== undefined) {
     linearizability = checkHistory(instance.model, engine.history, {
       ...(options.checkBudgetMs === undefined ? {} : { timeBudgetMs: options.checkBudgetMs }),
+      ...(options.checkMaxSteps === undefined ? {} : { maxSteps: options.checkMaxSteps }),
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     if (linearizability.verdict === 'not-linearizable') {

@@ -55,5 +55,7 @@ export interface RunOptions {
   readonly traceSink?: (line: string) => void;
   /** Wall-clock budget for the linearizability check, with a clock (`sim/` has none). */
   readonly checkBudgetMs?: number;
+  /** Search-step budget for the linearizability check: deterministic, unlike a time budget. */
+  readonly checkMaxSteps?: number;
   readonly now?: () => number;
 }

@@ -165,6 +165,7 @@ function summary(config: ShareConfig, stats: ReturnType<typeof emptyStats>, fail
   const rows: [string, string | number][] = [
     ['runs', stats.runs], ['runs per second', +(stats.runs / seconds).toFixed(1)],
     ['simulated time', showTime(stats.simulated)], ['events', stats.events], ['failures', stats.failures],
+    ['inconclusive (checker budget)', stats.inconclusive],
     ...Object.entries(stats.faults).sort().map(([k, n]): [string, number] => [`faults: ${k}`, n]),
     ...Object.entries(stats.violations).sort().map(([k, n]): [string, number] => [`violations: ${k}`, n]),
   ];

@@ -9,6 +9,8 @@ import type { RunOutcome } from './campaign.js';
 export interface CampaignStats {
   runs: number;
   failures: number;
+  /** Runs whose linearizability check ran out of its step budget. */
+  inconclusive: number;
   events: number;
   /** Simulated microseconds covered. */
   simulated: number;
@@ -18,7 +20,7 @@ export interface CampaignStats {
 
 /** Empty totals. */
 export function emptyStats(): CampaignStats {
-  return { runs: 0, failures: 0, events: 0, simulated: 0, faults: {}, violations: {} };
+  return { runs: 0, failures: 0, inconclusive: 0, events: 0, simulated: 0, faults: {}, violations: {} };
 }
 
 /** Adds one run's outcome to the totals. */
@@ -26,6 +28,7 @@ export function addOutcome(stats: CampaignStats, outcome: RunOutcome): void {
   stats.runs += 1;
   stats.events += outcome.events;
   stats.simulated += outcome.simulated;
+  if (outcome.inconclusive) stats.inconclusive += 1;
   for (const [kind, n] of Object.entries(outcome.faults)) stats.faults[kind] = (stats.faults[kind] ?? 0) + n;
   if (!outcome.passed) {
     stats.failures += 1;
