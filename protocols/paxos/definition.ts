@@ -57,11 +57,15 @@ type SingleParams = z.infer<typeof singleParams>;
 function clientFigures(world: World): Record<string, number> {
   let invoked = 0;
   let ok = 0;
+  let lastOk = 0;
   for (const event of world.history) {
     if (event.type === 'invoke') invoked++;
-    else if (event.type === 'ok') ok++;
+    else if (event.type === 'ok') {
+      ok++;
+      lastOk = event.time;
+    }
   }
-  return { 'client-ops-invoked': invoked, 'client-ops-ok': ok };
+  return { 'client-ops-invoked': invoked, 'client-ops-ok': ok, 'last-ok-ms': lastOk / 1_000 };
 }
 
 function client(workload: WorkloadSpec | undefined, stopAt: number | undefined): Client {

@@ -13,7 +13,8 @@
  * randomised timeout, which is what ends duelling candidates.
  *
  * While leading it sends heartbeats, carrying how far it has executed; a follower answers
- * with its own position and the leader re-sends the decisions it missed. Proposals not yet
+ * with its own position and the leader re-sends the decisions it missed. A leader that has
+ * heard from no majority for a `leaderTimeout` steps down (`maybeKeepLeadership`). Proposals not yet
  * accepted by a majority are re-sent with each heartbeat, so message loss only delays them.
  */
 import { assert, type NodeContext, type NodeId } from '../../sim/index.js';
@@ -73,6 +74,8 @@ export function becomeLeader(node: MultiPaxosNode, ctx: Ctx): void {
   assert(node.promises.size >= majority(ctx), 'leader without a majority of promises');
   node.role = 'leader';
   node.leaderId = ctx.id;
+  node.leadingSince = ctx.now();
+  node.heardFrom.clear();
   ctx.note('role', { role: 'leader', ballot: formatBallot(node.ballot) });
   ctx.cancelTimer('leader-timeout');
   const merged = node.config.bugs.has('takeover-drops-accepted') ? new Map()
@@ -121,6 +124,7 @@ export function onAccepted(node: MultiPaxosNode, ctx: Ctx, from: NodeId,
   const proposal = node.proposals.get(msg.slot);
   if (proposal === undefined) return; // decided already; a late duplicate
   proposal.acks.add(from);
+  node.heardFrom.set(from, ctx.now());
   node.voteLog.push({ from, ballot: msg.ballot, slot: msg.slot });
   if (proposal.acks.size < majority(ctx)) return;
   node.proposals.delete(msg.slot);
@@ -144,6 +148,7 @@ export function onNack(node: MultiPaxosNode, ctx: Ctx, msg: Nack): void {
 export function stepDown(node: MultiPaxosNode, ctx: Ctx, why: string): void {
   if (node.role === 'follower') return;
   node.role = 'follower';
+  node.leaderId = undefined;
   node.proposals.clear();
   node.promises.clear();
   node.abandonWaiting(ctx);
@@ -155,6 +160,7 @@ export function stepDown(node: MultiPaxosNode, ctx: Ctx, why: string): void {
 /** The leader's periodic duty: heartbeats, and re-sending unaccepted proposals. */
 export function sendHeartbeats(node: MultiPaxosNode, ctx: Ctx): void {
   if (node.role !== 'leader') return;
+  if (!maybeKeepLeadership(node, ctx)) return;
   const beat = { type: 'Heartbeat' as const, ballot: node.ballot, executed: node.replica.executed };
   for (const peer of ctx.servers) if (peer !== ctx.id) node.send(ctx, peer, beat);
   for (const [slot, proposal] of node.proposals) {
@@ -166,10 +172,30 @@ export function sendHeartbeats(node: MultiPaxosNode, ctx: Ctx): void {
   ctx.setTimer('heartbeat', node.config.heartbeat);
 }
 
+/**
+ * A leader that has not heard from a majority (itself included) for a whole `leaderTimeout`
+ * steps down (Raft's CheckQuorum, which Multi-Paxos needs as much): a leader cut off in a
+ * minority would otherwise keep taking client requests it can never decide, while the
+ * majority side has long elected another. Returns whether it still leads.
+ */
+export function maybeKeepLeadership(node: MultiPaxosNode, ctx: Ctx): boolean {
+  const window = node.config.leaderTimeout[1];
+  const now = ctx.now();
+  if (now - node.leadingSince < window) return true;
+  let heard = 1;
+  for (const peer of ctx.servers) {
+    if (peer !== ctx.id && now - (node.heardFrom.get(peer) ?? -Infinity) < window) heard++;
+  }
+  if (heard >= majority(ctx)) return true;
+  stepDown(node, ctx, 'no word from a majority');
+  return false;
+}
+
 /** A follower's position: re-send the decisions it lacks, a batch at a time. */
 export function onHeartbeatReply(node: MultiPaxosNode, ctx: Ctx, from: NodeId,
   executed: number, ballot: Ballot): void {
   if (node.role !== 'leader' || compareBallots(ballot, node.ballot) !== 0) return;
+  node.heardFrom.set(from, ctx.now());
   const end = Math.min(node.replica.executed, executed + CATCH_UP_BATCH);
   for (let slot = executed; slot < end; slot++) {
     const value = node.replica.decided.get(slot);

@@ -5,7 +5,7 @@
  * replica.ts. See README.md for the algorithm in prose.
  *
  * Clients: only the leader proposes. Another server forwards the request to the leader it
- * follows (one hop), or answers `not-leader`. The leader proposes a command once per (client, seq), remembers which
+ * follows (one hop), or stays silent when it knows none. The leader proposes a command once per (client, seq), remembers which
  * client waits for it, and answers when the command is executed; the session table makes a
  * command decided twice (a retry during a takeover) run once.
  */
@@ -51,6 +51,9 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   fromSlot = 0;
   readonly proposals = new Map<number, Proposal>();
   nextSlot = 0;
+  /** While leading: when it took office, and when each peer last answered (local clock). */
+  leadingSince = 0;
+  readonly heardFrom = new Map<NodeId, number>();
   /** For the checkers: votes this incarnation counted towards a quorum. */
   readonly voteLog: CountedVote[] = [];
   /** Clients waiting for a command this leader proposed, by `client/seq`. */
@@ -197,16 +200,15 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   }
 
   /**
-   * No leader to forward to: `not-leader`, with a hint when we know better. The answer is
-   * definite in truth, but it goes out as `unknown`: the shared client (sim/check/workload.ts)
-   * counts a duplicated or late `fail` from an earlier attempt as the answer to its current
-   * attempt, and so can record `fail` for an operation it meanwhile sent to the leader; and
-   * the KV model reads a CAS ending in `fail` as a mismatch. See README.md, "Clients".
+   * No leader to forward to: we stay silent and the client's timeout sends it elsewhere.
+   * Either answer would cost more. A definite `fail` is unsafe with the shared client
+   * (sim/check/workload.ts): it takes a duplicated or late `fail` of an earlier attempt as the
+   * answer to its current one, and so can record `fail` for an operation it meanwhile sent to
+   * the leader. An `unknown` makes every operation issued during an outage end as `info`,
+   * and a history full of those is very expensive to check. See README.md, "Clients".
    */
   private redirect(ctx: Ctx, msg: ClientRequest): void {
-    const hint = this.leaderId !== undefined && this.leaderId !== ctx.id ? this.leaderId : undefined;
-    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'unknown',
-      error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
+    ctx.note('client-request-dropped', { client: msg.client, seq: msg.seq, why: 'no leader' });
   }
 
   private answer(ctx: Ctx, done: Executed): void {
