@@ -1,0 +1,90 @@
+/**
+ * Fuzz campaigns: shards and workers split the run indexes into disjoint parts whose union is
+ * the campaign; a run is the same wherever it runs; a switched-on bug is found and shrunk to
+ * a small fault schedule; the counterexample, written as YAML and loaded back, replays with
+ * the same trace hash; swarm weights give runs different fault mixes.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadScenario, runSpec, toScenarioYaml } from '../../runner/index.js';
+import { addOutcome, Campaign, DEFAULT_PROFILE, emptyStats, indexesFor, runSeed, specArbitrary }
+  from '../../runner/fuzz/index.js';
+import { toyKv } from '../support/toyKv.js';
+
+const registry = { toykv: toyKv };
+const take = (g: Generator<number>, n: number): number[] => Array.from({ length: n }, () => g.next().value as number);
+
+describe('campaign indexes', () => {
+  it('are disjoint across shards and workers and together cover every run', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 0, max: 60 }), (shards, workers, runs) => {
+        const seen: number[] = [];
+        for (let shard = 1; shard <= shards; shard++) {
+          const shardIndexes: number[] = [];
+          for (let worker = 0; worker < workers; worker++) {
+            shardIndexes.push(...indexesFor({ shard, shards, worker, workers, runs }));
+          }
+          expect(shardIndexes.every((i) => i % shards === shard - 1)).toBe(true);
+          seen.push(...shardIndexes);
+        }
+        expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: runs }, (_, i) => i));
+      }), { numRuns: 100, seed: 4 });
+  });
+
+  it('never end without a run count, and run seeds depend on campaign seed and index only', () => {
+    expect(take(indexesFor({ shard: 2, shards: 3, worker: 1, workers: 2 }), 3)).toEqual([4, 10, 16]);
+    expect(runSeed(1, 5)).toBe(runSeed(1, 5));
+    expect(new Set(Array.from({ length: 1000 }, (_, i) => runSeed(9, i))).size).toBe(1000);
+    expect(runSeed(1, 0)).not.toBe(runSeed(2, 0));
+  });
+});
+
+describe('Campaign', () => {
+  const campaign = (seed: number, bugs: string[] = []) =>
+    new Campaign({ protocol: toyKv, registry, seed, bugs, duration: 1_000_000 });
+
+  it('finds a switched-on bug, shrinks it, and the counterexample file replays with its hash', () => {
+    const outcome = campaign(1, ['forget-writes']).run(0);
+    expect(outcome.passed).toBe(false);
+    expect(outcome.violated).toBe('linearizable');
+    const found = outcome.counterexample;
+    if (found === undefined) throw new Error('expected a counterexample');
+    expect(found.shrinks).toBeGreaterThan(0);
+    expect(found.spec.faults.length).toBe(0);
+    expect(found.spec.workload?.clients).toBeLessThanOrEqual(2);
+    const again = loadScenario(toScenarioYaml(found.spec), 'ce.yaml', registry).spec;
+    expect(runSpec(again, { trace: 'off' }, registry).result.hash).toBe(found.report.result.hash);
+  });
+
+  it('gives one outcome for one campaign seed and index', () => {
+    const a = campaign(3).run(7);
+    const b = campaign(3).run(7);
+    expect(b).toEqual(a);
+    expect(campaign(4).run(7).runSeed).not.toBe(a.runSeed);
+  });
+
+  it('adds outcomes into totals by fault kind and violated property', () => {
+    const stats = emptyStats();
+    const c = campaign(2, ['forget-writes']);
+    for (let i = 0; i < 3; i++) addOutcome(stats, { ...c.run(i), counterexample: undefined });
+    expect(stats.runs).toBe(3);
+    expect(stats.simulated).toBe(3_000_000);
+    expect(stats.violations.linearizable).toBe(stats.failures);
+  });
+});
+
+describe('specArbitrary', () => {
+  it('draws different fault mixes per run (swarm) and ends with a liveness phase', () => {
+    const arb = specArbitrary({ ...DEFAULT_PROFILE, nodes: [3, 5] }, { protocol: 'toykv', params: {},
+      liveness: true });
+    const specs = fc.sample(fc.noBias(arb), { seed: 8, numRuns: 40 });
+    const mixes = new Set(specs.map((s) => [...new Set(s.faults.map((f) => f.fault.kind))].sort().join()));
+    expect(mixes.size).toBeGreaterThan(10);
+    for (const s of specs) {
+      expect(s.expect?.liveness?.after).toBe(DEFAULT_PROFILE.duration - DEFAULT_PROFILE.settle);
+      expect(s.faults.every((f) => f.at <= (s.expect?.liveness?.after ?? 0))).toBe(true);
+      expect(s.network?.loss).toBeLessThanOrEqual(0.3);
+      expect(() => loadScenario(toScenarioYaml(s), 's.yaml', registry)).not.toThrow();
+    }
+  });
+});
