@@ -74,7 +74,11 @@ export function replicationMetrics(world: World, observer: ReplicationObserver):
   observer.observe(world);
   const final = finalLog(world, observer);
   const master = observer.newestMaster(world);
-  if (master !== undefined) observer.countLost(master.node);
+  // A live master older than the newest one ever elected (which crashed) is not where the
+  // acknowledged writes went; only the newest epoch's master says what was lost.
+  if (master !== undefined && master.node.epoch >= observer.highestEpoch) {
+    observer.countLost(master.node);
+  }
   const mean = (xs: readonly number[]): number => xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
   const mtbf = observer.crashes === 0 ? world.now : observer.nodeUpTime / observer.crashes;
   const mttr = observer.repairs === 0 ? 0 : observer.nodeDownTime / observer.repairs;

@@ -139,6 +139,11 @@ export class ReplicationObserver {
     }
   }
 
+  /** The highest epoch in which a master was seen. */
+  get highestEpoch(): number {
+    return this.checkedEpoch;
+  }
+
   /**
    * Counts the acknowledged writes a master's log lacks: the RPO of a failover. Called when
    * a master is established and at the end of the run.
