@@ -54,6 +54,7 @@ describe('viz: start page', () => {
     const p = await probe(page);
     expect(p.events).toBeGreaterThan(0);
     expect(p.arrows).toBeGreaterThan(0);
+    expect(p.ranIn).toBe('worker');
     expect(await page.locator('#status').getAttribute('data-hash')).toMatch(/^[0-9a-f]{16}$/);
     expect(await page.locator('#error').isHidden()).toBe(true);
     await screenshot(page, 'start-page');

@@ -40,6 +40,7 @@ export interface Probe {
   arrows?: number;
   frames?: number;
   added: number;
+  ranIn?: 'worker' | 'page';
 }
 
 /** Reads the app's probe. */

@@ -16,7 +16,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const outDir = `${process.cwd()}/dist/viz-e2e`;
   await build({ configFile: 'vite.config.ts', logLevel: 'warn',
-    build: { outDir, emptyOutDir: true } });
+    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4_000 } });
   const server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn',
     build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
   const url = server.resolvedUrls?.local[0];

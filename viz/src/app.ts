@@ -11,6 +11,7 @@ import { parseTraceFile } from './model/traceFile.js';
 import type { TraceModel } from './model/traceModel.js';
 import { catalogue, defaultKey, findEntry, loadText } from './run/catalogue.js';
 import { parseSeed, Session } from './run/session.js';
+import { runInWorker } from './run/workerClient.js';
 import { readHash, writeHash } from './run/urlState.js';
 import { el, setChildren } from './view/dom.js';
 import { faultBar } from './view/faultBar.js';
@@ -50,6 +51,8 @@ export class App {
   private inspectTimer = 0;
   /** Milliseconds spent fetching, parsing and deriving the last trace file. */
   private readonly timings: Record<string, number> = {};
+  /** Where the last run ran. */
+  private ranIn: 'worker' | 'page' | undefined;
 
   constructor(root: HTMLElement) {
     this.player = new Player((index, time, settled) => this.moved(index, time, settled));
@@ -102,9 +105,10 @@ export class App {
     const entry = findEntry(key);
     if (entry === undefined) throw new Error(`no built-in scenario ${JSON.stringify(key)}`);
     this.ui.select.value = key;
-    const loaded = loadText(entry.text, `scenarios/${key}.yaml`);
+    const fileName = `scenarios/${key}.yaml`;
+    const loaded = loadText(entry.text, fileName);
     const session = new Session(key, loaded, seed === undefined ? loaded.spec.seed : parseSeed(seed),
-      added);
+      added, { text: entry.text, fileName });
     await this.runSession(session);
   }
 
@@ -123,8 +127,10 @@ export class App {
         history.replaceState(null, '', served === undefined ? '#' : writeHash({ open: served, faults: [] }));
         return;
       }
-      const loaded = loadText(new TextDecoder().decode(bytes), name);
-      void this.runSession(new Session(`file:${name}`, loaded, loaded.spec.seed, []));
+      const text = new TextDecoder().decode(bytes);
+      const loaded = loadText(text, name);
+      void this.runSession(new Session(`file:${name}`, loaded, loaded.spec.seed, [],
+        { text, fileName: name }));
     } catch (error) {
       this.fail(error);
     }
@@ -142,7 +148,14 @@ export class App {
     this.ui.progress(0);
     await new Promise((r) => setTimeout(r, 0)); // let the page paint "running…"
     try {
-      const outcome = session.run();
+      const started = performance.now();
+      const inWorker = session.source !== undefined && typeof Worker !== 'undefined';
+      this.ranIn = inWorker ? 'worker' : 'page';
+      const outcome = inWorker && session.source !== undefined
+        ? await runInWorker(session, session.source.text, session.source.fileName,
+          (fraction, events) => this.ui.progress(fraction, events))
+        : session.run();
+      this.timings.run = performance.now() - started;
       this.show({ ...outcome, session, label: session.key });
       if (!session.key.startsWith('file:')) {
         history.replaceState(null, '', writeHash({ scenario: session.key,
@@ -238,7 +251,7 @@ export class App {
       violation: s?.derived.violation, instant: this.player.index,
       arrows: s?.derived.arrowSend.length, frames: this.diagram?.frames,
       frameMs: this.diagram?.lastFrameMs, firstFrameAt: this.diagram?.firstFrameAt,
-      timings: { ...this.timings },
+      timings: { ...this.timings }, ranIn: this.ranIn,
       added: s?.session?.added.length ?? 0 };
   }
 

@@ -34,6 +34,8 @@ export class Session {
     readonly loaded: LoadedScenario,
     readonly seed: Seed,
     readonly added: readonly ScheduledFault[],
+    /** The scenario's text and file name, so a worker can load it again. */
+    readonly source?: { readonly text: string; readonly fileName: string },
   ) {
     const faults = [...loaded.spec.faults, ...added]
       .map((f, i) => ({ f, i }))
@@ -44,21 +46,28 @@ export class Session {
 
   /** The same scenario with another seed or fault list. */
   with(change: { seed?: Seed; added?: readonly ScheduledFault[] }): Session {
-    return new Session(this.key, this.loaded, change.seed ?? this.seed, change.added ?? this.added);
+    return new Session(this.key, this.loaded, change.seed ?? this.seed, change.added ?? this.added,
+      this.source);
   }
 
-  /** Runs to the end, judges, and builds the model. `progress` gets the time reached. */
-  run(progress?: (time: number) => void): RunOutcome {
+  /** Runs to the end, judges, and builds the model. `progress` gets the fraction done. */
+  run(progress?: (fraction: number, events: number) => void): RunOutcome {
+    const { engine, report } = this.runEngine(progress);
+    return { ...toModel(engine, report), report };
+  }
+
+  /** Runs the engine to the end in slices, reporting progress, and judges the run. */
+  runEngine(progress?: (fraction: number, events: number) => void): { engine: Engine<unknown>;
+    report: RunReport } {
     const prepared = prepareRun(this.spec, { trace: 'memory' }, registry);
     const engine = prepared.engine;
-    const slice = this.spec.duration / 20;
-    for (let until = slice; !engine.isStopped && until < this.spec.duration; until += slice) {
-      engine.run(until);
-      progress?.(until);
+    const slices = 50;
+    for (let k = 1; k < slices && !engine.isStopped; k++) {
+      engine.run(Math.floor((this.spec.duration * k) / slices));
+      progress?.(k / slices, engine.trace.length);
     }
     engine.run(this.spec.duration);
-    const report = judge(prepared);
-    return { ...toModel(engine, report), report };
+    return { engine, report: judge(prepared) };
   }
 
   /** The engine after event `index` (replayed from the start or stepped on from the last). */
@@ -90,10 +99,15 @@ function toModel(engine: Engine<unknown>, report: RunReport): { model: TraceMode
   const trace = engine.trace;
   const model = fromRecords({ seed: engine.seed, nodes: engine.servers, clients: engine.clients,
     hash: report.result.hash }, trace.storedLength, (i) => trace.record(i));
+  return { model, derived: deriveRun(model, report) };
+}
+
+/** Derives a run's model, marking a violation the trace itself does not record. */
+export function deriveRun(model: TraceModel, report: RunReport): Derived {
   const v = report.violation;
   const derived = v === undefined ? derive(model)
     : withViolation(derive(model), model, blamedRecord(model, report) ?? v.index, v.name);
-  return { model, derived };
+  return derived;
 }
 
 /**

@@ -33,7 +33,7 @@ export interface Shell {
   describe(loaded: LoadedScenario | undefined, seed: Seed | undefined): void;
   status(model: TraceModel, derived: Derived, report: RunReport | undefined, label: string,
     hash?: string): void;
-  progress(fraction: number | undefined): void;
+  progress(fraction: number | undefined, events?: number): void;
   error(text: string): void;
   clearError(): void;
   announce(text: string): void;
@@ -49,10 +49,11 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
   const file = el('input', { attrs: { type: 'file', id: 'file', accept: '.yaml,.yml,.jsonl,.json' } });
   file.addEventListener('change', () => void readFile(file.files?.[0], act));
   const progress = el('progress', { attrs: { id: 'progress', max: '1' } });
+  const progressText = el('span', { class: 'progress-text', attrs: { id: 'progress-text' } });
   progress.hidden = true;
   const top = el('header', {}, el('h1', { text: 'Faultline' }), el('label', {}, 'Scenario ', select),
     el('label', {}, ' Seed ', seed), el('label', { class: 'open' }, ' Open a scenario or trace ', file),
-    progress);
+    progress, progressText);
   const about = el('div', { class: 'about', attrs: { id: 'about' } });
   const statusLine = el('div', { class: 'status', attrs: { id: 'status', role: 'status' } });
   const errorBox = el('pre', { class: 'error', attrs: { id: 'error', role: 'alert' } });
@@ -84,9 +85,12 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
       gotoViolation.disabled = derived.violation < 0;
       setStatus(statusLine, model, derived, report, label, hash);
     },
-    progress: (f) => {
+    progress: (f, events) => {
       progress.hidden = f === undefined;
+      progressText.hidden = f === undefined;
       if (f !== undefined) progress.value = f;
+      progressText.textContent = f === undefined ? '' : `running… ${Math.round(f * 100)}%` +
+        `${events === undefined ? '' : `, ${events} events`}`;
     },
     error: (text) => {
       errorBox.textContent = text;

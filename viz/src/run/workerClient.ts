@@ -1,0 +1,66 @@
+/**
+ * Runs a session in the Web Worker (runWorker.ts) and rebuilds the outcome on the page from
+ * the trace bytes it sends back, with the same reader as trace files. The trace hash of the
+ * bytes read back is checked against the run's own: a mismatch would mean the trace format
+ * lost something, and is reported rather than drawn. One run at a time: starting another
+ * stops the one in flight.
+ */
+import type { RunReport } from '../../../runner/index.js';
+import { hashRecords } from '../../../sim/index.js';
+import { parseTraceFile } from '../model/traceFile.js';
+import type { TraceModel } from '../model/traceModel.js';
+import type { RunMessage, RunRequest } from './runWorker.js';
+import { deriveRun, type RunOutcome, type Session } from './session.js';
+
+let current: Worker | undefined;
+
+/** Runs in a worker; `progress` gets the fraction of simulated time done. */
+export function runInWorker(session: Session, text: string, fileName: string,
+  progress: (fraction: number, events: number) => void): Promise<RunOutcome> {
+  current?.terminate();
+  const worker = new Worker(new URL('./runWorker.ts', import.meta.url), { type: 'module' });
+  current = worker;
+  const request: RunRequest = { key: session.key, text, fileName, seed: session.seed,
+    added: session.added };
+  return new Promise((resolve, reject) => {
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`the run worker failed: ${e.message}`));
+    };
+    worker.onmessage = (e: MessageEvent<RunMessage>) => {
+      const m = e.data;
+      if (m.type === 'progress') return progress(m.fraction, m.events);
+      worker.terminate();
+      if (current === worker) current = undefined;
+      if (m.type === 'error') {
+        const error = new Error(m.message);
+        error.name = m.name;
+        return reject(error);
+      }
+      try {
+        resolve(outcome(new Uint8Array(m.trace), m.report as RunReport));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    worker.postMessage(request);
+  });
+}
+
+function outcome(bytes: Uint8Array, report: RunReport): RunOutcome {
+  const model = parseTraceFile(bytes);
+  if (model.n <= 300_000) {
+    const hash = recordsHash(model);
+    if (hash !== report.result.hash) {
+      throw new Error(`the trace read back hashes to ${hash}, the run to ${report.result.hash}`);
+    }
+  }
+  return { model, derived: deriveRun(model, report), report };
+}
+
+function recordsHash(model: TraceModel): string {
+  const records = function* () {
+    for (let i = 0; i < model.n; i++) yield model.record(i);
+  };
+  return hashRecords(records(), model.lanes);
+}
