@@ -23,6 +23,17 @@ export interface CheckHistoryOptions {
 
 const showOp = (op: Operation): string => JSON.stringify(op);
 
+/**
+ * The model for a history: Porcupine's kv model reads a missing key as the empty string
+ * (Jepsen EDN histories); our own histories read it as nil and keep a failed CAS as an
+ * observation, as the engine's clients record them.
+ */
+function modelFor(name: 'register' | 'kv', format: string): AnyModel {
+  if (name === 'register') return registerModel() as unknown as AnyModel;
+  const options = format === 'jepsen-edn' ? { initial: '' } : { failedCasIsObservation: true };
+  return kvModel(options) as unknown as AnyModel;
+}
+
 /** Checks one history file; returns the exit code. */
 export function checkHistoryCommand(file: string, options: CheckHistoryOptions): number {
   const text = readText(file);
@@ -37,8 +48,7 @@ export function checkHistoryCommand(file: string, options: CheckHistoryOptions):
   if (modelName !== 'register' && modelName !== 'kv') {
     throw new InputError(`--model: register or kv, got ${JSON.stringify(modelName)}`);
   }
-  const model = (modelName === 'register' ? registerModel() : kvModel({ failedCasIsObservation: true })) as
-    unknown as AnyModel;
+  const model = modelFor(modelName, parsed.format);
   const budget = options.budget === undefined ? 60_000 : Number(options.budget) * 1000;
   const result: LinearizabilityResult = checkHistory(model, parsed.events,
     { timeBudgetMs: budget, now: () => performance.now() });

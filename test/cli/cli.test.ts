@@ -161,6 +161,14 @@ describe('faultline list, check-history and the default', () => {
     expect(faultline('check-history', 'junk.jsonl').stderr).toMatch(/^junk.jsonl:1: /);
   });
 
+  const porcupine = '/work/shared/peer-data/porcupine/test_data/kv';
+  it.skipIf(!existsSync(porcupine))('agrees with Porcupine on its Jepsen kv histories', () => {
+    expect(faultline('check-history', join(porcupine, 'c01-ok.txt')).code).toBe(0);
+    const bad = faultline('check-history', join(porcupine, 'c01-bad.txt'), '--json');
+    expect(bad.code).toBe(1);
+    expect(bad.json()).toMatchObject({ format: 'jepsen-edn', model: 'kv', verdict: 'not-linearizable' });
+  });
+
   it('runs the default scenario, or prints help when there is none, with no arguments', () => {
     const r = faultline();
     expect(r.code === 0 || r.code === 1, r.stderr).toBe(true);
