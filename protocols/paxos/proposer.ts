@@ -8,8 +8,8 @@
  * A proposer that is refused (a `Nack` naming a higher ballot) or hears nothing waits and
  * tries again with a higher ballot. Two proposers that keep preempting each other never
  * finish (the livelock the paper warns of in §2.4); a randomised, growing backoff makes one
- * of them finish first. `randomizedBackoff: false` retries after a fixed delay, to show the
- * livelock.
+ * of them finish first. `randomizedBackoff: false` makes every proposer start a new ballot
+ * on a fixed period instead, which shows the livelock.
  *
  * A learner learns a value once a majority of acceptors report accepting it at one ballot.
  */

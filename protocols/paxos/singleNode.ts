@@ -69,7 +69,8 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
     this.config.stats.ballotsStarted++;
     this.proposedAt = ctx.now();
     this.broadcast(ctx, { type: 'Prepare', ballot, fromSlot: 0 });
-    ctx.setTimer('propose', this.proposer.backoff(this.config.backoff, true));
+    ctx.setTimer('propose', this.proposer.backoff(this.config.backoff,
+      this.config.randomizedBackoff));
   }
 
   onMessage(ctx: Ctx, from: NodeId, msg: PaxosMessage<string>): void {
@@ -128,9 +129,10 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
     if (!this.proposer.onNack(ballot, promised)) return;
     this.config.stats.ballotsLost++;
     ctx.note('role', { role: 'follower', ballot: formatBallot(promised) });
-    if (this.learned !== undefined) return;
-    ctx.setTimer('propose', this.proposer.backoff(this.config.backoff,
-      this.config.randomizedBackoff));
+    // With randomised backoff a lost ballot waits a fresh random time; with a fixed one the
+    // proposer keeps its fixed retry period, the setting in which duels never end.
+    if (this.learned !== undefined || !this.config.randomizedBackoff) return;
+    ctx.setTimer('propose', this.proposer.backoff(this.config.backoff, true));
   }
 
   private learn(ctx: Ctx, value: string): void {
