@@ -71,6 +71,25 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
     await page.close();
   });
 
+  it('dropping a chosen message changes the run from its send on', async () => {
+    const { page, errors } = await openPage(browser, `${base()}#scenario=${SCENARIO}`);
+    await waitForDraw(page);
+    const before = await hashOf(page);
+    await page.evaluate(() => {
+      const app = (window as unknown as { faultline: { arrowEnd(k: number): number;
+        chooseMessage(end: number): void } }).faultline;
+      app.chooseMessage(app.arrowEnd(40));
+    });
+    expect(await page.locator('#chosen-message').textContent()).toMatch(/Chosen message: .* → /);
+    await page.locator('#fault-drop').click();
+    await page.waitForFunction(() => (window as unknown as { faultline: { probe(): {
+      added: number } } }).faultline.probe().added === 2);
+    expect(await hashOf(page)).not.toBe(before);
+    expect(decodeURIComponent(page.url())).toContain('"kind":"link"');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a link reproduces the same trace hash, and the YAML replays with it in Node', async () => {
     const { page } = await openPage(browser, `${base()}#scenario=${SCENARIO}&seed=11`);
     await waitForDraw(page);

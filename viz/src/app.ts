@@ -19,6 +19,7 @@ import { renderInspector } from './view/inspector.js';
 import { Player } from './view/player.js';
 import { shell, type Shell } from './view/shell.js';
 import { SpaceTime } from './view/spaceTime.js';
+import { formatTime } from './view/palette.js';
 
 /** What is on screen. */
 interface Shown {
@@ -49,6 +50,8 @@ export class App {
   private readonly player: Player;
   private readonly faults: ReturnType<typeof faultBar>;
   private inspectTimer = 0;
+  /** The delivery or drop record of the message chosen on the diagram. */
+  private chosen: number | undefined;
   /** Milliseconds spent fetching, parsing and deriving the last trace file. */
   private readonly timings: Record<string, number> = {};
   /** Where the last run ran. */
@@ -62,6 +65,7 @@ export class App {
         : Math.min(Math.floor(this.player.now) + 1, this.shown.session.spec.duration)),
       added: () => this.shown?.session?.added ?? [],
       setAdded: (added) => this.rerun({ added }),
+      selected: () => this.chosenMessage(),
     });
     this.ui = shell(root, catalogue, {
       choose: (key) => void this.openKey(key, undefined, []),
@@ -170,11 +174,13 @@ export class App {
 
   private show(shown: Shown): void {
     this.shown = shown;
+    this.chosen = undefined;
     this.ui.clearError();
     if (this.diagram === undefined) {
       this.diagram = new SpaceTime(this.ui.diagram, shown.model, shown.derived, {
         onCursor: (t) => this.player.seekTime(t),
         onViolation: () => this.goToViolation(),
+        onMessage: (end) => this.chooseMessage(end),
       });
     } else this.diagram.setTrace(shown.model, shown.derived);
     this.ui.describe(shown.session?.loaded, shown.session?.seed);
@@ -182,6 +188,23 @@ export class App {
     this.player.setModel(shown.model);
     this.faults.refresh();
     this.ui.enableRunControls(shown.session !== undefined);
+  }
+
+  /** Faults that drop the chosen message: loss 1 on its link at its send, then restored. */
+  private chosenMessage(): { label: string; faults: ScheduledFault[] } | undefined {
+    const s = this.shown;
+    const end = this.chosen;
+    if (s?.session === undefined || end === undefined) return undefined;
+    const send = s.derived.sendOf.get(s.model.mid[end] as number);
+    if (send === undefined) return undefined;
+    const from = s.model.lanes[s.model.node[send] as number] as string;
+    const to = s.model.lanes[s.model.node[end] as number] as string;
+    const at = s.model.t[send] as number;
+    const net = s.session.spec.network;
+    const loss = net?.links?.find((l) => l.from === from && l.to === to)?.loss ?? net?.loss ?? 0;
+    return { label: `${s.model.tags[send] ?? 'message'} ${from} → ${to} sent at ${formatTime(at)}`,
+      faults: [{ at, fault: { kind: 'link', from, to, set: { loss: 1 } } },
+        { at: at + 1, fault: { kind: 'link', from, to, set: { loss } } }] };
   }
 
   private moved(index: number, time: number, settled: boolean): void {
@@ -253,6 +276,17 @@ export class App {
       frameMs: this.diagram?.lastFrameMs, firstFrameAt: this.diagram?.firstFrameAt,
       timings: { ...this.timings }, ranIn: this.ranIn,
       added: s?.session?.added.length ?? 0 };
+  }
+
+  /** Chooses the message whose delivery or drop is record `end` (as a click on its arrow). */
+  chooseMessage(end: number): void {
+    this.chosen = end;
+    this.faults.refresh();
+  }
+
+  /** Index of the delivery record of the `k`-th arrow, for tests. */
+  arrowEnd(k: number): number | undefined {
+    return this.shown?.derived.arrowEnd[k];
   }
 
   /** Draws the diagram now and returns how long it took (benchmark). */

@@ -1,7 +1,8 @@
 /**
  * Fault controls at the current instant: crash, restart, pause or resume a node; cut or heal
- * a link (one way or both); drop the selected message (a loss of 1 on its link for the
- * microsecond of its send). Each action adds a scheduled fault to the session, and the run
+ * a link (one way or both); drop the message chosen on the diagram (loss 1 on its link for
+ * the microsecond of its send, then the link's configured loss again: any other message sent
+ * on that link in that microsecond is lost too, and the link's random stream may shift). Each action adds a scheduled fault to the session, and the run
  * starts again from t = 0 with it, deterministically. Added faults are listed with a remove
  * button.
  */
@@ -18,6 +19,8 @@ export interface FaultBarHost {
   instant(): number | undefined;
   added(): readonly ScheduledFault[];
   setAdded(faults: readonly ScheduledFault[]): void;
+  /** The message chosen on the diagram, as faults that drop it, with a label. */
+  selected(): { label: string; faults: readonly ScheduledFault[] } | undefined;
 }
 
 /** Builds the fault bar; `refresh` redraws it after a run. */
@@ -44,7 +47,13 @@ export function faultBar(host: FaultBarHost): { root: HTMLElement; refresh(): vo
     button('Heal', add((a, b) => [{ kind: 'heal', from: a, to: b },
       { kind: 'heal', from: b, to: a }]), { id: 'fault-heal' }),
     button('Heal all', add(() => [{ kind: 'heal' }]), { id: 'fault-heal-all' }));
-  root.append(controls, list);
+  const chosen = el('span', { class: 'chosen', attrs: { id: 'chosen-message' } });
+  const dropButton = button('Drop this message', () => {
+    const s = host.selected();
+    if (s !== undefined) host.setAdded([...host.added(), ...s.faults]);
+  }, { id: 'fault-drop' });
+  const messageRow = el('div', { class: 'row' }, chosen, dropButton);
+  root.append(controls, messageRow, list);
   const refresh = () => {
     const servers = host.servers();
     for (const sel of [nodeSel, toSel]) {
@@ -53,6 +62,10 @@ export function faultBar(host: FaultBarHost): { root: HTMLElement; refresh(): vo
       if (servers.includes(keep)) sel.value = keep;
     }
     if (toSel.value === nodeSel.value && servers.length > 1) toSel.value = servers[1] as string;
+    const s = host.selected();
+    chosen.textContent = s === undefined ? 'Click a message arrow to choose it.'
+      : `Chosen message: ${s.label}. `;
+    dropButton.hidden = s === undefined;
     const added = host.added();
     setChildren(list, ...added.map((f, i) => el('li', {},
       `${formatTime(f.at)}: ${describeFault(f.fault)} `,

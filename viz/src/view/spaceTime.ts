@@ -18,6 +18,8 @@ const TOP = 30;
 export interface SpaceTimeEvents {
   onCursor(time: number): void;
   onViolation(): void;
+  /** A click on a message arrow: the index of its delivery or drop record. */
+  onMessage(end: number): void;
 }
 
 /** The diagram widget. */
@@ -219,6 +221,9 @@ export class SpaceTime {
     }
     if (e.offsetX < GUTTER) return;
     this.events.onCursor(Math.max(0, x.invert(e.offsetX)));
+    const hit = this.pick(e.offsetX, e.offsetY);
+    if (hit !== undefined && this.model.peer[hit] !== -1 && (this.model.mid[hit] ?? -1) >= 0 &&
+      this.model.kindOf(hit) !== 'send') this.events.onMessage(hit);
   }
 }
 
