@@ -73,7 +73,9 @@ export function loadScenario(
     ...(file.narrative === undefined ? {} : { narrative: file.narrative }) };
 }
 
-function yamlMessage(error: { code: string; message: string; pos: [number, number] }, text: string): string {
+interface YamlError { code: string; message: string; pos: [number, number] }
+
+function yamlMessage(error: YamlError, text: string): string {
   if (error.code === 'DUPLICATE_KEY') {
     const key = text.slice(error.pos[0]).split(/[:\n]/)[0]?.trim() ?? '';
     return `duplicate key${key === '' ? '' : ` ${JSON.stringify(key)}`}: each field at most once`;
@@ -189,8 +191,9 @@ function checkProtocol(
   const protocol = registry[file.protocol];
   if (protocol === undefined) {
     const names = Object.keys(registry).sort();
-    return [locator.problem(['protocol'], names.length === 0 ? `no protocol is registered, got ${
-      JSON.stringify(file.protocol)}` : `one of ${names.join(', ')}, got ${JSON.stringify(file.protocol)}`)];
+    const got = JSON.stringify(file.protocol);
+    return [locator.problem(['protocol'], names.length === 0
+      ? `no protocol is registered, got ${got}` : `one of ${names.join(', ')}, got ${got}`)];
   }
   const problems: Problem[] = [];
   const params = protocol.params.safeParse(file.params);

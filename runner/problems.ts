@@ -79,7 +79,8 @@ export class Locator {
     for (const [i, seg] of path.entries()) {
       let next: unknown;
       if (isMap(node)) {
-        const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
+        const pair = node.items.find((p) =>
+          String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
         if (pair === undefined) return offset;
         if (key && i === path.length - 1) return rangeStart(pair.key) ?? offset;
         next = pair.value ?? pair.key;

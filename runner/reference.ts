@@ -8,7 +8,8 @@ import { scenarioJsonSchema } from './schema.js';
 
 type Json = Record<string, unknown>;
 
-const props = (s: Json): [string, Json][] => Object.entries((s.properties ?? {}) as Record<string, Json>);
+const props = (s: Json): [string, Json][] =>
+  Object.entries((s.properties ?? {}) as Record<string, Json>);
 
 /** A field's type in words. */
 function typeOf(s: Json): string {
@@ -17,9 +18,9 @@ function typeOf(s: Json): string {
   if (Array.isArray(s.enum)) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   const alternatives = (s.anyOf ?? s.oneOf) as Json[] | undefined;
   if (alternatives !== undefined) {
-    if (alternatives.every((a) => a.type === 'object' && (a.properties as Json | undefined)?.dist)) {
-      return 'latency';
-    }
+    const isLatency = (a: Json): boolean =>
+      a.type === 'object' && (a.properties as Json | undefined)?.dist !== undefined;
+    if (alternatives.every(isLatency)) return 'latency';
     return alternatives.map(typeOf).join(' or ');
   }
   if (s.type === 'array') return `list of ${typeOf((s.items ?? {}) as Json)}`;
@@ -32,7 +33,8 @@ function typeOf(s: Json): string {
     return 'mapping';
   }
   if (Array.isArray(s.type)) return s.type.join(' or ');
-  if (s.type === 'string' && typeof s.pattern === 'string' && s.pattern.includes('[nc]')) return 'node id';
+  const pattern = typeof s.pattern === 'string' ? s.pattern : '';
+  if (s.type === 'string' && pattern.includes('[nc]')) return 'node id';
   return typeof s.type === 'string' ? s.type : 'any';
 }
 
@@ -63,6 +65,9 @@ function latencyForms(schema: Json): string[] {
   });
 }
 
+/** A table cell: pipes escaped once. */
+const cell = (text: string): string => text.replace(/\\?\|/g, '\\|');
+
 /** The reference page, as markdown. */
 export function scenarioReference(): string {
   const schema = scenarioJsonSchema();
@@ -75,12 +80,12 @@ export function scenarioReference(): string {
     '',
     'A **duration** is a string with a unit (`500us`, `150ms`, `1.5s`, `2m`) or an integer number',
     'of microseconds; a **signed duration** may be negative. A **rate** is `200/s` or a number',
-    'per second. A **node id** is `n1`…`nN` (servers) or `c1`…`cK` (clients). A fault entry has',
-    '`at` and exactly one fault field. See scenarios/FORMAT.md for an annotated example.',
+    'per second. A **node id** is `n1`…`nN` (servers) or `c1`…`cK` (clients). A fault entry',
+    'has `at` and exactly one fault field. See scenarios/FORMAT.md for an annotated example.',
     '',
     '| field | type | required | default | description |',
     '|---|---|---|---|---|',
-    ...table.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|').replace(/\\\\\|/g, '\\|')).join(' | ')} |`),
+    ...table.map((r) => `| ${r.map(cell).join(' | ')} |`),
     '',
     'Latency distributions:',
     '',

@@ -24,7 +24,9 @@ const time = (micros: number): string =>
 
 function latency(l: Latency): Plain {
   const out: Plain = { dist: l.dist };
-  for (const [k, v] of Object.entries(l)) if (k !== 'dist' && v !== undefined) out[k] = time(v as number);
+  for (const [k, v] of Object.entries(l)) {
+    if (k !== 'dist' && v !== undefined) out[k] = time(v as number);
+  }
   return out;
 }
 
@@ -53,7 +55,8 @@ function fault(f: Fault): Plain {
     case 'cut':
       return { cut: { from: f.from, to: f.to } };
     case 'heal':
-      return { heal: f.from === undefined || f.to === undefined ? 'all' : { from: f.from, to: f.to } };
+      return { heal: f.from === undefined || f.to === undefined ? 'all'
+        : { from: f.from, to: f.to } };
     case 'link':
       return { link: { ...(f.from === undefined ? {} : { from: f.from }),
         ...(f.to === undefined ? {} : { to: f.to }), ...link(f.set) } };

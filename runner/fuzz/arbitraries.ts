@@ -51,7 +51,12 @@ function pick(u: number, w: readonly number[]): Kind | undefined {
 }
 
 /** Maps one raw fault to scheduled faults (a crash brings its restart, a pause its resume). */
-function toFaults(r: RawFault, kind: Kind, servers: readonly NodeId[], window: Micros): ScheduledFault[] {
+function toFaults(
+  r: RawFault,
+  kind: Kind,
+  servers: readonly NodeId[],
+  window: Micros,
+): ScheduledFault[] {
   const n = servers.length;
   const node = servers[r.a % n] as NodeId;
   const other = servers[(r.a + 1 + (r.c % Math.max(1, n - 1))) % n] as NodeId;
@@ -63,12 +68,14 @@ function toFaults(r: RawFault, kind: Kind, servers: readonly NodeId[], window: M
       return [{ at, fault: { kind: 'crash', node, ...(r.b % 4 === 0 ? { tear: true } : {}) } },
         ...(r.b % 3 === 0 ? [] : [{ at: later, fault: { kind: 'restart', node } as Fault }])];
     case 'pause':
-      return [{ at, fault: { kind: 'pause', node } }, { at: later, fault: { kind: 'resume', node } }];
+      return [{ at, fault: { kind: 'pause', node } },
+        { at: later, fault: { kind: 'resume', node } }];
     case 'partition': {
       const k = 2 + (r.c % 2);
       const groups = Array.from({ length: k }, (_, g) =>
         servers.filter((_, i) => Math.floor(r.b / k ** i) % k === g)).filter((g) => g.length > 0);
-      return groups.length < 2 ? one({ kind: 'cut', from: node, to: other }) : one({ kind: 'partition', groups });
+      return groups.length < 2 ? one({ kind: 'cut', from: node, to: other })
+        : one({ kind: 'partition', groups });
     }
     case 'cut':
       return n < 2 ? [] : one({ kind: 'cut', from: node, to: other });
@@ -99,7 +106,8 @@ function schedule(raws: readonly RawFault[], w: readonly number[], servers: read
     const kind = pick(r.u, w);
     return kind === undefined ? [] : toFaults(r, kind, servers, window);
   });
-  return faults.map((f, i) => ({ f, i })).sort((x, y) => x.f.at - y.f.at || x.i - y.i).map((x) => x.f);
+  return faults.map((f, i) => ({ f, i }))
+    .sort((x, y) => x.f.at - y.f.at || x.i - y.i).map((x) => x.f);
 }
 
 const servers = (n: number): NodeId[] => Array.from({ length: n }, (_, i) => `n${i + 1}`);
@@ -137,6 +145,7 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     faults: schedule(g.raws, g.w, servers(g.nodes), window),
     duration: profile.duration,
     seed: g.seed,
-    ...(context.liveness ? { expect: { liveness: { after: window, settle: profile.settle } } } : {}),
+    ...(context.liveness
+      ? { expect: { liveness: { after: window, settle: profile.settle } } } : {}),
   }));
 }

@@ -75,7 +75,8 @@ export function runSeed(seed: number, index: number): number {
 export function* indexesFor(p: { shard: number; shards: number; worker: number; workers: number;
   runs?: number }): Generator<number> {
   const step = p.shards * p.workers;
-  for (let i = p.shard - 1 + p.shards * p.worker; p.runs === undefined || i < p.runs; i += step) yield i;
+  const first = p.shard - 1 + p.shards * p.worker;
+  for (let i = first; p.runs === undefined || i < p.runs; i += step) yield i;
 }
 
 /** One campaign in one process. */
@@ -108,7 +109,9 @@ export class Campaign {
     const property = fc.property(fc.noBias(this.arbitrary), (spec) => {
       if (first !== undefined && calls++ > budget) return true;
       const { report, reason } = this.judge(spec, first === undefined);
-      if (first === undefined) first = { spec, report, ...(reason === undefined ? {} : { reason }) };
+      if (first === undefined) {
+        first = { spec, report, ...(reason === undefined ? {} : { reason }) };
+      }
       if (reason !== undefined) smallest = { spec, reason };
       return reason === undefined;
     });
@@ -131,9 +134,12 @@ export class Campaign {
 
   /** Runs a spec; `reason` is set when it failed. */
   private judge(spec: RunSpec, determinism: boolean): { report: RunReport; reason?: string } {
-    const options = { trace: 'off' as const, checkMaxSteps: this.config.checkMaxSteps ?? 2_000_000 };
+    const checkMaxSteps = this.config.checkMaxSteps ?? 2_000_000;
+    const options = { trace: 'off' as const, checkMaxSteps };
     const report = runSpec(spec, options, this.config.registry);
-    if (!report.passed && !inconclusive(report)) return { report, reason: report.failures.join('; ') };
+    if (!report.passed && !inconclusive(report)) {
+      return { report, reason: report.failures.join('; ') };
+    }
     if (determinism && this.config.checkDeterminism === true) {
       const again = runSpec(spec, options, this.config.registry);
       if (again.result.hash !== report.result.hash) {
@@ -160,7 +166,7 @@ function violatedName(report: RunReport | undefined, reason: string | undefined)
 function hasLiveness(protocol: AnyProtocol, params: unknown): boolean {
   const parsed = protocol.params.safeParse(params);
   if (!parsed.success) return false;
-  const instance = protocol.setup({ servers: ['n1', 'n2', 'n3'], clients: ['c1'], params: parsed.data,
-    workload: undefined, clientsStopAt: undefined });
+  const instance = protocol.setup({ servers: ['n1', 'n2', 'n3'], clients: ['c1'],
+    params: parsed.data, workload: undefined, clientsStopAt: undefined });
   return instance.liveness.length > 0;
 }

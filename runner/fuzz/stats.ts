@@ -20,7 +20,8 @@ export interface CampaignStats {
 
 /** Empty totals. */
 export function emptyStats(): CampaignStats {
-  return { runs: 0, failures: 0, inconclusive: 0, events: 0, simulated: 0, faults: {}, violations: {} };
+  return { runs: 0, failures: 0, inconclusive: 0, events: 0, simulated: 0, faults: {},
+    violations: {} };
 }
 
 /** Adds one run's outcome to the totals. */
@@ -29,7 +30,9 @@ export function addOutcome(stats: CampaignStats, outcome: RunOutcome): void {
   stats.events += outcome.events;
   stats.simulated += outcome.simulated;
   if (outcome.inconclusive) stats.inconclusive += 1;
-  for (const [kind, n] of Object.entries(outcome.faults)) stats.faults[kind] = (stats.faults[kind] ?? 0) + n;
+  for (const [kind, n] of Object.entries(outcome.faults)) {
+    stats.faults[kind] = (stats.faults[kind] ?? 0) + n;
+  }
   if (!outcome.passed) {
     stats.failures += 1;
     const name = outcome.violated ?? 'failure';
