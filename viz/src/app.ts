@@ -19,6 +19,8 @@ import { renderInspector } from './view/inspector.js';
 import { Player } from './view/player.js';
 import { shell, type Shell } from './view/shell.js';
 import { SpaceTime } from './view/spaceTime.js';
+import { ClusterView } from './view/clusterView.js';
+import { renderMetrics } from './view/metricsView.js';
 import { formatTime } from './view/palette.js';
 
 /** What is on screen. */
@@ -47,6 +49,8 @@ export class App {
   private readonly ui: Shell;
   private shown: Shown | undefined;
   private diagram: SpaceTime | undefined;
+  private cluster: ClusterView | undefined;
+  private metricsAt: (t: number) => void = () => undefined;
   private readonly player: Player;
   private readonly faults: ReturnType<typeof faultBar>;
   private inspectTimer = 0;
@@ -183,6 +187,10 @@ export class App {
         onMessage: (end) => this.chooseMessage(end),
       });
     } else this.diagram.setTrace(shown.model, shown.derived);
+    if (this.cluster === undefined) {
+      this.cluster = new ClusterView(this.ui.cluster, shown.model, shown.derived);
+    } else this.cluster.setTrace(shown.model, shown.derived);
+    this.metricsAt = renderMetrics(this.ui.metrics, shown.model, shown.derived, shown.report);
     this.ui.describe(shown.session?.loaded, shown.session?.seed);
     this.ui.status(shown.model, shown.derived, shown.report, shown.label, shown.hash);
     this.player.setModel(shown.model);
@@ -209,6 +217,8 @@ export class App {
 
   private moved(index: number, time: number, settled: boolean): void {
     this.diagram?.setCursor(time);
+    this.cluster?.update(time);
+    this.metricsAt(time);
     window.clearTimeout(this.inspectTimer);
     this.inspectTimer = window.setTimeout(() => this.inspect(index), settled ? 0 : 150);
   }

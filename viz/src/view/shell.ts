@@ -30,6 +30,8 @@ export interface Shell {
   readonly select: HTMLSelectElement;
   readonly diagram: HTMLElement;
   readonly inspector: HTMLElement;
+  readonly cluster: HTMLElement;
+  readonly metrics: HTMLElement;
   describe(loaded: LoadedScenario | undefined, seed: Seed | undefined): void;
   status(model: TraceModel, derived: Derived, report: RunReport | undefined, label: string,
     hash?: string): void;
@@ -70,11 +72,16 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
     button('Whole run', act.resetView, { id: 'zoom-reset' }), ...runOnly);
   const diagram = el('div', { class: 'diagram', attrs: { id: 'diagram' } });
   const inspector = el('div', { class: 'inspector', attrs: { id: 'inspector' } });
+  const cluster = el('div', { class: 'cluster-view', attrs: { id: 'cluster' } });
+  const metrics = el('div', { class: 'metrics', attrs: { id: 'metrics' } });
+  const views = el('div', { class: 'views' },
+    el('section', {}, el('h3', { text: 'Cluster' }), cluster),
+    el('section', {}, el('h3', { text: 'Metrics' }), metrics));
   setChildren(root, top, about, statusLine, errorBox, player, tools, note, diagram, faults,
-    el('h3', { text: 'State at the current instant' }), inspector, legend());
+    legend(), views, el('h3', { text: 'State at the current instant' }), inspector);
   dropAnywhere(root, act);
   return {
-    select, diagram, inspector,
+    select, diagram, inspector, cluster, metrics,
     describe: (loaded, s) => {
       seed.value = s === undefined ? '' : String(s);
       seed.disabled = loaded === undefined;

@@ -1,0 +1,133 @@
+/**
+ * The cluster view for teaching: servers on a ring, clients in an outer arc, at the current
+ * instant. A node is coloured by its role (leader, follower, …) or greyed when down, tinted
+ * when paused; cut links are dashed red; messages in flight are dots partway along their
+ * link, by how much of their flight time has passed. It is redrawn with the diagram's cursor,
+ * so it plays, steps and scrubs in step with the timeline. Labels are SVG text (textContent).
+ */
+import { select, type Selection } from 'd3';
+import type { Derived } from '../model/derive.js';
+import { KIND, type TraceModel } from '../model/traceModel.js';
+import { roleColour } from './palette.js';
+
+const SIZE = 320;
+const MAX_DOTS = 300;
+
+/** The cluster view widget. */
+export class ClusterView {
+  private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  private positions: [number, number][] = [];
+
+  constructor(host: HTMLElement, private model: TraceModel, private derived: Derived) {
+    this.svg = select(host).append('svg').attr('class', 'cluster')
+      .attr('viewBox', `0 0 ${SIZE} ${SIZE}`).attr('width', SIZE).attr('height', SIZE)
+      .attr('role', 'img').attr('aria-label', 'cluster at the current instant');
+    this.svg.append('g').attr('class', 'links');
+    this.svg.append('g').attr('class', 'dots');
+    this.svg.append('g').attr('class', 'nodes');
+    this.setTrace(model, derived);
+  }
+
+  setTrace(model: TraceModel, derived: Derived): void {
+    this.model = model;
+    this.derived = derived;
+    const servers = model.servers;
+    const clients = model.lanes.length - servers;
+    this.positions = model.lanes.map((_, lane) => {
+      const outer = lane >= servers;
+      const k = outer ? lane - servers : lane;
+      const count = outer ? clients : servers;
+      const angle = outer ? Math.PI * (0.75 + (0.5 * (k + 0.5)) / Math.max(1, count))
+        : -Math.PI / 2 + (2 * Math.PI * k) / Math.max(1, count);
+      const r = outer ? SIZE * 0.46 : SIZE * 0.3;
+      return [SIZE / 2 + r * Math.cos(angle), SIZE / 2 + r * Math.sin(angle)];
+    });
+  }
+
+  /** Redraws for time `t`. */
+  update(t: number): void {
+    this.drawLinks(t);
+    this.drawDots(t);
+    this.drawNodes(t);
+  }
+
+  private at(lane: number): [number, number] {
+    return this.positions[lane] ?? [0, 0];
+  }
+
+  private drawLinks(t: number): void {
+    const epoch = this.derived.cuts.find((c) => c.t0 <= t && t < c.t1);
+    const cut: [number, number][] = [];
+    epoch?.isolatedFrom.forEach((others, a) => others.forEach((b) => {
+      if (a < b || !epoch.isolatedFrom[b]?.includes(a)) cut.push([a, b]);
+    }));
+    this.svg.select('g.links').selectAll('line').data(cut).join('line')
+      .attr('x1', (d) => this.at(d[0])[0]).attr('y1', (d) => this.at(d[0])[1])
+      .attr('x2', (d) => this.at(d[1])[0]).attr('y2', (d) => this.at(d[1])[1])
+      .attr('stroke', '#d62728').attr('stroke-dasharray', '4 3');
+  }
+
+  /** Messages in flight at `t`: sent at or before, delivered or dropped after. */
+  private inFlight(t: number): { x: number; y: number; drop: boolean }[] {
+    const { model: m, derived: d } = this;
+    const lo = firstArrowAt(d, m.lowerBound(t - d.maxSpan));
+    const hi = firstArrowAt(d, m.upperBound(t));
+    const out: { x: number; y: number; drop: boolean }[] = [];
+    for (let a = lo; a < hi && out.length < MAX_DOTS; a++) {
+      const s = d.arrowSend[a] as number;
+      const e = d.arrowEnd[a] as number;
+      const t0 = m.t[s] as number;
+      const t1 = m.t[e] as number;
+      if (t1 <= t || t1 === t0) continue;
+      const f = (t - t0) / (t1 - t0);
+      const [x0, y0] = this.at(m.node[s] as number);
+      const [x1, y1] = this.at(m.node[e] as number);
+      out.push({ x: x0 + (x1 - x0) * f, y: y0 + (y1 - y0) * f, drop: m.kind[e] === KIND.drop });
+    }
+    return out;
+  }
+
+  private drawDots(t: number): void {
+    this.svg.select('g.dots').selectAll('circle').data(this.inFlight(t)).join('circle')
+      .attr('cx', (d) => d.x).attr('cy', (d) => d.y).attr('r', 3)
+      .attr('fill', (d) => (d.drop ? '#d62728' : '#1f5fa8'));
+  }
+
+  private drawNodes(t: number): void {
+    const { model: m, derived: d } = this;
+    const during = (list: Derived['down'], lane: number) =>
+      list.some((r) => r.lane === lane && r.t0 <= t && t < r.t1);
+    const nodes = m.lanes.map((id, lane) => {
+      const role = d.roles.find((r) => r.lane === lane && r.t0 <= t && t < r.t1);
+      return { id, lane, role, down: during(d.down, lane), paused: during(d.paused, lane) };
+    });
+    const g = this.svg.select('g.nodes').selectAll<SVGGElement, (typeof nodes)[number]>('g')
+      .data(nodes).join((enter) => {
+        const n = enter.append('g');
+        n.append('circle');
+        n.append('text').attr('class', 'id').attr('text-anchor', 'middle').attr('dy', 4);
+        n.append('text').attr('class', 'role').attr('text-anchor', 'middle').attr('dy', 30);
+        return n;
+      });
+    g.attr('transform', (n) => `translate(${this.at(n.lane)[0]},${this.at(n.lane)[1]})`)
+      .attr('data-node', (n) => n.id);
+    g.select('circle').attr('r', (n) => (n.lane < m.servers ? 18 : 11))
+      .attr('fill', (n) => n.down ? '#bbb' : n.role === undefined ? '#eee' : roleColour(n.role.role))
+      .attr('stroke', (n) => (n.paused ? '#3060c0' : '#333'))
+      .attr('stroke-width', (n) => (n.paused ? 3 : 1));
+    g.select('text.id').text((n) => n.id);
+    g.select('text.role').text((n) => n.down ? 'down'
+      : `${n.paused ? 'paused ' : ''}${n.role === undefined ? '' : `${n.role.role} ${n.role.number}`}`);
+  }
+}
+
+function firstArrowAt(d: Derived, index: number): number {
+  let lo = 0;
+  let hi = d.arrowSend.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((d.arrowSend[mid] as number) < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
