@@ -4,6 +4,7 @@
  */
 import type { ProtocolDefinition } from './protocol.js';
 import { heartbeat } from './heartbeat/definition.js';
+import { lock } from './lock/definition.js';
 import { paxos, paxosSingle } from './paxos/definition.js';
 import { raft } from './raft/definition.js';
 import { replication } from './replication/definition.js';
@@ -18,6 +19,7 @@ export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, Wo
 /** Protocols by name. */
 export const protocols: Readonly<Record<string, AnyProtocol>> = {
   heartbeat,
+  lock,
   paxos,
   'paxos-single': paxosSingle,
   raft,
