@@ -46,8 +46,8 @@ export class Observer {
   readonly abortReasons = new Map<string, number>();
   /** Durations of finished blocked intervals (µs). */
   readonly blockedDone: Micros[] = [];
-  /** Open blocked intervals: `node tx` -> start. */
-  readonly blockedOpen = new Map<string, Micros>();
+  /** Open blocked intervals: node -> transaction -> start. */
+  private readonly blockedOpen = new Map<NodeId, Map<string, Micros>>();
   private readonly blockedClosed = new Set<string>();
   private readonly firstByNode = new Map<string, Decision>();
   private readonly firstByTx = new Map<string, { decision: Decision; node: NodeId }>();
@@ -162,15 +162,15 @@ export class Observer {
   }
 
   private trackBlocked(id: NodeId, waiting: ReadonlySet<string>, now: Micros): void {
+    let open = this.blockedOpen.get(id);
+    if (open === undefined) this.blockedOpen.set(id, (open = new Map()));
     for (const tx of waiting) {
-      const key = `${id} ${tx}`;
-      if (!this.blockedOpen.has(key) && !this.blockedClosed.has(key)) this.blockedOpen.set(key, now);
+      if (!open.has(tx) && !this.blockedClosed.has(`${id} ${tx}`)) open.set(tx, now);
     }
-    for (const [key, start] of this.blockedOpen) {
-      const [node, tx] = key.split(' ') as [NodeId, string];
-      if (node !== id || waiting.has(tx)) continue;
-      this.blockedOpen.delete(key);
-      this.blockedClosed.add(key);
+    for (const [tx, start] of open) {
+      if (waiting.has(tx)) continue;
+      open.delete(tx);
+      this.blockedClosed.add(`${id} ${tx}`);
       this.blockedDone.push(now - start);
     }
   }
@@ -228,7 +228,8 @@ export class Observer {
 
   /** Blocked durations so far, open intervals counted up to `now` (µs). */
   blockedTimes(now: Micros): Micros[] {
-    return [...this.blockedDone, ...[...this.blockedOpen.values()].map((start) => now - start)];
+    const open = [...this.blockedOpen.values()].flatMap((m) => [...m.values()]);
+    return [...this.blockedDone, ...open.map((start) => now - start)];
   }
 
   /** Transactions the observer has seen decided at least once. */
