@@ -26,7 +26,8 @@ import { SinglePaxosNode } from './singleNode.js';
 const FORGETS: BugSwitch = {
   name: 'acceptor-forgets',
   description: 'An acceptor replies to Prepare and Accept before its promise or accepted ' +
-    'proposal is durable; a crash then takes back a vote a quorum was counted with.',
+    'proposal is durable; a crash then takes back a vote a quorum was counted with ' +
+    '(votes-durable sees the early vote; the scenario shows the lost choice, agreement).',
   caughtBy: 'votes-durable',
   scenario: 'scenarios/paxos/bug-acceptor-forgets.yaml',
 };
