@@ -17,8 +17,8 @@ const cli = fileURLToPath(new URL('../cli/faultline.js', import.meta.url));
 
 function fuzzRate(workers: number, runs: number, out: string): number {
   const r = spawnSync(process.execPath, [cli, 'fuzz', 'raft', '--nodes', '5', '--duration', '10s',
-    '--runs', String(runs), '--seed', '7', '--workers', String(workers), '--no-shrink', '--keep-going',
-    '--json', '--out', out], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    '--runs', String(runs), '--seed', '7', '--workers', String(workers), '--no-shrink',
+    '--keep-going', '--json', '--out', out], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`faultline fuzz failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { runsPerSecond: number }).runsPerSecond;
 }

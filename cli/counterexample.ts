@@ -47,5 +47,6 @@ export function saveCounterexample(
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, file);
-  return { file, hash: found.report.result.hash, fileHash, reproduced: fileHash === found.report.result.hash };
+  const hash = found.report.result.hash;
+  return { file, hash, fileHash, reproduced: fileHash === hash };
 }

@@ -39,13 +39,19 @@ export function execute(
   return { report, hashes: [report.result.hash, again.result.hash] };
 }
 
-function runWithTrace(spec: RunSpec, source: ScenarioSource, path: string, registry: Registry): RunReport {
+function runWithTrace(
+  spec: RunSpec,
+  source: ScenarioSource,
+  path: string,
+  registry: Registry,
+): RunReport {
   const temp = `${path}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w');
   try {
     const { servers, clients } = clusterIds(spec);
-    const header = { format: 'faultline-trace', version: TRACE_FORMAT_VERSION, seed: String(spec.seed),
-      nodes: servers, clients, meta: { scenario: source.text, file: source.file, name: spec.name } };
+    const meta = { scenario: source.text, file: source.file, name: spec.name };
+    const header = { format: 'faultline-trace', version: TRACE_FORMAT_VERSION,
+      seed: String(spec.seed), nodes: servers, clients, meta };
     writeSync(fd, `${JSON.stringify(header)}\n`);
     const report = runSpec(spec, { trace: 'full', traceSink: (line) => writeSync(fd, `${line}\n`),
       checkBudgetMs: 60_000, now: () => performance.now() }, registry);

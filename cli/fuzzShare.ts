@@ -42,7 +42,8 @@ export function runShare(
   const base: RunSpec | undefined = config.scenario === undefined ? undefined
     : loadScenario(config.scenario.text, config.scenario.file, registry).spec;
   const campaign = new Campaign({
-    protocol, registry, seed: config.seed, bugs: config.bugs, checkDeterminism: config.checkDeterminism,
+    protocol, registry, seed: config.seed, bugs: config.bugs,
+    checkDeterminism: config.checkDeterminism,
     shrinkRuns: config.shrinkRuns,
     ...(config.nodes === undefined ? {} : { nodes: config.nodes }),
     ...(base === undefined ? {} : { base }),

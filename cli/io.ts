@@ -32,10 +32,14 @@ export function outJson(value: unknown): void {
 }
 
 /** A plain text table: columns padded, numbers right-aligned. */
-export function table(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+export function table(
+  head: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
   const cells = rows.map((r) => r.map((c) => String(c)));
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
+  const numeric = head.map((_, i) =>
+    rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const line = (c: readonly string[]): string => c.map((x, i) => numeric[i]
     ? x.padStart(widths[i] ?? 0) : x.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');

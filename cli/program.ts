@@ -1,8 +1,9 @@
 /**
- * The `faultline` command's program (cli/main.ts starts it): run scenarios, fuzz protocols, replay counterexamples, check
- * histories, list what exists. Arguments by commander; every command takes `--json` and then
- * prints one JSON document on stdout. Exit codes: 0 everything expected held, 1 a violation or
- * a failed expectation, 2 bad input (printed as `file:line:column: field: expected`, no stack).
+ * The `faultline` command's program (cli/main.ts starts it): run scenarios, fuzz protocols,
+ * replay counterexamples, check histories, list what exists. Arguments by commander; every
+ * command takes `--json` and then prints one JSON document on stdout. Exit codes: 0 everything
+ * expected held, 1 a violation or a failed expectation, 2 bad input (printed as
+ * `file:line:column: field: expected`, no stack trace).
  *
  * With no command it runs the default scenario (scenarios/raft/leader-crash.yaml, else the
  * first scenario file found), or prints help when there is none.
@@ -17,6 +18,7 @@ import { runCommand } from './commands/run.js';
 import { EXIT, err, InputError, outJson } from './io.js';
 import type { Registry } from './registry.js';
 import { defaultScenario } from './scenarioFiles.js';
+import { vizCommand } from './vizCommand.js';
 
 let jsonMode = false;
 
@@ -55,7 +57,8 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--nodes <n>', 'servers per run: a count or a range such as 3-7')
     .option('--check-determinism', 'run each seed twice and compare trace hashes')
     .option('--json', 'print one JSON document on stdout')
-    .action(async (target: string, o) => done(await fuzzCommand(target, o, registry, context.workerUrl)));
+    .action(async (target: string, o) =>
+      done(await fuzzCommand(target, o, registry, context.workerUrl)));
   cli.command('replay').argument('<file>', 'a counterexample scenario or a trace file')
     .description('reproduce a counterexample or a trace exactly (trace hash compared)')
     .option('--json', 'print one JSON document on stdout')
@@ -66,6 +69,11 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--budget <seconds>', 'time budget for the search', '60')
     .option('--json', 'print one JSON document on stdout')
     .action((file: string, o) => done(checkHistoryCommand(file, o)));
+  cli.command('viz').argument('[target]', 'a bundled scenario key, a scenario file or a trace')
+    .description('serve the web visualizer on localhost, optionally opening a scenario or trace')
+    .option('--port <n>', 'port to listen on (0 picks a free one)')
+    .addOption(new Option('--build <when>', 'build the app').choices(['auto', 'never', 'always']))
+    .action(async (target: string | undefined, o) => done(await vizCommand(target, o)));
   cli.command('list').description('protocols, their parameters and bugs, and scenarios')
     .option('--json', 'print one JSON document on stdout')
     .action((o) => done(listCommand(o, registry)));
@@ -97,7 +105,8 @@ async function main(argv: readonly string[], context: CliContext): Promise<numbe
 function fail(caught: unknown): number {
   let error = caught;
   if (error instanceof CommanderError) {
-    return error.exitCode === 0 || error.code === 'commander.helpDisplayed' ? EXIT.ok : EXIT.badInput;
+    const help = error.exitCode === 0 || error.code === 'commander.helpDisplayed';
+    return help ? EXIT.ok : EXIT.badInput;
   }
   if (error instanceof ConfigError) error = new InputError(error.message);
   if (error instanceof InputError) {

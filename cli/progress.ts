@@ -11,8 +11,11 @@ export class Progress {
   private last = 0;
   private readonly enabled: boolean;
 
-  constructor(private readonly total: number | undefined, private readonly budgetMs: number | undefined,
-    enabled: boolean) {
+  constructor(
+    private readonly total: number | undefined,
+    private readonly budgetMs: number | undefined,
+    enabled: boolean,
+  ) {
     this.enabled = enabled && process.stderr.isTTY === true;
   }
 
@@ -29,8 +32,10 @@ export class Progress {
     const filled = Math.round(fraction * width);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
     const rate = seconds > 0 ? runs / seconds : 0;
-    process.stderr.write(`\r${bar} ${runs}${this.total === undefined ? '' : `/${this.total}`} runs  ${
-      rate.toFixed(1)} runs/s  ${failures} failure${failures === 1 ? '' : 's'}  ${seconds.toFixed(0)}s `);
+    const count = `${runs}${this.total === undefined ? '' : `/${this.total}`} runs`;
+    const found = `${failures} failure${failures === 1 ? '' : 's'}`;
+    process.stderr.write(`\r${bar} ${count}  ${rate.toFixed(1)} runs/s  ${found}  ${
+      seconds.toFixed(0)}s `);
   }
 
   /** Erases the line. */

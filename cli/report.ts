@@ -50,7 +50,8 @@ export function runText(run: RunJson): string {
   const mark = run.outcome === 'passed' ? 'PASSED' : 'FAILED';
   lines.push(`${mark}  ${run.scenario}  (${run.protocol}, seed ${run.seed})${
     run.file === undefined ? '' : `  ${run.file}`}`);
-  lines.push(`  simulated ${showTime(run.simulatedMicros)}, ${run.events} events, trace hash ${run.hash}`);
+  lines.push(`  simulated ${showTime(run.simulatedMicros)}, ${run.events} events, ` +
+    `trace hash ${run.hash}`);
   const faults = Object.entries(run.faults).map(([k, n]) => `${k} ${n}`).join(', ');
   lines.push(`  faults: ${faults === '' ? 'none' : faults}`);
   lines.push(`  checked: ${run.checked.length === 0 ? 'nothing' : run.checked.join(', ')}`);

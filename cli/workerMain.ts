@@ -12,7 +12,8 @@ export async function workerMain(registry: Registry): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('a fuzz worker runs as a worker thread of `faultline fuzz`');
   try {
-    runShare(config, registry, new Int32Array(stop), (outcome) => port.postMessage({ type: 'run', outcome }));
+    runShare(config, registry, new Int32Array(stop),
+      (outcome) => port.postMessage({ type: 'run', outcome }));
     port.postMessage({ type: 'done' });
   } catch (error) {
     port.postMessage({ type: 'error', message: (error as Error).stack ?? String(error) });

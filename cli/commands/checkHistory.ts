@@ -62,11 +62,13 @@ export function checkHistoryCommand(file: string, options: CheckHistoryOptions):
   if (options.json === true) outJson(summary);
   else {
     const lines = [`${file}: ${result.verdict} (${parsed.format}, model ${modelName}, ${
-      parsed.events.length} events, ${result.partitions} partitions, ${result.steps} search steps)`];
+      parsed.events.length} events, ${result.partitions} partitions, ${
+      result.steps} search steps)`];
     if (result.exhausted !== undefined) lines.push(`  the check ran out of ${result.exhausted}`);
     const v = result.violation;
     if (v !== undefined) {
-      lines.push(`  operations that cannot be ordered${v.partition === '' ? '' : ` (key ${v.partition})`}:`);
+      const key = v.partition === '' ? '' : ` (key ${v.partition})`;
+      lines.push(`  operations that cannot be ordered${key}:`);
       lines.push(...v.operations.map((op) => `    ${showOp(op)}`));
       lines.push(...v.explanation.split('\n').map((l) => `  ${l}`));
     }

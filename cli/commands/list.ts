@@ -14,7 +14,8 @@ interface ParamInfo { name: string; type: string; default?: unknown; description
 function paramsOf(schema: z.ZodType): ParamInfo[] {
   let json: Record<string, unknown>;
   try {
-    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as
+      Record<string, unknown>;
   } catch {
     return [];
   }
@@ -29,7 +30,8 @@ function paramsOf(schema: z.ZodType): ParamInfo[] {
 
 /** Lists protocols and scenarios; returns the exit code. */
 export function listCommand(options: { json?: boolean }, registry: Registry): number {
-  const protocols = Object.values(registry).sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({
+  const sorted = Object.values(registry).sort((a, b) => a.name.localeCompare(b.name));
+  const protocols = sorted.map((p) => ({
     name: p.name, description: p.description, params: paramsOf(p.params as z.ZodType),
     bugs: p.bugs.map((b) => ({ ...b })), properties: [...p.propertyNames],
   }));
@@ -55,12 +57,15 @@ export function listCommand(options: { json?: boolean }, registry: Registry): nu
       lines.push(`    param ${param.name} (${param.type}${param.default === undefined ? ''
         : `, default ${JSON.stringify(param.default)}`})`);
     }
-    for (const bug of p.bugs) lines.push(`    bug ${bug.name}: ${bug.description} [caught by ${bug.caughtBy}]`);
+    for (const bug of p.bugs) {
+      lines.push(`    bug ${bug.name}: ${bug.description} [caught by ${bug.caughtBy}]`);
+    }
     lines.push(`    properties: ${p.properties.join(', ')}`);
   }
   lines.push('', scenarios.length === 0 ? 'No scenario files found.' : 'Scenarios:');
   for (const s of scenarios) {
-    lines.push(s.valid ? `  ${s.file}  ${s.name} (${s.protocol})${s.description ? ` - ${s.description}` : ''}`
+    const about = s.description ? ` - ${s.description}` : '';
+    lines.push(s.valid ? `  ${s.file}  ${s.name} (${s.protocol})${about}`
       : `  ${s.file}  (cannot load: ${s.problem})`);
   }
   out(lines.join('\n'));

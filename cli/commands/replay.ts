@@ -47,7 +47,11 @@ function load(text: string, file: string, registry: Registry): ScenarioSource {
 }
 
 /** Replays a file; returns the exit code. */
-export function replayCommand(file: string, options: { json?: boolean }, registry: Registry): number {
+export function replayCommand(
+  file: string,
+  options: { json?: boolean },
+  registry: Registry,
+): number {
   const text = readText(file);
   const isTrace = text.trimStart().startsWith('{');
   const recorded: Recorded = isTrace ? fromTrace(file, text, registry) : {

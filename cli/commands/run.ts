@@ -15,12 +15,17 @@ export interface RunCommandOptions extends ExecuteOptions {
 }
 
 /** Runs the files; returns the exit code. */
-export function runCommand(files: readonly string[], options: RunCommandOptions, registry: Registry): number {
+export function runCommand(
+  files: readonly string[],
+  options: RunCommandOptions,
+  registry: Registry,
+): number {
   const sources = loadAll(files, registry);
   const runs: RunJson[] = [];
   for (const source of sources) {
+    const stem = basename(source.file, extname(source.file));
     const trace = options.trace === undefined || sources.length === 1 ? options.trace
-      : `${options.trace.replace(/\.jsonl$/, '')}.${basename(source.file, extname(source.file))}.jsonl`;
+      : `${options.trace.replace(/\.jsonl$/, '')}.${stem}.jsonl`;
     const { report, hashes } = execute(source, { ...options, trace }, registry);
     const run = runJson(report, source.file, hashes);
     runs.push(run);
@@ -28,6 +33,8 @@ export function runCommand(files: readonly string[], options: RunCommandOptions,
   }
   const passed = runs.every((r) => r.outcome === 'passed');
   if (options.json === true) outJson({ passed, runs });
-  else if (runs.length > 1) out(`${runs.filter((r) => r.outcome === 'passed').length} of ${runs.length} scenarios passed`);
+  else if (runs.length > 1) {
+    out(`${runs.filter((r) => r.outcome === 'passed').length} of ${runs.length} scenarios passed`);
+  }
   return passed ? EXIT.ok : EXIT.failed;
 }

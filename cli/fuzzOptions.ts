@@ -1,0 +1,104 @@
+/**
+ * Reading `faultline fuzz` options into a share configuration: the target (a protocol, or a
+ * scenario file whose faults and seed are varied), bugs checked against the protocol's
+ * catalogue, `--shard i/n`, the campaign seed (a fresh one when none is given, printed so
+ * that the campaign can be rerun), `--runs` or `--time`, `--nodes`, `--duration`.
+ */
+import { existsSync } from 'node:fs';
+import { durationOrReason } from '../runner/schema.js';
+import { parseSeed } from './execute.js';
+import type { ShareConfig } from './fuzzShare.js';
+import { InputError } from './io.js';
+import type { Registry } from './registry.js';
+import { loadAll } from './scenarioFiles.js';
+
+/** Options of `faultline fuzz`, as commander gives them. */
+export interface FuzzOptions {
+  readonly runs?: string;
+  readonly time?: string;
+  readonly seed?: string;
+  readonly workers?: string;
+  readonly shard?: string;
+  readonly bug?: readonly string[];
+  readonly out?: string;
+  readonly duration?: string;
+  readonly keepGoing?: boolean;
+  readonly checkDeterminism?: boolean;
+  readonly json?: boolean;
+  /** False with --no-shrink. */
+  readonly shrink?: boolean;
+  readonly nodes?: string;
+}
+
+/** A positive integer option. */
+export function positive(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InputError(`${what}: a positive integer, got ${text}`);
+  }
+  return n;
+}
+
+function micros(text: string, what: string): number {
+  const value = durationOrReason(/^\d+$/.test(text) ? `${text}s` : text, false);
+  if (typeof value === 'string') throw new InputError(`${what}: ${value}`);
+  if (value === 0) throw new InputError(`${what}: a duration above 0`);
+  return value;
+}
+
+function nodeRange(text: string): [number, number] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  const [lo, hi] = [Number(m?.[1]), Number(m?.[2] ?? m?.[1])];
+  if (m === null || lo < 1 || hi < lo || hi > 100) {
+    throw new InputError(
+      `--nodes: a count such as 5 or a range such as 3-7 (1 to 100), got ${text}`);
+  }
+  return [lo, hi];
+}
+
+function target(name: string, registry: Registry): Pick<ShareConfig, 'protocol' | 'scenario'> {
+  if (registry[name] !== undefined) return { protocol: name };
+  if (!existsSync(name) && !/\.ya?ml$/.test(name)) {
+    const names = Object.keys(registry).sort().join(', ') || 'none registered yet';
+    throw new InputError(
+      `fuzz: ${JSON.stringify(name)} is neither a protocol (${names}) nor a scenario file`);
+  }
+  const [source] = loadAll([name], registry);
+  return { protocol: source?.spec.protocol ?? name,
+    scenario: { text: source?.text ?? '', file: name } };
+}
+
+function shard(text: string | undefined): [number, number] {
+  const m = /^(\d+)\/(\d+)$/.exec(text ?? '1/1');
+  const [i, n] = [Number(m?.[1]), Number(m?.[2])];
+  if (m === null || n < 1 || i < 1 || i > n) {
+    throw new InputError(`--shard: i/n with 1 <= i <= n, such as 2/8, got ${text}`);
+  }
+  return [i, n];
+}
+
+/** Reads the options into the share configuration of worker 0 of 1. */
+export function shareConfig(name: string, o: FuzzOptions, registry: Registry): ShareConfig {
+  const { protocol, scenario } = target(name, registry);
+  const known = registry[protocol]?.bugs.map((b) => b.name) ?? [];
+  for (const bug of o.bug ?? []) {
+    if (!known.includes(bug)) {
+      const list = known.join(', ') || 'it has none';
+      throw new InputError(`--bug: a bug of ${protocol} (${list}), got ${bug}`);
+    }
+  }
+  const [i, n] = shard(o.shard);
+  const seed = o.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : parseSeed(o.seed);
+  if (typeof seed !== 'number') throw new InputError(`--seed: an integer, got ${o.seed}`);
+  const runs = o.time === undefined ? positive(o.runs, '--runs', 100) : undefined;
+  return {
+    protocol, ...(scenario === undefined ? {} : { scenario }), seed, bugs: o.bug ?? [],
+    ...(o.duration === undefined ? {} : { duration: micros(o.duration, '--duration') }),
+    ...(runs === undefined ? {} : { runs }),
+    ...(o.time === undefined ? {} : { deadline: Date.now() + micros(o.time, '--time') / 1000 }),
+    shard: i, shards: n, worker: 0, workers: 1, checkDeterminism: o.checkDeterminism === true,
+    shrinkRuns: o.shrink === false ? 0 : 300,
+    ...(o.nodes === undefined ? {} : { nodes: nodeRange(o.nodes) }),
+  };
+}
