@@ -114,6 +114,35 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
   });
 });
 
+describe(`viz: fork on ${SCENARIO}`, () => {
+  it('marks where a run with one more fault first diverges from the fork', async () => {
+    const { page, errors } = await openPage(browser, `${base()}#scenario=${SCENARIO}`);
+    await waitForDraw(page);
+    await page.locator('#fork').click();
+    expect(await page.locator('#fork-info').textContent()).toContain('Forked at this run');
+    await crashAt(page, 'n3', 0.5);
+    const info = (await page.locator('#fork-info').textContent()) ?? '';
+    expect(info).toMatch(/first diverge at event #\d+/);
+    const at = await page.evaluate(() => {
+      const url = new URLSearchParams(location.hash.slice(1));
+      return (JSON.parse(url.get('faults') ?? '[]') as { at: number }[])[0]?.at ?? -1;
+    });
+    const { divergence, events } = await page.evaluate(() => (window as unknown as { faultline: {
+      probe(): { divergence: number; events: number } } }).faultline.probe());
+    expect(divergence).toBeGreaterThan(0);
+    expect(divergence).toBeLessThan(events);
+    // Everything before the crash is shared history: the runs cannot part earlier.
+    const t = await page.evaluate((i) => (window as unknown as { faultline: { view: {
+      model: { t: Float64Array } } } }).faultline.view.model.t[i], divergence);
+    expect(t).toBeGreaterThanOrEqual(at);
+    await page.locator('#goto-divergence').click();
+    expect((await probe(page)).instant).toBe(divergence);
+    await screenshot(page, 'fork-divergence');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe(`viz: violation marker on ${violating()}`, () => {
   it('shows the marker; jumping there highlights the causal past', async () => {
     const key = violating();

@@ -6,6 +6,7 @@
 import { hashRecords, type ScheduledFault, TRACE_FORMAT_VERSION } from '../../sim/index.js';
 import { ScenarioError, type RunReport } from '../../runner/index.js';
 import { causalPast, violationAnchor } from './model/causal.js';
+import { describeRecord, firstDivergence } from './model/diverge.js';
 import { derive, type Derived } from './model/derive.js';
 import { parseTraceFile } from './model/traceFile.js';
 import type { TraceModel } from './model/traceModel.js';
@@ -54,6 +55,9 @@ export class App {
   private readonly player: Player;
   private readonly faults: ReturnType<typeof faultBar>;
   private inspectTimer = 0;
+  /** A run kept to compare the next runs with, and where the shown run leaves it. */
+  private forked: Shown | undefined;
+  private divergence = -1;
   /** The delivery or drop record of the message chosen on the diagram. */
   private chosen: number | undefined;
   /** Milliseconds spent fetching, parsing and deriving the last trace file. */
@@ -81,6 +85,14 @@ export class App {
       resetView: () => this.diagram?.reset(),
       downloadYaml: () => this.download('yaml'),
       downloadTrace: () => this.download('trace'),
+      fork: () => this.fork(),
+      unfork: () => {
+        this.forked = undefined;
+        this.compareFork();
+      },
+      goToDivergence: () => {
+        if (this.divergence >= 0) this.player.seek(this.divergence);
+      },
     }, this.player.root, this.faults.root);
     window.addEventListener('keydown', (e) => this.key(e));
   }
@@ -190,12 +202,40 @@ export class App {
     if (this.cluster === undefined) {
       this.cluster = new ClusterView(this.ui.cluster, shown.model, shown.derived);
     } else this.cluster.setTrace(shown.model, shown.derived);
+    this.compareFork();
     this.metricsAt = renderMetrics(this.ui.metrics, shown.model, shown.derived, shown.report);
     this.ui.describe(shown.session?.loaded, shown.session?.seed);
     this.ui.status(shown.model, shown.derived, shown.report, shown.label, shown.hash);
     this.player.setModel(shown.model);
     this.faults.refresh();
     this.ui.enableRunControls(shown.session !== undefined);
+  }
+
+  private fork(): void {
+    if (this.shown?.session === undefined) return;
+    this.forked = this.shown;
+    this.compareFork();
+  }
+
+  /** Marks where the shown run first differs from the fork, and says what differs. */
+  private compareFork(): void {
+    const f = this.forked;
+    const s = this.shown;
+    this.divergence = -1;
+    this.diagram?.setMarker(undefined);
+    if (f === undefined || s === undefined) return this.ui.forkInfo(undefined, false);
+    const hash = f.report?.result.hash ?? '';
+    if (f === s) {
+      return this.ui.forkInfo(`Forked at this run (hash ${hash}). Change a fault: the next run ` +
+        'is compared with this one.', false);
+    }
+    const i = firstDivergence(f.model, s.model);
+    if (i < 0) return this.ui.forkInfo(`Identical to the fork (hash ${hash}).`, false);
+    this.divergence = Math.min(i, s.model.n - 1);
+    const t = s.model.t[this.divergence] as number;
+    this.diagram?.setMarker({ time: t, label: `diverges from the fork at #${i}` });
+    this.ui.forkInfo(`The runs first diverge at event #${i}, t = ${formatTime(t)}: the fork had ` +
+      `${describeRecord(f.model, i)}, this run has ${describeRecord(s.model, i)}.`, true);
   }
 
   /** Faults that drop the chosen message: loss 1 on its link at its send, then restored. */
@@ -284,7 +324,7 @@ export class App {
       violation: s?.derived.violation, instant: this.player.index,
       arrows: s?.derived.arrowSend.length, frames: this.diagram?.frames,
       frameMs: this.diagram?.lastFrameMs, firstFrameAt: this.diagram?.firstFrameAt,
-      timings: { ...this.timings }, ranIn: this.ranIn,
+      timings: { ...this.timings }, ranIn: this.ranIn, divergence: this.divergence,
       added: s?.session?.added.length ?? 0 };
   }
 

@@ -359,3 +359,22 @@ function drawCursor(f: Frame): void {
   ctx.stroke();
   ctx.lineWidth = 1;
 }
+
+/** A purple vertical marker with a label at its top (a fork's divergence point). */
+export function drawMarker(f: Frame, time: number, label: string): void {
+  if (time < f.t0 || time > f.t1) return;
+  const { ctx } = f;
+  const x = f.x(time);
+  ctx.strokeStyle = '#8a2be2';
+  ctx.lineWidth = 2;
+  ctx.setLineDash([6, 3]);
+  ctx.beginPath();
+  ctx.moveTo(x, f.top);
+  ctx.lineTo(x, f.height - 12);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.lineWidth = 1;
+  ctx.fillStyle = '#8a2be2';
+  const w = ctx.measureText(label).width;
+  ctx.fillText(label, x + 6 + w > f.width ? x - 6 - w : x + 6, f.height - 2);
+}

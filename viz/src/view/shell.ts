@@ -23,6 +23,9 @@ export interface ShellActions {
   resetView(): void;
   downloadYaml(): void;
   downloadTrace(): void;
+  fork(): void;
+  unfork(): void;
+  goToDivergence(): void;
 }
 
 /** Handles to the parts of the page the app updates. */
@@ -40,6 +43,8 @@ export interface Shell {
   clearError(): void;
   announce(text: string): void;
   enableRunControls(on: boolean): void;
+  /** Shows what the fork comparison found (undefined: no fork). */
+  forkInfo(text: string | undefined, canJump: boolean): void;
 }
 
 /** Builds the page inside `root`. */
@@ -62,7 +67,13 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
   errorBox.hidden = true;
   const note = el('div', { class: 'note', attrs: { id: 'note', 'aria-live': 'polite' } });
   const runOnly = [button('Download scenario YAML', act.downloadYaml, { id: 'download-yaml' }),
-    button('Download trace', act.downloadTrace, { id: 'download-trace' })];
+    button('Download trace', act.downloadTrace, { id: 'download-trace' }),
+    button('Fork here', act.fork, { id: 'fork', title: 'keep this run to compare the next with' })];
+  const forkText = el('span', { attrs: { id: 'fork-info' } });
+  const forkJump = button('Go to divergence', act.goToDivergence, { id: 'goto-divergence' });
+  const forkBox = el('div', { class: 'fork' }, forkText, ' ', forkJump,
+    button('Forget the fork', act.unfork, { id: 'unfork' }));
+  forkBox.hidden = true;
   const gotoViolation = button('⚠ Go to violation', act.goToViolation, { id: 'goto-violation' });
   const tools = el('div', { class: 'tools' }, gotoViolation,
     button('Zoom in', () => act.zoom(2), { id: 'zoom-in' }),
@@ -77,7 +88,7 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
   const views = el('div', { class: 'views' },
     el('section', {}, el('h3', { text: 'Cluster' }), cluster),
     el('section', {}, el('h3', { text: 'Metrics' }), metrics));
-  setChildren(root, top, about, statusLine, errorBox, player, tools, note, diagram, faults,
+  setChildren(root, top, about, statusLine, errorBox, player, tools, forkBox, note, diagram, faults,
     legend(), views, el('h3', { text: 'State at the current instant' }), inspector);
   dropAnywhere(root, act);
   return {
@@ -107,6 +118,11 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
       errorBox.hidden = true;
     },
     announce: (text) => (note.textContent = text),
+    forkInfo: (text, canJump) => {
+      forkBox.hidden = text === undefined;
+      forkText.textContent = text ?? '';
+      forkJump.hidden = !canJump;
+    },
     enableRunControls: (on) => {
       for (const b of runOnly) b.disabled = !on;
       faults.hidden = !on;

@@ -7,7 +7,7 @@
 import { scaleLinear, select, zoom, type ZoomBehavior, zoomIdentity, type ZoomTransform } from 'd3';
 import type { Derived } from '../model/derive.js';
 import type { TraceModel } from '../model/traceModel.js';
-import { type Drawn, drawFrame, type Frame, laneY } from './drawTrace.js';
+import { type Drawn, drawFrame, drawMarker, type Frame, laneY } from './drawTrace.js';
 import { showJson } from './dom.js';
 import { formatTime } from './palette.js';
 
@@ -33,6 +33,7 @@ export class SpaceTime {
   private drawn: Drawn = { arrows: [], points: [], thinned: 1 };
   private cursor = 0;
   private highlight: Uint8Array | null = null;
+  private marker: { time: number; label: string } | undefined;
   /** Milliseconds the last frame took to draw (for the benchmark). */
   lastFrameMs = 0;
   frames = 0;
@@ -75,6 +76,12 @@ export class SpaceTime {
 
   setCursor(time: number): void {
     this.cursor = time;
+    this.request();
+  }
+
+  /** A labelled vertical marker (where a forked run diverges), or none. */
+  setMarker(marker: { time: number; label: string } | undefined): void {
+    this.marker = marker;
     this.request();
   }
 
@@ -154,6 +161,7 @@ export class SpaceTime {
     const frame = this.frame(ctx);
     const x = this.transform.rescaleX(this.base);
     this.drawn = drawFrame(frame, this.model, this.derived, x.ticks(8));
+    if (this.marker !== undefined) drawMarker(frame, this.marker.time, this.marker.label);
     const end = performance.now();
     this.lastFrameMs = end - start;
     if (Number.isNaN(this.firstFrameAt)) this.firstFrameAt = end;
