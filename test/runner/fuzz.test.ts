@@ -83,7 +83,7 @@ describe('specArbitrary', () => {
     for (const s of specs) {
       expect(s.expect?.liveness?.after).toBe(DEFAULT_PROFILE.duration - DEFAULT_PROFILE.settle);
       expect(s.faults.every((f) => f.at <= (s.expect?.liveness?.after ?? 0))).toBe(true);
-      expect(s.network?.loss).toBeLessThanOrEqual(0.3);
+      expect(s.network?.loss).toBeLessThanOrEqual(0.05);
       expect(() => loadScenario(toScenarioYaml(s), 's.yaml', registry)).not.toThrow();
     }
   });
