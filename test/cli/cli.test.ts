@@ -127,6 +127,17 @@ describe('faultline fuzz', () => {
     expect(workers.stats).toEqual(whole.stats);
   }, 120_000);
 
+  it('varies the faults of a scenario file, runs for a time budget, and checks determinism', () => {
+    const r = faultline('fuzz', 'toy.yaml', '--time', '1s', '--seed', '2', '--duration', '300ms',
+      '--check-determinism', '--keep-going', '--no-shrink', '--json');
+    expect([0, 1]).toContain(r.code);
+    const json = r.json();
+    expect(json.protocol).toBe('toykv');
+    expect(json.stats.runs).toBeGreaterThan(0);
+    expect(json.stats.violations.nondeterminism).toBeUndefined();
+    expect(faultline('fuzz', 'toy.yaml', '--runs', '2', '--time', '1s').code).toBe(2);
+  });
+
   it('rejects bad options with exit 2', () => {
     expect(faultline('fuzz', 'nope').code).toBe(2);
     expect(faultline('fuzz', 'toykv', '--shard', '4/3').stderr).toContain('--shard: i/n with 1 <= i <= n');
