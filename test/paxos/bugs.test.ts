@@ -6,29 +6,13 @@
  * protocols/paxos/README.md.
  */
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadScenario, type RunSpec, runSpec } from '../../runner/index.js';
+import { loadScenario, runSpec } from '../../runner/index.js';
 import { paxos, paxosSingle } from '../../protocols/paxos/definition.js';
-import { fuzzCaseArb, fuzzSpec } from './support/specs.js';
+import { hunt } from './support/hunt.js';
 
-const FAULT_WINDOW = 2_000_000;
 /** Runs allowed before a bug must have been found (the stated budget). */
 const BUDGET = 40;
-
-const cases = fc.sample(fuzzCaseArb(FAULT_WINDOW), { numRuns: BUDGET, seed: 424242 });
-
-/** Runs generated cases with `bug` on; returns the 1-based run that first found it. */
-function runsToDetection(protocol: 'paxos' | 'paxos-single', bug: string, caughtBy: string) {
-  for (const [i, c] of cases.entries()) {
-    const spec: RunSpec = { ...fuzzSpec(c, protocol, FAULT_WINDOW, [bug]), expect: {} };
-    const report = runSpec(spec, { trace: 'off' });
-    if (report.violation?.name === caughtBy) {
-      return { runs: i + 1, seed: spec.seed, explanation: report.violation.explanation };
-    }
-  }
-  return undefined;
-}
 
 const switches = [
   ...paxos.bugs.map((b) => ({ protocol: 'paxos' as const, ...b })),
@@ -38,7 +22,7 @@ const switches = [
 describe('paxos: bug switches', () => {
   it.each(switches)('$protocol $name is caught by $caughtBy within the budget',
     ({ protocol, name, caughtBy }) => {
-      const found = runsToDetection(protocol, name, caughtBy);
+      const found = hunt(protocol, name, caughtBy, BUDGET);
       expect(found, `${protocol} ${name} not found in ${BUDGET} runs`).toBeDefined();
       console.log(`${protocol} ${name}: ${caughtBy} after ${found?.runs} run(s), ` +
         `seed ${found?.seed}: ${found?.explanation.slice(0, 160)}`);
