@@ -4,18 +4,22 @@
  * same rows as one JSON document). `--only NAME` runs the suites whose name contains NAME.
  * Targets live here, never in timed tests: these machines are shared and noisy.
  */
+import { availabilityBench } from './availability.js';
 import { cliBench } from './cli.js';
 import { engineBench } from './engine.js';
 import { linearizabilityBench } from './linearizability.js';
 import { paxosBench } from './paxos.js';
 import type { BenchRow, BenchSuite } from './row.js';
+import { twoPcBench } from './twopc.js';
 import { vizBench } from './viz.js';
 
 const suites: Record<string, BenchSuite> = {
+  availability: availabilityBench,
   engine: engineBench,
   linearizability: linearizabilityBench,
   viz: vizBench,
   cli: cliBench,
+  twopc: twoPcBench,
   paxos: paxosBench,
 };
 
