@@ -23,7 +23,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCENARIO = `name: viz-bench
 protocol: toykv
 nodes: 5
-workload: { clients: 20, rate: 100/s, keys: 16, mix: { get: 1, put: 1 }, timeout: 20ms, attempts: 2 }
+workload:
+  { clients: 20, rate: 100/s, keys: 16, mix: { get: 1, put: 1 }, timeout: 20ms, attempts: 2 }
 faults:
   - { at: 10s, crash: n2 }
   - { at: 20s, restart: n2 }
@@ -36,7 +37,8 @@ seed: 1
 /** Writes a trace of about `events` records; returns its path and record count. */
 function writeTrace(dir: string, events: number): { file: string; records: number } {
   const registry = { ...protocols, toykv: toyKv };
-  const prepared = prepareRun(loadScenario(SCENARIO, 'viz-bench.yaml', registry).spec, {}, registry);
+  const spec = loadScenario(SCENARIO, 'viz-bench.yaml', registry).spec;
+  const prepared = prepareRun(spec, {}, registry);
   const engine = prepared.engine;
   while (engine.trace.length < events && engine.step());
   const file = join(dir, 'bench.jsonl');

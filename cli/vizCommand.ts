@@ -78,7 +78,8 @@ export async function startViz(target: string | undefined, options: VizOptions =
     res.writeHead(200, { 'content-type': type, 'x-content-type-options': 'nosniff',
       'cache-control': 'no-store' }).end(readFileSync(file));
   });
-  const port = await listen(server, Number(options.port ?? DEFAULT_PORT), options.port === undefined);
+  const port = await listen(server, Number(options.port ?? DEFAULT_PORT),
+    options.port === undefined);
   const url = `http://127.0.0.1:${port}/${input?.hash ?? ''}`;
   return { url, close: () => new Promise((done) => server.close(() => done())) };
 }
@@ -121,7 +122,8 @@ function ensureBuilt(root: string, dist: string, mode: 'auto' | 'never' | 'alway
     throw new InputError('the visualizer is not built and Vite is not installed: run npm install');
   }
   process.stderr.write('building the visualizer…\n');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', dist],
+  const args = [vite, 'build', '--logLevel', 'warn', '--outDir', dist];
+  const result = spawnSync(process.execPath, args,
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new InputError('building the visualizer failed (see above)');
 }

@@ -15,10 +15,12 @@ function hostileTrace(): string {
   const records = [
     { i: 0, t: 0, kind: 'start', node: 'n1' },
     { i: 1, t: 0, kind: 'start', node: 'n2' },
-    { i: 2, t: 10, kind: 'send', node: 'n1', to: 'n2', id: 0, tag: HOSTILE, data: { html: HOSTILE } },
+    { i: 2, t: 10, kind: 'send', node: 'n1', to: 'n2', id: 0, tag: HOSTILE,
+      data: { html: HOSTILE } },
     { i: 3, t: 500, kind: 'deliver', node: 'n2', from: 'n1', id: 0, tag: HOSTILE },
     { i: 4, t: 600, kind: 'note', node: 'n1', tag: 'role', data: { role: HOSTILE, term: 1 } },
-    { i: 5, t: 900, kind: 'violation', tag: HOSTILE, data: { name: HOSTILE, explanation: HOSTILE } },
+    { i: 5, t: 900, kind: 'violation', tag: HOSTILE,
+      data: { name: HOSTILE, explanation: HOSTILE } },
   ];
   return [header, ...records].map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
@@ -60,7 +62,8 @@ describe('viz: trace files', () => {
     const { page, errors } = await openPage(browser, inject('vizUrl'));
     await waitForDraw(page);
     const bad = `${JSON.stringify({ format: 'faultline-trace', version: 1, seed: '1',
-      nodes: ['n1'], clients: [] })}\n{"i":0,"t":0,"kind":"start","node":"n1"}\n{"i":1,"t":5,` + '\n';
+      nodes: ['n1'], clients: [] })}\n{"i":0,"t":0,"kind":"start","node":"n1"}\n` +
+      '{"i":1,"t":5,\n';
     await open(page, 'bad.jsonl', bad);
     const error = page.locator('#error');
     await error.waitFor({ state: 'visible' });

@@ -51,8 +51,8 @@ async function crashAt(page: Page, node: string, fraction: number): Promise<void
   await page.locator('#fault-node').selectOption(node);
   const before = (await probe(page)).added;
   await page.locator('#fault-crash').click();
-  await page.waitForFunction((n) => (window as unknown as { faultline: { probe(): { added: number } } })
-    .faultline.probe().added > n, before);
+  await page.waitForFunction((n) => (window as unknown as {
+    faultline: { probe(): { added: number } } }).faultline.probe().added > n, before);
 }
 
 describe(`viz: interactive faults on ${SCENARIO}`, () => {

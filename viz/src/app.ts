@@ -127,7 +127,8 @@ export class App {
     this.ui.select.value = key;
     const fileName = `scenarios/${key}.yaml`;
     const loaded = loadText(entry.text, fileName);
-    const session = new Session(key, loaded, seed === undefined ? loaded.spec.seed : parseSeed(seed),
+    const session = new Session(key, loaded,
+      seed === undefined ? loaded.spec.seed : parseSeed(seed),
       added, { text: entry.text, fileName });
     await this.runSession(session);
   }
@@ -144,7 +145,8 @@ export class App {
         this.timings.derive = performance.now() - t1;
         this.show({ model, derived, label: `trace file ${name}`,
           ...(model.n <= HASHED_RECORDS ? { hash: traceHash(model) } : {}) });
-        history.replaceState(null, '', served === undefined ? '#' : writeHash({ open: served, faults: [] }));
+        history.replaceState(null, '',
+          served === undefined ? '#' : writeHash({ open: served, faults: [] }));
         return;
       }
       const text = new TextDecoder().decode(bytes);
@@ -250,7 +252,8 @@ export class App {
     const at = s.model.t[send] as number;
     const net = s.session.spec.network;
     const loss = net?.links?.find((l) => l.from === from && l.to === to)?.loss ?? net?.loss ?? 0;
-    return { label: `${s.model.tags[send] ?? 'message'} ${from} → ${to} sent at ${formatTime(at)}`,
+    const tag = s.model.tags[send] ?? 'message';
+    return { label: `${tag} ${from} → ${to} sent at ${formatTime(at)}`,
       faults: [{ at, fault: { kind: 'link', from, to, set: { loss: 1 } } },
         { at: at + 1, fault: { kind: 'link', from, to, set: { loss } } }] };
   }

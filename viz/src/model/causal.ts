@@ -28,7 +28,9 @@ export function causalPast(model: TraceModel, derived: Derived, target: number):
     if (model.kind[i] === KIND.deliver) {
       const send = derived.sendOf.get(model.mid[i] as number);
       const from = model.peer[i] as number;
-      if (send !== undefined && from >= 0 && send > (frontier[from] as number)) frontier[from] = send;
+      if (send !== undefined && from >= 0 && send > (frontier[from] as number)) {
+        frontier[from] = send;
+      }
     }
   }
   return past;

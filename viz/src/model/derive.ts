@@ -200,7 +200,9 @@ export function roleOf(data: unknown): { role: string; number: string } | undefi
   if (typeof d.role !== 'string') return undefined;
   for (const name of ['term', 'ballot', 'epoch', 'view']) {
     const v = d[name];
-    if (typeof v === 'number' || typeof v === 'string') return { role: d.role, number: `${name} ${v}` };
+    if (typeof v === 'number' || typeof v === 'string') {
+      return { role: d.role, number: `${name} ${v}` };
+    }
   }
   return { role: d.role, number: '' };
 }
@@ -263,7 +265,8 @@ function cutEpochs(model: TraceModel): CutEpoch[] {
   let cuts: CutSet = new Set();
   let since = 0;
   const push = (t1: number) => {
-    if (cuts.size > 0 && t1 >= since) out.push({ t0: since, t1, cuts, isolatedFrom: isolation(model, cuts) });
+    if (cuts.size === 0 || t1 < since) return;
+    out.push({ t0: since, t1, cuts, isolatedFrom: isolation(model, cuts) });
   };
   for (let i = 0; i < model.n; i++) {
     if (model.kind[i] !== KIND.fault && model.kind[i] !== KIND.phase) continue;

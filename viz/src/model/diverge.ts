@@ -9,7 +9,8 @@ import type { TraceModel } from './traceModel.js';
 /** The first differing record index; -1 when the traces are identical. */
 export function firstDivergence(a: TraceModel, b: TraceModel): number {
   const laneName = (m: TraceModel, lane: number) => (lane < 0 ? '' : m.lanes[lane]);
-  const sameLanes = a.lanes.length === b.lanes.length && a.lanes.every((id, i) => b.lanes[i] === id);
+  const sameLanes = a.lanes.length === b.lanes.length &&
+    a.lanes.every((id, i) => b.lanes[i] === id);
   const n = Math.min(a.n, b.n);
   for (let i = 0; i < n; i++) {
     if (a.t[i] !== b.t[i] || a.kind[i] !== b.kind[i] || a.mid[i] !== b.mid[i] ||

@@ -146,6 +146,8 @@ function parseLine(line: string, at: number): TraceRecord {
       throw new TraceFileError(at, `"${field}" must be a string`);
     }
   }
-  if (r.id !== undefined && typeof r.id !== 'number') throw new TraceFileError(at, '"id" must be a number');
+  if (r.id !== undefined && typeof r.id !== 'number') {
+    throw new TraceFileError(at, '"id" must be a number');
+  }
   return r as unknown as TraceRecord;
 }

@@ -83,7 +83,8 @@ export function findEntry(key: string): CatalogueEntry | undefined {
 
 /** The default scenario's key. */
 export function defaultKey(): string {
-  return DEFAULT_KEYS.find((k) => findEntry(k) !== undefined) ?? (catalogue[0] as CatalogueEntry).key;
+  const first = (catalogue[0] as CatalogueEntry).key;
+  return DEFAULT_KEYS.find((k) => findEntry(k) !== undefined) ?? first;
 }
 
 /** Loads scenario text (bundled or dropped) into a spec; throws ScenarioError. */

@@ -112,12 +112,14 @@ export class ClusterView {
     g.attr('transform', (n) => `translate(${this.at(n.lane)[0]},${this.at(n.lane)[1]})`)
       .attr('data-node', (n) => n.id);
     g.select('circle').attr('r', (n) => (n.lane < m.servers ? 18 : 11))
-      .attr('fill', (n) => n.down ? '#bbb' : n.role === undefined ? '#eee' : roleColour(n.role.role))
+      .attr('fill', (n) => n.down ? '#bbb'
+        : n.role === undefined ? '#eee' : roleColour(n.role.role))
       .attr('stroke', (n) => (n.paused ? '#3060c0' : '#333'))
       .attr('stroke-width', (n) => (n.paused ? 3 : 1));
     g.select('text.id').text((n) => n.id);
     g.select('text.role').text((n) => n.down ? 'down'
-      : `${n.paused ? 'paused ' : ''}${n.role === undefined ? '' : `${n.role.role} ${n.role.number}`}`);
+      : `${n.paused ? 'paused ' : ''}` +
+        `${n.role === undefined ? '' : `${n.role.role} ${n.role.number}`}`);
   }
 }
 

@@ -119,7 +119,8 @@ function drawCuts(f: Frame, d: Derived): void {
       ctx.fillRect(x0, y, Math.max(1, x1 - x0), f.laneHeight - 4);
       if (x1 - x0 > 80) {
         ctx.fillStyle = '#b35900';
-        ctx.fillText(`cut from ${others.length} node${others.length > 1 ? 's' : ''}`, x0 + 3, y + 10);
+        const label = `cut from ${others.length} node${others.length > 1 ? 's' : ''}`;
+        ctx.fillText(label, x0 + 3, y + 10);
       }
     });
   }

@@ -2,7 +2,8 @@
  * Fault controls at the current instant: crash, restart, pause or resume a node; cut or heal
  * a link (one way or both); drop the message chosen on the diagram (loss 1 on its link for
  * the microsecond of its send, then the link's configured loss again: any other message sent
- * on that link in that microsecond is lost too, and the link's random stream may shift). Each action adds a scheduled fault to the session, and the run
+ * on that link in that microsecond is lost too, and the link's random stream may shift).
+ * Each action adds a scheduled fault to the session, and the run
  * starts again from t = 0 with it, deterministically. Added faults are listed with a remove
  * button.
  */
@@ -25,7 +26,8 @@ export interface FaultBarHost {
 
 /** Builds the fault bar; `refresh` redraws it after a run. */
 export function faultBar(host: FaultBarHost): { root: HTMLElement; refresh(): void } {
-  const root = el('div', { class: 'faultbar', attrs: { 'aria-label': 'faults at the current instant' } });
+  const root = el('div', { class: 'faultbar',
+    attrs: { 'aria-label': 'faults at the current instant' } });
   const nodeSel = el('select', { attrs: { id: 'fault-node', 'aria-label': 'node' } });
   const toSel = el('select', { attrs: { id: 'fault-peer', 'aria-label': 'peer' } });
   const list = el('ul', { class: 'added' });

@@ -18,7 +18,8 @@ export function renderInspector(
 ): void {
   const time = index < 0 ? 0 : (model.t[index] as number);
   const head = el('div', { class: 'inspector-head',
-    text: `After event #${index} at ${formatTime(time)}${index >= 0 ? ` (${model.kindOf(index)})` : ''}` });
+    text: `After event #${index} at ${formatTime(time)}` +
+      `${index >= 0 ? ` (${model.kindOf(index)})` : ''}` });
   const live = session === undefined ? undefined : session.engineAt(index);
   const cards = model.lanes.slice(0, model.servers).map((id, lane) => {
     const role = derived.roles.find((r) => r.lane === lane && r.t0 <= time &&
@@ -26,7 +27,8 @@ export function renderInspector(
     const down = derived.down.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
     const paused = derived.paused.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
     const status = down ? 'down' : paused ? 'paused' : 'up';
-    const badge = el('span', { class: 'role', text: role === undefined ? '—' : `${role.role} ${role.number}` });
+    const badge = el('span', { class: 'role',
+      text: role === undefined ? '—' : `${role.role} ${role.number}` });
     if (role !== undefined) badge.style.background = roleColour(role.role);
     const card = el('section', { class: `node-card ${status}`, attrs: { 'data-node': id } },
       el('h4', {}, `${id} `, el('span', { class: 'status', text: status }), ' ', badge));
@@ -47,12 +49,14 @@ function engineDetails(
       `(${local > engine.now ? '+' : ''}${formatTime(local - engine.now)} from true time)` }));
   }
   const program = engine.program(id);
-  if (!down && engine.isUp(id) && program !== undefined && prepared.instance.inspect !== undefined) {
-    out.push(block('state', prepared.instance.inspect(program)));
+  const inspect = prepared.instance.inspect;
+  if (!down && engine.isUp(id) && program !== undefined && inspect !== undefined) {
+    out.push(block('state', inspect.call(prepared.instance, program)));
   }
   const timers = engine.timers(id);
   out.push(el('div', { class: 'timers', text: timers.length === 0 ? 'no timers'
-    : `timers: ${timers.map((t) => `${t.name} in ${formatTime(t.at - engine.now)}`).join(', ')}` }));
+    : `timers: ${timers.map((t) => `${t.name} in ${formatTime(t.at - engine.now)}`)
+      .join(', ')}` }));
   const disk = engine.disk(id);
   out.push(el('div', { class: 'disk' }, block('durable disk', disk.durableView()),
     block('volatile (what the node sees)', disk.volatileView())));

@@ -6,7 +6,8 @@
  * from the run report (election time, commit latency percentiles, RPO, …). d3 scales and
  * axes on small SVGs; a vertical rule follows the current instant.
  */
-import { axisBottom, axisLeft, max, type ScaleLinear, scaleLinear, select, type Selection } from 'd3';
+import { axisBottom, axisLeft, max, type ScaleLinear, scaleLinear, select, type Selection }
+  from 'd3';
 import type { RunReport } from '../../../runner/index.js';
 import type { Derived } from '../model/derive.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
@@ -32,7 +33,8 @@ export function renderMetrics(host: HTMLElement, model: TraceModel, derived: Der
     notesChart(host, x, model, end)];
   const figures = Object.entries(report?.metrics ?? {});
   if (figures.length > 0) {
-    host.append(el('table', { class: 'figures' }, el('caption', { text: 'Measured by the protocol' }),
+    host.append(el('table', { class: 'figures' },
+      el('caption', { text: 'Measured by the protocol' }),
       ...figures.map(([k, v]) => el('tr', {}, el('th', { text: k }),
         el('td', { text: Number.isInteger(v) ? String(v) : v.toFixed(2) })))));
   }
@@ -72,8 +74,11 @@ function latencyChart(host: HTMLElement, x: Scale, d: Derived): Svg {
 
 function buckets<T>(list: readonly T[], end: number, time: (v: T) => number):
   { t: number; items: T[] }[] {
-  const out = Array.from({ length: BUCKETS }, (_, i) => ({ t: (end * i) / BUCKETS, items: [] as T[] }));
-  for (const v of list) out[Math.min(BUCKETS - 1, Math.floor((time(v) / end) * BUCKETS))]?.items.push(v);
+  const out = Array.from({ length: BUCKETS },
+    (_, i) => ({ t: (end * i) / BUCKETS, items: [] as T[] }));
+  for (const v of list) {
+    out[Math.min(BUCKETS - 1, Math.floor((time(v) / end) * BUCKETS))]?.items.push(v);
+  }
   return out;
 }
 
@@ -84,7 +89,8 @@ function availabilityChart(host: HTMLElement, x: Scale, d: Derived,
     (v) => `${Math.round(v * 100)}%`);
   const rows = buckets(d.ops.filter((o) => o.outcome !== 'pending'), end, (o) => o.t1)
     .filter((b) => b.items.length > 0)
-    .map((b) => ({ t: b.t, share: b.items.filter((o) => o.outcome === 'ok').length / b.items.length }));
+    .map((b) => ({ t: b.t,
+      share: b.items.filter((o) => o.outcome === 'ok').length / b.items.length }));
   svg.append('g').selectAll('rect').data(rows).join('rect')
     .attr('x', (r) => x(r.t)).attr('width', Math.max(1, x(end / BUCKETS) - x(0) - 1))
     .attr('y', (r) => y(r.share)).attr('height', (r) => H - M.bottom - y(r.share))

@@ -51,36 +51,26 @@ export interface Shell {
 export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act: ShellActions,
   player: HTMLElement, faults: HTMLElement): Shell {
   const select = scenarioSelect(entries, act);
-  const seed = el('input', { attrs: { id: 'seed', type: 'text', size: '8', 'aria-label': 'seed' } });
+  const seed = el('input',
+    { attrs: { id: 'seed', type: 'text', size: '8', 'aria-label': 'seed' } });
   seed.addEventListener('change', () => act.reseed(seed.value));
-  const file = el('input', { attrs: { type: 'file', id: 'file', accept: '.yaml,.yml,.jsonl,.json' } });
+  const file = el('input',
+    { attrs: { type: 'file', id: 'file', accept: '.yaml,.yml,.jsonl,.json' } });
   file.addEventListener('change', () => void readFile(file.files?.[0], act));
   const progress = el('progress', { attrs: { id: 'progress', max: '1' } });
   const progressText = el('span', { class: 'progress-text', attrs: { id: 'progress-text' } });
   progress.hidden = true;
-  const top = el('header', {}, el('h1', { text: 'Faultline' }), el('label', {}, 'Scenario ', select),
-    el('label', {}, ' Seed ', seed), el('label', { class: 'open' }, ' Open a scenario or trace ', file),
+  const top = el('header', {}, el('h1', { text: 'Faultline' }),
+    el('label', {}, 'Scenario ', select), el('label', {}, ' Seed ', seed),
+    el('label', { class: 'open' }, ' Open a scenario or trace ', file),
     progress, progressText);
   const about = el('div', { class: 'about', attrs: { id: 'about' } });
   const statusLine = el('div', { class: 'status', attrs: { id: 'status', role: 'status' } });
   const errorBox = el('pre', { class: 'error', attrs: { id: 'error', role: 'alert' } });
   errorBox.hidden = true;
   const note = el('div', { class: 'note', attrs: { id: 'note', 'aria-live': 'polite' } });
-  const runOnly = [button('Download scenario YAML', act.downloadYaml, { id: 'download-yaml' }),
-    button('Download trace', act.downloadTrace, { id: 'download-trace' }),
-    button('Fork here', act.fork, { id: 'fork', title: 'keep this run to compare the next with' })];
-  const forkText = el('span', { attrs: { id: 'fork-info' } });
-  const forkJump = button('Go to divergence', act.goToDivergence, { id: 'goto-divergence' });
-  const forkBox = el('div', { class: 'fork' }, forkText, ' ', forkJump,
-    button('Forget the fork', act.unfork, { id: 'unfork' }));
-  forkBox.hidden = true;
-  const gotoViolation = button('⚠ Go to violation', act.goToViolation, { id: 'goto-violation' });
-  const tools = el('div', { class: 'tools' }, gotoViolation,
-    button('Zoom in', () => act.zoom(2), { id: 'zoom-in' }),
-    button('Zoom out', () => act.zoom(0.5), { id: 'zoom-out' }),
-    button('◀ Pan', () => act.pan(-0.25), { id: 'pan-left' }),
-    button('Pan ▶', () => act.pan(0.25), { id: 'pan-right' }),
-    button('Whole run', act.resetView, { id: 'zoom-reset' }), ...runOnly);
+  const { tools, runOnly, gotoViolation } = toolbar(act);
+  const fork = forkBar(act);
   const diagram = el('div', { class: 'diagram', attrs: { id: 'diagram' } });
   const inspector = el('div', { class: 'inspector', attrs: { id: 'inspector' } });
   const cluster = el('div', { class: 'cluster-view', attrs: { id: 'cluster' } });
@@ -88,16 +78,18 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
   const views = el('div', { class: 'views' },
     el('section', {}, el('h3', { text: 'Cluster' }), cluster),
     el('section', {}, el('h3', { text: 'Metrics' }), metrics));
-  setChildren(root, top, about, statusLine, errorBox, player, tools, forkBox, note, diagram, faults,
-    legend(), views, el('h3', { text: 'State at the current instant' }), inspector);
+  setChildren(root, top, about, statusLine, errorBox, player, tools, fork.root, note, diagram,
+    faults, legend(), views, el('h3', { text: 'State at the current instant' }), inspector);
   dropAnywhere(root, act);
   return {
     select, diagram, inspector, cluster, metrics,
     describe: (loaded, s) => {
       seed.value = s === undefined ? '' : String(s);
       seed.disabled = loaded === undefined;
-      setChildren(about, loaded === undefined ? null : el('p', { class: 'description', text: loaded.description }),
-        loaded?.narrative === undefined ? null : el('div', { class: 'narrative', text: loaded.narrative }));
+      setChildren(about,
+        loaded === undefined ? null : el('p', { class: 'description', text: loaded.description }),
+        loaded?.narrative === undefined ? null
+          : el('div', { class: 'narrative', text: loaded.narrative }));
     },
     status: (model, derived, report, label, hash) => {
       gotoViolation.disabled = derived.violation < 0;
@@ -118,16 +110,41 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
       errorBox.hidden = true;
     },
     announce: (text) => (note.textContent = text),
-    forkInfo: (text, canJump) => {
-      forkBox.hidden = text === undefined;
-      forkText.textContent = text ?? '';
-      forkJump.hidden = !canJump;
-    },
+    forkInfo: fork.show,
     enableRunControls: (on) => {
       for (const b of runOnly) b.disabled = !on;
       faults.hidden = !on;
     },
   };
+}
+
+function toolbar(act: ShellActions): { tools: HTMLElement; runOnly: HTMLButtonElement[];
+  gotoViolation: HTMLButtonElement } {
+  const runOnly = [button('Download scenario YAML', act.downloadYaml, { id: 'download-yaml' }),
+    button('Download trace', act.downloadTrace, { id: 'download-trace' }),
+    button('Fork here', act.fork, { id: 'fork', title: 'keep this run to compare the next with' })];
+  const gotoViolation = button('⚠ Go to violation', act.goToViolation, { id: 'goto-violation' });
+  const tools = el('div', { class: 'tools' }, gotoViolation,
+    button('Zoom in', () => act.zoom(2), { id: 'zoom-in' }),
+    button('Zoom out', () => act.zoom(0.5), { id: 'zoom-out' }),
+    button('◀ Pan', () => act.pan(-0.25), { id: 'pan-left' }),
+    button('Pan ▶', () => act.pan(0.25), { id: 'pan-right' }),
+    button('Whole run', act.resetView, { id: 'zoom-reset' }), ...runOnly);
+  return { tools, runOnly, gotoViolation };
+}
+
+function forkBar(act: ShellActions): { root: HTMLElement;
+  show(text: string | undefined, canJump: boolean): void } {
+  const text = el('span', { attrs: { id: 'fork-info' } });
+  const jump = button('Go to divergence', act.goToDivergence, { id: 'goto-divergence' });
+  const root = el('div', { class: 'fork' }, text, ' ', jump,
+    button('Forget the fork', act.unfork, { id: 'unfork' }));
+  root.hidden = true;
+  return { root, show: (t, canJump) => {
+    root.hidden = t === undefined;
+    text.textContent = t ?? '';
+    jump.hidden = !canJump;
+  } };
 }
 
 function scenarioSelect(entries: readonly CatalogueEntry[], act: ShellActions): HTMLSelectElement {
@@ -153,12 +170,15 @@ function setStatus(host: HTMLElement, model: TraceModel, derived: Derived,
   const violation = report?.violation ?? (derived.violation >= 0
     ? { name: derived.violationName, explanation: '' } : undefined);
   setChildren(host,
-    el('span', { text: `${label}: ${model.n} events over ${formatTime(model.end)}, seed ${model.info.seed}` }),
+    el('span', { text: `${label}: ${model.n} events over ${formatTime(model.end)}, ` +
+      `seed ${model.info.seed}` }),
     hash === '' ? null : el('span', { class: 'hash', text: ` · trace hash ${hash}` }),
-    verdict === '' ? null : el('span', { class: `verdict ${report?.passed === true ? 'passed' : 'failed'}`,
+    verdict === '' ? null : el('span', {
+      class: `verdict ${report?.passed === true ? 'passed' : 'failed'}`,
       text: ` · ${verdict}` }),
     violation === undefined ? null : el('div', { class: 'violation-text',
-      text: `Violation: ${violation.name}${violation.explanation === '' ? '' : ` — ${violation.explanation}`}` }),
+      text: `Violation: ${violation.name}` +
+        `${violation.explanation === '' ? '' : ` — ${violation.explanation}`}` }),
     ...(report?.failures ?? []).map((f) => el('div', { class: 'failure', text: f })));
 }
 
