@@ -9,7 +9,7 @@
  * record, beyond the fault model the protocol is built for; `recoverWal` reports it and the
  * node stops serving rather than act on a log with a hole (see README, "Storage faults").
  */
-import { CorruptRecord } from '../../sim/index.js';
+import { CorruptRecord, snapshot } from '../../sim/index.js';
 import type { Disk, DiskView } from '../../sim/index.js';
 
 /** The part of a disk recovery reads: `Disk` for a node, a `DiskView` through `viewReader`. */
@@ -32,9 +32,9 @@ export interface Recovered<R> {
 export class Wal<R> {
   constructor(private readonly disk: Disk, private readonly name: string, private next: number) {}
 
-  /** Appends `record` to both copies (not yet durable). */
+  /** Appends `record` to both copies (not yet durable); one frozen snapshot serves both. */
   append(record: R): void {
-    const entry = { seq: this.next++, record };
+    const entry = snapshot({ seq: this.next++, record });
     this.disk.append(this.name, entry);
     this.disk.append(`${this.name}.mirror`, entry);
   }

@@ -1,0 +1,53 @@
+/**
+ * twopc benchmarks: transactions decided per wall-clock second of simulation, for 2PC and
+ * Paxos Commit on the same failure-free workload (every property checked after every event,
+ * as in a scenario run), the blocked time of the blocking comparison, and the time to first
+ * failure of each bug switch — wall time and runs of the bounded hunt in test/twopc/hunt.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { loadScenario, runSpec } from '../runner/index.js';
+import { BUG_NAMES } from '../protocols/twopc/params.js';
+import { hunt } from '../test/twopc/hunt.js';
+import { registry, twoPcSpec } from '../test/twopc/support.js';
+import type { BenchRow, BenchSuite } from './row.js';
+
+const HUNT_BUDGET = 400;
+
+/** Decided transactions per wall second over a 10 s simulated run of `variant`. */
+function throughput(variant: '2pc' | 'paxos-commit'): number {
+  const spec = twoPcSpec({ duration: 10_000_000, seed: 3, workload: { clients: 6, rate: 200,
+    keys: 8, mix: { transfer: 9, 'read-all': 1 }, timeout: 500_000, attempts: 3 } }, { variant });
+  const start = process.hrtime.bigint();
+  const report = runSpec(spec, { trace: 'off' }, registry);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (report.failures.length > 0) throw new Error(`twopc bench run failed: ${report.failures[0]}`);
+  return ((report.metrics.committed ?? 0) + (report.metrics.aborted ?? 0)) / seconds;
+}
+
+function blockedMax(file: string): number {
+  const { spec } = loadScenario(readFileSync(file, 'utf8'), file);
+  return runSpec(spec, { trace: 'off' }).metrics['blocked-time-max-ms'] ?? NaN;
+}
+
+export const twoPcBench: BenchSuite = () => {
+  const rows: BenchRow[] = [];
+  const classic = throughput('2pc');
+  const paxos = throughput('paxos-commit');
+  rows.push({ name: 'twopc 2pc: transactions decided per wall second', value: classic, unit: 'tx/s' });
+  rows.push({ name: 'twopc paxos-commit: transactions decided per wall second', value: paxos,
+    unit: 'tx/s', baseline: 'twopc 2pc: transactions decided per wall second', ratio: paxos / classic });
+  const blocking = blockedMax('scenarios/twopc/blocking-2pc.yaml');
+  const nonBlocking = blockedMax('scenarios/twopc/blocking-paxos-commit.yaml');
+  rows.push({ name: 'twopc blocking-2pc: blocked time max', value: blocking, unit: 'ms' });
+  rows.push({ name: 'twopc blocking-paxos-commit: blocked time max', value: nonBlocking, unit: 'ms',
+    baseline: 'twopc blocking-2pc: blocked time max', ratio: nonBlocking / blocking });
+  for (const bug of BUG_NAMES) {
+    const start = process.hrtime.bigint();
+    const found = hunt(bug, HUNT_BUDGET);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const caught = found.property === undefined ? `not found in ${HUNT_BUDGET} runs` : `by ${found.property}`;
+    rows.push({ name: `twopc ${bug}: time to first failure (${caught})`, value: ms, unit: 'ms' });
+    rows.push({ name: `twopc ${bug}: runs to first failure`, value: found.runs, unit: 'runs' });
+  }
+  return rows;
+};
