@@ -16,7 +16,8 @@ import type { Micros, NodeId } from '../../sim/index.js';
 import type { World } from '../../sim/check/property.js';
 
 /** Reads whether `monitor` suspects `target`; undefined while the monitor is down. */
-export type SuspicionReader = (world: World, monitor: NodeId, target: NodeId) => boolean | undefined;
+export type SuspicionReader =
+  (world: World, monitor: NodeId, target: NodeId) => boolean | undefined;
 
 interface PairState {
   suspected: boolean;
@@ -50,7 +51,8 @@ export class DetectorObserver {
     private readonly read: SuspicionReader,
   ) {
     for (const [m, t] of watched) {
-      this.pairs.set(`${m}>${t}`, { suspected: false, mistakeStart: undefined, pendingCrash: undefined });
+      this.pairs.set(`${m}>${t}`,
+        { suspected: false, mistakeStart: undefined, pendingCrash: undefined });
     }
   }
 
@@ -149,7 +151,8 @@ export function mean(values: readonly number[]): number {
 /** The detector metrics of a run, in milliseconds and per pair-hour. */
 export function detectorMetrics(figures: DetectorFigures, now: Micros): Record<string, number> {
   const hours = now / 3_600_000_000;
-  const perHour = hours > 0 && figures.pairs > 0 ? figures.falseSuspicions / hours / figures.pairs : 0;
+  const perHour = hours > 0 && figures.pairs > 0
+    ? figures.falseSuspicions / hours / figures.pairs : 0;
   return {
     'detections': figures.detections.length,
     'detection-time-ms': round(mean(figures.detections) / 1_000),

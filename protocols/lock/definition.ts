@@ -52,7 +52,9 @@ export const lock: ProtocolDefinition<LockParams> = {
     const bugs = new Set(p.bugs);
     return {
       program: (id: NodeId) => {
-        if (id === service) return new LockService({ ttl: p.ttl, wallClockLease: bugs.has('wall-clock-lease') });
+        if (id === service) {
+          return new LockService({ ttl: p.ttl, wallClockLease: bugs.has('wall-clock-lease') });
+        }
         if (id === storage) return new Storage(!bugs.has('lock-without-fencing'));
         if (id.startsWith('n')) return new Idle();
         return new LockClient({ lockService: service, storage, work: p.work, rest: p.rest,

@@ -5,7 +5,8 @@
 import type { BugSwitch } from '../protocol.js';
 
 /** Bug switch names. */
-export const REPLICATION_BUGS = ['async-ack-failover', 'no-fencing', 'timeout-below-delay'] as const;
+export const REPLICATION_BUGS =
+  ['async-ack-failover', 'no-fencing', 'timeout-below-delay'] as const;
 
 /** The catalogue. */
 export const replicationBugs: readonly BugSwitch[] = [

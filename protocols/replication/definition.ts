@@ -87,7 +87,8 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
       // after the run). See the report: the runner should call an observer on every event.
       ...(linearizable ? [observerOnly(observer, 'linearizable')] : [])],
       liveness: [replicasAgree(observer)],
-      ...(linearizable ? { model: kvModel({ failedCasIsObservation: true }) as unknown as AnyModel } : {}),
+      ...(linearizable
+        ? { model: kvModel({ failedCasIsObservation: true }) as unknown as AnyModel } : {}),
       metrics: (world) => replicationMetrics(world, observer),
       inspect: (program) => program instanceof ReplicaNode ? {
         role: program.role, epoch: program.epoch, master: program.master ?? null,

@@ -96,7 +96,8 @@ export class ReplicationLog {
 
   /** Whether a log ending at (index, epoch) is at least as up to date as this one. */
   isBehind(lastIndex: number, lastEpoch: number): boolean {
-    return lastEpoch > this.lastEpoch || (lastEpoch === this.lastEpoch && lastIndex >= this.lastIndex);
+    return lastEpoch > this.lastEpoch ||
+      (lastEpoch === this.lastEpoch && lastIndex >= this.lastIndex);
   }
 
   private push(entry: Entry): void {

@@ -129,7 +129,8 @@ export class MasterState {
    */
   private maybeCommit(ctx: Ctx, node: ReplicaNode): void {
     const need = node.options.requiredAcks;
-    for (let index = Math.min(node.log.lastIndex, node.localDurable); index > node.commit; index--) {
+    const top = Math.min(node.log.lastIndex, node.localDurable);
+    for (let index = top; index > node.commit; index--) {
       if (node.log.epochAt(index) !== node.epoch) break;
       const acks = this.slaves.filter((s) => (this.matchIndex.get(s) ?? 0) >= index).length;
       if (acks < need) continue;
@@ -152,7 +153,8 @@ export class MasterState {
     const waiter = this.waiters.get(index);
     this.waiters.delete(index);
     if (waiter === undefined) return;
-    assert(entry.client === waiter.client && entry.seq === waiter.seq, 'a waiter for its own entry');
+    assert(entry.client === waiter.client && entry.seq === waiter.seq,
+      'a waiter for its own entry');
     ctx.send(waiter.client, entry.outcome === 'ok'
       ? { type: 'ClientReply', seq: waiter.seq, outcome: 'ok', result: entry.result ?? null }
       : { type: 'ClientReply', seq: waiter.seq, outcome: 'fail', error: 'cas-mismatch' });
@@ -164,7 +166,8 @@ export class MasterState {
     const need = majority(this.slaves.length + 1);
     const waiting: PendingRead[] = [];
     for (const read of this.reads) {
-      const confirmed = 1 + this.slaves.filter((s) => (this.ackedRound.get(s) ?? 0) >= read.round).length;
+      const confirmed = 1 +
+        this.slaves.filter((s) => (this.ackedRound.get(s) ?? 0) >= read.round).length;
       if (confirmed < need || node.commit < read.readIndex) {
         waiting.push(read);
         continue;

@@ -70,7 +70,8 @@ Record<string, number> {
 }
 
 /** Every metric of the run. */
-export function replicationMetrics(world: World, observer: ReplicationObserver): Record<string, number> {
+export function replicationMetrics(world: World, observer: ReplicationObserver):
+Record<string, number> {
   observer.observe(world);
   const final = finalLog(world, observer);
   const master = observer.newestMaster(world);
@@ -79,7 +80,8 @@ export function replicationMetrics(world: World, observer: ReplicationObserver):
   if (master !== undefined && master.node.epoch >= observer.highestEpoch) {
     observer.countLost(master.node);
   }
-  const mean = (xs: readonly number[]): number => xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+  const mean = (xs: readonly number[]): number =>
+    xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
   const mtbf = observer.crashes === 0 ? world.now : observer.nodeUpTime / observer.crashes;
   const mttr = observer.repairs === 0 ? 0 : observer.nodeDownTime / observer.repairs;
   const total = observer.nodeUpTime + observer.nodeDownTime;

@@ -114,7 +114,8 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
         ctx.setTimer('check', this.options.checkInterval);
         return this.onCheck(ctx);
       case 'elect':
-        if (this.role !== 'master' && (this.master === undefined || this.monitor.suspects(this.master))) {
+        if (this.role !== 'master' &&
+          (this.master === undefined || this.monitor.suspects(this.master))) {
           this.becomeCandidate(ctx);
         }
         return;
@@ -128,7 +129,8 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
 
   /** Persists epoch and vote and asks to be told when they are durable. */
   persistMeta(ctx: Ctx): void {
-    ctx.disk.put('meta', { epoch: this.epoch, ...(this.votedFor === undefined ? {} : { votedFor: this.votedFor }) });
+    const vote = this.votedFor === undefined ? {} : { votedFor: this.votedFor };
+    ctx.disk.put('meta', { epoch: this.epoch, ...vote });
     this.requestSynced(ctx);
   }
 
@@ -308,9 +310,11 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     if (this.masterState !== undefined) return this.masterState.onClientRequest(ctx, this, msg);
     if (!isWrite(msg.op) && this.options.slaveReads) {
       const value = this.store.get(msg.op.key ?? '') ?? null;
-      return ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'ok', result: value });
+      return ctx.send(msg.client,
+        { type: 'ClientReply', seq: msg.seq, outcome: 'ok', result: value });
     }
-    const hint = this.master !== undefined && this.master !== ctx.id ? { leaderHint: this.master } : {};
+    const hint = this.master !== undefined && this.master !== ctx.id
+      ? { leaderHint: this.master } : {};
     // The history records a definite failure without its reason, and the model reads a failed
     // CAS as "the value differed"; so a redirected CAS is answered `unknown`, never `fail`.
     ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq,

@@ -59,7 +59,8 @@ export class ReplicationObserver {
   crashes = 0;
   repairs = 0;
 
-  constructor(private readonly checkLostWrites: boolean, private readonly falseFailoverGrace: Micros) {}
+  constructor(private readonly checkLostWrites: boolean,
+    private readonly falseFailoverGrace: Micros) {}
 
   /** Brings the observer up to date; cheap to call twice for one event. */
   observe(world: World): void {
@@ -86,7 +87,8 @@ export class ReplicationObserver {
   private accountTime(world: World): void {
     const elapsed = world.now - this.lastTime;
     this.lastTime = world.now;
-    if (this.current !== undefined && world.isUp(this.current.id) && !world.isPaused(this.current.id)) {
+    const current = this.current;
+    if (current !== undefined && world.isUp(current.id) && !world.isPaused(current.id)) {
       this.uptime += elapsed;
     }
     for (const id of world.servers) {
@@ -98,7 +100,7 @@ export class ReplicationObserver {
       if (!wasUp && up) this.repairs++;
       this.nodeUp.set(id, up);
     }
-    if (this.current !== undefined && !world.isUp(this.current.id) && this.masterCrashAt === undefined) {
+    if (current !== undefined && !world.isUp(current.id) && this.masterCrashAt === undefined) {
       this.masterCrashAt = world.now;
     }
   }
@@ -116,19 +118,22 @@ export class ReplicationObserver {
     const known = this.masters.get(node.epoch);
     if (known === undefined) this.masters.set(node.epoch, id);
     else if (known !== id && !this.problems.has('one-master-per-epoch')) {
-      this.problems.set('one-master-per-epoch', `${known} and ${id} are both master in epoch ${node.epoch}`);
+      this.problems.set('one-master-per-epoch',
+        `${known} and ${id} are both master in epoch ${node.epoch}`);
     }
   }
 
   private observeMaster(world: World, newest: { id: NodeId; node: ReplicaNode } | undefined): void {
     if (newest === undefined || newest.node.epoch <= (this.current?.epoch ?? 0)) return;
     const previous = this.current;
-    if (previous !== undefined && previous.id !== newest.id && world.isUp(previous.id) && !world.isPaused(previous.id) &&
+    if (previous !== undefined && previous.id !== newest.id && world.isUp(previous.id) &&
+      !world.isPaused(previous.id) &&
       world.now - previous.liveSince > this.falseFailoverGrace) {
       this.falseFailovers++;
       if (!this.problems.has('no-false-failover')) {
         this.problems.set('no-false-failover', `${newest.id} became master in epoch ` +
-          `${newest.node.epoch} while master ${previous.id} (epoch ${previous.epoch}) was up and running`);
+          `${newest.node.epoch} while master ${previous.id} (epoch ${previous.epoch}) was up ` +
+          'and running');
       }
     }
     this.current = { id: newest.id, epoch: newest.node.epoch, liveSince: world.now };
@@ -180,8 +185,9 @@ export class ReplicationObserver {
 
   private checkHeld(write: Completed, master: { id: NodeId; node: ReplicaNode }): void {
     if (master.node.tokens.has(write.token) || this.problems.has('no-lost-acked-write')) return;
-    this.problems.set('no-lost-acked-write', `${write.f} ${write.key} ${JSON.stringify(write.input)} ` +
-      `was acknowledged at ${Math.round(write.doneAt / 1000)} ms but master ${master.id} of epoch ` +
+    this.problems.set('no-lost-acked-write',
+      `${write.f} ${write.key} ${JSON.stringify(write.input)} was acknowledged at ` +
+      `${Math.round(write.doneAt / 1000)} ms but master ${master.id} of epoch ` +
       `${master.node.epoch} does not have it`);
   }
 }

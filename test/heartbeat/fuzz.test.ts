@@ -34,10 +34,13 @@ describe('heartbeat: fuzz', () => {
         params: { detector: r.detector, topology: r.topology }, faults: r.faults,
         network: { latency: { dist: 'lognormal', median: r.median, p99: r.median * 5,
           max: 90_000 }, loss: r.loss, duplicate: r.duplicate },
-        duration: DURATION, expect: { liveness: { after: DURATION - 3_000_000, settle: 2_000_000 } },
+        duration: DURATION,
+        expect: { liveness: { after: DURATION - 3_000_000, settle: 2_000_000 } },
       };
       const report = runSpec(spec);
-      if (report.failures.length > 0) throw new Error(`seed ${r.seed}: ${report.failures.join('; ')}`);
+      if (report.failures.length > 0) {
+        throw new Error(`seed ${r.seed}: ${report.failures.join('; ')}`);
+      }
     }), { numRuns: 40, seed: 5 });
   }, 60_000);
 
@@ -56,7 +59,8 @@ describe('heartbeat: fuzz', () => {
       });
       const ok = runSpec(make([]));
       if (ok.failures.length > 0) throw new Error(`seed ${r.seed}: ${ok.failures.join('; ')}`);
-      if (runSpec(make(['timeout-below-delay'])).violation?.name === 'no-false-suspicion') bugFound++;
+      const bug = runSpec(make(['timeout-below-delay']));
+      if (bug.violation?.name === 'no-false-suspicion') bugFound++;
     }), { numRuns: 30, seed: 9 });
     // Jitter makes a one-period timeout fire in most runs (22 of these 30; the others have
     // little jitter or too few live nodes for long): the first run already finds it.

@@ -93,7 +93,9 @@ describe('lock: fuzz', () => {
   it('keeps one holder and fenced writes in the correct configuration', () => {
     fc.assert(fc.property(runArb, (r) => {
       const report = runSpec(fuzzSpec(r));
-      if (report.failures.length > 0) throw new Error(`seed ${r.seed}: ${report.failures.join('; ')}`);
+      if (report.failures.length > 0) {
+        throw new Error(`seed ${r.seed}: ${report.failures.join('; ')}`);
+      }
     }), { numRuns: 100, seed: 3 });
   }, 60_000);
 

@@ -35,7 +35,8 @@ const DURATION = 6_000_000;
 export function huntSpec(hunt: Hunt, i: number, seed: number): RunSpec {
   const arb = fc.record({
     nodes: fc.constantFrom(3, 5),
-    latency: hunt.loss ? latencyArb : fc.constant({ dist: 'uniform' as const, min: 1_000, max: 60_000 }),
+    latency: hunt.loss ? latencyArb
+      : fc.constant({ dist: 'uniform' as const, min: 1_000, max: 60_000 }),
     loss: hunt.loss ? fc.double({ min: 0, max: 0.1, noNaN: true }) : fc.constant(0),
   }).chain((c) => scheduleArb(nodeIds(c.nodes), DURATION - 1_000_000, hunt.kinds)
     .map((faults) => ({ ...c, faults })));

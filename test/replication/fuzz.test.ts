@@ -21,7 +21,8 @@ const configArb = fc.record({
   duplicate: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.2, noNaN: true })),
   latency: latencyArb,
   seed: fc.integer({ min: 1, max: 1_000_000 }),
-}).chain((c) => scheduleArb(nodeIds(c.nodes), DURATION - 1_500_000).map((faults) => ({ ...c, faults })));
+}).chain((c) => scheduleArb(nodeIds(c.nodes), DURATION - 1_500_000)
+  .map((faults) => ({ ...c, faults })));
 
 type Config = typeof configArb extends fc.Arbitrary<infer T> ? T : never;
 

@@ -16,7 +16,8 @@ function subsets(n: number): { mask: number; size: number }[] {
 
 describe('replication: helpers', () => {
   it('acked writes survive exactly when every write quorum meets every electing majority', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 7 }), (n, k) => {
+    const sizes = fc.integer({ min: 1, max: 7 });
+    fc.assert(fc.property(sizes, fc.integer({ min: 0, max: 7 }), (n, k) => {
       const acks = Math.min(k, n - 1);
       const writes = subsets(n).filter((s) => s.size === acks + 1);
       const votes = subsets(n).filter((s) => s.size >= majority(n));

@@ -30,7 +30,7 @@ describe('replication: failover', () => {
     expect(report.metrics['rto-ms']).toBeLessThan(1_000);
   });
 
-  it('semi-sync with fencing: a partitioned master is deposed safely and rejoins as a slave', () => {
+  it('semi-sync with fencing: a partitioned master is deposed and rejoins as a slave', () => {
     const report = runSpec(replicationSpec({ faults: isolateMaster, expect: { hold: SAFETY } }));
     expect(report.failures).toEqual([]);
     expect(report.metrics.failovers).toBe(1);
@@ -82,8 +82,9 @@ describe('replication: bug switches', () => {
     expect(report.failures).toEqual([]);
   });
 
-  it('timeout-below-delay: jitter alone deposes a live master; the correct timeout does not', () => {
-    const bug = runSpec(replicationSpec({ params: { synchronous: true, bugs: ['timeout-below-delay'] },
+  it('timeout-below-delay: jitter deposes a live master; the correct timeout does not', () => {
+    const bug = runSpec(replicationSpec({
+      params: { synchronous: true, bugs: ['timeout-below-delay'] },
       expect: { violate: 'no-false-failover' } }));
     expect(bug.failures).toEqual([]);
     const ok = runSpec(replicationSpec({ params: { synchronous: true },
