@@ -54,6 +54,8 @@ interface NodeView<V> {
   durablePromise: Ballot;
   lastPromise: Ballot;
   decided: Map<number, string>;
+  /** What the node looked like at the last look; unchanged means nothing to do. */
+  signature: string;
 }
 
 /** Cross-event memory of one run; shared by the invariants of one protocol instance. */
@@ -65,6 +67,8 @@ export class PaxosObserver<V> {
   private readonly votes = new Map<number, Map<string, Set<NodeId>>>();
   private readonly nodes = new Map<NodeId, NodeView<V>>();
   private lastEvent = -1;
+  /** Values already found valid, by their JSON (validity never changes once true). */
+  private readonly valid = new Set<string>();
 
   constructor(
     private readonly asServer: (program: unknown) => ObservableServer<V> | undefined,
@@ -108,8 +112,8 @@ export class PaxosObserver<V> {
     let view = this.nodes.get(id);
     if (view === undefined) {
       view = { program: undefined, accepts: 0, promises: 0, decisions: 0, executions: 0, votes: 0,
-        durableAccepted: new Map(), pending: [], pendingPromises: [], durablePromise: ZERO_BALLOT, lastPromise: ZERO_BALLOT,
-        decided: new Map() };
+        durableAccepted: new Map(), pending: [], pendingPromises: [], durablePromise: ZERO_BALLOT,
+        lastPromise: ZERO_BALLOT, decided: new Map(), signature: '' };
       this.nodes.set(id, view);
     }
     return view;
@@ -125,12 +129,18 @@ export class PaxosObserver<V> {
       view.pendingPromises = [];
       view.accepts = view.promises = view.decisions = view.executions = view.votes = 0;
       view.lastPromise = ZERO_BALLOT;
+      view.signature = '';
     }
     if (program === undefined) return;
     const disk = world.disk(id);
     const seq = disk.writeSequence;
     const durable = disk.writeSequence - disk.unsyncedWrites;
     const acceptor = program.acceptor;
+    const signature = `${seq} ${durable} ${acceptor.acceptLog.length} ${acceptor.promiseLog.length} ` +
+      `${program.decisionLog.length} ${program.executionLog?.length} ${acceptor.voting} ` +
+      `${acceptor.rebuilt} ${acceptor.promised.round} ${acceptor.promised.node}`;
+    if (signature === view.signature) return;
+    view.signature = signature;
     for (; view.accepts < acceptor.acceptLog.length; view.accepts++) {
       view.pending.push({ ...(acceptor.acceptLog[view.accepts] as AcceptedEntry<V>), seq });
     }
@@ -183,7 +193,7 @@ export class PaxosObserver<V> {
     if (voters === undefined) bySlot.set(tally, (voters = new Set()));
     voters.add(id);
     if (voters.size < Math.floor(world.servers.length / 2) + 1) return;
-    const invalid = this.validate(value, world);
+    const invalid = this.invalid(value, key, world);
     if (invalid !== undefined) this.report('validity', `slot ${slot}: ${invalid}`);
     const before = this.chosen.get(slot);
     if (before === undefined) {
@@ -208,7 +218,7 @@ export class PaxosObserver<V> {
       this.report('integrity', `${id} decided slot ${slot} as ${mine}, and after a restart as ${key}`);
     }
     view.decided.set(slot, key);
-    const invalid = this.validate(value, world);
+    const invalid = this.invalid(value, key, world);
     if (invalid !== undefined) this.report('validity', `${id} decided slot ${slot}: ${invalid}`);
     const first = this.firstDecision.get(slot);
     if (first === undefined) this.firstDecision.set(slot, { key, node: id, at: world.now });
@@ -221,6 +231,13 @@ export class PaxosObserver<V> {
       this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but ` +
         `${this.describe(chosen.value)} was chosen at ${formatBallot(chosen.ballot)}`);
     }
+  }
+
+  private invalid(value: V, key: string, world: World): string | undefined {
+    if (this.valid.has(key)) return undefined;
+    const problem = this.validate(value, world);
+    if (problem === undefined) this.valid.add(key);
+    return problem;
   }
 
   private report(kind: ProblemKind, explanation: string): void {
