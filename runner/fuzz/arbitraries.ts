@@ -10,6 +10,9 @@
  * phase: at the end of the fault window everything heals and the liveness checks must hold
  * within the settle time. What must not shrink (the run seed, the latency) is `noShrink`.
  *
+ * Each run also draws its disk's sync latency (up to 50 ms): a slow disk widens the window in
+ * which a crash loses what a node has already promised.
+ *
  * Heavy loss (up to 30% on every link, 50% on one) comes as a `link` fault, which the liveness
  * phase repairs; the network's own loss stays at most 5%, because it outlives the heal and a
  * liveness check under permanent heavy loss would fail for want of luck, not for a bug.
@@ -137,8 +140,9 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     median: fc.noShrink(fc.integer({ min: 1, max: 10 })),
     loss: fc.integer({ min: 0, max: 5 }),
     duplicate: fc.integer({ min: 0, max: 10 }),
+    syncMs: fc.constantFrom(1, 1, 5, 20, 50),
     w: weights,
-    raws: fc.array(rawFault(window), { maxLength: context.maxFaults ?? 12 }),
+    raws: fc.array(rawFault(window), { maxLength: context.maxFaults ?? 20 }),
     seed: fc.noShrink(fc.nat(2 ** 31 - 1)),
   }).map((g): RunSpec => ({
     name: `${context.protocol}-fuzz-${g.seed}`,
@@ -147,6 +151,7 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     nodes: g.nodes,
     network: { latency: { dist: 'lognormal', median: g.median * 1_000, p99: g.median * 8_000,
       max: 200_000 }, loss: g.loss / 100, duplicate: g.duplicate / 100 },
+    disk: { syncLatency: { dist: 'uniform', min: 200, max: g.syncMs * 1_000 } },
     workload: { clients: g.clients, rate: g.rate, keys: g.keys, mix: profile.mix,
       timeout: 500_000, attempts: 3 },
     faults: schedule(g.raws, g.w, servers(g.nodes), window),
