@@ -81,10 +81,15 @@ export function findEntry(key: string): CatalogueEntry | undefined {
   return catalogue.find((e) => e.key === key);
 }
 
-/** The default scenario's key. */
+/**
+ * The default scenario's key: the lead's Raft scenario, else the first Raft one, else the
+ * first of any real protocol, else the fixture.
+ */
 export function defaultKey(): string {
   const first = (catalogue[0] as CatalogueEntry).key;
-  return DEFAULT_KEYS.find((k) => findEntry(k) !== undefined) ?? first;
+  return DEFAULT_KEYS.find((k) => findEntry(k) !== undefined)
+    ?? catalogue.find((e) => e.group === 'raft')?.key
+    ?? catalogue.find((e) => e.group !== 'fixture')?.key ?? first;
 }
 
 /** Loads scenario text (bundled or dropped) into a spec; throws ScenarioError. */

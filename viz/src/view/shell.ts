@@ -176,10 +176,22 @@ function setStatus(host: HTMLElement, model: TraceModel, derived: Derived,
     verdict === '' ? null : el('span', {
       class: `verdict ${report?.passed === true ? 'passed' : 'failed'}`,
       text: ` · ${verdict}` }),
-    violation === undefined ? null : el('div', { class: 'violation-text',
-      text: `Violation: ${violation.name}` +
-        `${violation.explanation === '' ? '' : ` — ${violation.explanation}`}` }),
-    ...(report?.failures ?? []).map((f) => el('div', { class: 'failure', text: f })));
+    violation === undefined ? null : violationText(violation.name, violation.explanation),
+    ...(report?.failures ?? []).map((f) => folded('failure', f)));
+}
+
+/** The violation: its first line always shown, the rest (a long explanation) folded. */
+function violationText(name: string, explanation: string): HTMLElement {
+  const text = `Violation: ${name}${explanation === '' ? '' : ` — ${explanation}`}`;
+  return folded('violation-text', text);
+}
+
+/** Text whose first line is shown and whose further lines fold under it. */
+function folded(cls: string, text: string): HTMLElement {
+  const [head = '', ...rest] = text.split('\n');
+  if (rest.length === 0) return el('div', { class: cls, text: head });
+  return el('details', { class: cls }, el('summary', { text: head }),
+    el('pre', { text: rest.join('\n') }));
 }
 
 async function readFile(file: File | undefined, act: ShellActions): Promise<void> {
