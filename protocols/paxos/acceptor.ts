@@ -102,7 +102,9 @@ export class Acceptor<V> {
     }
     const accepted = { type: 'Accepted' as const, ballot: msg.ballot, slot: msg.slot,
       value: msg.value };
-    for (const learner of this.options.learners(from, ctx.servers)) this.reply(ctx, learner, accepted);
+    for (const learner of this.options.learners(from, ctx.servers)) {
+      this.reply(ctx, learner, accepted);
+    }
     return true;
   }
 

@@ -59,7 +59,8 @@ export function multiObserver(): PaxosObserver<Command> {
       if (event?.type !== 'invoke') continue;
       let list = invoked.get(event.process);
       if (list === undefined) invoked.set(event.process, (list = []));
-      list.push({ f: event.f, value: event.value, ...(event.key === undefined ? {} : { key: event.key }) });
+      const key = event.key === undefined ? {} : { key: event.key };
+      list.push({ f: event.f, value: event.value, ...key });
     }
     const op = invoked.get(command.client)?.[command.seq - 1];
     if (op !== undefined && op.f === command.op.f && op.key === command.op.key &&

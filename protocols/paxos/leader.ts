@@ -14,7 +14,8 @@
  *
  * While leading it sends heartbeats, carrying how far it has executed; a follower answers
  * with its own position and the leader re-sends the decisions it missed. A leader that has
- * heard from no majority for a `leaderTimeout` steps down (`maybeKeepLeadership`). Proposals not yet
+ * heard from no majority for a `leaderTimeout` steps down (`maybeKeepLeadership`).
+ * Proposals not yet
  * accepted by a majority are re-sent with each heartbeat, so message loss only delays them.
  */
 import { assert, type NodeContext, type NodeId } from '../../sim/index.js';
@@ -130,7 +131,8 @@ export function onAccepted(node: MultiPaxosNode, ctx: Ctx, from: NodeId,
   node.proposals.delete(msg.slot);
   node.config.stats.latencies.push(ctx.now() - proposal.proposedAt);
   for (const peer of ctx.servers) {
-    if (peer !== ctx.id) node.send(ctx, peer, { type: 'Decide', slot: msg.slot, value: proposal.value });
+    if (peer === ctx.id) continue;
+    node.send(ctx, peer, { type: 'Decide', slot: msg.slot, value: proposal.value });
   }
   node.learn(ctx, msg.slot, proposal.value);
 }

@@ -32,8 +32,8 @@ export class PaxosStats {
   /** The figures a report prints. */
   figures(): Record<string, number> {
     const sorted = [...this.latencies].sort((a, b) => a - b);
-    const at = (q: number): number =>
-      sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
+    const at = (q: number): number => sorted.length === 0 ? 0
+      : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
     return {
       'decided-values': this.decided,
       'messages-per-decision': this.decided === 0 ? 0 : round2(this.sent / this.decided),

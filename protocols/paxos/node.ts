@@ -5,9 +5,10 @@
  * replica.ts. See README.md for the algorithm in prose.
  *
  * Clients: only the leader proposes. Another server forwards the request to the leader it
- * follows (one hop), or stays silent when it knows none. The leader proposes a command once per (client, seq), remembers which
- * client waits for it, and answers when the command is executed; the session table makes a
- * command decided twice (a retry during a takeover) run once.
+ * follows (one hop), or stays silent when it knows none. The leader proposes a command once
+ * per (client, seq), remembers which client waits for it, and answers when the command is
+ * executed; the session table makes a command decided twice (a retry during a takeover) run
+ * once.
  */
 import { assertNever, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';

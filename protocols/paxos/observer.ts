@@ -136,7 +136,8 @@ export class PaxosObserver<V> {
     const seq = disk.writeSequence;
     const durable = disk.writeSequence - disk.unsyncedWrites;
     const acceptor = program.acceptor;
-    const signature = `${seq} ${durable} ${acceptor.acceptLog.length} ${acceptor.promiseLog.length} ` +
+    const signature = `${seq} ${durable} ${acceptor.acceptLog.length} ` +
+      `${acceptor.promiseLog.length} ` +
       `${program.decisionLog.length} ${program.executionLog?.length} ${acceptor.voting} ` +
       `${acceptor.rebuilt} ${acceptor.promised.round} ${acceptor.promised.node}`;
     if (signature === view.signature) return;
@@ -150,10 +151,12 @@ export class PaxosObserver<V> {
     while (view.pending.length > 0 && (view.pending[0]?.seq ?? Infinity) <= durable) {
       const entry = view.pending.shift() as (typeof view.pending)[number];
       const before = view.durableAccepted.get(entry.slot) ?? ZERO_BALLOT;
-      if (compareBallots(entry.ballot, before) > 0) view.durableAccepted.set(entry.slot, entry.ballot);
+      if (compareBallots(entry.ballot, before) > 0) {
+        view.durableAccepted.set(entry.slot, entry.ballot);
+      }
       this.onDurableAccept(world, id, entry.slot, entry.ballot, entry.value);
     }
-    while (view.pendingPromises.length > 0 && (view.pendingPromises[0]?.seq ?? Infinity) <= durable) {
+    while ((view.pendingPromises[0]?.seq ?? Infinity) <= durable) {
       const entry = view.pendingPromises.shift() as (typeof view.pendingPromises)[number];
       if (compareBallots(entry.ballot, view.durablePromise) > 0) view.durablePromise = entry.ballot;
     }
@@ -175,7 +178,8 @@ export class PaxosObserver<V> {
     if (!acceptor.voting || acceptor.rebuilt) return; // rebuilt from peers after corruption
     const now = acceptor.promised;
     if (compareBallots(now, view.lastPromise) < 0) {
-      this.report('promise-monotonic', `${id}'s promise fell from ${formatBallot(view.lastPromise)}` +
+      this.report('promise-monotonic', `${id}'s promise fell from ` +
+        `${formatBallot(view.lastPromise)}` +
         ` to ${formatBallot(now)} while it was up`);
     } else if (compareBallots(now, view.durablePromise) < 0) {
       this.report('promise-monotonic', `${id} restarted with promise ${formatBallot(now)}, ` +
@@ -215,7 +219,8 @@ export class PaxosObserver<V> {
     const key = JSON.stringify(value);
     const mine = view.decided.get(slot);
     if (mine !== undefined && mine !== key) {
-      this.report('integrity', `${id} decided slot ${slot} as ${mine}, and after a restart as ${key}`);
+      this.report('integrity',
+        `${id} decided slot ${slot} as ${mine}, and after a restart as ${key}`);
     }
     view.decided.set(slot, key);
     const invalid = this.invalid(value, key, world);

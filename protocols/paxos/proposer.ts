@@ -13,7 +13,7 @@
  *
  * A learner learns a value once a majority of acceptors report accepting it at one ballot.
  */
-import type { NodeContext, NodeId } from '../../sim/index.js';
+import type { NodeContext, NodeId, TimerDelay } from '../../sim/index.js';
 import { type Ballot, compareBallots, formatBallot, maxBallot, nextBallot, ZERO_BALLOT } from
   './ballot.js';
 import type { AcceptedEntry, Accepted, PaxosMessage } from './messages.js';
@@ -80,7 +80,7 @@ export class Proposer {
   }
 
   /** The delay before the next attempt: growing and random, or fixed (to show livelock). */
-  backoff(base: readonly [number, number], randomized: boolean): number | readonly [number, number] {
+  backoff(base: readonly [number, number], randomized: boolean): TimerDelay {
     if (!randomized) return base[0];
     const factor = 2 ** Math.min(this.losses, MAX_BACKOFF_DOUBLINGS);
     return [base[0], base[1] * factor];

@@ -95,7 +95,8 @@ describe('paxos: invariants', () => {
     expect(c.check().size).toBe(0);
     c.restart('n1').decisionLog.push({ slot: 4, ballot: b(0, ''), value: 'value-n2' });
     const problems = c.check();
-    expect(problems.get('integrity')).toMatch(/n1 decided slot 4 as "value-n1", and after a restart/);
+    expect(problems.get('integrity'))
+      .toMatch(/n1 decided slot 4 as "value-n1", and after a restart/);
     expect(problems.get('agreement')).toMatch(/slot 4: n1 decided "value-n1"/);
   });
 
@@ -116,7 +117,8 @@ describe('paxos: invariants', () => {
     disk.completeSync(disk.writeSequence);
     expect(c.check().size).toBe(0);
     c.restart('n1').acceptor.promised = b(1, 'n3');
-    expect(c.check().get('promise-monotonic')).toMatch(/restarted with promise \(1,n3\), below.*\(3,n2\)/);
+    expect(c.check().get('promise-monotonic'))
+      .toMatch(/restarted with promise \(1,n3\), below.*\(3,n2\)/);
     const other = new Cluster();
     other.node('n2').acceptor.promised = b(2, 'n1');
     other.check();

@@ -21,7 +21,8 @@ let cached: { budget: number; cases: FuzzCase[] } | undefined;
 
 function huntCases(budget: number): FuzzCase[] {
   if (cached === undefined || cached.budget < budget) {
-    cached = { budget, cases: fc.sample(fuzzCaseArb(HUNT_WINDOW), { numRuns: budget, seed: 424242 }) };
+    const cases = fc.sample(fuzzCaseArb(HUNT_WINDOW), { numRuns: budget, seed: 424242 });
+    cached = { budget, cases };
   }
   return cached.cases.slice(0, budget);
 }
