@@ -28,6 +28,7 @@ export interface FuzzOptions {
   /** False with --no-shrink. */
   readonly shrink?: boolean;
   readonly nodes?: string;
+  readonly shrinkRuns?: string;
 }
 
 /** A positive integer option. */
@@ -98,7 +99,7 @@ export function shareConfig(name: string, o: FuzzOptions, registry: Registry): S
     ...(runs === undefined ? {} : { runs }),
     ...(o.time === undefined ? {} : { deadline: Date.now() + micros(o.time, '--time') / 1000 }),
     shard: i, shards: n, worker: 0, workers: 1, checkDeterminism: o.checkDeterminism === true,
-    shrinkRuns: o.shrink === false ? 0 : 300,
+    shrinkRuns: o.shrink === false ? 0 : positive(o.shrinkRuns, '--shrink-runs', 150),
     ...(o.nodes === undefined ? {} : { nodes: nodeRange(o.nodes) }),
   };
 }

@@ -54,6 +54,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--duration <time>', 'simulated time per run')
     .option('--keep-going', 'continue after a failure')
     .option('--no-shrink', 'report failures as found, without shrinking')
+    .option('--shrink-runs <n>', 'reruns spent shrinking one failure', '150')
     .option('--nodes <n>', 'servers per run: a count or a range such as 3-7')
     .option('--check-determinism', 'run each seed twice and compare trace hashes')
     .option('--json', 'print one JSON document on stdout')

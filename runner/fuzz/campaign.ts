@@ -25,7 +25,7 @@ export interface CampaignConfig {
   readonly seed: number;
   readonly bugs?: readonly string[];
   readonly duration?: Micros;
-  /** Reruns spent shrinking one failure (default 300; 0 reports the failure unshrunk). */
+  /** Reruns spent shrinking one failure (default 150; 0 reports the failure unshrunk). */
   readonly shrinkRuns?: number;
   /** Servers per run, overriding the protocol's profile. */
   readonly nodes?: readonly [number, number];
@@ -105,7 +105,7 @@ export class Campaign {
     let first: { spec: RunSpec; report?: RunReport; reason?: string } | undefined;
     let calls = 0;
     let smallest: { spec: RunSpec; reason: string } | undefined;
-    const budget = this.config.shrinkRuns ?? 300;
+    const budget = this.config.shrinkRuns ?? 150;
     const property = fc.property(fc.noBias(this.arbitrary), (spec) => {
       if (first !== undefined && calls++ > budget) return true;
       const { report, reason } = this.judge(spec, first === undefined);
