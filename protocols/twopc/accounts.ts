@@ -40,14 +40,17 @@ export interface Transfer {
 export function splitWork(
   op: ClientOperation, participants: readonly NodeId[], count: number,
 ): Map<NodeId, Work> | undefined {
-  const work = new Map<NodeId, { deltas: { account: string; amount: number }[]; reads: string[] }>();
+  type Draft = { deltas: { account: string; amount: number }[]; reads: string[] };
+  const work = new Map<NodeId, Draft>();
   const at = (p: NodeId) => {
     let w = work.get(p);
     if (w === undefined) work.set(p, (w = { deltas: [], reads: [] }));
     return w;
   };
   if (op.f === 'read-all') {
-    for (const account of accountNames(count)) at(ownerOf(account, participants)).reads.push(account);
+    for (const account of accountNames(count)) {
+      at(ownerOf(account, participants)).reads.push(account);
+    }
   } else if (op.f === 'transfer' && isTransfer(op.value, count)) {
     const { from, to, amount } = op.value;
     at(ownerOf(from, participants)).deltas.push({ account: from, amount: -amount });
@@ -77,6 +80,7 @@ export function bankOperations(
     if (prng.chance(readShare)) return { f: 'read-all', value: null };
     const from = prng.int(1, count);
     const to = ((from - 1 + prng.int(1, count - 1)) % count) + 1;
-    return { f: 'transfer', value: { from: `a${from}`, to: `a${to}`, amount: prng.int(1, maxTransfer) } };
+    const amount = prng.int(1, maxTransfer);
+    return { f: 'transfer', value: { from: `a${from}`, to: `a${to}`, amount } };
   };
 }

@@ -136,7 +136,8 @@ export class Coordinator {
   onClientRequest(ctx: Ctx, from: NodeId, msg: ClientRequest): void {
     if (this.halted) return;
     if (!this.ready) {
-      return ctx.send(from, { type: 'ClientReply', seq: msg.seq, outcome: 'fail', error: 'unavailable' });
+      return ctx.send(from, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
+        error: 'unavailable' });
     }
     const session = this.sessions.get(msg.client);
     if (session !== undefined && msg.seq < session.seq) return; // a stale copy: long answered
@@ -146,7 +147,8 @@ export class Coordinator {
     }
     const work = splitWork(msg.op, this.config.participants, this.config.params.accounts);
     if (work === undefined) {
-      return ctx.send(from, { type: 'ClientReply', seq: msg.seq, outcome: 'fail', error: 'bad-operation' });
+      return ctx.send(from, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
+        error: 'bad-operation' });
     }
     const tx = `t${this.epoch}.${msg.client}.${msg.seq}`;
     const participants = [...work.keys()];
@@ -164,7 +166,9 @@ export class Coordinator {
     const active = this.active.get(msg.tx);
     if (active === undefined) {
       const decision = this.outcomes.get(msg.tx);
-      if (decision !== undefined && !this.paxos) ctx.send(from, { type: 'Decision', tx: msg.tx, decision });
+      if (decision !== undefined && !this.paxos) {
+        ctx.send(from, { type: 'Decision', tx: msg.tx, decision });
+      }
       return;
     }
     active.votes.set(from, msg.yes);
@@ -185,7 +189,9 @@ export class Coordinator {
   onVoteTimeout(ctx: Ctx, tx: string): void {
     const active = this.active.get(tx);
     if (active === undefined) return;
-    if (this.config.proposer === undefined) return this.decide(ctx, active, 'abort', 'vote-timeout');
+    if (this.config.proposer === undefined) {
+      return this.decide(ctx, active, 'abort', 'vote-timeout');
+    }
     if (active.learned !== undefined) return this.decide(ctx, active, active.learned, 'learned');
     const timeout = this.config.params.voteTimeout;
     ctx.setTimer(`vote:${tx}`, [timeout, 2 * timeout]);
@@ -196,7 +202,9 @@ export class Coordinator {
   onLearned(ctx: Ctx, tx: string, decision: Decision, participants: readonly NodeId[]): void {
     const active = this.active.get(tx);
     if (active !== undefined) {
-      if (decision === 'abort' || this.votesIn(active)) return this.decide(ctx, active, decision, 'learned');
+      if (decision === 'abort' || this.votesIn(active)) {
+        return this.decide(ctx, active, decision, 'learned');
+      }
       active.learned = decision; // wait a vote timeout for the reads
       return;
     }
@@ -217,7 +225,9 @@ export class Coordinator {
     this.active.delete(tx);
     ctx.cancelTimer(`vote:${tx}`);
     this.outcomes.set(tx, decision);
-    if (decision === 'abort' || early || this.paxos) this.remember(tx, decision, reason, participants);
+    if (decision === 'abort' || early || this.paxos) {
+      this.remember(tx, decision, reason, participants);
+    }
     else this.unlogged.set(tx, { tx, decision, reason, participants });
     ctx.note('decide', { tx, decision, reason });
     const result = decision === 'abort' ? null

@@ -58,7 +58,8 @@ export function allDecided(roles: Roles): LivenessCheck {
       if (pending === undefined) {
         pending = [];
         for (const id of roles.participants) {
-          for (const tx of server(world, id)?.participant?.state.prepared ?? []) pending.push({ node: id, tx });
+          const prepared = server(world, id)?.participant?.state.prepared ?? [];
+          for (const tx of prepared) pending.push({ node: id, tx });
         }
         for (const tx of server(world, roles.coordinator)?.coordinator?.active.keys() ?? []) {
           pending.push({ node: roles.coordinator, tx });

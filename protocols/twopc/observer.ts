@@ -95,7 +95,8 @@ export class Observer {
         else this.no.add(vote.tx);
       }
       for (; cursor.decisions < participant.durableDecisions; cursor.decisions++) {
-        this.onParticipantDecision(id, participant.state.decisions[cursor.decisions] as DecisionEntry);
+        const entry = participant.state.decisions[cursor.decisions] as DecisionEntry;
+        this.onParticipantDecision(id, entry);
       }
       for (; cursor.applied < participant.state.decisions.length; cursor.applied++) {
         const entry = participant.state.decisions[cursor.applied] as DecisionEntry;
@@ -106,7 +107,8 @@ export class Observer {
     const coordinator = program.coordinator;
     if (coordinator !== undefined) {
       for (; cursor.coordinator < coordinator.decisions.length; cursor.coordinator++) {
-        this.onCoordinatorDecision(id, coordinator.decisions[cursor.coordinator] as CoordinatorDecision);
+        const entry = coordinator.decisions[cursor.coordinator] as CoordinatorDecision;
+        this.onCoordinatorDecision(id, entry);
       }
     }
   }
@@ -123,7 +125,8 @@ export class Observer {
     if (entry.decision !== 'abort') return;
     this.abortReasons.set(entry.reason, (this.abortReasons.get(entry.reason) ?? 0) + 1);
     if (entry.reason === 'all-yes') {
-      this.violate('ac4-abort-needs-cause', `${id} aborted ${entry.tx} although every vote was yes`);
+      this.violate('ac4-abort-needs-cause',
+        `${id} aborted ${entry.tx} although every vote was yes`);
     }
     if (entry.reason === 'vote-no' && !this.no.has(entry.tx)) {
       this.violate('ac4-abort-needs-cause',
@@ -134,12 +137,15 @@ export class Observer {
   /** Records one node's decision; returns false when that node had already taken it. */
   private onDecision(id: NodeId, tx: string, decision: Decision,
     participants: readonly NodeId[]): boolean {
-    if (participants.length > 0 && !this.participantsOf.has(tx)) this.participantsOf.set(tx, participants);
+    if (participants.length > 0 && !this.participantsOf.has(tx)) {
+      this.participantsOf.set(tx, participants);
+    }
     const key = `${id} ${tx}`;
     const before = this.firstByNode.get(key);
     if (before !== undefined) {
       if (before !== decision) {
-        this.violate('ac2-no-reversal', `${id} decided ${decision} for ${tx} after deciding ${before}`);
+        this.violate('ac2-no-reversal',
+          `${id} decided ${decision} for ${tx} after deciding ${before}`);
       }
       return false;
     }
@@ -154,7 +160,8 @@ export class Observer {
     if (decision === 'commit') {
       for (const p of this.participantsOf.get(tx) ?? []) {
         if (!this.yes.has(`${p} ${tx}`)) {
-          this.violate('ac3-commit-needs-yes', `${id} decided commit for ${tx} but ${p} never voted yes`);
+          this.violate('ac3-commit-needs-yes',
+            `${id} decided commit for ${tx} but ${p} never voted yes`);
         }
       }
     }

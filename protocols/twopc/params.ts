@@ -56,12 +56,14 @@ export interface Roles {
 export function rolesOf(servers: readonly NodeId[], params: TwoPcParams): Roles {
   const [coordinator, ...participants] = servers;
   if (coordinator === undefined || participants.length === 0) {
-    throw new ConfigError('nodes', 'at least two servers for twopc: a coordinator and a participant');
+    throw new ConfigError('nodes',
+      'at least two servers for twopc: a coordinator and a participant');
   }
   if (params.variant === '2pc') return { coordinator, participants, acceptors: [], quorum: 0 };
   const count = 2 * params.acceptors + 1;
   if (servers.length < count) {
-    throw new ConfigError('nodes', `at least ${count} servers for paxos-commit with acceptors: ${params.acceptors}`);
+    throw new ConfigError('nodes',
+      `at least ${count} servers for paxos-commit with acceptors: ${params.acceptors}`);
   }
   return { coordinator, participants, acceptors: servers.slice(0, count),
     quorum: params.acceptors + 1 };

@@ -78,8 +78,10 @@ export class Participant {
   onPrepare(ctx: Ctx, from: NodeId, msg: MessageOf<'Prepare'>): void {
     if (this.halted) return;
     const known = this.state.txs.get(msg.tx);
-    if (known !== undefined) return this.castVote(ctx, msg.tx, known.state !== 'aborted', known.reads,
-      msg.participants);
+    if (known !== undefined) {
+      const yes = known.state !== 'aborted';
+      return this.castVote(ctx, msg.tx, yes, known.reads, msg.participants);
+    }
     const refusal = this.refusal(ctx, msg.tx, msg.work);
     if (refusal !== undefined) {
       ctx.note('refuse', { tx: msg.tx, reason: refusal });
@@ -90,9 +92,13 @@ export class Participant {
       const before = this.state.balances.get(account) as number;
       return { account, before, after: before + amount };
     });
-    const reads = Object.fromEntries(msg.work.reads.map((a) => [a, this.state.balances.get(a) as number]));
-    const record = { type: 'prepared' as const, tx: msg.tx, participants: msg.participants, writes, reads };
-    if (this.has('vote-before-log')) this.castVote(ctx, msg.tx, true, reads, msg.participants, false);
+    const reads = Object.fromEntries(
+      msg.work.reads.map((a) => [a, this.state.balances.get(a) as number]));
+    const record = { type: 'prepared' as const, tx: msg.tx, participants: msg.participants,
+      writes, reads };
+    if (this.has('vote-before-log')) {
+      this.castVote(ctx, msg.tx, true, reads, msg.participants, false); // the bug
+    }
     this.log(record);
     this.state.prepare(record);
     if (!this.has('vote-before-log')) this.castVote(ctx, msg.tx, true, reads, msg.participants);

@@ -88,7 +88,8 @@ export class Acceptor {
   private apply(record: AcceptorRecord): void {
     const state = this.txOf(record.tx);
     if (record.type === 'promise') {
-      assert(record.ballot > state.promised, `promise ${record.ballot} not above ${state.promised}`);
+      assert(record.ballot > state.promised,
+        `promise ${record.ballot} not above ${state.promised}`);
       state.promised = record.ballot;
       return;
     }

@@ -23,7 +23,9 @@ export class SerialGraph {
   private readonly edges = new Map<string, Set<string>>();
 
   constructor(accounts: readonly string[], initialBalance: number) {
-    for (const a of accounts) this.versions.set(a, { value: initialBalance, writer: undefined, readers: [] });
+    for (const a of accounts) {
+      this.versions.set(a, { value: initialBalance, writer: undefined, readers: [] });
+    }
   }
 
   /** Transactions in the graph. */
@@ -61,7 +63,8 @@ export class SerialGraph {
 
   private stale(tx: string, account: string, read: number, version: Version): string {
     return `${tx} committed having read ${account} = ${read}, but the last committed value of ` +
-      `${account} was ${version.value} (written by ${version.writer ?? 'nobody: the opening balance'})`;
+      `${account} was ${version.value} ` +
+      `(written by ${version.writer ?? 'nobody: the opening balance'})`;
   }
 
   /** Adds from -> to unless it closes a cycle, which it reports. */

@@ -48,7 +48,8 @@ describe('twopc: bug switches', () => {
     it(`${bug}: its scenario violates ${TWOPC_BUGS.find((b) => b.name === bug)?.caughtBy}` +
       ' and passes with the switch off', () => {
       const entry = TWOPC_BUGS.find((b) => b.name === bug);
-      const { spec } = loadScenario(readFileSync(entry?.scenario ?? '', 'utf8'), entry?.scenario ?? '');
+      const file = entry?.scenario ?? '';
+      const { spec } = loadScenario(readFileSync(file, 'utf8'), file);
       const report = runSpec(spec);
       expect(report.failures).toEqual([]);
       expect(report.violation?.name).toBe(entry?.caughtBy);

@@ -20,11 +20,13 @@ export function fuzzSpecArb(variant: '2pc' | 'paxos-commit'): fc.Arbitrary<RunSp
     seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
     loss: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.3, noNaN: true })),
     duplicate: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.2, noNaN: true })),
-    drift: fc.array(fc.integer({ min: -100_000, max: 100_000 }), { minLength: nodes, maxLength: nodes }),
+    drift: fc.array(fc.integer({ min: -100_000, max: 100_000 }),
+      { minLength: nodes, maxLength: nodes }),
     faults: scheduleArb(nodeIds(nodes), FAULTS_UNTIL),
   }).map(({ seed, loss, duplicate, drift, faults }) => twoPcSpec({
     name: `twopc-fuzz-${variant}-${seed}`, nodes, seed, faults, duration: 4_000_000,
-    network: { latency: { dist: 'lognormal', median: 1_000, p99: 8_000, max: 30_000 }, loss, duplicate },
+    network: { latency: { dist: 'lognormal', median: 1_000, p99: 8_000, max: 30_000 }, loss,
+      duplicate },
     clocks: Object.fromEntries(drift.map((d, i) => [`n${i + 1}`, { driftPpm: d }])),
     // Safety and AC5; not `transaction-committed`: a run may lose most messages and commit nothing.
     expect: { hold: SAFETY_NAMES, liveness: { after: FAULTS_UNTIL + 100_000, settle: 2_000_000 } },
@@ -39,7 +41,7 @@ export function describeRun(spec: RunSpec): string {
 
 describe('twopc: fuzz', () => {
   for (const variant of ['2pc', 'paxos-commit'] as const) {
-    it(`${variant}: keeps AC1-AC4, balance and serializability, and decides everything after repair`, () => {
+    it(`${variant}: keeps AC1-AC4, balance and serializability; decides all after repair`, () => {
       fc.assert(fc.property(fuzzSpecArb(variant), (spec) => {
         const report = runSpec(spec, {}, registry);
         expect(report.failures, describeRun(spec)).toEqual([]);

@@ -20,7 +20,8 @@ describe('twopc: wal', () => {
     [10, 20, 30].forEach((n) => wal.append(n));
     disk.completeSync(disk.writeSequence);
     disk.crash(false);
-    expect(recoverWal(disk, 'rm', isNumber)).toEqual({ records: [10, 20, 30], lost: false, next: 3 });
+    expect(recoverWal(disk, 'rm', isNumber))
+      .toEqual({ records: [10, 20, 30], lost: false, next: 3 });
   });
 
   it('reads a corrupted record from its mirror copy', () => {
@@ -62,15 +63,18 @@ describe('twopc: accounts', () => {
   const participants = ['n2', 'n3', 'n4'];
 
   it('splits a transfer into a debit and a credit at the owners', () => {
-    const work = splitWork({ f: 'transfer', value: { from: 'a1', to: 'a5', amount: 7 } }, participants, 8);
-    expect([...(work?.keys() ?? [])]).toEqual([ownerOf('a1', participants), ownerOf('a5', participants)]);
+    const op = { f: 'transfer', value: { from: 'a1', to: 'a5', amount: 7 } };
+    const work = splitWork(op, participants, 8);
+    expect([...(work?.keys() ?? [])])
+      .toEqual([ownerOf('a1', participants), ownerOf('a5', participants)]);
     const deltas = [...(work?.values() ?? [])].flatMap((w) => w.deltas);
     expect(deltas.reduce((sum, d) => sum + d.amount, 0)).toBe(0);
   });
 
   it('reads every account exactly once for read-all', () => {
     const work = splitWork({ f: 'read-all', value: null }, participants, 8);
-    expect([...(work?.values() ?? [])].flatMap((w) => w.reads).sort()).toEqual(accountNames(8).sort());
+    const reads = [...(work?.values() ?? [])].flatMap((w) => w.reads);
+    expect(reads.sort()).toEqual(accountNames(8).sort());
   });
 
   it('rejects unknown accounts, self-transfers and bad amounts', () => {
@@ -117,7 +121,8 @@ describe('twopc: serializability graph', () => {
   it('finds a lost update: two commits read the same version', () => {
     const graph = new SerialGraph(['a1'], 100);
     graph.apply('t1', [{ account: 'a1', before: 100, after: 90 }], {});
-    expect(graph.apply('t2', [{ account: 'a1', before: 100, after: 80 }], {})).toMatch(/t2 committed having read a1 = 100/);
+    expect(graph.apply('t2', [{ account: 'a1', before: 100, after: 80 }], {}))
+      .toMatch(/t2 committed having read a1 = 100/);
   });
 
   it('finds a cycle: a read-all that saw one transfer half applied', () => {
@@ -125,7 +130,8 @@ describe('twopc: serializability graph', () => {
     graph.apply('t1', [{ account: 'a1', before: 100, after: 90 }], {}); // t1 at a1's participant
     graph.apply('r', [], { a1: 90 }); // r reads after t1 on a1
     graph.apply('r', [], { a2: 100 }); // and before t1 on a2
-    expect(graph.apply('t1', [{ account: 'a2', before: 100, after: 110 }], {})).toMatch(/not serializable/);
+    expect(graph.apply('t1', [{ account: 'a2', before: 100, after: 110 }], {}))
+      .toMatch(/not serializable/);
   });
 });
 

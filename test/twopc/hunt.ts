@@ -25,7 +25,9 @@ const NEMESIS: Readonly<Record<TwoPcBug, readonly Fault['kind'][]>> = {
  * the network loses messages, so that a participant has to ask the restarted coordinator).
  */
 function crashCycles(node: NodeId, until: number): fc.Arbitrary<ScheduledFault[]> {
-  return fc.array(fc.tuple(fc.integer({ min: 0, max: until }), fc.integer({ min: 1_000, max: 100_000 })),
+  const cycle = fc.tuple(fc.integer({ min: 0, max: until }),
+    fc.integer({ min: 1_000, max: 100_000 }));
+  return fc.array(cycle,
     { minLength: 4, maxLength: 12 })
     .map((cycles) => cycles.flatMap(([at, down]) => [
       { at, fault: { kind: 'crash' as const, node } },

@@ -22,12 +22,13 @@ describe('twopc: runs', () => {
     it(`${variant}: one seed gives one trace hash, another seed another`, () => {
       const hash = (seed: number) => runSpec(twoPcSpec({ seed, faults: [
         { at: 500_000, fault: { kind: 'crash', node: 'n1' } },
-        { at: 700_000, fault: { kind: 'restart', node: 'n1' } }] }, { variant }), {}, registry).result.hash;
+        { at: 700_000, fault: { kind: 'restart', node: 'n1' } }] }, { variant }), {}, registry)
+        .result.hash;
       expect(hash(5)).toBe(hash(5));
       expect(hash(5)).not.toBe(hash(6));
     });
 
-    it(`${variant}: with no failures every property holds and no abort comes from a timeout`, () => {
+    it(`${variant}: with no failures all properties hold and no abort is from a timeout`, () => {
       const report = runSpec(twoPcSpec({}, { variant }), {}, registry);
       expect(report.failures).toEqual([]);
       expect(report.checked).toContain('serializable');
@@ -41,7 +42,8 @@ describe('twopc: runs', () => {
     const prepared = prepareRun(scenario('coordinator-crash-before-decision'));
     prepared.engine.run(prepared.spec.duration);
     expect(judge(prepared).failures).toEqual([]);
-    const presumed = records(prepared).filter((r) => r.kind === 'note' && r.tag === 'decide' && (r.data as { presumed?: boolean }).presumed);
+    const presumed = records(prepared).filter((r) => r.kind === 'note' && r.tag === 'decide' &&
+      (r.data as { presumed?: boolean }).presumed);
     expect(presumed.length).toBeGreaterThan(0);
     for (const id of ['n2', 'n3', 'n4']) {
       const state = (prepared.engine.program(id) as TwoPcServer).participant?.state;
@@ -53,7 +55,7 @@ describe('twopc: runs', () => {
     }
   });
 
-  it('coordinator recovery: a restarted coordinator resends its logged commits until acknowledged', () => {
+  it('coordinator recovery: a restarted coordinator resends logged commits until acked', () => {
     const prepared = prepareRun(scenario('coordinator-crash-after-decision'));
     prepared.engine.run(prepared.spec.duration);
     expect(judge(prepared).failures).toEqual([]);
@@ -62,15 +64,19 @@ describe('twopc: runs', () => {
     const resent = records(prepared).filter((r) => r.kind === 'send' && r.node === 'n1' &&
       r.tag === 'Decision' && r.t >= 1_200_000 && (r.data as { tx: string }).tx.startsWith('t1.'));
     expect(resent.length).toBeGreaterThan(0);
-    for (const r of resent) expect(coordinator?.unacknowledged.has((r.data as { tx: string }).tx)).toBe(false);
+    for (const r of resent) {
+      expect(coordinator?.unacknowledged.has((r.data as { tx: string }).tx)).toBe(false);
+    }
   });
 
-  it('cooperative termination: a participant cut off from the coordinator learns from a peer', () => {
+  it('cooperative termination: a participant cut off from n1 learns from a peer', () => {
     const base = prepareRun(twoPcSpec(), {}, registry);
     base.engine.run(1_500_000);
     const shared = new Set(records(base).filter((r) => r.tag === 'begin' &&
-      (r.data as { participants: string[] }).participants.length > 1).map((r) => (r.data as { tx: string }).tx));
-    const commit = records(base).find((r) => r.kind === 'send' && r.node === 'n1' && r.to === 'n3' &&
+      (r.data as { participants: string[] }).participants.length > 1)
+      .map((r) => (r.data as { tx: string }).tx));
+    const commit = records(base).find((r) => r.kind === 'send' && r.node === 'n1' &&
+      r.to === 'n3' &&
       r.tag === 'Decision' && r.t > 1_000_000 && shared.has((r.data as { tx: string }).tx) &&
       (r.data as { decision: string }).decision === 'commit');
     const at = commit?.t ?? 0;
@@ -82,7 +88,8 @@ describe('twopc: runs', () => {
     expect(judge(prepared).failures).toEqual([]);
     const fromPeers = records(prepared).filter((r) => r.kind === 'deliver' && r.node === 'n3' &&
       r.tag === 'Decision' && r.from !== 'n1' && r.t < at + 1_000_000);
-    expect(fromPeers.map((r) => (r.data as { tx: string }).tx)).toContain((commit?.data as { tx: string }).tx);
+    const tx = (commit?.data as { tx: string }).tx;
+    expect(fromPeers.map((r) => (r.data as { tx: string }).tx)).toContain(tx);
   });
 
   it('blocking: 2PC blocks until the coordinator returns; Paxos Commit does not', () => {
@@ -110,6 +117,7 @@ describe('twopc: runs', () => {
     expect(() => runSpec(twoPcSpec({ nodes: 1 }), {}, registry)).toThrow(ConfigError);
     expect(() => runSpec(twoPcSpec({ nodes: 4 }, { variant: 'paxos-commit', acceptors: 2 }), {},
       registry)).toThrow(/at least 5 servers/);
-    expect(() => runSpec(twoPcSpec({}, { variant: '3pc' }), {}, registry)).toThrow(/params.variant/);
+    expect(() => runSpec(twoPcSpec({}, { variant: '3pc' }), {}, registry))
+      .toThrow(/params.variant/);
   });
 });

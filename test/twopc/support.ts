@@ -9,7 +9,9 @@ import { twoPc } from '../../protocols/twopc/definition.js';
 export const registry = { twopc: twoPc };
 
 /** A twopc run: n1 coordinator, n2..n4 participants, three clients, two seconds. */
-export function twoPcSpec(patch: Partial<RunSpec> = {}, params: Record<string, unknown> = {}): RunSpec {
+export function twoPcSpec(
+  patch: Partial<RunSpec> = {}, params: Record<string, unknown> = {},
+): RunSpec {
   return {
     name: 'twopc-test', protocol: 'twopc', nodes: 4, seed: 1, duration: 2_000_000, faults: [],
     network: { latency: { dist: 'lognormal', median: 1_000, p99: 5_000, max: 20_000 } },
