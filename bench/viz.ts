@@ -48,6 +48,7 @@ function writeTrace(dir: string, events: number): { file: string; records: numbe
 
 interface Page {
   goto(url: string): Promise<unknown>;
+  setInputFiles(selector: string, files: string): Promise<void>;
   waitForFunction(fn: string, arg?: unknown, o?: { timeout: number }): Promise<unknown>;
   evaluate<T>(fn: string): Promise<T>;
   close(): Promise<void>;
@@ -68,6 +69,20 @@ async function firstDraw(page: Page, url: string): Promise<Open> {
     undefined, { timeout: 120_000 });
   return page.evaluate<Open>(`(() => { const p = window.faultline.probe();
     return { total: p.firstFrameAt, ...p.timings }; })()`);
+}
+
+/** Choosing the file in the page's file input to first frame, in ms (page clock). */
+async function fileInputDraw(page: Page, base: string, file: string): Promise<number> {
+  await page.goto('about:blank');
+  await page.goto(base.replace(/#.*$/, '#scenario=fixture/toykv-crash'));
+  await page.waitForFunction('document.body.dataset.ready === "1"', undefined,
+    { timeout: 120_000 });
+  const start = await page.evaluate<number>('performance.now()');
+  await page.setInputFiles('#file', file);
+  await page.waitForFunction(`(() => { const p = window.faultline.probe();
+    return p.label === 'trace file bench.jsonl' && p.firstFrameAt > ${start}; })()`,
+  undefined, { timeout: 120_000 });
+  return (await page.evaluate<number>('window.faultline.probe().firstFrameAt')) - start;
 }
 
 /** Frame times (ms) of a fixed sequence of zooms and pans, each drawn synchronously. */
@@ -104,14 +119,20 @@ export const vizBench: BenchSuite = async () => {
     const opens: Open[] = [];
     for (let r = 0; r < 3; r++) opens.push(await firstDraw(page, server.url));
     const best = opens.reduce((a, b) => (b.total < a.total ? b : a));
+    const picked: number[] = [];
+    for (let r = 0; r < 3; r++) picked.push(await fileInputDraw(page, server.url, file));
+    await firstDraw(page, server.url);
     const frames = (await frameTimes(page)).sort((a, b) => a - b);
     const label = `${(records / 1e6).toFixed(2)}M-event trace (${mb.toFixed(0)} MiB)`;
     const rows: BenchRow[] = [
-      { name: `viz: open ${label} to first draw, best of 3`, value: best.total,
+      { name: `viz: open ${label} by URL (faultline viz) to first draw, best of 3`,
+        value: best.total,
         unit: 'ms', goal: '<= 2000 ms' },
-      { name: 'viz:   of which fetch and decode the file', value: best.fetch, unit: 'ms' },
+      { name: 'viz:   of which fetch the file from the server', value: best.fetch, unit: 'ms' },
       { name: 'viz:   of which parse lines into columns', value: best.parse, unit: 'ms' },
       { name: 'viz:   of which derive arrows, intervals, roles', value: best.derive, unit: 'ms' },
+      { name: `viz: choose ${label} in the page's file input to first draw, best of 3`,
+        value: Math.min(...picked), unit: 'ms', goal: '<= 2000 ms' },
       { name: `viz: zoom/pan frame on ${label}, median`, value: quantile(frames, 0.5),
         unit: 'ms', goal: '<= 16 ms' },
       { name: `viz: zoom/pan frame on ${label}, p95`, value: quantile(frames, 0.95), unit: 'ms' },

@@ -76,7 +76,7 @@ export class App {
       selected: () => this.chosenMessage(),
     });
     this.ui = shell(root, catalogue, {
-      choose: (key) => void this.openKey(key, undefined, []),
+      choose: (key) => void this.openKey(key, undefined, []).catch((e: unknown) => this.fail(e)),
       reseed: (seed) => this.rerun({ seed }),
       openFile: (name, bytes) => this.openData(name, bytes),
       goToViolation: () => this.goToViolation(),
@@ -205,7 +205,13 @@ export class App {
       this.cluster = new ClusterView(this.ui.cluster, shown.model, shown.derived);
     } else this.cluster.setTrace(shown.model, shown.derived);
     this.compareFork();
-    this.metricsAt = renderMetrics(this.ui.metrics, shown.model, shown.derived, shown.report);
+    // Charts come after the diagram's first frame: they are not what a person looks at first.
+    this.metricsAt = () => undefined;
+    requestAnimationFrame(() => setTimeout(() => {
+      if (this.shown !== shown) return;
+      this.metricsAt = renderMetrics(this.ui.metrics, shown.model, shown.derived, shown.report);
+      this.metricsAt(this.player.now);
+    }, 0));
     this.ui.describe(shown.session?.loaded, shown.session?.seed);
     this.ui.status(shown.model, shown.derived, shown.report, shown.label, shown.hash);
     this.player.setModel(shown.model);

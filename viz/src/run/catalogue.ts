@@ -16,7 +16,7 @@ const files = import.meta.glob('../../../scenarios/**/*.yaml',
 export const registry: Readonly<Record<string, AnyProtocol>> = { ...protocols, toykv: toyKv };
 
 /** The key of the default scenario (checked in order). */
-export const DEFAULT_KEYS = ['raft/leader-crash', 'fixture/toykv-crash'];
+export const DEFAULT_KEYS = ['raft/leader-crash'];
 
 const FIXTURE = `name: toykv-crash
 description: Three independent key-value servers (a test fixture); n1 crashes and restarts.

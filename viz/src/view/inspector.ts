@@ -18,8 +18,8 @@ export function renderInspector(
 ): void {
   const time = index < 0 ? 0 : (model.t[index] as number);
   const head = el('div', { class: 'inspector-head',
-    text: `After event #${index} at ${formatTime(time)}` +
-      `${index >= 0 ? ` (${model.kindOf(index)})` : ''}` });
+    text: index < 0 ? 'Before the first event, at 0µs'
+      : `After event #${index} (${model.kindOf(index)}) at ${formatTime(time)}` });
   const live = session === undefined ? undefined : session.engineAt(index);
   const cards = model.lanes.slice(0, model.servers).map((id, lane) => {
     const role = derived.roles.find((r) => r.lane === lane && r.t0 <= time &&
