@@ -14,7 +14,8 @@ import { type AnyProtocol, protocols } from '../protocols/index.js';
 import { formatDuration } from '../protocols/params.js';
 import { prepareRun } from './run.js';
 import type { RunSpec } from './spec.js';
-import { FAULT_KEYS, type ScenarioFile, scenarioSchema } from './schema.js';
+import { durationOrReason, FAULT_KEYS, MAX_CLIENTS, MAX_NODES, type ScenarioFile, scenarioSchema }
+  from './schema.js';
 import { issueProblems, Locator, parsePath, type Problem, ScenarioError, type Segment } from
   './problems.js';
 
@@ -58,10 +59,14 @@ export function loadScenario(
       'a scenario is a mapping of fields: name, protocol, nodes, duration, seed, …')]);
   }
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw new ScenarioError(issueProblems(parsed.error.issues, raw, locator));
+  const meaning = checkMeaning(raw as Raw, registry, locator);
+  if (!parsed.success) {
+    const found = issueProblems(parsed.error.issues, raw, locator);
+    const paths = new Set(found.map((p) => p.path));
+    throw new ScenarioError([...found, ...meaning.filter((p) => !paths.has(p.path))]);
+  }
   const file = parsed.data;
-  const problems = checkMeaning(file, raw as Record<string, unknown>, registry, locator);
-  if (problems.length > 0) throw new ScenarioError(problems);
+  if (meaning.length > 0) throw new ScenarioError(meaning);
   const spec = toSpec(file);
   try {
     prepareRun(spec, { trace: 'off' }, registry);
@@ -105,48 +110,69 @@ function toSpec(file: ScenarioFile): RunSpec {
 
 type Raw = Record<string, unknown>;
 
-/** Everything the schema alone cannot check. */
-function checkMeaning(
-  file: ScenarioFile,
-  raw: Raw,
-  registry: Readonly<Record<string, AnyProtocol>>,
-  locator: Locator,
-): Problem[] {
+const record = (value: unknown): Raw =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Raw : {};
+const list = (value: unknown): unknown[] => Array.isArray(value) ? value : [];
+const count = (value: unknown, max: number): number | undefined =>
+  Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max
+    ? value as number : undefined;
+const micros = (value: unknown): number | undefined => {
+  const parsed = durationOrReason(value, false);
+  return typeof parsed === 'number' ? parsed : undefined;
+};
+
+/**
+ * Everything the schema alone cannot check. It reads the raw data, so that it also runs when
+ * the schema found problems elsewhere: one round of fixes for a file, not one per step.
+ */
+function checkMeaning(raw: Raw, registry: Readonly<Record<string, AnyProtocol>>,
+  locator: Locator): Problem[] {
   const problems: Problem[] = [];
-  const servers = Array.from({ length: file.nodes }, (_, i) => `n${i + 1}`);
-  const clients = Array.from({ length: file.workload?.clients ?? 0 }, (_, i) => `c${i + 1}`);
-  const ids = new Set([...servers, ...clients]);
-  const idList = `${servers.length === 1 ? 'n1' : `n1..n${servers.length}`}${
-    clients.length === 0 ? '' : clients.length === 1 ? ', c1' : `, c1..c${clients.length}`}`;
+  const nodes = count(raw.nodes, MAX_NODES);
+  if (nodes !== undefined && nodes > 0) checkNodeIds(raw, nodes, problems, locator);
+  checkTimes(raw, problems, locator);
+  problems.push(...checkProtocol(raw, registry, locator));
+  return problems;
+}
+
+function checkNodeIds(raw: Raw, nodes: number, problems: Problem[], locator: Locator): void {
+  const clients = count(record(raw.workload).clients, MAX_CLIENTS) ?? 0;
+  const ids = new Set([...Array.from({ length: nodes }, (_, i) => `n${i + 1}`),
+    ...Array.from({ length: clients }, (_, i) => `c${i + 1}`)]);
+  const idList = `${nodes === 1 ? 'n1' : `n1..n${nodes}`}${
+    clients === 0 ? '' : clients === 1 ? ', c1' : `, c1..c${clients}`}`;
   const known = (path: Segment[], id: unknown, key = false): void => {
     if (typeof id === 'string' && !ids.has(id)) {
       problems.push(locator.problem(path, `${id} is not a node of this scenario (${idList})`, key));
     }
   };
-  for (const id of Object.keys(file.clocks ?? {})) known(['clocks', id], id, true);
-  file.network?.links?.forEach((link, i) => {
-    known(['network', 'links', i, 'from'], link.from);
-    known(['network', 'links', i, 'to'], link.to);
+  for (const id of Object.keys(record(raw.clocks))) known(['clocks', id], id, true);
+  list(record(raw.network).links).forEach((link, i) => {
+    known(['network', 'links', i, 'from'], record(link).from);
+    known(['network', 'links', i, 'to'], record(link).to);
   });
-  const rawFaults = (raw.faults ?? []) as Raw[];
-  rawFaults.forEach((entry, i) => checkFault(entry, i, known, problems, locator));
-  file.faults.forEach(({ at }, i) => {
-    if (at > file.duration) {
+  list(raw.faults).forEach((entry, i) => checkFault(record(entry), i, known, problems, locator));
+}
+
+function checkTimes(raw: Raw, problems: Problem[], locator: Locator): void {
+  const duration = micros(raw.duration);
+  if (duration === undefined) return;
+  const ats = list(raw.faults).map((entry) => micros(record(entry).at));
+  ats.forEach((at, i) => {
+    if (at !== undefined && at > duration) {
       problems.push(locator.problem(['faults', i, 'at'], `a time within the run (duration ${
-        formatDuration(file.duration)}), got ${formatDuration(at)}`));
+        formatDuration(duration)}), got ${formatDuration(at)}`));
     }
   });
-  const live = file.expect?.liveness;
-  if (live !== undefined) {
-    const after = live.after ?? Math.max(0, ...file.faults.map((f) => f.at));
-    if (after + live.settle > file.duration) {
-      problems.push(locator.problem(['expect', 'liveness', 'settle'], `after + settle (${
-        formatDuration(after + live.settle)}) must be within the duration (${
-        formatDuration(file.duration)})`));
-    }
+  const live = record(record(raw.expect).liveness);
+  const settle = micros(live.settle);
+  const after = live.after === undefined
+    ? Math.max(0, ...ats.map((at) => at ?? 0)) : micros(live.after);
+  if (settle !== undefined && after !== undefined && after + settle > duration) {
+    problems.push(locator.problem(['expect', 'liveness', 'settle'], `after + settle (${
+      formatDuration(after + settle)}) must be within the duration (${
+      formatDuration(duration)})`));
   }
-  problems.push(...checkProtocol(file, raw, registry, locator));
-  return problems;
 }
 
 function checkFault(
@@ -183,20 +209,20 @@ function checkFault(
 }
 
 function checkProtocol(
-  file: ScenarioFile,
   raw: Raw,
   registry: Readonly<Record<string, AnyProtocol>>,
   locator: Locator,
 ): Problem[] {
-  const protocol = registry[file.protocol];
+  if (typeof raw.protocol !== 'string') return [];
+  const protocol = registry[raw.protocol];
   if (protocol === undefined) {
     const names = Object.keys(registry).sort();
-    const got = JSON.stringify(file.protocol);
+    const got = JSON.stringify(raw.protocol);
     return [locator.problem(['protocol'], names.length === 0
       ? `no protocol is registered, got ${got}` : `one of ${names.join(', ')}, got ${got}`)];
   }
   const problems: Problem[] = [];
-  const params = protocol.params.safeParse(file.params);
+  const params = protocol.params.safeParse(raw.params ?? {});
   if (!params.success) {
     problems.push(...issueProblems(params.error.issues, raw.params, locator, ['params']));
   }
@@ -208,7 +234,10 @@ function checkProtocol(
         JSON.stringify(name)}`));
     }
   };
-  file.expect?.hold?.forEach((name, i) => property(['expect', 'hold', i], name));
-  if (file.expect?.violate !== undefined) property(['expect', 'violate'], file.expect.violate);
+  const expect = record(raw.expect);
+  list(expect.hold).forEach((name, i) => {
+    if (typeof name === 'string') property(['expect', 'hold', i], name);
+  });
+  if (typeof expect.violate === 'string') property(['expect', 'violate'], expect.violate);
   return problems;
 }

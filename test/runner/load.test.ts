@@ -143,6 +143,12 @@ describe('loadScenario', () => {
     expect(found.map((p) => p.path)).toEqual(['nodez', 'network.loss', 'seed']);
   });
 
+  it('reports unknown nodes and late faults even when the schema found other problems', () => {
+    const found = problems(edit('restart: n1', 'restart: n7').replace('loss: 0.01', 'loss: 2')
+      .replace('at: 1s, pause', 'at: 1s, pause'));
+    expect(found.map((p) => p.path)).toEqual(['network.loss', 'faults[1].restart']);
+  });
+
   it('gives clear errors for files that are not scenarios', () => {
     expect(one('')).toMatch(/^1:1 : a scenario is a mapping/);
     expect(one('- a\n- b\n')).toMatch(/^1:1 : a scenario is a mapping/);
