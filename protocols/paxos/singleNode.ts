@@ -63,7 +63,11 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
   onTimer(ctx: Ctx, name: string): void {
     if (name === 'rejoin') return this.acceptor.onRejoinTimer(ctx);
     if (name !== 'propose' || this.learned !== undefined) return;
-    if (this.proposer.phase !== 'idle') this.config.stats.ballotsLost++; // timed out
+    if (this.proposer.phase !== 'idle') {
+      // The round timed out (slow links or disks, lost messages): back off as for a Nack.
+      this.proposer.losses++;
+      this.config.stats.ballotsLost++;
+    }
     this.proposer.see(this.acceptor.promised);
     const ballot = this.proposer.begin(ctx, !this.config.bugs.has('non-unique-ballots'));
     this.config.stats.ballotsStarted++;
