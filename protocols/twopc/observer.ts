@@ -238,9 +238,4 @@ export class Observer {
     const open = [...this.blockedOpen.values()].flatMap((m) => [...m.values()]);
     return [...this.blockedDone, ...open.map((start) => now - start)];
   }
-
-  /** Transactions the observer has seen decided at least once. */
-  get decidedCount(): number {
-    return this.firstByTx.size;
-  }
 }

@@ -143,7 +143,7 @@ export class Participant {
     if (this.halted) return;
     const entry = this.state.txs.get(tx);
     if (entry === undefined || entry.state === 'prepared') this.decide(ctx, tx, decision);
-    else if (entry.state !== `${decision === 'commit' ? 'committed' : 'aborted'}`) {
+    else if (entry.state !== (decision === 'commit' ? 'committed' : 'aborted')) {
       ctx.note('conflicting-decision', { tx, kept: entry.state, offered: decision, from });
       return;
     }

@@ -104,6 +104,25 @@ describe('twopc: runs', () => {
       `paxos-commit ${max(nonBlocking)}`);
   });
 
+  it('Paxos Commit: a participant whose peer never voted finishes by its own recovery ballot', () => {
+    // Prepares to n3 are lost from 1 s, and n1 dies at 1.05 s: transactions with n3 hang on an
+    // instance nobody voted in, and only a participant can propose "aborted" for it.
+    const spec = twoPcSpec({ duration: 4_000_000, faults: [
+      { at: 1_000_000, fault: { kind: 'cut', from: 'n1', to: 'n3' } },
+      { at: 1_050_000, fault: { kind: 'crash', node: 'n1' } },
+      { at: 3_000_000, fault: { kind: 'restart', node: 'n1' } },
+      { at: 3_000_000, fault: { kind: 'heal' } }],
+    expect: { liveness: { settle: 500_000 } } }, { variant: 'paxos-commit' });
+    const prepared = prepareRun(spec, {}, registry);
+    prepared.engine.run(spec.duration);
+    const report = judge(prepared);
+    expect(report.failures).toEqual([]);
+    const ballots = records(prepared).filter((r) => r.tag === 'ballot' && r.node !== 'n1' &&
+      r.t > 1_050_000 && r.t < 3_000_000);
+    expect(ballots.length).toBeGreaterThan(0);
+    expect(report.metrics['blocked-time-max-ms']).toBeLessThan(1_000);
+  });
+
   it('Paxos Commit with F=2 runs on five acceptors', () => {
     const report = runSpec(twoPcSpec({ nodes: 5, faults: [
       { at: 500_000, fault: { kind: 'crash', node: 'n1' } },
