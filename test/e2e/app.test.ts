@@ -63,18 +63,51 @@ describe('viz: start page', () => {
   });
 });
 
-describe.skipIf(RAFT === undefined)(`viz: raft scenario ${RAFT ?? '(none yet)'}`, () => {
+/** A Raft scenario for when scenarios/raft has none yet: opened through the file input. */
+const INLINE_RAFT = `name: raft-inline
+description: Five Raft servers; the first leader crashes and a new one is elected.
+protocol: raft
+nodes: 5
+workload: { clients: 2, rate: 20/s, keys: 4, mix: { get: 1, put: 1 }, timeout: 200ms, attempts: 3 }
+faults:
+  - { at: 1s, crash: n1 }
+  - { at: 2s, restart: n1 }
+duration: 3s
+seed: 1
+`;
+
+describe(`viz: raft scenario ${RAFT ?? '(inline, until scenarios/raft has files)'}`, () => {
   it('runs in the page and draws lanes, arrows and role bands', async () => {
-    const { page, errors } = await openPage(browser, `${base()}#scenario=${RAFT}`);
+    const { page, errors } = await openPage(browser, `${base()}#scenario=${RAFT ?? ''}`);
+    if (RAFT === undefined) {
+      await page.locator('#file').setInputFiles({ name: 'raft-inline.yaml',
+        mimeType: 'text/yaml', buffer: Buffer.from(INLINE_RAFT) });
+      await page.waitForFunction(() => (window as unknown as { faultline: { probe(): {
+        label?: string } } }).faultline.probe().label === 'file:raft-inline.yaml');
+    }
     await waitForDraw(page);
     const p = await probe(page);
-    expect(p.label).toBe(RAFT);
+    expect(p.label).toBe(RAFT ?? 'file:raft-inline.yaml');
     expect(p.arrows).toBeGreaterThan(10);
-    const lanes = await page.evaluate(() => (window as unknown as { faultline: {
-      probe(): unknown; view: { canvas: HTMLCanvasElement } } }).faultline.view.canvas.height);
-    expect(lanes).toBeGreaterThan(100);
+    expect(p.roles).toBeGreaterThanOrEqual(5);
+    const height = await page.evaluate(() => (window as unknown as { faultline: {
+      view: { canvas: HTMLCanvasElement } } }).faultline.view.canvas.height);
+    expect(height).toBeGreaterThan(100);
     await page.locator('#inspector .node-card').first().waitFor();
-    expect(await page.locator('#inspector .node-card').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('#inspector .node-card').count()).toBe(5);
+    // The inspector at an instant mid-run shows each live node's protocol state and disk.
+    await page.locator('#scrub').fill('500');
+    await page.locator('#scrub').dispatchEvent('change');
+    await page.waitForFunction(() => document.querySelector('#inspector .inspector-head')
+      ?.textContent?.startsWith('After event'));
+    const first = page.locator('#inspector .node-card[data-node="n2"]'); // n1 is down then
+    await first.locator('summary', { hasText: 'state' }).waitFor();
+    expect(await first.locator('summary').allTextContents()).toEqual(expect.arrayContaining([
+      'state', 'durable disk', 'volatile (what the node sees)']));
+    if (RAFT === undefined) {
+      // The badge follows the node's own state: n2 followed n5 into term 2 without a role note.
+      expect(await first.locator('.role').textContent()).toBe('follower term 2');
+    }
     await screenshot(page, 'raft-timeline');
     expect(errors).toEqual([]);
     await page.close();

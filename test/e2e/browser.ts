@@ -38,6 +38,7 @@ export interface Probe {
   violation?: number;
   instant: number;
   arrows?: number;
+  roles?: number;
   frames?: number;
   added: number;
   ranIn?: 'worker' | 'page';

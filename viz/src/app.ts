@@ -331,7 +331,8 @@ export class App {
     const s = this.shown;
     return { label: s?.label, events: s?.model.n, hash: s?.report?.result.hash ?? s?.hash,
       violation: s?.derived.violation, instant: this.player.index,
-      arrows: s?.derived.arrowSend.length, frames: this.diagram?.frames,
+      arrows: s?.derived.arrowSend.length, roles: s?.derived.roles.length,
+      frames: this.diagram?.frames,
       frameMs: this.diagram?.lastFrameMs, firstFrameAt: this.diagram?.firstFrameAt,
       timings: { ...this.timings }, ranIn: this.ranIn, divergence: this.divergence,
       added: s?.session?.added.length ?? 0 };

@@ -5,7 +5,7 @@
  * durable and the volatile disk contents side by side; pending timers; the local clock against
  * true time. For a trace file, only what the trace says: role and term, up or down.
  */
-import type { Derived } from '../model/derive.js';
+import { type Derived, roleOf } from '../model/derive.js';
 import type { TraceModel } from '../model/traceModel.js';
 import type { Session } from '../run/session.js';
 import { el, setChildren, showJson } from './dom.js';
@@ -22,8 +22,11 @@ export function renderInspector(
       : `After event #${index} (${model.kindOf(index)}) at ${formatTime(time)}` });
   const live = session === undefined ? undefined : session.engineAt(index);
   const cards = model.lanes.slice(0, model.servers).map((id, lane) => {
-    const role = derived.roles.find((r) => r.lane === lane && r.t0 <= time &&
+    const noted = derived.roles.find((r) => r.lane === lane && r.t0 <= time &&
       (time < r.t1 || r.t1 === model.end));
+    // The node's own state, when the protocol can show it, is fresher than its last role note
+    // (a follower that moves to a higher term notes no new role).
+    const role = live === undefined ? noted : liveRole(live, id) ?? noted;
     const down = derived.down.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
     const paused = derived.paused.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
     const status = down ? 'down' : paused ? 'paused' : 'up';
@@ -36,6 +39,15 @@ export function renderInspector(
     return card;
   });
   setChildren(host, head, el('div', { class: 'cards' }, ...cards));
+}
+
+function liveRole(live: ReturnType<Session['engineAt']>, id: string):
+  { role: string; number: string } | undefined {
+  const { engine, prepared } = live;
+  const program = engine.isUp(id) ? engine.program(id) : undefined;
+  const inspect = prepared.instance.inspect;
+  if (program === undefined || inspect === undefined) return undefined;
+  return roleOf(inspect.call(prepared.instance, program));
 }
 
 function engineDetails(
