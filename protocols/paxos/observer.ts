@@ -54,8 +54,11 @@ interface NodeView<V> {
   durablePromise: Ballot;
   lastPromise: Ballot;
   decided: Map<number, string>;
-  /** What the node looked like at the last look; unchanged means nothing to do. */
-  signature: string;
+  /** The disk positions and promise at the last look; unchanged means nothing to do. */
+  seq: number;
+  durable: number;
+  promised: Ballot | undefined;
+  mode: number;
 }
 
 /** Cross-event memory of one run; shared by the invariants of one protocol instance. */
@@ -113,7 +116,8 @@ export class PaxosObserver<V> {
     if (view === undefined) {
       view = { program: undefined, accepts: 0, promises: 0, decisions: 0, executions: 0, votes: 0,
         durableAccepted: new Map(), pending: [], pendingPromises: [], durablePromise: ZERO_BALLOT,
-        lastPromise: ZERO_BALLOT, decided: new Map(), signature: '' };
+        lastPromise: ZERO_BALLOT, decided: new Map(), seq: -1, durable: -1, promised: undefined,
+        mode: -1 };
       this.nodes.set(id, view);
     }
     return view;
@@ -129,19 +133,23 @@ export class PaxosObserver<V> {
       view.pendingPromises = [];
       view.accepts = view.promises = view.decisions = view.executions = view.votes = 0;
       view.lastPromise = ZERO_BALLOT;
-      view.signature = '';
+      view.promised = undefined;
     }
     if (program === undefined) return;
     const disk = world.disk(id);
     const seq = disk.writeSequence;
     const durable = disk.writeSequence - disk.unsyncedWrites;
     const acceptor = program.acceptor;
-    const signature = `${seq} ${durable} ${acceptor.acceptLog.length} ` +
-      `${acceptor.promiseLog.length} ` +
-      `${program.decisionLog.length} ${program.executionLog?.length} ${acceptor.voting} ` +
-      `${acceptor.rebuilt} ${acceptor.promised.round} ${acceptor.promised.node}`;
-    if (signature === view.signature) return;
-    view.signature = signature;
+    const mode = (acceptor.voting ? 1 : 0) + (acceptor.rebuilt ? 2 : 0);
+    if (view.seq === seq && view.durable === durable && view.promised === acceptor.promised &&
+      view.mode === mode && view.accepts === acceptor.acceptLog.length &&
+      view.promises === acceptor.promiseLog.length &&
+      view.decisions === program.decisionLog.length &&
+      view.executions === (program.executionLog?.length ?? 0)) return;
+    view.seq = seq;
+    view.durable = durable;
+    view.promised = acceptor.promised;
+    view.mode = mode;
     for (; view.accepts < acceptor.acceptLog.length; view.accepts++) {
       view.pending.push({ ...(acceptor.acceptLog[view.accepts] as AcceptedEntry<V>), seq });
     }
