@@ -143,6 +143,35 @@ describe(`viz: fork on ${SCENARIO}`, () => {
   });
 });
 
+const DRIFTING = `name: drifting-clock
+protocol: toykv
+nodes: 2
+clocks: { n2: { offset: 20ms, drift: 200 } }
+workload: { clients: 1, rate: 20/s, keys: 1, mix: { get: 1, put: 1 }, timeout: 20ms, attempts: 1 }
+duration: 2s
+seed: 2
+`;
+
+describe('viz: clocks', () => {
+  it('shows a drifting node\'s local clock against true time', async () => {
+    const { page, errors } = await openPage(browser, base());
+    await waitForDraw(page);
+    await page.locator('#file').setInputFiles({ name: 'drifting.yaml', mimeType: 'text/yaml',
+      buffer: Buffer.from(DRIFTING) });
+    await page.waitForFunction(() => (window as unknown as { faultline: { probe(): {
+      label?: string } } }).faultline.probe().label === 'file:drifting.yaml');
+    await page.locator('#scrub').fill('1000');
+    await page.locator('#scrub').dispatchEvent('change');
+    const clock = page.locator('#inspector .node-card[data-node="n2"] .clock');
+    await clock.waitFor();
+    // 20 ms ahead at 0, plus 200 ppm of about 2 s: about 20.4 ms ahead at the end.
+    expect(await clock.textContent()).toMatch(/\(\+20\.[34]\d*ms from true time\)/);
+    expect(await page.locator('#inspector .node-card[data-node="n1"] .clock').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe(`viz: violation marker on ${violating()}`, () => {
   it('shows the marker; jumping there highlights the causal past', async () => {
     const key = violating();

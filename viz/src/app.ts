@@ -204,6 +204,7 @@ export class App {
     if (this.cluster === undefined) {
       this.cluster = new ClusterView(this.ui.cluster, shown.model, shown.derived);
     } else this.cluster.setTrace(shown.model, shown.derived);
+    this.diagram.setLaneNotes(clockNotes(shown));
     this.compareFork();
     // Charts come after the diagram's first frame: they are not what a person looks at first.
     this.metricsAt = () => undefined;
@@ -358,6 +359,20 @@ export class App {
   get view(): SpaceTime | undefined {
     return this.diagram;
   }
+}
+
+/** For each lane, its configured local clock when it is off true time (runs only). */
+function clockNotes(shown: Shown): (string | undefined)[] {
+  const clocks = shown.session?.spec.clocks ?? {};
+  return shown.model.lanes.map((id) => {
+    const c = clocks[id];
+    if (c === undefined || ((c.offset ?? 0) === 0 && (c.driftPpm ?? 0) === 0)) return undefined;
+    const offset = c.offset ?? 0;
+    const drift = c.driftPpm ?? 0;
+    return `local clock ${offset >= 0 ? '+' : ''}${formatTime(offset)} at 0` +
+      `${drift === 0 ? '' : `, ${drift > 0 ? '+' : ''}${drift} ppm` +
+        ` (${drift > 0 ? '+' : ''}${formatTime((drift * shown.model.end) / 1e6)} by the end)`}`;
+  });
 }
 
 function firstNonSpace(bytes: Uint8Array): number | undefined {

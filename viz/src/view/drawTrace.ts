@@ -29,6 +29,8 @@ export interface Frame {
   readonly cursor: number;
   /** 1 for highlighted (causal past) records; null when nothing is highlighted. */
   readonly highlight: Uint8Array | null;
+  /** A note per lane drawn at its start (a drifting local clock), or undefined. */
+  readonly laneNotes: readonly (string | undefined)[];
 }
 
 /** What a frame drew, for hit testing. */
@@ -103,6 +105,11 @@ function drawLanes(f: Frame, m: TraceModel): void {
     ctx.stroke();
     ctx.fillStyle = '#111';
     ctx.fillText(id, 6, y + 4);
+    const note = f.laneNotes[lane];
+    if (note !== undefined) {
+      ctx.fillStyle = '#7a5c00';
+      ctx.fillText(note, f.gutter + 4, y - f.laneHeight / 2 + 10);
+    }
   });
 }
 

@@ -34,6 +34,7 @@ export class SpaceTime {
   private cursor = 0;
   private highlight: Uint8Array | null = null;
   private marker: { time: number; label: string } | undefined;
+  private laneNotes: readonly (string | undefined)[] = [];
   /** Milliseconds the last frame took to draw (for the benchmark). */
   lastFrameMs = 0;
   frames = 0;
@@ -76,6 +77,12 @@ export class SpaceTime {
 
   setCursor(time: number): void {
     this.cursor = time;
+    this.request();
+  }
+
+  /** Notes drawn at the start of lanes (a node's drifting clock). */
+  setLaneNotes(notes: readonly (string | undefined)[]): void {
+    this.laneNotes = notes;
     this.request();
   }
 
@@ -175,7 +182,7 @@ export class SpaceTime {
     return { ctx, width: this.canvas.width / (window.devicePixelRatio || 1),
       height: this.canvas.height / (window.devicePixelRatio || 1), x: (t) => x(t), t0, t1,
       gutter: GUTTER, top: TOP, laneHeight: this.laneHeight(), cursor: this.cursor,
-      highlight: this.highlight };
+      highlight: this.highlight, laneNotes: this.laneNotes };
   }
 
   /** The record nearest the pointer within a few pixels: an arrow's send or a point event. */
