@@ -93,6 +93,9 @@ export class Coordinator {
   private readonly outcomes = new Map<string, Decision>();
   /** Commits decided whose record is not yet durable. */
   private readonly unlogged = new Map<string, CoordinatorDecision>();
+  /** Local time each unacknowledged commit was decided; recovered ones are not in it. */
+  private readonly committedAt = new Map<string, number>();
+  private resendArmed = false;
   private readonly sessions = new Map<NodeId, Session>();
   private wal: Wal<CoordinatorRecord> | undefined;
 
@@ -124,7 +127,7 @@ export class Coordinator {
     this.epoch++;
     this.wal.append({ type: 'epoch', epoch: this.epoch });
     ctx.sendAfterSync(ctx.id, { type: 'EpochDurable', epoch: this.epoch });
-    if (this.unacknowledged.size > 0) ctx.setTimer('resend', 0);
+    if (this.unacknowledged.size > 0) this.armResend(ctx, 0);
   }
 
   onEpochDurable(ctx: Ctx, msg: MessageOf<'EpochDurable'>): void {
@@ -227,8 +230,9 @@ export class Coordinator {
     this.outcomes.set(tx, decision);
     if (decision === 'abort' || early || this.paxos) {
       this.remember(tx, decision, reason, participants);
+    } else {
+      this.unlogged.set(tx, { tx, decision, reason, participants });
     }
-    else this.unlogged.set(tx, { tx, decision, reason, participants });
     ctx.note('decide', { tx, decision, reason });
     const result = decision === 'abort' ? null
       : active.op.f === 'read-all' ? { ...active.reads } : active.op.value;
@@ -258,8 +262,16 @@ export class Coordinator {
     }
     if (decision === 'commit' && !this.paxos) {
       this.unacknowledged.set(tx, new Set(participants));
-      ctx.setTimer('resend', this.config.params.resendInterval);
+      this.committedAt.set(tx, ctx.now());
+      this.armResend(ctx, this.config.params.resendInterval);
     }
+  }
+
+  /** Arms the resend timer unless it is pending (re-setting it would postpone it forever). */
+  private armResend(ctx: Ctx, after: number): void {
+    if (this.resendArmed) return;
+    this.resendArmed = true;
+    ctx.setTimer('resend', after);
   }
 
   onDecisionDurable(msg: MessageOf<'DecisionDurable'>): void {
@@ -281,14 +293,19 @@ export class Coordinator {
     waiting.delete(from);
     if (waiting.size > 0) return;
     this.unacknowledged.delete(msg.tx);
+    this.committedAt.delete(msg.tx);
     (this.wal as Wal<CoordinatorRecord>).append({ type: 'end', tx: msg.tx });
   }
 
+  /** Resends commits unacknowledged for a resend interval (recovered ones at once). */
   onResendTimeout(ctx: Ctx): void {
+    this.resendArmed = false;
+    const interval = this.config.params.resendInterval;
     for (const [tx, waiting] of this.unacknowledged) {
+      if (ctx.now() - (this.committedAt.get(tx) ?? -Infinity) < interval) continue;
       for (const p of waiting) ctx.send(p, { type: 'Decision', tx, decision: 'commit' });
     }
-    if (this.unacknowledged.size > 0) ctx.setTimer('resend', this.config.params.resendInterval);
+    if (this.unacknowledged.size > 0) this.armResend(ctx, interval);
   }
 
   /** Cooperative termination: a participant asks. No record means abort (presumed abort). */
