@@ -42,6 +42,7 @@ export interface Probe {
   frames?: number;
   added: number;
   ranIn?: 'worker' | 'page';
+  window?: [number, number];
 }
 
 /** Reads the app's probe. */

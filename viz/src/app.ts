@@ -336,6 +336,7 @@ export class App {
       frames: this.diagram?.frames,
       frameMs: this.diagram?.lastFrameMs, firstFrameAt: this.diagram?.firstFrameAt,
       timings: { ...this.timings }, ranIn: this.ranIn, divergence: this.divergence,
+      window: this.diagram?.window,
       added: s?.session?.added.length ?? 0 };
   }
 
