@@ -1,8 +1,8 @@
 /**
  * The visualizer in a real headless Chromium: the start page loads without console errors
- * and draws the default scenario; lanes, arrows and roles are drawn for a Raft scenario; a
- * bug-switch scenario shows its violation marker and jumping there highlights its causal past;
- * an interactive crash changes the run; a link reproduces the same trace hash.
+ * and draws the default scenario (run in a Web Worker); a Raft scenario runs and draws lanes,
+ * arrows and role bands, and the inspector shows each node's state mid-run. Screenshots of
+ * the main views go to test-artifacts/screenshots/.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -17,26 +17,7 @@ function raftScenario(): string | undefined {
   return first === undefined ? undefined : `raft/${first.replace(/\.yaml$/, '')}`;
 }
 
-/** A scenario that demonstrates a bug switch (`expect.violate`), by key. */
-function violatingScenario(): string | undefined {
-  for (const dir of existsSync('scenarios') ? readdirSync('scenarios').sort() : []) {
-    if (!existsSync(`scenarios/${dir}`) || dir.includes('.')) continue;
-    for (const f of readdirSync(`scenarios/${dir}`).sort()) {
-      if (!f.endsWith('.yaml')) continue;
-      const text = readFileText(`scenarios/${dir}/${f}`);
-      if (/^\s*violate:\s*\S/m.test(text)) return `${dir}/${f.replace(/\.yaml$/, '')}`;
-    }
-  }
-  return undefined;
-}
-
-import { readFileSync } from 'node:fs';
-function readFileText(path: string): string {
-  return readFileSync(path, 'utf8');
-}
-
 const RAFT = raftScenario();
-const VIOLATING = violatingScenario();
 let browser: Browser;
 const base = () => inject('vizUrl');
 
