@@ -1,14 +1,14 @@
 /**
  * Paxos benchmarks: simulated seconds per wall-clock second for five Multi-Paxos servers
- * under 1000 client operations per second offered (ten clients at 100/s), with every
- * invariant checked after every event as in a scenario run, with and without the final
- * linearizability check; and the time to first failure of each bug switch, in wall time and
+ * under 1000 client operations per second offered (ten clients at 100/s): with no property,
+ * with every invariant checked after every event, and with the final linearizability check
+ * too (a scenario run); and the time to first failure of each bug switch, in wall time and
  * runs of the bounded hunt in test/paxos/support/hunt.ts.
  */
 import { prepareRun, type RunSpec, runSpec } from '../runner/index.js';
 import { paxos, paxosSingle } from '../protocols/paxos/definition.js';
 import { hunt } from '../test/paxos/support/hunt.js';
-import type { BenchRow, BenchSuite } from './row.js';
+import { type BenchRow, type BenchSuite, bestMs } from './row.js';
 
 const HUNT_BUDGET = 200;
 const SIMULATED = 10_000_000;
@@ -26,25 +26,36 @@ function seconds(fn: () => void): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
+/** Best of two wall times (these machines are shared; the best run is the least disturbed). */
+function bestSeconds(fn: () => void): number {
+  return bestMs(fn, 2) / 1e3;
+}
+
 function throughputRows(): BenchRow[] {
   let ops = 0;
-  const simulateOnly = seconds(() => {
-    const run = prepareRun(spec, { trace: 'off' });
+  const bare = bestSeconds(() => {
+    const run = prepareRun({ ...spec, expect: { hold: [] } }, { trace: 'off' });
     run.engine.run(SIMULATED);
     ops = run.engine.history.filter((e) => e.type === 'ok').length;
   });
+  const checked = bestSeconds(() => {
+    prepareRun(spec, { trace: 'off' }).engine.run(SIMULATED);
+  });
   let failures: readonly string[] = [];
-  const withCheck = seconds(() => {
+  const judged = bestSeconds(() => {
     failures = runSpec(spec, { trace: 'off' }).failures;
   });
   if (failures.length > 0) throw new Error(`paxos bench run failed: ${failures[0]}`);
   const name = 'paxos 5 nodes, 1000 ops/s offered: simulated s per wall s';
+  const sim = SIMULATED / 1e6;
   return [
-    { name, value: SIMULATED / 1e6 / simulateOnly, unit: 'sim s/s' },
-    { name: `${name}, with linearizability check`, value: SIMULATED / 1e6 / withCheck,
-      unit: 'sim s/s', baseline: name, ratio: simulateOnly / withCheck },
+    { name: `${name}, no properties`, value: sim / bare, unit: 'sim s/s' },
+    { name: `${name}, invariants after every event`, value: sim / checked, unit: 'sim s/s',
+      baseline: `${name}, no properties`, ratio: bare / checked },
+    { name: `${name}, invariants and linearizability`, value: sim / judged, unit: 'sim s/s',
+      baseline: `${name}, no properties`, ratio: bare / judged },
     { name: 'paxos 5 nodes: client operations completed ok per simulated second',
-      value: ops / (SIMULATED / 1e6), unit: 'ops/s' },
+      value: ops / sim, unit: 'ops/s' },
   ];
 }
 
