@@ -77,7 +77,12 @@ export class MasterState {
     const index = node.appendEntry(ctx, entry);
     this.waiters.set(index, { client: msg.client, seq: msg.seq });
     node.requestSynced(ctx);
-    for (const slave of this.slaves) this.replicateTo(ctx, node, slave);
+    // Modes that wait for slaves ship a write at once. Async replication (and the bug that
+    // makes sync behave like it) ships the log at the next heartbeat, as a binlog dump
+    // thread does: what was acknowledged since the last one dies with the master.
+    if (node.options.requiredAcks > 0 && !node.options.ackBeforeReplication) {
+      for (const slave of this.slaves) this.replicateTo(ctx, node, slave);
+    }
   }
 
   onReply(ctx: Ctx, node: ReplicaNode, from: NodeId, msg: ReplicateReply): void {

@@ -37,6 +37,25 @@ export interface RequestVote {
   readonly lastEpoch: number;
 }
 
+/**
+ * Would-be candidate → all, before raising its epoch (Raft thesis §9.6, PreVote): would you
+ * vote for me in `epoch`? Nobody changes state on it, so a node cut off in a minority cannot
+ * inflate epochs and depose a healthy master when it comes back.
+ */
+export interface PreVote {
+  readonly type: 'PreVote';
+  readonly epoch: number;
+  readonly lastIndex: number;
+  readonly lastEpoch: number;
+}
+
+/** The answer to a PreVote. */
+export interface PreVoteReply {
+  readonly type: 'PreVoteReply';
+  readonly epoch: number;
+  readonly granted: boolean;
+}
+
 /** Voter → candidate, sent once the vote is durable. */
 export interface Vote {
   readonly type: 'Vote';
@@ -53,5 +72,5 @@ export interface Synced {
 }
 
 /** Every message of the protocol. */
-export type ReplicationMessage = Replicate | ReplicateReply | RequestVote | Vote | Synced |
-  ClientMessage;
+export type ReplicationMessage = Replicate | ReplicateReply | PreVote | PreVoteReply |
+  RequestVote | Vote | Synced | ClientMessage;

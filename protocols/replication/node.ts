@@ -30,7 +30,8 @@ import type { ClientRequest } from '../../sim/check/clientProtocol.js';
 import { PeerMonitor } from '../heartbeat/peerMonitor.js';
 import { type Entry, ReplicationLog } from './log.js';
 import { MasterState } from './master.js';
-import type { Replicate, ReplicationMessage, RequestVote, Vote } from './messages.js';
+import type { PreVote, PreVoteReply, Replicate, ReplicationMessage, RequestVote, Vote } from
+  './messages.js';
 import { majority, type ReplicaOptions } from './options.js';
 import { applyEntry, isWrite, type Store, writeToken } from './store.js';
 
@@ -60,6 +61,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   readonly tokens = new Map<string, number>();
   masterState: MasterState | undefined;
   private votes = new Set<NodeId>();
+  private preVotes = new Set<NodeId>();
   private readonly monitor: PeerMonitor;
 
   constructor(readonly options: ReplicaOptions) {
@@ -93,6 +95,10 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
       case 'ReplicateReply':
         if (msg.epoch > this.epoch && this.options.fencing) return this.adoptEpoch(ctx, msg.epoch);
         return this.masterState?.onReply(ctx, this, from, msg);
+      case 'PreVote':
+        return this.onPreVote(ctx, from, msg);
+      case 'PreVoteReply':
+        return this.onPreVoteReply(ctx, from, msg);
       case 'RequestVote':
         return this.onRequestVote(ctx, from, msg);
       case 'Vote':
@@ -116,7 +122,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
       case 'elect':
         if (this.role !== 'master' &&
           (this.master === undefined || this.monitor.suspects(this.master))) {
-          this.becomeCandidate(ctx);
+          this.startPreVote(ctx);
         }
         return;
     }
@@ -246,10 +252,37 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     }
   }
 
-  private onRequestVote(ctx: Ctx, from: NodeId, msg: RequestVote): void {
-    const trustsMaster = this.role === 'slave' && this.master !== undefined &&
+  /** Whether this node follows a master it does not suspect. */
+  private get trustsMaster(): boolean {
+    return this.role === 'slave' && this.master !== undefined &&
       !this.monitor.suspects(this.master);
-    if (msg.epoch > this.epoch && trustsMaster) {
+  }
+
+  /** Asks whether a majority would vote for this node in the next epoch (§9.6). */
+  private startPreVote(ctx: Ctx): void {
+    ctx.setTimer('elect', [this.options.electionTimeout, 2 * this.options.electionTimeout]);
+    if (!this.eligible) return;
+    this.preVotes = new Set([ctx.id]);
+    const request: PreVote = { type: 'PreVote', epoch: this.epoch + 1,
+      lastIndex: this.log.lastIndex, lastEpoch: this.log.lastEpoch };
+    for (const peer of ctx.servers) if (peer !== ctx.id) ctx.send(peer, request);
+    if (this.preVotes.size >= majority(ctx.servers.length)) this.becomeCandidate(ctx);
+  }
+
+  private onPreVote(ctx: Ctx, from: NodeId, msg: PreVote): void {
+    const granted = msg.epoch > this.epoch && this.role !== 'master' && !this.trustsMaster &&
+      this.log.isBehind(msg.lastIndex, msg.lastEpoch);
+    ctx.send(from, { type: 'PreVoteReply', epoch: msg.epoch, granted });
+  }
+
+  private onPreVoteReply(ctx: Ctx, from: NodeId, msg: PreVoteReply): void {
+    if (this.role === 'master' || msg.epoch !== this.epoch + 1 || !msg.granted) return;
+    this.preVotes.add(from);
+    if (this.preVotes.size >= majority(ctx.servers.length)) this.becomeCandidate(ctx);
+  }
+
+  private onRequestVote(ctx: Ctx, from: NodeId, msg: RequestVote): void {
+    if (msg.epoch > this.epoch && this.trustsMaster) {
       return ctx.send(from, { type: 'Vote', epoch: this.epoch, granted: false });
     }
     if (msg.epoch > this.epoch) this.adoptEpoch(ctx, msg.epoch);
@@ -274,6 +307,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     if (this.master !== undefined) this.monitor.unwatch(this.master);
     this.master = undefined;
     this.votes = new Set([ctx.id]);
+    this.preVotes = new Set();
     ctx.note('role', { role: 'candidate', epoch: this.epoch });
     const request: RequestVote = { type: 'RequestVote', epoch: this.epoch,
       lastIndex: this.log.lastIndex, lastEpoch: this.log.lastEpoch };

@@ -83,7 +83,9 @@ describe('replication: bug switches', () => {
   });
 
   it('timeout-below-delay: jitter deposes a live master; the correct timeout does not', () => {
-    const bug = runSpec(replicationSpec({
+    // Seed 6: with PreVote, a majority must suspect the master at once, which jitter
+    // brings about within 8 s under this seed (and within 2 generated runs in bugs.test.ts).
+    const bug = runSpec(replicationSpec({ seed: 6,
       params: { synchronous: true, bugs: ['timeout-below-delay'] },
       expect: { violate: 'no-false-failover' } }));
     expect(bug.failures).toEqual([]);
