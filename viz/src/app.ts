@@ -214,6 +214,7 @@ export class App {
       this.metricsAt(this.player.now);
     }, 0));
     this.ui.describe(shown.session?.loaded, shown.session?.seed);
+    this.ui.select.value = shown.session?.key.startsWith('file:') === false ? shown.session.key : '';
     this.ui.status(shown.model, shown.derived, shown.report, shown.label, shown.hash);
     this.player.setModel(shown.model);
     this.faults.refresh();
