@@ -214,7 +214,8 @@ export class App {
       this.metricsAt(this.player.now);
     }, 0));
     this.ui.describe(shown.session?.loaded, shown.session?.seed);
-    this.ui.select.value = shown.session?.key.startsWith('file:') === false ? shown.session.key : '';
+    const key = shown.session?.key;
+    this.ui.select.value = key === undefined || key.startsWith('file:') ? '' : key;
     this.ui.status(shown.model, shown.derived, shown.report, shown.label, shown.hash);
     this.player.setModel(shown.model);
     this.faults.refresh();
