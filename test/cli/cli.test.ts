@@ -14,9 +14,13 @@ const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/test/toyCli.js');
 let dir = '';
 
-function faultline(...args: string[]): { code: number; stdout: string; stderr: string; json: () => any } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+interface Result { code: number; stdout: string; stderr: string; json: () => any }
+
+function faultline(...args: string[]): Result {
+  const r = spawnSync(process.execPath, [cli, ...args],
+    { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr,
+    json: () => JSON.parse(r.stdout) };
 }
 
 const TOY = `name: toy-one
@@ -29,12 +33,15 @@ seed: 7
 `;
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, [join(root, 'cli/build.mjs')], { cwd: root, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [join(root, 'cli/build.mjs')],
+    { cwd: root, encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
   dir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
   writeFileSync(join(dir, 'toy.yaml'), TOY);
-  writeFileSync(join(dir, 'bug.yaml'), TOY.replace('nodes: 1', 'params: { bugs: [forget-writes] }\nnodes: 1'));
-  writeFileSync(join(dir, 'bad.yaml'), TOY.replace('nodes: 1', 'nodes: 1\nnodez: 2').replace('seed: 7', 'seed: 1.5'));
+  writeFileSync(join(dir, 'bug.yaml'),
+    TOY.replace('nodes: 1', 'params: { bugs: [forget-writes] }\nnodes: 1'));
+  writeFileSync(join(dir, 'bad.yaml'),
+    TOY.replace('nodes: 1', 'nodes: 1\nnodez: 2').replace('seed: 7', 'seed: 1.5'));
 }, 60_000);
 
 describe('faultline run', () => {
@@ -48,7 +55,8 @@ describe('faultline run', () => {
 
   it('prints one JSON document with --json', () => {
     const run = faultline('run', 'toy.yaml', '--json').json().runs[0];
-    expect(run).toMatchObject({ scenario: 'toy-one', seed: '7', outcome: 'passed', violations: [] });
+    expect(run)
+      .toMatchObject({ scenario: 'toy-one', seed: '7', outcome: 'passed', violations: [] });
     expect(run.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(run.metrics.operations).toBeGreaterThan(10);
   });
@@ -72,13 +80,15 @@ describe('faultline run', () => {
     const json = faultline('run', 'bad.yaml', '--json').json();
     expect(json.problems).toHaveLength(2);
     expect(json.problems[0]).toMatchObject({ file: 'bad.yaml', line: 5, column: 1, path: 'nodez' });
-    expect(faultline('run', 'missing.yaml').stderr).toContain('missing.yaml: cannot read (no such file)');
+    expect(faultline('run', 'missing.yaml').stderr)
+      .toContain('missing.yaml: cannot read (no such file)');
     expect(faultline('run').code).toBe(2);
     expect(faultline('frobnicate').code).toBe(2);
   });
 
   it('overrides the seed, checks determinism and writes a trace that replays', () => {
-    const r = faultline('run', 'toy.yaml', '--seed', '99', '--check-determinism', '--trace', 'out.jsonl', '--json');
+    const r = faultline('run', 'toy.yaml', '--seed', '99', '--check-determinism',
+      '--trace', 'out.jsonl', '--json');
     const run = r.json().runs[0];
     expect(run.seed).toBe('99');
     expect(run.determinism.same).toBe(true);
@@ -87,13 +97,15 @@ describe('faultline run', () => {
     expect(lines.length).toBe(run.events + 1);
     const replay = faultline('replay', 'out.jsonl', '--json');
     expect(replay.code).toBe(0);
-    expect(replay.json()).toMatchObject({ reproduced: true, hash: run.hash, recordedHash: run.hash });
+    expect(replay.json())
+      .toMatchObject({ reproduced: true, hash: run.hash, recordedHash: run.hash });
   });
 });
 
 describe('faultline fuzz', () => {
   it('finds a switched-on bug, shrinks it and writes a counterexample that replays', () => {
-    const r = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1', '--json');
+    const bug = ['fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1'];
+    const r = faultline(...bug, '--json');
     expect(r.code, r.stderr).toBe(1);
     const json = r.json();
     expect(json.campaignSeed).toBe(1);
@@ -106,16 +118,17 @@ describe('faultline fuzz', () => {
     expect(rerun.code).toBe(1);
     expect(rerun.json().runs[0].hash).toBe(failure.hash);
     expect(faultline('replay', failure.file, '--json').json().reproduced).toBe(true);
-    const text = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1', '--out', 'ce');
+    const text = faultline(...bug, '--out', 'ce');
     expect(text.stdout).toMatch(/violations: linearizable +1/);
     expect(text.stdout).toMatch(/replayed from the file: same trace hash/);
-    const unshrunk = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1',
-      '--no-shrink', '--json').json();
-    expect(unshrunk.failures[0]).toMatchObject({ shrinks: 0, reproduced: true, runSeed: failure.runSeed });
+    const unshrunk = faultline(...bug, '--no-shrink', '--json').json();
+    expect(unshrunk.failures[0])
+      .toMatchObject({ shrinks: 0, reproduced: true, runSeed: failure.runSeed });
   });
 
   it('splits a campaign into disjoint shards whose union is the campaign', () => {
-    const args = ['fuzz', 'toykv', '--runs', '9', '--seed', '5', '--duration', '200ms', '--keep-going', '--json'];
+    const args = ['fuzz', 'toykv', '--runs', '9', '--seed', '5', '--duration', '200ms',
+      '--keep-going', '--json'];
     const whole = faultline(...args).json();
     const shards = [1, 2, 3].map((i) => faultline(...args, '--shard', `${i}/3`).json());
     const indexes = shards.map((s) => s.seeds.map((x: { index: number }) => x.index));
@@ -140,7 +153,8 @@ describe('faultline fuzz', () => {
 
   it('rejects bad options with exit 2', () => {
     expect(faultline('fuzz', 'nope').code).toBe(2);
-    expect(faultline('fuzz', 'toykv', '--shard', '4/3').stderr).toContain('--shard: i/n with 1 <= i <= n');
+    expect(faultline('fuzz', 'toykv', '--shard', '4/3').stderr)
+      .toContain('--shard: i/n with 1 <= i <= n');
     expect(faultline('fuzz', 'toykv', '--bug', 'nope').stderr).toContain('--bug: a bug of toykv');
     expect(faultline('fuzz', 'toykv', '--runs', '0').code).toBe(2);
   });
@@ -157,16 +171,18 @@ describe('faultline list, check-history and the default', () => {
   it('checks a history file and names the operations that cannot be ordered', () => {
     const ev = (i: number, type: string, p: string, f: string, value: unknown, time: number) =>
       JSON.stringify({ index: i, type, process: p, f, key: 'x', value, time });
-    writeFileSync(join(dir, 'good.jsonl'), [ev(0, 'invoke', 'c1', 'put', '1', 0), ev(1, 'ok', 'c1', 'put', null, 1),
-      ev(2, 'invoke', 'c2', 'get', null, 2), ev(3, 'ok', 'c2', 'get', '1', 3)].join('\n'));
-    writeFileSync(join(dir, 'stale.jsonl'), [ev(0, 'invoke', 'c1', 'put', '1', 0), ev(1, 'ok', 'c1', 'put', null, 1),
-      ev(2, 'invoke', 'c2', 'get', null, 2), ev(3, 'ok', 'c2', 'get', null, 3)].join('\n'));
+    const put = [ev(0, 'invoke', 'c1', 'put', '1', 0), ev(1, 'ok', 'c1', 'put', null, 1)];
+    writeFileSync(join(dir, 'good.jsonl'), [...put, ev(2, 'invoke', 'c2', 'get', null, 2),
+      ev(3, 'ok', 'c2', 'get', '1', 3)].join('\n'));
+    writeFileSync(join(dir, 'stale.jsonl'), [...put, ev(2, 'invoke', 'c2', 'get', null, 2),
+      ev(3, 'ok', 'c2', 'get', null, 3)].join('\n'));
     expect(faultline('check-history', 'good.jsonl').code).toBe(0);
     const bad = faultline('check-history', 'stale.jsonl');
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('not-linearizable');
     expect(bad.stdout).toContain('operations that cannot be ordered');
-    expect(faultline('check-history', 'stale.jsonl', '--json').json().violation.operations.length).toBe(2);
+    expect(faultline('check-history', 'stale.jsonl', '--json').json().violation.operations.length)
+      .toBe(2);
     expect(faultline('check-history', 'good.jsonl', '--model', 'graph').code).toBe(2);
     writeFileSync(join(dir, 'junk.jsonl'), 'hello\n');
     expect(faultline('check-history', 'junk.jsonl').stderr).toMatch(/^junk.jsonl:1: /);
@@ -177,7 +193,8 @@ describe('faultline list, check-history and the default', () => {
     expect(faultline('check-history', join(porcupine, 'c01-ok.txt')).code).toBe(0);
     const bad = faultline('check-history', join(porcupine, 'c01-bad.txt'), '--json');
     expect(bad.code).toBe(1);
-    expect(bad.json()).toMatchObject({ format: 'jepsen-edn', model: 'kv', verdict: 'not-linearizable' });
+    expect(bad.json())
+      .toMatchObject({ format: 'jepsen-edn', model: 'kv', verdict: 'not-linearizable' });
   });
 
   it('runs the default scenario, or prints help when there is none, with no arguments', () => {

@@ -12,7 +12,8 @@ import { addOutcome, Campaign, DEFAULT_PROFILE, emptyStats, indexesFor, runSeed,
 import { toyKv } from '../support/toyKv.js';
 
 const registry = { toykv: toyKv };
-const take = (g: Generator<number>, n: number): number[] => Array.from({ length: n }, () => g.next().value as number);
+const take = (g: Generator<number>, n: number): number[] =>
+  Array.from({ length: n }, () => g.next().value as number);
 
 describe('campaign indexes', () => {
   it('are disjoint across shards and workers and together cover every run', () => {
@@ -32,7 +33,8 @@ describe('campaign indexes', () => {
   });
 
   it('never end without a run count, and run seeds depend on campaign seed and index only', () => {
-    expect(take(indexesFor({ shard: 2, shards: 3, worker: 1, workers: 2 }), 3)).toEqual([4, 10, 16]);
+    expect(take(indexesFor({ shard: 2, shards: 3, worker: 1, workers: 2 }), 3))
+      .toEqual([4, 10, 16]);
     expect(runSeed(1, 5)).toBe(runSeed(1, 5));
     expect(new Set(Array.from({ length: 1000 }, (_, i) => runSeed(9, i))).size).toBe(1000);
     expect(runSeed(1, 0)).not.toBe(runSeed(2, 0));
@@ -43,7 +45,7 @@ describe('Campaign', () => {
   const campaign = (seed: number, bugs: string[] = []) =>
     new Campaign({ protocol: toyKv, registry, seed, bugs, duration: 1_000_000 });
 
-  it('finds a switched-on bug, shrinks it, and the counterexample file replays with its hash', () => {
+  it('finds a switched-on bug, shrinks it; the counterexample replays with its hash', () => {
     const outcome = campaign(1, ['forget-writes']).run(0);
     expect(outcome.passed).toBe(false);
     expect(outcome.violated).toBe('linearizable');
@@ -75,10 +77,12 @@ describe('Campaign', () => {
 
 describe('specArbitrary', () => {
   it('draws different fault mixes per run (swarm) and ends with a liveness phase', () => {
-    const arb = specArbitrary({ ...DEFAULT_PROFILE, nodes: [3, 5] }, { protocol: 'toykv', params: {},
-      liveness: true });
+    const arb = specArbitrary({ ...DEFAULT_PROFILE, nodes: [3, 5] },
+      { protocol: 'toykv', params: {}, liveness: true });
     const specs = fc.sample(fc.noBias(arb), { seed: 8, numRuns: 40 });
-    const mixes = new Set(specs.map((s) => [...new Set(s.faults.map((f) => f.fault.kind))].sort().join()));
+    const kinds = (s: (typeof specs)[number]): string =>
+      [...new Set(s.faults.map((f) => f.fault.kind))].sort().join();
+    const mixes = new Set(specs.map(kinds));
     expect(mixes.size).toBeGreaterThan(10);
     for (const s of specs) {
       expect(s.expect?.liveness?.after).toBe(DEFAULT_PROFILE.duration - DEFAULT_PROFILE.settle);

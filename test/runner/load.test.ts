@@ -72,19 +72,23 @@ describe('loadScenario', () => {
     expect(description).toBe('One toy server.');
     expect(spec.duration).toBe(3_000_000);
     expect(spec.params).toEqual({ bugs: ['forget-writes'] });
-    expect(spec.network?.latency).toEqual({ dist: 'lognormal', median: 2_000, p99: 20_000, max: 200_000 });
+    expect(spec.network?.latency)
+      .toEqual({ dist: 'lognormal', median: 2_000, p99: 20_000, max: 200_000 });
     expect(spec.clocks).toEqual({ n2: { offset: -20_000, driftPpm: 200 } });
     expect(spec.workload).toEqual({ clients: 2, rate: 150, keys: 4, mix: { get: 0.5, put: 0.5 },
       timeout: 300_000, attempts: 3 });
-    expect(spec.faults[0]).toEqual({ at: 1_500_000, fault: { kind: 'crash', node: 'n1', tear: true } });
-    expect(spec.faults[7]).toEqual({ at: 1_000_000, fault: { kind: 'clock', node: 'n1', jump: -50_000 } });
+    expect(spec.faults[0])
+      .toEqual({ at: 1_500_000, fault: { kind: 'crash', node: 'n1', tear: true } });
+    expect(spec.faults[7])
+      .toEqual({ at: 1_000_000, fault: { kind: 'clock', node: 'n1', jump: -50_000 } });
     expect(spec.faults[9]).toEqual({ at: 2_500_000, fault: { kind: 'heal' } });
     expect(spec.expect?.liveness).toEqual({ after: 2_500_000, settle: 500_000 });
   });
 
   it('names unknown fields at their key', () => {
     expect(one(edit('nodes: 2', 'nodes: 2\nnodez: 3'))).toBe('6:1 nodez: unknown field "nodez"');
-    expect(one(edit('loss: 0.01', 'loss: 0.01\n  lossy: 1'))).toBe('9:3 network.lossy: unknown field "lossy"');
+    expect(one(edit('loss: 0.01', 'loss: 0.01\n  lossy: 1')))
+      .toBe('9:3 network.lossy: unknown field "lossy"');
   });
 
   it('names unknown nodes in faults, clocks and links', () => {
@@ -100,29 +104,39 @@ describe('loadScenario', () => {
   it('rejects negative, absurd, non-finite and out-of-run times', () => {
     expect(one(edit('at: 2s, restart', 'at: -2s, restart'))).toBe(
       '18:11 faults[1].at: a non-negative duration, got "-2s"');
-    expect(one(edit('duration: 3s', 'duration: 400d'))).toMatch(/^29:11 duration: a duration such as/);
+    expect(one(edit('duration: 3s', 'duration: 400d')))
+      .toMatch(/^29:11 duration: a duration such as/);
     expect(one(edit('duration: 3s', 'duration: 99999999999999'))).toBe(
       '29:11 duration: a duration of at most 365 days, got 99999999999999');
-    expect(one(edit('duration: 3s', 'duration: .inf'))).toBe('29:11 duration: a finite duration, got Infinity');
-    expect(one(edit('duration: 3s', 'duration: .nan'))).toBe('29:11 duration: a finite duration, got NaN');
+    expect(one(edit('duration: 3s', 'duration: .inf')))
+      .toBe('29:11 duration: a finite duration, got Infinity');
+    expect(one(edit('duration: 3s', 'duration: .nan')))
+      .toBe('29:11 duration: a finite duration, got NaN');
     expect(one(edit('at: 2s, restart', 'at: 20s, restart'))).toBe(
       '18:11 faults[1].at: a time within the run (duration 3s), got 20s');
-    expect(one(edit('settle: 500ms', 'settle: 5s'))).toMatch(/^34:36 expect.liveness.settle: after \+ settle/);
+    expect(one(edit('settle: 500ms', 'settle: 5s')))
+      .toMatch(/^34:36 expect.liveness.settle: after \+ settle/);
   });
 
   it('rejects probabilities outside [0, 1] and wrong types', () => {
-    expect(one(edit('loss: 0.01', 'loss: 1.5'))).toBe('8:9 network.loss: a probability in [0, 1], got 1.5');
-    expect(one(edit('loss: 0.01', 'loss: high'))).toBe('8:9 network.loss: a probability in [0, 1], got "high"');
-    expect(one(edit('nodes: 2', 'nodes: two'))).toBe('5:8 nodes: an integer from 1 to 100, got "two"');
+    expect(one(edit('loss: 0.01', 'loss: 1.5')))
+      .toBe('8:9 network.loss: a probability in [0, 1], got 1.5');
+    expect(one(edit('loss: 0.01', 'loss: high')))
+      .toBe('8:9 network.loss: a probability in [0, 1], got "high"');
+    expect(one(edit('nodes: 2', 'nodes: two')))
+      .toBe('5:8 nodes: an integer from 1 to 100, got "two"');
     expect(one(edit('seed: 42', 'seed: [1]'))).toBe('30:7 seed: an integer or a string');
     expect(one(edit('dist: lognormal', 'dist: weird'))).toMatch(
       /^7:20 network.latency.dist: a latency distribution: dist is one of constant/);
-    expect(one(edit('rate: 150/s', 'rate: fast'))).toMatch(/^15:31 workload.rate: a rate such as "200\/s"/);
+    expect(one(edit('rate: 150/s', 'rate: fast')))
+      .toMatch(/^15:31 workload.rate: a rate such as "200\/s"/);
   });
 
   it('reports duplicate keys, fault entries with no or two kinds, and hold with violate', () => {
-    expect(one(edit('seed: 42', 'seed: 42\nseed: 43'))).toBe('31:1 : duplicate key "seed": each field at most once');
-    expect(one(edit('{ at: 2s, restart: n1 }', '{ at: 2s }'))).toMatch(/^18:5 faults\[1\]: one fault: crash/);
+    expect(one(edit('seed: 42', 'seed: 42\nseed: 43')))
+      .toBe('31:1 : duplicate key "seed": each field at most once');
+    expect(one(edit('{ at: 2s, restart: n1 }', '{ at: 2s }')))
+      .toMatch(/^18:5 faults\[1\]: one fault: crash/);
     expect(one(edit('{ at: 2s, restart: n1 }', '{ at: 2s, restart: n1, pause: n2 }'))).toBe(
       '18:5 faults[1]: exactly one fault per entry, got restart and pause');
     expect(one(edit('hold: [linearizable]', 'hold: [linearizable]\n  violate: linearizable')))
@@ -130,7 +144,8 @@ describe('loadScenario', () => {
   });
 
   it('checks the protocol, its parameters and property names', () => {
-    expect(one(edit('protocol: toykv', 'protocol: raf'))).toBe('3:11 protocol: one of toykv, got "raf"');
+    expect(one(edit('protocol: toykv', 'protocol: raf')))
+      .toBe('3:11 protocol: one of toykv, got "raf"');
     expect(one(edit('bugs: [forget-writes]', 'bugs: [forget]'))).toBe(
       '4:18 params.bugs[0]: one of forget-writes, got "forget"');
     expect(one(edit('hold: [linearizable]', 'hold: [linearisable]'))).toMatch(

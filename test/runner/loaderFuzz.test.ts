@@ -49,7 +49,8 @@ function judge(text: string): 'ok' | 'rejected' {
 }
 
 const nasty = fc.oneof(
-  fc.jsonValue(), fc.constantFrom(-1, -1e300, 1e308, 1e400, 0.5, '-5ms', '1e9s', '.inf', '.nan', '~',
+  fc.jsonValue(),
+  fc.constantFrom(-1, -1e300, 1e308, 1e400, 0.5, '-5ms', '1e9s', '.inf', '.nan', '~',
     'n99', '*alias', '&a x', '[[[[', '{', '- -', '"unterminated', '0x10', '1_000', '!!binary AA==',
     '99999999999999999999999', '1.5/s', 'NaN', '', ' '),
 );
@@ -67,7 +68,8 @@ describe('loader robustness', () => {
     fc.assert(fc.property(fc.anything(), (value) => {
       judge(String(stringify(value) ?? ""));
     }), { numRuns: 200, seed: 2 });
-    fc.assert(fc.property(fc.nat(lines.length - 1), nasty, fc.constantFrom('replace', 'delete', 'dup'),
+    const how = fc.constantFrom('replace', 'delete', 'dup');
+    fc.assert(fc.property(fc.nat(lines.length - 1), nasty, how,
       (i, value, how) => {
         const copy = [...lines];
         const line = copy[i] as string;
@@ -81,7 +83,8 @@ describe('loader robustness', () => {
 
   it('bounds deep nesting, huge documents and alias expansion', () => {
     expect(judge(`name: ${'['.repeat(5_000)}${']'.repeat(5_000)}\n`)).toBe('rejected');
-    expect(() => loadScenario(`name: ${'['.repeat(5_000)}`, 'f.yaml', registry)).toThrow(/deeply|syntax/);
+    expect(() => loadScenario(`name: ${'['.repeat(5_000)}`, 'f.yaml', registry))
+      .toThrow(/deeply|syntax/);
     expect(judge(`params: ${'{a: '.repeat(2_000)}1${'}'.repeat(2_000)}\n`)).toBe('rejected');
     expect(judge(`${GOOD}x: [${'1, '.repeat(20_000)}1]\n`)).toBe('rejected');
     const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];

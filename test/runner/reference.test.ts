@@ -18,8 +18,10 @@ describe('generated scenario docs', () => {
 
   it('documents every top-level field and the fault kinds', () => {
     const page = scenarioReference();
-    for (const field of ['name', 'protocol', 'params', 'nodes', 'network', 'clocks', 'disk', 'workload',
-      'faults', 'duration', 'seed', 'ties', 'expect', 'faults[].partition', 'expect.liveness.settle']) {
+    const fields = ['name', 'protocol', 'params', 'nodes', 'network', 'clocks', 'disk', 'workload',
+      'faults', 'duration', 'seed', 'ties', 'expect', 'faults[].partition',
+      'expect.liveness.settle'];
+    for (const field of fields) {
       expect(page).toContain(`| \`${field}\` |`);
     }
   });

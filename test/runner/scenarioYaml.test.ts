@@ -10,7 +10,8 @@ import { DEFAULT_PROFILE, specArbitrary } from '../../runner/fuzz/index.js';
 import { toyKv } from '../support/toyKv.js';
 
 const registry = { toykv: toyKv };
-const profile = { ...DEFAULT_PROFILE, nodes: [1, 5] as const, duration: 3_000_000, settle: 1_000_000 };
+const profile = { ...DEFAULT_PROFILE, nodes: [1, 5] as const, duration: 3_000_000,
+  settle: 1_000_000 };
 
 const extras = fc.record({
   clockOffset: fc.integer({ min: -1_000_000, max: 1_000_000 }),
@@ -34,22 +35,27 @@ function enrich(spec: RunSpec, x: Extras): RunSpec {
     clocks: { n1: { offset: x.clockOffset, driftPpm: x.drift } },
     disk: { syncLatency: { dist: 'uniform', min: x.sync, max: x.sync + 100 } },
     network: { ...spec.network, bandwidth: x.bandwidth,
-      links: [{ from: 'n1', to: n2, loss: x.linkLoss, latency: { dist: 'exponential', mean: 1_500 } }] },
-    faults: [...spec.faults, ...(x.healPair ? [{ at: 5, fault: { kind: 'heal' as const, from: 'n1', to: n2 } },
+      links: [{ from: 'n1', to: n2, loss: x.linkLoss,
+        latency: { dist: 'exponential', mean: 1_500 } }] },
+    faults: [...spec.faults, ...(x.healPair ? [
+      { at: 5, fault: { kind: 'heal' as const, from: 'n1', to: n2 } },
       { at: 6, fault: { kind: 'bridge' as const, nodes: ['n1'] } }] : [])],
     ...(x.stringSeed === undefined ? {} : { seed: x.stringSeed }),
     ...(x.ties === undefined ? {} : { ties: x.ties }),
-    expect: x.expectKind === 'hold' ? { hold: ['linearizable'], metrics: { operations: { min: 0, max: 1e9 } } }
+    expect: x.expectKind === 'hold'
+      ? { hold: ['linearizable'], metrics: { operations: { min: 0, max: 1e9 } } }
       : x.expectKind === 'violate' ? { violate: 'linearizable', liveness: { settle: 1_000 } } : {},
   };
 }
 
 describe('toScenarioYaml', () => {
   it('round-trips every generated spec through loadScenario', () => {
-    const arb = fc.tuple(specArbitrary(profile, { protocol: 'toykv', params: {}, liveness: true }), extras);
+    const specs = specArbitrary(profile, { protocol: 'toykv', params: {}, liveness: true });
+    const arb = fc.tuple(specs, extras);
     fc.assert(fc.property(arb, ([spec, x]) => {
       const full = enrich(spec, x);
-      const text = toScenarioYaml(full, { description: 'd', narrative: '# n\ntext', comment: 'c\nd' });
+      const text = toScenarioYaml(full,
+        { description: 'd', narrative: '# n\ntext', comment: 'c\nd' });
       const loaded = loadScenario(text, 'rt.yaml', registry);
       expect(loaded.spec).toEqual(full);
       expect(loaded.narrative).toBe('# n\ntext');
@@ -58,8 +64,9 @@ describe('toScenarioYaml', () => {
   });
 
   it('writes times as people write them', () => {
-    const text = toScenarioYaml({ name: 'a', protocol: 'toykv', params: {}, nodes: 1, duration: 1_500_000,
-      seed: 1, faults: [{ at: 200_000, fault: { kind: 'crash', node: 'n1' } }] });
+    const text = toScenarioYaml({ name: 'a', protocol: 'toykv', params: {}, nodes: 1,
+      duration: 1_500_000, seed: 1,
+      faults: [{ at: 200_000, fault: { kind: 'crash', node: 'n1' } }] });
     expect(text).toContain('duration: 1.5s');
     expect(text).toContain('at: 200ms');
   });
