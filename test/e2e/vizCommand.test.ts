@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { judge, loadScenario, prepareRun } from '../../runner/index.js';
+import { judge, loadScenario, prepareRun, runSpec } from '../../runner/index.js';
 import { protocols } from '../../protocols/index.js';
 import { toyKv } from '../support/toyKv.js';
 import { startViz } from '../../cli/vizCommand.js';
@@ -58,6 +58,26 @@ describe('faultline viz', () => {
       await page.close();
       const outside = await fetch(server.url.replace(/#.*$/, '%2e%2e/package.json'));
       expect(outside.status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('serves a scenario file from outside scenarios/, and the page runs it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-viz-'));
+    const file = join(dir, 'mine.yaml');
+    writeFileSync(file, SCENARIO);
+    const server = await startViz(file, { distDir: dist, build: 'never', port: 0 });
+    try {
+      expect(server.url).toMatch(/#open=input\/mine\.yaml$/);
+      const { page, errors } = await openPage(browser, server.url);
+      await waitForDraw(page);
+      const p = await probe(page);
+      expect(p.label).toBe('file:mine.yaml');
+      const spec = loadScenario(SCENARIO, 'mine.yaml', registry).spec;
+      expect(p.hash).toBe(runSpec(spec, {}, registry).result.hash);
+      expect(errors).toEqual([]);
+      await page.close();
     } finally {
       await server.close();
     }

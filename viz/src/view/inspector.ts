@@ -11,6 +11,9 @@ import type { Session } from '../run/session.js';
 import { el, setChildren, showJson } from './dom.js';
 import { formatTime, roleColour } from './palette.js';
 
+/** Runs up to this many events are replayed for the inspector's engine state. */
+export const MAX_REPLAYED_EVENTS = 300_000;
+
 /** Renders the inspector for the instant after record `index` (-1: before the first). */
 export function renderInspector(
   host: HTMLElement, model: TraceModel, derived: Derived, index: number,
@@ -20,7 +23,9 @@ export function renderInspector(
   const head = el('div', { class: 'inspector-head',
     text: index < 0 ? 'Before the first event, at 0µs'
       : `After event #${index} (${model.kindOf(index)}) at ${formatTime(time)}` });
-  const live = session === undefined ? undefined : session.engineAt(index);
+  // Replaying a very long run to an earlier instant would freeze the page for seconds.
+  const replay = session !== undefined && model.n <= MAX_REPLAYED_EVENTS;
+  const live = replay ? session.engineAt(index) : undefined;
   const cards = model.lanes.slice(0, model.servers).map((id, lane) => {
     const noted = derived.roles.find((r) => r.lane === lane && r.t0 <= time &&
       (time < r.t1 || r.t1 === model.end));
@@ -38,7 +43,10 @@ export function renderInspector(
     if (live !== undefined) card.append(...engineDetails(live, id, down));
     return card;
   });
-  setChildren(host, head, el('div', { class: 'cards' }, ...cards));
+  const note = session !== undefined && !replay ? el('p', { text: `This run has ${model.n} ` +
+    'events, too many to replay for the inspector: roles and status come from the trace.' })
+    : null;
+  setChildren(host, head, note, el('div', { class: 'cards' }, ...cards));
 }
 
 function liveRole(live: ReturnType<Session['engineAt']>, id: string):
