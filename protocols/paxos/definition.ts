@@ -42,7 +42,8 @@ const NON_UNIQUE: BugSwitch = {
 const multiParams = z.object({
   leaderTimeout: durationRange().default([150_000, 300_000]),
   heartbeat: duration().default(50_000),
-  bugs: bugList(['acceptor-forgets', 'non-unique-ballots', 'takeover-drops-accepted']),
+  bugs: bugList(['acceptor-forgets', 'non-unique-ballots', 'takeover-drops-accepted',
+    'own-value']),
 }).strict();
 type MultiParams = z.infer<typeof multiParams>;
 
@@ -95,6 +96,12 @@ export const paxos: ProtocolDefinition<MultiParams> = {
       'gives those slots to new commands, overwriting values that may be chosen.',
     caughtBy: 'agreement',
     scenario: 'scenarios/paxos/bug-takeover-drops-accepted.yaml',
+  }, {
+    name: 'own-value',
+    description: 'A new leader re-proposes, in each open slot, the value its own acceptor ' +
+      'holds rather than the highest-ballot proposal its promises report.',
+    caughtBy: 'agreement',
+    scenario: 'scenarios/paxos/bug-own-value-multi.yaml',
   }],
   propertyNames: [...MULTI_SAFETY, 'value-chosen', 'leader-elected', 'commands-decided',
     'linearizable'],

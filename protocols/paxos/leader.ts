@@ -8,15 +8,16 @@
  * becomes leader and first re-proposes, in every open slot, the value accepted there at the
  * highest ballot any promise reported (that value may already be chosen), and a no-op in
  * every gap, so execution can go on in slot order. The `takeover-drops-accepted` bug skips
- * this and hands the open slots to new commands. A `Nack` or a heartbeat with a higher
- * ballot ends a leadership or a candidacy (a ballot lost); the loser waits for a new
- * randomised timeout, which is what ends duelling candidates.
+ * this and hands the open slots to new commands; the `own-value` bug re-proposes what its
+ * own acceptor holds in a slot, whatever higher ballot the promises report. A `Nack` or a
+ * heartbeat with a higher ballot ends a leadership or a candidacy (a ballot lost); the loser
+ * waits for a new randomised timeout, which is what ends duelling candidates.
  *
  * While leading it sends heartbeats, carrying how far it has executed; a follower answers
  * with its own position and the leader re-sends the decisions it missed. A leader that has
  * heard from no majority for a `leaderTimeout` steps down (`maybeKeepLeadership`).
- * Proposals not yet
- * accepted by a majority are re-sent with each heartbeat, so message loss only delays them.
+ * Proposals not yet accepted by a majority are re-sent with each heartbeat, so message loss
+ * only delays them.
  */
 import { assert, type NodeContext, type NodeId } from '../../sim/index.js';
 import { type Ballot, compareBallots, formatBallot, maxBallot, nextBallot } from './ballot.js';
@@ -88,7 +89,8 @@ export function becomeLeader(node: MultiPaxosNode, ctx: Ctx): void {
   }
   for (let slot = node.fromSlot; slot < next; slot++) {
     if (node.replica.decided.has(slot)) continue;
-    propose(node, ctx, slot, merged.get(slot)?.value ?? { kind: 'noop' });
+    const own = node.config.bugs.has('own-value') ? node.acceptor.accepted.get(slot) : undefined;
+    propose(node, ctx, slot, own?.value ?? merged.get(slot)?.value ?? { kind: 'noop' });
   }
   node.nextSlot = next;
   node.promises.clear();
