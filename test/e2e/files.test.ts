@@ -51,6 +51,21 @@ describe('viz: trace files', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned))
       .toBeUndefined();
     expect(await page.locator('#app script, #app img').count()).toBe(0);
+    // Hovering the message arrow shows its hostile body as text in the tooltip.
+    await page.locator('#zoom-reset').click();
+    const at = await page.evaluate(() => {
+      const view = (window as unknown as { faultline: { view: { canvas: HTMLCanvasElement;
+        window: [number, number] } } }).faultline.view;
+      const r = view.canvas.getBoundingClientRect();
+      const [t0, t1] = view.window;
+      const x = 44 + ((255 - t0) / (t1 - t0)) * (r.width - 8 - 44);
+      return { x: r.left + x, y: r.top + (30 + 21 + 30 + 63) / 2 };
+    });
+    await page.mouse.move(at.x, at.y);
+    const tip = page.locator('.tooltip');
+    await tip.waitFor({ state: 'visible' });
+    expect(await tip.textContent()).toContain('"html": "<script>window.__pwned=1</script>');
+    expect(await tip.locator('*').count()).toBe(0);
     await page.locator('#goto-violation').click();
     expect((await probe(page)).instant).toBe(5);
     await screenshot(page, 'hostile-trace');
