@@ -20,7 +20,13 @@ export function packageRoot(): string {
   return process.cwd();
 }
 
-/** Every `*.yaml` under `dir`, sorted, as paths relative to the working directory. */
+/** A path as short as it reads well: relative to the working directory when inside it. */
+export function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
+/** Every `*.yaml` under `dir`, sorted (see `shortPath`). */
 export function findScenarios(dir = join(packageRoot(), 'scenarios')): string[] {
   if (!existsSync(dir)) return [];
   const found: string[] = [];
@@ -32,13 +38,13 @@ export function findScenarios(dir = join(packageRoot(), 'scenarios')): string[] 
     }
   };
   walk(dir);
-  return found.map((p) => relative(process.cwd(), p) || p);
+  return found.map(shortPath);
 }
 
 /** The scenario `faultline` runs with no command: Raft's leader crash, else the first found. */
 export function defaultScenario(): string | undefined {
   const preferred = join(packageRoot(), 'scenarios', 'raft', 'leader-crash.yaml');
-  if (existsSync(preferred)) return relative(process.cwd(), preferred);
+  if (existsSync(preferred)) return shortPath(preferred);
   return findScenarios()[0];
 }
 
