@@ -79,7 +79,10 @@ export class Participant {
     if (this.halted) return;
     const known = this.state.txs.get(msg.tx);
     if (known !== undefined) {
-      const yes = known.state !== 'aborted';
+      // A repeated Prepare gets the vote given before: yes iff it was prepared here (an entry
+      // without participants was decided without a vote). Under Paxos Commit this keeps one
+      // value per ballot 0 even after the participant learned an abort.
+      const yes = known.participants.length > 0;
       return this.castVote(ctx, msg.tx, yes, known.reads, msg.participants);
     }
     const refusal = this.refusal(ctx, msg.tx, msg.work);
