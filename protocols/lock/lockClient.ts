@@ -29,6 +29,9 @@ export class LockClient implements NodeProgram<LockMessage> {
   /** Local time at which this client's lease ends. */
   expiresAt = 0;
   private sentAt = 0;
+  private attempt = 0;
+  /** An Acquire is outstanding: only its grant may start a lease. */
+  private awaiting = false;
   private writes = 0;
 
   constructor(private readonly options: LockClientOptions) {}
@@ -45,7 +48,9 @@ export class LockClient implements NodeProgram<LockMessage> {
   onTimer(ctx: Ctx, name: string): void {
     if (name === 'acquire') {
       this.sentAt = ctx.now();
-      ctx.send(this.options.lockService, { type: 'Acquire' });
+      this.attempt++;
+      this.awaiting = true;
+      ctx.send(this.options.lockService, { type: 'Acquire', attempt: this.attempt });
       ctx.setTimer('acquire', this.options.rest * 4); // retry if the answer is lost
     }
     if (name === 'work' && this.token !== undefined) {
@@ -62,7 +67,9 @@ export class LockClient implements NodeProgram<LockMessage> {
     switch (msg.type) {
       case 'Granted': {
         const expiresAt = this.sentAt + Math.floor(msg.ttl * (1 - this.options.margin));
-        if (this.token !== undefined || ctx.now() >= expiresAt) return; // late or duplicate
+        // A grant for an earlier request (late, or a duplicate) says nothing about this one.
+        if (!this.awaiting || msg.attempt !== this.attempt || ctx.now() >= expiresAt) return;
+        this.awaiting = false;
         this.token = msg.token;
         this.expiresAt = expiresAt;
         ctx.note('holds', { token: msg.token });
@@ -71,6 +78,7 @@ export class LockClient implements NodeProgram<LockMessage> {
         return;
       }
       case 'Busy':
+        if (this.token !== undefined) return; // a stale refusal: this client holds the lock
         ctx.setTimer('acquire', [this.options.rest, 2 * this.options.rest]);
         return;
       default:

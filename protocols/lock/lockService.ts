@@ -48,7 +48,7 @@ export class LockService implements NodeProgram<LockMessage> {
   onMessage(ctx: Ctx, from: NodeId, msg: LockMessage): void {
     switch (msg.type) {
       case 'Acquire':
-        return this.onAcquire(ctx, from);
+        return this.onAcquire(ctx, from, msg.attempt);
       case 'Release':
         if (this.holder === from && msg.token === this.token) this.free(ctx, 'released');
         return;
@@ -57,7 +57,7 @@ export class LockService implements NodeProgram<LockMessage> {
     }
   }
 
-  private onAcquire(ctx: Ctx, from: NodeId): void {
+  private onAcquire(ctx: Ctx, from: NodeId, attempt: number): void {
     if (this.options.wallClockLease && this.holder !== undefined && ctx.now() >= this.expiresAt) {
       this.free(ctx, 'expired');
     }
@@ -72,7 +72,7 @@ export class LockService implements NodeProgram<LockMessage> {
     if (this.options.wallClockLease) this.expiresAt = ctx.now() + this.options.ttl;
     else ctx.setTimer('lease', this.options.ttl);
     ctx.note('grant', { client: from, token: this.token });
-    ctx.sendAfterSync(from, { type: 'Granted', token: this.token, ttl: this.options.ttl });
+    ctx.sendAfterSync(from, { type: 'Granted', token: this.token, ttl: this.options.ttl, attempt });
     assert(this.token > before, 'tokens grow');
   }
 

@@ -8,6 +8,8 @@
 
 export interface Acquire {
   readonly type: 'Acquire';
+  /** The client's request number, echoed in the grant so a stale or duplicate one is ignored. */
+  readonly attempt: number;
 }
 
 export interface Granted {
@@ -15,6 +17,7 @@ export interface Granted {
   readonly token: number;
   /** Lease time to live, measured from when the client sent its Acquire. */
   readonly ttl: number;
+  readonly attempt: number;
 }
 
 export interface Busy {
