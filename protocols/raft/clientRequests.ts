@@ -26,10 +26,11 @@ const OPERATIONS = new Set(['get', 'put', 'append', 'cas']);
 export function onClientRequest(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
   if (node.role !== 'leader' || node.disabled !== undefined) {
     const hint = node.leaderId !== undefined && node.leaderId !== ctx.id ? node.leaderId : undefined;
-    // A CAS that ends in `fail` is read by the KV model as "the expected value did not match",
-    // and the shared client ends an operation as `fail` when every attempt was a definite
-    // redirection. So a CAS is redirected with `unknown`: weaker, but never a false alarm.
-    const outcome = msg.op.f === 'cas' ? 'unknown' : 'fail';
+    // Writes are redirected with `unknown`, weaker than the definite `fail` it truly is: the
+    // shared client counts a duplicated redirection as another attempt and can run out of
+    // attempts while the real one is being committed, then record a false `fail` (and the
+    // KV model reads a failed CAS as an observation). Gets failing is harmless.
+    const outcome = msg.op.f === 'get' ? 'fail' : 'unknown';
     return node.send(ctx, msg.client, { type: 'ClientReply', seq: msg.seq, outcome,
       error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
   }

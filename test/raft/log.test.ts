@@ -1,0 +1,81 @@
+/**
+ * raft: log helpers against naive references (§5.3, §5.4.1): the up-to-date rule, the merge
+ * of AppendEntries entries (truncate only at a real conflict), the conflict hint and
+ * backtracking, which must never skip past the last matching index.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { backtrack, conflictHint, isUpToDate, matchesAt, mergePlan } from
+  '../../protocols/raft/log.js';
+import type { Entry } from '../../protocols/raft/messages.js';
+
+const noop = { kind: 'noop' } as const;
+/** A log of non-decreasing terms, as every Raft log is. */
+const logArb = fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 12 })
+  .map((terms) => terms.sort((a, b) => a - b).map((term): Entry => ({ term, command: noop })));
+
+const toLog = (terms: number[]): Entry[] => terms.map((term) => ({ term, command: noop }));
+/**
+ * Two logs Raft can produce: a common prefix, then suffixes whose terms belong to one side
+ * only (even terms for the leader, odd for the follower), all above the prefix's last term.
+ */
+const divergentLogsArb = fc.tuple(
+  fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 6 }),
+  fc.array(fc.integer({ min: 2, max: 5 }), { maxLength: 6 }),
+  fc.array(fc.integer({ min: 2, max: 5 }), { maxLength: 6 }),
+).map(([prefix, a, b]) => {
+  const base = prefix.sort((x, y) => x - y);
+  const floor = 2 * (base[base.length - 1] ?? 0);
+  const leader = a.sort((x, y) => x - y).map((t) => floor + 2 * t);
+  const follower = b.sort((x, y) => x - y).map((t) => floor + 2 * t + 1);
+  return [toLog([...base, ...leader]), toLog([...base, ...follower])] as const;
+});
+
+function naiveMerge(log: readonly Entry[], prev: number, entries: readonly Entry[]): Entry[] {
+  const out = log.slice();
+  entries.forEach((entry, k) => {
+    const i = prev + k; // 0-based position
+    if (i < out.length && (out[i] as Entry).term === entry.term) return;
+    out.length = Math.min(out.length, i);
+    out.push(entry);
+  });
+  return out;
+}
+
+describe('raft: log', () => {
+  it('compares logs by last term, then last index (§5.4.1)', () => {
+    fc.assert(fc.property(fc.nat(5), fc.nat(9), fc.nat(5), fc.nat(9), (ct, ci, vt, vi) => {
+      const naive = ct > vt || (ct === vt && ci >= vi);
+      expect(isUpToDate(ct, ci, vt, vi)).toBe(naive);
+    }));
+  });
+
+  it('merges entries like the naive rule and never cuts a matching suffix', () => {
+    fc.assert(fc.property(logArb, logArb, fc.nat(12), fc.nat(6), (log, leader, p, n) => {
+      const prev = Math.min(p, log.length, leader.length);
+      fc.pre(matchesAt(log, prev, prev === 0 ? 0 : (leader[prev - 1] as Entry).term));
+      const entries = leader.slice(prev, prev + n);
+      const plan = mergePlan(log, prev, entries);
+      const merged = plan.truncateTo === undefined ? log.slice() : log.slice(0, plan.truncateTo);
+      merged.push(...plan.append);
+      expect(merged.map((e) => e.term)).toEqual(naiveMerge(log, prev, entries).map((e) => e.term));
+      if (plan.truncateTo === undefined) expect(merged.length).toBeGreaterThanOrEqual(log.length);
+    }));
+  });
+
+  it('backtracks to an index the follower may match, never past the real match', () => {
+    fc.assert(fc.property(divergentLogsArb, fc.nat(14), ([leader, follower], p) => {
+      const prev = Math.min(p, leader.length);
+      fc.pre(!matchesAt(follower, prev, prev === 0 ? 0 : (leader[prev - 1] as Entry).term));
+      const hint = conflictHint(follower, prev);
+      const next = backtrack(leader, hint.conflictTerm, hint.conflictIndex);
+      // The longest common prefix the leader could use.
+      let common = 0;
+      while (common < Math.min(leader.length, follower.length) &&
+        (leader[common] as Entry).term === (follower[common] as Entry).term) common++;
+      expect(next).toBeGreaterThanOrEqual(1);
+      expect(next - 1).toBeLessThanOrEqual(Math.max(common, prev - 1));
+      expect(next).toBeLessThanOrEqual(prev);
+    }));
+  });
+});
