@@ -64,6 +64,7 @@ export class Acceptor<V> {
     const found = readAcceptor<V>(ctx.disk);
     this.promised = found.promised;
     for (const [slot, proposal] of found.accepted) this.accepted.set(slot, proposal);
+    if (found.repaired.length > 0) ctx.note('acceptor-repaired', { records: found.repaired });
     if (found.corrupt.length > 0) {
       ctx.note('acceptor-corrupt', { records: found.corrupt });
       this.startRejoin(ctx);

@@ -12,19 +12,24 @@
  * Recovery and corrupt records. A read can return a `CorruptRecord`: a torn write at a crash
  * or a damaged durable record. A damaged decision is simply dropped: the value is still held
  * by a majority of acceptors and the leader re-sends it. A damaged acceptor record is not so
- * harmless: the lost promise or accept may be part of a quorum someone relies on. The acceptor
- * therefore does not answer any Prepare or Accept until it has rebuilt its state from a
- * majority of the other nodes (see acceptor.ts, `rejoin`), the repair of Paxos Made Live §5.1,
- * rather than refusing to start (which would turn one bad sector into a lost replica).
+ * harmless: the lost promise or accept may be part of a quorum someone relies on. Hence the
+ * two copies, written in one handler and so made durable by one sync: a single damaged
+ * record (torn or corrupted) is repaired from its twin (`readAcceptor`). Only when both
+ * copies of a fact are damaged does the acceptor stop answering Prepare and Accept until it
+ * has rebuilt its state from a majority of the other nodes (acceptor.ts, `rejoin`), the
+ * repair of Paxos Made Live §5.1, rather than refuse to start (which would turn a bad sector
+ * into a lost replica).
  *
  * No compaction: a run's disk grows by one record per slot, fine for simulated minutes.
  */
 import { assert, CorruptRecord, type Disk } from '../../sim/index.js';
-import { type Ballot, isBallot, ZERO_BALLOT } from './ballot.js';
+import { type Ballot, compareBallots, isBallot, ZERO_BALLOT } from './ballot.js';
 
 const PROMISED = 'acceptor/promised';
 const ACCEPTED = 'acceptor/accepted/';
 const DECIDED = 'learner/decided/';
+/** Every acceptor record is kept twice, under these suffixes (see the file comment). */
+const COPIES = ['.a', '.b'] as const;
 
 /** An accepted proposal as stored (the slot is in the key). */
 export interface StoredProposal<V> {
@@ -36,18 +41,20 @@ export interface StoredProposal<V> {
 export interface AcceptorRecovery<V> {
   readonly promised: Ballot;
   readonly accepted: Map<number, StoredProposal<V>>;
-  /** Where corrupt acceptor records were found; non-empty means the acceptor must rejoin. */
+  /** Facts whose every copy is corrupt; non-empty means the acceptor must rejoin. */
   readonly corrupt: readonly string[];
+  /** Corrupt copies whose twin was intact (repaired locally, for the trace). */
+  readonly repaired: readonly string[];
 }
 
-/** Persists the acceptor's promise (volatile until the next sync completes). */
+/** Persists the acceptor's promise, both copies (volatile until the next sync completes). */
 export function writePromised(disk: Disk, ballot: Ballot): void {
-  disk.put(PROMISED, ballot);
+  for (const copy of COPIES) disk.put(`${PROMISED}${copy}`, ballot);
 }
 
-/** Persists the acceptor's accepted proposal for `slot`. */
+/** Persists the acceptor's accepted proposal for `slot`, both copies. */
 export function writeAccepted<V>(disk: Disk, slot: number, proposal: StoredProposal<V>): void {
-  disk.put(`${ACCEPTED}${slot}`, proposal);
+  for (const copy of COPIES) disk.put(`${ACCEPTED}${slot}${copy}`, proposal);
 }
 
 /** Persists a learned decision. */
@@ -55,29 +62,52 @@ export function writeDecided<V>(disk: Disk, slot: number, value: V): void {
   disk.put(`${DECIDED}${slot}`, value);
 }
 
-/** Reads the acceptor's records; corrupt ones are reported, never returned as data. */
+/**
+ * Reads the acceptor's records. Of the two copies of a fact the intact one with the higher
+ * ballot wins: a torn write damages only the first copy of an unacknowledged update, whose
+ * twin still holds the previous, acknowledged value (or is absent: nothing was acknowledged);
+ * a corrupted durable copy has an intact twin with the same value. Only a fact with both
+ * copies corrupt is reported as lost.
+ */
 export function readAcceptor<V>(disk: Disk): AcceptorRecovery<V> {
   const corrupt: string[] = [];
-  let promised = ZERO_BALLOT;
-  const stored = disk.get(PROMISED);
-  if (stored instanceof CorruptRecord) corrupt.push(stored.where);
-  else if (stored !== undefined) {
-    assert(isBallot(stored), () => `${PROMISED} holds ${JSON.stringify(stored)}`);
-    promised = stored;
-  }
+  const repaired: string[] = [];
+  const read = <T>(fact: string, ballotOf: (record: T) => Ballot): T | undefined => {
+    let best: T | undefined;
+    let damaged = 0;
+    for (const copy of COPIES) {
+      const record = disk.get(`${fact}${copy}`);
+      if (record === undefined) continue;
+      if (record instanceof CorruptRecord) {
+        damaged++;
+        continue;
+      }
+      const ballot = ballotOf(record as T);
+      assert(isBallot(ballot), () => `${fact}${copy} holds ${JSON.stringify(record)}`);
+      if (best === undefined || compareBallots(ballot, ballotOf(best)) > 0) best = record as T;
+    }
+    // Both copies of a durable fact are made durable by one sync, so a damaged copy whose
+    // twin is absent is the torn first write of a fact never acknowledged: nothing is lost.
+    if (damaged > 0) (damaged === COPIES.length ? corrupt : repaired).push(fact);
+    return best;
+  };
+  const promised = read<Ballot>(PROMISED, (b) => b) ?? ZERO_BALLOT;
   const accepted = new Map<number, StoredProposal<V>>();
+  for (const slot of acceptedSlots(disk)) {
+    const proposal = read<StoredProposal<V>>(`${ACCEPTED}${slot}`, (p) => p.ballot);
+    if (proposal !== undefined) accepted.set(slot, proposal);
+  }
+  return { promised, accepted, corrupt, repaired };
+}
+
+/** The slots with an accepted record, in order. */
+function acceptedSlots(disk: Disk): number[] {
+  const slots = new Set<number>();
   for (const key of disk.keys()) {
     if (!key.startsWith(ACCEPTED)) continue;
-    const record = disk.get(key);
-    if (record instanceof CorruptRecord) {
-      corrupt.push(record.where);
-      continue;
-    }
-    const proposal = record as StoredProposal<V>;
-    assert(isBallot(proposal.ballot), () => `${key} holds ${JSON.stringify(record)}`);
-    accepted.set(slotOf(key, ACCEPTED), proposal);
+    slots.add(slotOf(key.slice(0, key.lastIndexOf('.')), ACCEPTED));
   }
-  return { promised, accepted, corrupt };
+  return [...slots].sort((a, b) => a - b);
 }
 
 /** Reads the learned decisions, dropping corrupt ones (they are learned again). */
