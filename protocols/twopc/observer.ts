@@ -70,15 +70,19 @@ export class Observer {
   observe(world: World): void {
     if (world.eventIndex === this.lastIndex) return;
     this.lastIndex = world.eventIndex;
+    const live: [NodeId, TwoPcServer][] = [];
     for (const id of world.servers) {
       const program = world.program(id) as TwoPcServer | undefined;
-      if (program !== undefined) this.scan(id, program, world.now);
+      if (program !== undefined) live.push([id, program]);
     }
+    for (const [id, program] of live) this.scanVotes(id, program);
+    for (const [id, program] of live) this.scan(id, program, world.now);
     this.checkBalance(world);
     this.checkReads(world);
   }
 
-  private scan(id: NodeId, program: TwoPcServer, now: Micros): void {
+  /** The cursor of a node's lists, reset when a restart built a new program. */
+  private cursorOf(id: NodeId, program: TwoPcServer): Cursor {
     let cursor = this.cursors.get(id);
     const state = program.participant?.state;
     if (cursor?.program !== program || cursor.state !== state) {
@@ -87,13 +91,25 @@ export class Observer {
         coordinator: fresh ? 0 : cursor?.coordinator ?? 0 };
       this.cursors.set(id, cursor);
     }
+    return cursor;
+  }
+
+  /** Votes first, from every node, so a decision is never judged before the votes it rests on. */
+  private scanVotes(id: NodeId, program: TwoPcServer): void {
+    const cursor = this.cursorOf(id, program);
+    const participant = program.participant;
+    if (participant === undefined) return;
+    for (; cursor.votes < participant.votes.length; cursor.votes++) {
+      const vote = participant.votes[cursor.votes] as { tx: string; yes: boolean };
+      if (vote.yes) this.yes.add(`${id} ${vote.tx}`);
+      else this.no.add(vote.tx);
+    }
+  }
+
+  private scan(id: NodeId, program: TwoPcServer, now: Micros): void {
+    const cursor = this.cursorOf(id, program);
     const participant = program.participant;
     if (participant !== undefined) {
-      for (; cursor.votes < participant.votes.length; cursor.votes++) {
-        const vote = participant.votes[cursor.votes] as { tx: string; yes: boolean };
-        if (vote.yes) this.yes.add(`${id} ${vote.tx}`);
-        else this.no.add(vote.tx);
-      }
       for (; cursor.decisions < participant.durableDecisions; cursor.decisions++) {
         const entry = participant.state.decisions[cursor.decisions] as DecisionEntry;
         this.onParticipantDecision(id, entry);
