@@ -92,9 +92,9 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   onMessage(ctx: Ctx, from: NodeId, msg: PaxosMessage<Command>): void {
     switch (msg.type) {
       case 'Prepare':
-        return this.onPrepare(ctx, from, msg.ballot, () => this.acceptor.onPrepare(ctx, from, msg));
+        return this.onBallot(ctx, from, msg.ballot, () => this.acceptor.onPrepare(ctx, from, msg));
       case 'Accept':
-        return this.onPrepare(ctx, from, msg.ballot, () => this.acceptor.onAccept(ctx, from, msg));
+        return this.onBallot(ctx, from, msg.ballot, () => this.acceptor.onAccept(ctx, from, msg));
       case 'Promise':
         return onPromise(this, ctx, from, msg);
       case 'Accepted':
@@ -152,7 +152,7 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
    * Prepare or Accept: the acceptor answers; a higher ballot than ours ends our own candidacy
    * or leadership, and the one we voted for gets time before we time out ourselves.
    */
-  private onPrepare(ctx: Ctx, from: NodeId, ballot: Ballot, vote: () => boolean): void {
+  private onBallot(ctx: Ctx, from: NodeId, ballot: Ballot, vote: () => boolean): void {
     this.seen = maxBallot(this.seen, ballot);
     if (from !== ctx.id && compareBallots(ballot, this.ballot) > 0) {
       stepDown(this, ctx, `${from} runs ${formatBallot(ballot)}`);
