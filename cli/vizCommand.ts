@@ -122,7 +122,7 @@ function ensureBuilt(root: string, dist: string, mode: 'auto' | 'never' | 'alway
     throw new InputError('the visualizer is not built and Vite is not installed: run npm install');
   }
   process.stderr.write('building the visualizer…\n');
-  const args = [vite, 'build', '--logLevel', 'warn', '--outDir', dist];
+  const args = [vite, 'build', '--logLevel', 'error', '--outDir', dist];
   const result = spawnSync(process.execPath, args,
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new InputError('building the visualizer failed (see above)');
