@@ -22,6 +22,9 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
+  // Commands load their modules on use: shared chunks keep `faultline --help` fast.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
   banner: {
     js: "#!/usr/bin/env node\nimport{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",

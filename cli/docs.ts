@@ -6,7 +6,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { scenarioReference, scenarioSchemaText } from '../runner/reference.js';
-import { packageRoot } from './scenarioFiles.js';
+import { packageRoot } from './paths.js';
 
 const root = packageRoot();
 for (const [path, text] of [['scenarios/schema.json', scenarioSchemaText()],

@@ -6,6 +6,6 @@ import { runCli } from './program.js';
 import { loadRegistry } from './registry.js';
 
 process.exitCode = await runCli(process.argv.slice(2), {
-  registry: await loadRegistry(),
+  registry: loadRegistry,
   workerUrl: new URL('./fuzzWorker.js', import.meta.url),
 });

@@ -9,41 +9,24 @@
  * first scenario file found), or prints help when there is none.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from '../sim/index.js';
-import { checkHistoryCommand } from './commands/checkHistory.js';
-import { fuzzCommand } from './commands/fuzz.js';
-import { listCommand } from './commands/list.js';
-import { replayCommand } from './commands/replay.js';
-import { runCommand } from './commands/run.js';
 import { EXIT, err, InputError, outJson } from './io.js';
+import { defaultScenario } from './paths.js';
 import type { Registry } from './registry.js';
-import { defaultScenario } from './scenarioFiles.js';
-import { vizCommand } from './vizCommand.js';
 
 let jsonMode = false;
 
 /** Where the CLI finds its protocols and its fuzz worker script. */
 export interface CliContext {
-  readonly registry: Registry;
+  /** The protocols, loaded on first use (so that `--help` does not load them). */
+  readonly registry: () => Promise<Registry>;
   /** The built worker entry (default: fuzzWorker.js beside the running bundle). */
   readonly workerUrl: URL;
 }
 
-function program(context: CliContext, done: (code: number) => void): Command {
-  const registry = context.registry;
-  const cli = new Command('faultline')
-    .description('A deterministic distributed-systems simulator: run scenarios, fuzz protocols.')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => err(s.trimEnd()) });
-  cli.command('run').argument('<scenario...>', 'scenario files (YAML)')
-    .description('run scenario files and judge them')
-    .option('--seed <n>', 'override the scenario seed')
-    .option('--trace <file>', 'write the trace as JSON Lines')
-    .option('--check-determinism', 'run each scenario twice and compare trace hashes')
-    .option('--json', 'print one JSON document on stdout')
-    .action((files: string[], o) => done(runCommand(files, o, registry)));
-  cli.command('fuzz').argument('<target>', 'a protocol name or a scenario file to vary')
-    .description('a fuzz campaign: generated fault schedules and workloads, shrunk on failure')
+const JSON_HELP = 'print one JSON document on stdout';
+
+function fuzzOptions(cmd: Command): Command {
+  return cmd
     .addOption(new Option('--runs <n>', 'number of runs').conflicts('time'))
     .option('--time <duration>', 'wall-clock budget, such as 60s or 5m')
     .option('--seed <s>', 'campaign seed (each run seed derives from it and the run index)')
@@ -57,27 +40,62 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--shrink-runs <n>', 'reruns spent shrinking one failure', '150')
     .option('--nodes <n>', 'servers per run: a count or a range such as 3-7')
     .option('--check-determinism', 'run each seed twice and compare trace hashes')
-    .option('--json', 'print one JSON document on stdout')
-    .action(async (target: string, o) =>
-      done(await fuzzCommand(target, o, registry, context.workerUrl)));
+    .option('--json', JSON_HELP);
+}
+
+/** The commands; each loads its module on use, so that `--help` starts fast. */
+function program(context: CliContext, done: (code: number) => void): Command {
+  const { registry } = context;
+  const cli = new Command('faultline')
+    .description('A deterministic distributed-systems simulator: run scenarios, fuzz protocols.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => err(s.trimEnd()) });
+  cli.command('run').argument('<scenario...>', 'scenario files (YAML)')
+    .description('run scenario files and judge them')
+    .option('--seed <n>', 'override the scenario seed')
+    .option('--trace <file>', 'write the trace as JSON Lines')
+    .option('--check-determinism', 'run each scenario twice and compare trace hashes')
+    .option('--json', JSON_HELP)
+    .action(async (files: string[], o) => {
+      const { runCommand } = await import('./commands/run.js');
+      done(runCommand(files, o, await registry()));
+    });
+  fuzzOptions(cli.command('fuzz').argument('<target>', 'a protocol name or a scenario file to vary')
+    .description('a fuzz campaign: generated fault schedules and workloads, shrunk on failure'))
+    .action(async (target: string, o) => {
+      const { fuzzCommand } = await import('./commands/fuzz.js');
+      done(await fuzzCommand(target, o, await registry(), context.workerUrl));
+    });
   cli.command('replay').argument('<file>', 'a counterexample scenario or a trace file')
     .description('reproduce a counterexample or a trace exactly (trace hash compared)')
-    .option('--json', 'print one JSON document on stdout')
-    .action((file: string, o) => done(replayCommand(file, o, registry)));
+    .option('--json', JSON_HELP)
+    .action(async (file: string, o) => {
+      const { replayCommand } = await import('./commands/replay.js');
+      done(replayCommand(file, o, await registry()));
+    });
   cli.command('check-history').argument('<file>', 'a history: ours (JSONL), Porcupine or Jepsen')
     .description('check a history for linearizability')
     .addOption(new Option('--model <model>', 'the model').choices(['register', 'kv']))
     .option('--budget <seconds>', 'time budget for the search', '60')
-    .option('--json', 'print one JSON document on stdout')
-    .action((file: string, o) => done(checkHistoryCommand(file, o)));
+    .option('--json', JSON_HELP)
+    .action(async (file: string, o) => {
+      const { checkHistoryCommand } = await import('./commands/checkHistory.js');
+      done(checkHistoryCommand(file, o));
+    });
   cli.command('viz').argument('[target]', 'a bundled scenario key, a scenario file or a trace')
     .description('serve the web visualizer on localhost, optionally opening a scenario or trace')
     .option('--port <n>', 'port to listen on (0 picks a free one)')
     .addOption(new Option('--build <when>', 'build the app').choices(['auto', 'never', 'always']))
-    .action(async (target: string | undefined, o) => done(await vizCommand(target, o)));
+    .action(async (target: string | undefined, o) => {
+      const { vizCommand } = await import('./vizCommand.js');
+      done(await vizCommand(target, o));
+    });
   cli.command('list').description('protocols, their parameters and bugs, and scenarios')
-    .option('--json', 'print one JSON document on stdout')
-    .action((o) => done(listCommand(o, registry)));
+    .option('--json', JSON_HELP)
+    .action(async (o) => {
+      const { listCommand } = await import('./commands/list.js');
+      done(listCommand(o, await registry()));
+    });
   return cli;
 }
 
@@ -109,7 +127,8 @@ function fail(caught: unknown): number {
     const help = error.exitCode === 0 || error.code === 'commander.helpDisplayed';
     return help ? EXIT.ok : EXIT.badInput;
   }
-  if (error instanceof ConfigError) error = new InputError(error.message);
+  // A ConfigError (bad input found by the engine), known by name so sim/ loads only on use.
+  if (error instanceof Error && error.name === 'ConfigError') error = new InputError(error.message);
   if (error instanceof InputError) {
     if (jsonMode) outJson({ error: error.message, problems: error.problems });
     else err(error.message);

@@ -12,7 +12,7 @@ import { kvModel } from '../../sim/check/models/kv.js';
 import { registerModel } from '../../sim/check/models/register.js';
 import type { Operation } from '../../sim/check/history.js';
 import { EXIT, InputError, out, outJson } from '../io.js';
-import { readText } from '../scenarioFiles.js';
+import { readText } from '../paths.js';
 
 /** Options of `faultline check-history`. */
 export interface CheckHistoryOptions {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { loadScenario, ScenarioError } from '../../runner/index.js';
 import { out, outJson } from '../io.js';
 import type { Registry } from '../registry.js';
-import { findScenarios } from '../scenarioFiles.js';
+import { findScenarios } from '../paths.js';
 
 interface ParamInfo { name: string; type: string; default?: unknown; description?: string }
 

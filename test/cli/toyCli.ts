@@ -8,6 +8,6 @@ import { runCli } from '../../cli/program.js';
 import { toyKv } from '../support/toyKv.js';
 
 process.exitCode = await runCli(process.argv.slice(2), {
-  registry: { ...protocols, toykv: toyKv },
+  registry: async () => ({ ...protocols, toykv: toyKv }),
   workerUrl: new URL('./toyWorker.js', import.meta.url),
 });

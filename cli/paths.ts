@@ -1,0 +1,58 @@
+/**
+ * Files and places the CLI needs before it loads anything heavy: the package root, the
+ * scenario files under scenarios/, the default scenario, reading a file with a clear error.
+ * Only Node built-ins here, so `faultline --help` starts fast.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from './io.js';
+
+/** The repository (package) root: dist/cli/faultline.js lives two folders below it. */
+export function packageRoot(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  for (const up of ['../..', '..', '.']) {
+    const dir = resolve(here, up);
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
+  }
+  return process.cwd();
+}
+
+/** A path as short as it reads well: relative to the working directory when inside it. */
+export function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
+/** Every `*.yaml` under `dir`, sorted (see `shortPath`). */
+export function findScenarios(dir = join(packageRoot(), 'scenarios')): string[] {
+  if (!existsSync(dir)) return [];
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d).sort()) {
+      const path = join(d, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(entry)) found.push(path);
+    }
+  };
+  walk(dir);
+  return found.map(shortPath);
+}
+
+/** The scenario `faultline` runs with no command: Raft's leader crash, else the first found. */
+export function defaultScenario(): string | undefined {
+  const preferred = join(packageRoot(), 'scenarios', 'raft', 'leader-crash.yaml');
+  if (existsSync(preferred)) return shortPath(preferred);
+  return findScenarios()[0];
+}
+
+/** Reads a file or throws `InputError` naming it. */
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file'
+      : code === 'EISDIR' ? 'a directory, not a file' : String(code)})`);
+  }
+}
