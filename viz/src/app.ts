@@ -313,7 +313,8 @@ export class App {
 
   private key(e: KeyboardEvent): void {
     const target = e.target as HTMLElement | null;
-    if (target !== null && ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) return;
+    const typing = ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'];
+    if (target !== null && typing.includes(target.tagName)) return;
     if (e.key === ' ') this.player.toggle();
     else if (e.key === 'ArrowRight') this.player.step(1);
     else if (e.key === 'ArrowLeft') this.player.step(-1);
