@@ -29,8 +29,9 @@ export function renderMetrics(host: HTMLElement, model: TraceModel, derived: Der
   setChildren(host);
   const end = Math.max(1, model.end);
   const x = scaleLinear().domain([0, end]).range([M.left, W - M.right]);
-  const charts = [latencyChart(host, x, derived), availabilityChart(host, x, derived, end),
-    notesChart(host, x, model, end)];
+  const clients = derived.ops.length > 0; // no client workload: no latency or availability
+  const charts = [...(clients ? [latencyChart(host, x, derived),
+    availabilityChart(host, x, derived, end)] : []), notesChart(host, x, model, end)];
   const figures = Object.entries(report?.metrics ?? {});
   if (figures.length > 0) {
     host.append(el('table', { class: 'figures' },
