@@ -7,7 +7,7 @@
  */
 import { type Derived, type Interval, opLabel } from '../model/derive.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
-import { formatTime, OUTCOME_COLOURS, roleColour } from './palette.js';
+import { formatTime, numberColour, OUTCOME_COLOURS, roleColour } from './palette.js';
 
 /** Maximum arrows and point events drawn per frame before thinning. */
 export const MAX_ARROWS = 5_000;
@@ -143,6 +143,11 @@ function drawRoles(f: Frame, d: Derived): void {
     const y = laneY(f, seg.lane);
     ctx.fillStyle = roleColour(seg.role);
     ctx.fillRect(x0, y - 4, Math.max(1, x1 - x0), 8);
+    if (seg.number !== '') {
+      // A thin stripe coloured by the term (ballot, epoch): a change of term shows at a glance.
+      ctx.fillStyle = numberColour(seg.number);
+      ctx.fillRect(x0, y - 7, Math.max(1, x1 - x0), 3);
+    }
     if (x1 - x0 > 60) {
       ctx.fillStyle = '#333';
       ctx.fillText(`${seg.role} ${seg.number}`.trim(), x0 + 3, y + 15);

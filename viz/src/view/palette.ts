@@ -21,6 +21,15 @@ export function roleColour(role: string): string {
   return `hsl(${h} 55% 70%)`;
 }
 
+/** A colour per term, ballot or epoch (`term 3`): neighbouring numbers get distant hues. */
+export function numberColour(number: string): string {
+  let h = 0;
+  for (let i = 0; i < number.length; i++) h = (h * 31 + number.charCodeAt(i)) >>> 0;
+  const n = Number(number.replace(/^\D+/, ''));
+  const hue = Number.isFinite(n) ? (n * 137.5) % 360 : h % 360;
+  return `hsl(${hue} 70% 45%)`;
+}
+
 /** Client outcome colours (Jepsen's: ok green, fail red, info yellow). */
 export const OUTCOME_COLOURS: Readonly<Record<string, string>> = {
   ok: '#6ab04c', fail: '#eb4d4b', info: '#f0c419', pending: '#b0b0b0',
