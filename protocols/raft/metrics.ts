@@ -1,7 +1,8 @@
 /**
  * Raft's metrics, measured over a run: when the first leader appeared, how many leaders were
  * elected, client latency percentiles (invoke to `ok`, for writes: the commit latency a client
- * sees), messages per committed entry, and the availability clients saw.
+ * sees), messages per committed entry, and the availability clients saw (the share of
+ * completed operations with a definite answer).
  */
 import type { HistoryEvent } from '../../sim/check/history.js';
 import type { World } from '../../sim/check/property.js';
@@ -22,6 +23,7 @@ export function raftMetrics(
   const writes: number[] = [];
   const started = new Map<string, HistoryEvent>();
   let ok = 0;
+  let definite = 0;
   let completed = 0;
   for (const event of world.history) {
     if (event.type === 'invoke') {
@@ -29,6 +31,7 @@ export function raftMetrics(
       continue;
     }
     completed++;
+    if (event.type !== 'info') definite++;
     const invoke = started.get(event.process);
     if (event.type !== 'ok' || invoke === undefined) continue;
     ok++;
@@ -47,6 +50,8 @@ export function raftMetrics(
     messages: stats.messages,
     'messages-per-committed-entry': committed === 0 ? stats.messages : stats.messages / committed,
     'ops-ok': ok,
-    availability: completed === 0 ? 0 : ok / completed,
+    // Completed operations that got a definite answer (ok, or a definite fail such as a CAS
+    // mismatch) rather than a timeout or `unknown`.
+    availability: completed === 0 ? 0 : definite / completed,
   };
 }
