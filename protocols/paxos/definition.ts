@@ -101,7 +101,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
     description: 'A new leader re-proposes, in each open slot, the value its own acceptor ' +
       'holds rather than the highest-ballot proposal its promises report.',
     caughtBy: 'agreement',
-    scenario: 'scenarios/paxos/bug-own-value-multi.yaml',
+    scenario: 'scenarios/paxos/bug-own-value.yaml',
   }],
   propertyNames: [...MULTI_SAFETY, 'value-chosen', 'leader-elected', 'commands-decided',
     'linearizable'],
@@ -136,7 +136,7 @@ export const paxosSingle: ProtocolDefinition<SingleParams> = {
     { name: 'own-value',
       description: 'A proposer ignores the accepted proposals reported in promises and ' +
         'proposes its own value, undoing a value that may already be chosen.',
-      caughtBy: 'agreement', scenario: 'scenarios/paxos/bug-own-value.yaml' },
+      caughtBy: 'agreement', scenario: 'scenarios/paxos/single-bug-own-value.yaml' },
     { ...NON_UNIQUE, scenario: 'scenarios/paxos/single-bug-non-unique-ballots.yaml' },
   ],
   propertyNames: [...SINGLE_SAFETY, 'value-chosen', 'all-learned'],
