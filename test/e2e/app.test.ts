@@ -4,7 +4,7 @@
  * arrows and role bands, and the inspector shows each node's state mid-run. Screenshots of
  * the main views go to test-artifacts/screenshots/.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, openPage, probe, screenshot, waitForDraw } from './browser.js';
@@ -75,13 +75,17 @@ describe(`viz: raft scenario ${RAFT ?? '(inline, until scenarios/raft has files)
       view: { canvas: HTMLCanvasElement } } }).faultline.view.canvas.height);
     expect(height).toBeGreaterThan(100);
     await page.locator('#inspector .node-card').first().waitFor();
-    expect(await page.locator('#inspector .node-card').count()).toBe(5);
+    const servers = RAFT === undefined ? 5
+      : Number(/^nodes:\s*(\d+)/m.exec(readFileSync(`scenarios/${RAFT}.yaml`, 'utf8'))?.[1]);
+    expect(await page.locator('#inspector .node-card').count()).toBe(servers);
     // The inspector at an instant mid-run shows each live node's protocol state and disk.
     await page.locator('#scrub').fill('500');
     await page.locator('#scrub').dispatchEvent('change');
     await page.waitForFunction(() => document.querySelector('#inspector .inspector-head')
       ?.textContent?.startsWith('After event'));
-    const first = page.locator('#inspector .node-card[data-node="n2"]'); // n1 is down then
+    const first = RAFT === undefined // in the inline scenario n1 is down then
+      ? page.locator('#inspector .node-card[data-node="n2"]')
+      : page.locator('#inspector .node-card.up').first();
     await first.locator('summary', { hasText: 'state' }).waitFor();
     expect(await first.locator('summary').allTextContents()).toEqual(expect.arrayContaining([
       'state', 'durable disk', 'volatile (what the node sees)']));
