@@ -17,6 +17,7 @@ const MAX_DOTS = 300;
 export class ClusterView {
   private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
   private positions: [number, number][] = [];
+  private clientRadius = 11;
 
   constructor(host: HTMLElement, private model: TraceModel, private derived: Derived) {
     this.svg = select(host).append('svg').attr('class', 'cluster')
@@ -33,14 +34,16 @@ export class ClusterView {
     this.derived = derived;
     const servers = model.servers;
     const clients = model.lanes.length - servers;
-    this.positions = model.lanes.map((_, lane) => {
-      const outer = lane >= servers;
-      const k = outer ? lane - servers : lane;
-      const count = outer ? clients : servers;
-      const angle = outer ? Math.PI * (0.75 + (0.5 * (k + 0.5)) / Math.max(1, count))
-        : -Math.PI / 2 + (2 * Math.PI * k) / Math.max(1, count);
-      const r = outer ? SIZE * 0.46 : SIZE * 0.3;
-      return [SIZE / 2 + r * Math.cos(angle), SIZE / 2 + r * Math.sin(angle)];
+    this.clientRadius = Math.max(3, Math.min(11, SIZE / Math.max(1, clients) / 2 - 1));
+    // Servers on a ring, right of centre; clients in a column at the left edge.
+    this.positions = model.lanes.map((_, lane): [number, number] => {
+      if (lane >= servers) {
+        const k = lane - servers;
+        return [16, SIZE * ((k + 0.5) / Math.max(1, clients))];
+      }
+      const angle = -Math.PI / 2 + (2 * Math.PI * lane) / Math.max(1, servers);
+      const r = SIZE * 0.3;
+      return [SIZE / 2 + 22 + r * Math.cos(angle), SIZE / 2 + r * Math.sin(angle)];
     });
   }
 
@@ -111,7 +114,7 @@ export class ClusterView {
       });
     g.attr('transform', (n) => `translate(${this.at(n.lane)[0]},${this.at(n.lane)[1]})`)
       .attr('data-node', (n) => n.id);
-    g.select('circle').attr('r', (n) => (n.lane < m.servers ? 18 : 11))
+    g.select('circle').attr('r', (n) => (n.lane < m.servers ? 18 : this.clientRadius))
       .attr('fill', (n) => n.down ? '#bbb'
         : n.role === undefined ? '#eee' : roleColour(n.role.role))
       .attr('stroke', (n) => (n.paused ? '#3060c0' : '#333'))

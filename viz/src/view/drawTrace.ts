@@ -10,8 +10,8 @@ import { KIND, type TraceModel } from '../model/traceModel.js';
 import { formatTime, numberColour, OUTCOME_COLOURS, roleColour } from './palette.js';
 
 /** Maximum arrows and point events drawn per frame before thinning. */
-export const MAX_ARROWS = 5_000;
-export const MAX_POINTS = 6_000;
+export const MAX_ARROWS = 6_000;
+export const MAX_POINTS = 12_000;
 export const MAX_OPS = 6_000;
 
 /** Geometry of a frame. */
