@@ -52,6 +52,11 @@ export interface ProtocolInstance {
   readonly program: ProgramFactory<unknown>;
   /** Always/sometimes properties checked after every event, by name. */
   readonly properties: readonly Property[];
+  /**
+   * Called after every event whichever properties a scenario selects (a teaching scenario
+   * checks only the one it demonstrates): where a protocol measures what its metrics report.
+   */
+  observe?(world: World): void;
   /** Eventually-properties for the liveness phase after faults heal. */
   readonly liveness: readonly LivenessCheck[];
   /** The model that judges the client history, when the protocol offers linearizability. */

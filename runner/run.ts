@@ -85,6 +85,7 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     trace: options.trace ?? 'memory',
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
+    ...(instance.observe === undefined ? {} : { observers: [(w) => instance.observe?.(w)] }),
     ...livenessOf(spec, instance),
   };
   return { spec, protocol, instance, engine: new Engine(engineConfig), checked };

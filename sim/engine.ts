@@ -51,6 +51,11 @@ export interface EngineConfig<M> {
   readonly pauseBuffer?: number;
   readonly faults?: readonly ScheduledFault[];
   readonly properties?: readonly Property[];
+  /**
+   * Called after every event, before the properties, whichever properties a run selects:
+   * protocols measure their metrics here. An observer reads the world and changes nothing.
+   */
+  readonly observers?: readonly ((world: World) => void)[];
   readonly liveness?: LivenessPhase;
 }
 
@@ -126,7 +131,8 @@ export class Engine<M = unknown> implements World {
       this.push(live.healAt + live.settle, { k: 'deadline' });
     }
     this.maxEvents = config.maxEvents ?? DEFAULT_MAX_EVENTS;
-    this.checking = (config.properties ?? []).length > 0 || live !== undefined;
+    this.checking = (config.properties ?? []).length > 0 || live !== undefined ||
+      (config.observers ?? []).length > 0;
     this.pendingSometimes = new Set(
       (config.properties ?? []).filter((p) => p.kind === 'sometimes').map((p) => p.name),
     );
@@ -449,6 +455,7 @@ export class Engine<M = unknown> implements World {
   }
 
   private checkProperties(): void {
+    for (const observe of this.config.observers ?? []) observe(this);
     for (const property of this.config.properties ?? []) {
       if (property.kind === 'always') {
         const problem = property.check(this);

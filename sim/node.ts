@@ -26,6 +26,8 @@ export interface ClientOperation {
   readonly f: string;
   readonly key?: string;
   readonly value: unknown;
+  /** On a `fail` or `info` completion: why (`cas-mismatch`, `not-leader`, `timeout`, …). */
+  readonly error?: string;
 }
 
 /** What a node can ask of the engine. Every method is an effect the engine carries out. */

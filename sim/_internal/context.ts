@@ -71,7 +71,8 @@ export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M
       live('record');
       const frozen = snapshot(op);
       const event = { index: engine.history.length, type, process: host.id, time: engine.now,
-        f: frozen.f, value: frozen.value, ...(frozen.key === undefined ? {} : { key: frozen.key }) };
+        f: frozen.f, value: frozen.value, ...(frozen.key === undefined ? {} : { key: frozen.key }),
+        ...(frozen.error === undefined ? {} : { error: frozen.error }) };
       engine.history.push(event);
       engine.trace.add(engine.now, type, host.index, -1, -1, frozen.f, event);
     },

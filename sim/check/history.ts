@@ -23,8 +23,10 @@ export interface HistoryEvent {
   readonly f: string;
   /** The key for multi-key models; absent for a single register. */
   readonly key?: string;
-  /** On invoke: the argument. On ok: the result. On fail/info: the argument again or an error. */
+  /** On invoke: the argument. On ok: the result. On fail/info: the argument again. */
   readonly value: unknown;
+  /** On fail/info: why, when the client knows (Jepsen's `:error`). */
+  readonly error?: string;
   readonly time: Micros;
 }
 
@@ -42,6 +44,8 @@ export interface Operation {
   /** The result on `ok`; undefined otherwise. */
   readonly output: unknown;
   readonly outcome: Outcome;
+  /** Why a `fail` or `info` completion failed, when known. */
+  readonly error?: string;
   readonly callTime: number;
   readonly returnTime: number;
 }

@@ -59,5 +59,10 @@ function makeOperation(
     callTime: call.time,
     returnTime: outcome === 'info' || completion === undefined ? Infinity : completion.time,
   };
-  return call.key === undefined ? base : { ...base, key: call.key };
+  const error = completion?.error;
+  return {
+    ...base,
+    ...(call.key === undefined ? {} : { key: call.key }),
+    ...(error === undefined ? {} : { error }),
+  };
 }

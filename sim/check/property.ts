@@ -28,6 +28,8 @@ export interface World {
   program(id: NodeId): NodeProgram<unknown> | undefined;
   isUp(id: NodeId): boolean;
   isPaused(id: NodeId): boolean;
+  /** A node's local clock reading now (offset, drift and jumps applied). */
+  localTime(id: NodeId): Micros;
   disk(id: NodeId): SimDisk;
   /** The client history so far. */
   readonly history: readonly HistoryEvent[];

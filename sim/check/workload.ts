@@ -8,6 +8,11 @@
  * `info` (outcome unknown) if any attempt may have taken effect. Jepsen's rule: a timeout is
  * always indefinite.
  *
+ * The network duplicates messages, so a reply may answer an earlier attempt. A client accepts a
+ * reply only from the server of the current attempt, and when that server already had an
+ * earlier attempt of the same operation, a rejection could be the earlier one's: it then
+ * counts as indefinite, so a write that did happen is never recorded as a definite `fail`.
+ *
  * What operations a client issues is the generator's business: a key-value mix here
  * (`kvOperations`), bank transfers or lock calls elsewhere. Operations start at a rate drawn
  * from the client's own stream, so clients do not shift each other's randomness.
@@ -46,6 +51,12 @@ interface InFlight {
   readonly seq: number;
   readonly op: ClientOperation;
   attempt: number;
+  /** The server of the current attempt. */
+  target: NodeId;
+  /** Servers that received an attempt of this operation. */
+  readonly tried: Set<NodeId>;
+  /** The current attempt went to a server that had an earlier one. */
+  repeated: boolean;
   /** Some attempt may have taken effect: the outcome can no longer be a definite fail. */
   uncertain: boolean;
   lastError: string;
@@ -76,10 +87,11 @@ export class Client implements NodeProgram<ClientMessage> {
     }
   }
 
-  onMessage(ctx: NodeContext<ClientMessage>, _from: NodeId, msg: ClientMessage): void {
+  onMessage(ctx: NodeContext<ClientMessage>, from: NodeId, msg: ClientMessage): void {
     if (msg.type !== 'ClientReply') return; // clients serve nothing
     const current = this.current;
     if (current === undefined || msg.seq !== current.seq) return; // a late or duplicate reply
+    if (from !== current.target) return; // it answers an earlier attempt at another server
     ctx.cancelTimer('timeout');
     if (msg.outcome === 'ok') return this.complete(ctx, 'ok', msg.result);
     this.onRejected(ctx, current, msg);
@@ -91,7 +103,7 @@ export class Client implements NodeProgram<ClientMessage> {
     msg: Extract<ClientReply, { outcome: 'fail' | 'unknown' }>,
   ): void {
     current.lastError = msg.error;
-    if (msg.outcome === 'unknown') current.uncertain = true;
+    if (msg.outcome === 'unknown' || current.repeated) current.uncertain = true;
     this.leader = msg.leaderHint;
     // A definite failure that is an answer, not a redirection, ends the operation at once.
     if (msg.outcome === 'fail' && msg.leaderHint === undefined && msg.error !== 'not-leader' &&
@@ -106,7 +118,8 @@ export class Client implements NodeProgram<ClientMessage> {
     const memory: ClientMemory = { id: ctx.id, issued: this.issued, lastSeen: this.lastSeen };
     const op = this.options.generate(ctx.prng, memory);
     this.issued++;
-    this.current = { seq: ++this.seq, op, attempt: 0, uncertain: false, lastError: '' };
+    this.current = { seq: ++this.seq, op, attempt: 0, target: '', tried: new Set(),
+      repeated: false, uncertain: false, lastError: '' };
     ctx.record('invoke', op);
     this.send(ctx);
   }
@@ -123,6 +136,9 @@ export class Client implements NodeProgram<ClientMessage> {
     const current = this.current as InFlight;
     current.attempt++;
     const to = this.leader ?? ctx.servers[this.next++ % ctx.servers.length] as NodeId;
+    current.target = to;
+    current.repeated = current.tried.has(to);
+    current.tried.add(to);
     ctx.send(to, { type: 'ClientRequest', client: ctx.id, seq: current.seq, op: current.op });
     ctx.setTimer('timeout', this.options.timeout);
   }
@@ -138,7 +154,7 @@ export class Client implements NodeProgram<ClientMessage> {
       ctx.record('ok', { ...op, value: result });
       if (op.key !== undefined) this.remember(op, result);
     } else {
-      ctx.record(outcome, op);
+      ctx.record(outcome, { ...op, error: current.lastError });
     }
     const gap = this.options.interval;
     ctx.setTimer('invoke', [Math.floor(gap / 2), Math.floor((gap * 3) / 2)]);

@@ -120,6 +120,15 @@ describe('engine: checking', () => {
     expect(last.kind).toBe('violation');
   });
 
+  it('calls observers after every event, with or without properties', () => {
+    const seen: number[] = [];
+    const engine = new Engine(config({ observers: [(w) => seen.push(w.eventIndex)] }));
+    const result = engine.run(20_000);
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen.every((index, i) => i === 0 || index > (seen[i - 1] as number))).toBe(true);
+    expect(seen.at(-1)).toBe(result.events - 1);
+  });
+
   it('fails a sometimes-property that never held', () => {
     const engine = new Engine(config({ properties: [{
       kind: 'sometimes', name: 'never', holds: () => false, explain: 'it never happened' }] }));

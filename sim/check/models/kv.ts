@@ -115,7 +115,12 @@ function convertKvOperation(
 ): ModelOperation<KvInput, KvOutput> | null {
   const key = op.key ?? '';
   const output = op.outcome === 'info' ? UNKNOWN : undefined;
-  if (op.outcome === 'fail' && !(op.f === 'cas' && casObserves)) return null;
+  // A failed CAS observes a mismatch only when that is why it failed: a CAS refused by a
+  // follower ("not-leader") tells nothing about the value. Histories from other tools carry
+  // no error, and there a failed CAS is the observation.
+  const observed = op.f === 'cas' && casObserves &&
+    (op.error === undefined || op.error === 'cas-mismatch');
+  if (op.outcome === 'fail' && !observed) return null;
   switch (op.f) {
     case 'get': {
       const read = output ?? (op.output === undefined ? null : toValue(op, op.output));
