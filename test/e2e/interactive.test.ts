@@ -14,9 +14,14 @@ import { launch, openPage, probe, screenshot, waitForDraw } from './browser.js';
 
 const registry = { ...protocols, toykv: toyKv };
 
-/** The lead's Raft scenario when it exists, else the fixture the app always has. */
-const SCENARIO = existsSync('scenarios/raft/leader-crash.yaml') ? 'raft/leader-crash'
-  : 'fixture/toykv-crash';
+/** The lead's Raft scenario, else the first Raft scenario, else the app's fixture. */
+function scenario(): string {
+  if (existsSync('scenarios/raft/leader-crash.yaml')) return 'raft/leader-crash';
+  const raft = existsSync('scenarios/raft') ? readdirSync('scenarios/raft').sort()
+    .find((f) => f.endsWith('.yaml')) : undefined;
+  return raft === undefined ? 'fixture/toykv-crash' : `raft/${raft.replace(/\.yaml$/, '')}`;
+}
+const SCENARIO = scenario();
 
 /** A scenario demonstrating a bug switch: a real protocol's when one exists. */
 function violating(): string {
