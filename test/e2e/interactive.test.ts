@@ -23,13 +23,19 @@ function scenario(): string {
 }
 const SCENARIO = scenario();
 
-/** A scenario demonstrating a bug switch: a real protocol's when one exists. */
+/**
+ * A scenario demonstrating a bug switch (`expect.violate` with `bugs: [...]` on): a Raft one
+ * first, else any protocol's, else the app's fixture.
+ */
 function violating(): string {
-  for (const dir of existsSync('scenarios') ? readdirSync('scenarios').sort() : []) {
-    if (dir.includes('.')) continue;
+  const dirs = existsSync('scenarios') ? readdirSync('scenarios').filter((d) => !d.includes('.'))
+    .sort((a, b) => Number(b === 'raft') - Number(a === 'raft') || a.localeCompare(b)) : [];
+  for (const dir of dirs) {
     for (const f of readdirSync(`scenarios/${dir}`).sort()) {
-      if (f.endsWith('.yaml') && /^\s*violate:\s*\S/m.test(readFileSync(`scenarios/${dir}/${f}`,
-        'utf8'))) return `${dir}/${f.replace(/\.yaml$/, '')}`;
+      const text = f.endsWith('.yaml') ? readFileSync(`scenarios/${dir}/${f}`, 'utf8') : '';
+      if (/^\s*violate:\s*\S/m.test(text) && /bugs:\s*\[\s*[\w-]/.test(text)) {
+        return `${dir}/${f.replace(/\.yaml$/, '')}`;
+      }
     }
   }
   return 'fixture/toykv-forget-writes';
