@@ -16,7 +16,7 @@
  *   steps down, and a server that heard from a leader within the minimum election timeout
  *   ignores vote requests (the leader lease that makes PreVote effective).
  */
-import { assert, type NodeId } from '../../sim/index.js';
+import { assert, type NodeId, snapshot } from '../../sim/index.js';
 import { broadcastAppend } from './replication.js';
 import { isUpToDate, lastIndex, lastTerm } from './log.js';
 import type { Entry, RequestVote, RequestVoteReply } from './messages.js';
@@ -142,7 +142,12 @@ function becomeLeader(node: RaftNode, ctx: Ctx): void {
     node.progress.set(peer, { nextIndex: lastIndex(node.log) + 1, matchIndex: 0,
       inflight: false, lastReply: ctx.now(), ackedRound: 0 });
   }
-  appendAsLeader(node, ctx, { term: node.currentTerm, command: { kind: 'noop' } });
+  // The no-op of §8 commits the older entries at once. The commit-previous-term switch omits
+  // it, as the leaders of Figure 8 do: with the no-op, the bug's early commit of an older
+  // entry happens in the same round as the no-op's legitimate one and would stay hidden.
+  if (!node.bug('commit-previous-term')) {
+    appendAsLeader(node, ctx, { term: node.currentTerm, command: { kind: 'noop' } });
+  }
   broadcastAppend(node, ctx);
   ctx.setTimer('heartbeat', node.config.heartbeat);
 }
@@ -151,8 +156,11 @@ function becomeLeader(node: RaftNode, ctx: Ctx): void {
 export function appendAsLeader(node: RaftNode, ctx: Ctx, entry: Entry): number {
   assert(node.role === 'leader', 'only a leader appends new entries');
   assert(entry.term === node.currentTerm, 'a leader appends entries of its term');
-  node.log.push(entry);
-  appendToDisk(ctx.disk, [entry]);
+  // Frozen once here, the entry is shared (not copied again) by every AppendEntries and by
+  // the disk, which snapshot only what is not already a snapshot.
+  const frozen = snapshot(entry);
+  node.log.push(frozen);
+  appendToDisk(ctx.disk, [frozen]);
   const index = lastIndex(node.log);
   const persisted = { type: 'Persisted', term: node.currentTerm, index } as const;
   if (node.bug('ack-before-sync')) ctx.send(ctx.id, persisted);

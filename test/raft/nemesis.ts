@@ -5,7 +5,7 @@
  * `Prng`, so a run replays exactly. Used by the bug-switch tests: some bugs need a fault at a
  * moment a blind schedule rarely hits.
  */
-import { type NodeId, Prng } from '../../sim/index.js';
+import { type Fault, type NodeId, Prng, type ScheduledFault } from '../../sim/index.js';
 import { judge, prepareRun, type RunReport, type RunSpec } from '../../runner/index.js';
 import { raftNode } from '../../protocols/raft/invariants.js';
 
@@ -21,8 +21,22 @@ export interface NemesisOptions {
 
 /** Runs `spec` under the nemesis and judges it as `runSpec` would. */
 export function runWithNemesis(spec: RunSpec, options: NemesisOptions): RunReport {
+  return nemesisRun(spec, options).report;
+}
+
+/** Runs `spec` under the nemesis; also returns the faults it injected, as a schedule. */
+export function nemesisRun(
+  spec: RunSpec, options: NemesisOptions,
+): { report: RunReport; injected: ScheduledFault[] } {
   const prepared = prepareRun(spec);
-  const { engine } = prepared;
+  const injected: ScheduledFault[] = [];
+  const engine = new Proxy(prepared.engine, { get(target, key) {
+    if (key !== 'schedule') return Reflect.get(target, key, target);
+    return (at: number, fault: Fault) => {
+      injected.push({ at, fault });
+      target.schedule(at, fault);
+    };
+  } });
   const prng = new Prng('nemesis', String(spec.seed));
   const servers = engine.servers;
   const between = ([min, max]: readonly [number, number]) => prng.int(min, max);
@@ -51,7 +65,7 @@ export function runWithNemesis(spec: RunSpec, options: NemesisOptions): RunRepor
     }
   }
   engine.run(spec.duration);
-  return judge(prepared);
+  return { report: judge(prepared), injected: injected.sort((a, b) => a.at - b.at) };
 }
 
 function crashFor(

@@ -128,7 +128,8 @@ export function raftRunArb(options: FuzzOptions = {}): fc.Arbitrary<RunSpec> {
       rate: fc.integer({ min: 5, max: options.maxRate ?? 25 }),
       keys: fc.integer({ min: 2, max: 6 }),
       mix: fc.record({ get: fc.nat(4), put: fc.nat(4), append: fc.nat(2), cas: fc.nat(3) })
-        .map((m) => (m.get + m.put + m.append + m.cas === 0 ? { ...m, put: 1 } : m)),
+        .map((m) => (m.get + m.put + m.append + m.cas === 0 ? { ...m, put: 4 } : m))
+        .map((m) => ({ get: m.get / 4, put: m.put / 4, append: m.append / 4, cas: m.cas / 4 })),
     }).map((r): RunSpec => ({
       name: `raft-fuzz-${r.seed}`, protocol: 'raft', params: options.params ?? r.params, nodes,
       seed: r.seed,

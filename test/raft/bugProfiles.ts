@@ -1,0 +1,57 @@
+/**
+ * For each bug switch: a fuzz profile suited to it (the faults that expose it, some through a
+ * leader-watching nemesis), the property expected to catch it, and `budget`, the number of
+ * runs within which the fuzzer must find it. The budgets are the measured index of the first
+ * detecting run (recorded in protocols/raft/README.md) with some slack; runs are
+ * deterministic, so the measured index does not change unless the code does.
+ */
+import type { NemesisOptions } from './nemesis.js';
+import type { ChurnKind, FuzzOptions } from './support.js';
+
+export interface BugProfile {
+  readonly caughtBy: string;
+  readonly options: FuzzOptions;
+  /** A leader-watching nemesis on top of the schedule, for bugs a blind one rarely hits. */
+  readonly nemesis?: NemesisOptions;
+  readonly budget: number;
+}
+
+const churn = (count: number, kinds: ChurnKind[], length?: readonly [number, number]) =>
+  ({ count, kinds, ...(length === undefined ? {} : { length }) });
+
+/** Short runs, safety only: 3 s of faults, up to 5 servers, a busy workload. */
+const quick = (bug: string, extra: FuzzOptions = {}): FuzzOptions => ({
+  params: { bugs: [bug] }, faultWindow: 3_000_000, settle: 100_000, liveness: false,
+  maxNodes: 5, maxRate: 60, ...extra });
+
+/** With a nemesis, the blind schedule holds only heals. */
+const watched = (bug: string, extra: FuzzOptions = {}): FuzzOptions =>
+  quick(bug, { maxLoss: 0, kinds: ['heal'], maxRate: 100, ...extra });
+
+const isolateLeader: NemesisOptions = { leader: 'isolate', every: [300_000, 900_000],
+  downFor: [300_000, 900_000], crashAfterElection: 0.2 };
+const crashLeader: NemesisOptions = { leader: 'crash', every: [20_000, 200_000],
+  downFor: [10_000, 300_000], crashAfterElection: 0.5 };
+const pauseLeader: NemesisOptions = { leader: 'pause', every: [200_000, 800_000],
+  downFor: [300_000, 700_000], crashAfterElection: 0 };
+
+export const BUG_PROFILES: Readonly<Record<string, BugProfile>> = {
+  'vote-not-persisted': { caughtBy: 'election-safety', budget: 50,
+    options: watched('vote-not-persisted', { syncLatencyMax: 60_000, minNodes: 5 }),
+    nemesis: { leader: 'isolate', every: [100_000, 500_000], downFor: [100_000, 500_000],
+      crashAfterElection: 0.9 } },
+  'length-only-up-to-date': { caughtBy: 'leader-completeness', budget: 10,
+    options: watched('length-only-up-to-date'), nemesis: isolateLeader },
+  'commit-previous-term': { caughtBy: 'leader-completeness', budget: 50,
+    options: watched('commit-previous-term', { minNodes: 5 }), nemesis: crashLeader },
+  'truncate-on-match': { caughtBy: 'leader-completeness', budget: 50,
+    options: quick('truncate-on-match', { maxLoss: 0,
+      churn: churn(40, ['slow-link', 'crash', 'partition']) }) },
+  'ignore-higher-term-in-reply': { caughtBy: 'linearizable', budget: 50,
+    options: watched('ignore-higher-term-in-reply'), nemesis: pauseLeader },
+  'stale-leader-read': { caughtBy: 'linearizable', budget: 50,
+    options: watched('stale-leader-read', { minNodes: 3 }), nemesis: isolateLeader },
+  'ack-before-sync': { caughtBy: 'leader-completeness', budget: 50,
+    options: quick('ack-before-sync', { syncLatencyMax: 30_000,
+      churn: churn(40, ['crash', 'partition']) }) },
+};
