@@ -10,7 +10,7 @@ import type { World } from '../../sim/check/property.js';
 import type { ProtocolDefinition } from '../protocol.js';
 import { bugList, duration } from '../params.js';
 import { type DetectorSettings, fixedTimeout } from './detector.js';
-import { completeness, eventuallyTrusted, noFalseSuspicion, observerOnly } from './invariants.js';
+import { completeness, eventuallyTrusted, noFalseSuspicion } from './invariants.js';
 import { HeartbeatNode, links } from './node.js';
 import { DetectorObserver, detectorMetrics, type SuspicionReader } from './observer.js';
 
@@ -79,7 +79,7 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
     caughtBy: 'no-false-suspicion',
     scenario: 'scenarios/heartbeat/timeout-below-delay.yaml',
   }],
-  propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted', 'detector-figures'],
+  propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted'],
   setup({ servers, params: p }) {
     const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));
     const watched = servers.flatMap((m) => links(m, servers, p.topology).watch
@@ -97,9 +97,9 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
       properties: [
         ...(complete ? [completeness(observer, readSuspicion, bound)] : []),
         ...(p.synchronous ? [noFalseSuspicion(observer, readSuspicion, grace)] : []),
-        // Feeds the observer when no other property is selected, and never fails.
-        observerOnly(observer, 'detector-figures'),
       ],
+      // Measures the detectors after every event, whichever properties a scenario selects.
+      observe: (world) => observer.observe(world),
       liveness: [eventuallyTrusted(watched, readSuspicion)],
       metrics: (world) => {
         observer.observe(world);

@@ -72,10 +72,3 @@ export function eventuallyTrusted(pairs: readonly (readonly [NodeId, NodeId])[],
   };
 }
 
-/** `detector-figures`: feeds the observer on every event and never fails. */
-export function observerOnly(observer: DetectorObserver, name: string): AlwaysProperty {
-  return { kind: 'always', name, check(world: World): undefined {
-    observer.observe(world);
-    return undefined;
-  } };
-}

@@ -29,17 +29,6 @@ export function observed(observer: ReplicationObserver, name: string): AlwaysPro
   };
 }
 
-/** A property that only feeds the observer and never fails. */
-export function observerOnly(observer: ReplicationObserver, name: string): AlwaysProperty {
-  return {
-    kind: 'always',
-    name,
-    check(world: World): undefined {
-      observer.observe(world);
-      return undefined;
-    },
-  };
-}
 
 /** `replicas-agree`: a live master, and every live replica holds and applies its log. */
 export function replicasAgree(observer: ReplicationObserver): LivenessCheck {

@@ -1,8 +1,8 @@
 /**
  * A client with read/write splitting. It reuses the shared `Client` (sim/check/workload.ts)
- * whole, for operations, retries, leader hints and the history, and only redirects reads: the
- * inner client is given a context whose `send` sends a `get` to the server the read policy
- * picks. Writes go where the inner client sends them (its master guess, or round robin).
+ * whole, for operations, retries, leader hints and the history, and only routes reads: the
+ * inner client's `route` option sends a `get` to the server the read policy picks. Writes go
+ * where the inner client sends them (its master guess, or round robin).
  *
  * Policies (the load balancer of the source material):
  * - `master`: reads go with writes, to the master (linearizable reads);
@@ -30,13 +30,11 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
   private next = 0;
   private readonly current = new Map<NodeId, number>();
   private readonly writes = new Set<number>();
-  /** The operation in flight (its sequence number) and requests per server not yet answered. */
-  private seq = -1;
-  private readonly outstanding = new Map<NodeId, number>();
 
   constructor(options: ClientOptions, private readonly policy: ReadPolicy,
     private readonly weights: Readonly<Record<NodeId, number>> = {}) {
-    this.inner = new Client(options);
+    this.inner = new Client({ ...options, route: (ctx, op, proposed) =>
+      op.f === 'get' && this.policy !== 'master' ? this.pickReader(ctx) : proposed });
   }
 
   start(ctx: Ctx): void {
@@ -49,34 +47,18 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
 
   onMessage(ctx: Ctx, from: NodeId, msg: ClientMessage): void {
     if (msg.type === 'ClientReply') {
-      // A duplicated request is answered twice. The shared Client would count the second
-      // rejection against a later attempt that is still in flight, and could then report a
-      // definite `fail` for a write that happens (see the report): drop replies beyond the
-      // requests sent to that server for this operation.
-      if (msg.seq === this.seq) {
-        const outstanding = this.outstanding.get(from) ?? 0;
-        if (outstanding === 0) return;
-        this.outstanding.set(from, outstanding - 1);
-      }
       if (msg.outcome === 'ok' && this.writes.has(msg.seq)) this.masterGuess = from;
       if (msg.outcome !== 'ok' && msg.leaderHint !== undefined) this.masterGuess = msg.leaderHint;
     }
     this.inner.onMessage(this.proxy(ctx), from, msg);
   }
 
-  /** The context the inner client sees: the same, but reads are routed. */
+  /** The context the inner client sees: the same, but it remembers which requests write. */
   private proxy(ctx: Ctx): Ctx {
     if (this.proxied?.from === ctx) return this.proxied.to;
     const send = (to: NodeId, msg: ClientMessage): void => {
-      if (msg.type !== 'ClientRequest') return ctx.send(to, msg);
-      if (msg.seq !== this.seq) {
-        this.seq = msg.seq;
-        this.outstanding.clear();
-      }
-      const target = msg.op.f === 'get' && this.policy !== 'master' ? this.pickReader(ctx) : to;
-      this.outstanding.set(target, (this.outstanding.get(target) ?? 0) + 1);
-      if (msg.op.f !== 'get') this.writes.add(msg.seq);
-      ctx.send(target, msg);
+      if (msg.type === 'ClientRequest' && msg.op.f !== 'get') this.writes.add(msg.seq);
+      ctx.send(to, msg);
     };
     const to: Ctx = { ...ctx, send };
     this.proxied = { from: ctx, to };

@@ -44,6 +44,11 @@ export interface ClientOptions {
   readonly attempts: number;
   /** No operation is invoked at or after this local time; undefined for no end. */
   readonly stopAt?: Micros;
+  /**
+   * Where an attempt goes, given where the client would send it (its leader guess or the next
+   * server): read/write splitting sends reads elsewhere. Default: where proposed.
+   */
+  readonly route?: (ctx: NodeContext<ClientMessage>, op: ClientOperation, proposed: NodeId) => NodeId;
   readonly generate: OperationGenerator;
 }
 
@@ -135,7 +140,8 @@ export class Client implements NodeProgram<ClientMessage> {
   private send(ctx: NodeContext<ClientMessage>): void {
     const current = this.current as InFlight;
     current.attempt++;
-    const to = this.leader ?? ctx.servers[this.next++ % ctx.servers.length] as NodeId;
+    const proposed = this.leader ?? ctx.servers[this.next++ % ctx.servers.length] as NodeId;
+    const to = this.options.route?.(ctx, current.op, proposed) ?? proposed;
     current.target = to;
     current.repeated = current.tried.has(to);
     current.tried.add(to);
