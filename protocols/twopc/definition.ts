@@ -54,6 +54,9 @@ export const twoPc: ProtocolDefinition<TwoPcParams> = {
           timeout: workload?.timeout ?? 500_000, attempts: workload?.attempts ?? 3, generate })
       ) as NodeProgram<unknown>,
       properties: twoPcProperties(observer),
+      // After every event whichever properties a scenario selects, so blocked time and the
+      // other metrics are measured even when a scenario checks none of the invariants.
+      observe: (world) => observer.observe(world),
       liveness: [allDecided(roles)],
       metrics: (world) => twoPcMetrics(observer, world),
       inspect: (program) => inspectServer(program),
