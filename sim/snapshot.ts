@@ -17,6 +17,15 @@ export function snapshot<T>(value: T): T {
 
 const MAX_DEPTH = 64;
 
+/**
+ * Marks a snapshot. Frozen snapshots are immutable, so one already made is shared rather than
+ * copied again (a message forwarded unchanged, log entries sent again, costs nothing). The
+ * mark is a non-enumerable symbol property: JSON, Object.keys and equality ignore it, and
+ * reading it is a plain property load, much cheaper than a WeakSet lookup per object.
+ */
+const SNAPSHOT: unique symbol = Symbol('faultline.snapshot');
+const MARK: PropertyDescriptor = { value: true, enumerable: false };
+
 function copy(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'function' || typeof value === 'symbol') {
@@ -24,33 +33,27 @@ function copy(value: unknown, depth: number): unknown {
     }
     return value;
   }
+  if ((value as { [SNAPSHOT]?: true })[SNAPSHOT] === true) return value;
   if (depth > MAX_DEPTH) {
     throw new AssertionError(`snapshot deeper than ${MAX_DEPTH} levels (a cycle?)`);
   }
-  if (Object.isFrozen(value) && isSnapshotted(value)) return value;
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
     for (let i = 0; i < value.length; i++) out[i] = copy(value[i], depth + 1);
-    return mark(Object.freeze(out));
+    return seal(out);
   }
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) {
     throw new AssertionError('cannot snapshot a class instance: messages are plain data');
   }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    out[key] = copy((value as Record<string, unknown>)[key], depth + 1);
+  for (const key in value) {
+    if (Object.hasOwn(value, key)) out[key] = copy((value as Record<string, unknown>)[key], depth + 1);
   }
-  return mark(Object.freeze(out));
+  return seal(out);
 }
 
-// Snapshots already made are shared rather than copied again: they are immutable, so sharing
-// is safe, and a message forwarded unchanged costs nothing.
-const made = new WeakSet<object>();
-function mark<T extends object>(value: T): T {
-  made.add(value);
-  return value;
-}
-function isSnapshotted(value: object): boolean {
-  return made.has(value);
+function seal<T extends object>(value: T): T {
+  Object.defineProperty(value, SNAPSHOT, MARK);
+  return Object.freeze(value);
 }

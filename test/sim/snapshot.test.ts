@@ -1,0 +1,42 @@
+/**
+ * Snapshots: deep frozen copies of plain data, shared when already made, with no visible
+ * trace of their mark in JSON, keys or equality.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AssertionError, snapshot } from '../../sim/index.js';
+
+describe('snapshot', () => {
+  it('copies any JSON value into an equal, deeply frozen value that shares nothing', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => {
+      const copy = snapshot(value);
+      expect(copy).toEqual(value);
+      expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
+      const check = (a: unknown, b: unknown): void => {
+        if (a === null || typeof a !== 'object') return;
+        expect(a).not.toBe(b);
+        expect(Object.isFrozen(a)).toBe(true);
+        for (const key of Object.keys(a)) {
+          check((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]);
+        }
+      };
+      check(copy, value);
+    }));
+  });
+
+  it('shares a snapshot that is snapshotted again, inside a new one too', () => {
+    const entry = snapshot({ term: 1, command: 'x' });
+    expect(snapshot(entry)).toBe(entry);
+    const message = snapshot({ entries: [entry] });
+    expect(message.entries[0]).toBe(entry);
+    expect(Object.keys(entry)).toEqual(['term', 'command']);
+  });
+
+  it('rejects functions, class instances and cycles', () => {
+    expect(() => snapshot({ f: () => 1 })).toThrow(AssertionError);
+    expect(() => snapshot({ d: new Map() })).toThrow(/class instance/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => snapshot(cycle)).toThrow(/deeper than/);
+  });
+});
