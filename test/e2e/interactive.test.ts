@@ -33,7 +33,7 @@ function violating(): string {
   for (const dir of dirs) {
     for (const f of readdirSync(`scenarios/${dir}`).sort()) {
       const text = f.endsWith('.yaml') ? readFileSync(`scenarios/${dir}/${f}`, 'utf8') : '';
-      if (/^\s*violate:\s*\S/m.test(text) && /bugs:\s*\[\s*[\w-]/.test(text)) {
+      if (/^\s*violate:\s*\S/m.test(text) && /bugs:\s*(\[\s*[\w-]|\n\s*-\s*[\w-])/.test(text)) {
         return `${dir}/${f.replace(/\.yaml$/, '')}`;
       }
     }

@@ -16,6 +16,11 @@ export interface Interval {
   readonly t1: number;
 }
 
+/** True when `it` covers time `t`; an interval that runs to the trace's end covers the end. */
+export function covers(it: Interval, t: number, end: number): boolean {
+  return it.t0 <= t && (t < it.t1 || it.t1 === end);
+}
+
 /** A role held by a node from `t0` to `t1`, with its term (or ballot, epoch). */
 export interface RoleSegment extends Interval {
   readonly role: string;

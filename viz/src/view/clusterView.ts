@@ -6,7 +6,7 @@
  * so it plays, steps and scrubs in step with the timeline. Labels are SVG text (textContent).
  */
 import { select, type Selection } from 'd3';
-import type { Derived } from '../model/derive.js';
+import { covers, type Derived } from '../model/derive.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
 import { roleColour } from './palette.js';
 
@@ -59,7 +59,7 @@ export class ClusterView {
   }
 
   private drawLinks(t: number): void {
-    const epoch = this.derived.cuts.find((c) => c.t0 <= t && t < c.t1);
+    const epoch = this.derived.cuts.find((c) => c.t0 <= t && (t < c.t1 || c.t1 === this.model.end));
     const cut: [number, number][] = [];
     epoch?.isolatedFrom.forEach((others, a) => others.forEach((b) => {
       if (a < b || !epoch.isolatedFrom[b]?.includes(a)) cut.push([a, b]);
@@ -99,9 +99,9 @@ export class ClusterView {
   private drawNodes(t: number): void {
     const { model: m, derived: d } = this;
     const during = (list: Derived['down'], lane: number) =>
-      list.some((r) => r.lane === lane && r.t0 <= t && t < r.t1);
+      list.some((r) => r.lane === lane && covers(r, t, m.end));
     const nodes = m.lanes.map((id, lane) => {
-      const role = d.roles.find((r) => r.lane === lane && r.t0 <= t && t < r.t1);
+      const role = d.roles.find((r) => r.lane === lane && covers(r, t, m.end));
       return { id, lane, role, down: during(d.down, lane), paused: during(d.paused, lane) };
     });
     const g = this.svg.select('g.nodes').selectAll<SVGGElement, (typeof nodes)[number]>('g')

@@ -5,7 +5,7 @@
  * durable and the volatile disk contents side by side; pending timers; the local clock against
  * true time. For a trace file, only what the trace says: role and term, up or down.
  */
-import { type Derived, roleOf } from '../model/derive.js';
+import { covers, type Derived, roleOf } from '../model/derive.js';
 import type { TraceModel } from '../model/traceModel.js';
 import type { Session } from '../run/session.js';
 import { el, setChildren, showJson } from './dom.js';
@@ -27,13 +27,12 @@ export function renderInspector(
   const replay = session !== undefined && model.n <= MAX_REPLAYED_EVENTS;
   const live = replay ? session.engineAt(index) : undefined;
   const cards = model.lanes.slice(0, model.servers).map((id, lane) => {
-    const noted = derived.roles.find((r) => r.lane === lane && r.t0 <= time &&
-      (time < r.t1 || r.t1 === model.end));
+    const noted = derived.roles.find((r) => r.lane === lane && covers(r, time, model.end));
     // The node's own state, when the protocol can show it, is fresher than its last role note
     // (a follower that moves to a higher term notes no new role).
     const role = live === undefined ? noted : liveRole(live, id) ?? noted;
-    const down = derived.down.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
-    const paused = derived.paused.some((r) => r.lane === lane && r.t0 <= time && time < r.t1);
+    const down = derived.down.some((r) => r.lane === lane && covers(r, time, model.end));
+    const paused = derived.paused.some((r) => r.lane === lane && covers(r, time, model.end));
     const status = down ? 'down' : paused ? 'paused' : 'up';
     const badge = el('span', { class: 'role',
       text: role === undefined ? '—' : `${role.role} ${role.number}` });
