@@ -4,13 +4,12 @@
  * phase 2 is `Accept` → `Accepted` (or `Nack`); a learner announces a decision with `Decide`.
  * Multi-Paxos adds the leader's `Heartbeat` (with its executed prefix, so followers that
  * missed decisions are caught up) and the clients' messages from sim/check/clientProtocol.ts.
- * `Forward` carries a client request from a follower to the leader. `RejoinRequest`/
- * `RejoinReply` rebuild an acceptor whose disk record was found corrupt.
+ * `RejoinRequest`/`RejoinReply` rebuild an acceptor whose disk record was found corrupt.
  *
  * `V` is the value type: a `Command` in Multi-Paxos, a string in single-decree Paxos.
  */
 import type { NodeId } from '../../sim/index.js';
-import type { ClientMessage, ClientRequest } from '../../sim/check/clientProtocol.js';
+import type { ClientMessage } from '../../sim/check/clientProtocol.js';
 import type { Ballot } from './ballot.js';
 
 /** One acceptor's accepted proposal for a slot (single-decree Paxos uses slot 0). */
@@ -78,12 +77,6 @@ export interface HeartbeatReply {
   readonly executed: number;
 }
 
-/** A follower hands a client's request to the leader it follows (one hop, never more). */
-export interface Forward {
-  readonly type: 'Forward';
-  readonly request: ClientRequest;
-}
-
 /** A node whose acceptor record is corrupt asks its peers for their acceptor state. */
 export interface RejoinRequest {
   readonly type: 'RejoinRequest';
@@ -110,7 +103,6 @@ export type PaxosMessage<V> =
   | HeartbeatReply
   | RejoinRequest
   | RejoinReply<V>
-  | Forward
   | ClientMessage;
 
 /** The messages an acceptor handles. */

@@ -4,11 +4,10 @@
  * leader's algorithm is in leader.ts, the acceptor's in acceptor.ts, the replica's in
  * replica.ts. See README.md for the algorithm in prose.
  *
- * Clients: only the leader proposes. Another server forwards the request to the leader it
- * follows (one hop), or stays silent when it knows none. The leader proposes a command once
- * per (client, seq), remembers which client waits for it, and answers when the command is
- * executed; the session table makes a command decided twice (a retry during a takeover) run
- * once.
+ * Clients: only the leader proposes. Another server answers `not-leader`, with the leader it
+ * follows as a hint. The leader proposes a command once per (client, seq), remembers which
+ * client waits for it, and answers when the command is executed; the session table makes a
+ * command decided twice (a retry during a takeover) run once.
  */
 import { assertNever, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
@@ -92,9 +91,11 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   onMessage(ctx: Ctx, from: NodeId, msg: PaxosMessage<Command>): void {
     switch (msg.type) {
       case 'Prepare':
-        return this.onBallot(ctx, from, msg.ballot, () => this.acceptor.onPrepare(ctx, from, msg));
+        return this.onBallot(ctx, from, msg.ballot, () => this.acceptor.onPrepare(ctx, from, msg),
+          false);
       case 'Accept':
-        return this.onBallot(ctx, from, msg.ballot, () => this.acceptor.onAccept(ctx, from, msg));
+        return this.onBallot(ctx, from, msg.ballot, () => this.acceptor.onAccept(ctx, from, msg),
+          true);
       case 'Promise':
         return onPromise(this, ctx, from, msg);
       case 'Accepted':
@@ -112,9 +113,7 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
       case 'RejoinReply':
         return this.acceptor.onRejoinReply(ctx, from, msg);
       case 'ClientRequest':
-        return this.onClientRequest(ctx, msg, true);
-      case 'Forward':
-        return this.onClientRequest(ctx, msg.request, false);
+        return this.onClientRequest(ctx, msg);
       case 'ClientReply':
         return; // servers are never clients
       default:
@@ -152,15 +151,18 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
    * Prepare or Accept: the acceptor answers; a higher ballot than ours ends our own candidacy
    * or leadership, and the one we voted for gets time before we time out ourselves.
    */
-  private onBallot(ctx: Ctx, from: NodeId, ballot: Ballot, vote: () => boolean): void {
+  private onBallot(ctx: Ctx, from: NodeId, ballot: Ballot, vote: () => boolean,
+    fromLeader: boolean): void {
     this.seen = maxBallot(this.seen, ballot);
     if (from !== ctx.id && compareBallots(ballot, this.ballot) > 0) {
       stepDown(this, ctx, `${from} runs ${formatBallot(ballot)}`);
     }
-    if (vote() && from !== ctx.id) {
-      this.leaderId = from;
-      if (this.role === 'follower') ctx.setTimer('leader-timeout', this.config.leaderTimeout);
-    }
+    if (!vote() || from === ctx.id) return;
+    // Only an Accept comes from a leader; a Prepare's sender is a mere candidate, and hinting
+    // clients towards candidates sends them round in circles.
+    if (fromLeader) this.leaderId = from;
+    else if (this.leaderId !== undefined && this.leaderId !== from) this.leaderId = undefined;
+    if (this.role === 'follower') ctx.setTimer('leader-timeout', this.config.leaderTimeout);
   }
 
   private onHeartbeat(ctx: Ctx, from: NodeId, msg: Heartbeat): void {
@@ -177,18 +179,9 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
       executed: this.replica.executed });
   }
 
-  /**
-   * The leader proposes; a follower that knows a leader forwards the request there once
-   * (`mayForward`), otherwise it tells the client to look elsewhere.
-   */
-  private onClientRequest(ctx: Ctx, msg: ClientRequest, mayForward: boolean): void {
-    if (this.role !== 'leader') {
-      const leader = this.leaderId;
-      if (mayForward && leader !== undefined && leader !== ctx.id) {
-        return this.send(ctx, leader, { type: 'Forward', request: msg });
-      }
-      return this.redirect(ctx, msg);
-    }
+  /** The leader proposes; any other server redirects the client. */
+  private onClientRequest(ctx: Ctx, msg: ClientRequest): void {
+    if (this.role !== 'leader') return this.redirect(ctx, msg);
     const answered = this.replica.machine.answered(msg.client, msg.seq);
     if (answered === 'stale') return; // the client moved on long ago
     if (answered !== undefined) return this.reply(ctx, msg.client, msg.seq, answered);
@@ -201,15 +194,13 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   }
 
   /**
-   * No leader to forward to: we stay silent and the client's timeout sends it elsewhere.
-   * Either answer would cost more. A definite `fail` is unsafe with the shared client
-   * (sim/check/workload.ts): it takes a duplicated or late `fail` of an earlier attempt as the
-   * answer to its current one, and so can record `fail` for an operation it meanwhile sent to
-   * the leader. An `unknown` makes every operation issued during an outage end as `info`,
-   * and a history full of those is very expensive to check. See README.md, "Clients".
+   * Not the leader: a definite `not-leader` (nothing was proposed), with the leader we follow
+   * as a hint when we know one; without a hint the client tries the next server at once.
    */
   private redirect(ctx: Ctx, msg: ClientRequest): void {
-    ctx.note('client-request-dropped', { client: msg.client, seq: msg.seq, why: 'no leader' });
+    const hint = this.leaderId !== undefined && this.leaderId !== ctx.id ? this.leaderId : undefined;
+    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
+      error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
   }
 
   private answer(ctx: Ctx, done: Executed): void {

@@ -108,7 +108,6 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
         return this.acceptor.onRejoinReply(ctx, from, msg);
       case 'Heartbeat':
       case 'HeartbeatReply':
-      case 'Forward':
       case 'ClientRequest':
       case 'ClientReply':
         return; // Multi-Paxos and client traffic: not part of single-decree Paxos
