@@ -36,6 +36,7 @@ export function runShare(
   registry: Registry,
   stop: Int32Array,
   report: (outcome: RunOutcome) => void,
+  found: (index: number, reason: string) => void = () => {},
 ): void {
   const protocol = registry[config.protocol];
   if (protocol === undefined) throw new Error(`unknown protocol ${config.protocol}`);
@@ -44,7 +45,7 @@ export function runShare(
   const campaign = new Campaign({
     protocol, registry, seed: config.seed, bugs: config.bugs,
     checkDeterminism: config.checkDeterminism,
-    shrinkRuns: config.shrinkRuns,
+    shrinkRuns: config.shrinkRuns, onFailure: found,
     ...(config.nodes === undefined ? {} : { nodes: config.nodes }),
     ...(base === undefined ? {} : { base }),
     ...(config.duration === undefined ? {} : { duration: config.duration }),

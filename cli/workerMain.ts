@@ -13,7 +13,8 @@ export async function workerMain(registry: Registry): Promise<void> {
   if (port === null) throw new Error('a fuzz worker runs as a worker thread of `faultline fuzz`');
   try {
     runShare(config, registry, new Int32Array(stop),
-      (outcome) => port.postMessage({ type: 'run', outcome }));
+      (outcome) => port.postMessage({ type: 'run', outcome }),
+      (index, reason) => port.postMessage({ type: 'found', index, reason }));
     port.postMessage({ type: 'done' });
   } catch (error) {
     port.postMessage({ type: 'error', message: (error as Error).stack ?? String(error) });

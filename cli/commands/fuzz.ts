@@ -16,7 +16,7 @@ import { saveCounterexample } from '../counterexample.js';
 import { type FuzzOptions, positive, shareConfig } from '../fuzzOptions.js';
 import { runShare, type ShareConfig } from '../fuzzShare.js';
 import { type Failure, fuzzSummary } from '../fuzzSummary.js';
-import { EXIT, out, outJson } from '../io.js';
+import { err, EXIT, out, outJson } from '../io.js';
 import { Progress } from '../progress.js';
 import type { Registry } from '../registry.js';
 
@@ -24,15 +24,22 @@ export type { FuzzOptions } from '../fuzzOptions.js';
 
 type Message =
   | { type: 'run'; outcome: RunOutcome }
+  | { type: 'found'; index: number; reason: string }
   | { type: 'done' }
   | { type: 'error'; message: string };
 
+interface Listeners {
+  readonly each: (outcome: RunOutcome) => void;
+  readonly found: (index: number, reason: string) => void;
+}
+
 function startWorker(url: URL, config: ShareConfig, stop: Int32Array,
-  each: (outcome: RunOutcome) => void): Promise<void> {
+  { each, found }: Listeners): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const thread = new Worker(url, { workerData: { config, stop: stop.buffer } });
     thread.on('message', (m: Message) => {
       if (m.type === 'run') each(m.outcome);
+      else if (m.type === 'found') found(m.index, m.reason);
       else if (m.type === 'done') resolve();
       else reject(new Error(`fuzz worker ${config.worker}: ${m.message}`));
     });
@@ -43,10 +50,10 @@ function startWorker(url: URL, config: ShareConfig, stop: Int32Array,
 
 /** Runs the shares on `workers` threads (or in this thread for one); calls `each` per run. */
 async function runWorkers(config: ShareConfig, workers: number, registry: Registry,
-  stop: Int32Array, url: URL, each: (outcome: RunOutcome) => void): Promise<void> {
-  if (workers === 1) return runShare(config, registry, stop, each);
+  stop: Int32Array, url: URL, listen: Listeners): Promise<void> {
+  if (workers === 1) return runShare(config, registry, stop, listen.each, listen.found);
   await Promise.all(Array.from({ length: workers },
-    (_, worker) => startWorker(url, { ...config, worker, workers }, stop, each)));
+    (_, worker) => startWorker(url, { ...config, worker, workers }, stop, listen)));
 }
 
 /** Runs a campaign; returns the exit code. */
@@ -65,7 +72,12 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
   const command = `faultline fuzz ${target} --seed ${config.seed}${
     config.bugs.map((b) => ` --bug ${b}`).join('')}`;
   const started = performance.now();
-  await runWorkers(config, workers, registry, stop, workerUrl, (outcome) => {
+  const found = (index: number, reason: string): void => {
+    if (o.json === true) return;
+    progress.end();
+    err(`run ${index} failed (${reason.split('\n')[0]?.slice(0, 120) ?? ''}); shrinking…`);
+  };
+  const each = (outcome: RunOutcome): void => {
     addOutcome(stats, outcome);
     seeds.push({ index: outcome.index, runSeed: outcome.runSeed, seed: outcome.seed });
     const found = outcome.counterexample;
@@ -78,7 +90,8 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
         violated: outcome.violated ?? 'failure', reason: found.reason, shrinks: found.shrinks });
     }
     progress.update(stats.runs, stats.failures);
-  });
+  };
+  await runWorkers(config, workers, registry, stop, workerUrl, { each, found });
   progress.end();
   const seconds = (performance.now() - started) / 1000;
   seeds.sort((a, b) => a.index - b.index);

@@ -35,6 +35,8 @@ export interface CampaignConfig {
    * that runs out is inconclusive, not a failure: the campaign counts it and moves on.
    */
   readonly checkMaxSteps?: number;
+  /** Told when a run fails, before it is shrunk (shrinking can take a while). */
+  readonly onFailure?: (index: number, reason: string) => void;
 }
 
 /** A failure, shrunk. */
@@ -111,6 +113,7 @@ export class Campaign {
       const { report, reason } = this.judge(spec, first === undefined);
       if (first === undefined) {
         first = { spec, report, ...(reason === undefined ? {} : { reason }) };
+        if (reason !== undefined) this.config.onFailure?.(index, reason);
       }
       if (reason !== undefined) smallest = { spec, reason };
       return reason === undefined;
