@@ -71,6 +71,7 @@ export function churnArb(
         case 'pause':
           return [{ at, fault: { kind: 'pause', node } }, { at: end, fault: { kind: 'resume', node } }];
         case 'partition':
+          if (left.length === 0 || left.length === ids.length) return [];
           return [{ at, fault: { kind: 'partition',
             groups: [left, ids.filter((id) => !left.includes(id))] } },
           { at: end, fault: { kind: 'heal' } }];
@@ -137,7 +138,10 @@ export function raftRunArb(options: FuzzOptions = {}): fc.Arbitrary<RunSpec> {
       disk: { syncLatency: { dist: 'uniform', min: 100, max: options.syncLatencyMax ?? 2_000 } },
       workload: { clients: r.clients, rate: r.rate, keys: r.keys, mix: r.mix, timeout: 200_000,
         attempts: 4 },
-      faults: confineDiskFaults(r.faults.sort((a, b) => a.at - b.at), r.faulty),
+      // Scenario files reject faults past the end and partitions with an empty side.
+      faults: confineDiskFaults(r.faults.sort((a, b) => a.at - b.at), r.faulty)
+        .filter(({ at, fault }) => at < window + settle &&
+          !(fault.kind === 'partition' && fault.groups.some((g) => g.length === 0))),
       duration: window + settle + 10_000,
       // Liveness is asserted up to 20 % loss: beyond it a leader is deposed every few
       // seconds by followers that missed three heartbeats in a row, which is Raft's
