@@ -12,6 +12,8 @@ import type { Registry } from './registry.js';
 
 /** The linearizability check's step budget for the rerun, as in the campaign's runs. */
 const CHECK_STEPS = 2_000_000;
+/** The campaign's event cap, so that a livelocked counterexample reruns the same way. */
+const MAX_EVENTS = 2_000_000;
 
 /** A counterexample on disk. */
 export interface SavedCounterexample {
@@ -42,7 +44,7 @@ export function saveCounterexample(
   const body = toScenarioYaml(spec, { description, comment: header });
   const file = join(context.dir, `${name}.yaml`);
   const rerun = runSpec(loadScenario(body, file, registry).spec,
-    { trace: 'off', checkMaxSteps: CHECK_STEPS }, registry);
+    { trace: 'off', checkMaxSteps: CHECK_STEPS, maxEvents: MAX_EVENTS }, registry);
   const fileHash = rerun.result.hash;
   const text = body.replace(/^(# violated: .*)$/m, `$1\n# trace hash: ${fileHash}`);
   mkdirSync(context.dir, { recursive: true });

@@ -83,6 +83,7 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
     faults: spec.faults,
     trace: options.trace ?? 'memory',
+    ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
     ...(instance.observe === undefined ? {} : { observers: [(w) => instance.observe?.(w)] }),

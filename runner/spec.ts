@@ -57,5 +57,7 @@ export interface RunOptions {
   readonly checkBudgetMs?: number;
   /** Search-step budget for the linearizability check: deterministic, unlike a time budget. */
   readonly checkMaxSteps?: number;
+  /** Stop the run after this many events (outcome `event-limit`); default the engine's. */
+  readonly maxEvents?: number;
   readonly now?: () => number;
 }

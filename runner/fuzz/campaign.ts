@@ -35,6 +35,11 @@ export interface CampaignConfig {
    * that runs out is inconclusive, not a failure: the campaign counts it and moves on.
    */
   readonly checkMaxSteps?: number;
+  /**
+   * Events one run may take (default 2 million, over a hundred times a normal 10 s run): a
+   * livelocked run ends as `event-limit`, a failure, instead of stalling the campaign.
+   */
+  readonly maxEvents?: number;
   /** Told when a run fails, before it is shrunk (shrinking can take a while). */
   readonly onFailure?: (index: number, reason: string) => void;
 }
@@ -138,7 +143,8 @@ export class Campaign {
   /** Runs a spec; `reason` is set when it failed. */
   private judge(spec: RunSpec, determinism: boolean): { report: RunReport; reason?: string } {
     const checkMaxSteps = this.config.checkMaxSteps ?? 2_000_000;
-    const options = { trace: 'off' as const, checkMaxSteps };
+    const options = { trace: 'off' as const, checkMaxSteps,
+      maxEvents: this.config.maxEvents ?? 2_000_000 };
     const report = runSpec(spec, options, this.config.registry);
     if (!report.passed && !inconclusive(report)) {
       return { report, reason: report.failures.join('; ') };
