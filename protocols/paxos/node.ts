@@ -58,6 +58,8 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   readonly voteLog: CountedVote[] = [];
   /** Clients waiting for a command this leader proposed, by `client/seq`. */
   private readonly waiting = new Map<string, NodeId>();
+  /** Per client, the highest sequence number this incarnation answered `not-leader`. */
+  private readonly refused = new Map<NodeId, number>();
 
   /** For the checkers: this incarnation's decisions. */
   get decisionLog(): readonly AcceptedEntry<Command>[] {
@@ -185,6 +187,14 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
     const answered = this.replica.machine.answered(msg.client, msg.seq);
     if (answered === 'stale') return; // the client moved on long ago
     if (answered !== undefined) return this.reply(ctx, msg.client, msg.seq, answered);
+    if (msg.seq <= (this.refused.get(msg.client) ?? 0)) {
+      // We told this client "not-leader" for this request, a definite answer: a duplicate
+      // of it that arrives now that we lead must not run. (A real retry here is told the
+      // outcome is unknown; the client then tries elsewhere.)
+      ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'unknown',
+        error: 'refused-earlier' });
+      return;
+    }
     const key = `${msg.client}/${msg.seq}`;
     const proposed = this.waiting.has(key);
     this.waiting.set(key, msg.client);
@@ -195,9 +205,13 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
 
   /**
    * Not the leader: a definite `not-leader` (nothing was proposed), with the leader we follow
-   * as a hint when we know one; without a hint the client tries the next server at once.
+   * as a hint when we know one; without a hint the client tries the next server at once. We
+   * remember the refusal, so that a duplicate of the request delivered after we become
+   * leader is not proposed (the network duplicates messages). The memory does not survive a
+   * crash: a duplicate delayed past a restart into a new leadership could still run.
    */
   private redirect(ctx: Ctx, msg: ClientRequest): void {
+    this.refused.set(msg.client, Math.max(msg.seq, this.refused.get(msg.client) ?? 0));
     const hint = this.leaderId !== undefined && this.leaderId !== ctx.id ? this.leaderId : undefined;
     ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
       error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
