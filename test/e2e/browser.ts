@@ -27,6 +27,10 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.goto(url);
   await page.waitForSelector('body[data-ready="1"]', { timeout: 60_000 });
+  const error = page.locator('#error');
+  if (await error.isVisible()) {
+    throw new Error(`the page opened with an error: ${await error.textContent()}`);
+  }
   return { page, errors };
 }
 

@@ -14,9 +14,14 @@ import { launch, openPage, probe, screenshot, waitForDraw } from './browser.js';
 
 const registry = { ...protocols, toykv: toyKv };
 
-/** The lead's Raft scenario, else the first Raft scenario, else the app's fixture. */
+/**
+ * The lead's Raft scenario (or the light leader-failure one), else the first Raft scenario, else
+ * the app's fixture.
+ */
 function scenario(): string {
-  if (existsSync('scenarios/raft/leader-crash.yaml')) return 'raft/leader-crash';
+  for (const key of ['raft/leader-crash', 'raft/leader-failure']) {
+    if (existsSync(`scenarios/${key}.yaml`)) return key;
+  }
   const raft = existsSync('scenarios/raft') ? readdirSync('scenarios/raft').sort()
     .find((f) => f.endsWith('.yaml')) : undefined;
   return raft === undefined ? 'fixture/toykv-crash' : `raft/${raft.replace(/\.yaml$/, '')}`;
@@ -131,7 +136,7 @@ describe(`viz: fork on ${SCENARIO}`, () => {
     await waitForDraw(page);
     await page.locator('#fork').click();
     expect(await page.locator('#fork-info').textContent()).toContain('Forked at this run');
-    await crashAt(page, 'n3', 0.5);
+    await crashAt(page, 'n3', 0.25); // early: a liveness phase may apply no later fault
     const info = (await page.locator('#fork-info').textContent()) ?? '';
     expect(info).toMatch(/first diverge at event #\d+/);
     const at = await page.evaluate(() => {

@@ -12,7 +12,7 @@ import { parseTraceFile } from './model/traceFile.js';
 import type { TraceModel } from './model/traceModel.js';
 import { catalogue, defaultKey, findEntry, loadText } from './run/catalogue.js';
 import { parseSeed, Session } from './run/session.js';
-import { runInWorker } from './run/workerClient.js';
+import { runInWorker, TraceTooBig } from './run/workerClient.js';
 import { readHash, writeHash } from './run/urlState.js';
 import { el, setChildren } from './view/dom.js';
 import { faultBar } from './view/faultBar.js';
@@ -161,6 +161,12 @@ export class App {
   private rerun(change: { seed?: string; added?: readonly ScheduledFault[] }): void {
     const session = this.shown?.session;
     if (session === undefined) return;
+    const after = session.spec.expect?.liveness?.after;
+    if (after !== undefined && (change.added ?? []).some((f) => f.at > after)) {
+      this.ui.announce(`This scenario's liveness phase starts at ${formatTime(after)}: the ` +
+        'engine heals everything then and applies no later fault, so a fault added after it ' +
+        'changes nothing.');
+    }
     const seed = change.seed === undefined ? undefined : parseSeed(change.seed);
     void this.runSession(session.with({ ...(seed === undefined ? {} : { seed }),
       ...(change.added === undefined ? {} : { added: change.added }) }));
@@ -175,7 +181,11 @@ export class App {
       this.ranIn = inWorker ? 'worker' : 'page';
       const outcome = inWorker && session.source !== undefined
         ? await runInWorker(session, session.source.text, session.source.fileName,
-          (fraction, events) => this.ui.progress(fraction, events))
+          (fraction, events) => this.ui.progress(fraction, events)).catch((error: unknown) => {
+          if (!(error instanceof TraceTooBig)) throw error;
+          this.ranIn = 'page'; // a trace too big to send back: run it here, from records
+          return session.run();
+        })
         : session.run();
       this.timings.run = performance.now() - started;
       this.show({ ...outcome, session, label: session.key });

@@ -4,7 +4,7 @@
  * exactly what the page would (Session.runEngine), and sends back progress, then the trace as
  * JSON Lines bytes (transferred, not copied) with the run's report.
  */
-import type { ScheduledFault, Seed } from '../../../sim/index.js';
+import type { ScheduledFault, Seed, Trace } from '../../../sim/index.js';
 import { loadText } from './catalogue.js';
 import { Session } from './session.js';
 
@@ -21,7 +21,38 @@ export interface RunRequest {
 export type RunMessage =
   | { readonly type: 'progress'; readonly fraction: number; readonly events: number }
   | { readonly type: 'done'; readonly trace: ArrayBuffer; readonly report: unknown }
-  | { readonly type: 'error'; readonly name: string; readonly message: string };
+  | { readonly type: 'error'; readonly name: string; readonly message: string }
+  /** The trace is too large to send as JSON Lines; the page runs it itself instead. */
+  | { readonly type: 'too-big'; readonly bytes: number };
+
+/** Largest trace sent back as bytes (big payloads would pass V8's string limit anyway). */
+export const MAX_TRACE_BYTES = 256 * 2 ** 20;
+
+/**
+ * The trace as JSON Lines bytes, encoded a batch of lines at a time (one string of the whole
+ * trace can exceed what a JavaScript string may hold); undefined beyond MAX_TRACE_BYTES.
+ */
+function encodeTrace(trace: Trace, seed: string): Uint8Array | undefined {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [encoder.encode(`${JSON.stringify(trace.header({ seed }))}\n`)];
+  let total = chunks[0]?.length ?? 0;
+  for (let from = 0; from < trace.storedLength; from += 2_000) {
+    const lines: string[] = [];
+    const to = Math.min(trace.storedLength, from + 2_000);
+    for (let i = from; i < to; i++) lines.push(JSON.stringify(trace.record(i)));
+    const chunk = encoder.encode(`${lines.join('\n')}\n`);
+    total += chunk.length;
+    if (total > MAX_TRACE_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<RunRequest>) => void) | null;
@@ -38,7 +69,11 @@ scope.onmessage = (e) => {
       last = fraction;
       scope.postMessage({ type: 'progress', fraction, events });
     });
-    const bytes = new TextEncoder().encode(engine.trace.toJsonl({ seed: String(seed) }));
+    const bytes = encodeTrace(engine.trace, String(seed));
+    if (bytes === undefined) {
+      scope.postMessage({ type: 'too-big', bytes: MAX_TRACE_BYTES });
+      return;
+    }
     const trace = bytes.buffer as ArrayBuffer;
     scope.postMessage({ type: 'done', trace, report: JSON.parse(JSON.stringify(report)) }, [trace]);
   } catch (error) {

@@ -12,6 +12,9 @@ import { derive, type Derived, withViolation } from '../model/derive.js';
 import { fromRecords, type TraceModel } from '../model/traceModel.js';
 import { registry } from './catalogue.js';
 
+/** Wall-clock budget of the linearizability check after a run in the page. */
+export const CHECK_BUDGET_MS = 5_000;
+
 /** A finished run: what the views draw and what the status line reports. */
 export interface RunOutcome {
   readonly model: TraceModel;
@@ -67,7 +70,11 @@ export class Session {
       progress?.(k / slices, engine.trace.length);
     }
     engine.run(this.spec.duration);
-    return { engine, report: judge(prepared) };
+    // A bounded linearizability check: a history it cannot settle in time is reported as
+    // undetermined rather than holding the page (the trace and its hash are unaffected).
+    const report = judge(prepared,
+      { checkBudgetMs: CHECK_BUDGET_MS, now: () => performance.now() });
+    return { engine, report };
   }
 
   /** The engine after event `index` (replayed from the start or stepped on from the last). */

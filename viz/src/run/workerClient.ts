@@ -14,6 +14,14 @@ import { deriveRun, type RunOutcome, type Session } from './session.js';
 
 let current: Worker | undefined;
 
+/** The worker's trace would not fit in a message: run in the page instead. */
+export class TraceTooBig extends Error {
+  constructor(readonly limit: number) {
+    super(`the trace is over ${Math.round(limit / 2 ** 20)} MiB as JSON Lines`);
+    this.name = 'TraceTooBig';
+  }
+}
+
 /** Runs in a worker; `progress` gets the fraction of simulated time done. */
 export function runInWorker(session: Session, text: string, fileName: string,
   progress: (fraction: number, events: number) => void): Promise<RunOutcome> {
@@ -32,6 +40,7 @@ export function runInWorker(session: Session, text: string, fileName: string,
       if (m.type === 'progress') return progress(m.fraction, m.events);
       worker.terminate();
       if (current === worker) current = undefined;
+      if (m.type === 'too-big') return reject(new TraceTooBig(m.bytes));
       if (m.type === 'error') {
         const error = new Error(m.message);
         error.name = m.name;
