@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadScenario, runSpec } from '../../runner/index.js';
 import { protocols } from '../../protocols/index.js';
 import { toyKv } from '../support/toyKv.js';
+import { parseTraceFile } from '../../viz/src/model/traceFile.js';
+import { traceHash } from '../../viz/src/model/traceWrite.js';
 import { launch, openPage, probe, screenshot, waitForDraw } from './browser.js';
 
 const registry = { ...protocols, toykv: toyKv };
@@ -106,7 +108,7 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
     await page.close();
   });
 
-  it('a link reproduces the same trace hash, and the YAML replays with it in Node', async () => {
+  it('a link reproduces the trace hash; the YAML replays with it; the trace has it', async () => {
     const { page } = await openPage(browser, `${base()}#scenario=${SCENARIO}&seed=11`);
     await waitForDraw(page);
     await crashAt(page, 'n1', 0.4);
@@ -115,6 +117,10 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
     const [download] = await Promise.all([page.waitForEvent('download'),
       page.locator('#download-yaml').click()]);
     const yaml = readFileSync(await download.path(), 'utf8');
+    const [traceDownload] = await Promise.all([page.waitForEvent('download'),
+      page.locator('#download-trace').click()]);
+    const trace = parseTraceFile(readFileSync(await traceDownload.path()));
+    expect(traceHash(trace)).toBe(hash);
     await page.close();
 
     const again = await openPage(browser, link);

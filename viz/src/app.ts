@@ -3,10 +3,11 @@
  * trace file, or a file named by the link), runs it, and keeps the views in step with the
  * current instant. It owns the address: the hash always says how to reproduce what is shown.
  */
-import { hashRecords, type ScheduledFault, TRACE_FORMAT_VERSION } from '../../sim/index.js';
+import type { ScheduledFault } from '../../sim/index.js';
 import { ScenarioError, type RunReport } from '../../runner/index.js';
 import { causalPast, violationAnchor } from './model/causal.js';
 import { describeRecord, firstDivergence } from './model/diverge.js';
+import { toJsonl, traceHash } from './model/traceWrite.js';
 import { derive, type Derived } from './model/derive.js';
 import { parseTraceFile } from './model/traceFile.js';
 import type { TraceModel } from './model/traceModel.js';
@@ -38,12 +39,6 @@ interface Shown {
 /** Trace files up to this many records get their hash recomputed when opened. */
 const HASHED_RECORDS = 200_000;
 
-function traceHash(model: TraceModel): string {
-  const records = function* () {
-    for (let i = 0; i < model.n; i++) yield model.record(i);
-  };
-  return hashRecords(records(), model.lanes);
-}
 
 /** The application. */
 export class App {
@@ -313,7 +308,7 @@ export class App {
   private download(what: 'yaml' | 'trace'): void {
     const s = this.shown;
     if (s?.session === undefined) return;
-    const text = what === 'yaml' ? s.session.yaml() : jsonl(s.model);
+    const text = what === 'yaml' ? s.session.yaml() : toJsonl(s.model);
     const blob = new Blob([text], { type: what === 'yaml' ? 'text/yaml' : 'application/x-ndjson' });
     const a = el('a', { attrs: { href: URL.createObjectURL(blob),
       download: `${s.session.spec.name}${what === 'yaml' ? '.yaml' : '.trace.jsonl'}` } });
@@ -392,12 +387,4 @@ function clockNotes(shown: Shown): (string | undefined)[] {
 function firstNonSpace(bytes: Uint8Array): number | undefined {
   for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
   return undefined;
-}
-
-function jsonl(model: TraceModel): string {
-  const header = { format: 'faultline-trace', version: TRACE_FORMAT_VERSION, seed: model.info.seed,
-    nodes: model.info.nodes, clients: model.info.clients };
-  const lines = [JSON.stringify(header)];
-  for (let i = 0; i < model.n; i++) lines.push(JSON.stringify(model.record(i)));
-  return `${lines.join('\n')}\n`;
 }

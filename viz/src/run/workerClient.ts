@@ -6,9 +6,8 @@
  * stops the one in flight.
  */
 import type { RunReport } from '../../../runner/index.js';
-import { hashRecords } from '../../../sim/index.js';
 import { parseTraceFile } from '../model/traceFile.js';
-import type { TraceModel } from '../model/traceModel.js';
+import { traceHash } from '../model/traceWrite.js';
 import type { RunMessage, RunRequest } from './runWorker.js';
 import { deriveRun, type RunOutcome, type Session } from './session.js';
 
@@ -59,17 +58,10 @@ export function runInWorker(session: Session, text: string, fileName: string,
 function outcome(bytes: Uint8Array, report: RunReport): RunOutcome {
   const model = parseTraceFile(bytes);
   if (model.n <= 300_000) {
-    const hash = recordsHash(model);
+    const hash = traceHash(model);
     if (hash !== report.result.hash) {
       throw new Error(`the trace read back hashes to ${hash}, the run to ${report.result.hash}`);
     }
   }
   return { model, derived: deriveRun(model, report), report };
-}
-
-function recordsHash(model: TraceModel): string {
-  const records = function* () {
-    for (let i = 0; i < model.n; i++) yield model.record(i);
-  };
-  return hashRecords(records(), model.lanes);
 }

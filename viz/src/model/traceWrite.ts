@@ -1,0 +1,24 @@
+/**
+ * Writing a trace back out, and its hash: a model (from a run or a file) as the JSON Lines
+ * of sim/trace.ts, for the "Download trace" button, and the trace hash recomputed from its
+ * records with the engine's own `hashRecords`, to check a file against the run that wrote it.
+ */
+import { hashRecords, TRACE_FORMAT_VERSION } from '../../../sim/index.js';
+import type { TraceModel } from './traceModel.js';
+
+/** The trace hash of a model's records. */
+export function traceHash(model: TraceModel): string {
+  const records = function* () {
+    for (let i = 0; i < model.n; i++) yield model.record(i);
+  };
+  return hashRecords(records(), model.lanes);
+}
+
+/** The model as a trace file: a header line, then one record per line. */
+export function toJsonl(model: TraceModel): string {
+  const header = { format: 'faultline-trace', version: TRACE_FORMAT_VERSION,
+    seed: model.info.seed, nodes: model.info.nodes, clients: model.info.clients };
+  const lines = [JSON.stringify(header)];
+  for (let i = 0; i < model.n; i++) lines.push(JSON.stringify(model.record(i)));
+  return `${lines.join('\n')}\n`;
+}
