@@ -17,7 +17,7 @@
 import { assert, AssertionError, ConfigError } from './assert.js';
 import { Clock, type ClockConfig, validateClock } from './clock.js';
 import { SimDisk } from './disk.js';
-import { type Fault, type ScheduledFault, validateFault } from './faults.js';
+import { describeFault, type Fault, type ScheduledFault, validateFault } from './faults.js';
 import { type Latency, sampleLatency, validateLatency } from './latency.js';
 import { type NetworkConfig, Network } from './network.js';
 import type { NodeContext, ProgramFactory } from './node.js';
@@ -353,7 +353,7 @@ export class Engine<M = unknown> implements World {
       case 'sync':
         return this.completeSync(event);
       case 'fault':
-        if (this.healed) return; // the liveness phase runs no further faults
+        if (this.healed) return this.ignoreFault(event.fault);
         this.faultCounts[event.fault.kind] = (this.faultCounts[event.fault.kind] ?? 0) + 1;
         return applyFault(this, event.fault);
       case 'start':
@@ -431,6 +431,12 @@ export class Engine<M = unknown> implements World {
     this.trace.add(this.time, 'synced', host.index, -1, -1, undefined,
       { upTo: event.upTo });
     for (const held of host.releasable(event.upTo)) this.transmit(host, held.to, held.msg);
+  }
+
+  /** The liveness phase runs no further faults; the trace says so, so nothing is silent. */
+  private ignoreFault(fault: Fault): void {
+    this.trace.add(this.time, 'fault', -1, -1, -1, 'ignored',
+      { ...fault, text: `${describeFault(fault)}: ignored, the liveness phase has begun` });
   }
 
   private heal(): void {

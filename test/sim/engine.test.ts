@@ -156,6 +156,9 @@ describe('engine: checking', () => {
     expect(result.outcome).toBe('ok');
     expect(engine.isUp('n2')).toBe(true);
     expect(engine.isUp('n3')).toBe(true); // the crash scheduled after the heal never ran
+    const ignored = [...engine.trace.records()]
+      .filter((r) => r.kind === 'fault' && r.tag === 'ignored');
+    expect(ignored.map((r) => r.t)).toEqual([700_000]);
   });
 
   it('reports a liveness violation when progress does not come', () => {
