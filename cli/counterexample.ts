@@ -27,10 +27,11 @@ export interface SavedCounterexample {
 /** Writes a counterexample under `dir` and verifies that the file reproduces it. */
 export function saveCounterexample(
   found: Counterexample,
-  context: { dir: string; runSeed: number; campaignSeed: number; index: number; command: string },
+  context: { dir: string; runSeed: number; campaignSeed: number; index: number; command: string;
+    violated: string },
   registry: Registry,
 ): SavedCounterexample {
-  const violated = found.report.violation?.name ?? 'failure';
+  const violated = context.violated;
   const name = `${found.spec.protocol}-${violated}-${context.runSeed}`.toLowerCase()
     .replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   const spec = { ...found.spec, name };

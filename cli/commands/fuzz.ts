@@ -85,7 +85,8 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
       if (o.keepGoing !== true) Atomics.store(stop, 0, 1);
       const { index, runSeed } = outcome;
       const saved = saveCounterexample(found, { dir: o.out ?? 'counterexamples', runSeed,
-        campaignSeed: config.seed, index, command }, registry);
+        campaignSeed: config.seed, index, command, violated: outcome.violated ?? 'failure' },
+        registry);
       failures.push({ ...saved, index, runSeed, seed: String(found.spec.seed),
         violated: outcome.violated ?? 'failure', reason: found.reason, shrinks: found.shrinks });
     }

@@ -64,7 +64,10 @@ export interface RunOutcome {
   readonly faults: Readonly<Record<string, number>>;
   /** The linearizability check ran out of its step budget (the run counts as passed). */
   readonly inconclusive: boolean;
-  /** The violated property (or `error`, `nondeterminism`, `expectation`) when it failed. */
+  /**
+   * The violated property when it failed, or `error` (the run crashed), `event-limit`,
+   * `nondeterminism`, `expectation` (a metric bound or an undetermined check).
+   */
   readonly violated?: string;
   readonly counterexample?: Counterexample;
 }
@@ -168,7 +171,8 @@ export function inconclusive(report: RunReport): boolean {
 function violatedName(report: RunReport | undefined, reason: string | undefined): string {
   if (report?.violation !== undefined) return report.violation.name;
   if (reason?.startsWith('nondeterminism') === true) return 'nondeterminism';
-  return report?.result.outcome === 'error' ? 'error' : 'expectation';
+  const outcome = report?.result.outcome;
+  return outcome === 'error' || outcome === 'event-limit' ? outcome : 'expectation';
 }
 
 /** Whether the protocol has liveness checks, asked of a throwaway instance. */
