@@ -85,6 +85,28 @@ export class SimDisk implements Disk {
     return this.pending.length;
   }
 
+  /** Sequence number below which every write is durable (for checkers). */
+  get durableSequence(): number {
+    return this.pendingBase;
+  }
+
+  /** The durable value under `key` (what a restart would read), without copying the disk. */
+  durableGet(key: string): unknown {
+    const stored = this.durable.kv.get(key);
+    return stored === undefined ? undefined : decode(stored, `key ${key}`);
+  }
+
+  /** Durable record `index` of a log, without copying the disk. */
+  durableRead(log: string, index: number): unknown {
+    const stored = this.durable.logs.get(log)?.[index];
+    return stored === undefined ? undefined : decode(stored, `log ${log}[${index}]`);
+  }
+
+  /** Number of durable records in a log. */
+  durableLength(log: string): number {
+    return this.durable.logs.get(log)?.length ?? 0;
+  }
+
   get(key: string): unknown {
     const stored = this.volatile.kv.get(key);
     return stored === undefined ? undefined : decode(stored, `key ${key}`);

@@ -11,6 +11,14 @@
  *   value did not match); `leaderHint` tells where to go next;
  * - `unknown`: the server cannot tell (it lost leadership after proposing); the client treats
  *   it like a timeout.
+ *
+ * Two duties follow for servers, because the client trusts only the server it sent the
+ * current attempt to (a duplicated reply could otherwise answer a later attempt):
+ * 1. The server that received a request answers it; it does not forward the request for
+ *    another node to answer (a leader hint in a `fail` reply redirects the client instead).
+ * 2. A `fail` is definite only if that server will never run the request later, even when a
+ *    duplicate of it arrives after the server became leader: a server that refused a request
+ *    must not start it afterwards, or must answer `unknown` instead of `fail`.
  */
 import type { ClientOperation } from '../node.js';
 import type { NodeId } from '../types.js';

@@ -118,3 +118,20 @@ function contents(disk: SimDisk): { kv: Readonly<Record<string, unknown>>; log: 
   const view = disk.volatileView();
   return { kv: view.kv, log: [...(view.logs.log ?? [])] };
 }
+
+describe('disk: durable reads for checkers', () => {
+  it('reads the durable state without the unsynced writes on top', () => {
+    const disk = new SimDisk();
+    disk.put('a', 1);
+    disk.append('log', 'x');
+    disk.completeSync(disk.writeSequence);
+    disk.put('a', 2);
+    disk.append('log', 'y');
+    expect([disk.get('a'), disk.durableGet('a')]).toEqual([2, 1]);
+    expect([disk.length('log'), disk.durableLength('log')]).toEqual([2, 1]);
+    expect(disk.durableRead('log', 0)).toBe('x');
+    expect(disk.durableRead('log', 1)).toBeUndefined();
+    expect(disk.durableSequence).toBe(2);
+    expect(disk.writeSequence).toBe(4);
+  });
+});
