@@ -48,7 +48,7 @@ export async function cliBench(): Promise<BenchRow[]> {
   if (protocols.raft === undefined) return rows;
   const out = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
   try {
-    const runs = 24;
+    const runs = 60;
     fuzzRate(1, 2, out);
     const one = fuzzRate(1, runs, out);
     const two = fuzzRate(2, runs, out);
