@@ -12,8 +12,10 @@ import { paxosBench } from './paxos.js';
 import type { BenchRow, BenchSuite } from './row.js';
 import { twoPcBench } from './twopc.js';
 import { vizBench } from './viz.js';
+import { raftBench } from './raft.js';
 
 const suites: Record<string, BenchSuite> = {
+  raft: raftBench,
   availability: availabilityBench,
   engine: engineBench,
   linearizability: linearizabilityBench,

@@ -32,8 +32,8 @@ const isolateLeader: NemesisOptions = { leader: 'isolate', every: [300_000, 900_
   downFor: [300_000, 900_000], crashAfterElection: 0.2 };
 const crashLeader: NemesisOptions = { leader: 'crash', every: [20_000, 200_000],
   downFor: [10_000, 300_000], crashAfterElection: 0.5 };
-const pauseLeader: NemesisOptions = { leader: 'pause', every: [200_000, 800_000],
-  downFor: [300_000, 700_000], crashAfterElection: 0 };
+const severLeader: NemesisOptions = { leader: 'sever', every: [300_000, 900_000],
+  downFor: [400_000, 900_000], crashAfterElection: 0 };
 
 export const BUG_PROFILES: Readonly<Record<string, BugProfile>> = {
   'vote-not-persisted': { caughtBy: 'election-safety', budget: 50,
@@ -48,7 +48,7 @@ export const BUG_PROFILES: Readonly<Record<string, BugProfile>> = {
     options: quick('truncate-on-match', { maxLoss: 0,
       churn: churn(40, ['slow-link', 'crash', 'partition']) }) },
   'ignore-higher-term-in-reply': { caughtBy: 'linearizable', budget: 50,
-    options: watched('ignore-higher-term-in-reply'), nemesis: pauseLeader },
+    options: watched('ignore-higher-term-in-reply', { minNodes: 3 }), nemesis: severLeader },
   'stale-leader-read': { caughtBy: 'linearizable', budget: 30,
     options: watched('stale-leader-read', { minNodes: 3 }), nemesis: isolateLeader },
   'ack-before-sync': { caughtBy: 'leader-completeness', budget: 5,

@@ -10,8 +10,12 @@ import { judge, prepareRun, type RunReport, type RunSpec } from '../../runner/in
 import { raftNode } from '../../protocols/raft/invariants.js';
 
 export interface NemesisOptions {
-  /** What to do to the leader every `every` µs. */
-  readonly leader: 'crash' | 'pause' | 'isolate' | 'none';
+  /**
+   * What to do to the leader every `every` µs: crash or pause it, isolate it, or sever it
+   * from one follower (both directions), which can then be elected by the others while the
+   * old leader still reaches them.
+   */
+  readonly leader: 'crash' | 'pause' | 'isolate' | 'sever' | 'none';
   readonly every: readonly [number, number];
   /** How long a fault lasts before its repair. */
   readonly downFor: readonly [number, number];
@@ -58,6 +62,11 @@ export function nemesisRun(
     else if (options.leader === 'pause') {
       engine.schedule(t, { kind: 'pause', node: leader.id });
       engine.schedule(t + down, { kind: 'resume', node: leader.id });
+    } else if (options.leader === 'sever') {
+      const other = prng.pick(servers.filter((id) => id !== leader.id));
+      engine.schedule(t, { kind: 'cut', from: leader.id, to: other });
+      engine.schedule(t, { kind: 'cut', from: other, to: leader.id });
+      engine.schedule(t + down, { kind: 'heal' });
     } else {
       const rest = servers.filter((id) => id !== leader.id);
       engine.schedule(t, { kind: 'partition', groups: [[leader.id], rest] });

@@ -1,0 +1,68 @@
+/**
+ * Raft benchmarks: simulated seconds per wall-clock second for 5 servers under 1000 client
+ * operations per second (10 clients at 100/s) over 60 simulated seconds, every invariant
+ * checked after every event, with tracing off and kept in memory; and for each bug switch the
+ * wall-clock time (and runs) until its fuzz profile first finds it (test/raft/bugProfiles.ts).
+ */
+import { prepareRun, runSpec, type RunSpec } from '../runner/index.js';
+import { BUG_PROFILES } from '../test/raft/bugProfiles.js';
+import { runWithNemesis } from '../test/raft/nemesis.js';
+import { nthSpec, raftRunArb } from '../test/raft/support.js';
+import type { BenchRow, BenchSuite } from './row.js';
+
+const SIMULATED_SECONDS = 60;
+
+function throughputSpec(): RunSpec {
+  return {
+    name: 'raft-bench', protocol: 'raft', params: {}, nodes: 5, seed: 1, faults: [],
+    duration: SIMULATED_SECONDS * 1_000_000,
+    network: { latency: { dist: 'uniform', min: 500, max: 1_500 } },
+    workload: { clients: 10, rate: 100, keys: 16, mix: { get: 0.5, put: 0.3, append: 0.1, cas: 0.1 },
+      timeout: 300_000, attempts: 3 },
+  };
+}
+
+/** Simulated seconds per wall second, and client operations completed. */
+function speed(trace: 'off' | 'memory'): { ratio: number; ops: number } {
+  const prepared = prepareRun(throughputSpec(), { trace });
+  const start = process.hrtime.bigint();
+  prepared.engine.run(SIMULATED_SECONDS * 1_000_000);
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  const ops = prepared.engine.history.filter((e) => e.type === 'ok').length;
+  if (prepared.engine.isStopped) throw new Error('the benchmark run stopped early: a violation?');
+  return { ratio: SIMULATED_SECONDS / wall, ops };
+}
+
+/** Wall seconds and runs until the bug's fuzz profile first finds it (or the budget ends). */
+function timeToFirstFailure(bug: string): { seconds: number; runs: number; found: boolean } {
+  const profile = BUG_PROFILES[bug];
+  if (profile === undefined) throw new Error(`no profile for ${bug}`);
+  const arb = raftRunArb(profile.options);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < profile.budget; i++) {
+    const spec = { ...nthSpec(arb, i), expect: { violate: profile.caughtBy } };
+    const report = profile.nemesis === undefined ? runSpec(spec) : runWithNemesis(spec, profile.nemesis);
+    if (report.passed) {
+      return { seconds: Number(process.hrtime.bigint() - start) / 1e9, runs: i + 1, found: true };
+    }
+  }
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, runs: profile.budget,
+    found: false };
+}
+
+export const raftBench: BenchSuite = () => {
+  const rows: BenchRow[] = [];
+  const off = speed('off');
+  const memory = speed('memory');
+  rows.push({ name: 'raft 5 nodes 1000 ops/s, trace off', value: off.ratio,
+    unit: 'sim s / wall s', goal: '>= 254x (prototype)' });
+  rows.push({ name: 'raft 5 nodes 1000 ops/s, trace in memory', value: memory.ratio,
+    unit: 'sim s / wall s', goal: '>= 149x (prototype)' });
+  rows.push({ name: 'raft 5 nodes 1000 ops/s, client ops ok in 60 s', value: off.ops, unit: 'ops' });
+  for (const bug of Object.keys(BUG_PROFILES)) {
+    const result = timeToFirstFailure(bug);
+    rows.push({ name: `raft bug ${bug}: time to first failure${result.found ? '' : ' (NOT FOUND)'}`,
+      value: result.seconds, unit: `wall s (${result.runs} runs)` });
+  }
+  return rows;
+};
