@@ -37,7 +37,7 @@ const severLeader: NemesisOptions = { leader: 'sever', every: [300_000, 900_000]
 
 export const BUG_PROFILES: Readonly<Record<string, BugProfile>> = {
   'vote-not-persisted': { caughtBy: 'election-safety', budget: 50,
-    options: watched('vote-not-persisted', { syncLatencyMax: 60_000, minNodes: 5 }),
+    options: watched('vote-not-persisted', { syncLatencyMax: 60_000, minNodes: 5, maxLoss: 0.3 }),
     nemesis: { leader: 'isolate', every: [100_000, 500_000], downFor: [100_000, 500_000],
       crashAfterElection: 0.9 } },
   'length-only-up-to-date': { caughtBy: 'leader-completeness', budget: 8,
