@@ -3,8 +3,10 @@
  * by the property its catalogue entry names; and the correct protocol passes the same
  * profiles' first runs (so the profile, not a broken checker, is what finds the bug).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSpec, type RunSpec } from '../../runner/index.js';
+import { loadScenario, runSpec, type RunSpec } from '../../runner/index.js';
 import { raft } from '../../protocols/raft/definition.js';
 import { BUG_PROFILES, type BugProfile } from './bugProfiles.js';
 import { runWithNemesis } from './nemesis.js';
@@ -55,4 +57,15 @@ describe('raft: bug switches', () => {
       }
     }
   }, 120_000);
+});
+
+describe('raft: bug catalogue', () => {
+  it('names an existing scenario for every bug the fuzzer finds, and it fails as described', () => {
+    for (const bug of raft.bugs) {
+      if (SKIPPED.has(bug.name)) continue;
+      expect(existsSync(join(process.cwd(), bug.scenario)), bug.scenario).toBe(true);
+      const { spec } = loadScenario(readFileSync(bug.scenario, 'utf8'), bug.scenario);
+      expect(spec.expect?.violate).toBe(bug.caughtBy);
+    }
+  });
 });
