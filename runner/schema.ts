@@ -16,7 +16,8 @@ export const MAX_NODES = 100;
 export const MAX_CLIENTS = 1_000;
 
 const show = (value: unknown): string => value === undefined ? 'nothing'
-  : typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value) ?? String(value);
+  : typeof value === 'number' && !Number.isFinite(value) ? String(value)
+    : JSON.stringify(value) ?? String(value);
 
 /** Parses a duration to µs, or says why it is not one. `signed` allows negative values. */
 export function durationOrReason(value: unknown, signed: boolean): number | string {
@@ -73,16 +74,18 @@ function integer(min: number, max: number) {
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
+const RATE_TEXT = /^\s*(\d+(?:\.\d+)?)\s*\/\s*s\s*$/;
+
 /** `200/s` or a number of operations per second. */
 function rate() {
   const message = (value: unknown): string =>
     `a rate such as "200/s" (operations per second, above 0, at most 1000000), got ${show(value)}`;
-  return z.union([z.string().regex(/^\s*\d+(\.\d+)?\s*\/\s*s\s*$/,
+  return z.union([z.string().regex(RATE_TEXT,
     { error: (iss) => message(iss.input) }), z.number()],
     { error: (iss) => message(iss.input) })
     .meta({ title: 'rate' })
     .transform((value, ctx) => {
-      const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*\/\s*s\s*$/.exec(value) : null;
+      const match = typeof value === 'string' ? RATE_TEXT.exec(value) : null;
       const n = typeof value === 'number' ? value : Number(match?.[1] ?? NaN);
       if (!(Number.isFinite(n) && n > 0 && n <= 1e6)) {
         ctx.addIssue({ code: 'custom', message: message(value) });
@@ -93,13 +96,15 @@ function rate() {
 }
 
 const nodeId = z.string({ error: (iss) => `a node id such as n1 or c2, got ${show(iss.input)}` })
-  .regex(/^[nc][1-9]\d*$/, { error: (iss) => `a node id such as n1 or c2, got ${show(iss.input)}` });
+  .regex(/^[nc][1-9]\d*$/, {
+    error: (iss) => `a node id such as n1 or c2, got ${show(iss.input)}` });
 
 const DISTS = ['constant', 'uniform', 'normal', 'exponential', 'lognormal'] as const;
 const latencySchema = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('constant'), value: time() }),
   z.strictObject({ dist: z.literal('uniform'), min: time(), max: time() }),
-  z.strictObject({ dist: z.literal('normal'), mean: time(), stddev: time(), max: time().optional() }),
+  z.strictObject({ dist: z.literal('normal'), mean: time(), stddev: time(),
+    max: time().optional() }),
   z.strictObject({ dist: z.literal('exponential'), mean: time(), max: time().optional() }),
   z.strictObject({ dist: z.literal('lognormal'), median: time(), p99: time(),
     max: time().optional() }),
@@ -127,19 +132,24 @@ const drift = z.number({ error: 'a drift in ppm (parts per million), between -50
 
 const clockSchema = z.strictObject({
   offset: time(true).optional().describe('Local minus true time at the start.'),
-  drift: drift.optional().describe('Rate error in parts per million (+100: 100µs per second fast).'),
+  drift: drift.optional()
+    .describe('Rate error in parts per million (+100: 100µs per second fast).'),
 });
 
 const weight = z.number({ error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` })
-  .refine((w) => w >= 0 && w <= 1, { error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` });
+  .refine((w) => w >= 0 && w <= 1, {
+    error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` });
 
 const workloadSchema = z.strictObject({
   clients: integer(0, MAX_CLIENTS).describe('Client processes c1..cK.'),
-  rate: rate().default(100).describe('Operations per second per client, at most, such as 200/s (default 100/s).'),
+  rate: rate().default(100)
+    .describe('Operations per second per client, at most, such as 200/s (default 100/s).'),
   keys: integer(1, 1_000_000).default(8).describe('Distinct keys the clients use.'),
-  mix: z.record(z.string(), weight).default({}).describe('Operation weights, such as { get: 0.5, put: 0.5 }; empty lets the protocol choose.'),
+  mix: z.record(z.string(), weight).default({})
+    .describe('Operation weights, such as { get: 0.5, put: 0.5 }; empty lets the protocol choose.'),
   timeout: time().default(500_000).describe('Per-attempt timeout (default 500ms).'),
-  attempts: integer(1, 1_000).default(3).describe('Attempts per operation before it is recorded as unknown (info).'),
+  attempts: integer(1, 1_000).default(3)
+    .describe('Attempts per operation before it is recorded as unknown (info).'),
 });
 
 /** Fault kinds as a scenario file names them (the key that is not `at`). */
@@ -153,12 +163,14 @@ const faultInput = z.strictObject({
   crash: nodeId.optional().describe('Crash a node: memory is lost, synced disk kept.'),
   tear: z.boolean().optional().describe('With crash: tear the write in progress.'),
   restart: nodeId.optional().describe('Restart a crashed node; it recovers from its disk.'),
-  pause: nodeId.optional().describe('Pause a node (a long GC pause): it runs nothing until resumed.'),
+  pause: nodeId.optional()
+    .describe('Pause a node (a long GC pause): it runs nothing until resumed.'),
   resume: nodeId.optional().describe('Resume a paused node.'),
   partition: z.array(z.array(nodeId).min(1, 'a non-empty group'), {
     error: 'a list of groups of node ids, such as [[n1, n2], [n3]]' }).min(1).optional()
     .describe('Partition servers into groups; unlisted servers stand alone.'),
-  cut: z.strictObject({ from: nodeId, to: nodeId }).optional().describe('Cut one direction of a link.'),
+  cut: z.strictObject({ from: nodeId, to: nodeId }).optional()
+    .describe('Cut one direction of a link.'),
   bridge: allOrNodes.optional().describe('Bridge partition: two halves joined by one node.'),
   ring: allOrNodes.optional().describe('Ring partition: each node reaches only its neighbours.'),
   link: z.strictObject({ from: nodeId.optional(), to: nodeId.optional(), ...linkFields }).optional()
@@ -192,17 +204,22 @@ const faultSchema = faultInput.superRefine((entry, ctx) => {
 }).transform((entry): ScheduledFault => ({ at: entry.at, fault: toFault(entry) }));
 
 function toFault(e: FaultInput): Fault {
-  if (e.crash !== undefined) return { kind: 'crash', node: e.crash, ...(e.tear ? { tear: true } : {}) };
+  if (e.crash !== undefined) {
+    return { kind: 'crash', node: e.crash, ...(e.tear === true ? { tear: true } : {}) };
+  }
   if (e.restart !== undefined) return { kind: 'restart', node: e.restart };
   if (e.pause !== undefined) return { kind: 'pause', node: e.pause };
   if (e.resume !== undefined) return { kind: 'resume', node: e.resume };
   if (e.partition !== undefined) return { kind: 'partition', groups: e.partition };
   if (e.cut !== undefined) return { kind: 'cut', from: e.cut.from, to: e.cut.to };
-  if (e.bridge !== undefined) return e.bridge === 'all' ? { kind: 'bridge' } : { kind: 'bridge', nodes: e.bridge };
-  if (e.ring !== undefined) return e.ring === 'all' ? { kind: 'ring' } : { kind: 'ring', nodes: e.ring };
+  for (const kind of ['bridge', 'ring'] as const) {
+    const nodes = e[kind];
+    if (nodes !== undefined) return nodes === 'all' ? { kind } : { kind, nodes };
+  }
   if (e.link !== undefined) {
     const { from, to, ...set } = e.link;
-    return { kind: 'link', ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), set };
+    return { kind: 'link', ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }), set };
   }
   if (e.clock !== undefined) {
     const { node, offset, drift: d, jump } = e.clock;
@@ -219,14 +236,19 @@ const bound = z.strictObject({ min: z.number().optional(), max: z.number().optio
     { error: 'min must be <= max' });
 
 const expectSchema = z.strictObject({
-  hold: z.array(z.string()).describe('Properties that must hold; default every property of the protocol.').optional(),
+  hold: z.array(z.string())
+    .describe('Properties that must hold; default every property of the protocol.').optional(),
   violate: z.string().describe('A teaching scenario: this property must be violated.').optional(),
   liveness: z.strictObject({
     after: time().optional().describe('When everything heals; default the time of the last fault.'),
     settle: time().describe('Time after the heal within which every check must hold.'),
-    checks: z.array(z.string()).optional().describe('Liveness checks; default all of the protocol\'s.'),
-  }).describe('After `after` (default: the last fault) everything heals; the checks must hold within `settle`.').optional(),
-  metrics: z.record(z.string(), bound).describe("Bounds { min, max } on the protocol's metrics.").optional(),
+    checks: z.array(z.string()).optional()
+      .describe('Liveness checks; default all of the protocol\'s.'),
+  })
+    .describe('After `after` (default: the last fault) everything heals; the checks must ' +
+      'hold within `settle`.').optional(),
+  metrics: z.record(z.string(), bound)
+    .describe("Bounds { min, max } on the protocol's metrics.").optional(),
 }).refine((e) => e.hold === undefined || e.violate === undefined,
   { error: 'expect.hold and expect.violate exclude each other: give one' });
 
@@ -238,23 +260,36 @@ const seed = z.union([z.string().min(1), z.number()], { error: 'an integer or a 
 export const scenarioSchema = z.strictObject({
   name: z.string({ error: 'a kebab-case name such as raft-leader-crash' })
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: (iss) =>
-      `a kebab-case name such as raft-leader-crash, got ${show(iss.input)}` }).describe('Kebab-case name, unique among the scenario files.'),
+      `a kebab-case name such as raft-leader-crash, got ${show(iss.input)}` })
+        .describe('Kebab-case name, unique among the scenario files.'),
   description: z.string().default('').describe('One sentence: what the scenario shows.'),
-  narrative: z.string().describe('Markdown shown beside the timeline (teaching scenarios).').optional(),
-  protocol: z.string({ error: 'a protocol name from `faultline list`' }).describe('A protocol name from `faultline list`.'),
-  params: z.record(z.string(), z.unknown(), { error: 'a mapping of the protocol\'s parameters' }).describe("The protocol's own parameters, checked by its schema (see `faultline list`); `bugs` switches on catalogued bugs.")
+  narrative: z.string()
+    .describe('Markdown shown beside the timeline (teaching scenarios).').optional(),
+  protocol: z.string({ error: 'a protocol name from `faultline list`' })
+    .describe('A protocol name from `faultline list`.'),
+  params: z.record(z.string(), z.unknown(), { error: 'a mapping of the protocol\'s parameters' })
+    .describe('The protocol\'s own parameters, checked by its schema (see `faultline list`); ' +
+      '`bugs` switches on catalogued bugs.')
     .default({}),
   nodes: integer(1, MAX_NODES).describe('Number of servers, named n1..nN.'),
   network: networkSchema.describe('Defaults for every link, then per-link overrides.').optional(),
-  clocks: z.record(nodeId, clockSchema).describe('Per-node clock: offset from true time and drift in ppm.').optional(),
-  disk: z.strictObject({ syncLatency: latencySchema.optional() }).describe('Disk model: how long a sync takes.').optional(),
-  workload: workloadSchema.describe('Client processes c1..cK and the operations they issue.').optional(),
-  faults: z.array(faultSchema, { error: 'a list of faults, each { at: TIME, KIND: ... }' }).describe('The fault schedule: each entry has `at` and exactly one fault.')
+  clocks: z.record(nodeId, clockSchema)
+    .describe('Per-node clock: offset from true time and drift in ppm.').optional(),
+  disk: z.strictObject({ syncLatency: latencySchema.optional() })
+    .describe('Disk model: how long a sync takes.').optional(),
+  workload: workloadSchema
+    .describe('Client processes c1..cK and the operations they issue.').optional(),
+  faults: z.array(faultSchema, { error: 'a list of faults, each { at: TIME, KIND: ... }' })
+    .describe('The fault schedule: each entry has `at` and exactly one fault.')
     .default([]),
-  duration: time().refine((d) => d > 0, { error: 'a duration above 0' }).describe('Simulated time the run lasts.'),
+  duration: time().refine((d) => d > 0, { error: 'a duration above 0' })
+    .describe('Simulated time the run lasts.'),
   seed: seed.describe('The run seed: an integer or a string. One seed, one run.'),
-  ties: z.enum(['fifo', 'shuffle'], { error: 'fifo or shuffle' }).describe('Equal-time events in insertion order (fifo, default) or a seeded random order.').optional(),
-  expect: expectSchema.describe('What must hold, or the violation a teaching scenario demonstrates.').optional(),
+  ties: z.enum(['fifo', 'shuffle'], { error: 'fifo or shuffle' })
+    .describe('Equal-time events in insertion order (fifo, default) or a seeded random order.')
+    .optional(),
+  expect: expectSchema
+    .describe('What must hold, or the violation a teaching scenario demonstrates.').optional(),
 });
 
 /** A parsed scenario file, in engine units. */

@@ -29,7 +29,8 @@ describe('scenario files', () => {
   it.each(files.map((file, i) => ({ file, i })))('$file passes', ({ file, i }) => {
     const { spec } = loadScenario(readFileSync(file, 'utf8'), file);
     const report = runSpec(spec, { trace: 'off' });
-    expect(report.failures, `${file} (seed ${report.seed}, trace hash ${report.result.hash})`).toEqual([]);
+    expect(report.failures, `${file} (seed ${report.seed}, trace hash ${report.result.hash})`)
+      .toEqual([]);
     expect(report.passed).toBe(true);
     if (i % Math.max(1, Math.floor(files.length / HASH_SAMPLE)) === 0) {
       expect(runSpec(spec, { trace: 'off' }).result.hash).toBe(report.result.hash);
