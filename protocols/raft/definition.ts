@@ -52,7 +52,7 @@ export const raftBugs: readonly BugSwitch[] = [
     description: 'A follower cuts its log after a stale AppendEntries even though its entries ' +
       'matched, losing acknowledged entries the leader counted.' },
   { name: 'ignore-higher-term-in-reply', caughtBy: 'linearizable',
-    scenario: NOT_FOUND_YET,
+    scenario: scenario('ignore-higher-term-in-reply'),
     description: 'A leader does not step down on a reply carrying a higher term and counts ' +
       'it as a ReadIndex acknowledgement, so a deposed leader serves stale reads.' },
   { name: 'stale-leader-read', caughtBy: 'linearizable', scenario: scenario('stale-leader-read'),

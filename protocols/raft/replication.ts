@@ -139,7 +139,10 @@ export function onAppendEntriesReply(
     const next = backtrack(node.log, msg.conflictTerm, msg.conflictIndex);
     progress.nextIndex = Math.max(progress.matchIndex + 1, Math.min(progress.nextIndex - 1, next));
   }
-  if (node.role === 'leader' && progress.nextIndex <= lastIndex(node.log)) {
+  // A rejection without a hint (a stale term) gives nothing to retry with: the next
+  // heartbeat will. Resending at once would ping-pong at network speed.
+  const informative = msg.success || msg.conflictIndex > 0;
+  if (informative && node.role === 'leader' && progress.nextIndex <= lastIndex(node.log)) {
     sendAppend(node, ctx, from);
   }
 }
