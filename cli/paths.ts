@@ -39,9 +39,9 @@ export function findScenarios(dir = join(packageRoot(), 'scenarios')): string[] 
   return found.map(shortPath);
 }
 
-/** The scenario `faultline` runs with no command: Raft's leader crash, else the first found. */
+/** The scenario `faultline` runs with no command: Raft's leader failure, else the first found. */
 export function defaultScenario(): string | undefined {
-  const preferred = join(packageRoot(), 'scenarios', 'raft', 'leader-crash.yaml');
+  const preferred = join(packageRoot(), 'scenarios', 'raft', 'leader-failure.yaml');
   if (existsSync(preferred)) return shortPath(preferred);
   return findScenarios()[0];
 }

@@ -5,7 +5,7 @@
  * expected held, 1 a violation or a failed expectation, 2 bad input (printed as
  * `file:line:column: field: expected`, no stack trace).
  *
- * With no command it runs the default scenario (scenarios/raft/leader-crash.yaml, else the
+ * With no command it runs the default scenario (scenarios/raft/leader-failure.yaml, else the
  * first scenario file found), or prints help when there is none.
  */
 import { Command, CommanderError, Option } from 'commander';

@@ -2,7 +2,7 @@
  * `faultline viz [scenario|trace]`: serves the web visualizer on localhost and prints its
  * address. The app is built with Vite into dist/viz when it is missing or older than its
  * sources (viz/, scenarios/, sim/, protocols/, runner/). With a target:
- * - a bundled scenario, by key (`raft/leader-crash`) or by its path under scenarios/, opens
+ * - a bundled scenario, by key (`raft/leader-failure`) or by its path under scenarios/, opens
  *   as `#scenario=KEY`, so the page runs it itself;
  * - any other file (a trace in JSON Lines, a scenario YAML elsewhere) is offered at
  *   `/input/NAME` and the page opens it (`#open=input/NAME`).

@@ -11,7 +11,7 @@ import { launch, openPage, probe, screenshot, waitForDraw } from './browser.js';
 
 /** The Raft scenario the tests use: the lead's default, else the first Raft file. */
 function raftScenario(): string | undefined {
-  if (existsSync('scenarios/raft/leader-crash.yaml')) return 'raft/leader-crash';
+  if (existsSync('scenarios/raft/leader-failure.yaml')) return 'raft/leader-failure';
   const files = existsSync('scenarios/raft') ? readdirSync('scenarios/raft').sort() : [];
   const first = files.find((f) => f.endsWith('.yaml'));
   return first === undefined ? undefined : `raft/${first.replace(/\.yaml$/, '')}`;

@@ -17,11 +17,11 @@ import { launch, openPage, probe, screenshot, waitForDraw } from './browser.js';
 const registry = { ...protocols, toykv: toyKv };
 
 /**
- * The lead's Raft scenario (or the light leader-failure one), else the first Raft scenario, else
+ * The default Raft scenario (a leader failure), else the first Raft scenario, else
  * the app's fixture.
  */
 function scenario(): string {
-  for (const key of ['raft/leader-crash', 'raft/leader-failure']) {
+  for (const key of ['raft/leader-failure']) {
     if (existsSync(`scenarios/${key}.yaml`)) return key;
   }
   const raft = existsSync('scenarios/raft') ? readdirSync('scenarios/raft').sort()

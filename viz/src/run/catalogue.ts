@@ -1,7 +1,7 @@
 /**
  * The built-in scenarios: every YAML file under scenarios/, bundled into the app as text by
  * Vite, grouped by protocol folder. The default is the lead's teaching scenario
- * `raft/leader-crash` when it exists. A fixture scenario on the test protocol `toykv` is
+ * `raft/leader-failure` (a leader crash) when it exists. A fixture scenario on the test protocol `toykv` is
  * always there too, so the app has something to run before any protocol is registered.
  */
 import { parse } from 'yaml';
@@ -16,7 +16,7 @@ const files = import.meta.glob('../../../scenarios/**/*.yaml',
 export const registry: Readonly<Record<string, AnyProtocol>> = { ...protocols, toykv: toyKv };
 
 /** The key of the default scenario (checked in order). */
-export const DEFAULT_KEYS = ['raft/leader-crash'];
+export const DEFAULT_KEYS = ['raft/leader-failure'];
 
 const FIXTURE = `name: toykv-crash
 description: Three independent key-value servers (a test fixture); n1 crashes and restarts.

@@ -1,6 +1,6 @@
 /**
  * The page's address carries what reproduces a run: the scenario key, the seed and the faults
- * added in the page, in the hash (`#scenario=raft/leader-crash&seed=42&faults=[...]`). A
+ * added in the page, in the hash (`#scenario=raft/leader-failure&seed=42&faults=[...]`). A
  * shared link therefore opens the same run with the same trace hash. `open` names a file the
  * `faultline viz` server offers (a trace or scenario given on its command line).
  */
