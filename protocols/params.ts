@@ -46,14 +46,14 @@ export function duration(): z.ZodType<Micros, string | number> {
       return z.NEVER;
     }
     return micros;
-  });
+  }).meta({ title: 'duration' });
 }
 
 /** A zod schema for `[min, max]` durations with min <= max. */
 export function durationRange(): z.ZodType<readonly [Micros, Micros], unknown> {
   return z.tuple([duration(), duration()]).refine(([min, max]) => min <= max, {
     message: 'a range [min, max] with min <= max',
-  }) as unknown as z.ZodType<readonly [Micros, Micros], unknown>;
+  }).meta({ title: 'duration range' }) as unknown as z.ZodType<readonly [Micros, Micros], unknown>;
 }
 
 /** A zod schema for a list of bug switches from `names`. */

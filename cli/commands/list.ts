@@ -22,10 +22,18 @@ function paramsOf(schema: z.ZodType): ParamInfo[] {
   const props = (json.properties ?? {}) as Record<string, Record<string, unknown>>;
   return Object.entries(props).map(([name, p]) => ({
     name,
-    type: typeof p.type === 'string' ? p.type : p.anyOf !== undefined ? 'one of several' : 'any',
+    type: typeOf(p),
     ...(p.default === undefined ? {} : { default: p.default }),
     ...(typeof p.description === 'string' ? { description: p.description } : {}),
   }));
+}
+
+/** A parameter's type as a person reads it: its title (`duration`), else its JSON type. */
+function typeOf(p: Record<string, unknown>): string {
+  if (typeof p.title === 'string') return p.title;
+  if (typeof p.type === 'string') return p.type;
+  if (Array.isArray(p.type)) return p.type.join(' or ');
+  return p.anyOf !== undefined ? 'one of several' : 'any';
 }
 
 /** Lists protocols and scenarios; returns the exit code. */
