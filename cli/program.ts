@@ -90,6 +90,19 @@ function program(context: CliContext, done: (code: number) => void): Command {
       const { vizCommand } = await import('./vizCommand.js');
       done(await vizCommand(target, o));
     });
+  cli.command('sweep').argument('<protocol>', 'heartbeat')
+    .description("the failure detectors' trade-off: detection time against false suspicions")
+    .option('--detector <kind>', 'phi or fixed (default phi)')
+    .option('--thresholds <list>', 'phi thresholds, or missed beats for fixed (e.g. 1,3,8,12)')
+    .option('--losses <list>', 'loss probabilities (default 0,0.1,0.3)')
+    .option('--seeds <list>', 'seeds per cell, averaged (default 1,2)')
+    .option('--nodes <n>', 'cluster size (default 3)')
+    .option('--duration <time>', 'simulated time per run; n1 crashes halfway (default 30s)')
+    .option('--json', JSON_HELP)
+    .action(async (target: string, o) => {
+      const { sweepCommand } = await import('./commands/sweep.js');
+      done(sweepCommand(target, o));
+    });
   cli.command('list').description('protocols, their parameters and bugs, and scenarios')
     .option('--json', JSON_HELP)
     .action(async (o) => {
