@@ -61,7 +61,8 @@ export interface AppendEntries {
  * The answer to AppendEntries. On success `matchIndex` is the last index known to match the
  * leader. On a log mismatch, `conflictTerm`/`conflictIndex` let the leader skip a whole term
  * at once (§5.3, "fast backtracking"); `conflictIndex` 0 means the reply says nothing about
- * the log (a stale term).
+ * the log (a stale term). `repairing` says the follower is in repair (persistence.ts): a
+ * damaged record cut its log, so it may no longer hold entries it acknowledged.
  */
 export interface AppendEntriesReply {
   readonly type: 'AppendEntriesReply';
@@ -71,6 +72,7 @@ export interface AppendEntriesReply {
   readonly conflictTerm: number;
   readonly conflictIndex: number;
   readonly round: number;
+  readonly repairing: boolean;
 }
 
 /** Local: every write up to log `index`, made in `term`, is durable. */

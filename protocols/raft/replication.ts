@@ -17,7 +17,7 @@ import { serveReads } from './clientRequests.js';
 import { replyToClient } from './clientRequests.js';
 import { backtrack, conflictHint, lastIndex, matchesAt, mergePlan, termAt } from './log.js';
 import type { AppendEntries, AppendEntriesReply, Persisted } from './messages.js';
-import type { Ctx, RaftNode } from './node.js';
+import type { Ctx, Progress, RaftNode } from './node.js';
 import { appendToDisk, truncateOnDisk } from './persistence.js';
 import { quorumMatchIndex } from './quorum.js';
 
@@ -112,7 +112,7 @@ function reply(
   conflictIndex: number, round: number,
 ): AppendEntriesReply {
   return { type: 'AppendEntriesReply', term: node.currentTerm, success, matchIndex,
-    conflictTerm, conflictIndex, round };
+    conflictTerm, conflictIndex, round, repairing: node.repairUpTo > 0 };
 }
 
 /** A follower answered (Figure 2, "Rules for Servers: Leaders"). */
@@ -132,19 +132,43 @@ export function onAppendEntriesReply(
     serveReads(node, ctx);
   }
   if (msg.success) {
-    if (msg.matchIndex > progress.matchIndex) progress.matchIndex = msg.matchIndex;
-    progress.nextIndex = Math.max(progress.nextIndex, progress.matchIndex + 1);
-    maybeCommit(node, ctx);
-  } else if (msg.conflictIndex > 0) {
-    const next = backtrack(node.log, msg.conflictTerm, msg.conflictIndex);
-    progress.nextIndex = Math.max(progress.matchIndex + 1, Math.min(progress.nextIndex - 1, next));
+    onAccepted(node, ctx, progress, msg);
+  } else if (msg.conflictIndex === 0 || !onRejected(node, progress, msg)) {
+    // A rejection that does not move the next index back (no hint: a stale term; or a
+    // duplicated or reordered one) gives nothing new to try: the next heartbeat retries.
+    // Resending at once would ping-pong at network speed, and each duplicated rejection
+    // would start one more such chain: an event storm growing with the duplication rate.
+    return;
   }
-  // A rejection without a hint (a stale term) gives nothing to retry with: the next
-  // heartbeat will. Resending at once would ping-pong at network speed.
-  const informative = msg.success || msg.conflictIndex > 0;
-  if (informative && node.role === 'leader' && progress.nextIndex <= lastIndex(node.log)) {
+  if (node.role === 'leader' && progress.nextIndex <= lastIndex(node.log)) {
     sendAppend(node, ctx, from);
   }
+}
+
+/** A success: raises the follower's match index and commits what a majority holds. */
+function onAccepted(node: RaftNode, ctx: Ctx, progress: Progress, msg: AppendEntriesReply): void {
+  if (msg.matchIndex > progress.matchIndex) progress.matchIndex = msg.matchIndex;
+  progress.nextIndex = Math.max(progress.nextIndex, progress.matchIndex + 1);
+  maybeCommit(node, ctx);
+}
+
+/**
+ * A rejection with a hint: moves the next index back (fast backtracking). Returns whether
+ * it moved. A follower in repair may have lost entries it acknowledged (persistence.ts), so
+ * its hint may lie at or below its match index. The match index then comes down to what the
+ * follower still holds: safe, as it only lets commitment count less, and needed, as the next
+ * index never goes below the match index and the follower could never be repaired. Outside
+ * repair the match index only grows (Figure 2): a follower never loses acknowledged entries.
+ */
+function onRejected(node: RaftNode, progress: Progress, msg: AppendEntriesReply): boolean {
+  if (msg.repairing && msg.conflictIndex <= progress.matchIndex) {
+    progress.matchIndex = msg.conflictIndex - 1;
+  }
+  const next = Math.max(progress.matchIndex + 1,
+    Math.min(progress.nextIndex - 1, backtrack(node.log, msg.conflictTerm, msg.conflictIndex)));
+  if (next >= progress.nextIndex) return false;
+  progress.nextIndex = next;
+  return true;
 }
 
 /** The leader's own writes up to `index` are durable: it counts itself for them. */
