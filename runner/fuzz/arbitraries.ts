@@ -120,6 +120,18 @@ function schedule(raws: readonly RawFault[], w: readonly number[], servers: read
     .sort((x, y) => x.f.at - y.f.at || x.i - y.i).map((x) => x.f);
 }
 
+/** A fault that damages no record: corruption becomes a failed sync, a crash tears nothing. */
+function withoutDamage(scheduled: ScheduledFault): ScheduledFault {
+  const f = scheduled.fault;
+  if (f.kind === 'disk' && f.fault === 'corrupt') {
+    return { at: scheduled.at, fault: { ...f, fault: 'fail-sync' } };
+  }
+  if (f.kind === 'crash' && f.tear === true) {
+    return { at: scheduled.at, fault: { ...f, tear: false } };
+  }
+  return scheduled;
+}
+
 const servers = (n: number): NodeId[] => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 
 /** A fault schedule and seed for a cluster of `nodes` servers (used on top of a scenario). */
@@ -154,7 +166,8 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     disk: { syncLatency: { dist: 'uniform', min: 200, max: g.syncMs * 1_000 } },
     workload: { clients: g.clients, rate: g.rate, keys: g.keys, mix: profile.mix,
       timeout: 500_000, attempts: 3 },
-    faults: schedule(g.raws, g.w, servers(g.nodes), window),
+    faults: profile.damage ? schedule(g.raws, g.w, servers(g.nodes), window)
+      : schedule(g.raws, g.w, servers(g.nodes), window).map(withoutDamage),
     duration: profile.duration,
     seed: g.seed,
     ...(context.liveness

@@ -91,4 +91,15 @@ describe('specArbitrary', () => {
       expect(() => loadScenario(toScenarioYaml(s), 's.yaml', registry)).not.toThrow();
     }
   });
+
+  it('damages no record for a profile without damage, and does for the default', () => {
+    const damaging = (s: { faults: readonly { fault: { kind: string; fault?: string;
+      tear?: boolean } }[] }) => s.faults.some((f) => (f.fault.kind === 'disk' &&
+      f.fault.fault === 'corrupt') || (f.fault.kind === 'crash' && f.fault.tear === true));
+    const sample = (damage: boolean) => fc.sample(fc.noBias(specArbitrary(
+      { ...DEFAULT_PROFILE, damage }, { protocol: 'toykv', params: {}, liveness: false })),
+    { seed: 3, numRuns: 200 });
+    expect(sample(true).some(damaging)).toBe(true);
+    expect(sample(false).some(damaging)).toBe(false);
+  });
 });
