@@ -8,9 +8,10 @@
  * Operations are the shared client's (sim/check/workload.ts): `get`, `put`, `append`, and
  * `cas` with `[from, to]`, whose mismatch is the definite failure `cas-mismatch`.
  *
- * Deliberately written here rather than imported from protocols/raft (see README.md).
+ * The operations themselves are the shared protocols/kvStore.ts; the sessions are Paxos's own.
  */
 import { assert, type ClientOperation, type NodeId } from '../../sim/index.js';
+import { executeKv, type KvAnswer } from '../kvStore.js';
 
 /** A decided log entry: a client's command, or a no-op that fills a gap at takeover. */
 export type Command =
@@ -19,9 +20,7 @@ export type Command =
       readonly op: ClientOperation };
 
 /** The answer to a command, as the client will be told. */
-export type Answer =
-  | { readonly outcome: 'ok'; readonly result: unknown }
-  | { readonly outcome: 'fail'; readonly error: string };
+export type Answer = KvAnswer;
 
 /** What executing one command did. */
 export type Execution =
@@ -55,26 +54,8 @@ export class KvStateMachine {
   }
 
   private apply(op: ClientOperation): Answer {
-    const key = op.key;
-    assert(key !== undefined, () => `KV operation ${op.f} without a key`);
-    const current = this.data.get(key) ?? null;
-    switch (op.f) {
-      case 'get':
-        return { outcome: 'ok', result: current };
-      case 'put':
-        this.data.set(key, String(op.value));
-        return { outcome: 'ok', result: null };
-      case 'append':
-        this.data.set(key, (current ?? '') + String(op.value));
-        return { outcome: 'ok', result: null };
-      case 'cas': {
-        const [from, to] = op.value as readonly [string | null, string];
-        if (from !== current) return { outcome: 'fail', error: 'cas-mismatch' };
-        this.data.set(key, to);
-        return { outcome: 'ok', result: null };
-      }
-      default:
-        return { outcome: 'fail', error: `unknown operation ${op.f}` };
-    }
+    assert(op.key !== undefined, () => `KV operation ${op.f} without a key`);
+    return executeKv(this.data, op);
   }
+
 }

@@ -9,11 +9,10 @@
  */
 import type { ClientOperation, NodeId } from '../../sim/index.js';
 import type { Command } from './messages.js';
+import { executeKv, type KvAnswer } from '../kvStore.js';
 
 /** The answer an applied command gives its client. */
-export type ApplyResult =
-  | { readonly outcome: 'ok'; readonly result: unknown }
-  | { readonly outcome: 'fail'; readonly error: 'cas-mismatch' };
+export type ApplyResult = KvAnswer;
 
 interface Session {
   readonly seq: number;
@@ -60,26 +59,6 @@ export class KvStore {
   }
 
   private execute(op: ClientOperation): ApplyResult {
-    const key = op.key ?? '';
-    const current = this.data.get(key) ?? null;
-    switch (op.f) {
-      case 'get':
-        return { outcome: 'ok', result: current };
-      case 'put':
-        this.data.set(key, String(op.value));
-        return { outcome: 'ok', result: null };
-      case 'append':
-        this.data.set(key, (current ?? '') + String(op.value));
-        return { outcome: 'ok', result: null };
-      case 'cas': {
-        const [from, to] = op.value as readonly [string | null, string];
-        if (from !== current) return { outcome: 'fail', error: 'cas-mismatch' };
-        this.data.set(key, to);
-        return { outcome: 'ok', result: true };
-      }
-      default:
-        // An unknown operation is rejected by the node before it reaches the log.
-        return { outcome: 'ok', result: null };
-    }
+    return executeKv(this.data, op);
   }
 }

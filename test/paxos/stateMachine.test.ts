@@ -18,7 +18,7 @@ describe('paxos: KV state machine', () => {
     expect(sm.execute(cmd('c2', 1, 'get', 'k', null))).toEqual(
       { kind: 'applied', answer: { outcome: 'ok', result: 'a b' } });
     expect(sm.execute(cmd('c2', 2, 'cas', 'k', ['a b', 'c']))).toEqual(
-      { kind: 'applied', answer: { outcome: 'ok', result: null } });
+      { kind: 'applied', answer: { outcome: 'ok', result: true } });
     expect(sm.execute(cmd('c2', 3, 'cas', 'k', ['x', 'y']))).toEqual(
       { kind: 'applied', answer: { outcome: 'fail', error: 'cas-mismatch' } });
     expect(sm.data.get('k')).toBe('c');
