@@ -48,7 +48,15 @@ function copy(value: unknown, depth: number): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const key in value) {
-    if (Object.hasOwn(value, key)) out[key] = copy((value as Record<string, unknown>)[key], depth + 1);
+    if (!Object.hasOwn(value, key)) continue;
+    const field = copy((value as Record<string, unknown>)[key], depth + 1);
+    // An own "__proto__" key (JSON.parse makes one) would set the prototype if assigned.
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, { value: field, enumerable: true, writable: true,
+        configurable: true });
+    } else {
+      out[key] = field;
+    }
   }
   return seal(out);
 }

@@ -21,7 +21,7 @@ describe('snapshot', () => {
         }
       };
       check(copy, value);
-    }));
+    }), { numRuns: 300 });
   });
 
   it('shares a snapshot that is snapshotted again, inside a new one too', () => {
@@ -30,6 +30,15 @@ describe('snapshot', () => {
     const message = snapshot({ entries: [entry] });
     expect(message.entries[0]).toBe(entry);
     expect(Object.keys(entry)).toEqual(['term', 'command']);
+  });
+
+  it('keeps an own "__proto__" key as data, never as the prototype', () => {
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object;
+    const copy = snapshot(hostile) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
+    expect(JSON.stringify(copy)).toBe('{"__proto__":{"polluted":true},"a":1}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('rejects functions, class instances and cycles', () => {
