@@ -176,7 +176,7 @@ export class Engine<M = unknown> implements World {
       if (this.checking && this.trace.length > before) this.checkProperties();
     } catch (error) {
       if (!(error instanceof AssertionError || error instanceof Error)) throw error;
-      this.fail('error', error instanceof AssertionError ? 'assertion' : error.name,
+      this.violate(error instanceof AssertionError ? 'assertion' : error.name, 'error',
         `${error.message}\n${error.stack ?? ''}`);
     }
     if (this.stopped === undefined && this.trace.length >= this.maxEvents) {
@@ -491,10 +491,6 @@ export class Engine<M = unknown> implements World {
     const violation: Violation = { name, kind, index: this.eventIndex, time: this.time, explanation };
     this.trace.add(this.time, 'violation', -1, -1, -1, name, violation);
     this.stopped = { outcome: kind === 'error' ? 'error' : 'violation', violation };
-  }
-
-  private fail(outcome: 'error', name: string, explanation: string): void {
-    this.violate(name, outcome, explanation);
   }
 }
 
