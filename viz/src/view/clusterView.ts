@@ -6,6 +6,7 @@
  * so it plays, steps and scrubs in step with the timeline. Labels are SVG text (textContent).
  */
 import { select, type Selection } from 'd3';
+import { firstArrow } from '../model/bisect.js';
 import { covers, type Derived } from '../model/derive.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
 import { roleColour } from './palette.js';
@@ -73,8 +74,8 @@ export class ClusterView {
   /** Messages in flight at `t`: sent at or before, delivered or dropped after. */
   private inFlight(t: number): { x: number; y: number; drop: boolean }[] {
     const { model: m, derived: d } = this;
-    const lo = firstArrowAt(d, m.lowerBound(t - d.maxSpan));
-    const hi = firstArrowAt(d, m.upperBound(t));
+    const lo = firstArrow(d, m.lowerBound(t - d.maxSpan));
+    const hi = firstArrow(d, m.upperBound(t));
     const out: { x: number; y: number; drop: boolean }[] = [];
     for (let a = lo; a < hi && out.length < MAX_DOTS; a++) {
       const s = d.arrowSend[a] as number;
@@ -124,15 +125,4 @@ export class ClusterView {
       : `${n.paused ? 'paused ' : ''}` +
         `${n.role === undefined ? '' : `${n.role.role} ${n.role.number}`}`);
   }
-}
-
-function firstArrowAt(d: Derived, index: number): number {
-  let lo = 0;
-  let hi = d.arrowSend.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((d.arrowSend[mid] as number) < index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

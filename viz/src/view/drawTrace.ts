@@ -5,6 +5,7 @@
  * search; when a window holds more arrows or events than a frame can afford, every k-th is
  * drawn and the frame says so. Text is drawn with fillText, so trace strings stay text.
  */
+import { firstArrow, firstStarting } from '../model/bisect.js';
 import { type Derived, type Interval, opLabel } from '../model/derive.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
 import { formatTime, numberColour, OUTCOME_COLOURS, roleColour } from './palette.js';
@@ -192,29 +193,7 @@ function drawOps(f: Frame, m: TraceModel, d: Derived): void {
   }
 }
 
-/** The first of `list` (sorted by t0) starting at or after `time`. */
-function firstStarting(list: readonly Interval[], time: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as Interval).t0 < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
-/** The first arrow whose send index is >= `index`. */
-function firstArrow(d: Derived, index: number): number {
-  let lo = 0;
-  let hi = d.arrowSend.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((d.arrowSend[mid] as number) < index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function drawArrows(f: Frame, m: TraceModel, d: Derived): { drawn: number[]; stride: number } {
   const from = firstArrow(d, m.lowerBound(f.t0 - d.maxSpan));
