@@ -177,13 +177,16 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   /** Becomes (or stays) a follower in `term` (Figure 2, "Rules for Servers"). */
   becomeFollower(ctx: Ctx, term: number): void {
     const wasLeader = this.role === 'leader';
+    const newTerm = term > this.currentTerm;
     this.setTerm(ctx, term);
     if (wasLeader) {
       ctx.cancelTimer('heartbeat');
       failPending(this, ctx);
       this.progress.clear();
     }
-    if (this.role !== 'follower') this.setRole(ctx, 'follower');
+    // Noted on a new term too, so the trace (and the visualizer's lanes) show the term a
+    // follower is in, not only the one in which it last changed role.
+    if (this.role !== 'follower' || newTerm) this.setRole(ctx, 'follower');
     this.votes.clear();
     this.resetElectionTimer(ctx);
   }
