@@ -3,20 +3,13 @@
  * play then pause (the instant advances), scrub, zoom in and out, pan; and a scenario file
  * whose description and narrative carry markup shows them as text.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openPage, probe, waitForDraw } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { openPage, probe, waitForDraw, useBrowser } from './browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
+const browser = useBrowser();
 async function fixture(): Promise<{ page: Page; errors: string[] }> {
-  const opened = await openPage(browser, `${inject('vizUrl')}#scenario=fixture/toykv-crash`);
+  const opened = await openPage(browser(), `${inject('vizUrl')}#scenario=fixture/toykv-crash`);
   await waitForDraw(opened.page);
   return opened;
 }

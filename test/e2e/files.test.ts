@@ -3,9 +3,9 @@
  * carry script tags and HTML shows them as text and runs nothing; a malformed file gets a
  * clear message naming the line; a good trace file opens and draws.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openPage, probe, screenshot, waitForDraw } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { openPage, probe, screenshot, waitForDraw, useBrowser } from './browser.js';
 
 const HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 
@@ -25,14 +25,7 @@ function hostileTrace(): string {
   return [header, ...records].map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
+const browser = useBrowser();
 async function open(page: Page, name: string, text: string): Promise<void> {
   await page.locator('#file').setInputFiles({ name, mimeType: 'application/x-ndjson',
     buffer: Buffer.from(text) });
@@ -40,7 +33,7 @@ async function open(page: Page, name: string, text: string): Promise<void> {
 
 describe('viz: trace files', () => {
   it('shows hostile strings as text and runs none of them', async () => {
-    const { page, errors } = await openPage(browser, inject('vizUrl'));
+    const { page, errors } = await openPage(browser(), inject('vizUrl'));
     await waitForDraw(page);
     await open(page, 'hostile.jsonl', hostileTrace());
     await page.waitForFunction(() => document.querySelector('#status')?.textContent
@@ -74,7 +67,7 @@ describe('viz: trace files', () => {
   });
 
   it('reports a malformed file with its line and keeps the page usable', async () => {
-    const { page, errors } = await openPage(browser, inject('vizUrl'));
+    const { page, errors } = await openPage(browser(), inject('vizUrl'));
     await waitForDraw(page);
     const bad = `${JSON.stringify({ format: 'faultline-trace', version: 1, seed: '1',
       nodes: ['n1'], clients: [] })}\n{"i":0,"t":0,"kind":"start","node":"n1"}\n` +

@@ -5,14 +5,14 @@
  * scenario shows its violation marker, and jumping there highlights the causal past.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { loadScenario, runSpec } from '../../runner/index.js';
 import { protocols } from '../../protocols/index.js';
 import { toyKv } from '../support/toyKv.js';
 import { parseTraceFile } from '../../viz/src/model/traceFile.js';
 import { traceHash } from '../../viz/src/model/traceWrite.js';
-import { launch, openPage, probe, screenshot, waitForDraw } from './browser.js';
+import { openPage, probe, screenshot, waitForDraw, useBrowser } from './browser.js';
 
 const registry = { ...protocols, toykv: toyKv };
 
@@ -48,15 +48,8 @@ function violating(): string {
   return 'fixture/toykv-forget-writes';
 }
 
-let browser: Browser;
+const browser = useBrowser();
 const base = () => inject('vizUrl');
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 async function hashOf(page: Page): Promise<string> {
   return (await page.locator('#status').getAttribute('data-hash')) ?? '';
@@ -75,7 +68,7 @@ async function crashAt(page: Page, node: string, fraction: number): Promise<void
 
 describe(`viz: interactive faults on ${SCENARIO}`, () => {
   it('a crash at the current instant changes the run and the address carries it', async () => {
-    const { page, errors } = await openPage(browser, `${base()}#scenario=${SCENARIO}`);
+    const { page, errors } = await openPage(browser(), `${base()}#scenario=${SCENARIO}`);
     await waitForDraw(page);
     const before = await hashOf(page);
     await crashAt(page, 'n2', 0.3);
@@ -90,7 +83,7 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
   });
 
   it('dropping a chosen message changes the run from its send on', async () => {
-    const { page, errors } = await openPage(browser, `${base()}#scenario=${SCENARIO}`);
+    const { page, errors } = await openPage(browser(), `${base()}#scenario=${SCENARIO}`);
     await waitForDraw(page);
     const before = await hashOf(page);
     await page.evaluate(() => {
@@ -109,7 +102,7 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
   });
 
   it('a link reproduces the trace hash; the YAML replays with it; the trace has it', async () => {
-    const { page } = await openPage(browser, `${base()}#scenario=${SCENARIO}&seed=11`);
+    const { page } = await openPage(browser(), `${base()}#scenario=${SCENARIO}&seed=11`);
     await waitForDraw(page);
     await crashAt(page, 'n1', 0.4);
     const hash = await hashOf(page);
@@ -123,7 +116,7 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
     expect(traceHash(trace)).toBe(hash);
     await page.close();
 
-    const again = await openPage(browser, link);
+    const again = await openPage(browser(), link);
     await waitForDraw(again.page);
     expect(await hashOf(again.page)).toBe(hash);
     expect(again.errors).toEqual([]);
@@ -138,7 +131,7 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
 
 describe(`viz: fork on ${SCENARIO}`, () => {
   it('marks where a run with one more fault first diverges from the fork', async () => {
-    const { page, errors } = await openPage(browser, `${base()}#scenario=${SCENARIO}`);
+    const { page, errors } = await openPage(browser(), `${base()}#scenario=${SCENARIO}`);
     await waitForDraw(page);
     await page.locator('#fork').click();
     expect(await page.locator('#fork-info').textContent()).toContain('Forked at this run');
@@ -176,7 +169,7 @@ seed: 2
 
 describe('viz: clocks', () => {
   it('shows a drifting node\'s local clock against true time', async () => {
-    const { page, errors } = await openPage(browser, base());
+    const { page, errors } = await openPage(browser(), base());
     await waitForDraw(page);
     await page.locator('#file').setInputFiles({ name: 'drifting.yaml', mimeType: 'text/yaml',
       buffer: Buffer.from(DRIFTING) });
@@ -197,7 +190,7 @@ describe('viz: clocks', () => {
 describe(`viz: violation marker on ${violating()}`, () => {
   it('shows the marker; jumping there highlights the causal past', async () => {
     const key = violating();
-    const { page, errors } = await openPage(browser, `${base()}#scenario=${key}`);
+    const { page, errors } = await openPage(browser(), `${base()}#scenario=${key}`);
     await waitForDraw(page);
     const status = page.locator('#status');
     expect(await status.getAttribute('data-violation')).not.toBe('');

@@ -6,13 +6,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { judge, loadScenario, prepareRun, runSpec } from '../../runner/index.js';
 import { protocols } from '../../protocols/index.js';
 import { toyKv } from '../support/toyKv.js';
 import { startViz } from '../../cli/vizCommand.js';
-import { launch, openPage, probe, waitForDraw } from './browser.js';
+import { openPage, probe, waitForDraw, useBrowser } from './browser.js';
 
 const registry = { ...protocols, toykv: toyKv };
 const SCENARIO = `name: viz-served
@@ -24,15 +23,8 @@ duration: 600ms
 seed: 5
 `;
 
-let browser: Browser;
+const browser = useBrowser();
 const dist = 'dist/viz-e2e'; // built by globalSetup
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe('faultline viz', () => {
   it('serves a trace file, and the page draws it with the same trace hash', async () => {
@@ -47,7 +39,7 @@ describe('faultline viz', () => {
     const server = await startViz(file, { distDir: dist, build: 'never', port: 0 });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#open=input\/run__1_\.jsonl$/);
-      const { page, errors } = await openPage(browser, server.url);
+      const { page, errors } = await openPage(browser(), server.url);
       await waitForDraw(page);
       const p = await probe(page);
       expect(p.label).toBe('trace file run__1_.jsonl');
@@ -70,7 +62,7 @@ describe('faultline viz', () => {
     const server = await startViz(file, { distDir: dist, build: 'never', port: 0 });
     try {
       expect(server.url).toMatch(/#open=input\/mine\.yaml$/);
-      const { page, errors } = await openPage(browser, server.url);
+      const { page, errors } = await openPage(browser(), server.url);
       await waitForDraw(page);
       const p = await probe(page);
       expect(p.label).toBe('file:mine.yaml');
