@@ -39,12 +39,23 @@ export interface Disk {
   keys(): string[];
   /** Appends to a log and returns the record's index (0-based). */
   append(log: string, record: unknown): number;
-  /** Record `index` of a log, or undefined past its end, or a CorruptRecord. */
+  /**
+   * Record `index` of a log, or undefined past its end or below its start, or a CorruptRecord.
+   * Indexes are absolute: compaction never renumbers records.
+   */
   read(log: string, index: number): unknown;
-  /** Number of records in a log. */
+  /** The index one past a log's last record (its record count until it is compacted). */
   length(log: string): number;
-  /** Keeps the first `length` records of a log and drops the rest. */
+  /** The index of a log's first kept record: 0 until `compact` dropped a prefix. */
+  start(log: string): number;
+  /** Keeps the records below index `length` and drops the rest; `length` >= `start(log)`. */
   truncate(log: string, length: number): void;
+  /**
+   * Drops the records below index `before`, as a write-ahead log deletes old segments once a
+   * snapshot covers them. With `before` past the end the log becomes empty and the next
+   * append gets index `before`.
+   */
+  compact(log: string, before: number): void;
   /** Asks for every write so far to be made durable; completion is an engine event. */
   sync(): void;
 }
@@ -54,14 +65,21 @@ type Op =
   | { readonly kind: 'put'; readonly key: string; readonly record: Stored }
   | { readonly kind: 'delete'; readonly key: string }
   | { readonly kind: 'append'; readonly log: string; readonly record: Stored }
-  | { readonly kind: 'truncate'; readonly log: string; readonly length: number };
+  | { readonly kind: 'truncate'; readonly log: string; readonly length: number }
+  | { readonly kind: 'compact'; readonly log: string; readonly before: number };
 
 /** Unsynced writes beyond this many mean a protocol forgot to sync: an assertion. */
 export const MAX_UNSYNCED_WRITES = 1_000_000;
 
+/** A log's kept records; record i (absolute) is `records[i - start]`. */
+interface StoredLog {
+  start: number;
+  records: Stored[];
+}
+
 interface Area {
   kv: Map<string, Stored>;
-  logs: Map<string, Stored[]>;
+  logs: Map<string, StoredLog>;
 }
 
 /** A disk's durable and volatile contents. The engine owns it; a node sees the `Disk` view. */
@@ -98,13 +116,12 @@ export class SimDisk implements Disk {
 
   /** Durable record `index` of a log, without copying the disk. */
   durableRead(log: string, index: number): unknown {
-    const stored = this.durable.logs.get(log)?.[index];
-    return stored === undefined ? undefined : decode(stored, `log ${log}[${index}]`);
+    return readLog(this.durable, log, index);
   }
 
-  /** Number of durable records in a log. */
+  /** The index one past a log's last durable record. */
   durableLength(log: string): number {
-    return this.durable.logs.get(log)?.length ?? 0;
+    return logEnd(this.durable.logs.get(log));
   }
 
   get(key: string): unknown {
@@ -131,18 +148,28 @@ export class SimDisk implements Disk {
   }
 
   read(log: string, index: number): unknown {
-    const stored = this.volatile.logs.get(log)?.[index];
-    return stored === undefined ? undefined : decode(stored, `log ${log}[${index}]`);
+    return readLog(this.volatile, log, index);
   }
 
   length(log: string): number {
-    return this.volatile.logs.get(log)?.length ?? 0;
+    return logEnd(this.volatile.logs.get(log));
+  }
+
+  start(log: string): number {
+    return this.volatile.logs.get(log)?.start ?? 0;
   }
 
   truncate(log: string, length: number): void {
-    assert(Number.isInteger(length) && length >= 0, () => `truncate length ${length}`);
+    assert(Number.isInteger(length) && length >= this.start(log),
+      () => `truncate ${log} to ${length}, below its start ${this.start(log)}`);
     if (length >= this.length(log)) return;
     this.apply(this.volatile, this.record({ kind: 'truncate', log, length }));
+  }
+
+  compact(log: string, before: number): void {
+    assert(Number.isInteger(before) && before >= 0, () => `compact before ${before}`);
+    if (before <= this.start(log)) return;
+    this.apply(this.volatile, this.record({ kind: 'compact', log, before }));
   }
 
   sync(): void {
@@ -192,8 +219,8 @@ export class SimDisk implements Disk {
       places.push(() => this.damageKey(key));
     }
     for (const log of [...this.durable.logs.keys()].sort()) {
-      const records = this.durable.logs.get(log) as Stored[];
-      records.forEach((_, index) => places.push(() => this.damageLog(log, index)));
+      const { start, records } = this.durable.logs.get(log) as StoredLog;
+      records.forEach((_, i) => places.push(() => this.damageLog(log, start + i)));
     }
     if (places.length === 0) return undefined;
     return (places[pick(places.length)] as () => string)();
@@ -219,12 +246,14 @@ export class SimDisk implements Disk {
   }
 
   private damageLog(log: string, index: number): string {
-    const records = this.durable.logs.get(log) as Stored[];
-    const original = records[index] as Stored;
+    const stored = this.durable.logs.get(log) as StoredLog;
+    const original = stored.records[index - stored.start] as Stored;
     const damaged = damage(original);
-    records[index] = damaged;
+    stored.records[index - stored.start] = damaged;
     const seen = this.volatile.logs.get(log);
-    if (seen !== undefined && seen[index] === original) seen[index] = damaged;
+    if (seen !== undefined && seen.records[index - seen.start] === original) {
+      seen.records[index - seen.start] = damaged;
+    }
     return `log ${log}[${index}]`;
   }
 
@@ -242,39 +271,68 @@ export class SimDisk implements Disk {
       case 'delete':
         area.kv.delete(op.key);
         return;
-      case 'append': {
-        let log = area.logs.get(op.log);
-        if (log === undefined) area.logs.set(op.log, (log = []));
-        log.push(op.record);
+      case 'append':
+        logIn(area, op.log).records.push(op.record);
+        return;
+      case 'truncate': {
+        const log = area.logs.get(op.log);
+        log?.records.splice(op.length - log.start);
         return;
       }
-      case 'truncate':
-        area.logs.get(op.log)?.splice(op.length);
+      case 'compact': {
+        const log = logIn(area, op.log);
+        log.records = log.records.slice(Math.min(op.before - log.start, log.records.length));
+        log.start = op.before;
         return;
+      }
     }
   }
 }
 
-/** A decoded copy of a disk area, for checkers and the visualizer. */
+/**
+ * A decoded copy of a disk area, for checkers and the visualizer. `logs[name][i]` is record
+ * `logStarts[name] + i`: a compacted log lists only the records it kept.
+ */
 export interface DiskView {
   readonly kv: Readonly<Record<string, unknown>>;
   readonly logs: Readonly<Record<string, readonly unknown[]>>;
+  readonly logStarts: Readonly<Record<string, number>>;
 }
 
 function view(area: Area): DiskView {
   const kv: Record<string, unknown> = {};
   for (const key of [...area.kv.keys()].sort()) kv[key] = decode(area.kv.get(key) as Stored, key);
   const logs: Record<string, unknown[]> = {};
-  for (const log of [...area.logs.keys()].sort()) {
-    logs[log] = (area.logs.get(log) as Stored[]).map((r, i) => decode(r, `log ${log}[${i}]`));
+  const logStarts: Record<string, number> = {};
+  for (const name of [...area.logs.keys()].sort()) {
+    const { start, records } = area.logs.get(name) as StoredLog;
+    logs[name] = records.map((r, i) => decode(r, `log ${name}[${start + i}]`));
+    logStarts[name] = start;
   }
-  return { kv, logs };
+  return { kv, logs, logStarts };
 }
 
 function copyArea(area: Area): Area {
-  const logs = new Map<string, Stored[]>();
-  for (const [name, records] of area.logs) logs.set(name, records.slice());
+  const logs = new Map<string, StoredLog>();
+  for (const [name, log] of area.logs) logs.set(name, { start: log.start, records: log.records.slice() });
   return { kv: new Map(area.kv), logs };
+}
+
+function logIn(area: Area, name: string): StoredLog {
+  let log = area.logs.get(name);
+  if (log === undefined) area.logs.set(name, (log = { start: 0, records: [] }));
+  return log;
+}
+
+function logEnd(log: StoredLog | undefined): number {
+  return log === undefined ? 0 : log.start + log.records.length;
+}
+
+function readLog(area: Area, name: string, index: number): unknown {
+  const log = area.logs.get(name);
+  if (log === undefined || index < log.start) return undefined;
+  const stored = log.records[index - log.start];
+  return stored === undefined ? undefined : decode(stored, `log ${name}[${index}]`);
 }
 
 function decode(stored: Stored, where: string): unknown {

@@ -11,6 +11,7 @@ type Op =
   | { kind: 'delete'; key: string }
   | { kind: 'append'; value: number }
   | { kind: 'truncate'; length: number }
+  | { kind: 'compact'; before: number }
   | { kind: 'sync' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -19,21 +20,35 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom('a', 'b', 'c') }),
   fc.record({ kind: fc.constant('append' as const), value: fc.integer() }),
   fc.record({ kind: fc.constant('truncate' as const), length: fc.nat(6) }),
+  fc.record({ kind: fc.constant('compact' as const), before: fc.nat(8) }),
   fc.constant({ kind: 'sync' as const }),
 );
 
-/** A naive model: a list of states, the durable one being the state at the last sync. */
+/**
+ * A naive model: a list of states, the durable one being the state at the last sync. The log
+ * is a sparse array by absolute index (compacted slots deleted) with its start.
+ */
 function model(ops: Op[]) {
-  let state = { kv: {} as Record<string, number>, log: [] as number[] };
+  let state = { kv: {} as Record<string, number>, log: [] as number[], start: 0 };
   let durable = structuredClone(state);
   for (const op of ops) {
     if (op.kind === 'put') state.kv[op.key] = op.value;
     if (op.kind === 'delete') delete state.kv[op.key];
     if (op.kind === 'append') state.log.push(op.value);
-    if (op.kind === 'truncate') state.log = state.log.slice(0, op.length);
+    if (op.kind === 'truncate' && op.length >= state.start) state.log.length = Math.min(op.length, state.log.length);
+    if (op.kind === 'compact' && op.before > state.start) {
+      for (let i = 0; i < Math.min(op.before, state.log.length); i++) delete state.log[i];
+      if (op.before > state.log.length) state.log.length = op.before;
+      state.start = op.before;
+    }
     if (op.kind === 'sync') durable = structuredClone(state);
   }
   return { state, durable };
+}
+
+/** The model's log as the disk lists it: the kept records and where they start. */
+function kept(m: { log: number[]; start: number }) {
+  return { log: m.log.slice(m.start), start: m.start, length: m.log.length };
 }
 
 function apply(disk: SimDisk, ops: Op[]): void {
@@ -41,7 +56,8 @@ function apply(disk: SimDisk, ops: Op[]): void {
     if (op.kind === 'put') disk.put(op.key, op.value);
     if (op.kind === 'delete') disk.delete(op.key);
     if (op.kind === 'append') disk.append('log', op.value);
-    if (op.kind === 'truncate') disk.truncate('log', op.length);
+    if (op.kind === 'truncate' && op.length >= disk.start('log')) disk.truncate('log', op.length);
+    if (op.kind === 'compact') disk.compact('log', op.before);
     if (op.kind === 'sync') disk.completeSync(disk.writeSequence);
   }
 }
@@ -52,11 +68,24 @@ describe('disk', () => {
       const disk = new SimDisk();
       apply(disk, ops);
       const { state, durable } = model(ops);
-      expect(contents(disk)).toEqual({ kv: sorted(state.kv), log: state.log });
+      expect(contents(disk)).toEqual({ kv: sorted(state.kv), ...kept(state) });
       disk.crash(false);
-      expect(contents(disk)).toEqual({ kv: sorted(durable.kv), log: durable.log });
+      expect(contents(disk)).toEqual({ kv: sorted(durable.kv), ...kept(durable) });
       expect(disk.durableView()).toEqual(disk.volatileView());
     }));
+  });
+
+  it('keeps absolute indexes across compaction, and appends after a compaction past the end', () => {
+    const disk = new SimDisk();
+    for (const v of [10, 11, 12]) disk.append('log', v);
+    disk.compact('log', 2);
+    expect([disk.start('log'), disk.length('log'), disk.read('log', 1), disk.read('log', 2)])
+      .toEqual([2, 3, undefined, 12]);
+    disk.compact('log', 5);
+    expect([disk.start('log'), disk.length('log')]).toEqual([5, 5]);
+    expect(disk.append('log', 15)).toBe(5);
+    expect(disk.read('log', 5)).toBe(15);
+    expect(() => disk.truncate('log', 4)).toThrow(/below its start 5/);
   });
 
   it('makes only the writes before a sync request durable when that sync completes', () => {
@@ -114,9 +143,10 @@ describe('disk', () => {
 function sorted(kv: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(kv).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
-function contents(disk: SimDisk): { kv: Readonly<Record<string, unknown>>; log: unknown[] } {
+function contents(disk: SimDisk) {
   const view = disk.volatileView();
-  return { kv: view.kv, log: [...(view.logs.log ?? [])] };
+  return { kv: view.kv, log: [...(view.logs.log ?? [])], start: view.logStarts.log ?? 0,
+    length: disk.length('log') };
 }
 
 describe('disk: durable reads for checkers', () => {
