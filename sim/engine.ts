@@ -78,7 +78,11 @@ export interface RunResult {
 
 /** Internal events. `arrived` marks a delivery replayed after a pause (already received). */
 export type SimEvent =
-  | { k: 'deliver'; from: NodeHost; to: NodeHost; id: number; msg: unknown; arrived: boolean }
+  | {
+      k: 'deliver'; from: NodeHost; to: NodeHost; id: number; msg: unknown;
+      /** The message's trace tag, found once at the send. */
+      tag: string | undefined; arrived: boolean;
+    }
   | TimerEvent
   | { k: 'sync'; host: NodeHost; inc: number; upTo: number }
   | { k: 'fault'; fault: Fault }
@@ -112,6 +116,8 @@ export class Engine<M = unknown> implements World {
   private readonly maxEvents: number;
   /** Whether anything is checked after events (skips the call on the hot path otherwise). */
   private readonly checking: boolean;
+  private readonly observers: readonly ((world: World) => void)[];
+  private readonly properties: readonly Property[];
 
   constructor(config: EngineConfig<M>) {
     this.config = config;
@@ -131,8 +137,9 @@ export class Engine<M = unknown> implements World {
       this.push(live.healAt + live.settle, { k: 'deadline' });
     }
     this.maxEvents = config.maxEvents ?? DEFAULT_MAX_EVENTS;
-    this.checking = (config.properties ?? []).length > 0 || live !== undefined ||
-      (config.observers ?? []).length > 0;
+    this.observers = config.observers ?? [];
+    this.properties = config.properties ?? [];
+    this.checking = this.properties.length > 0 || live !== undefined || this.observers.length > 0;
     this.pendingSometimes = new Set(
       (config.properties ?? []).filter((p) => p.kind === 'sometimes').map((p) => p.name),
     );
@@ -275,22 +282,25 @@ export class Engine<M = unknown> implements World {
   /** @internal Sends a message from a node now: traced, then lost, dropped or queued. */
   transmit(from: NodeHost, to: NodeHost, msg: unknown): void {
     const id = this.nextMessageId++;
-    this.trace.add(this.time, 'send', from.index, to.index, id, messageTag(msg), msg);
+    const tag = messageTag(msg);
+    this.trace.add(this.time, 'send', from.index, to.index, id, tag, msg);
     if (from === to) {
-      this.push(this.time, { k: 'deliver', from, to, id, msg, arrived: true });
+      this.push(this.time, { k: 'deliver', from, to, id, msg, tag, arrived: true });
       return;
     }
     if (this.network.isCut(from.id, to.id)) {
       this.trace.add(this.time, 'drop', to.index, from.index, id, 'partition');
       return;
     }
-    const arrivals = this.network.transmit(from.id, to.id, this.time,
-      () => JSON.stringify(msg).length);
-    if (arrivals === undefined) {
+    const network = this.network;
+    const at = network.transmit(from.id, to.id, this.time, msg);
+    if (at < 0) {
       this.trace.add(this.time, 'drop', to.index, from.index, id, 'loss');
       return;
     }
-    for (const at of arrivals) this.push(at, { k: 'deliver', from, to, id, msg, arrived: false });
+    const duplicate = network.duplicateArrival;
+    this.push(at, { k: 'deliver', from, to, id, msg, tag, arrived: false });
+    if (duplicate >= 0) this.push(duplicate, { k: 'deliver', from, to, id, msg, tag, arrived: false });
   }
 
   /** @internal Crashes a node: its program and volatile state are gone. */
@@ -384,8 +394,7 @@ export class Engine<M = unknown> implements World {
       host.deferred.push({ ...event, arrived: true });
       return;
     }
-    this.trace.add(this.time, 'deliver', host.index, from.index, id, messageTag(event.msg),
-      event.msg);
+    this.trace.add(this.time, 'deliver', host.index, from.index, id, event.tag, event.msg);
     const program = host.enter();
     try {
       program.onMessage(host.context as NodeContext<unknown>, from.id, event.msg);
@@ -461,12 +470,16 @@ export class Engine<M = unknown> implements World {
   }
 
   private checkProperties(): void {
-    for (const observe of this.config.observers ?? []) observe(this);
-    for (const property of this.config.properties ?? []) {
+    const observers = this.observers;
+    for (let i = 0; i < observers.length; i++) (observers[i] as (world: World) => void)(this);
+    const properties = this.properties;
+    for (let i = 0; i < properties.length; i++) {
+      const property = properties[i] as Property;
       if (property.kind === 'always') {
         const problem = property.check(this);
         if (problem !== undefined) return this.violate(property.name, 'safety', problem);
-      } else if (this.pendingSometimes.has(property.name) && property.holds(this)) {
+      } else if (this.pendingSometimes.size > 0 && this.pendingSometimes.has(property.name) &&
+        property.holds(this)) {
         this.pendingSometimes.delete(property.name);
       }
     }

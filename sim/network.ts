@@ -17,7 +17,7 @@
  */
 import { ConfigError } from './assert.js';
 import { type Latency, sampleLatency, validateLatency } from './latency.js';
-import type { PrngRoot } from './prng.js';
+import type { Prng, PrngRoot } from './prng.js';
 import type { Micros, NodeId } from './types.js';
 
 /** The behaviour of one directed link. */
@@ -82,6 +82,13 @@ export class Network {
   private readonly initial: { base: LinkConfig; overrides: Map<string, LinkConfig> };
   private readonly cuts = new Set<string>();
   private readonly busyUntil = new Map<string, Micros>();
+  /**
+   * Each link's random stream by sender, then receiver. `transmit` runs for every message, and
+   * building the stream's name and hashing it there cost more than sampling the message's fate.
+   */
+  private readonly streams = new Map<NodeId, Map<NodeId, Prng>>();
+  /** Arrival time of the duplicate of the last message `transmit` sampled, or -1 for none. */
+  duplicateArrival: Micros = -1;
 
   constructor(
     readonly servers: readonly NodeId[],
@@ -107,6 +114,7 @@ export class Network {
 
   /** The configuration of the directed link from → to. */
   link(from: NodeId, to: NodeId): LinkConfig {
+    if (this.overrides.size === 0) return this.base;
     return this.overrides.get(linkKey(from, to)) ?? this.base;
   }
 
@@ -171,23 +179,43 @@ export class Network {
   }
 
   /**
-   * Samples the fate of one message: undefined when lost, else the true arrival times of its
-   * copies (one, or two when duplicated). `sizeBytes` matters only on links with bandwidth.
+   * Samples the fate of one message: the true arrival time of its first copy, or -1 when it is
+   * lost; when it is duplicated, the second copy's arrival is in `duplicateArrival` (else -1).
+   * The message matters only on links with bandwidth, which take its JSON length as its size.
+   * Numbers rather than an array of arrivals: this runs for every message sent.
    */
-  transmit(from: NodeId, to: NodeId, now: Micros, sizeBytes: () => number): Micros[] | undefined {
+  transmit(from: NodeId, to: NodeId, now: Micros, message: unknown): Micros {
     const link = this.link(from, to);
-    const prng = this.prng.stream(`net/${from}/${to}`);
-    if (prng.chance(link.loss)) return undefined;
+    const prng = this.stream(from, to);
+    this.duplicateArrival = -1;
+    if (prng.chance(link.loss)) return -1;
     let departure = now;
     if (link.bandwidth !== undefined) {
       const key = linkKey(from, to);
       const start = Math.max(now, this.busyUntil.get(key) ?? 0);
-      departure = start + Math.ceil((sizeBytes() * 1e6) / link.bandwidth);
+      departure = start + Math.ceil((JSON.stringify(message).length * 1e6) / link.bandwidth);
       this.busyUntil.set(key, departure);
     }
-    const arrivals = [departure + sampleLatency(link.latency, prng)];
-    if (prng.chance(link.duplicate)) arrivals.push(departure + sampleLatency(link.latency, prng));
-    return arrivals;
+    const arrival = departure + sampleLatency(link.latency, prng);
+    if (prng.chance(link.duplicate)) {
+      this.duplicateArrival = departure + sampleLatency(link.latency, prng);
+    }
+    return arrival;
+  }
+
+  /** The random stream of the directed link from → to. */
+  private stream(from: NodeId, to: NodeId): Prng {
+    let byReceiver = this.streams.get(from);
+    if (byReceiver === undefined) {
+      byReceiver = new Map();
+      this.streams.set(from, byReceiver);
+    }
+    let prng = byReceiver.get(to);
+    if (prng === undefined) {
+      prng = this.prng.stream(`net/${from}/${to}`);
+      byReceiver.set(to, prng);
+    }
+    return prng;
   }
 
   private endpoints(): NodeId[] {
