@@ -14,7 +14,6 @@
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
 import type { NodeId } from '../../sim/index.js';
 import { appendAsLeader } from './election.js';
-import { termAt } from './log.js';
 import type { Ctx, RaftNode } from './node.js';
 import { isQuorum } from './quorum.js';
 import { broadcastAppend, replicateNew } from './replication.js';
@@ -84,7 +83,7 @@ export function replyToClient(
 export function serveReads(node: RaftNode, ctx: Ctx): void {
   if (node.role !== 'leader' || node.pendingReads.length === 0) return;
   let newRound = false;
-  if (termAt(node.log, node.commitIndex) === node.currentTerm) {
+  if (node.log.termAt(node.commitIndex) === node.currentTerm) {
     for (const read of node.pendingReads) {
       if (read.readIndex !== undefined) continue;
       if (!newRound) node.readRound++;

@@ -28,10 +28,18 @@ export interface RaftConfig {
   readonly reads: ReadMode;
   /** Most entries in one AppendEntries. */
   readonly maxBatch: number;
+  /** Applied entries between snapshots (§7); 0 never snapshots. */
+  readonly snapshotEvery: number;
+  /** Most snapshot records in one InstallSnapshot chunk. */
+  readonly snapshotChunk: number;
   readonly bugs: ReadonlySet<BugName>;
 }
 
 /** Counters shared by the nodes of one run, for metrics (they survive crashes on purpose). */
 export interface RaftStats {
   messages: number;
+  /** Snapshots taken (compaction), installed from a leader, and started from at a restart. */
+  snapshotsTaken: number;
+  snapshotsInstalled: number;
+  snapshotRestores: number;
 }

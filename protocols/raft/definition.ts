@@ -24,6 +24,10 @@ export const raftParams = z.object({
   checkQuorum: z.boolean().default(false),
   reads: z.enum(['read-index', 'log']).default('read-index'),
   maxBatch: z.number().int().min(1).max(10_000).default(64),
+  snapshotEvery: z.number().int().min(0).max(1_000_000).default(0)
+    .describe('applied entries between snapshots (log compaction); 0 never snapshots'),
+  snapshotChunk: z.number().int().min(1).max(1_000_000).default(64)
+    .describe('most snapshot records (keys and client sessions) in one InstallSnapshot'),
   bugs: bugList(BUG_NAMES as unknown as readonly [BugName, ...BugName[]]),
 }).strict();
 
@@ -67,7 +71,8 @@ export const raftBugs: readonly BugSwitch[] = [
 export function raftConfig(params: RaftParams): RaftConfig {
   return { electionTimeout: params.electionTimeout, heartbeat: params.heartbeat,
     preVote: params.preVote, checkQuorum: params.checkQuorum, reads: params.reads,
-    maxBatch: params.maxBatch, bugs: new Set(params.bugs) };
+    maxBatch: params.maxBatch, snapshotEvery: params.snapshotEvery,
+    snapshotChunk: params.snapshotChunk, bugs: new Set(params.bugs) };
 }
 
 function kvClient(workload: WorkloadSpec | undefined, stopAt: number | undefined): Client {
@@ -93,7 +98,8 @@ export const raft: ProtocolDefinition<RaftParams> = {
   propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
   setup({ params, workload, clientsStopAt }) {
     const config = raftConfig(params);
-    const stats: RaftStats = { messages: 0 };
+    const stats: RaftStats = { messages: 0, snapshotsTaken: 0, snapshotsInstalled: 0,
+      snapshotRestores: 0 };
     const observer = new RaftObserver(() => stats.messages);
     return {
       program: (id) => (id.startsWith('n') ? new RaftNode(config, stats)
@@ -112,6 +118,9 @@ function inspectNode(program: NodeProgram<unknown>): unknown {
   if (node === undefined) return undefined;
   return { role: node.role, term: node.currentTerm, votedFor: node.votedFor,
     leader: node.leaderId ?? null, commitIndex: node.commitIndex, lastApplied: node.lastApplied,
-    logLength: node.log.length, logTail: node.log.slice(-8), disabled: node.disabled ?? null,
+    logLength: node.log.lastIndex, logTail: node.log.entries.slice(-8),
+    snapshot: node.snapshot === undefined ? null
+      : { index: node.snapshot.index, term: node.snapshot.term },
+    disabled: node.disabled ?? null,
     repairUpTo: node.repairUpTo, data: Object.fromEntries(node.kv.data) };
 }

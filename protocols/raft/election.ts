@@ -18,7 +18,7 @@
  */
 import { assert, type NodeId, snapshot } from '../../sim/index.js';
 import { broadcastAppend } from './replication.js';
-import { isUpToDate, lastIndex, lastTerm } from './log.js';
+import { isUpToDate } from './log.js';
 import type { Entry, RequestVote, RequestVoteReply } from './messages.js';
 import type { Ctx, RaftNode } from './node.js';
 import { appendToDisk } from './persistence.js';
@@ -65,8 +65,8 @@ function becomeCandidate(node: RaftNode, ctx: Ctx): void {
 }
 
 function voteRequest(node: RaftNode, self: NodeId, term: number, preVote: boolean): RequestVote {
-  return { type: 'RequestVote', term, candidate: self, lastLogIndex: lastIndex(node.log),
-    lastLogTerm: lastTerm(node.log), preVote };
+  return { type: 'RequestVote', term, candidate: self, lastLogIndex: node.log.lastIndex,
+    lastLogTerm: node.log.lastTerm, preVote };
 }
 
 /** RequestVote receiver (Figure 2), and the PreVote variant that changes no state. */
@@ -103,8 +103,8 @@ function onPreVote(node: RaftNode, ctx: Ctx, from: NodeId, msg: RequestVote): vo
 }
 
 function candidateUpToDate(node: RaftNode, msg: RequestVote): boolean {
-  if (node.bug('length-only-up-to-date')) return msg.lastLogIndex >= lastIndex(node.log);
-  return isUpToDate(msg.lastLogTerm, msg.lastLogIndex, lastTerm(node.log), lastIndex(node.log));
+  if (node.bug('length-only-up-to-date')) return msg.lastLogIndex >= node.log.lastIndex;
+  return isUpToDate(msg.lastLogTerm, msg.lastLogIndex, node.log.lastTerm, node.log.lastIndex);
 }
 
 /** A vote (or pre-vote) came back. */
@@ -139,8 +139,8 @@ function becomeLeader(node: RaftNode, ctx: Ctx): void {
   node.readRound = 0;
   node.progress.clear();
   for (const peer of node.peers(ctx)) {
-    node.progress.set(peer, { nextIndex: lastIndex(node.log) + 1, matchIndex: 0,
-      inflight: false, lastReply: ctx.now(), ackedRound: 0 });
+    node.progress.set(peer, { nextIndex: node.log.lastIndex + 1, matchIndex: 0,
+      inflight: false, lastReply: ctx.now(), ackedRound: 0, snapshotIndex: 0, snapshotOffset: 0 });
   }
   // The no-op of §8 commits the older entries at once. The commit-previous-term switch omits
   // it, as the leaders of Figure 8 do: with the no-op, the bug's early commit of an older
@@ -159,9 +159,9 @@ export function appendAsLeader(node: RaftNode, ctx: Ctx, entry: Entry): number {
   // Frozen once here, the entry is shared (not copied again) by every AppendEntries and by
   // the disk, which snapshot only what is not already a snapshot.
   const frozen = snapshot(entry);
-  node.log.push(frozen);
+  node.log.append([frozen]);
   appendToDisk(ctx.disk, [frozen]);
-  const index = lastIndex(node.log);
+  const index = node.log.lastIndex;
   const persisted = { type: 'Persisted', term: node.currentTerm, index } as const;
   if (node.bug('ack-before-sync')) ctx.send(ctx.id, persisted);
   else ctx.sendAfterSync(ctx.id, persisted);

@@ -23,6 +23,11 @@
  *
  * All checks are incremental: per node they look only at log entries that changed since the
  * last event (logs change at the tail), so a check costs O(changes), not O(log).
+ *
+ * Log compaction (§7) removes entries from a log without changing them: an entry a node has
+ * compacted is read from what the checker saw of that node's log before (its shadow), and one
+ * it never saw there (it arrived, committed and was compacted in one event, or came in a
+ * snapshot) is checked where it was seen: in the leader that committed it.
  */
 import type { NodeId, NodeProgram } from '../../sim/index.js';
 import type { AlwaysProperty, Property, World } from '../../sim/check/property.js';
@@ -37,6 +42,8 @@ interface Shadow {
   program: NodeProgram<unknown>;
   /** The entries last checked, by reference; the node's log matches it up to `checked`. */
   seen: (Entry | undefined)[];
+  /** The node's snapshot index when `seen` was last brought up to date. */
+  snapshotIndex: number;
   term: number;
   commit: number;
   applied: number;
@@ -74,6 +81,8 @@ export class RaftObserver {
   firstLeaderAt: number | undefined;
   messagesAtFirstLeader: number | undefined;
   maxCommit = 0;
+  /** The most log entries any server held in memory at once (log compaction bounds it). */
+  maxLogEntries = 0;
   private lastEvent = -1;
   private problem: { name: string; text: string } | undefined;
 
@@ -105,7 +114,7 @@ export class RaftObserver {
     const restarted = shadow === undefined || shadow.program !== node;
     if (restarted) {
       this.checkRecoveredTerm(id, node);
-      shadow = { program: node, seen: [], term: node.currentTerm, commit: node.commitIndex,
+      shadow = { program: node, seen: [], snapshotIndex: 0, term: node.currentTerm, commit: node.commitIndex,
         applied: 0, commitChecked: 0, leaderTerm: 0, leaderLength: 0, leaderLast: undefined };
       this.shadows.set(id, shadow);
     }
@@ -136,6 +145,7 @@ export class RaftObserver {
     s.term = node.currentTerm;
     s.commit = node.commitIndex;
     if (node.commitIndex > this.maxCommit) this.maxCommit = node.commitIndex;
+    if (node.log.entries.length > this.maxLogEntries) this.maxLogEntries = node.log.entries.length;
     if (world.disk(id).unsyncedWrites === 0 && node.disabled === undefined) {
       this.termFloor.set(id, Math.max(this.termFloor.get(id) ?? 0, node.currentTerm));
     }
@@ -158,25 +168,36 @@ export class RaftObserver {
         this.messagesAtFirstLeader = this.messages();
       }
     }
+    const log = node.log;
     if (s.leaderTerm === term) {
-      if (node.log.length < s.leaderLength || node.log[s.leaderLength - 1] !== s.leaderLast) {
+      const replaced = s.leaderLength > log.snapshotIndex && log.entry(s.leaderLength) !== s.leaderLast;
+      if (log.lastIndex < s.leaderLength || replaced) {
         this.fail('leader-append-only', `${id}, leader of term ${term}, removed or replaced ` +
-          `entries at or below index ${s.leaderLength} (its log now ends at ${node.log.length})`);
+          `entries at or below index ${s.leaderLength} (its log now ends at ${log.lastIndex})`);
       }
     } else {
       this.checkCompleteLeader(id, node, 1);
     }
     s.leaderTerm = term;
-    s.leaderLength = node.log.length;
-    s.leaderLast = node.log[node.log.length - 1];
+    s.leaderLength = log.lastIndex;
+    s.leaderLast = log.entry(log.lastIndex);
+  }
+
+  /** The term of entry `index` in `node`'s log, or as the checker saw it before compaction. */
+  private termIn(node: RaftNode, s: Shadow, index: number): number | undefined {
+    const term = node.log.termAt(index);
+    if (term !== undefined || index > node.log.snapshotIndex) return term;
+    return s.seen[index - 1]?.term;
   }
 
   /** Leader Completeness for leader `node` over committed indexes from `from`. */
   private checkCompleteLeader(id: NodeId, node: RaftNode, from: number): void {
+    const s = this.shadows.get(id) as Shadow;
     for (let index = from; index <= this.committed.length; index++) {
-      const c = this.committed[index - 1] as Committed;
-      if (c.seenIn >= node.currentTerm) continue;
-      const term = node.log[index - 1]?.term;
+      const c = this.committed[index - 1];
+      if (c === undefined || c.seenIn >= node.currentTerm) continue;
+      const term = this.termIn(node, s, index);
+      if (term === undefined && index < node.log.snapshotIndex) continue; // compacted unseen
       if (term !== c.term) {
         this.fail('leader-completeness', `entry ${index} (term ${c.term}) was committed in term ${
           c.seenIn}, but ${id}, leader of term ${node.currentTerm}, has ${
@@ -188,12 +209,22 @@ export class RaftObserver {
 
   private checkNewEntries(id: NodeId, node: RaftNode, s: Shadow): void {
     const log = node.log;
-    // Logs change only at the tail: find where the shadow still matches, walking back.
-    let same = Math.min(s.seen.length, log.length);
-    while (same > 0 && s.seen[same - 1] !== log[same - 1]) same--;
-    for (let index = same + 1; index <= log.length; index++) {
-      const entry = log[index - 1] as Entry;
-      const prevTerm = index === 1 ? 0 : (log[index - 2] as Entry).term;
+    // An installed snapshot may replace entries the shadow saw: unless the shadow holds the
+    // snapshot's last entry with its term, what it saw up to there is not this log's history.
+    // (With the same term, Log Matching, itself checked here, makes the whole prefix agree.)
+    if (log.snapshotIndex !== s.snapshotIndex) {
+      s.snapshotIndex = log.snapshotIndex;
+      if (s.seen[log.snapshotIndex - 1]?.term !== log.snapshotTerm) s.seen.length = 0;
+    }
+    // Logs change only at the tail: find where the shadow still matches, walking back (not
+    // into the snapshot: compaction changes no entry).
+    let same = Math.min(s.seen.length, log.lastIndex);
+    while (same > log.snapshotIndex && s.seen[same - 1] !== log.entry(same)) same--;
+    // Entries up to the snapshot that the shadow lacks came in the snapshot: not seen here.
+    const from = Math.max(same, log.snapshotIndex);
+    for (let index = from + 1; index <= log.lastIndex; index++) {
+      const entry = log.entry(index) as Entry;
+      const prevTerm = log.termAt(index - 1) as number;
       const key = `${index}/${entry.term}`;
       const command = commandKey(entry);
       const known = this.entries.get(key);
@@ -207,12 +238,14 @@ export class RaftObserver {
     s.seen.length = same;
     // A changed entry at or below the commit index is re-checked against the record.
     if (same < s.commitChecked) s.commitChecked = same;
-    for (let index = same + 1; index <= log.length; index++) s.seen.push(log[index - 1]);
+    while (s.seen.length < from) s.seen.push(undefined);
+    for (let index = from + 1; index <= log.lastIndex; index++) s.seen.push(log.entry(index));
   }
 
   private checkApplied(id: NodeId, node: RaftNode, s: Shadow): void {
     for (let index = s.applied + 1; index <= node.lastApplied; index++) {
-      const term = node.log[index - 1]?.term ?? -1;
+      const term = this.termIn(node, s, index);
+      if (term === undefined) continue; // applied from a snapshot, not entry by entry
       const first = this.applied[index - 1];
       if (first === undefined) this.applied[index - 1] = term;
       else if (first !== term) {
@@ -225,9 +258,10 @@ export class RaftObserver {
 
   private checkCommitted(world: World, id: NodeId, node: RaftNode, s: Shadow): void {
     const before = this.committed.length;
-    const upTo = Math.min(node.commitIndex, node.log.length);
+    const upTo = Math.min(node.commitIndex, node.log.lastIndex);
     for (let index = s.commitChecked + 1; index <= upTo; index++) {
-      const term = (node.log[index - 1] as Entry).term;
+      const term = this.termIn(node, s, index);
+      if (term === undefined) continue; // compacted before the checker saw it here
       const known = this.committed[index - 1];
       if (known === undefined) this.committed[index - 1] = { term, seenIn: node.currentTerm };
       else if (known.term !== term) {

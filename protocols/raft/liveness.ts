@@ -11,14 +11,13 @@ import type { HistoryEvent } from '../../sim/check/history.js';
 import type { LivenessCheck, World } from '../../sim/check/property.js';
 import type { NodeId } from '../../sim/index.js';
 import { raftNode } from './invariants.js';
-import { termAt } from './log.js';
 
 /** Some up server leads and has committed in its term. */
 export function leaderCanCommit(world: World): boolean {
   return world.servers.some((id) => {
     const node = raftNode(world.program(id));
     return node !== undefined && world.isUp(id) && !world.isPaused(id) && node.role === 'leader' &&
-      termAt(node.log, node.commitIndex) === node.currentTerm;
+      node.log.termAt(node.commitIndex) === node.currentTerm;
   });
 }
 

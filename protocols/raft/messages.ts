@@ -8,6 +8,7 @@
  */
 import type { ClientReply, ClientRequest } from '../../sim/check/clientProtocol.js';
 import type { ClientOperation, NodeId } from '../../sim/index.js';
+import type { KvAnswer } from '../kvStore.js';
 
 /** What a log entry asks the state machine to do. */
 export type Command =
@@ -75,6 +76,55 @@ export interface AppendEntriesReply {
   readonly repairing: boolean;
 }
 
+/**
+ * One piece of a key-value snapshot: a key's value, or a client session (thesis §6.3: the
+ * sessions are part of the replicated state, or a retried write could apply twice after an
+ * install). A snapshot's state is a list of them, so InstallSnapshot can send it in chunks.
+ */
+export type SnapshotRecord =
+  | { readonly kind: 'data'; readonly key: string; readonly value: string }
+  | { readonly kind: 'session'; readonly client: NodeId; readonly seq: number;
+      readonly result: KvAnswer };
+
+/** A snapshot (§7): the state machine after applying every entry up to `index`. */
+export interface Snapshot {
+  readonly index: number;
+  readonly term: number;
+  readonly records: readonly SnapshotRecord[];
+}
+
+/**
+ * InstallSnapshot (§7, Figure 13): one chunk of the leader's snapshot, the records from
+ * `offset` on; `done` marks the last chunk. A chunk also serves as a heartbeat. Offsets count
+ * records, not bytes: the records are the snapshot's unit here, as bytes are in a file.
+ */
+export interface InstallSnapshot {
+  readonly type: 'InstallSnapshot';
+  readonly term: number;
+  readonly leader: NodeId;
+  readonly lastIncludedIndex: number;
+  readonly lastIncludedTerm: number;
+  readonly offset: number;
+  readonly records: readonly SnapshotRecord[];
+  readonly done: boolean;
+  /** The leader's read round, as in AppendEntries (ReadIndex). */
+  readonly round: number;
+}
+
+/**
+ * The answer to an InstallSnapshot chunk: how many records of snapshot `lastIncludedIndex` the
+ * follower holds (`received`; the leader's next offset), and whether the snapshot is
+ * installed and durable (`installed`), so the follower's log matches up to its index.
+ */
+export interface InstallSnapshotReply {
+  readonly type: 'InstallSnapshotReply';
+  readonly term: number;
+  readonly lastIncludedIndex: number;
+  readonly received: number;
+  readonly installed: boolean;
+  readonly round: number;
+}
+
 /** Local: every write up to log `index`, made in `term`, is durable. */
 export interface Persisted {
   readonly type: 'Persisted';
@@ -88,6 +138,8 @@ export type RaftMessage =
   | RequestVoteReply
   | AppendEntries
   | AppendEntriesReply
+  | InstallSnapshot
+  | InstallSnapshotReply
   | Persisted
   | ClientRequest
   | ClientReply;

@@ -1,8 +1,9 @@
 /**
  * Raft's metrics, measured over a run: when the first leader appeared, how many leaders were
  * elected, client latency percentiles (invoke to `ok`, for writes: the commit latency a client
- * sees), messages per committed entry, and the availability clients saw (the share of
- * completed operations with a definite answer).
+ * sees), messages per committed entry, the availability clients saw (the share of
+ * completed operations with a definite answer), and log compaction: the most entries a
+ * server held at once and how many snapshots were taken, installed and restored from.
  */
 import type { HistoryEvent } from '../../sim/check/history.js';
 import type { World } from '../../sim/check/property.js';
@@ -50,6 +51,10 @@ export function raftMetrics(
     messages: stats.messages,
     'messages-per-committed-entry': committed === 0 ? stats.messages : stats.messages / committed,
     'ops-ok': ok,
+    'max-log-entries': observer.maxLogEntries,
+    'snapshots-taken': stats.snapshotsTaken,
+    'snapshots-installed': stats.snapshotsInstalled,
+    'snapshot-restores': stats.snapshotRestores,
     // Completed operations that got a definite answer (ok, or a definite fail such as a CAS
     // mismatch) rather than a timeout or `unknown`.
     availability: completed === 0 ? 0 : definite / completed,

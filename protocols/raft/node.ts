@@ -16,15 +16,22 @@
  * append acknowledgement go out with `sendAfterSync`, and a leader counts its own log only
  * when its local `Persisted` message says the writes are durable.
  *
+ * Log compaction (§7): servers snapshot their state machine and drop the log it covers; a
+ * leader brings a follower that needs compacted entries up to date with InstallSnapshot
+ * (compaction.ts).
+ *
  * This file holds the node's state, recovery, dispatch and role changes; the handlers live in
- * election.ts, replication.ts and clientRequests.ts.
+ * election.ts, replication.ts, compaction.ts and clientRequests.ts.
  */
 import { assert, assertNever, type NodeContext, type NodeId, type NodeProgram } from
   '../../sim/index.js';
 import { failPending } from './clientRequests.js';
+import { type IncomingSnapshot, onInstallSnapshot, onInstallSnapshotReply } from
+  './compaction.js';
 import type { BugName, RaftConfig, RaftStats } from './config.js';
 import { onElectionTimeout, onRequestVote, onRequestVoteReply } from './election.js';
-import type { Entry, RaftMessage } from './messages.js';
+import { RaftLog } from './log.js';
+import type { RaftMessage, Snapshot } from './messages.js';
 import { recover, saveHardState } from './persistence.js';
 import { onAppendEntries, onAppendEntriesReply, onHeartbeat, onPersisted } from
   './replication.js';
@@ -44,6 +51,9 @@ export interface Progress {
   lastReply: number;
   /** Highest read round this follower acknowledged in the current term (ReadIndex). */
   ackedRound: number;
+  /** The snapshot being sent to this follower (its index, 0 if none) and the next offset. */
+  snapshotIndex: number;
+  snapshotOffset: number;
 }
 
 /** A client write or log read waiting for its entry to apply. */
@@ -67,7 +77,11 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   // Persistent state (Figure 2), mirrored on disk by persistence.ts.
   currentTerm = 0;
   votedFor: NodeId | null = null;
-  log: Entry[] = [];
+  log = new RaftLog();
+  /** The latest snapshot, whose last entry the log starts after (§7). */
+  snapshot: Snapshot | undefined;
+  /** A snapshot arriving in chunks (InstallSnapshot), until its last chunk. */
+  incoming: IncomingSnapshot | undefined;
   // Volatile state.
   role: Role = 'follower';
   leaderId: NodeId | undefined;
@@ -100,6 +114,14 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     this.currentTerm = state.term;
     this.votedFor = state.votedFor;
     this.log = state.log;
+    this.snapshot = state.snapshot;
+    if (state.snapshot !== undefined) {
+      // The snapshot holds committed, applied state (§7): start from it.
+      this.kv.restore(state.snapshot.records);
+      this.lastApplied = this.commitIndex = state.snapshot.index;
+      this.stats.snapshotRestores++;
+      ctx.note('restore-snapshot', { index: state.snapshot.index, term: state.snapshot.term });
+    }
     this.disabled = state.disabled;
     this.repairUpTo = state.repairUpTo;
     if (this.disabled !== undefined) ctx.note('disabled', { reason: this.disabled });
@@ -118,6 +140,10 @@ export class RaftNode implements NodeProgram<RaftMessage> {
         return onAppendEntries(this, ctx, from, msg);
       case 'AppendEntriesReply':
         return onAppendEntriesReply(this, ctx, from, msg);
+      case 'InstallSnapshot':
+        return onInstallSnapshot(this, ctx, from, msg);
+      case 'InstallSnapshotReply':
+        return onInstallSnapshotReply(this, ctx, from, msg);
       case 'Persisted':
         return onPersisted(this, ctx, msg);
       case 'ClientRequest':

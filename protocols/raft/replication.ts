@@ -15,8 +15,9 @@
 import { assert, type NodeId } from '../../sim/index.js';
 import { serveReads } from './clientRequests.js';
 import { replyToClient } from './clientRequests.js';
-import { backtrack, conflictHint, lastIndex, matchesAt, mergePlan, termAt } from './log.js';
-import type { AppendEntries, AppendEntriesReply, Persisted } from './messages.js';
+import { maybeSnapshot, sendSnapshotChunk } from './compaction.js';
+import { backtrack, conflictHint, matchesAt, mergePlan } from './log.js';
+import type { AppendEntries, AppendEntriesReply, Entry, Persisted } from './messages.js';
 import type { Ctx, Progress, RaftNode } from './node.js';
 import { appendToDisk, truncateOnDisk } from './persistence.js';
 import { quorumMatchIndex } from './quorum.js';
@@ -33,23 +34,29 @@ export function broadcastAppend(node: RaftNode, ctx: Ctx): void {
   for (const peer of node.peers(ctx)) sendAppend(node, ctx, peer);
 }
 
-/** Sends follower `to` the entries from its next index (possibly none: a heartbeat). */
+/**
+ * Sends follower `to` the entries from its next index (possibly none: a heartbeat), or a chunk
+ * of the snapshot when the leader has compacted the entries it needs (§7).
+ */
 export function sendAppend(node: RaftNode, ctx: Ctx, to: NodeId): void {
   const progress = node.progress.get(to);
   if (progress === undefined) return;
+  if (progress.nextIndex <= node.log.snapshotIndex) {
+    return sendSnapshotChunk(node, ctx, to, progress);
+  }
   const prevLogIndex = progress.nextIndex - 1;
-  const end = Math.min(lastIndex(node.log), prevLogIndex + node.config.maxBatch);
-  const entries = node.log.slice(prevLogIndex, end);
+  const end = Math.min(node.log.lastIndex, prevLogIndex + node.config.maxBatch);
+  const entries = node.log.slice(prevLogIndex + 1, end + 1);
   if (entries.length > 0) progress.inflight = true;
   node.send(ctx, to, { type: 'AppendEntries', term: node.currentTerm, leader: ctx.id,
-    prevLogIndex, prevLogTerm: termAt(node.log, prevLogIndex) as number, entries,
+    prevLogIndex, prevLogTerm: node.log.termAt(prevLogIndex) as number, entries,
     leaderCommit: node.commitIndex, round: node.readRound });
 }
 
 /** Replicates new entries to every follower that has nothing in flight. */
 export function replicateNew(node: RaftNode, ctx: Ctx): void {
   for (const [peer, progress] of node.progress) {
-    if (!progress.inflight && progress.nextIndex <= lastIndex(node.log)) {
+    if (!progress.inflight && progress.nextIndex <= node.log.lastIndex) {
       sendAppend(node, ctx, peer);
     }
   }
@@ -65,13 +72,23 @@ export function onAppendEntries(node: RaftNode, ctx: Ctx, from: NodeId, msg: App
   node.leaderId = msg.leader;
   node.lastLeaderContact = ctx.now();
   node.resetElectionTimer(ctx);
-  if (!matchesAt(node.log, msg.prevLogIndex, msg.prevLogTerm)) {
-    const hint = conflictHint(node.log, msg.prevLogIndex);
+  let prev = msg.prevLogIndex;
+  let prevTerm = msg.prevLogTerm;
+  let entries = msg.entries;
+  if (prev < node.log.snapshotIndex) {
+    // The snapshot holds committed entries, which this leader holds too (its term is at
+    // least the one this node learned them committed in): check from the snapshot's end.
+    entries = entries.slice(node.log.snapshotIndex - prev);
+    prev = node.log.snapshotIndex;
+    prevTerm = node.log.snapshotTerm;
+  }
+  if (!matchesAt(node.log, prev, prevTerm)) {
+    const hint = conflictHint(node.log, prev);
     return node.sendAfterSync(ctx, from,
       reply(node, false, 0, hint.conflictTerm, hint.conflictIndex, msg.round));
   }
-  acceptEntries(node, ctx, msg);
-  const matchIndex = msg.prevLogIndex + msg.entries.length;
+  acceptEntries(node, ctx, prev, entries);
+  const matchIndex = prev + entries.length;
   if (node.repairUpTo > 0 && matchIndex >= node.repairUpTo) {
     node.repairUpTo = 0;
     ctx.note('repaired', { matchIndex });
@@ -84,25 +101,25 @@ export function onAppendEntries(node: RaftNode, ctx: Ctx, from: NodeId, msg: App
   else node.sendAfterSync(ctx, from, ack);
 }
 
-function acceptEntries(node: RaftNode, ctx: Ctx, msg: AppendEntries): void {
-  const plan = mergePlan(node.log, msg.prevLogIndex, msg.entries);
+function acceptEntries(node: RaftNode, ctx: Ctx, prev: number, entries: readonly Entry[]): void {
+  const plan = mergePlan(node.log, prev, entries);
   let cut = plan.truncateTo;
-  const end = msg.prevLogIndex + msg.entries.length;
+  const end = prev + entries.length;
   // The bug: a stale AppendEntries cuts everything after its entries, even when they matched
   // (it keeps the committed prefix, as an implementation asserting on that would).
-  if (node.bug('truncate-on-match') && cut === undefined && lastIndex(node.log) > end) {
+  if (node.bug('truncate-on-match') && cut === undefined && node.log.lastIndex > end) {
     cut = Math.max(end, node.commitIndex);
   }
-  if (cut !== undefined && cut < lastIndex(node.log)) {
+  if (cut !== undefined && cut < node.log.lastIndex) {
     if (!node.bug('truncate-on-match')) {
       // Committed entries never conflict with a legitimate leader (Leader Completeness).
       assert(cut >= node.commitIndex, () => `truncating committed entries at ${cut}`);
     }
-    node.log.length = cut;
+    node.log.truncateTo(cut);
     truncateOnDisk(ctx.disk, cut);
   }
   if (plan.append.length > 0) {
-    node.log.push(...plan.append);
+    node.log.append(plan.append);
     appendToDisk(ctx.disk, plan.append);
   }
 }
@@ -126,11 +143,7 @@ export function onAppendEntriesReply(
   if (progress === undefined) return;
   progress.lastReply = ctx.now();
   progress.inflight = false;
-  // Any answer in our term shows we still led when the round began (ReadIndex).
-  if (msg.round > progress.ackedRound) {
-    progress.ackedRound = msg.round;
-    serveReads(node, ctx);
-  }
+  serveReadsOnAck(node, ctx, progress, msg.round);
   if (msg.success) {
     onAccepted(node, ctx, progress, msg);
   } else if (msg.conflictIndex === 0 || !onRejected(node, progress, msg)) {
@@ -140,9 +153,16 @@ export function onAppendEntriesReply(
     // would start one more such chain: an event storm growing with the duplication rate.
     return;
   }
-  if (node.role === 'leader' && progress.nextIndex <= lastIndex(node.log)) {
+  if (node.role === 'leader' && progress.nextIndex <= node.log.lastIndex) {
     sendAppend(node, ctx, from);
   }
+}
+
+/** Any answer in our term shows we still led when its read round began (ReadIndex). */
+export function serveReadsOnAck(node: RaftNode, ctx: Ctx, progress: Progress, round: number): void {
+  if (round <= progress.ackedRound) return;
+  progress.ackedRound = round;
+  serveReads(node, ctx);
 }
 
 /** A success: raises the follower's match index and commits what a majority holds. */
@@ -183,7 +203,7 @@ export function maybeCommit(node: RaftNode, ctx: Ctx): void {
   const matches = [node.selfMatch, ...[...node.progress.values()].map((p) => p.matchIndex)];
   const candidate = quorumMatchIndex(matches);
   if (candidate <= node.commitIndex) return;
-  const ownTerm = termAt(node.log, candidate) === node.currentTerm;
+  const ownTerm = node.log.termAt(candidate) === node.currentTerm;
   if (!ownTerm && !node.bug('commit-previous-term')) return;
   advanceCommit(node, ctx, candidate);
 }
@@ -197,11 +217,19 @@ export function advanceCommit(node: RaftNode, ctx: Ctx, index: number): void {
   if (node.role === 'leader') serveReads(node, ctx);
 }
 
-/** Applies committed entries in order, answering the clients this leader proposed for. */
+/**
+ * Applies committed entries in order, answering the clients this leader proposed for, then
+ * snapshots if it is time to (compaction.ts).
+ */
 function applyCommitted(node: RaftNode, ctx: Ctx): void {
+  applyEntries(node, ctx);
+  maybeSnapshot(node, ctx);
+}
+
+function applyEntries(node: RaftNode, ctx: Ctx): void {
   while (node.lastApplied < node.commitIndex) {
     const index = node.lastApplied + 1;
-    const entry = node.log[index - 1];
+    const entry = node.log.entry(index);
     if (entry === undefined) return; // not yet received (a follower told a higher commit)
     node.lastApplied = index;
     const result = node.kv.apply(entry.command);

@@ -8,7 +8,7 @@
  * the same prefix holds the same data and the same sessions.
  */
 import type { ClientOperation, NodeId } from '../../sim/index.js';
-import type { Command } from './messages.js';
+import type { Command, SnapshotRecord } from './messages.js';
 import { executeKv, type KvAnswer } from '../kvStore.js';
 
 /** The answer an applied command gives its client. */
@@ -56,6 +56,32 @@ export class KvStore {
   seen(client: NodeId, seq: number): boolean {
     const session = this.sessions.get(client);
     return session !== undefined && seq <= session.seq;
+  }
+
+  /**
+   * The state as snapshot records: the data, then the sessions, each in key order so that
+   * two servers with the same state produce the same snapshot.
+   */
+  records(): SnapshotRecord[] {
+    const out: SnapshotRecord[] = [];
+    for (const key of [...this.data.keys()].sort()) {
+      out.push({ kind: 'data', key, value: this.data.get(key) as string });
+    }
+    for (const client of [...this.sessions.keys()].sort()) {
+      const { seq, result } = this.sessions.get(client) as Session;
+      out.push({ kind: 'session', client, seq, result });
+    }
+    return out;
+  }
+
+  /** Replaces the whole state with a snapshot's. */
+  restore(records: readonly SnapshotRecord[]): void {
+    this.data.clear();
+    this.sessions.clear();
+    for (const r of records) {
+      if (r.kind === 'data') this.data.set(r.key, r.value);
+      else this.sessions.set(r.client, { seq: r.seq, result: r.result });
+    }
   }
 
   private execute(op: ClientOperation): ApplyResult {

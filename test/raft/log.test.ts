@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backtrack, conflictHint, isUpToDate, matchesAt, mergePlan } from
+import { backtrack, conflictHint, isUpToDate, matchesAt, mergePlan, RaftLog } from
   '../../protocols/raft/log.js';
 import type { Entry } from '../../protocols/raft/messages.js';
 
@@ -53,9 +53,9 @@ describe('raft: log', () => {
   it('merges entries like the naive rule and never cuts a matching suffix', () => {
     fc.assert(fc.property(logArb, logArb, fc.nat(12), fc.nat(6), (log, leader, p, n) => {
       const prev = Math.min(p, log.length, leader.length);
-      fc.pre(matchesAt(log, prev, prev === 0 ? 0 : (leader[prev - 1] as Entry).term));
+      fc.pre(matchesAt(RaftLog.of(log), prev, prev === 0 ? 0 : (leader[prev - 1] as Entry).term));
       const entries = leader.slice(prev, prev + n);
-      const plan = mergePlan(log, prev, entries);
+      const plan = mergePlan(RaftLog.of(log), prev, entries);
       const merged = plan.truncateTo === undefined ? log.slice() : log.slice(0, plan.truncateTo);
       merged.push(...plan.append);
       expect(merged.map((e) => e.term)).toEqual(naiveMerge(log, prev, entries).map((e) => e.term));
@@ -66,9 +66,9 @@ describe('raft: log', () => {
   it('backtracks to an index the follower may match, never past the real match', () => {
     fc.assert(fc.property(divergentLogsArb, fc.nat(14), ([leader, follower], p) => {
       const prev = Math.min(p, leader.length);
-      fc.pre(!matchesAt(follower, prev, prev === 0 ? 0 : (leader[prev - 1] as Entry).term));
-      const hint = conflictHint(follower, prev);
-      const next = backtrack(leader, hint.conflictTerm, hint.conflictIndex);
+      fc.pre(!matchesAt(RaftLog.of(follower), prev, prev === 0 ? 0 : (leader[prev - 1] as Entry).term));
+      const hint = conflictHint(RaftLog.of(follower), prev);
+      const next = backtrack(RaftLog.of(leader), hint.conflictTerm, hint.conflictIndex);
       // The longest common prefix the leader could use.
       let common = 0;
       while (common < Math.min(leader.length, follower.length) &&
@@ -76,6 +76,28 @@ describe('raft: log', () => {
       expect(next).toBeGreaterThanOrEqual(1);
       expect(next - 1).toBeLessThanOrEqual(Math.max(common, prev - 1));
       expect(next).toBeLessThanOrEqual(prev);
+    }));
+  });
+
+  it('answers like the whole log above a snapshot, and keeps or discards the rest (§7)', () => {
+    fc.assert(fc.property(logArb, fc.nat(12), fc.nat(14), fc.nat(5), (entries, at, probe, other) => {
+      const cut = Math.min(at, entries.length);
+      const whole = RaftLog.of(entries.slice());
+      const compacted = RaftLog.of(entries.slice());
+      compacted.compactTo(cut, whole.termAt(cut) as number);
+      expect([compacted.lastIndex, compacted.lastTerm]).toEqual([whole.lastIndex, whole.lastTerm]);
+      if (probe >= cut) {
+        expect(compacted.termAt(probe)).toBe(whole.termAt(probe));
+        expect(conflictHint(compacted, probe).conflictTerm).toBe(conflictHint(whole, probe).conflictTerm);
+        expect(conflictHint(compacted, probe).conflictIndex)
+          .toBe(Math.max(conflictHint(whole, probe).conflictIndex, Math.min(probe, cut + 1)));
+      } else {
+        expect(compacted.termAt(probe)).toBeUndefined();
+      }
+      // A snapshot whose last entry the log lacks (another term there) discards the log.
+      const foreign = RaftLog.of(entries.slice());
+      foreign.compactTo(cut, 10 + other);
+      expect([foreign.lastIndex, foreign.entries.length]).toEqual([cut, 0]);
     }));
   });
 });

@@ -24,7 +24,7 @@ describe('raft: persistence', () => {
     disk.crash(false);
     expect(recover(disk)).toMatchObject({ term: 3, votedFor: 'n2', disabled: undefined,
       repairUpTo: 0 });
-    expect(recover(disk).log.map((e) => e.term)).toEqual([1, 3]);
+    expect(recover(disk).log.entries.map((e) => e.term)).toEqual([1, 3]);
   });
 
   it('falls back to the older copy when the new hard state was torn in a crash', () => {
@@ -45,7 +45,7 @@ describe('raft: persistence', () => {
     const disk = durable((d) => appendToDisk(d, [entry(1), entry(1), entry(2)]));
     disk.corrupt((count) => count - 2); // the second log record
     const state = recover(disk);
-    expect(state.log.length).toBe(1);
+    expect(state.log.lastIndex).toBe(1);
     expect(state.repairUpTo).toBe(3);
     expect(disk.length('log')).toBe(1);
   });
