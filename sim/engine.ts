@@ -118,6 +118,10 @@ export class Engine<M = unknown> implements World {
   private readonly checking: boolean;
   private readonly observers: readonly ((world: World) => void)[];
   private readonly properties: readonly Property[];
+  /** `World.changed`: a new array after each check, so a reader may keep the one it got. */
+  private changedNodes: NodeId[] = [];
+  /** Numbers the checks, so `touch` lists a node once between two checks. */
+  private checkEpoch = 0;
 
   constructor(config: EngineConfig<M>) {
     this.config = config;
@@ -155,6 +159,10 @@ export class Engine<M = unknown> implements World {
 
   get seed(): string {
     return String(this.config.seed);
+  }
+
+  get changed(): readonly NodeId[] {
+    return this.changedNodes;
   }
 
   /** True once the run stopped (violation, error or event limit). */
@@ -267,6 +275,16 @@ export class Engine<M = unknown> implements World {
     return host;
   }
 
+  /**
+   * @internal Notes that a node's state may have changed (see `World.changed`). Nothing is
+   * listed when nothing is checked, so the list cannot grow without end.
+   */
+  touch(host: NodeHost): void {
+    if (!this.checking || host.touchedInEpoch === this.checkEpoch) return;
+    host.touchedInEpoch = this.checkEpoch;
+    this.changedNodes.push(host.id);
+  }
+
   /** @internal Queues an event, breaking time ties by insertion order or by the PRNG. */
   push(time: Micros, event: SimEvent): void {
     if (this.queue.size >= MAX_QUEUED_EVENTS) throw new AssertionError('event queue bound reached');
@@ -307,6 +325,7 @@ export class Engine<M = unknown> implements World {
   crash(id: NodeId, cause: string, tear = false): void {
     const host = this.host(id);
     if (!host.up) return;
+    this.touch(host);
     host.reset();
     const lost = host.disk.crash(tear);
     this.trace.add(this.time, 'crash', host.index, -1, -1, cause, lost);
@@ -316,6 +335,7 @@ export class Engine<M = unknown> implements World {
   boot(id: NodeId, kind: 'start' | 'restart'): void {
     const host = this.host(id);
     if (host.up) return;
+    this.touch(host);
     host.program = this.config.program(id) as typeof host.program;
     host.context = makeContext(this, host) as NodeContext<unknown>;
     const context = host.context;
@@ -332,6 +352,7 @@ export class Engine<M = unknown> implements World {
   resume(id: NodeId): void {
     const host = this.host(id);
     if (!host.paused) return;
+    this.touch(host);
     host.paused = false;
     this.trace.add(this.time, 'resume', host.index);
     const deferred = host.deferred as SimEvent[];
@@ -395,6 +416,7 @@ export class Engine<M = unknown> implements World {
       return;
     }
     this.trace.add(this.time, 'deliver', host.index, from.index, id, event.tag, event.msg);
+    this.touch(host);
     const program = host.enter();
     try {
       program.onMessage(host.context as NodeContext<unknown>, from.id, event.msg);
@@ -414,6 +436,7 @@ export class Engine<M = unknown> implements World {
     }
     host.timers.delete(event.name);
     this.trace.add(this.time, 'timer', host.index, -1, -1, event.name);
+    this.touch(host);
     const program = host.enter();
     host.firing = event;
     try {
@@ -431,6 +454,7 @@ export class Engine<M = unknown> implements World {
       host.deferred.push(event);
       return;
     }
+    this.touch(host);
     if (host.failNextSync) {
       host.failNextSync = false;
       this.crash(host.id, 'sync-failed');
@@ -470,6 +494,15 @@ export class Engine<M = unknown> implements World {
   }
 
   private checkProperties(): void {
+    try {
+      this.runChecks();
+    } finally {
+      if (this.changedNodes.length > 0) this.changedNodes = [];
+      this.checkEpoch++;
+    }
+  }
+
+  private runChecks(): void {
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) (observers[i] as (world: World) => void)(this);
     const properties = this.properties;

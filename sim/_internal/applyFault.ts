@@ -20,6 +20,7 @@ export function applyFault(engine: Engine<unknown>, fault: Fault): void {
     case 'pause': {
       const host = engine.host(fault.node);
       if (!host.up || host.paused) return;
+      engine.touch(host);
       host.paused = true;
       engine.trace.add(engine.now, 'pause', host.index);
       return;
@@ -52,6 +53,7 @@ function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
     case 'link':
       return network.setLink(fault.from, fault.to, fault.set);
     case 'clock': {
+      engine.touch(engine.host(fault.node));
       const clock = engine.clock(fault.node);
       if (fault.offset !== undefined) clock.setOffset(engine.now, fault.offset);
       if (fault.driftPpm !== undefined) clock.setDrift(engine.now, fault.driftPpm);
@@ -59,6 +61,7 @@ function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
       return;
     }
     case 'disk':
+      engine.touch(engine.host(fault.node));
       if (fault.fault === 'fail-sync') {
         engine.host(fault.node).failNextSync = true;
       } else {

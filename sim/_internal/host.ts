@@ -52,6 +52,8 @@ export class NodeHost {
   lastSyncDone: Micros = 0;
   /** A handler is running; used to assert handlers do not nest. */
   busy = false;
+  /** The engine's check epoch in which this node was last listed in `World.changed`. */
+  touchedInEpoch = -1;
 
   constructor(
     readonly id: NodeId,

@@ -33,6 +33,15 @@ export interface World {
   disk(id: NodeId): SimDisk;
   /** The client history so far. */
   readonly history: readonly HistoryEvent[];
+  /**
+   * The nodes whose state may have changed since the properties were last checked, each once,
+   * in the order they changed: a node whose handler ran (start, message, timer), whose sync
+   * completed, that crashed, restarted, paused or resumed, or whose disk or clock a fault hit.
+   * Every other node's program, disk and clock are as they were at the last check, so a
+   * property that keeps per-node state may look at these nodes only, instead of every server
+   * after every event. Usually one node; empty after a network fault or a dropped message.
+   */
+  readonly changed: readonly NodeId[];
 }
 
 /** A safety property: the explanation of what is wrong, or undefined while it holds. */

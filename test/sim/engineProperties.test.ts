@@ -165,4 +165,39 @@ describe('engine properties', () => {
       expect(seen.every((d) => d === 0)).toBe(true);
     }), { numRuns: 20 });
   });
+  it('lists in World.changed every node whose state changed since the last check', () => {
+    fc.assert(fc.property(generatedArb(), (g) => {
+      const problems: string[] = [];
+      let engine: Engine<PingMessage> | undefined;
+      const fingerprint = (id: NodeId): string => {
+        const e = engine as Engine<PingMessage>;
+        const program = e.program(id) as PingEcho | undefined;
+        const disk = e.disk(id);
+        return JSON.stringify([program?.seq, program?.echoes, e.isUp(id), e.isPaused(id),
+          disk.writeSequence, disk.durableSequence, disk.keys(), e.clock(id).driftPpm]);
+      };
+      const last = new Map<NodeId, { program: unknown; print: string }>();
+      engine = new Engine<PingMessage>({
+        seed: g.seed, servers: nodeIds(g.n), program: (id) => new PingEcho(id),
+        network: { latency: g.latency, loss: g.loss, duplicate: g.duplicate },
+        faults: g.faults, ties: g.ties, trace: 'off',
+        observers: [(world) => {
+          if (new Set(world.changed).size !== world.changed.length) {
+            problems.push(`${world.eventIndex}: ${world.changed.join(',')} lists a node twice`);
+          }
+          for (const id of world.servers) {
+            const now = { program: world.program(id), print: fingerprint(id) };
+            const before = last.get(id);
+            if (before !== undefined && !world.changed.includes(id) &&
+              (before.program !== now.program || before.print !== now.print)) {
+              problems.push(`${world.eventIndex}: ${id} changed but is not listed`);
+            }
+            last.set(id, now);
+          }
+        }],
+      });
+      engine.run(UNTIL);
+      expect(problems).toEqual([]);
+    }), { numRuns: 40 });
+  });
 });
