@@ -5,7 +5,7 @@
  * detecting run (recorded in protocols/raft/README.md) with some slack; runs are
  * deterministic, so the measured index does not change unless the code does.
  */
-import type { NemesisOptions } from './nemesis.js';
+import type { NemesisOptions, Strikes } from './nemesis.js';
 import type { ChurnKind, FuzzOptions } from './support.js';
 
 export interface BugProfile {
@@ -30,20 +30,26 @@ const watched = (bug: string, extra: FuzzOptions = {}): FuzzOptions =>
 
 const isolateLeader: NemesisOptions = { leader: 'isolate', every: [300_000, 900_000],
   downFor: [300_000, 900_000], crashAfterElection: 0.2 };
-const crashLeader: NemesisOptions = { leader: 'crash', every: [20_000, 200_000],
-  downFor: [10_000, 300_000], crashAfterElection: 0.5 };
 const severLeader: NemesisOptions = { leader: 'sever', every: [300_000, 900_000],
   downFor: [400_000, 900_000], crashAfterElection: 0 };
+/** Only the finely watched strikes of nemesis.ts, no periodic faults on the leader. */
+const strikes = (watch: Strikes): NemesisOptions => ({ leader: 'none', every: [0, 0],
+  downFor: [0, 0], crashAfterElection: 0, strikes: watch });
 
 export const BUG_PROFILES: Readonly<Record<string, BugProfile>> = {
-  'vote-not-persisted': { caughtBy: 'election-safety', budget: 50,
-    options: watched('vote-not-persisted', { syncLatencyMax: 60_000, minNodes: 5, maxLoss: 0.3 }),
-    nemesis: { leader: 'isolate', every: [100_000, 500_000], downFor: [100_000, 500_000],
-      crashAfterElection: 0.9 } },
+  // A new leader's voters are crashed before their votes are durable and come back at once;
+  // the leader is down meanwhile, so they elect another leader in its term.
+  'vote-not-persisted': { caughtBy: 'election-safety', budget: 5,
+    options: watched('vote-not-persisted', { maxFaults: 0, maxRate: 30 }),
+    nemesis: strikes({ forgetVotes: { chance: 1, voterDownFor: [1_000, 20_000],
+      leaderDownFor: [400_000, 900_000] } }) },
   'length-only-up-to-date': { caughtBy: 'leader-completeness', budget: 8,
     options: watched('length-only-up-to-date'), nemesis: isolateLeader },
-  'commit-previous-term': { caughtBy: 'leader-completeness', budget: 50,
-    options: watched('commit-previous-term', { minNodes: 5, maxRate: 8 }), nemesis: crashLeader },
+  // Figure 8: leaders are isolated holding entries of their term alone, and one elected again
+  // with its older entries is isolated the moment it commits one by counting replicas.
+  'commit-previous-term': { caughtBy: 'leader-completeness', budget: 15,
+    options: watched('commit-previous-term', { maxFaults: 0, maxRate: 30 }),
+    nemesis: strikes({ isolateNewLeader: 1, isolateOnOldCommit: true }) },
   'truncate-on-match': { caughtBy: 'leader-completeness', budget: 5,
     options: quick('truncate-on-match', { maxLoss: 0,
       churn: churn(40, ['slow-link', 'crash', 'partition']) }) },

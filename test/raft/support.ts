@@ -27,6 +27,8 @@ export interface FuzzOptions {
   readonly params?: Record<string, unknown>;
   /** Fault kinds to draw from (default: all of them). */
   readonly kinds?: readonly Fault['kind'][];
+  /** Most faults in the blind schedule (default 14; 0 leaves every fault to a nemesis). */
+  readonly maxFaults?: number;
   readonly minNodes?: number;
   readonly maxNodes?: number;
   /** End of the fault window, µs; then everything heals and liveness must follow. */
@@ -114,7 +116,7 @@ export function raftRunArb(options: FuzzOptions = {}): fc.Arbitrary<RunSpec> {
     const fault = fc.record({ at: fc.noBias(fc.integer({ min: 0, max: window })),
       fault: faultArb(ids, options.kinds ?? ALL_KINDS) });
     const churn = options.churn;
-    const faults = churn === undefined ? fc.array(fault, { maxLength: 14 })
+    const faults = churn === undefined ? fc.array(fault, { maxLength: options.maxFaults ?? 14 })
       : churnArb(ids, window, churn.count, churn.kinds, churn.length);
     return fc.record({
       seed: fc.integer({ min: 1, max: 1_000_000 }),
