@@ -34,12 +34,11 @@ export const raftParams = z.object({
 export type RaftParams = z.infer<typeof raftParams>;
 
 const scenario = (bug: string): string => `scenarios/raft/bug-${bug}.yaml`;
-/** For the bugs the fuzzer has not found yet there is no reproducing scenario (README.md). */
-const NOT_FOUND_YET = 'none yet: not found by its fuzz profile (protocols/raft/README.md)';
 
 /** The bug catalogue (README.md tells each one's story). */
 export const raftBugs: readonly BugSwitch[] = [
-  { name: 'vote-not-persisted', caughtBy: 'election-safety', scenario: NOT_FOUND_YET,
+  { name: 'vote-not-persisted', caughtBy: 'election-safety',
+    scenario: scenario('vote-not-persisted'),
     description: 'A vote is sent before the term and votedFor are durable; a crash forgets ' +
       'it and the restarted server votes again in the same term.' },
   { name: 'length-only-up-to-date', caughtBy: 'leader-completeness',
@@ -47,7 +46,7 @@ export const raftBugs: readonly BugSwitch[] = [
     description: 'The up-to-date check compares log lengths, so a long log of stale terms wins ' +
       'an election over a shorter log holding committed entries.' },
   { name: 'commit-previous-term', caughtBy: 'leader-completeness',
-    scenario: NOT_FOUND_YET,
+    scenario: scenario('commit-previous-term'),
     description: 'The leader commits an entry of an older term once a majority holds it ' +
       '(Figure 8; the switch also omits the no-op, which would hide it); a later leader ' +
       'without it overwrites it.' },
