@@ -1,10 +1,12 @@
 /**
  * Reading `faultline fuzz` options into a share configuration: the target (a protocol, or a
  * scenario file whose faults and seed are varied), bugs checked against the protocol's
- * catalogue, `--shard i/n`, the campaign seed (a fresh one when none is given, printed so
- * that the campaign can be rerun), `--runs` or `--time`, `--nodes`, `--duration`.
+ * catalogue, `--param name=value` checked against the protocol's parameter schema, `--shard
+ * i/n`, the campaign seed (a fresh one when none is given, printed so that the campaign can
+ * be rerun), `--runs` or `--time`, `--nodes`, `--duration`.
  */
 import { existsSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { durationOrReason } from '../runner/schema.js';
 import { parseSeed } from './execute.js';
 import type { ShareConfig } from './fuzzShare.js';
@@ -20,6 +22,7 @@ export interface FuzzOptions {
   readonly workers?: string;
   readonly shard?: string;
   readonly bug?: readonly string[];
+  readonly param?: readonly string[];
   readonly out?: string;
   readonly duration?: string;
   readonly keepGoing?: boolean;
@@ -79,6 +82,38 @@ function shard(text: string | undefined): [number, number] {
   return [i, n];
 }
 
+/**
+ * `--param name=value` options as parameters: each value is read as a YAML scalar or flow
+ * collection (5, true, 20ms, [150ms, 300ms]), as a scenario file's `params` would hold it,
+ * and the whole set must pass the protocol's schema.
+ */
+function params(texts: readonly string[], protocol: string, registry: Registry,
+  bugs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const text of texts) {
+    const m = /^([A-Za-z][\w-]*)=(.*)$/s.exec(text);
+    if (m === null) throw new InputError(`--param: name=value, such as snapshotEvery=5, got ${text}`);
+    const [, name, value] = m as unknown as [string, string, string];
+    if (name === 'bugs') throw new InputError('--param: set bugs with --bug');
+    try {
+      out[name] = parseYaml(value) as unknown;
+    } catch {
+      throw new InputError(`--param ${name}: not a value: ${value}`);
+    }
+  }
+  const schema = registry[protocol]?.params;
+  const parsed = schema?.safeParse({ ...out, bugs: [...bugs] });
+  if (parsed !== undefined && !parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue?.code === 'unrecognized_keys') {
+      throw new InputError(`--param ${issue.keys.join(', ')}: not a parameter of ${protocol}`);
+    }
+    const where = issue?.path.length ? issue.path.join('.') : 'params';
+    throw new InputError(`--param ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return out;
+}
+
 /** Reads the options into the share configuration of worker 0 of 1. */
 export function shareConfig(name: string, o: FuzzOptions, registry: Registry): ShareConfig {
   const { protocol, scenario } = target(name, registry);
@@ -95,6 +130,7 @@ export function shareConfig(name: string, o: FuzzOptions, registry: Registry): S
   const runs = o.time === undefined ? positive(o.runs, '--runs', 100) : undefined;
   return {
     protocol, ...(scenario === undefined ? {} : { scenario }), seed, bugs: o.bug ?? [],
+    params: params(o.param ?? [], protocol, registry, o.bug ?? []),
     ...(o.duration === undefined ? {} : { duration: micros(o.duration, '--duration') }),
     ...(runs === undefined ? {} : { runs }),
     ...(o.time === undefined ? {} : { deadline: Date.now() + micros(o.time, '--time') / 1000 }),

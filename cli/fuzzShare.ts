@@ -16,6 +16,7 @@ export interface ShareConfig {
   readonly scenario?: { readonly text: string; readonly file: string };
   readonly seed: number;
   readonly bugs: readonly string[];
+  readonly params: Readonly<Record<string, unknown>>;
   readonly duration?: Micros;
   readonly runs?: number;
   /** Epoch milliseconds after which no new run starts. */
@@ -43,7 +44,7 @@ export function runShare(
   const base: RunSpec | undefined = config.scenario === undefined ? undefined
     : loadScenario(config.scenario.text, config.scenario.file, registry).spec;
   const campaign = new Campaign({
-    protocol, registry, seed: config.seed, bugs: config.bugs,
+    protocol, registry, seed: config.seed, bugs: config.bugs, params: config.params,
     checkDeterminism: config.checkDeterminism,
     shrinkRuns: config.shrinkRuns, onFailure: found,
     ...(config.nodes === undefined ? {} : { nodes: config.nodes }),

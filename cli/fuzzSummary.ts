@@ -39,8 +39,10 @@ export function fuzzSummary(
   workers: number,
 ): string {
   const bugs = config.bugs.length > 0 ? `, bugs ${config.bugs.join(' ')}` : '';
+  const params = Object.entries(config.params).map(([k, v]) => `, ${k}=${JSON.stringify(v)}`)
+    .join('');
   const head = `fuzz ${config.protocol}: campaign seed ${config.seed}, shard ${config.shard}/${
-    config.shards}, ${workers} worker${workers === 1 ? '' : 's'}${bugs}`;
+    config.shards}, ${workers} worker${workers === 1 ? '' : 's'}${bugs}${params}`;
   const rows: [string, string | number][] = [
     ['runs', stats.runs],
     ['runs per second', +(stats.runs / seconds).toFixed(1)],

@@ -33,6 +33,7 @@ function fuzzOptions(cmd: Command): Command {
     .option('--workers <k>', 'worker threads on this machine', '1')
     .option('--shard <i/n>', 'run only the shard i of n: run indexes ≡ i-1 (mod n)')
     .option('--bug <name...>', 'switch on bugs of the protocol')
+    .option('--param <name=value...>', 'set a protocol parameter, such as snapshotEvery=5')
     .option('--out <dir>', 'where counterexamples are written', 'counterexamples')
     .option('--duration <time>', 'simulated time per run')
     .option('--keep-going', 'continue after a failure')

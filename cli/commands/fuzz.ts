@@ -70,7 +70,8 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
   const budgetMs = config.deadline === undefined ? undefined : config.deadline - Date.now();
   const progress = new Progress(total, budgetMs, o.json !== true);
   const command = `faultline fuzz ${target} --seed ${config.seed}${
-    config.bugs.map((b) => ` --bug ${b}`).join('')}`;
+    config.bugs.map((b) => ` --bug ${b}`).join('')}${
+    Object.entries(config.params).map(([k, v]) => ` --param ${k}=${JSON.stringify(v)}`).join('')}`;
   const started = performance.now();
   const found = (index: number, reason: string): void => {
     if (o.json === true) return;
@@ -98,7 +99,8 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
   seeds.sort((a, b) => a.index - b.index);
   if (o.json === true) {
     outJson({ target, protocol: config.protocol, campaignSeed: config.seed,
-      shard: `${config.shard}/${config.shards}`, workers, bugs: config.bugs, seconds,
+      shard: `${config.shard}/${config.shards}`, workers, bugs: config.bugs,
+      params: config.params, seconds,
       runsPerSecond: stats.runs / seconds, stats, seeds, failures });
   } else {
     out(fuzzSummary(config, stats, failures, seconds, workers));

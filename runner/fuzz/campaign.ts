@@ -24,6 +24,8 @@ export interface CampaignConfig {
   readonly base?: RunSpec;
   readonly seed: number;
   readonly bugs?: readonly string[];
+  /** Protocol parameters set for every run (over the scenario's, under `bugs`). */
+  readonly params?: Readonly<Record<string, unknown>>;
   readonly duration?: Micros;
   /** Reruns spent shrinking one failure (default 150; 0 reports the failure unshrunk). */
   readonly shrinkRuns?: number;
@@ -92,11 +94,14 @@ export function* indexesFor(p: { shard: number; shards: number; worker: number; 
 /** One campaign in one process. */
 export class Campaign {
   private readonly arbitrary: fc.Arbitrary<RunSpec>;
+  /** The protocol parameters of every run. */
+  readonly params: Readonly<Record<string, unknown>>;
 
   constructor(private readonly config: CampaignConfig) {
     const { protocol, base } = config;
-    const params = config.bugs !== undefined && config.bugs.length > 0
-      ? { ...(base?.params as object | undefined), bugs: [...config.bugs] } : base?.params ?? {};
+    const params = { ...(base?.params as object | undefined), ...config.params,
+      ...(config.bugs !== undefined && config.bugs.length > 0 ? { bugs: [...config.bugs] } : {}) };
+    this.params = params;
     const profile = { ...profileFor(protocol.name, config.duration ?? base?.duration),
       ...(config.nodes === undefined ? {} : { nodes: config.nodes }) };
     if (base !== undefined) {
