@@ -33,6 +33,9 @@ export type TraceKind = (typeof TRACE_KINDS)[number];
 const KIND_CODE = Object.freeze(Object.fromEntries(TRACE_KINDS.map((k, i) => [k, i]))) as
   Readonly<Record<TraceKind, number>>;
 
+const DATA_CHUNK_BITS = 12;
+const DATA_CHUNK = 1 << DATA_CHUNK_BITS;
+
 /** How much of the trace to keep. */
 export type TraceLevel = 'off' | 'memory' | 'full';
 
@@ -70,7 +73,14 @@ export class Trace {
   private peers = new Int16Array(1024);
   private ids = new Float64Array(1024);
   private tags: (string | undefined)[] = [];
-  private datas: unknown[] = [];
+  /**
+   * Payloads in chunks of DATA_CHUNK. A payload is usually a message allocated an instant
+   * before; stored into one huge, long-lived array, every store crossed the generations and was
+   * remembered for the next scavenge. A chunk is young while it fills, so those stores are
+   * cheap, and it is promoted whole with its payloads.
+   */
+  private datas: unknown[][] = [];
+  private chunk: unknown[] = [];
   private stored = 0;
   private total = 0;
   private readonly hasher = new RunningHash();
@@ -128,7 +138,11 @@ export class Trace {
     this.peers[s] = p;
     this.ids[s] = id;
     this.tags[s] = tag;
-    this.datas[s] = data;
+    if ((s & (DATA_CHUNK - 1)) === 0) {
+      this.chunk = new Array<unknown>(DATA_CHUNK);
+      this.datas.push(this.chunk);
+    }
+    this.chunk[s & (DATA_CHUNK - 1)] = data;
     if (this.level === 'full') (this.sink as (line: string) => void)(JSON.stringify(this.record(s)));
     return i;
   }
@@ -145,7 +159,8 @@ export class Trace {
     if (p >= 0) out[kind === 'send' ? 'to' : 'from'] = this.names[p];
     if (id >= 0) out.id = id;
     if (this.tags[i] !== undefined) out.tag = this.tags[i];
-    if (this.datas[i] !== undefined) out.data = this.datas[i];
+    const data = (this.datas[i >> DATA_CHUNK_BITS] as unknown[])[i & (DATA_CHUNK - 1)];
+    if (data !== undefined) out.data = data;
     return out as unknown as TraceRecord;
   }
 
