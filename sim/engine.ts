@@ -21,7 +21,7 @@ import { describeFault, type Fault, type ScheduledFault, validateFault } from '.
 import { type Latency, sampleLatency, validateLatency } from './latency.js';
 import { type NetworkConfig, Network } from './network.js';
 import type { NodeContext, ProgramFactory } from './node.js';
-import { PrngRoot, type Seed } from './prng.js';
+import { type Prng, PrngRoot, type Seed } from './prng.js';
 import { EventQueue } from './queue.js';
 import { Trace, type TraceLevel } from './trace.js';
 import type { Micros, NodeId } from './types.js';
@@ -364,10 +364,12 @@ export class Engine<M = unknown> implements World {
   private makeHost(id: NodeId): NodeHost {
     const host = new NodeHost(id, this.trace.indexOf(id), this.servers.includes(id),
       new Clock(this.config.clocks?.[id]), new SimDisk());
+    const latency = this.config.disk?.syncLatency ?? DEFAULT_SYNC_LATENCY;
+    // Looked up at the first sync, not per sync: naming a stream builds and hashes a string.
+    let stream: Prng | undefined;
     host.disk.onSyncRequest = (upTo) => {
-      const latency = this.config.disk?.syncLatency ?? DEFAULT_SYNC_LATENCY;
-      const done = Math.max(this.time + sampleLatency(latency, this.prng.stream(`disk/${id}`)),
-        host.lastSyncDone);
+      stream ??= this.prng.stream(`disk/${id}`);
+      const done = Math.max(this.time + sampleLatency(latency, stream), host.lastSyncDone);
       host.lastSyncDone = done;
       this.trace.add(this.time, 'sync', host.index, -1, -1, undefined, { upTo });
       this.push(done, { k: 'sync', host, inc: host.incarnation, upTo });
