@@ -3,7 +3,11 @@
  * - `leader-elected`: some server leads and has committed an entry of its own term, so it can
  *   serve (a leader that cannot commit is no progress);
  * - `pending-ops-complete`: every client operation pending at the heal has completed, and
- *   every client has completed an operation invoked after the heal with `ok`.
+ *   every client has completed an operation invoked after the heal with `ok`;
+ * - `servers-caught-up`: every server that is up (and not disabled by a damaged disk) has
+ *   applied everything any server had committed at the heal: a server that was cut off or
+ *   down catches up, through AppendEntries or InstallSnapshot (the lab's "agreement after
+ *   the follower reconnects").
  * A check is first asked at the heal itself (the engine checks after the heal event), which is
  * when `pending-ops-complete` takes its snapshot of what is pending.
  */
@@ -38,9 +42,19 @@ export function raftLiveness(): LivenessCheck[] {
       }
     }
   };
+  let committedAtHeal: number | undefined;
   return [
     { name: 'leader-elected', explain: 'no leader able to commit in its term was elected',
       holds: leaderCanCommit },
+    { name: 'servers-caught-up',
+      explain: 'a server that is up did not apply the entries committed before the heal',
+      holds(world) {
+        const nodes = world.servers.map((id) => ({ id, node: raftNode(world.program(id)) }));
+        committedAtHeal ??= Math.max(0, ...nodes.map(({ node }) => node?.commitIndex ?? 0));
+        const target = committedAtHeal;
+        return nodes.every(({ id, node }) => node === undefined || !world.isUp(id) ||
+          node.disabled !== undefined || node.lastApplied >= target);
+      } },
     { name: 'pending-ops-complete',
       explain: 'client operations pending at the heal did not complete, or a client made no ' +
         'progress after it',
