@@ -11,6 +11,9 @@ import type { NodeContext, TimerDelay } from '../node.js';
 import { snapshot } from '../snapshot.js';
 import type { NodeId } from '../types.js';
 import type { NodeHost } from './host.js';
+import type { HistoryEvent } from '../check/history.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** @internal Builds the context of the host's current incarnation. */
 export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M> {
@@ -70,9 +73,12 @@ export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M
     record(type, op): void {
       live('record');
       const frozen = snapshot(op);
-      const event = { index: engine.history.length, type, process: host.id, time: engine.now,
-        f: frozen.f, value: frozen.value, ...(frozen.key === undefined ? {} : { key: frozen.key }),
-        ...(frozen.error === undefined ? {} : { error: frozen.error }) };
+      // Optional fields are added after, rather than spread from temporary objects: one event
+      // per invocation and completion.
+      const event: Mutable<HistoryEvent> = { index: engine.history.length, type, process: host.id,
+        time: engine.now, f: frozen.f, value: frozen.value };
+      if (frozen.key !== undefined) event.key = frozen.key;
+      if (frozen.error !== undefined) event.error = frozen.error;
       engine.history.push(event);
       engine.trace.add(engine.now, type, host.index, -1, -1, frozen.f, event);
     },
