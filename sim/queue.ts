@@ -124,31 +124,58 @@ export class EventQueue<T> {
     return ta < tb || (ta === tb && (this.ties[sa] as number) < (this.ties[sb] as number));
   }
 
+  /*
+   * Both sifts move a hole rather than swapping: the moving slot's keys stay in locals and each
+   * level writes one cell instead of two. The comparisons, and so the heap, are exactly those
+   * of the swapping version; the engine pops about a million events a minute of Raft.
+   */
   private siftUp(i: number): void {
     const heap = this.heap;
+    const times = this.times;
+    const ties = this.ties;
+    const slot = heap[i] as number;
+    const time = times[slot] as number;
+    const tie = ties[slot] as number;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      const tmp = heap[i] as number;
-      heap[i] = heap[parent] as number;
-      heap[parent] = tmp;
+      const up = heap[parent] as number;
+      const upTime = times[up] as number;
+      if (!(time < upTime || (time === upTime && tie < (ties[up] as number)))) break;
+      heap[i] = up;
       i = parent;
     }
+    heap[i] = slot;
   }
 
   private siftDown(i: number): void {
     const heap = this.heap;
+    const times = this.times;
+    const ties = this.ties;
     const n = this.count;
+    const slot = heap[i] as number;
+    const time = times[slot] as number;
+    const tie = ties[slot] as number;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= n) break;
+      let child = left;
+      let down = heap[left] as number;
+      let downTime = times[down] as number;
       const right = left + 1;
-      const child = right < n && this.less(right, left) ? right : left;
-      if (!this.less(child, i)) break;
-      const tmp = heap[i] as number;
-      heap[i] = heap[child] as number;
-      heap[child] = tmp;
+      if (right < n) {
+        const other = heap[right] as number;
+        const otherTime = times[other] as number;
+        if (otherTime < downTime ||
+          (otherTime === downTime && (ties[other] as number) < (ties[down] as number))) {
+          child = right;
+          down = other;
+          downTime = otherTime;
+        }
+      }
+      if (!(downTime < time || (downTime === time && (ties[down] as number) < tie))) break;
+      heap[i] = down;
       i = child;
     }
+    heap[i] = slot;
   }
 }
