@@ -123,6 +123,9 @@ function convertKvOperation(
   if (op.outcome === 'fail' && !observed) return null;
   switch (op.f) {
     case 'get': {
+      // A read with unknown outcome changes nothing and shows nothing: dropping it keeps the
+      // verdict and spares the search every subset of such reads it could linearize.
+      if (output === UNKNOWN) return null;
       const read = output ?? (op.output === undefined ? null : toValue(op, op.output));
       return { input: { f: 'get', key }, output: read };
     }

@@ -90,7 +90,8 @@ function convertRegisterOperation(
   const unknown = op.outcome === 'info';
   switch (op.f) {
     case 'read':
-      if (op.outcome === 'fail') return null;
+      // A read with unknown outcome changes nothing and shows nothing (see models/kv.ts).
+      if (op.outcome === 'fail' || unknown) return null;
       return { input: { f: 'read' }, output: unknown ? UNKNOWN : toValue(op, op.output) };
     case 'write':
       if (op.outcome === 'fail') return null;
