@@ -25,7 +25,8 @@ const MAX_DEPTH = 64;
  * snapshot time in the Raft benchmark, where almost every copy is a fresh message that is
  * never snapshotted again. So only data that comes back is remembered: the first time a
  * frozen object is met it is verified (a walk without allocation, cheaper than a copy), and
- * once verified it goes in `shared`, so a log entry sent a thousand times is walked once.
+ * once verified it goes in `shared` (if it holds objects: see `isShareable`), so a log entry
+ * sent a thousand times is walked once.
  * A frozen object with a getter is taken for the value it returns when verified.
  */
 const shared = new WeakSet<object>();
@@ -90,25 +91,33 @@ function copyObject(value: object, depth: number): unknown {
 function isShareable(value: object, depth: number): boolean {
   if (shared.has(value)) return true;
   if (depth > MAX_DEPTH) return false;
+  let nested = false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      if (!isShareableField(value[i], depth)) return false;
+      const field: unknown = value[i];
+      if (field !== null && typeof field === 'object') {
+        if (!(Object.isFrozen(field) && isShareable(field, depth + 1))) return false;
+        nested = true;
+      } else if (typeof field === 'function' || typeof field === 'symbol') {
+        return false;
+      }
     }
   } else {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) return false;
     for (const key in value) {
-      if (Object.hasOwn(value, key) &&
-        !isShareableField((value as Record<string, unknown>)[key], depth)) return false;
+      if (!Object.hasOwn(value, key)) continue;
+      const field = (value as Record<string, unknown>)[key];
+      if (field !== null && typeof field === 'object') {
+        if (!(Object.isFrozen(field) && isShareable(field, depth + 1))) return false;
+        nested = true;
+      } else if (typeof field === 'function' || typeof field === 'symbol') {
+        return false;
+      }
     }
   }
-  shared.add(value);
+  // A flat object is walked again next time (as cheap as the lookup); one with objects inside
+  // is remembered. So a protocol that freezes every message it sends does not fill the set.
+  if (nested) shared.add(value);
   return true;
-}
-
-function isShareableField(field: unknown, depth: number): boolean {
-  if (field === null) return true;
-  const type = typeof field;
-  if (type === 'object') return Object.isFrozen(field) && isShareable(field as object, depth + 1);
-  return type !== 'function' && type !== 'symbol';
 }

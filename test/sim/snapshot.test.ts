@@ -32,6 +32,25 @@ describe('snapshot', () => {
     expect(Object.keys(entry)).toEqual(['term', 'command']);
   });
 
+  it('shares deeply frozen plain data, and copies frozen data with anything mutable inside', () => {
+    const op = Object.freeze({ f: 'put', key: 'k', value: 1 });
+    const entry = Object.freeze({ term: 2, command: Object.freeze({ op }) });
+    expect(snapshot(entry)).toBe(entry);
+    expect(snapshot(op)).toBe(op);
+    const message = snapshot({ entries: [entry, entry] });
+    expect(message.entries[0]).toBe(entry);
+    const inner = { n: 1 };
+    const shell = Object.freeze({ inner });
+    const copy = snapshot(shell);
+    expect(copy).not.toBe(shell);
+    expect(copy.inner).not.toBe(inner);
+    expect(Object.isFrozen(copy.inner)).toBe(true);
+    inner.n = 2;
+    expect(copy.inner.n).toBe(1);
+    expect(() => snapshot(Object.freeze({ f: Object.freeze(() => 1) }))).toThrow(AssertionError);
+    expect(() => snapshot(Object.freeze({ d: new Map() }))).toThrow(/class instance/);
+  });
+
   it('keeps an own "__proto__" key as data, never as the prototype', () => {
     const hostile = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object;
     const copy = snapshot(hostile) as Record<string, unknown>;
