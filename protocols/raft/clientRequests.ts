@@ -10,13 +10,20 @@
  * entry of its term (its no-op), records the commit index as the read index, and confirms it
  * still leads by a round of AppendEntries answered by a majority in its term; then, once the
  * state machine has applied up to the read index, it answers from it.
+ *
+ * With `batchDelay` above 0 the leader collects requests for that long and then flushes
+ * them at once (as etcd's and TiKV's batching loops do): one AppendEntries per follower
+ * carries the new entries, one ReadIndex round confirms every read that arrived (thesis
+ * §6.4: "a single round of heartbeats for any number of read-only queries"), and one sync
+ * confirms the leader's own writes. Fewer messages and syncs per request, for up to
+ * `batchDelay` more latency.
  */
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
 import type { NodeId } from '../../sim/index.js';
-import { appendAsLeader } from './election.js';
+import { appendAsLeader, confirmDurable } from './election.js';
 import type { Ctx, RaftNode } from './node.js';
 import { isQuorum } from './quorum.js';
-import { broadcastAppend, replicateNew } from './replication.js';
+import { broadcastAppend, replicateNew, sendAppend } from './replication.js';
 import type { ApplyResult } from './stateMachine.js';
 
 const OPERATIONS = new Set(['get', 'put', 'append', 'cas']);
@@ -62,7 +69,31 @@ function proposeWrite(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
   const index = appendAsLeader(node, ctx, { term: node.currentTerm,
     command: { kind: 'client', client: msg.client, seq: msg.seq, op: msg.op } });
   node.pendingWrites.set(index, { client: msg.client, seq: msg.seq });
-  replicateNew(node, ctx);
+  if (node.config.batchDelay === 0) replicateNew(node, ctx);
+  else scheduleFlush(node, ctx);
+}
+
+/** Arms the flush timer unless it is armed (batching; see the file comment). */
+function scheduleFlush(node: RaftNode, ctx: Ctx): void {
+  if (node.flushArmed) return;
+  node.flushArmed = true;
+  ctx.setTimer('flush', node.config.batchDelay);
+}
+
+/**
+ * The flush timer: starts one read round for the reads waiting for one, confirms the new
+ * entries durable, and sends every follower the new entries (or, for a new round, at least a
+ * heartbeat that carries it).
+ */
+export function onFlush(node: RaftNode, ctx: Ctx): void {
+  node.flushArmed = false;
+  if (node.role !== 'leader') return;
+  const newRound = startReadRound(node);
+  if (node.log.lastIndex > node.confirmedUpTo) confirmDurable(node, ctx);
+  for (const [peer, progress] of node.progress) {
+    const entries = !progress.inflight && progress.nextIndex <= node.log.lastIndex;
+    if (entries || newRound) sendAppend(node, ctx, peer);
+  }
 }
 
 /** Answers a client with an applied command's result. */
@@ -82,15 +113,10 @@ export function replyToClient(
  */
 export function serveReads(node: RaftNode, ctx: Ctx): void {
   if (node.role !== 'leader' || node.pendingReads.length === 0) return;
-  let newRound = false;
-  if (node.log.termAt(node.commitIndex) === node.currentTerm) {
-    for (const read of node.pendingReads) {
-      if (read.readIndex !== undefined) continue;
-      if (!newRound) node.readRound++;
-      newRound = true;
-      read.readIndex = node.commitIndex;
-      read.round = node.readRound;
-    }
+  const batched = node.config.batchDelay > 0;
+  const newRound = !batched && startReadRound(node);
+  if (batched && node.pendingReads.some((read) => read.readIndex === undefined)) {
+    scheduleFlush(node, ctx);
   }
   const waiting = node.pendingReads.filter((read) => {
     if (read.readIndex === undefined || node.lastApplied < read.readIndex) return true;
@@ -102,6 +128,23 @@ export function serveReads(node: RaftNode, ctx: Ctx): void {
   });
   node.pendingReads = waiting;
   if (newRound) broadcastAppend(node, ctx);
+}
+
+/**
+ * Gives the reads without a read index the commit index and a new round, once the leader has
+ * committed in its term. Returns whether it started a round.
+ */
+function startReadRound(node: RaftNode): boolean {
+  if (node.log.termAt(node.commitIndex) !== node.currentTerm) return false;
+  let newRound = false;
+  for (const read of node.pendingReads) {
+    if (read.readIndex !== undefined) continue;
+    if (!newRound) node.readRound++;
+    newRound = true;
+    read.readIndex = node.commitIndex;
+    read.round = node.readRound;
+  }
+  return newRound;
 }
 
 /** A leader stepped down: pending writes may or may not commit; pending reads did nothing. */

@@ -28,6 +28,11 @@ export interface RaftConfig {
   readonly reads: ReadMode;
   /** Most entries in one AppendEntries. */
   readonly maxBatch: number;
+  /**
+   * How long a leader collects client requests before it replicates them and starts a
+   * ReadIndex round for them, all in one flush; 0 sends at each request.
+   */
+  readonly batchDelay: Micros;
   /** Applied entries between snapshots (§7); 0 never snapshots. */
   readonly snapshotEvery: number;
   /** Most snapshot records in one InstallSnapshot chunk. */

@@ -24,6 +24,9 @@ export const raftParams = z.object({
   checkQuorum: z.boolean().default(false),
   reads: z.enum(['read-index', 'log']).default('read-index'),
   maxBatch: z.number().int().min(1).max(10_000).default(64),
+  batchDelay: duration().default(0)
+    .describe('how long a leader collects client requests before one flush replicates them ' +
+      'and starts one ReadIndex round for the reads among them; 0 sends at each request'),
   snapshotEvery: z.number().int().min(0).max(1_000_000).default(0)
     .describe('applied entries between snapshots (log compaction); 0 never snapshots'),
   snapshotChunk: z.number().int().min(1).max(1_000_000).default(64)
@@ -70,7 +73,7 @@ export const raftBugs: readonly BugSwitch[] = [
 export function raftConfig(params: RaftParams): RaftConfig {
   return { electionTimeout: params.electionTimeout, heartbeat: params.heartbeat,
     preVote: params.preVote, checkQuorum: params.checkQuorum, reads: params.reads,
-    maxBatch: params.maxBatch, snapshotEvery: params.snapshotEvery,
+    maxBatch: params.maxBatch, batchDelay: params.batchDelay, snapshotEvery: params.snapshotEvery,
     snapshotChunk: params.snapshotChunk, bugs: new Set(params.bugs) };
 }
 

@@ -161,9 +161,15 @@ export function appendAsLeader(node: RaftNode, ctx: Ctx, entry: Entry): number {
   const frozen = snapshot(entry);
   node.log.append([frozen]);
   appendToDisk(ctx.disk, [frozen]);
-  const index = node.log.lastIndex;
-  const persisted = { type: 'Persisted', term: node.currentTerm, index } as const;
+  // Batched requests are confirmed together at the flush (clientRequests.ts).
+  if (node.config.batchDelay === 0 || entry.command.kind === 'noop') confirmDurable(node, ctx);
+  return node.log.lastIndex;
+}
+
+/** Asks to be told once the leader's log up to its end is durable, to count itself then. */
+export function confirmDurable(node: RaftNode, ctx: Ctx): void {
+  node.confirmedUpTo = node.log.lastIndex;
+  const persisted = { type: 'Persisted', term: node.currentTerm, index: node.log.lastIndex } as const;
   if (node.bug('ack-before-sync')) ctx.send(ctx.id, persisted);
   else ctx.sendAfterSync(ctx.id, persisted);
-  return index;
 }

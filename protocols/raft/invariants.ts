@@ -235,7 +235,7 @@ export class RaftObserver {
           known.prevTerm} entry`);
       }
     }
-    s.seen.length = same;
+    if (s.seen.length !== same) s.seen.length = same;
     // A changed entry at or below the commit index is re-checked against the record.
     if (same < s.commitChecked) s.commitChecked = same;
     while (s.seen.length < from) s.seen.push(undefined);

@@ -25,7 +25,7 @@
  */
 import { assert, assertNever, type NodeContext, type NodeId, type NodeProgram } from
   '../../sim/index.js';
-import { failPending } from './clientRequests.js';
+import { failPending, onFlush } from './clientRequests.js';
 import { type IncomingSnapshot, onInstallSnapshot, onInstallSnapshotReply } from
   './compaction.js';
 import type { BugName, RaftConfig, RaftStats } from './config.js';
@@ -101,6 +101,9 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   readonly pendingWrites = new Map<number, PendingWrite>();
   pendingReads: PendingRead[] = [];
   readRound = 0;
+  /** Batching (`batchDelay`): the flush timer is armed; the log end last confirmed durable. */
+  flushArmed = false;
+  confirmedUpTo = 0;
 
   constructor(readonly config: RaftConfig, readonly stats: RaftStats) {}
 
@@ -158,6 +161,7 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   onTimer(ctx: Ctx, name: string): void {
     if (name === 'election') return onElectionTimeout(this, ctx);
     if (name === 'heartbeat') return onHeartbeat(this, ctx);
+    if (name === 'flush') return onFlush(this, ctx);
   }
 
   /** Sends a message and counts it (Raft's own messages only, not client replies). */
@@ -207,6 +211,8 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     this.setTerm(ctx, term);
     if (wasLeader) {
       ctx.cancelTimer('heartbeat');
+      ctx.cancelTimer('flush');
+      this.flushArmed = false;
       failPending(this, ctx);
       this.progress.clear();
     }

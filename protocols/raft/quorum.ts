@@ -18,6 +18,15 @@ export function isQuorum(count: number, n: number): boolean {
  * The largest index N such that a majority of `matchIndexes` (one per server) is >= N.
  */
 export function quorumMatchIndex(matchIndexes: readonly number[]): number {
-  const sorted = matchIndexes.slice().sort((a, b) => b - a);
-  return sorted[majority(matchIndexes.length) - 1] ?? 0;
+  // The largest value that at least a majority of values reach; clusters are small, so the
+  // quadratic count beats sorting a copy (this runs on every acknowledgement).
+  const need = majority(matchIndexes.length);
+  let best = 0;
+  for (const v of matchIndexes) {
+    if (v <= best) continue;
+    let count = 0;
+    for (const w of matchIndexes) if (w >= v) count++;
+    if (count >= need) best = v;
+  }
+  return best;
 }

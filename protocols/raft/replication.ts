@@ -200,7 +200,8 @@ export function onPersisted(node: RaftNode, ctx: Ctx, msg: Persisted): void {
 
 /** Commits the highest index a majority matched, if it is of the current term (§5.4.2). */
 export function maybeCommit(node: RaftNode, ctx: Ctx): void {
-  const matches = [node.selfMatch, ...[...node.progress.values()].map((p) => p.matchIndex)];
+  const matches = [node.selfMatch];
+  for (const progress of node.progress.values()) matches.push(progress.matchIndex);
   const candidate = quorumMatchIndex(matches);
   if (candidate <= node.commitIndex) return;
   const ownTerm = node.log.termAt(candidate) === node.currentTerm;
