@@ -21,8 +21,9 @@
  *    statement is that what any node ever committed stays committed, which (4) and (5)
  *    check against the cluster-wide record of committed entries that never shrinks.
  *
- * All checks are incremental: per node they look only at log entries that changed since the
- * last event (logs change at the tail), so a check costs O(changes), not O(log).
+ * All checks are incremental: they look only at the nodes an event may have changed
+ * (`World.changed`), and per node only at log entries that changed since the last event (logs
+ * change at the tail), so a check costs O(changes), not O(servers × log).
  *
  * Log compaction (§7) removes entries from a log without changing them: an entry a node has
  * compacted is read from what the checker saw of that node's log before (its shadow), and one
@@ -93,7 +94,8 @@ export class RaftObserver {
     if (world.eventIndex !== this.lastEvent) {
       this.lastEvent = world.eventIndex;
       this.problem = undefined;
-      for (const id of world.servers) {
+      // Only the nodes the event may have changed: the others were checked as they are.
+      for (const id of world.changed) {
         const node = raftNode(world.program(id));
         if (node !== undefined && world.isUp(id)) this.checkNode(world, id, node);
       }
