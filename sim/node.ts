@@ -43,6 +43,11 @@ export interface NodeContext<M> {
   sendAfterSync(to: NodeId, msg: M): void;
   /** Sets (or replaces) the timer `name`, measured on the local clock. */
   setTimer(name: string, after: TimerDelay): void;
+  /**
+   * The delay `setTimer` would draw for `after` (a range), from the same stream, for a
+   * program that keeps a deadline itself and arms the timer with the number later.
+   */
+  drawDelay(after: TimerDelay): Micros;
   cancelTimer(name: string): void;
   readonly disk: Disk;
   /** This node's own random stream; draws here shift no other component's. */

@@ -23,7 +23,7 @@ import type { NodeId } from '../../sim/index.js';
 import { appendAsLeader, confirmDurable } from './election.js';
 import type { Ctx, RaftNode } from './node.js';
 import { isQuorum } from './quorum.js';
-import { broadcastAppend, replicateNew, sendAppend } from './replication.js';
+import { replicateNew, sendAppend } from './replication.js';
 import type { ApplyResult } from './stateMachine.js';
 
 const OPERATIONS = new Set(['get', 'put', 'append', 'cas']);
@@ -88,11 +88,11 @@ function scheduleFlush(node: RaftNode, ctx: Ctx): void {
 export function onFlush(node: RaftNode, ctx: Ctx): void {
   node.flushArmed = false;
   if (node.role !== 'leader') return;
-  const newRound = startReadRound(node);
+  const newRound = startReadRound(node, ctx);
   if (node.log.lastIndex > node.confirmedUpTo) confirmDurable(node, ctx);
   for (const [peer, progress] of node.progress) {
     const entries = !progress.inflight && progress.nextIndex <= node.log.lastIndex;
-    if (entries || newRound) sendAppend(node, ctx, peer);
+    if (entries || newRound) sendAppend(node, ctx, peer, !progress.inflight);
   }
 }
 
@@ -114,28 +114,44 @@ export function replyToClient(
 export function serveReads(node: RaftNode, ctx: Ctx): void {
   if (node.role !== 'leader' || node.pendingReads.length === 0) return;
   const batched = node.config.batchDelay > 0;
-  const newRound = !batched && startReadRound(node);
+  const newRound = !batched && startReadRound(node, ctx);
   if (batched && node.pendingReads.some((read) => read.readIndex === undefined)) {
     scheduleFlush(node, ctx);
   }
   const waiting = node.pendingReads.filter((read) => {
     if (read.readIndex === undefined || node.lastApplied < read.readIndex) return true;
-    let acks = 1;
-    for (const progress of node.progress.values()) if (progress.ackedRound >= read.round) acks++;
-    if (!isQuorum(acks, ctx.servers.length)) return true;
+    if (!roundConfirmed(node, ctx, read.round)) return true;
     replyToClient(node, ctx, read.client, read.seq, { outcome: 'ok', result: node.kv.read(read.key) });
     return false;
   });
   node.pendingReads = waiting;
-  if (newRound) broadcastAppend(node, ctx);
+  if (newRound) sendRound(node, ctx);
+}
+
+/** Whether a majority (the leader included) has acknowledged read round `round`. */
+function roundConfirmed(node: RaftNode, ctx: Ctx, round: number): boolean {
+  let acks = 1;
+  for (const progress of node.progress.values()) if (progress.ackedRound >= round) acks++;
+  return isQuorum(acks, ctx.servers.length);
+}
+
+/**
+ * Sends every follower the new round: with the new entries when none are in flight to it,
+ * else as an empty AppendEntries (resending entries in flight would only copy them again).
+ */
+function sendRound(node: RaftNode, ctx: Ctx): void {
+  for (const [peer, progress] of node.progress) sendAppend(node, ctx, peer, !progress.inflight);
 }
 
 /**
  * Gives the reads without a read index the commit index and a new round, once the leader has
  * committed in its term. Returns whether it started a round.
  */
-function startReadRound(node: RaftNode): boolean {
+function startReadRound(node: RaftNode, ctx: Ctx): boolean {
   if (node.log.termAt(node.commitIndex) !== node.currentTerm) return false;
+  // One round at a time (thesis §6.4): reads that arrive while one is out wait for the next,
+  // which then confirms them all. A round is out until a majority has acknowledged it.
+  if (node.readRound > 0 && !roundConfirmed(node, ctx, node.readRound)) return false;
   let newRound = false;
   for (const read of node.pendingReads) {
     if (read.readIndex !== undefined) continue;

@@ -50,6 +50,7 @@ export function sendSnapshotChunk(node: RaftNode, ctx: Ctx, to: NodeId, progress
   const offset = progress.snapshotOffset;
   const end = Math.min(snap.records.length, offset + node.config.snapshotChunk);
   progress.inflight = true;
+  progress.inflightEnd = Infinity; // only the snapshot's own answer ends this flight
   node.send(ctx, to, { type: 'InstallSnapshot', term: node.currentTerm, leader: ctx.id,
     lastIncludedIndex: snap.index, lastIncludedTerm: snap.term, offset,
     records: snap.records.slice(offset, end), done: end === snap.records.length,

@@ -26,6 +26,7 @@ import { isQuorum } from './quorum.js';
 
 /** The election timer fired: campaign, or (a leader) check that a quorum still answers. */
 export function onElectionTimeout(node: RaftNode, ctx: Ctx): void {
+  if (!node.electionTimerFired(ctx)) return; // restarted since it was armed
   node.resetElectionTimer(ctx);
   if (node.role === 'leader') return maybeStepDownWithoutQuorum(node, ctx);
   if (node.disabled !== undefined || node.repairUpTo > 0) return; // may not campaign
@@ -140,7 +141,7 @@ function becomeLeader(node: RaftNode, ctx: Ctx): void {
   node.progress.clear();
   for (const peer of node.peers(ctx)) {
     node.progress.set(peer, { nextIndex: node.log.lastIndex + 1, matchIndex: 0,
-      inflight: false, lastReply: ctx.now(), ackedRound: 0, snapshotIndex: 0, snapshotOffset: 0 });
+      inflight: false, inflightEnd: 0, lastReply: ctx.now(), ackedRound: 0, snapshotIndex: 0, snapshotOffset: 0 });
   }
   // The no-op of §8 commits the older entries at once. The commit-previous-term switch omits
   // it, as the leaders of Figure 8 do: with the no-op, the bug's early commit of an older

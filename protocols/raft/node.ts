@@ -47,6 +47,11 @@ export interface Progress {
   matchIndex: number;
   /** An AppendEntries with entries is in flight; wait for its reply before the next one. */
   inflight: boolean;
+  /**
+   * The last index the entries in flight reach: only a success reaching it (or a rejection)
+   * ends the flight, not the answer to an empty AppendEntries sent meanwhile.
+   */
+  inflightEnd: number;
   /** Local time of the last reply in the current term (CheckQuorum). */
   lastReply: number;
   /** Highest read round this follower acknowledged in the current term (ReadIndex). */
@@ -92,6 +97,9 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   disabled: string | undefined;
   /** While > 0: a damaged log was cut; no votes or campaigns until a leader matched this far. */
   repairUpTo = 0;
+  /** Local time the election timeout ends, and the time the armed election timer fires. */
+  electionDeadline = 0;
+  electionTimerAt = -Infinity;
   /** Local time a current leader was last heard from (PreVote and CheckQuorum leases). */
   lastLeaderContact = -Infinity;
   votes = new Set<NodeId>();
@@ -223,9 +231,32 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     this.resetElectionTimer(ctx);
   }
 
-  /** Re-arms the randomised election timer (§5.2). */
+  /**
+   * Restarts the randomised election timeout (§5.2): it now ends a fresh random time from now.
+   * A follower restarts it on every AppendEntries, so the engine timer is not moved each time:
+   * the armed timer fires no later than the deadline, and `electionTimerFired` re-arms it for
+   * the rest when it fires early. The timeout ends exactly when re-arming each time would end
+   * it, with one timer event per timeout instead of one per message.
+   */
   resetElectionTimer(ctx: Ctx): void {
-    ctx.setTimer('election', this.config.electionTimeout);
+    const now = ctx.now();
+    this.electionDeadline = now + ctx.drawDelay(this.config.electionTimeout);
+    if (this.electionTimerAt <= now || this.electionDeadline < this.electionTimerAt) {
+      this.armElectionTimer(ctx, now);
+    }
+  }
+
+  /** The election timer fired: whether the timeout has really ended (else it is re-armed). */
+  electionTimerFired(ctx: Ctx): boolean {
+    const now = ctx.now();
+    if (now >= this.electionDeadline) return true;
+    this.armElectionTimer(ctx, now);
+    return false;
+  }
+
+  private armElectionTimer(ctx: Ctx, now: number): void {
+    ctx.setTimer('election', this.electionDeadline - now);
+    this.electionTimerAt = this.electionDeadline;
   }
 
   /** Whether a leader was heard from within the minimum election timeout (thesis §9.6). */

@@ -4,7 +4,8 @@
  * The leader keeps, per follower, the next index to send and the highest index known to
  * match. It sends at most one AppendEntries with entries at a time per follower (the next
  * goes when the reply comes, or with the next heartbeat if a message was lost), at most
- * `maxBatch` entries each. A follower accepts entries only after the consistency check on
+ * `maxBatch` entries each; a ReadIndex round meanwhile goes to that follower as an empty
+ * AppendEntries, whose answer does not end the flight. A follower accepts entries only after the consistency check on
  * (prevLogIndex, prevLogTerm); it cuts its log only at the first real conflict, so a stale or
  * duplicated AppendEntries whose entries already match changes nothing. A rejection carries
  * the conflicting term and its first index, so the leader skips a whole term per round trip.
@@ -38,16 +39,25 @@ export function broadcastAppend(node: RaftNode, ctx: Ctx): void {
  * Sends follower `to` the entries from its next index (possibly none: a heartbeat), or a chunk
  * of the snapshot when the leader has compacted the entries it needs (§7).
  */
-export function sendAppend(node: RaftNode, ctx: Ctx, to: NodeId): void {
+export function sendAppend(node: RaftNode, ctx: Ctx, to: NodeId, withEntries = true): void {
   const progress = node.progress.get(to);
   if (progress === undefined) return;
+  let prevLogIndex = progress.nextIndex - 1;
   if (progress.nextIndex <= node.log.snapshotIndex) {
-    return sendSnapshotChunk(node, ctx, to, progress);
+    const sendingSnapshot = progress.inflightEnd === Infinity;
+    if (!progress.inflight || sendingSnapshot) return sendSnapshotChunk(node, ctx, to, progress);
+    // Entries in flight may already cover what was compacted: probe at the snapshot's end
+    // (a rejection ends the flight, and then the snapshot goes).
+    prevLogIndex = node.log.snapshotIndex;
+    withEntries = false;
   }
-  const prevLogIndex = progress.nextIndex - 1;
-  const end = Math.min(node.log.lastIndex, prevLogIndex + node.config.maxBatch);
+  const end = withEntries ? Math.min(node.log.lastIndex, prevLogIndex + node.config.maxBatch)
+    : prevLogIndex;
   const entries = node.log.slice(prevLogIndex + 1, end + 1);
-  if (entries.length > 0) progress.inflight = true;
+  if (entries.length > 0) {
+    progress.inflight = true;
+    progress.inflightEnd = end;
+  }
   node.send(ctx, to, { type: 'AppendEntries', term: node.currentTerm, leader: ctx.id,
     prevLogIndex, prevLogTerm: node.log.termAt(prevLogIndex) as number, entries,
     leaderCommit: node.commitIndex, round: node.readRound });
@@ -142,7 +152,7 @@ export function onAppendEntriesReply(
   const progress = node.progress.get(from);
   if (progress === undefined) return;
   progress.lastReply = ctx.now();
-  progress.inflight = false;
+  if (!msg.success || msg.matchIndex >= progress.inflightEnd) progress.inflight = false;
   serveReadsOnAck(node, ctx, progress, msg.round);
   if (msg.success) {
     onAccepted(node, ctx, progress, msg);
@@ -153,7 +163,7 @@ export function onAppendEntriesReply(
     // would start one more such chain: an event storm growing with the duplication rate.
     return;
   }
-  if (node.role === 'leader' && progress.nextIndex <= node.log.lastIndex) {
+  if (node.role === 'leader' && !progress.inflight && progress.nextIndex <= node.log.lastIndex) {
     sendAppend(node, ctx, from);
   }
 }

@@ -9,7 +9,7 @@ import { AssertionError } from '../assert.js';
 import type { Engine } from '../engine.js';
 import type { NodeContext, TimerDelay } from '../node.js';
 import { snapshot } from '../snapshot.js';
-import type { NodeId } from '../types.js';
+import type { Micros, NodeId } from '../types.js';
 import type { NodeHost } from './host.js';
 import type { HistoryEvent } from '../check/history.js';
 
@@ -43,6 +43,9 @@ export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M
       if (host.disk.unsyncedWrites === 0) return engine.transmit(host, target, frozen);
       host.held.push({ to: target, msg: frozen, needs: host.disk.writeSequence });
       host.syncWanted = true;
+    },
+    drawDelay(after: TimerDelay): Micros {
+      return typeof after === 'number' ? after : timerPrng.int(after[0], after[1]);
     },
     setTimer(name: string, after: TimerDelay): void {
       live('setTimer');

@@ -185,6 +185,28 @@ describe('engine: checking', () => {
     expect(engine.trace.length).toBeGreaterThan(0);
   });
 
+  it('draws a timer delay as setTimer would, from the same stream', () => {
+    // Two engines, one seed: one program arms with the range, the other draws the delay and
+    // arms with the number. The timers fire at the same times.
+    const fired = (drawFirst: boolean) => {
+      const times: number[] = [];
+      const program: NodeProgram<PingMessage> = {
+        start: (ctx) => {
+          for (let i = 0; i < 3; i++) {
+            const range = [1_000, 9_000] as const;
+            ctx.setTimer(`t${i}`, drawFirst ? ctx.drawDelay(range) : range);
+          }
+        },
+        onTimer: (ctx) => { times.push(ctx.now()); },
+        onMessage: () => {},
+      };
+      new Engine(config({ program: () => program })).run(20_000);
+      return times;
+    };
+    expect(fired(true)).toEqual(fired(false));
+    expect(new Set(fired(true)).size).toBeGreaterThan(1);
+  });
+
   it('stops at the event limit instead of running forever', () => {
     const result = new Engine(config({ maxEvents: 100 })).run();
     expect(result.outcome).toBe('event-limit');
