@@ -1,7 +1,8 @@
 /**
  * Raft benchmarks: simulated seconds per wall-clock second for 5 servers under 1000 client
  * operations per second (10 clients at 100/s) over 60 simulated seconds, every invariant
- * checked after every event, with tracing off and kept in memory; and for each bug switch the
+ * checked after every event, with tracing off and kept in memory, by default and with
+ * request batching (`batchDelay: 5ms`); and for each bug switch the
  * wall-clock time (and runs) until its fuzz profile first finds it (test/raft/bugProfiles.ts).
  */
 import { prepareRun, runSpec, type RunSpec } from '../runner/index.js';
@@ -12,9 +13,10 @@ import type { BenchRow, BenchSuite } from './row.js';
 
 const SIMULATED_SECONDS = 60;
 
-function throughputSpec(): RunSpec {
+/** The benchmark cluster; `params` as a scenario file would give them (batching is one). */
+function throughputSpec(params: Record<string, unknown> = {}): RunSpec {
   return {
-    name: 'raft-bench', protocol: 'raft', params: {}, nodes: 5, seed: 1, faults: [],
+    name: 'raft-bench', protocol: 'raft', params, nodes: 5, seed: 1, faults: [],
     duration: SIMULATED_SECONDS * 1_000_000,
     network: { latency: { dist: 'uniform', min: 500, max: 1_500 } },
     workload: { clients: 10, rate: 100, keys: 16, mix: { get: 0.5, put: 0.3, append: 0.1, cas: 0.1 },
@@ -27,8 +29,9 @@ function throughputSpec(): RunSpec {
  * Each run starts from a collected heap (when node runs with --expose-gc, as `npm run bench`
  * does), so the in-memory row does not pay for the garbage of the row before it.
  */
-function speed(trace: 'off' | 'memory'): { ratio: number; ops: number; events: number } {
-  const prepared = prepareRun(throughputSpec(), { trace });
+function speed(trace: 'off' | 'memory', params: Record<string, unknown> = {}):
+  { ratio: number; ops: number; events: number } {
+  const prepared = prepareRun(throughputSpec(params), { trace });
   (globalThis as { gc?: () => void }).gc?.();
   const start = process.hrtime.bigint();
   const result = prepared.engine.run(SIMULATED_SECONDS * 1_000_000);
@@ -68,6 +71,21 @@ export const raftBench: BenchSuite = () => {
   // completed operation. Each costs the engine a hash, and most cost a check of every property.
   rows.push({ name: 'raft 5 nodes 1000 ops/s, trace events per client op ok',
     value: off.events / off.ops, unit: 'events / op' });
+  // The same cluster with request batching (batchDelay: one flush per 5 ms).
+  const batched = { batchDelay: '5ms' };
+  const batchedOff = speed('off', batched);
+  const batchedMemory = speed('memory', batched);
+  rows.push({ name: 'raft 5 nodes 1000 ops/s, batchDelay 5ms, trace off', value: batchedOff.ratio,
+    unit: 'sim s / wall s', baseline: 'raft 5 nodes 1000 ops/s, trace off',
+    ratio: batchedOff.ratio / off.ratio, goal: '>= 254x (prototype)' });
+  rows.push({ name: 'raft 5 nodes 1000 ops/s, batchDelay 5ms, trace in memory',
+    value: batchedMemory.ratio, unit: 'sim s / wall s',
+    baseline: 'raft 5 nodes 1000 ops/s, trace in memory', ratio: batchedMemory.ratio / memory.ratio,
+    goal: '>= 149x (prototype)' });
+  rows.push({ name: 'raft 5 nodes 1000 ops/s, batchDelay 5ms, client ops ok in 60 s',
+    value: batchedOff.ops, unit: 'ops' });
+  rows.push({ name: 'raft 5 nodes 1000 ops/s, batchDelay 5ms, trace events per client op ok',
+    value: batchedOff.events / batchedOff.ops, unit: 'events / op' });
   for (const bug of Object.keys(BUG_PROFILES)) {
     const result = timeToFirstFailure(bug);
     rows.push({ name: `raft bug ${bug}: time to first failure${result.found ? '' : ' (NOT FOUND)'}`,
