@@ -104,6 +104,7 @@ function toSpec(file: ScenarioFile): RunSpec {
     ...(file.workload === undefined ? {} : { workload: file.workload }),
     faults: file.faults, duration: file.duration, seed: file.seed,
     ...(file.ties === undefined ? {} : { ties: file.ties }),
+    ...(file.limits?.events === undefined ? {} : { limits: { events: file.limits.events } }),
     ...(file.expect === undefined ? {} : { expect: file.expect }),
   };
 }

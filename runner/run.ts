@@ -75,6 +75,7 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
   const instance = protocol.setup({ servers, clients, params: parsed.data,
     workload: spec.workload, clientsStopAt: undefined });
   const checked = selectChecked(spec, protocol, instance);
+  const maxEvents = spec.limits?.events ?? options.maxEvents;
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
     ...(spec.network === undefined ? {} : { network: spec.network }),
@@ -83,7 +84,8 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
     faults: spec.faults,
     trace: options.trace ?? 'memory',
-    ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+    // The spec's own limit is part of what is run; the caller's applies when it has none.
+    ...(maxEvents === undefined ? {} : { maxEvents }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
     ...(instance.observe === undefined ? {} : { observers: [(w) => instance.observe?.(w)] }),

@@ -109,6 +109,7 @@ function body(spec: RunSpec, text: ScenarioText): Plain {
     duration: time(spec.duration),
     seed: spec.seed,
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
+    ...(spec.limits?.events === undefined ? {} : { limits: { events: spec.limits.events } }),
     ...(spec.expect === undefined ? {} : { expect: expectations(spec) }),
   };
 }

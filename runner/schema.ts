@@ -288,6 +288,11 @@ export const scenarioSchema = z.strictObject({
   ties: z.enum(['fifo', 'shuffle'], { error: 'fifo or shuffle' })
     .describe('Equal-time events in insertion order (fifo, default) or a seeded random order.')
     .optional(),
+  limits: z.strictObject({
+    events: integer(1, 1_000_000_000).describe('Engine events after which the run stops ' +
+      'and fails as event-limit (a livelock); default the engine\'s.').optional(),
+  }).describe('Bounds on the run itself. Fuzz counterexamples that hit the campaign\'s event ' +
+    'cap carry it, so that they replay the same.').optional(),
   expect: expectSchema
     .describe('What must hold, or the violation a teaching scenario demonstrates.').optional(),
 });

@@ -46,6 +46,11 @@ export interface RunSpec {
   readonly duration: Micros;
   readonly seed: Seed;
   readonly ties?: 'fifo' | 'shuffle';
+  /**
+   * Stop after this many engine events (outcome `event-limit`, a failure). A counterexample
+   * saved from a fuzz run that hit the campaign's cap keeps the cap, so it replays the same.
+   */
+  readonly limits?: { readonly events?: number };
   readonly expect?: Expectations;
 }
 

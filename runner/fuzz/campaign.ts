@@ -97,6 +97,10 @@ export class Campaign {
   /** The protocol parameters of every run. */
   readonly params: Readonly<Record<string, unknown>>;
 
+  private get maxEvents(): number {
+    return this.config.maxEvents ?? 2_000_000;
+  }
+
   constructor(private readonly config: CampaignConfig) {
     const { protocol, base } = config;
     const params = { ...(base?.params as object | undefined), ...config.params,
@@ -143,16 +147,18 @@ export class Campaign {
     if (!details.failed || smallest === undefined) return outcome;
     const final = smallest.spec === start?.spec && report !== undefined
       ? { report, reason: start.reason } : this.judge(smallest.spec, false);
+    // A run stopped by the event cap replays the same only under the same cap: it goes with it.
+    const spec = final.report.result.outcome !== 'event-limit' ? smallest.spec
+      : { ...smallest.spec, limits: { events: this.maxEvents } };
     return { ...outcome, violated: violatedName(report, start?.reason),
-      counterexample: { spec: smallest.spec, report: final.report,
+      counterexample: { spec, report: final.report,
         reason: final.reason ?? smallest.reason, shrinks: details.numShrinks } };
   }
 
   /** Runs a spec; `reason` is set when it failed. */
   private judge(spec: RunSpec, determinism: boolean): { report: RunReport; reason?: string } {
     const checkMaxSteps = this.config.checkMaxSteps ?? 2_000_000;
-    const options = { trace: 'off' as const, checkMaxSteps,
-      maxEvents: this.config.maxEvents ?? 2_000_000 };
+    const options = { trace: 'off' as const, checkMaxSteps, maxEvents: this.maxEvents };
     const report = runSpec(spec, options, this.config.registry);
     if (!report.passed && !inconclusive(report)) {
       return { report, reason: report.failures.join('; ') };

@@ -58,6 +58,21 @@ describe('Campaign', () => {
     expect(runSpec(again, { trace: 'off' }, registry).result.hash).toBe(found.report.result.hash);
   });
 
+  it('saves a run stopped by the event cap with the cap, so that it replays the same', () => {
+    const capped = new Campaign({ protocol: toyKv, registry, seed: 1, duration: 1_000_000,
+      maxEvents: 300, shrinkRuns: 0 });
+    const found = capped.run(0).counterexample;
+    if (found === undefined) throw new Error('expected the cap to fail the run');
+    expect(found.report.result.outcome).toBe('event-limit');
+    expect(found.spec.limits).toEqual({ events: 300 });
+    const text = toScenarioYaml(found.spec);
+    expect(text).toMatch(/^limits:\n {2}events: 300$/m);
+    const again = loadScenario(text, 'ce.yaml', registry).spec;
+    const rerun = runSpec(again, { trace: 'off' }, registry);
+    expect(rerun.result.outcome).toBe('event-limit');
+    expect(rerun.result.hash).toBe(found.report.result.hash);
+  });
+
   it('gives one outcome for one campaign seed and index', () => {
     const a = campaign(3).run(7);
     const b = campaign(3).run(7);
