@@ -120,6 +120,30 @@ function schedule(raws: readonly RawFault[], w: readonly number[], servers: read
     .sort((x, y) => x.f.at - y.f.at || x.i - y.i).map((x) => x.f);
 }
 
+/** Whether a fault can leave a record that fails its checksum. */
+function damages(f: Fault): boolean {
+  return (f.kind === 'disk' && f.fault === 'corrupt') || (f.kind === 'crash' && f.tear === true);
+}
+
+/**
+ * The schedule with damage on at most a minority of `nodes` servers: the first servers a
+ * damaging fault hits (in time order) keep it; on any other it becomes harmless.
+ */
+function damageOnMinority(faults: readonly ScheduledFault[], nodes: number): ScheduledFault[] {
+  const damaged = new Set<NodeId>();
+  const most = Math.floor((nodes - 1) / 2);
+  return faults.map((scheduled) => {
+    const f = scheduled.fault;
+    if (!damages(f)) return scheduled;
+    const node = (f as { node: NodeId }).node;
+    if (damaged.has(node) || damaged.size < most) {
+      damaged.add(node);
+      return scheduled;
+    }
+    return withoutDamage(scheduled);
+  });
+}
+
 /** A fault that damages no record: corruption becomes a failed sync, a crash tears nothing. */
 function withoutDamage(scheduled: ScheduledFault): ScheduledFault {
   const f = scheduled.fault;
@@ -138,7 +162,8 @@ const servers = (n: number): NodeId[] => Array.from({ length: n }, (_, i) => `n$
 export function faultsArbitrary(nodes: number, window: Micros, maxFaults = 12) {
   return fc.record({ w: weights, raws: fc.array(rawFault(window), { maxLength: maxFaults }),
     seed: fc.noShrink(fc.nat(2 ** 31 - 1)) })
-    .map(({ w, raws, seed }) => ({ faults: schedule(raws, w, servers(nodes), window), seed }));
+    .map(({ w, raws, seed }) => ({
+      faults: damageOnMinority(schedule(raws, w, servers(nodes), window), nodes), seed }));
 }
 
 /** A whole run for a protocol: cluster, network, workload, swarm fault schedule and seed. */
@@ -166,7 +191,8 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     disk: { syncLatency: { dist: 'uniform', min: 200, max: g.syncMs * 1_000 } },
     workload: { clients: g.clients, rate: g.rate, keys: g.keys, mix: profile.mix,
       timeout: 500_000, attempts: 3 },
-    faults: profile.damage ? schedule(g.raws, g.w, servers(g.nodes), window)
+    faults: profile.damage
+      ? damageOnMinority(schedule(g.raws, g.w, servers(g.nodes), window), g.nodes)
       : schedule(g.raws, g.w, servers(g.nodes), window).map(withoutDamage),
     duration: profile.duration,
     seed: g.seed,

@@ -107,14 +107,21 @@ describe('specArbitrary', () => {
     }
   });
 
-  it('damages no record for a profile without damage, and does for the default', () => {
-    const damaging = (s: { faults: readonly { fault: { kind: string; fault?: string;
-      tear?: boolean } }[] }) => s.faults.some((f) => (f.fault.kind === 'disk' &&
-      f.fault.fault === 'corrupt') || (f.fault.kind === 'crash' && f.fault.tear === true));
+  it('damages no record for a profile without damage; with, only on a minority of servers', () => {
+    type Spec = { nodes: number; faults: readonly { fault: { kind: string; fault?: string;
+      tear?: boolean; node?: string } }[] };
+    const damaged = (s: Spec) => new Set(s.faults.filter((f) => (f.fault.kind === 'disk' &&
+      f.fault.fault === 'corrupt') || (f.fault.kind === 'crash' && f.fault.tear === true))
+      .map((f) => f.fault.node));
     const sample = (damage: boolean) => fc.sample(fc.noBias(specArbitrary(
       { ...DEFAULT_PROFILE, damage }, { protocol: 'toykv', params: {}, liveness: false })),
     { seed: 3, numRuns: 200 });
-    expect(sample(true).some(damaging)).toBe(true);
-    expect(sample(false).some(damaging)).toBe(false);
+    const withDamage = sample(true);
+    expect(withDamage.some((s) => damaged(s).size > 0)).toBe(true);
+    expect(withDamage.some((s) => damaged(s).size > 1)).toBe(true);
+    for (const s of withDamage) {
+      expect(damaged(s).size, `${s.nodes} servers`).toBeLessThanOrEqual((s.nodes - 1) / 2);
+    }
+    expect(sample(false).some((s) => damaged(s).size > 0)).toBe(false);
   });
 });
