@@ -151,7 +151,7 @@ function withoutDamage(scheduled: ScheduledFault): ScheduledFault {
     return { at: scheduled.at, fault: { ...f, fault: 'fail-sync' } };
   }
   if (f.kind === 'crash' && f.tear === true) {
-    return { at: scheduled.at, fault: { ...f, tear: false } };
+    return { at: scheduled.at, fault: { kind: 'crash', node: f.node } };
   }
   return scheduled;
 }
