@@ -63,10 +63,24 @@ export interface Model<State, Input, Output> {
    * Kroening 2015). Absent means one partition for the whole history.
    */
   partitionKey?(op: Operation): string;
+  /**
+   * Optional: operations of one partition, in call order, that may be dropped before the
+   * search without changing the verdict (true at their index). Only operations of unknown
+   * outcome may be: dropping one means it never took effect, which it may not have. A model
+   * answers for those that, had they taken effect, no operation could have told (see
+   * models/kv.ts); the search then no longer tries every subset and order of them.
+   */
+  droppable?(ops: readonly TimedOperation<Input, Output>[]): readonly boolean[];
   /** How an operation reads in a violation message, e.g. `read x → 2` or `cas 1→3 ok`. */
   describeOperation(input: Input, output: Output | Unknown): string;
   /** How a state reads in a violation message, e.g. `x = 5` or `"x 1 y"`. */
   describeState(state: State): string;
+}
+
+/** A model operation with its interval (`returnTime` Infinity when the outcome is unknown). */
+export interface TimedOperation<Input, Output> extends ModelOperation<Input, Output> {
+  readonly callTime: number;
+  readonly returnTime: number;
 }
 
 /** A model with its type parameters erased, as the checker stores it. */

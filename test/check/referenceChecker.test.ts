@@ -1,12 +1,15 @@
-// Property: on tiny generated register histories (<= 6 operations), the WGL checker agrees
-// with a brute-force reference that tries every order respecting real time, with each
-// unknown-outcome operation either placed after its call or left out.
+// Property: on tiny generated register and key-value histories (<= 6 operations), the WGL
+// checker agrees with a brute-force reference that tries every order respecting real time,
+// with each unknown-outcome operation either placed after its call or left out. For the
+// key-value model this also checks that the writes it drops before the search (`droppable`)
+// never change a verdict.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../sim/check/history.js';
 import { checkOperations } from '../../sim/check/linearizability.js';
 import type { Model } from '../../sim/check/model.js';
 import { ILLEGAL } from '../../sim/check/model.js';
+import { kvModel } from '../../sim/check/models/kv.js';
 import { registerModel } from '../../sim/check/models/register.js';
 
 /** Brute force: is there an order of all known ops (and some unknown ones) the model accepts? */
@@ -84,5 +87,47 @@ describe('check: linearizability: reference checker', () => {
       { numRuns: 2_000, seed: 42 },
     );
     expect(linearizable).toBeGreaterThan(100);
+  });
+
+  it('agrees with brute force on generated key-value histories, dropping unseen writes', () => {
+    const model = kvModel({ failedCasIsObservation: true });
+    // Texts that overlap ("a" is in "ab"), so that seen and unseen writes are close calls.
+    const text = fc.constantFrom('a', 'b', 'ab', 'c');
+    const seen = fc.constantFrom(null, 'a', 'b', 'ab', 'ba', 'abc', 'aab', 'c', 'ca');
+    const kvOperation = fc.record({
+      f: fc.constantFrom('get', 'put', 'append', 'append', 'cas'),
+      text, from: seen, read: seen,
+      outcome: fc.constantFrom('ok', 'ok', 'fail', 'info', 'info'),
+      call: fc.integer({ min: 0, max: 20 }),
+      length: fc.integer({ min: 0, max: 8 }),
+    }).map((r): Omit<Operation, 'id'> => {
+      const outcome = r.f === 'cas' || r.outcome !== 'fail' ? r.outcome : 'ok';
+      const input = r.f === 'cas' ? [r.from, r.text] : r.f === 'get' ? null : r.text;
+      return {
+        process: 'c1', f: r.f, key: 'k', input,
+        output: outcome !== 'ok' ? undefined : r.f === 'get' ? r.read : r.f === 'cas' ? true : null,
+        outcome: outcome as Operation['outcome'],
+        ...(outcome === 'fail' ? { error: 'cas-mismatch' } : {}),
+        callTime: r.call,
+        returnTime: outcome === 'info' ? Infinity : r.call + r.length,
+      };
+    });
+    const kvHistory = fc.array(kvOperation, { minLength: 1, maxLength: 6 })
+      .map((ops) => ops.map((o, id) => ({ ...o, id, process: `c${id + 1}` })));
+    let linearizable = 0;
+    let dropped = 0;
+    fc.assert(
+      fc.property(kvHistory, (ops) => {
+        const expected = referenceLinearizable(model, ops);
+        if (expected) linearizable++;
+        const converted = ops.map((op) => model.convert(op)).flatMap((c, i) => c === null ? []
+          : [{ ...c, callTime: ops[i]!.callTime, returnTime: ops[i]!.returnTime }]);
+        if (model.droppable?.(converted).some((d) => d) === true) dropped++;
+        expect(checkOperations(model, ops).verdict).toBe(expected ? 'linearizable' : 'not-linearizable');
+      }),
+      { numRuns: 3_000, seed: 43 },
+    );
+    expect(linearizable).toBeGreaterThan(300);
+    expect(dropped).toBeGreaterThan(300);
   });
 });

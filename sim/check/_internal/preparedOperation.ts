@@ -43,6 +43,12 @@ export function preparePartitions(
     if (list === undefined) partitions.set(key, [prepared]);
     else list.push(prepared);
   }
+  if (model.droppable === undefined) return partitions;
+  for (const [key, list] of partitions) {
+    const drop = model.droppable(list.map((p) => ({ input: p.input, output: p.output,
+      callTime: p.op.callTime, returnTime: p.returnTime })));
+    if (drop.some((d) => d)) partitions.set(key, list.filter((p, i) => drop[i] !== true || p.output !== UNKNOWN));
+  }
   return partitions;
 }
 

@@ -14,14 +14,18 @@
  *   raise a false alarm.
  * Keys start at `initial`: `null` (missing) for our store, `""` for Porcupine's kv histories.
  *
+ * Writes of unknown outcome that nothing could have seen are dropped before the search
+ * (`droppable`, unseenWrites.ts): a write shows in every value that contains its text.
+ *
  * Performance: appends make values long, and hashing every new value in full dominated the
  * search on Porcupine's c50 histories. So a state carries a polynomial hash of its value that
  * an append updates in O(1) from the hash and length-power of the appended text, precomputed
  * once per operation in `convert`. Equality still compares the strings.
  */
 import type { Operation } from '../history.js';
-import type { Model, ModelOperation } from '../model.js';
+import type { Model, ModelOperation, TimedOperation } from '../model.js';
 import { ILLEGAL, UNKNOWN } from '../model.js';
+import { unseenWrites, type WriteEffects } from './unseenWrites.js';
 
 /** The value of one key: a string, or `null` when the key is missing. */
 export type KvValue = string | null;
@@ -87,6 +91,7 @@ export function kvModel(options: KvModelOptions = {}): Model<KvState, KvInput, K
     equal: (a, b) => a.hash === b.hash && a.value === b.value,
     hash: (state) => state.hash,
     partitionKey: (op) => op.key ?? '',
+    droppable: (ops) => unseenWrites(ops, kvEffects, (seen, text) => seen.includes(text)),
     describeOperation(input, output) {
       const k = input.key;
       const unknown = output === UNKNOWN;
@@ -106,6 +111,21 @@ export function kvModel(options: KvModelOptions = {}): Model<KvState, KvInput, K
     },
     describeState: (state) => `value ${show(state.value)}`,
   };
+}
+
+/** What a KV operation writes and sees (see unseenWrites.ts); an empty text shows nowhere. */
+function kvEffects(op: TimedOperation<KvInput, KvOutput>): WriteEffects<string> {
+  const input = op.input;
+  switch (input.f) {
+    case 'get':
+      return typeof op.output === 'string' ? { sees: op.output } : {};
+    case 'put':
+    case 'append':
+      return input.value.text === '' ? {} : { writes: input.value.text };
+    case 'cas':
+      return { ...(input.to.text === '' ? {} : { writes: input.to.text }),
+        ...(input.from === null ? {} : { sees: input.from }), mismatch: op.output === false };
+  }
 }
 
 /** Maps a recorded KV operation to model input and output. */

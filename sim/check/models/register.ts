@@ -10,11 +10,13 @@
  *   exactly as Porcupine treats etcd's `:fail :cas`; every other `fail` is dropped as
  *   "definitely did not happen".
  * Values are compared with `===`, so numbers, strings and `null` all work. An `info` outcome
- * is legal in any state; its effect (for a write or CAS) may or may not have happened.
+ * is legal in any state; its effect (for a write or CAS) may or may not have happened. Writes
+ * of unknown outcome whose value nothing read are dropped before the search (unseenWrites.ts).
  */
 import type { Operation } from '../history.js';
 import type { Model, ModelOperation, Unknown } from '../model.js';
-import { hashPrimitive, ILLEGAL, UNKNOWN } from '../model.js';
+import { hashPrimitive, ILLEGAL, type TimedOperation, UNKNOWN } from '../model.js';
+import { unseenWrites, type WriteEffects } from './unseenWrites.js';
 
 /** A register value: a number, a string, or `null` for "no value" (nil). */
 export type RegisterValue = number | string | null;
@@ -66,6 +68,7 @@ export function registerModel(
     equal: (a, b) => a === b,
     hash: hashPrimitive,
     internKey: (state) => state,
+    droppable: (ops) => unseenWrites(ops, registerEffects, (seen, written) => seen === written),
     describeOperation(input, output) {
       const unknown = output === UNKNOWN;
       switch (input.f) {
@@ -110,6 +113,21 @@ function convertRegisterOperation(
     }
     default:
       throw new Error(`operation ${op.id} (${op.process}): register has no operation ${op.f}`);
+  }
+}
+
+/** What a register operation writes and sees (see unseenWrites.ts). */
+function registerEffects(
+  op: TimedOperation<RegisterInput, RegisterOutput>,
+): WriteEffects<RegisterValue> {
+  const input = op.input;
+  switch (input.f) {
+    case 'read':
+      return op.output === UNKNOWN ? {} : { sees: op.output as RegisterValue };
+    case 'write':
+      return { writes: input.value };
+    case 'cas':
+      return { writes: input.to, sees: input.from, mismatch: op.output === false };
   }
 }
 
