@@ -73,6 +73,16 @@ describe('Campaign', () => {
     expect(rerun.result.hash).toBe(found.report.result.hash);
   });
 
+  it('varies a scenario without its metric bounds, which describe its own schedule', () => {
+    const base = { name: 'toy', protocol: 'toykv', params: {}, nodes: 1, faults: [],
+      duration: 500_000, seed: 1, workload: { clients: 2, rate: 40, keys: 2, mix: { get: 1, put: 1 },
+        timeout: 30_000, attempts: 2 },
+      expect: { metrics: { 'no-such-metric': { min: 1 } } } };
+    expect(runSpec(base, { trace: 'off' }, registry).passed).toBe(false);
+    const outcome = new Campaign({ protocol: toyKv, registry, seed: 1, base }).run(0);
+    expect(outcome.passed).toBe(true);
+  });
+
   it('gives one outcome for one campaign seed and index', () => {
     const a = campaign(3).run(7);
     const b = campaign(3).run(7);
