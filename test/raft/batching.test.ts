@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inconclusive } from '../../runner/fuzz/index.js';
 import { runSpec, type RunSpec } from '../../runner/index.js';
-import { raftRunArb, raftSpec } from './support.js';
+import { assertRaftFuzz, withParams } from './fuzzProperty.js';
+import { raftSpec } from './support.js';
 
 /** Runs of the fuzz property in `npm test`. */
 const FUZZ_RUNS = 10;
@@ -31,18 +31,7 @@ describe('raft: request batching', () => {
   });
 
   it('fuzz: batching under faults keeps every property', () => {
-    const arb = fc.tuple(raftRunArb(), fc.constantFrom(1_000, 5_000, 20_000))
-      .map(([spec, batchDelay]): RunSpec => ({ ...spec,
-        params: { ...(spec.params as object), batchDelay } }));
-    let inconclusiveRuns = 0;
-    fc.assert(fc.property(arb, (spec) => {
-      const report = runSpec(spec, { checkBudgetMs: 10_000, now: () => performance.now() });
-      if (inconclusive(report)) inconclusiveRuns++;
-      else if (!report.passed) {
-        throw new Error(`seed ${spec.seed} (${spec.nodes} nodes, ${JSON.stringify(spec.params)}): ${
-          report.failures.join('; ')}`);
-      }
-    }), { numRuns: FUZZ_RUNS, seed: 20_261_124 });
-    expect(inconclusiveRuns).toBeLessThan(FUZZ_RUNS / 3);
+    const batching = fc.record({ batchDelay: fc.constantFrom(1_000, 5_000, 20_000) });
+    assertRaftFuzz(withParams(batching), FUZZ_RUNS, 20_261_124);
   }, 120_000);
 });

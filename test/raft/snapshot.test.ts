@@ -7,9 +7,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inconclusive } from '../../runner/fuzz/index.js';
-import { runSpec, type RunSpec } from '../../runner/index.js';
-import { raftRunArb, raftSpec } from './support.js';
+import { runSpec } from '../../runner/index.js';
+import { assertRaftFuzz, withParams } from './fuzzProperty.js';
+import { raftSpec } from './support.js';
 
 /** Runs of the fuzz property in `npm test`, as many as the main Raft fuzz (raft.test.ts). */
 const FUZZ_RUNS = 15;
@@ -41,20 +41,6 @@ describe('raft: log compaction', () => {
   });
 
   it('fuzz: snapshots and InstallSnapshot under faults keep every property', () => {
-    const arb = fc.tuple(raftRunArb(), compactionArb).map(([spec, compaction]): RunSpec => ({
-      ...spec, params: { ...(spec.params as object), ...compaction } }));
-    // A run whose linearizability check runs out of budget (histories full of timed-out
-    // operations) proves nothing either way: the campaign counts it as inconclusive, as
-    // `faultline fuzz` does, and most runs must be conclusive.
-    let inconclusiveRuns = 0;
-    fc.assert(fc.property(arb, (spec) => {
-      const report = runSpec(spec, { checkBudgetMs: 10_000, now: () => performance.now() });
-      if (inconclusive(report)) inconclusiveRuns++;
-      else if (!report.passed) {
-        throw new Error(`seed ${spec.seed} (${spec.nodes} nodes, ${JSON.stringify(spec.params)}): ${
-          report.failures.join('; ')}`);
-      }
-    }), { numRuns: FUZZ_RUNS, seed: 20_261_123 });
-    expect(inconclusiveRuns).toBeLessThan(FUZZ_RUNS / 3);
+    assertRaftFuzz(withParams(compactionArb), FUZZ_RUNS, 20_261_123);
   }, 120_000);
 });
