@@ -94,7 +94,8 @@ function kvClient(workload: WorkloadSpec | undefined, stopAt: number | undefined
 export const raft: ProtocolDefinition<RaftParams> = {
   name: 'raft',
   description: 'Raft consensus (extended paper and thesis) replicating a key-value store with ' +
-    'client sessions; PreVote, CheckQuorum and ReadIndex as options.',
+    'client sessions; PreVote, CheckQuorum, ReadIndex, log compaction with InstallSnapshot ' +
+    'and request batching as options.',
   params: raftParams,
   bugs: raftBugs,
   propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
