@@ -66,6 +66,8 @@ function fault(f: Fault): Plain {
         ...(f.jump === undefined ? {} : { jump: time(f.jump) }) } };
     case 'disk':
       return { disk: { node: f.node, fault: f.fault } };
+    case 'drop':
+      return { drop: { message: f.message } };
     default:
       return assertNever(f, 'fault');
   }

@@ -154,7 +154,7 @@ const workloadSchema = z.strictObject({
 
 /** Fault kinds as a scenario file names them (the key that is not `at`). */
 export const FAULT_KEYS = ['crash', 'restart', 'pause', 'resume', 'partition', 'cut', 'bridge',
-  'ring', 'link', 'clock', 'disk', 'heal'] as const;
+  'ring', 'link', 'clock', 'disk', 'drop', 'heal'] as const;
 
 const allOrNodes = z.union([z.literal('all'), z.array(nodeId).min(1)],
   { error: 'the word all or a list of node ids' });
@@ -181,6 +181,10 @@ const faultInput = z.strictObject({
   disk: z.strictObject({ node: nodeId, fault: z.enum(['corrupt', 'fail-sync'],
     { error: 'corrupt or fail-sync' }) }).optional()
     .describe('Disk fault: corrupt a stored record or make the next sync fail.'),
+  drop: z.strictObject({ message: integer(0, Number.MAX_SAFE_INTEGER)
+    .describe('The message id, as the trace numbers messages.') }).optional()
+    .describe('Lose one message in flight (the same run up to it: its send and random draws ' +
+      'happen as usual); `at` must not be after it arrives.'),
   heal: z.union([z.literal('all'), z.strictObject({ from: nodeId, to: nodeId })],
     { error: 'the word all or { from, to }' }).optional()
     .describe('Heal every partition and cut (all) or one directed link.'),
@@ -227,6 +231,7 @@ function toFault(e: FaultInput): Fault {
       ...(d === undefined ? {} : { driftPpm: d }), ...(jump === undefined ? {} : { jump }) };
   }
   if (e.disk !== undefined) return { kind: 'disk', node: e.disk.node, fault: e.disk.fault };
+  if (e.drop !== undefined) return { kind: 'drop', message: e.drop.message };
   const heal = e.heal;
   return heal === undefined || heal === 'all' ? { kind: 'heal' } : { kind: 'heal', ...heal };
 }

@@ -104,6 +104,8 @@ export class Engine<M = unknown> implements World {
   readonly clients: readonly NodeId[];
   readonly history: HistoryEvent[] = [];
   readonly faultCounts: Record<string, number> = {};
+  /** Message ids a `drop` fault named: lost in flight, every copy, when they would arrive. */
+  private readonly droppedMessages = new Set<number>();
   private readonly queue = new EventQueue<SimEvent>();
   private readonly hosts = new Map<NodeId, NodeHost>();
   private readonly config: EngineConfig<M>;
@@ -279,6 +281,11 @@ export class Engine<M = unknown> implements World {
    * @internal Notes that a node's state may have changed (see `World.changed`). Nothing is
    * listed when nothing is checked, so the list cannot grow without end.
    */
+  /** @internal A `drop` fault: message `id` is lost in flight (see sim/faults.ts). */
+  dropMessage(id: number): void {
+    this.droppedMessages.add(id);
+  }
+
   touch(host: NodeHost): void {
     if (!this.checking || host.touchedInEpoch === this.checkEpoch) return;
     host.touchedInEpoch = this.checkEpoch;
@@ -400,6 +407,10 @@ export class Engine<M = unknown> implements World {
 
   private deliver(event: Extract<SimEvent, { k: 'deliver' }>): void {
     const { from, to: host, id } = event;
+    if (this.droppedMessages.size > 0 && this.droppedMessages.has(id)) {
+      this.trace.add(this.time, 'drop', host.index, from.index, id, 'fault');
+      return;
+    }
     if (!event.arrived && this.network.isCut(from.id, host.id)) {
       this.trace.add(this.time, 'drop', host.index, from.index, id, 'partition-in-flight');
       return;

@@ -6,7 +6,10 @@
  * Kinds: crash (optionally tearing the write in progress) and restart; pause and resume (a
  * long GC pause: the node runs nothing, then wakes with stale beliefs); partition into groups,
  * bridge and ring shapes, one-way cuts, heal; link changes (latency, loss, duplication,
- * bandwidth); clock offset, drift and jumps; disk faults (a failing sync, a corrupted record).
+ * bandwidth); clock offset, drift and jumps; disk faults (a failing sync, a corrupted record);
+ * and the loss of one message, named by its id in the trace (`drop`): it was sent as usual,
+ * random draws included, and is lost in flight, so a run that drops it differs from the run
+ * that did not only from that message on (the visualizer's "drop this message").
  */
 import { ConfigError } from './assert.js';
 import { validateClock } from './clock.js';
@@ -32,7 +35,8 @@ export type Fault =
       readonly driftPpm?: number;
       readonly jump?: Micros;
     }
-  | { readonly kind: 'disk'; readonly node: NodeId; readonly fault: 'fail-sync' | 'corrupt' };
+  | { readonly kind: 'disk'; readonly node: NodeId; readonly fault: 'fail-sync' | 'corrupt' }
+  | { readonly kind: 'drop'; readonly message: number };
 
 /** The names of fault kinds, for reports ("faults by kind"). */
 export type FaultKind = Fault['kind'];
@@ -67,6 +71,8 @@ export function describeFault(fault: Fault): string {
       return `clock ${fault.node} ${JSON.stringify({ ...fault, kind: undefined, node: undefined })}`;
     case 'disk':
       return `disk ${fault.node} ${fault.fault}`;
+    case 'drop':
+      return `drop message #${fault.message}`;
   }
 }
 
@@ -106,6 +112,12 @@ export function validateFault(fault: Fault, nodes: ReadonlySet<NodeId>, path: st
     case 'cut':
       known(fault.from, 'from');
       return known(fault.to, 'to');
+    case 'drop':
+      if (!(Number.isSafeInteger(fault.message) && fault.message >= 0)) {
+        throw new ConfigError(`${path}.message`, `a message id (an integer >= 0), got ${
+          JSON.stringify(fault.message)}`);
+      }
+      return;
     case 'heal':
     case 'link':
       if (fault.from !== undefined) known(fault.from, 'from');

@@ -52,6 +52,8 @@ function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
       return network.heal(fault.from, fault.to);
     case 'link':
       return network.setLink(fault.from, fault.to, fault.set);
+    case 'drop':
+      return engine.dropMessage(fault.message);
     case 'clock': {
       engine.touch(engine.host(fault.node));
       const clock = engine.clock(fault.node);

@@ -82,7 +82,7 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
     await page.close();
   });
 
-  it('dropping a chosen message changes the run from its send on', async () => {
+  it('dropping a chosen message changes the run from its arrival on', async () => {
     const { page, errors } = await openPage(browser(), `${base()}#scenario=${SCENARIO}`);
     await waitForDraw(page);
     const before = await hashOf(page);
@@ -94,9 +94,9 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
     expect(await page.locator('#chosen-message').textContent()).toMatch(/Chosen message: .* → /);
     await page.locator('#fault-drop').click();
     await page.waitForFunction(() => (window as unknown as { faultline: { probe(): {
-      added: number } } }).faultline.probe().added === 2);
+      added: number } } }).faultline.probe().added === 1);
     expect(await hashOf(page)).not.toBe(before);
-    expect(decodeURIComponent(page.url())).toContain('"kind":"link"');
+    expect(decodeURIComponent(page.url())).toContain('"kind":"drop"');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -85,6 +85,14 @@ describe('loadScenario', () => {
     expect(spec.expect?.liveness).toEqual({ after: 2_500_000, settle: 500_000 });
   });
 
+  it('reads a drop fault (one message lost) and rejects a message id that is not one', () => {
+    const withDrop = (id: string) => edit('  - { at: 2600ms, resume: c2 }',
+      `  - { at: 2600ms, resume: c2 }\n  - { at: 1s, drop: { message: ${id} } }`);
+    const { spec } = loadScenario(withDrop('12'), 'x.yaml', registry);
+    expect(spec.faults.at(-1)).toEqual({ at: 1_000_000, fault: { kind: 'drop', message: 12 } });
+    expect(one(withDrop('-1'))).toMatch(/^29:32 faults\[12\]\.drop\.message: an integer/);
+  });
+
   it('names unknown fields at their key', () => {
     expect(one(edit('nodes: 2', 'nodes: 2\nnodez: 3'))).toBe('6:1 nodez: unknown field "nodez"');
     expect(one(edit('loss: 0.01', 'loss: 0.01\n  lossy: 1')))

@@ -207,6 +207,26 @@ describe('engine: checking', () => {
     expect(new Set(fired(true)).size).toBeGreaterThan(1);
   });
 
+  it('drops exactly the message a drop fault names, and nothing before it changes', () => {
+    const plain = new Engine(config());
+    plain.run(100_000);
+    const records = [...plain.trace.records()];
+    const send = records.find((r) => r.kind === 'send' && r.t > 20_000) as TraceRecord;
+    const dropped = new Engine(config({ faults: [
+      { at: send.t, fault: { kind: 'drop', message: send.id as number } }] }));
+    dropped.run(100_000);
+    const after = [...dropped.trace.records()];
+    const lost = after.find((r) => r.kind === 'drop' && r.id === send.id);
+    expect(lost).toMatchObject({ tag: 'fault', t: send.t + 1_000 });
+    expect(after.some((r) => r.kind === 'deliver' && r.id === send.id)).toBe(false);
+    // Up to the loss, the runs are the same but for the fault's own record.
+    const strip = (rs: TraceRecord[]) => rs.filter((r) => r.kind !== 'fault' && r.t < lost!.t)
+      .map(({ i: _i, ...rest }) => rest);
+    expect(strip(after)).toEqual(strip(records));
+    expect(() => new Engine(config({ faults: [{ at: 0, fault: { kind: 'drop', message: -1 } }] })))
+      .toThrow(/faults\[0\]\.message: a message id/);
+  });
+
   it('stops at the event limit instead of running forever', () => {
     const result = new Engine(config({ maxEvents: 100 })).run();
     expect(result.outcome).toBe('event-limit');

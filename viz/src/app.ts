@@ -254,22 +254,23 @@ export class App {
       `${describeRecord(f.model, i)}, this run has ${describeRecord(s.model, i)}.`, true);
   }
 
-  /** Faults that drop the chosen message: loss 1 on its link at its send, then restored. */
+  /**
+   * The fault that drops the chosen message: a `drop` of its id at its send. The message is
+   * sent as before and lost in flight, so the run is the same up to its arrival.
+   */
   private chosenMessage(): { label: string; faults: ScheduledFault[] } | undefined {
     const s = this.shown;
     const end = this.chosen;
     if (s?.session === undefined || end === undefined) return undefined;
-    const send = s.derived.sendOf.get(s.model.mid[end] as number);
+    const message = s.model.mid[end] as number;
+    const send = s.derived.sendOf.get(message);
     if (send === undefined) return undefined;
     const from = s.model.lanes[s.model.node[send] as number] as string;
     const to = s.model.lanes[s.model.node[end] as number] as string;
     const at = s.model.t[send] as number;
-    const net = s.session.spec.network;
-    const loss = net?.links?.find((l) => l.from === from && l.to === to)?.loss ?? net?.loss ?? 0;
     const tag = s.model.tags[send] ?? 'message';
     return { label: `${tag} ${from} → ${to} sent at ${formatTime(at)}`,
-      faults: [{ at, fault: { kind: 'link', from, to, set: { loss: 1 } } },
-        { at: at + 1, fault: { kind: 'link', from, to, set: { loss } } }] };
+      faults: [{ at, fault: { kind: 'drop', message } }] };
   }
 
   private moved(index: number, time: number, settled: boolean): void {
