@@ -10,8 +10,8 @@
  * Timers are set as local durations and run on the node's monotonic clock: the engine turns a
  * local duration d into a true delay ceil(d / r) at the moment the timer is set. So a fast
  * clock times out early in true time, as a drifting node does. A jump changes `now()` but
- * not pending timers, as a monotonic clock is not stepped by NTP; a drift change applies to
- * timers set after it.
+ * not pending timers, as a monotonic clock is not stepped by NTP. A drift change also moves
+ * the pending timers: what remains of each, in local time, now passes at the new rate.
  *
  * Invariant (checked by the engine's property tests): local time never decreases except at
  * a backward jump.
@@ -71,6 +71,11 @@ export class Clock {
   trueDelay(localDuration: Micros): Micros {
     assert(localDuration >= 0, () => `timer duration is non-negative, got ${localDuration}`);
     return Math.ceil(localDuration / this.rate);
+  }
+
+  /** Local time that passes from true time `from` to `to` at the current rate (unfloored). */
+  localSpan(from: Micros, to: Micros): number {
+    return (to - from) * this.rate;
   }
 
   /** Changes the drift from `trueNow` on; local time stays continuous. */

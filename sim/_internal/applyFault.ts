@@ -9,6 +9,7 @@ import { assertNever } from '../assert.js';
 import type { Engine } from '../engine.js';
 import { describeFault, type Fault } from '../faults.js';
 import { bridgeCuts, ringCuts } from '../network.js';
+import type { NodeHost } from './host.js';
 
 /** @internal */
 export function applyFault(engine: Engine<unknown>, fault: Fault): void {
@@ -58,7 +59,7 @@ function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
       engine.touch(engine.host(fault.node));
       const clock = engine.clock(fault.node);
       if (fault.offset !== undefined) clock.setOffset(engine.now, fault.offset);
-      if (fault.driftPpm !== undefined) clock.setDrift(engine.now, fault.driftPpm);
+      if (fault.driftPpm !== undefined) setDrift(engine, engine.host(fault.node), fault.driftPpm);
       if (fault.jump !== undefined) clock.jump(engine.now, fault.jump);
       return;
     }
@@ -95,5 +96,21 @@ export function healEverything(engine: Engine<unknown>): void {
     host.failNextSync = false;
     if (host.paused) engine.resume(id);
     if (!host.up) engine.boot(id, 'restart');
+  }
+}
+
+/**
+ * A drift change on `host`'s clock, which also moves its pending timers: each still has some
+ * local time to run, which from now on passes at the new rate (sim/clock.ts).
+ */
+function setDrift(engine: Engine<unknown>, host: NodeHost, driftPpm: number): void {
+  const now = engine.now;
+  const pending = [...host.timers.values()].filter((timer) => timer.at > now)
+    .map((timer) => ({ timer, local: host.clock.localSpan(now, timer.at) }));
+  host.clock.setDrift(now, driftPpm);
+  for (const { timer, local } of pending) {
+    const moved = { ...timer, at: now + host.clock.trueDelay(local) };
+    host.timers.set(timer.name, moved); // the old event, still queued, is now stale
+    engine.push(moved.at, moved);
   }
 }

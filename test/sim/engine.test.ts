@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Engine, type EngineConfig, hashRecords, type NodeContext, type NodeProgram, type TraceRecord,
+  Engine, type EngineConfig, type Fault, hashRecords, type NodeContext, type NodeProgram,
+  type TraceRecord,
 } from '../../sim/index.js';
 import { PingEcho, type PingMessage } from '../support/pingEcho.js';
 
@@ -225,6 +226,26 @@ describe('engine: checking', () => {
     expect(strip(after)).toEqual(strip(records));
     expect(() => new Engine(config({ faults: [{ at: 0, fault: { kind: 'drop', message: -1 } }] })))
       .toThrow(/faults\[0\]\.message: a message id/);
+  });
+
+  it('moves pending timers when the drift changes, but not when the clock jumps', () => {
+    // A 100 ms local timer set at 0; at 50 ms the clock starts running 10 % fast, so the
+    // remaining 50 ms of local time pass in 45.455 ms of true time. A jump moves nothing.
+    const fireAt = (fault: Fault) => {
+      let fired = -1;
+      const program: NodeProgram<PingMessage> = {
+        start: (ctx) => ctx.setTimer('t', 100_000),
+        onTimer: () => { fired = engine.now; },
+        onMessage: () => {},
+      };
+      const engine = new Engine(config({ servers: ['n1'], program: () => program,
+        faults: [{ at: 50_000, fault }] }));
+      engine.run(200_000);
+      return fired;
+    };
+    expect(fireAt({ kind: 'clock', node: 'n1', driftPpm: 100_000 })).toBe(50_000 + 45_455);
+    expect(fireAt({ kind: 'clock', node: 'n1', driftPpm: -100_000 })).toBe(50_000 + 55_556);
+    expect(fireAt({ kind: 'clock', node: 'n1', jump: 30_000 })).toBe(100_000);
   });
 
   it('stops at the event limit instead of running forever', () => {
