@@ -70,18 +70,16 @@ describe('raft: InstallSnapshot at a follower', () => {
   });
 
   it('keeps the log after the snapshot only when it holds the snapshot\'s last entry', () => {
-    const keep = server();
-    keep.node.log.append([noop(1), noop(2), noop(2), noop(2), noop(2), noop(2), noop(2)]);
-    appendToDisk(keep.disk, keep.node.log.entries);
-    keep.deliver(chunk(0, [], true, 6));
-    expect([keep.node.log.snapshotIndex, keep.node.log.lastIndex]).toEqual([6, 7]);
-    expect([keep.disk.start(LOG), keep.disk.length(LOG)]).toEqual([6, 7]);
-    const discard = server();
-    discard.node.log.append([noop(1), noop(1), noop(1), noop(1), noop(1), noop(1), noop(1)]);
-    appendToDisk(discard.disk, discard.node.log.entries);
-    discard.deliver(chunk(0, [], true, 6));
-    expect([discard.node.log.snapshotIndex, discard.node.log.lastIndex]).toEqual([6, 6]);
-    expect([discard.disk.start(LOG), discard.disk.length(LOG)]).toEqual([6, 6]);
+    // Seven entries, then a snapshot to index 6 of term 2: [log, disk] start and end after it.
+    const install = (terms: number[]) => {
+      const s = server();
+      s.node.log.append(terms.map(noop));
+      appendToDisk(s.disk, s.node.log.entries);
+      s.deliver(chunk(0, [], true, 6));
+      return [s.node.log.snapshotIndex, s.node.log.lastIndex, s.disk.start(LOG), s.disk.length(LOG)];
+    };
+    expect(install([1, 2, 2, 2, 2, 2, 2])).toEqual([6, 7, 6, 7]);
+    expect(install([1, 1, 1, 1, 1, 1, 1])).toEqual([6, 6, 6, 6]);
   });
 
   it('answers installed at once for a snapshot it has already applied past', () => {
