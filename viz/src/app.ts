@@ -6,6 +6,7 @@
 import type { ScheduledFault } from '../../sim/index.js';
 import { ScenarioError, type RunReport } from '../../runner/index.js';
 import { causalPast, violationAnchor } from './model/causal.js';
+import { clockNote } from './model/clockNote.js';
 import { describeRecord, firstDivergence } from './model/diverge.js';
 import { toJsonl, traceHash } from './model/traceWrite.js';
 import { derive, type Derived } from './model/derive.js';
@@ -371,18 +372,12 @@ export class App {
   }
 }
 
-/** For each lane, its configured local clock when it is off true time (runs only). */
+/** For each lane, its local clock when it is off true time, clock faults included (runs only). */
 function clockNotes(shown: Shown): (string | undefined)[] {
-  const clocks = shown.session?.spec.clocks ?? {};
-  return shown.model.lanes.map((id) => {
-    const c = clocks[id];
-    if (c === undefined || ((c.offset ?? 0) === 0 && (c.driftPpm ?? 0) === 0)) return undefined;
-    const offset = c.offset ?? 0;
-    const drift = c.driftPpm ?? 0;
-    return `local clock ${offset >= 0 ? '+' : ''}${formatTime(offset)} at 0` +
-      `${drift === 0 ? '' : `, ${drift > 0 ? '+' : ''}${drift} ppm` +
-        ` (${drift > 0 ? '+' : ''}${formatTime((drift * shown.model.end) / 1e6)} by the end)`}`;
-  });
+  const spec = shown.session?.spec;
+  if (spec === undefined) return shown.model.lanes.map(() => undefined);
+  return shown.model.lanes.map((id) =>
+    clockNote(spec.clocks?.[id], spec.faults, id, shown.model.end));
 }
 
 function firstNonSpace(bytes: Uint8Array): number | undefined {
