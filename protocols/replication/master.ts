@@ -72,6 +72,11 @@ export class MasterState {
       this.waiters.set(session.index, { client: msg.client, seq: msg.seq });
       return;
     }
+    if (msg.seq <= (node.refused.get(msg.client) ?? 0)) {
+      // Refused while this replica was not master (a duplicate, or a retry): refused again.
+      return ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
+        error: 'refused-earlier' });
+    }
     const entry = decide(this.head, node.epoch, msg.client, msg.seq, msg.op);
     applyEntry(this.head, entry);
     const index = node.appendEntry(ctx, entry);

@@ -21,8 +21,15 @@
  * master are linearizable: it answers once it has committed an entry of its epoch and a
  * majority has confirmed its epoch after the read arrived (Raft's ReadIndex, §6.4).
  *
- * Persisted: `meta` = { epoch, votedFor } and the log. Commit index and store are rebuilt
- * from what the master says after a restart.
+ * Refusals: a replica that is not master refuses a client's write with a definite `fail`,
+ * and that is a promise never to apply it: the network duplicates messages, and a copy of
+ * the request reaching the replica once it is master would otherwise be applied after the
+ * client was told it failed (fuzz seed 302, run 43). So the replica records the highest
+ * sequence number it refused per client, durably before the refusal goes out, and as master
+ * refuses those requests again instead of applying them.
+ *
+ * Persisted: `meta` = { epoch, votedFor }, `refused` = { client: seq } and the log. Commit
+ * index and store are rebuilt from what the master says after a restart.
  */
 import { assert, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import { CorruptRecord } from '../../sim/index.js';
@@ -57,6 +64,8 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   eligible = true;
   /** Last sequence number per client in the log, and its index (client sessions). */
   readonly sessions = new Map<NodeId, { seq: number; index: number }>();
+  /** The highest sequence number of a write refused, per client (durable; see above). */
+  readonly refused = new Map<NodeId, number>();
   /** Index of each client write in the log, by `writeToken` (read by the observer). */
   readonly tokens = new Map<string, number>();
   masterState: MasterState | undefined;
@@ -77,6 +86,14 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
       this.votedFor = votedFor;
     }
     if (!this.log.load(ctx.disk)) this.eligible = false;
+    const refused = ctx.disk.get('refused');
+    // Damaged, it could no longer keep its promises: abstain like a damaged log.
+    if (refused instanceof CorruptRecord) this.eligible = false;
+    else if (refused !== undefined) {
+      for (const [client, seq] of Object.entries(refused as Record<string, number>)) {
+        this.refused.set(client, seq);
+      }
+    }
     // A corrupt meta record loses the epoch: take the highest the log proves, and abstain.
     this.epoch = Math.max(this.epoch, this.log.lastEpoch);
     this.durableEpoch = this.epoch;
@@ -349,11 +366,16 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     }
     const hint = this.master !== undefined && this.master !== ctx.id
       ? { leaderHint: this.master } : {};
-    // The history records a definite failure without its reason, and the model reads a failed
-    // CAS as "the value differed"; so a redirected CAS is answered `unknown`, never `fail`.
-    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq,
-      outcome: msg.op.f === 'cas' ? 'unknown' : 'fail',
-      error: this.master === undefined ? 'unavailable' : 'not-leader', ...hint });
+    const reply = { type: 'ClientReply' as const, seq: msg.seq, outcome: 'fail' as const,
+      error: this.master === undefined ? 'unavailable' : 'not-leader', ...hint };
+    if (!isWrite(msg.op)) return ctx.send(msg.client, reply); // a refused read did nothing
+    // A refused write is a promise never to apply it, kept on disk first (file comment).
+    if (msg.seq > (this.refused.get(msg.client) ?? 0)) {
+      this.refused.set(msg.client, msg.seq);
+      ctx.disk.put('refused', Object.fromEntries([...this.refused].sort(([a], [b]) =>
+        (a < b ? -1 : a > b ? 1 : 0))));
+    }
+    ctx.sendAfterSync(msg.client, reply);
   }
 
   private rebuildSessions(): void {
