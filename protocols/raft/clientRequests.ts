@@ -91,8 +91,10 @@ export function onFlush(node: RaftNode, ctx: Ctx): void {
   const newRound = startReadRound(node, ctx);
   if (node.log.lastIndex > node.confirmedUpTo) confirmDurable(node, ctx);
   for (const [peer, progress] of node.progress) {
-    const entries = !progress.inflight && progress.nextIndex <= node.log.lastIndex;
-    if (entries || newRound) sendAppend(node, ctx, peer, !progress.inflight);
+    const idle = progress.inflightEnd === 0;
+    if ((idle && progress.nextIndex <= node.log.lastIndex) || newRound) {
+      sendAppend(node, ctx, peer, idle);
+    }
   }
 }
 
@@ -140,7 +142,9 @@ function roundConfirmed(node: RaftNode, ctx: Ctx, round: number): boolean {
  * else as an empty AppendEntries (resending entries in flight would only copy them again).
  */
 function sendRound(node: RaftNode, ctx: Ctx): void {
-  for (const [peer, progress] of node.progress) sendAppend(node, ctx, peer, !progress.inflight);
+  for (const [peer, progress] of node.progress) {
+    sendAppend(node, ctx, peer, progress.inflightEnd === 0);
+  }
 }
 
 /**

@@ -49,7 +49,6 @@ export function sendSnapshotChunk(node: RaftNode, ctx: Ctx, to: NodeId, progress
   }
   const offset = progress.snapshotOffset;
   const end = Math.min(snap.records.length, offset + node.config.snapshotChunk);
-  progress.inflight = true;
   progress.inflightEnd = Infinity; // only the snapshot's own answer ends this flight
   node.send(ctx, to, { type: 'InstallSnapshot', term: node.currentTerm, leader: ctx.id,
     lastIncludedIndex: snap.index, lastIncludedTerm: snap.term, offset,
@@ -122,7 +121,7 @@ export function onInstallSnapshotReply(
   const progress = node.progress.get(from);
   if (progress === undefined) return;
   progress.lastReply = ctx.now();
-  progress.inflight = false;
+  progress.inflightEnd = 0;
   serveReadsOnAck(node, ctx, progress, msg.round);
   if (msg.installed) {
     progress.matchIndex = Math.max(progress.matchIndex, msg.lastIncludedIndex);

@@ -141,7 +141,7 @@ function becomeLeader(node: RaftNode, ctx: Ctx): void {
   node.progress.clear();
   for (const peer of node.peers(ctx)) {
     node.progress.set(peer, { nextIndex: node.log.lastIndex + 1, matchIndex: 0,
-      inflight: false, inflightEnd: 0, lastReply: ctx.now(), ackedRound: 0, snapshotIndex: 0, snapshotOffset: 0 });
+      inflightEnd: 0, lastReply: ctx.now(), ackedRound: 0, snapshotIndex: 0, snapshotOffset: 0 });
   }
   // The no-op of §8 commits the older entries at once. The commit-previous-term switch omits
   // it, as the leaders of Figure 8 do: with the no-op, the bug's early commit of an older

@@ -45,11 +45,11 @@ export type Ctx = NodeContext<RaftMessage>;
 export interface Progress {
   nextIndex: number;
   matchIndex: number;
-  /** An AppendEntries with entries is in flight; wait for its reply before the next one. */
-  inflight: boolean;
   /**
-   * The last index the entries in flight reach: only a success reaching it (or a rejection)
-   * ends the flight, not the answer to an empty AppendEntries sent meanwhile.
+   * What is in flight to this follower, which must be answered before the next: 0 nothing;
+   * the last index of an AppendEntries' entries (only a success reaching it, or a rejection,
+   * ends the flight, not the answer to an empty AppendEntries sent meanwhile); or Infinity
+   * for a snapshot chunk (compaction.ts).
    */
   inflightEnd: number;
   /** Local time of the last reply in the current term (CheckQuorum). */

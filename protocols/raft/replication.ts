@@ -44,8 +44,9 @@ export function sendAppend(node: RaftNode, ctx: Ctx, to: NodeId, withEntries = t
   if (progress === undefined) return;
   let prevLogIndex = progress.nextIndex - 1;
   if (progress.nextIndex <= node.log.snapshotIndex) {
-    const sendingSnapshot = progress.inflightEnd === Infinity;
-    if (!progress.inflight || sendingSnapshot) return sendSnapshotChunk(node, ctx, to, progress);
+    if (progress.inflightEnd === 0 || progress.inflightEnd === Infinity) {
+      return sendSnapshotChunk(node, ctx, to, progress);
+    }
     // Entries in flight may already cover what was compacted: probe at the snapshot's end
     // (a rejection ends the flight, and then the snapshot goes).
     prevLogIndex = node.log.snapshotIndex;
@@ -54,10 +55,7 @@ export function sendAppend(node: RaftNode, ctx: Ctx, to: NodeId, withEntries = t
   const end = withEntries ? Math.min(node.log.lastIndex, prevLogIndex + node.config.maxBatch)
     : prevLogIndex;
   const entries = node.log.slice(prevLogIndex + 1, end + 1);
-  if (entries.length > 0) {
-    progress.inflight = true;
-    progress.inflightEnd = end;
-  }
+  if (entries.length > 0) progress.inflightEnd = end;
   node.send(ctx, to, { type: 'AppendEntries', term: node.currentTerm, leader: ctx.id,
     prevLogIndex, prevLogTerm: node.log.termAt(prevLogIndex) as number, entries,
     leaderCommit: node.commitIndex, round: node.readRound });
@@ -66,7 +64,7 @@ export function sendAppend(node: RaftNode, ctx: Ctx, to: NodeId, withEntries = t
 /** Replicates new entries to every follower that has nothing in flight. */
 export function replicateNew(node: RaftNode, ctx: Ctx): void {
   for (const [peer, progress] of node.progress) {
-    if (!progress.inflight && progress.nextIndex <= node.log.lastIndex) {
+    if (progress.inflightEnd === 0 && progress.nextIndex <= node.log.lastIndex) {
       sendAppend(node, ctx, peer);
     }
   }
@@ -152,7 +150,7 @@ export function onAppendEntriesReply(
   const progress = node.progress.get(from);
   if (progress === undefined) return;
   progress.lastReply = ctx.now();
-  if (!msg.success || msg.matchIndex >= progress.inflightEnd) progress.inflight = false;
+  if (!msg.success || msg.matchIndex >= progress.inflightEnd) progress.inflightEnd = 0;
   serveReadsOnAck(node, ctx, progress, msg.round);
   if (msg.success) {
     onAccepted(node, ctx, progress, msg);
@@ -163,7 +161,8 @@ export function onAppendEntriesReply(
     // would start one more such chain: an event storm growing with the duplication rate.
     return;
   }
-  if (node.role === 'leader' && !progress.inflight && progress.nextIndex <= node.log.lastIndex) {
+  if (node.role === 'leader' && progress.inflightEnd === 0 &&
+    progress.nextIndex <= node.log.lastIndex) {
     sendAppend(node, ctx, from);
   }
 }
