@@ -36,37 +36,34 @@ export const raftParams = z.object({
 
 export type RaftParams = z.infer<typeof raftParams>;
 
-const scenario = (bug: string): string => `scenarios/raft/bug-${bug}.yaml`;
+/** A catalogue entry; every bug's scenario is scenarios/raft/bug-<name>.yaml. */
+const bug = (name: BugName, caughtBy: string, description: string): BugSwitch =>
+  ({ name, caughtBy, scenario: `scenarios/raft/bug-${name}.yaml`, description });
 
 /** The bug catalogue (README.md tells each one's story). */
 export const raftBugs: readonly BugSwitch[] = [
-  { name: 'vote-not-persisted', caughtBy: 'election-safety',
-    scenario: scenario('vote-not-persisted'),
-    description: 'A vote is sent before the term and votedFor are durable; a crash forgets ' +
-      'it and the restarted server votes again in the same term.' },
-  { name: 'length-only-up-to-date', caughtBy: 'leader-completeness',
-    scenario: scenario('length-only-up-to-date'),
-    description: 'The up-to-date check compares log lengths, so a long log of stale terms wins ' +
-      'an election over a shorter log holding committed entries.' },
-  { name: 'commit-previous-term', caughtBy: 'leader-completeness',
-    scenario: scenario('commit-previous-term'),
-    description: 'The leader commits an entry of an older term once a majority holds it ' +
-      '(Figure 8; the switch also omits the no-op, which would hide it); a later leader ' +
-      'without it overwrites it.' },
-  { name: 'truncate-on-match', caughtBy: 'leader-completeness',
-    scenario: scenario('truncate-on-match'),
-    description: 'A follower cuts its log after a stale AppendEntries even though its entries ' +
-      'matched, losing acknowledged entries the leader counted.' },
-  { name: 'ignore-higher-term-in-reply', caughtBy: 'linearizable',
-    scenario: scenario('ignore-higher-term-in-reply'),
-    description: 'A leader does not step down on a reply carrying a higher term and counts ' +
-      'it as a ReadIndex acknowledgement, so a deposed leader serves stale reads.' },
-  { name: 'stale-leader-read', caughtBy: 'linearizable', scenario: scenario('stale-leader-read'),
-    description: 'The leader answers reads from its own state without ReadIndex or a lease; a ' +
-      'deposed leader in a minority serves stale values.' },
-  { name: 'ack-before-sync', caughtBy: 'leader-completeness', scenario: scenario('ack-before-sync'),
-    description: 'Appended entries are acknowledged (and the leader counts itself) before they ' +
-      'are durable; a crash loses committed entries.' },
+  bug('vote-not-persisted', 'election-safety',
+    'A vote is sent before the term and votedFor are durable; a crash forgets ' +
+    'it and the restarted server votes again in the same term.'),
+  bug('length-only-up-to-date', 'leader-completeness',
+    'The up-to-date check compares log lengths, so a long log of stale ' +
+    'terms wins an election over a shorter log holding committed entries.'),
+  bug('commit-previous-term', 'leader-completeness',
+    'The leader commits an entry of an older term once a majority holds it ' +
+    '(Figure 8; the switch also omits the no-op, which would hide it); a later leader ' +
+    'without it overwrites it.'),
+  bug('truncate-on-match', 'leader-completeness',
+    'A follower cuts its log after a stale AppendEntries even though its ' +
+    'entries matched, losing acknowledged entries the leader counted.'),
+  bug('ignore-higher-term-in-reply', 'linearizable',
+    'A leader does not step down on a reply carrying a higher term and ' +
+    'counts it as a ReadIndex acknowledgement, so a deposed leader serves stale reads.'),
+  bug('stale-leader-read', 'linearizable',
+    'The leader answers reads from its own state without ReadIndex or a ' +
+    'lease; a deposed leader in a minority serves stale values.'),
+  bug('ack-before-sync', 'leader-completeness',
+    'Appended entries are acknowledged (and the leader counts itself) before ' +
+    'they are durable; a crash loses committed entries.'),
 ];
 
 /** The node configuration for parsed parameters. */
