@@ -5,16 +5,15 @@
  * @internal
  */
 import type { Operation } from '../history.js';
-import type { AnyModel, ModelOperation } from '../model.js';
+import type { AnyModel, TimedOperation } from '../model.js';
 import { UNKNOWN } from '../model.js';
 import { StateTable } from './stateTable.js';
 import type { SearchBudget, SearchOutcome, SearchProblem } from './wglSearch.js';
 import { wglSearch } from './wglSearch.js';
 
-/** An operation with its model input and output. @internal */
-export interface PreparedOperation extends ModelOperation<unknown, unknown> {
+/** An operation with its model input and output, and its interval. @internal */
+export interface PreparedOperation extends TimedOperation<unknown, unknown> {
   readonly op: Operation;
-  readonly returnTime: number;
   /** Set on a weakened copy: the operation as recorded. */
   readonly original?: PreparedOperation;
 }
@@ -36,6 +35,7 @@ export function preparePartitions(
       op,
       input: converted.input,
       output: unknown ? UNKNOWN : converted.output,
+      callTime: op.callTime,
       returnTime: unknown ? Infinity : op.returnTime,
     };
     const key = model.partitionKey?.(op) ?? '';
@@ -45,9 +45,9 @@ export function preparePartitions(
   }
   if (model.droppable === undefined) return partitions;
   for (const [key, list] of partitions) {
-    const drop = model.droppable(list.map((p) => ({ input: p.input, output: p.output,
-      callTime: p.op.callTime, returnTime: p.returnTime })));
-    if (drop.some((d) => d)) partitions.set(key, list.filter((p, i) => drop[i] !== true || p.output !== UNKNOWN));
+    const drop = model.droppable(list);
+    if (!drop.some((d) => d)) continue;
+    partitions.set(key, list.filter((p, i) => drop[i] !== true || p.output !== UNKNOWN));
   }
   return partitions;
 }
