@@ -7,13 +7,9 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, runSpec, toScenarioYaml } from '../runner/index.js';
-import type { Counterexample } from '../runner/fuzz/index.js';
+import { CAMPAIGN_LIMITS, type Counterexample } from '../runner/fuzz/index.js';
 import type { Registry } from './registry.js';
 
-/** The linearizability check's step budget for the rerun, as in the campaign's runs. */
-const CHECK_STEPS = 2_000_000;
-/** The campaign's event cap, so that a livelocked counterexample reruns the same way. */
-const MAX_EVENTS = 2_000_000;
 
 /** A counterexample on disk. */
 export interface SavedCounterexample {
@@ -45,7 +41,8 @@ export function saveCounterexample(
   const body = toScenarioYaml(spec, { description, comment: header });
   const file = join(context.dir, `${name}.yaml`);
   const rerun = runSpec(loadScenario(body, file, registry).spec,
-    { trace: 'off', checkMaxSteps: CHECK_STEPS, maxEvents: MAX_EVENTS }, registry);
+    // The campaign's limits, so that a livelocked counterexample reruns the same way.
+    { trace: 'off', ...CAMPAIGN_LIMITS }, registry);
   const fileHash = rerun.result.hash;
   const text = body.replace(/^(# violated: .*)$/m, `$1\n# trace hash: ${fileHash}`);
   mkdirSync(context.dir, { recursive: true });

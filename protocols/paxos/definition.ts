@@ -7,6 +7,7 @@
  * Both share ballots, messages, the acceptor, persistence and the invariants.
  */
 import { z } from 'zod';
+import { multiPaxosFuzz, singlePaxosFuzz } from './nemesis.js';
 import type { NodeProgram } from '../../sim/index.js';
 import type { AnyModel } from '../../sim/check/model.js';
 import { kvModel } from '../../sim/check/models/kv.js';
@@ -105,6 +106,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
   }],
   propertyNames: [...MULTI_SAFETY, 'value-chosen', 'leader-elected', 'commands-decided',
     'linearizable'],
+  fuzz: multiPaxosFuzz,
   setup({ params, workload, clientsStopAt }) {
     const stats = new PaxosStats();
     const config = { leaderTimeout: params.leaderTimeout, heartbeat: params.heartbeat,
@@ -140,6 +142,7 @@ export const paxosSingle: ProtocolDefinition<SingleParams> = {
     { ...NON_UNIQUE, scenario: 'scenarios/paxos/single-bug-non-unique-ballots.yaml' },
   ],
   propertyNames: [...SINGLE_SAFETY, 'value-chosen', 'all-learned'],
+  fuzz: singlePaxosFuzz,
   setup({ params }) {
     const stats = new PaxosStats();
     const config = { proposeAfter: params.proposeAfter, backoff: params.backoff,
