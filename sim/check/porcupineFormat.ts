@@ -1,5 +1,5 @@
 /**
- * Parsers for Porcupine's test histories (../shared/peer-data/porcupine), producing our
+ * Parsers for Porcupine's test histories (test/data/porcupine), producing our
  * `HistoryEvent`s so that the same checker runs on them and on our own histories.
  *
  * They follow Porcupine's test parser (`parseJepsenLog`, `parseKvLog` in porcupine_test.go):

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PORCUPINE_DATA } from '../support/data.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/test/toyCli.js');
@@ -188,8 +189,8 @@ describe('faultline list, check-history and the default', () => {
     expect(faultline('check-history', 'junk.jsonl').stderr).toMatch(/^junk.jsonl:1: /);
   });
 
-  const porcupine = '/work/shared/peer-data/porcupine/test_data/kv';
-  it.skipIf(!existsSync(porcupine))('agrees with Porcupine on its Jepsen kv histories', () => {
+  const porcupine = join(PORCUPINE_DATA, 'kv');
+  it('agrees with Porcupine on its Jepsen kv histories', () => {
     expect(faultline('check-history', join(porcupine, 'c01-ok.txt')).code).toBe(0);
     const bad = faultline('check-history', join(porcupine, 'c01-bad.txt'), '--json');
     expect(bad.code).toBe(1);
