@@ -3,7 +3,8 @@
  * replay counterexamples, check histories, list what exists. Arguments by commander; every
  * command takes `--json` and then prints one JSON document on stdout. Exit codes: 0 everything
  * expected held, 1 a violation or a failed expectation, 2 bad input (printed as
- * `file:line:column: field: expected`, no stack trace).
+ * `file:line:column: field: expected`, no stack trace), 3 unknown (`check-history` ran out of
+ * its budget).
  *
  * With no command it runs the default scenario (scenarios/raft/leader-failure.yaml, else the
  * first scenario file found), or prints help when there is none.
@@ -55,6 +56,10 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .description('run scenario files and judge them')
     .option('--seed <n>', 'override the scenario seed')
     .option('--trace <file>', 'write the trace as JSON Lines')
+    .option('--history <file>', 'write the client history: .jsonl, .edn (Jepsen) or .log/.txt ' +
+      '(Porcupine)')
+    .addOption(new Option('--format <format>', 'the format of --history, whatever its extension')
+      .choices(['jsonl', 'edn', 'porcupine']))
     .option('--check-determinism', 'run each scenario twice and compare trace hashes')
     .option('--json', JSON_HELP)
     .action(async (files: string[], o) => {
@@ -74,10 +79,15 @@ function program(context: CliContext, done: (code: number) => void): Command {
       const { replayCommand } = await import('./commands/replay.js');
       done(replayCommand(file, o, await registry()));
     });
-  cli.command('check-history').argument('<file>', 'a history: ours (JSONL), Porcupine or Jepsen')
-    .description('check a history for linearizability')
-    .addOption(new Option('--model <model>', 'the model').choices(['register', 'kv']))
+  cli.command('check-history')
+    .argument('<file>', 'a history: ours (JSONL), Jepsen/Knossos EDN or a Porcupine etcd log')
+    .description('check a history for linearizability; exit 0 linearizable, 1 not, ' +
+      '3 unknown (budget), 2 bad input')
+    .addOption(new Option('--model <model>', 'the model (default: from the file)')
+      .choices(['register', 'kv', 'mutex']))
+    .option('--initial <value>', 'the initial value: nil (default), a number or a string')
     .option('--budget <seconds>', 'time budget for the search', '60')
+    .option('--no-explain', 'the verdict only: skip minimising and explaining a violation')
     .option('--json', JSON_HELP)
     .action(async (file: string, o) => {
       const { checkHistoryCommand } = await import('./commands/checkHistory.js');

@@ -1,8 +1,11 @@
 /**
  * `faultline run <scenario...>`: loads every file first (one bad file: exit 2, nothing runs),
  * then runs each and prints its summary, or with `--json` one document `{ passed, runs }`.
+ * `--history FILE` writes each run's client history (`FILE` with the scenario's name before
+ * the extension when there are several).
  */
 import { basename, extname } from 'node:path';
+import { historyFormat } from '../historyFile.js';
 import { EXIT, out, outJson } from '../io.js';
 import { execute, type ExecuteOptions } from '../execute.js';
 import type { Registry } from '../registry.js';
@@ -14,19 +17,28 @@ export interface RunCommandOptions extends ExecuteOptions {
   readonly json?: boolean;
 }
 
+/** With several scenarios, `h.jsonl` becomes `h.<scenario>.jsonl` for each. */
+function perScenario(file: string | undefined, stem: string, count: number): string | undefined {
+  if (file === undefined || count === 1) return file;
+  const ext = extname(file);
+  return `${file.slice(0, file.length - ext.length)}.${stem}${ext}`;
+}
+
 /** Runs the files; returns the exit code. */
 export function runCommand(
   files: readonly string[],
   options: RunCommandOptions,
   registry: Registry,
 ): number {
+  if (options.history !== undefined) historyFormat(options.history, options.format);
   const sources = loadAll(files, registry);
   const runs: RunJson[] = [];
   for (const source of sources) {
     const stem = basename(source.file, extname(source.file));
     const trace = options.trace === undefined || sources.length === 1 ? options.trace
       : `${options.trace.replace(/\.jsonl$/, '')}.${stem}.jsonl`;
-    const { report, hashes } = execute(source, { ...options, trace }, registry);
+    const history = perScenario(options.history, stem, sources.length);
+    const { report, hashes } = execute(source, { ...options, trace, history }, registry);
     const run = runJson(report, source.file, hashes);
     runs.push(run);
     if (options.json !== true) out(`${runText(run)}\n`);

@@ -119,6 +119,11 @@ describe('faultline fuzz', () => {
     expect(rerun.code).toBe(1);
     expect(rerun.json().runs[0].hash).toBe(failure.hash);
     expect(faultline('replay', failure.file, '--json').json().reproduced).toBe(true);
+    // Its history, written beside it, checks as the run did: not linearizable.
+    expect(failure.history).toBe(failure.file.replace(/\.yaml$/, '.history.jsonl'));
+    const history = faultline('check-history', failure.history, '--no-explain');
+    expect(history.stdout).toMatch(/: not-linearizable \(jsonl, model kv/);
+    expect(history.code).toBe(1);
     const text = faultline(...bug, '--out', 'ce');
     expect(text.stdout).toMatch(/violations: linearizable +1/);
     expect(text.stdout).toMatch(/replayed from the file: same trace hash/);
