@@ -192,6 +192,7 @@ class Scanner {
         }
         break;
       }
+      if (CLOSE.has(c)) this.fail(`expected an operation map, got a stray ${c}`);
       forms.push(this.form());
     }
     return { forms, directives: this.directives };
@@ -233,6 +234,8 @@ class Scanner {
     if (text.startsWith('#_', this.i)) { // discard the next form
       this.i += 2;
       this.skip(false);
+      const c = this.text[this.i];
+      if (c === undefined || CLOSE.has(c)) this.fail('expected a form after #_');
       this.form();
       return { text: '', line: this.line };
     }
