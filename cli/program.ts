@@ -13,6 +13,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, err, InputError, outJson } from './io.js';
 import { defaultScenario } from './paths.js';
 import type { Registry } from './registry.js';
+import { parseReporter } from './reporters.js';
 
 let jsonMode = false;
 
@@ -25,6 +26,8 @@ export interface CliContext {
 }
 
 const JSON_HELP = 'print one JSON document on stdout';
+const REPORTER_HELP = 'also report for CI: junit=FILE (JUnit XML) or github (annotations); ' +
+  'repeatable';
 
 function fuzzOptions(cmd: Command): Command {
   return cmd
@@ -42,6 +45,7 @@ function fuzzOptions(cmd: Command): Command {
     .option('--shrink-runs <n>', 'reruns spent shrinking one failure', '150')
     .option('--nodes <n>', 'servers per run: a count or a range such as 3-7')
     .option('--check-determinism', 'run each seed twice and compare trace hashes')
+    .option('--reporter <spec>', REPORTER_HELP, parseReporter)
     .option('--json', JSON_HELP);
 }
 
@@ -61,6 +65,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'the format of --history, whatever its extension')
       .choices(['jsonl', 'edn', 'porcupine']))
     .option('--check-determinism', 'run each scenario twice and compare trace hashes')
+    .option('--reporter <spec>', REPORTER_HELP, parseReporter)
     .option('--json', JSON_HELP)
     .action(async (files: string[], o) => {
       const { runCommand } = await import('./commands/run.js');

@@ -18,6 +18,7 @@ import { runShare, type ShareConfig } from '../fuzzShare.js';
 import { type Failure, fuzzSummary } from '../fuzzSummary.js';
 import { err, EXIT, out, outJson } from '../io.js';
 import { Progress } from '../progress.js';
+import { emitReports, fuzzSuite } from '../reporters.js';
 import type { Registry } from '../registry.js';
 
 export type { FuzzOptions } from '../fuzzOptions.js';
@@ -105,5 +106,7 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
   } else {
     out(fuzzSummary(config, stats, failures, seconds, workers));
   }
+  emitReports(o, fuzzSuite({ target, protocol: config.protocol, seed: config.seed,
+    shard: `${config.shard}/${config.shards}`, seconds, failures }));
   return failures.length === 0 ? EXIT.ok : EXIT.failed;
 }

@@ -166,6 +166,49 @@ describe('faultline fuzz', () => {
   });
 });
 
+describe('--reporter junit=FILE and github', () => {
+  it('run: one test case per scenario; a failure with its property, explanation and rerun', () => {
+    const r = faultline('run', 'toy.yaml', 'bug.yaml', '--reporter', 'junit=run.xml',
+      '--reporter', 'github');
+    expect(r.code).toBe(1);
+    const xml = readFileSync(join(dir, 'run.xml'), 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+    expect(xml).toMatch(/<testsuite name="faultline run" tests="2" failures="1" errors="0"/);
+    expect(xml).toMatch(/<testcase name="toy-one" classname="faultline.run.toykv" time="[\d.]+"\/>/);
+    expect(xml).toMatch(/<failure type="linearizable" message="linearizable violated at \d+/);
+    expect(xml).toContain('rerun: faultline run bug.yaml --seed 7</failure>');
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+    const annotation = r.stdout.split('\n').find((l) => l.startsWith('::error '));
+    expect(annotation).toMatch(/^::error file=bug\.yaml,line=\d+,title=toy-one%3A linearizable::/);
+    expect(annotation).toContain('%0Arerun%3A faultline run bug.yaml --seed 7'.replace('%3A', ':'));
+    expect(r.stdout.match(/^::error /gm)).toHaveLength(1);
+  });
+
+  it('fuzz: one test case per campaign, each counterexample a failure at its file', () => {
+    const r = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1',
+      '--out', 'rep', '--reporter', 'junit=fuzz.xml', '--reporter', 'github', '--json');
+    expect(r.code).toBe(1);
+    const failure = r.json().failures[0];
+    const xml = readFileSync(join(dir, 'fuzz.xml'), 'utf8');
+    expect(xml).toMatch(/<testcase name="fuzz toykv \(campaign seed 1, shard 1\/1\)"/);
+    expect(xml).toContain(`file="${failure.file}"`);
+    expect(xml).toContain(`rerun: faultline run ${failure.file}`);
+    // With --json, stdout is one JSON document; the annotations go to stderr.
+    expect(r.stderr).toContain(`::error file=${failure.file},line=1,title=`);
+    const clean = faultline('fuzz', 'toykv', '--runs', '3', '--seed', '1',
+      '--reporter', 'junit=clean.xml');
+    expect(clean.code).toBe(0);
+    expect(readFileSync(join(dir, 'clean.xml'), 'utf8')).toMatch(/tests="1" failures="0"/);
+  });
+
+  it('rejects a reporter it does not know before running anything', () => {
+    const r = faultline('run', 'toy.yaml', '--reporter', 'tap');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/expected junit=FILE or github, got "tap"/);
+    expect(r.stdout).toBe('');
+  });
+});
+
 describe('faultline list, check-history and the default', () => {
   it('lists protocols with their bugs', () => {
     const json = faultline('list', '--json').json();
