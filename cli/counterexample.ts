@@ -1,9 +1,9 @@
 /**
  * Saving a fuzz failure as a scenario file that `faultline run` replays: the shrunk spec is
  * written with `toScenarioYaml`, loaded back and rerun, and the file records the trace hash
- * of that rerun (`# trace hash: …`, which `faultline replay` compares). The clients' history
- * of the rerun is written beside it, `NAME.history.jsonl`, for `faultline check-history` and
- * for other tools. Files appear atomically (temporary file, then rename), so a crash never
+ * of that rerun (`# trace hash: …`, which `faultline replay` compares). When the protocol's
+ * clients' history has a model, the rerun's history is written beside it,
+ * `NAME.history.jsonl`, for `faultline check-history` and for other tools. Files appear atomically (temporary file, then rename), so a crash never
  * leaves half a scenario.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -25,8 +25,8 @@ export interface SavedCounterexample {
   readonly hash: string;
   readonly fileHash: string;
   readonly reproduced: boolean;
-  /** The clients' history of the rerun, in our JSON Lines. */
-  readonly history: string;
+  /** The clients' history of the rerun, in our JSON Lines (when the protocol has a model). */
+  readonly history?: string;
 }
 
 /** Writes a counterexample under `dir` and verifies that the file reproduces it. */
@@ -57,8 +57,10 @@ export function saveCounterexample(
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, file);
+  const hash = found.report.result.hash;
+  const saved = { file, hash, fileHash, reproduced: fileHash === hash };
+  if (rerun.historyModel === undefined) return saved;
   const history = join(context.dir, `${name}.history.jsonl`);
   writeHistoryFile(history, rerun.history, 'jsonl', rerun.historyModel);
-  const hash = found.report.result.hash;
-  return { file, hash, fileHash, reproduced: fileHash === hash, history };
+  return { ...saved, history };
 }

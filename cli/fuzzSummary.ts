@@ -27,7 +27,7 @@ function failureLines(f: Failure): string[] {
     f.reproduced ? `  replayed from the file: same trace hash ${f.fileHash}`
       : `  WARNING: the file replays with trace hash ${f.fileHash}, the run had ${f.hash}`,
     `  rerun: faultline run ${f.file}`,
-    `  history: ${f.history} (faultline check-history ${f.history})`,
+    ...(f.history === undefined ? [] : [`  history: ${f.history}`]),
   ];
 }
 

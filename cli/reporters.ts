@@ -172,7 +172,8 @@ export function fuzzSuite(campaign: { target: string; protocol: string; seed: nu
   const failures = campaign.failures.map((f): ReportedFailure => ({
     property: f.violated,
     message: `run ${f.index} (run seed ${f.runSeed}): ${f.reason.split('\n')[0] ?? ''}`,
-    explanation: `${f.reason}\nshrunk ${f.shrinks} times; history: ${f.history}`,
+    explanation: `${f.reason}\nshrunk ${f.shrinks} times${
+      f.history === undefined ? '' : `; history: ${f.history}`}`,
     rerun: `faultline run ${f.file}`,
     file: f.file, line: 1,
   }));

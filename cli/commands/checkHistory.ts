@@ -9,7 +9,6 @@ import { performance } from 'node:perf_hooks';
 import { checkHistoryText, type HistoryCheck, HISTORY_MODELS, type HistoryModelName }
   from '../../sim/check/historyCheck.js';
 import { HistoryFormatError } from '../../sim/check/historyFormatError.js';
-import type { Operation } from '../../sim/check/history.js';
 import { EXIT, InputError, out, outJson } from '../io.js';
 import { readText } from '../paths.js';
 
@@ -22,8 +21,6 @@ export interface CheckHistoryOptions {
   /** False with `--no-explain`: the verdict without minimising a violation. */
   readonly explain?: boolean;
 }
-
-const showOp = (op: Operation): string => JSON.stringify(op);
 
 /** `--budget`: a positive number of seconds. */
 export function parseBudget(text: string | undefined): number {
@@ -83,12 +80,8 @@ function summaryText(file: string, { parsed, model, initial, result }: HistoryCh
   if (result.exhausted !== undefined) {
     lines.push(`  the check ran out of ${result.exhausted}; --budget gives it more time`);
   }
+  // The explanation lists the operations that cannot be ordered; --json gives them as data.
   const v = result.violation;
-  if (v !== undefined) {
-    const key = v.partition === '' ? '' : ` (key ${v.partition})`;
-    lines.push(`  operations that cannot be ordered${key}:`);
-    lines.push(...v.operations.map((op) => `    ${showOp(op)}`));
-    lines.push(...v.explanation.split('\n').map((l) => `  ${l}`));
-  }
+  if (v !== undefined) lines.push(...v.explanation.split('\n').map((l) => `  ${l}`));
   return lines.join('\n');
 }
