@@ -5,11 +5,11 @@
  * sim/check/historyWrite.ts). The file appears whole or not at all (temporary file, then
  * rename). `faultline check-history FILE` checks it again with the run's verdict.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { HistoryEvent } from '../sim/check/history.js';
 import { exportFormatOf, HISTORY_EXPORT_FORMATS, type HistoryExportFormat, writeHistory }
   from '../sim/check/historyWrite.js';
 import { InputError } from './io.js';
+import { writeWhole } from './paths.js';
 
 /** The format for `--history FILE` and `--format`, or `InputError` before anything runs. */
 export function historyFormat(file: string, format: string | undefined): HistoryExportFormat {
@@ -31,13 +31,5 @@ export function historyFormat(file: string, format: string | undefined): History
 /** Writes a history atomically in `format`; `model` is the name of the run's model. */
 export function writeHistoryFile(file: string, events: readonly HistoryEvent[],
   format: HistoryExportFormat, model: string | undefined): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, writeHistory(events, format, { name: model ?? 'kv' }));
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`--history ${file}: cannot write (${code ?? (error as Error).message})`);
-  }
+  writeWhole(file, writeHistory(events, format, { name: model ?? 'kv' }), `--history ${file}`);
 }

@@ -10,11 +10,10 @@
  *   on the file in a pull request. Printed on stdout (on stderr with `--json`, whose stdout is
  *   one JSON document); the runner reads workflow commands from both.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Failure } from './fuzzSummary.js';
-import { err, InputError, out } from './io.js';
+import { err, out } from './io.js';
+import { writeWhole } from './paths.js';
 import type { RunJson } from './report.js';
 
 /** One reporter, as `--reporter` names it. */
@@ -63,7 +62,9 @@ export function parseReporter(value: string, previous: ReporterSpec[] = []): Rep
 export function emitReports(options: { readonly reporter?: readonly ReporterSpec[];
   readonly json?: boolean }, suite: ReportedSuite): void {
   for (const spec of options.reporter ?? []) {
-    if (spec.kind === 'junit') writeAtomically(spec.file, junitXml(suite));
+    if (spec.kind === 'junit') {
+      writeWhole(spec.file, junitXml(suite), `--reporter junit=${spec.file}`);
+    }
     else {
       const text = githubAnnotations(suite);
       if (text !== '') (options.json === true ? err : out)(text);
@@ -126,19 +127,6 @@ function xml(text: string): string {
   return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
-function writeAtomically(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temp, text);
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new InputError(`--reporter junit=${file}: cannot write (${
-      (error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
 }
 
 /** The line of a scenario that a failure points at: the property's, else `expect:`, else 1. */
