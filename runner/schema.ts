@@ -257,10 +257,9 @@ const expectSchema = z.strictObject({
 }).refine((e) => e.hold === undefined || e.violate === undefined,
   { error: 'expect.hold and expect.violate exclude each other: give one' });
 
-const seedError = (iss: { input?: unknown }) =>
-  `an integer seed (or a string), got ${show(iss.input)}`;
-const seed = z.union([z.string().min(1), z.number().int({ error: seedError })],
-  { error: 'an integer or a string' });
+const seed = z.union([z.string().min(1), z.number()], { error: 'an integer or a string' })
+  .refine((s) => typeof s === 'string' || Number.isSafeInteger(s),
+    { error: (iss) => `an integer seed (or a string), got ${show(iss.input)}` });
 
 /** The whole scenario file. */
 export const scenarioSchema = z.strictObject({
