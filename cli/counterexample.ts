@@ -1,13 +1,16 @@
 /**
  * Saving a fuzz failure as a scenario file that `faultline run` replays: the shrunk spec is
  * written with `toScenarioYaml`, loaded back and rerun, and the file records the trace hash
- * of that rerun (`# trace hash: …`, which `faultline replay` compares). The file appears
- * atomically (temporary file, then rename), so a crash never leaves half a scenario.
+ * of that rerun (`# trace hash: …`, which `faultline replay` compares). When the protocol's
+ * clients' history has a model, the rerun's history is written beside it,
+ * `NAME.history.jsonl`, for `faultline check-history` and for other tools. Files appear atomically (temporary file, then rename), so a crash never
+ * leaves half a scenario.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, runSpec, toScenarioYaml } from '../runner/index.js';
 import { CAMPAIGN_LIMITS, type Counterexample } from '../runner/fuzz/index.js';
+import { writeHistoryFile } from './historyFile.js';
 import type { Registry } from './registry.js';
 
 
@@ -18,6 +21,8 @@ export interface SavedCounterexample {
   readonly hash: string;
   readonly fileHash: string;
   readonly reproduced: boolean;
+  /** The clients' history of the rerun, in our JSON Lines (when the protocol has a model). */
+  readonly history?: string;
 }
 
 /** Writes a counterexample under `dir` and verifies that the file reproduces it. */
@@ -50,5 +55,9 @@ export function saveCounterexample(
   writeFileSync(temp, text);
   renameSync(temp, file);
   const hash = found.report.result.hash;
-  return { file, hash, fileHash, reproduced: fileHash === hash };
+  const saved = { file, hash, fileHash, reproduced: fileHash === hash };
+  if (rerun.historyModel === undefined) return saved;
+  const history = join(context.dir, `${name}.history.jsonl`);
+  writeHistoryFile(history, rerun.history, 'jsonl', rerun.historyModel);
+  return { ...saved, history };
 }

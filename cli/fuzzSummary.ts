@@ -51,6 +51,7 @@ function failureLines(f: Failure): string[] {
       f.repeats.length === 1 ? '' : 's'}: ${f.repeats.slice(0, 10).join(', ')}${
       f.repeats.length > 10 ? ', …' : ''}`]),
     `  rerun: faultline run ${f.file}`,
+    ...(f.history === undefined ? [] : [`  history: ${f.history}`]),
   ];
 }
 

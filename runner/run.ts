@@ -12,6 +12,7 @@ import {
   type ScheduledFault,
 } from '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
+import type { HistoryEvent } from '../sim/check/history.js';
 import type { LivenessPhase, Property, Violation } from '../sim/check/property.js';
 import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
 import type { RunOptions, RunSpec } from './spec.js';
@@ -47,6 +48,10 @@ export interface RunReport {
   /** The first violation: from the engine, or the linearizability check after the run. */
   readonly violation?: Violation;
   readonly linearizability?: LinearizabilityResult;
+  /** The clients' history, as the engine recorded it (`faultline run --history` writes it). */
+  readonly history: readonly HistoryEvent[];
+  /** The name of the model the history is checked against (`kv`), when the protocol has one. */
+  readonly historyModel?: string;
   readonly checked: readonly string[];
   readonly metrics: Readonly<Record<string, number>>;
   /** Expectations that were not met, in words; empty when the run passed. */
@@ -174,6 +179,8 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     ...(violation === undefined ? {} : { violation }),
     ...(alsoViolated === undefined ? {} : { alsoViolated }),
     ...(linearizability === undefined ? {} : { linearizability }),
+    history: engine.history,
+    ...(instance.model === undefined ? {} : { historyModel: instance.model.name }),
     checked, metrics, failures, passed: failures.length === 0, struck: [...engine.struck],
     ...(prepared.coverage === undefined ? {} : { coverage: prepared.coverage }),
   };

@@ -22,6 +22,7 @@ import { type Failure, fuzzSummary, ordered } from '../fuzzSummary.js';
 import type { ScheduledFault } from '../../sim/index.js';
 import { err, EXIT, out, outJson } from '../io.js';
 import { Progress } from '../progress.js';
+import { emitReports, fuzzSuite } from '../reporters.js';
 import type { Registry } from '../registry.js';
 
 export type { FuzzOptions } from '../fuzzOptions.js';
@@ -124,6 +125,8 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
   } else {
     out(fuzzSummary(config, stats, failures, seconds, workers, phases));
   }
+  emitReports(o, fuzzSuite({ target, protocol: config.protocol, seed: config.seed,
+    shard: `${config.shard}/${config.shards}`, seconds, failures }));
   return failures.length === 0 ? EXIT.ok : EXIT.failed;
 }
 
