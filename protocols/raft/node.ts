@@ -212,7 +212,15 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     saveHardState(ctx.disk, this.currentTerm, candidate);
   }
 
-  /** Becomes (or stays) a follower in `term` (Figure 2, "Rules for Servers"). */
+  /**
+   * Becomes (or stays) a follower in `term` (Figure 2, "Rules for Servers"). It leaves the
+   * election timer alone: Figure 2 restarts it only on an AppendEntries from the current
+   * leader or on granting a vote, and the callers that are those cases restart it. Restarting
+   * it on every higher term seen would let a server that can never win (its log is stale) hold
+   * back everyone it asks for a vote: each refusal would restart the voter's timer, so the
+   * stale server keeps timing out first and no leader is elected (fuzz raft seed 31337, runs
+   * 1044 and 15265).
+   */
   becomeFollower(ctx: Ctx, term: number): void {
     const wasLeader = this.role === 'leader';
     const newTerm = term > this.currentTerm;
@@ -228,7 +236,6 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     // follower is in, not only the one in which it last changed role.
     if (this.role !== 'follower' || newTerm) this.setRole(ctx, 'follower');
     this.votes.clear();
-    this.resetElectionTimer(ctx);
   }
 
   /**

@@ -53,7 +53,7 @@ export const BUG_PROFILES: Readonly<Record<string, BugProfile>> = {
   'truncate-on-match': { caughtBy: 'leader-completeness', budget: 50,
     options: quick('truncate-on-match', { maxLoss: 0,
       churn: churn(40, ['slow-link', 'crash', 'partition']) }) },
-  'ignore-higher-term-in-reply': { caughtBy: 'linearizable', budget: 15,
+  'ignore-higher-term-in-reply': { caughtBy: 'linearizable', budget: 70,
     options: watched('ignore-higher-term-in-reply', { minNodes: 3 }), nemesis: severLeader },
   'stale-leader-read': { caughtBy: 'linearizable', budget: 40,
     options: watched('stale-leader-read', { minNodes: 3 }), nemesis: isolateLeader },
