@@ -33,6 +33,7 @@ import { onElectionTimeout, onRequestVote, onRequestVoteReply } from './election
 import { RaftLog } from './log.js';
 import type { RaftMessage, Snapshot } from './messages.js';
 import { recover, saveHardState } from './persistence.js';
+import { RefusalLedger } from '../refusals.js';
 import { onAppendEntries, onAppendEntriesReply, onHeartbeat, onPersisted } from
   './replication.js';
 import { onClientRequest } from './clientRequests.js';
@@ -97,6 +98,12 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   disabled: string | undefined;
   /** While > 0: a damaged log was cut; no votes or campaigns until a leader matched this far. */
   repairUpTo = 0;
+  /**
+   * Durable refusals of client writes and the last term this server stood for as candidate
+   * (protocols/refusals.ts): a redirected write is refused definitely once every term this
+   * server may have led is settled. A damaged record means it never campaigns again.
+   */
+  readonly refusals = new RefusalLedger();
   /** Local time the election timeout ends, and the time the armed election timer fires. */
   electionDeadline = 0;
   electionTimerAt = -Infinity;
@@ -135,6 +142,8 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     }
     this.disabled = state.disabled;
     this.repairUpTo = state.repairUpTo;
+    this.refusals.load(ctx.disk);
+    if (this.refusals.damaged) ctx.note('quarantine', { reason: 'refusal record unreadable' });
     if (this.disabled !== undefined) ctx.note('disabled', { reason: this.disabled });
     if (this.repairUpTo > 0) ctx.note('repair', { upTo: this.repairUpTo });
     ctx.note('role', { role: this.role, term: this.currentTerm });
@@ -178,9 +187,9 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     ctx.send(to, msg);
   }
 
-  /** Sends once every write so far is durable, and counts it. */
+  /** Sends once every write so far is durable, and counts it (as `send` does). */
   sendAfterSync(ctx: Ctx, to: NodeId, msg: RaftMessage): void {
-    if (to !== ctx.id) this.stats.messages++;
+    if (to !== ctx.id && msg.type !== 'ClientReply') this.stats.messages++;
     ctx.sendAfterSync(to, msg);
   }
 

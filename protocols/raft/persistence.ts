@@ -7,6 +7,8 @@
  *   already new. Recovery takes the newest readable copy (highest term, then a cast vote).
  * - log `log`: one record per entry, record i holding entry i + 1. Indexes are absolute: after
  *   a snapshot the records it covers are dropped (`compact`) and the rest keep their indexes.
+ * - keys `refusals.a` and `refusals.b`: refused client writes and the last term this server
+ *   stood for (protocols/refusals.ts, which reads and writes them);
  * - keys `snapshot.a` and `snapshot.b`: the latest snapshot (§7), two copies for the same
  *   reason as the hard state, written before the log prefix it covers is dropped. A crash
  *   keeps a prefix of the writes, so a compacted log always has an intact snapshot copy

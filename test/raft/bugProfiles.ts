@@ -43,7 +43,7 @@ export const BUG_PROFILES: Readonly<Record<string, BugProfile>> = {
     options: watched('vote-not-persisted', { maxFaults: 0, maxRate: 30 }),
     nemesis: strikes({ forgetVotes: { chance: 1, voterDownFor: [1_000, 20_000],
       leaderDownFor: [400_000, 900_000] } }) },
-  'length-only-up-to-date': { caughtBy: 'leader-completeness', budget: 8,
+  'length-only-up-to-date': { caughtBy: 'leader-completeness', budget: 20,
     options: watched('length-only-up-to-date'), nemesis: isolateLeader },
   // Figure 8: leaders are isolated holding entries of their term alone, and one elected again
   // with its older entries is isolated the moment it commits one by counting replicas.
