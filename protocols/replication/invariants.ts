@@ -4,7 +4,9 @@
  * 1. `one-master-per-epoch`: no two servers are master in one epoch.
  * 2. `epochs-monotonic`: a server's epoch never falls below one it made durable, restarts
  *    included.
- * 3. `no-lost-acked-write`: every acknowledged write is in the newest master's log. Asserted
+ * 3. `no-lost-acked-write`: every acknowledged write is in the log of every master of a
+ *    later epoch (checked against the master of the highest epoch seen, never a deposed one
+ *    still unaware of its successor). Asserted
  *    only when acknowledged writes must survive failover (`ackedWritesSurvive`: sync, or
  *    semi-sync whose acks meet every electing majority); under async it is a metric.
  * 4. `no-false-failover`: no master is replaced while it is up and running. Valid only under
