@@ -53,6 +53,19 @@ export interface ProtocolInstance {
   /** Always/sometimes properties checked after every event, by name. */
   readonly properties: readonly Property[];
   /**
+   * What a scenario that names no property checks: the properties the protocol guarantees
+   * under these parameters. Default: every property it can check here (`properties`, and
+   * `linearizable` with a `model`). One left out stays checkable when a scenario names it:
+   * async replication is checked for linearizability when asked, and fails.
+   */
+  readonly promised?: readonly string[];
+  /**
+   * Properties of the protocol's `propertyNames` that this run cannot check, each with the
+   * reason (a model assumption the parameters do not declare, a bound they do not give). A
+   * scenario that names one is rejected with that reason (runner/selection.ts).
+   */
+  readonly notApplicable?: Readonly<Record<string, string>>;
+  /**
    * Called after every event whichever properties a scenario selects (a teaching scenario
    * checks only the one it demonstrates): where a protocol measures what its metrics report.
    */

@@ -3,18 +3,21 @@
  * properties the expectations select, runs it for the scenario's duration, then judges the
  * client history for linearizability and the metrics against their bounds.
  *
- * Which properties are checked: with `expect.violate: X` only X (a teaching scenario shows one
- * failure, so another property must not stop the run first); otherwise `expect.hold`, or every
- * property of the protocol and `linearizable` when the protocol has a history model.
+ * Which properties are checked is selection.ts's: with `expect.violate: X` only X (a teaching
+ * scenario shows one failure, so another property must not stop the run first); otherwise
+ * `expect.hold`, or what the protocol guarantees under the run's parameters. A property named
+ * but not checkable is a `ConfigError`, never a pass; the report lists what was checked and
+ * why each other property was not. Metrics come from the protocol's observers, which see
+ * every event whatever is checked.
  */
 import { ConfigError, Engine, type EngineConfig, type NodeId, type RunResult } from '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
 import type { LivenessPhase, Property, Violation } from '../sim/check/property.js';
 import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
+import { LINEARIZABLE, type NotChecked, selectChecked } from './selection.js';
 import type { RunOptions, RunSpec } from './spec.js';
 
-/** The property name of the post-run linearizability check. */
-export const LINEARIZABLE = 'linearizable';
+export { LINEARIZABLE, type NotChecked } from './selection.js';
 
 /** A prepared run: the engine (not yet run) and what judges it. */
 export interface PreparedRun {
@@ -24,6 +27,10 @@ export interface PreparedRun {
   readonly engine: Engine<unknown>;
   /** Property names checked in this run (including `linearizable` when it is). */
   readonly checked: readonly string[];
+  /** The protocol's other properties, with the reason each is not checked. */
+  readonly notChecked: readonly NotChecked[];
+  /** Liveness checks judged after the faults heal (none without `expect.liveness`). */
+  readonly liveness: readonly string[];
 }
 
 /** The outcome of a run, with everything a report prints. */
@@ -36,6 +43,8 @@ export interface RunReport {
   readonly violation?: Violation;
   readonly linearizability?: LinearizabilityResult;
   readonly checked: readonly string[];
+  readonly notChecked: readonly NotChecked[];
+  readonly liveness: readonly string[];
   readonly metrics: Readonly<Record<string, number>>;
   /** Expectations that were not met, in words; empty when the run passed. */
   readonly failures: readonly string[];
@@ -74,7 +83,9 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
   const { servers, clients } = clusterIds(spec);
   const instance = protocol.setup({ servers, clients, params: parsed.data,
     workload: spec.workload, clientsStopAt: undefined });
-  const checked = selectChecked(spec, protocol, instance);
+  const live = livenessOf(spec, instance);
+  const liveness = live.liveness?.checks.map((c) => c.name) ?? [];
+  const { checked, notChecked } = selectChecked(spec, protocol, instance, liveness);
   const maxEvents = spec.limits?.events ?? options.maxEvents;
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
@@ -89,9 +100,10 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
     ...(instance.observe === undefined ? {} : { observers: [(w) => instance.observe?.(w)] }),
-    ...livenessOf(spec, instance),
+    ...live,
   };
-  return { spec, protocol, instance, engine: new Engine(engineConfig), checked };
+  return { spec, protocol, instance, engine: new Engine(engineConfig), checked, notChecked,
+    liveness };
 }
 
 /** Runs a spec to its duration and judges it. */
@@ -103,7 +115,7 @@ export function runSpec(spec: RunSpec, options: RunOptions = {}, registry = prot
 
 /** Ends a prepared run that was stepped elsewhere and judges it. */
 export function judge(prepared: PreparedRun, options: RunOptions = {}): RunReport {
-  const { spec, engine, instance, checked } = prepared;
+  const { spec, engine, instance, checked, notChecked, liveness } = prepared;
   const result = engine.end();
   let violation = result.violation;
   let linearizability: LinearizabilityResult | undefined;
@@ -124,23 +136,8 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     name: spec.name, protocol: spec.protocol, seed: String(spec.seed), result,
     ...(violation === undefined ? {} : { violation }),
     ...(linearizability === undefined ? {} : { linearizability }),
-    checked, metrics, failures, passed: failures.length === 0,
+    checked, notChecked, liveness, metrics, failures, passed: failures.length === 0,
   };
-}
-
-function selectChecked(spec: RunSpec, protocol: AnyProtocol, instance: ProtocolInstance): string[] {
-  const all = [...instance.properties.map((p) => p.name),
-    ...(instance.model === undefined ? [] : [LINEARIZABLE])];
-  const known = new Set([...all, ...protocol.propertyNames]);
-  const wanted = spec.expect?.violate !== undefined ? [spec.expect.violate]
-    : spec.expect?.hold ?? all;
-  wanted.forEach((name, i) => {
-    if (!known.has(name)) {
-      const field = spec.expect?.violate !== undefined ? 'expect.violate' : `expect.hold[${i}]`;
-      throw new ConfigError(field, `a property of ${protocol.name} (${[...known].sort().join(', ')}), got ${JSON.stringify(name)}`);
-    }
-  });
-  return wanted.filter((name) => all.includes(name));
 }
 
 function livenessOf(spec: RunSpec, instance: ProtocolInstance): { liveness?: LivenessPhase } {

@@ -242,7 +242,8 @@ const bound = z.strictObject({ min: z.number().optional(), max: z.number().optio
 
 const expectSchema = z.strictObject({
   hold: z.array(z.string())
-    .describe('Properties that must hold; default every property of the protocol.').optional(),
+    .describe('Properties that must hold, each checked (at least one); default what the ' +
+      'protocol guarantees under its parameters.').optional(),
   violate: z.string().describe('A teaching scenario: this property must be violated.').optional(),
   liveness: z.strictObject({
     after: time().optional().describe('When everything heals; default the time of the last fault.'),

@@ -60,8 +60,7 @@ export class ReplicationObserver {
   crashes = 0;
   repairs = 0;
 
-  constructor(private readonly checkLostWrites: boolean,
-    private readonly falseFailoverGrace: Micros) {}
+  constructor(private readonly falseFailoverGrace: Micros) {}
 
   /** Brings the observer up to date; cheap to call twice for one event. */
   observe(world: World): void {
@@ -141,7 +140,7 @@ export class ReplicationObserver {
     if (newest.node.epoch > this.checkedEpoch) {
       this.checkedEpoch = newest.node.epoch;
       this.countLost(newest.node);
-      if (this.checkLostWrites) for (const write of this.acked) this.checkHeld(write, newest);
+      for (const write of this.acked) this.checkHeld(write, newest);
     }
   }
 
@@ -184,7 +183,7 @@ export class ReplicationObserver {
       // yet heard of its successor lacks the successor's writes by design (fuzz replication
       // seed 1, run 4615). When that master is down, the write is checked against the next
       // master established (observeMaster), which must hold every acknowledged write.
-      if (this.checkLostWrites && newest !== undefined && newest.node.epoch >= this.checkedEpoch) {
+      if (newest !== undefined && newest.node.epoch >= this.checkedEpoch) {
         this.checkHeld(done, newest);
       }
     }
