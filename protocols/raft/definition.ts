@@ -105,6 +105,9 @@ export const raft: ProtocolDefinition<RaftParams> = {
       program: (id) => (id.startsWith('n') ? new RaftNode(config, stats)
         : kvClient(workload, clientsStopAt)) as NodeProgram<unknown>,
       properties: raftProperties(observer),
+      // After every event whichever properties a scenario selects: the observer also keeps
+      // the figures the metrics report (first leader, leaders elected, commits, log sizes).
+      observe: (world) => observer.observe(world),
       liveness: raftLiveness(),
       model: kvModel({ failedCasIsObservation: true }) as unknown as AnyModel,
       metrics: (world) => raftMetrics(world, observer, stats),
