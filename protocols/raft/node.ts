@@ -144,6 +144,7 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     this.repairUpTo = state.repairUpTo;
     this.refusals.load(ctx.disk);
     if (this.refusals.damaged) ctx.note('quarantine', { reason: 'refusal record unreadable' });
+    if (state.repaired.length > 0) ctx.note('copy-repaired', { damaged: state.repaired });
     if (this.disabled !== undefined) ctx.note('disabled', { reason: this.disabled });
     if (this.repairUpTo > 0) ctx.note('repair', { upTo: this.repairUpTo });
     ctx.note('role', { role: this.role, term: this.currentTerm });
