@@ -10,6 +10,7 @@
  */
 import type { z } from 'zod';
 import type { LivenessCheck, Property, World } from '../sim/check/property.js';
+import type { AckedWrite } from '../sim/check/recovery.js';
 import type { AnyModel } from '../sim/check/model.js';
 import type { Micros, NodeId, NodeProgram, ProgramFactory } from '../sim/index.js';
 
@@ -76,6 +77,12 @@ export interface ProtocolInstance {
   readonly model?: AnyModel;
   /** Figures measured over the run (election time, commit latency percentiles, …). */
   metrics(world: World): Readonly<Record<string, number>>;
+  /**
+   * Acknowledged client writes that the state the run ends with does not hold, for the shared
+   * RPO figures (sim/check/recovery.ts). Asked after `metrics`. A protocol without it reports
+   * no RPO.
+   */
+  lostWrites?(world: World): readonly AckedWrite[];
   /** The state of a node for the visualizer's inspector (role, term, log, …). */
   inspect?(program: NodeProgram<unknown>): unknown;
 }

@@ -10,9 +10,12 @@
  * why each other property was not. Metrics come from the protocol's observers, which see
  * every event whatever is checked.
  */
-import { ConfigError, Engine, type EngineConfig, type NodeId, type RunResult } from '../sim/index.js';
+import { ConfigError, describeFault, Engine, type EngineConfig, type NodeId, type RunResult } from
+  '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
-import type { LivenessPhase, Property, Violation } from '../sim/check/property.js';
+import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures } from
+  '../sim/check/recovery.js';
+import type { LivenessPhase, Property, Violation, World } from '../sim/check/property.js';
 import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
 import { LINEARIZABLE, type NotChecked, selectChecked } from './selection.js';
 import type { RunOptions, RunSpec } from './spec.js';
@@ -31,6 +34,8 @@ export interface PreparedRun {
   readonly notChecked: readonly NotChecked[];
   /** Liveness checks judged after the faults heal (none without `expect.liveness`). */
   readonly liveness: readonly string[];
+  /** Sees every crash and pause of a server, for the shared recovery figures. */
+  readonly disruptions: DisruptionObserver;
 }
 
 /** The outcome of a run, with everything a report prints. */
@@ -86,6 +91,7 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
   const live = livenessOf(spec, instance);
   const liveness = live.liveness?.checks.map((c) => c.name) ?? [];
   const { checked, notChecked } = selectChecked(spec, protocol, instance, liveness);
+  const disruptions = new DisruptionObserver();
   const maxEvents = spec.limits?.events ?? options.maxEvents;
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
@@ -99,11 +105,12 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(maxEvents === undefined ? {} : { maxEvents }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
-    ...(instance.observe === undefined ? {} : { observers: [(w) => instance.observe?.(w)] }),
+    observers: [(w) => disruptions.observe(w),
+      ...(instance.observe === undefined ? [] : [(w: World) => instance.observe?.(w)])],
     ...live,
   };
   return { spec, protocol, instance, engine: new Engine(engineConfig), checked, notChecked,
-    liveness };
+    liveness, disruptions };
 }
 
 /** Runs a spec to its duration and judges it. */
@@ -130,7 +137,7 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
         explanation: linearizability.violation?.explanation ?? 'the history is not linearizable' };
     }
   }
-  const metrics = instance.metrics(engine);
+  const metrics = { ...instance.metrics(engine), ...sharedFigures(prepared, result) };
   const failures = expectationFailures(spec, result, violation, linearizability, metrics);
   return {
     name: spec.name, protocol: spec.protocol, seed: String(spec.seed), result,
@@ -138,6 +145,25 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     ...(linearizability === undefined ? {} : { linearizability }),
     checked, notChecked, liveness, metrics, failures, passed: failures.length === 0,
   };
+}
+
+/**
+ * The shared availability, RTO and RPO figures (sim/check/recovery.ts), for a protocol with a
+ * client history: disruptions are the crashes and pauses the observer saw and the scheduled
+ * partitions, bridges, rings and cuts that ran (none after the liveness phase began).
+ */
+function sharedFigures(prepared: PreparedRun, result: RunResult): Record<string, number> {
+  const { spec, engine, instance, disruptions } = prepared;
+  if (!engine.history.some((event) => event.type === 'invoke')) return {};
+  const healAt = livenessOf(spec, instance).liveness?.healAt ?? Infinity;
+  const scheduled: Disruption[] = spec.faults
+    .filter(({ at, fault }) => DISRUPTIVE_FAULTS.has(fault.kind) && at <= result.time &&
+      at < healAt)
+    .map(({ at, fault }) => ({ at, what: describeFault(fault) }));
+  const lost = instance.lostWrites?.(engine);
+  return recoveryFigures({ history: engine.history, end: result.time,
+    disruptions: [...disruptions.disruptions, ...scheduled],
+    ...(lost === undefined ? {} : { lost }) });
 }
 
 function livenessOf(spec: RunSpec, instance: ProtocolInstance): { liveness?: LivenessPhase } {

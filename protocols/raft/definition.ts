@@ -8,6 +8,8 @@ import { kvModel } from '../../sim/check/models/kv.js';
 import type { AnyModel } from '../../sim/check/model.js';
 import { Client, kvOperations } from '../../sim/check/workload.js';
 import type { NodeProgram } from '../../sim/index.js';
+import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
+import type { World } from '../../sim/check/property.js';
 import type { BugSwitch, ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { bugList, duration, durationRange } from '../params.js';
 import { BUG_NAMES, type BugName, type RaftConfig, type RaftStats } from './config.js';
@@ -111,10 +113,21 @@ export const raft: ProtocolDefinition<RaftParams> = {
       liveness: raftLiveness(),
       model: kvModel({ failedCasIsObservation: true }) as unknown as AnyModel,
       metrics: (world) => raftMetrics(world, observer, stats),
+      lostWrites: (world) => lostWrites(world),
       inspect: (program) => inspectNode(program),
     };
   },
 };
+
+/** Acknowledged writes the most advanced live server's state machine does not hold. */
+function lostWrites(world: World): AckedWrite[] {
+  let best: RaftNode | undefined;
+  for (const id of world.servers) {
+    const node = raftNode(world.program(id));
+    if (node !== undefined && node.lastApplied >= (best?.lastApplied ?? -1)) best = node;
+  }
+  return lostBySession(world.history, (client) => best?.kv.sessions.get(client)?.seq ?? 0);
+}
 
 function inspectNode(program: NodeProgram<unknown>): unknown {
   const node = raftNode(program);

@@ -13,7 +13,7 @@ import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { bugList, duration } from '../params.js';
 import { detectorParams, detectorSettings, nominalTimeout } from '../heartbeat/definition.js';
 import { observed, replicasAgree } from './invariants.js';
-import { replicationMetrics } from './metrics.js';
+import { lostWrites, replicationMetrics } from './metrics.js';
 import { ReplicaNode } from './node.js';
 import { ReplicationObserver } from './observer.js';
 import { ackedWritesSurvive, requiredAcks } from './options.js';
@@ -93,6 +93,7 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
       liveness: [replicasAgree(observer)],
       model: kvModel({ failedCasIsObservation: true }) as unknown as AnyModel,
       metrics: (world) => replicationMetrics(world, observer),
+      lostWrites: () => lostWrites(observer),
       inspect: (program) => program instanceof ReplicaNode ? {
         role: program.role, epoch: program.epoch, master: program.master ?? null,
         commit: program.commit, lastIndex: program.log.lastIndex,
