@@ -35,6 +35,8 @@ export interface WorkloadSpec {
   /** Per-attempt timeout, in µs. */
   readonly timeout: Micros;
   readonly attempts: number;
+  /** Written values are padded to this many bytes; undefined: as short as their token. */
+  readonly valueBytes?: number;
 }
 
 /** What the runner hands a protocol to set up one run. */

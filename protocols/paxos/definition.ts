@@ -81,7 +81,8 @@ function client(workload: WorkloadSpec | undefined, stopAt: number | undefined):
     attempts: workload?.attempts ?? 3,
     ...(stopAt === undefined ? {} : { stopAt }),
     generate: kvOperations(workload?.keys ?? 4,
-      { get: weight('get'), put: weight('put'), append: weight('append'), cas: weight('cas') }),
+      { get: weight('get'), put: weight('put'), append: weight('append'), cas: weight('cas') },
+      workload?.valueBytes),
   });
 }
 

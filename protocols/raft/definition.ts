@@ -86,7 +86,8 @@ function kvClient(workload: WorkloadSpec | undefined, stopAt: number | undefined
     attempts: workload?.attempts ?? 3,
     ...(stopAt === undefined ? {} : { stopAt }),
     generate: kvOperations(workload?.keys ?? 4, { get: weight('get', 0.4),
-      put: weight('put', 0.3), append: weight('append', 0.15), cas: weight('cas', 0.15) }),
+      put: weight('put', 0.3), append: weight('append', 0.15), cas: weight('cas', 0.15) },
+    workload?.valueBytes),
   });
 }
 
@@ -100,7 +101,7 @@ export const raft: ProtocolDefinition<RaftParams> = {
   propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
   setup({ params, workload, clientsStopAt }) {
     const config = raftConfig(params);
-    const stats: RaftStats = { messages: 0, snapshotsTaken: 0, snapshotsInstalled: 0,
+    const stats: RaftStats = { messages: 0, bytes: 0, snapshotsTaken: 0, snapshotsInstalled: 0,
       snapshotRestores: 0 };
     const observer = new RaftObserver(() => stats.messages);
     return {

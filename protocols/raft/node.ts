@@ -31,7 +31,7 @@ import { type IncomingSnapshot, onInstallSnapshot, onInstallSnapshotReply } from
 import type { BugName, RaftConfig, RaftStats } from './config.js';
 import { onElectionTimeout, onRequestVote, onRequestVoteReply } from './election.js';
 import { RaftLog } from './log.js';
-import type { RaftMessage, Snapshot } from './messages.js';
+import { messageBytes, type RaftMessage, type Snapshot } from './messages.js';
 import { recover, saveHardState } from './persistence.js';
 import { RefusalLedger } from '../refusals.js';
 import { onAppendEntries, onAppendEntriesReply, onHeartbeat, onPersisted } from
@@ -184,14 +184,19 @@ export class RaftNode implements NodeProgram<RaftMessage> {
 
   /** Sends a message and counts it (Raft's own messages only, not client replies). */
   send(ctx: Ctx, to: NodeId, msg: RaftMessage): void {
-    if (msg.type !== 'ClientReply') this.stats.messages++;
+    if (msg.type !== 'ClientReply') this.count(msg);
     ctx.send(to, msg);
   }
 
   /** Sends once every write so far is durable, and counts it (as `send` does). */
   sendAfterSync(ctx: Ctx, to: NodeId, msg: RaftMessage): void {
-    if (to !== ctx.id && msg.type !== 'ClientReply') this.stats.messages++;
+    if (to !== ctx.id && msg.type !== 'ClientReply') this.count(msg);
     ctx.sendAfterSync(to, msg);
+  }
+
+  private count(msg: RaftMessage): void {
+    this.stats.messages++;
+    this.stats.bytes += messageBytes(msg);
   }
 
   /** The other servers. */

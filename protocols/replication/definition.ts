@@ -50,7 +50,8 @@ function clientOptions(workload: WorkloadSpec) {
   const empty = mix.get + mix.put + mix.append + mix.cas === 0;
   return { interval: Math.round(1e6 / workload.rate), timeout: workload.timeout,
     attempts: workload.attempts,
-    generate: kvOperations(workload.keys, empty ? { get: 2, put: 1, append: 1, cas: 1 } : mix) };
+    generate: kvOperations(workload.keys, empty ? { get: 2, put: 1, append: 1, cas: 1 } : mix,
+      workload.valueBytes) };
 }
 
 /** The replication protocol. */

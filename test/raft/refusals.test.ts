@@ -30,7 +30,7 @@ function server(disk = new SimDisk()) {
     record: () => {},
   };
   const node = new RaftNode(raftConfig(raftParams.parse({})),
-    { messages: 0, snapshotsTaken: 0, snapshotsInstalled: 0, snapshotRestores: 0 });
+    { messages: 0, bytes: 0, snapshotsTaken: 0, snapshotsInstalled: 0, snapshotRestores: 0 });
   node.start(ctx);
   const deliver = (from: NodeId, msg: RaftMessage) => node.onMessage(ctx, from, snapshot(msg));
   const replyTo = (client: NodeId) => sent.filter((s) => s.to === client).at(-1);
