@@ -63,8 +63,11 @@ export function runText(run: RunJson): string {
   lines.push(`  checked: ${run.checked.length === 0 ? 'nothing' : run.checked.join(', ')}`);
   if (run.liveness.length > 0) lines.push(`  liveness: ${run.liveness.join(', ')}`);
   if (run.notChecked.length > 0) {
+    // One line per reason, naming every property it applies to.
+    const byReason = new Map<string, string[]>();
+    for (const n of run.notChecked) byReason.set(n.reason, [...byReason.get(n.reason) ?? [], n.name]);
     lines.push('  not checked:');
-    lines.push(...run.notChecked.map((n) => `    ${n.name}: ${n.reason}`));
+    lines.push(...[...byReason].map(([reason, names]) => `    ${names.join(', ')}: ${reason}`));
   }
   if (run.determinism !== undefined) {
     lines.push(`  determinism: ${run.determinism.same ? 'same trace hash on both runs'
