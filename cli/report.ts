@@ -1,8 +1,8 @@
 /**
- * How a run is shown: the readable summary (outcome, properties checked and the others with
- * the reason each was not, liveness checks, the violation with
- * its time, event index and explanation, faults, metrics table) and the JSON form, which
- * carries at least scenario, seed, outcome, violations, metrics and the trace hash.
+ * How a run is shown: the readable summary (outcome, properties checked and the others with the
+ * reason each was not, liveness checks, the violation with its time, event index and
+ * explanation, faults, metrics table) and the JSON form, which carries at least scenario, seed,
+ * outcome, violations, metrics and the trace hash.
  */
 import type { RunReport } from '../runner/index.js';
 import { showTime, table } from './io.js';
@@ -65,7 +65,9 @@ export function runText(run: RunJson): string {
   if (run.notChecked.length > 0) {
     // One line per reason, naming every property it applies to.
     const byReason = new Map<string, string[]>();
-    for (const n of run.notChecked) byReason.set(n.reason, [...byReason.get(n.reason) ?? [], n.name]);
+    for (const n of run.notChecked) {
+      byReason.set(n.reason, [...byReason.get(n.reason) ?? [], n.name]);
+    }
     lines.push('  not checked:');
     lines.push(...[...byReason].map(([reason, names]) => `    ${names.join(', ')}: ${reason}`));
   }

@@ -69,7 +69,8 @@ export function selectChecked(spec: RunSpec, protocol: AnyProtocol,
         .join(', ')}), got ${JSON.stringify(name)}`);
     }
     if (!can.includes(name) && !liveness.includes(name)) {
-      throw new ConfigError(field, `${name} cannot be checked here: ${unavailable(name, instance)}`);
+      throw new ConfigError(field,
+        `${name} cannot be checked here: ${unavailable(name, instance)}`);
     }
   });
   const checked = [...new Set(wanted)].filter((name) => can.includes(name));

@@ -7,22 +7,14 @@
  * fault fails a later sync; no fault falls after the liveness phase began (it would be
  * ignored). A fault that did nothing would make the file's story untrue.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { judge, loadScenario, prepareRun } from '../runner/index.js';
 import { missingEffect } from './support/faultEffects.js';
-
-function find(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((entry) => {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return find(path);
-    return /\.ya?ml$/.test(entry) ? [path] : [];
-  });
-}
+import { scenarioFiles } from './support/scenarioFiles.js';
 
 describe('declared faults show in the trace', () => {
-  it.each(find('scenarios'))('%s', (file) => {
+  it.each(scenarioFiles())('%s', (file) => {
     const { spec } = loadScenario(readFileSync(file, 'utf8'), file);
     const run = prepareRun(spec, { trace: 'memory' });
     run.engine.run(spec.duration);

@@ -9,19 +9,11 @@
  * and each gives the same metrics. (scenarios/raft/leader-failure.yaml used to read
  * `leaders-elected` 0 under `hold: [linearizable]`, failing its own metric bound.)
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, type RunReport, runSpec, type RunSpec } from '../runner/index.js';
 import { type AnyProtocol, protocols } from '../protocols/index.js';
-
-function find(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((entry) => {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return find(path);
-    return /\.ya?ml$/.test(entry) ? [path] : [];
-  });
-}
+import { scenarioFiles } from './support/scenarioFiles.js';
 
 /** A protocol that checks nothing: no always or sometimes property, no history model. */
 function uncheckedProtocol(protocol: AnyProtocol): AnyProtocol {
@@ -54,7 +46,7 @@ function narrowed(spec: RunSpec, report: RunReport): RunSpec | undefined {
 }
 
 describe('metrics do not depend on the properties checked', () => {
-  it.each(find('scenarios'))('%s', (file) => {
+  it.each(scenarioFiles())('%s', (file) => {
     const { spec } = loadScenario(readFileSync(file, 'utf8'), file);
     const report = runSpec(spec, { trace: 'off' });
     const bare = runSpec(withoutProperties(spec, report), { trace: 'off' }, unchecked);

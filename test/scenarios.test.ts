@@ -4,20 +4,12 @@
  * are met. A file for a protocol that is not registered fails loudly, never skips. A sample
  * also runs twice to show that one seed gives one trace hash.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runSpec } from '../runner/index.js';
+import { scenarioFiles } from './support/scenarioFiles.js';
 
-function find(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((entry) => {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return find(path);
-    return /\.ya?ml$/.test(entry) ? [path] : [];
-  });
-}
-
-const files = find('scenarios');
+const files = scenarioFiles();
 const HASH_SAMPLE = 3;
 
 describe('scenario files', () => {

@@ -90,7 +90,8 @@ export class DisruptionObserver {
       const up = world.isUp(id) && !world.isPaused(id);
       const was = this.running.get(id) ?? true;
       if (was && !up) {
-        this.disruptions.push({ at: world.now, what: `${world.isUp(id) ? 'pause' : 'crash'} ${id}` });
+        const what = `${world.isUp(id) ? 'pause' : 'crash'} ${id}`;
+        this.disruptions.push({ at: world.now, what });
       }
       this.running.set(id, up);
     }

@@ -11,12 +11,15 @@ export function missingEffect(scheduled: ScheduledFault, records: readonly Trace
   const now = records.filter((r) => r.t === at);
   const has = (kind: string, test: (r: TraceRecord) => boolean = () => true) =>
     now.some((r) => r.kind === kind && test(r));
-  if (has('fault', (r) => r.tag === 'ignored' && JSON.stringify(r.data).includes(`"${fault.kind}"`))) {
+  const ignored = (r: TraceRecord) => r.tag === 'ignored' &&
+    JSON.stringify(r.data).includes(`"${fault.kind}"`);
+  if (has('fault', ignored)) {
     return 'it came after the liveness phase began and was ignored';
   }
   switch (fault.kind) {
     case 'crash': {
-      const crash = now.find((r) => r.kind === 'crash' && r.node === fault.node && r.tag === 'fault');
+      const crash = now.find((r) => r.kind === 'crash' && r.node === fault.node &&
+        r.tag === 'fault');
       if (crash === undefined) return `${fault.node} was not up`;
       const torn = (crash.data as { torn?: boolean } | undefined)?.torn === true;
       return fault.tear === true && !torn ? 'no write was in progress to tear' : undefined;
