@@ -40,8 +40,10 @@ export const raftParams = z.object({
 export type RaftParams = z.infer<typeof raftParams>;
 
 /** A catalogue entry; every bug's scenario is scenarios/raft/bug-<name>.yaml. */
-const bug = (name: BugName, caughtBy: string, description: string): BugSwitch =>
-  ({ name, caughtBy, scenario: `scenarios/raft/bug-${name}.yaml`, description });
+const bug = (name: BugName, caughtBy: string, description: string,
+  alsoCaughtBy?: readonly string[]): BugSwitch =>
+  ({ name, caughtBy, scenario: `scenarios/raft/bug-${name}.yaml`, description,
+    ...(alsoCaughtBy === undefined ? {} : { alsoCaughtBy }) });
 
 /** The bug catalogue (README.md tells each one's story). */
 export const raftBugs: readonly BugSwitch[] = [
@@ -57,7 +59,9 @@ export const raftBugs: readonly BugSwitch[] = [
     'without it overwrites it.'),
   bug('truncate-on-match', 'leader-completeness',
     'A follower cuts its log after a stale AppendEntries even though its ' +
-    'entries matched, losing acknowledged entries the leader counted.'),
+    'entries matched, losing acknowledged entries the leader counted.',
+    // The leader believes the follower holds what it cut, and never sends it again.
+    ['servers-caught-up']),
   bug('ignore-higher-term-in-reply', 'linearizable',
     'A leader does not step down on a reply carrying a higher term and ' +
     'counts it as a ReadIndex acknowledgement, so a deposed leader serves stale reads.'),
