@@ -13,6 +13,7 @@ import { twoPc } from './twopc/definition.js';
 /** A protocol with its parameter type erased. */
 export type AnyProtocol = ProtocolDefinition<any>;
 
+export { formatDuration, parseDuration, showDuration } from './durations.js';
 export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, WorkloadSpec } from
   './protocol.js';
 

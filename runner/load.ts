@@ -11,10 +11,10 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../sim/index.js';
 import { type AnyProtocol, protocols } from '../protocols/index.js';
-import { formatDuration } from '../protocols/params.js';
+import { durationOrReason, formatDuration } from '../protocols/durations.js';
 import { prepareRun } from './run.js';
 import type { RunSpec } from './spec.js';
-import { durationOrReason, FAULT_KEYS, MAX_CLIENTS, MAX_NODES, type ScenarioFile, scenarioSchema }
+import { FAULT_KEYS, MAX_CLIENTS, MAX_NODES, type ScenarioFile, scenarioSchema }
   from './schema.js';
 import { issueProblems, Locator, parsePath, type Problem, ScenarioError, type Segment } from
   './problems.js';
@@ -118,7 +118,7 @@ const count = (value: unknown, max: number): number | undefined =>
   Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max
     ? value as number : undefined;
 const micros = (value: unknown): number | undefined => {
-  const parsed = durationOrReason(value, false);
+  const parsed = durationOrReason(value);
   return typeof parsed === 'number' ? parsed : undefined;
 };
 

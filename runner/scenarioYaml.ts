@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { assertNever, type Fault, type Latency, type LinkPatch } from '../sim/index.js';
-import { formatDuration } from '../protocols/params.js';
+import { formatDuration as time } from '../protocols/durations.js';
 import type { RunSpec } from './spec.js';
 
 /** Words that go with a scenario but are not part of the run. */
@@ -18,9 +18,6 @@ export interface ScenarioText {
 }
 
 type Plain = Record<string, unknown>;
-
-const time = (micros: number): string =>
-  micros < 0 ? `-${formatDuration(-micros)}` : formatDuration(micros);
 
 function latency(l: Latency): Plain {
   const out: Plain = { dist: l.dist };
