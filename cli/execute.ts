@@ -8,6 +8,8 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { TRACE_FORMAT_VERSION } from '../sim/index.js';
 import { clusterIds, type RunReport, runSpec, type RunSpec } from '../runner/index.js';
+import { MAX_SEED_LENGTH } from '../runner/schema.js';
+import { InputError } from './io.js';
 import type { Registry } from './registry.js';
 import type { ScenarioSource } from './scenarioFiles.js';
 
@@ -20,6 +22,10 @@ export interface ExecuteOptions {
 
 /** A seed from the command line: an integer when it looks like one. */
 export function parseSeed(text: string): number | string {
+  if (text === '' || text.length > MAX_SEED_LENGTH) {
+    throw new InputError(`--seed: an integer or a string of 1 to ${MAX_SEED_LENGTH} characters${
+      text === '' ? '' : `, got ${text.length} characters`}`);
+  }
   return /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : text;
 }
 

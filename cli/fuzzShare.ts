@@ -5,6 +5,7 @@
  * passes, or the stop flag (shared between threads) is set.
  */
 import type { Micros } from '../sim/index.js';
+import { protocolNamed } from '../protocols/index.js';
 import { loadScenario, type RunSpec } from '../runner/index.js';
 import { Campaign, indexesFor, type RunOutcome } from '../runner/fuzz/index.js';
 import type { Registry } from './registry.js';
@@ -39,7 +40,7 @@ export function runShare(
   report: (outcome: RunOutcome) => void,
   found: (index: number, reason: string) => void = () => {},
 ): void {
-  const protocol = registry[config.protocol];
+  const protocol = protocolNamed(registry, config.protocol);
   if (protocol === undefined) throw new Error(`unknown protocol ${config.protocol}`);
   const base: RunSpec | undefined = config.scenario === undefined ? undefined
     : loadScenario(config.scenario.text, config.scenario.file, registry).spec;

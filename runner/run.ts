@@ -10,7 +10,8 @@
 import { ConfigError, Engine, type EngineConfig, type NodeId, type RunResult } from '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
 import type { LivenessPhase, Property, Violation } from '../sim/check/property.js';
-import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
+import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } from
+  '../protocols/index.js';
 import type { RunOptions, RunSpec } from './spec.js';
 
 /** The property name of the post-run linearizability check. */
@@ -54,7 +55,7 @@ export function clusterIds(spec: Pick<RunSpec, 'nodes' | 'workload'>): {
 
 /** Finds a protocol by name or says which exist. */
 export function findProtocol(name: string, registry = protocols): AnyProtocol {
-  const protocol = registry[name];
+  const protocol = protocolNamed(registry, name);
   if (protocol === undefined) {
     const known = Object.keys(registry).sort().join(', ') || 'none';
     throw new ConfigError('protocol', `one of ${known}, got ${JSON.stringify(name)}`);
@@ -182,7 +183,7 @@ function expectationFailures(
     failures.push(`linearizability undetermined: the checker ran out of ${linearizability.exhausted}`);
   }
   for (const [name, bound] of Object.entries(spec.expect?.metrics ?? {})) {
-    const value = metrics[name];
+    const value = Object.hasOwn(metrics, name) ? metrics[name] : undefined;
     if (value === undefined) failures.push(`metric ${name} was not measured`);
     else if (bound.min !== undefined && value < bound.min) failures.push(`${name} = ${value} < ${bound.min}`);
     else if (bound.max !== undefined && value > bound.max) failures.push(`${name} = ${value} > ${bound.max}`);

@@ -220,7 +220,12 @@ const expectSchema = z.strictObject({
 }).refine((e) => e.hold === undefined || e.violate === undefined,
   { error: 'expect.hold and expect.violate exclude each other: give one' });
 
-const seed = z.union([z.string().min(1), z.number()], { error: 'an integer or a string' })
+/** The longest string seed: every random stream of a run is named from it. */
+export const MAX_SEED_LENGTH = 256;
+
+const seed = z.union([z.string().min(1).max(MAX_SEED_LENGTH, { error:
+  `a seed of at most ${MAX_SEED_LENGTH} characters` }), z.number()],
+{ error: 'an integer or a string' })
   .refine((s) => typeof s === 'string' || Number.isSafeInteger(s),
     { error: (iss) => `an integer seed (or a string), got ${show(iss.input)}` });
 
