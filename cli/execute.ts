@@ -1,8 +1,9 @@
 /**
  * Running one loaded scenario from the CLI: the seed override, an optional JSON Lines trace
  * file (written to a temporary file and renamed, so a failed run leaves nothing half-written;
- * its header carries the scenario text so `faultline replay` can rerun it), and the
- * determinism check (the same seed twice, trace hashes compared).
+ * its header carries the scenario text so `faultline replay` can rerun it), the determinism
+ * check (the same seed twice, trace hashes compared), and the run's limits watched by the Node
+ * watchdog (memory, wall time; cli/watchdog.ts).
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +13,7 @@ import { MAX_SEED_LENGTH } from '../runner/schema.js';
 import { InputError } from './io.js';
 import type { Registry } from './registry.js';
 import type { ScenarioSource } from './scenarioFiles.js';
+import { nodeWatchdog } from './watchdog.js';
 
 /** Options of one CLI run. */
 export interface ExecuteOptions {
@@ -37,7 +39,7 @@ export function execute(
 ): { report: RunReport; hashes?: string[] } {
   const spec: RunSpec = options.seed === undefined ? source.spec
     : { ...source.spec, seed: parseSeed(options.seed) };
-  const base = { checkBudgetMs: 60_000, now: () => performance.now() };
+  const base = { checkBudgetMs: 60_000, now: () => performance.now(), watchdog: nodeWatchdog };
   const report = options.trace === undefined ? runSpec(spec, { ...base, trace: 'off' }, registry)
     : runWithTrace(spec, source, options.trace, registry);
   if (options.checkDeterminism !== true) return { report };
@@ -60,7 +62,7 @@ function runWithTrace(
       seed: String(spec.seed), nodes: servers, clients, meta };
     writeSync(fd, `${JSON.stringify(header)}\n`);
     const report = runSpec(spec, { trace: 'full', traceSink: (line) => writeSync(fd, `${line}\n`),
-      checkBudgetMs: 60_000, now: () => performance.now() }, registry);
+      checkBudgetMs: 60_000, now: () => performance.now(), watchdog: nodeWatchdog }, registry);
     closeSync(fd);
     renameSync(temp, path);
     return report;

@@ -9,6 +9,7 @@ import { protocolNamed } from '../protocols/index.js';
 import { loadScenario, type RunSpec } from '../runner/index.js';
 import { Campaign, indexesFor, type RunOutcome } from '../runner/fuzz/index.js';
 import type { Registry } from './registry.js';
+import { nodeWatchdog } from './watchdog.js';
 
 /** Everything a share needs; plain data, so it crosses to a worker thread. */
 export interface ShareConfig {
@@ -47,7 +48,7 @@ export function runShare(
   const campaign = new Campaign({
     protocol, registry, seed: config.seed, bugs: config.bugs, params: config.params,
     checkDeterminism: config.checkDeterminism,
-    shrinkRuns: config.shrinkRuns, onFailure: found,
+    shrinkRuns: config.shrinkRuns, onFailure: found, watchdog: nodeWatchdog,
     ...(config.nodes === undefined ? {} : { nodes: config.nodes }),
     ...(base === undefined ? {} : { base }),
     ...(config.duration === undefined ? {} : { duration: config.duration }),

@@ -107,7 +107,8 @@ function toSpec(file: ScenarioFile): RunSpec {
     ...(file.workload === undefined ? {} : { workload: file.workload }),
     faults: file.faults, duration: file.duration, seed: file.seed,
     ...(file.ties === undefined ? {} : { ties: file.ties }),
-    ...(file.limits?.events === undefined ? {} : { limits: { events: file.limits.events } }),
+    ...(file.limits === undefined || Object.keys(file.limits).length === 0 ? {}
+      : { limits: file.limits }),
     ...(file.expect === undefined ? {} : { expect: file.expect }),
   };
 }

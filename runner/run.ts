@@ -12,6 +12,7 @@ import { checkHistory, type LinearizabilityResult } from '../sim/check/lineariza
 import type { LivenessPhase, Property, Violation } from '../sim/check/property.js';
 import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } from
   '../protocols/index.js';
+import { limitFailure, resolveLimits, type RunLimits } from './limits.js';
 import type { RunOptions, RunSpec } from './spec.js';
 
 /** The property name of the post-run linearizability check. */
@@ -25,6 +26,7 @@ export interface PreparedRun {
   readonly engine: Engine<unknown>;
   /** Property names checked in this run (including `linearizable` when it is). */
   readonly checked: readonly string[];
+  readonly limits: RunLimits;
 }
 
 /** The outcome of a run, with everything a report prints. */
@@ -76,7 +78,8 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
   const instance = protocol.setup({ servers, clients, params: parsed.data,
     workload: spec.workload, clientsStopAt: undefined });
   const checked = selectChecked(spec, protocol, instance);
-  const maxEvents = spec.limits?.events ?? options.maxEvents;
+  // The spec's own limits are part of what is run; the caller's cap applies when it has none.
+  const limits = resolveLimits(spec.limits, options.maxEvents);
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
     ...(spec.network === undefined ? {} : { network: spec.network }),
@@ -85,14 +88,14 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
     faults: spec.faults,
     trace: options.trace ?? 'memory',
-    // The spec's own limit is part of what is run; the caller's applies when it has none.
-    ...(maxEvents === undefined ? {} : { maxEvents }),
+    maxEvents: limits.events,
+    ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog(limits) }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
     ...(instance.observe === undefined ? {} : { observers: [(w) => instance.observe?.(w)] }),
     ...livenessOf(spec, instance),
   };
-  return { spec, protocol, instance, engine: new Engine(engineConfig), checked };
+  return { spec, protocol, instance, engine: new Engine(engineConfig), checked, limits };
 }
 
 /** Runs a spec to its duration and judges it. */
@@ -108,7 +111,10 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
   const result = engine.end();
   let violation = result.violation;
   let linearizability: LinearizabilityResult | undefined;
-  if (violation === undefined && checked.includes(LINEARIZABLE) && instance.model !== undefined) {
+  // A run the machine stopped has spent its memory or time: the check would spend more.
+  const machineStopped = result.outcome === 'memory-limit' || result.outcome === 'time-limit';
+  if (violation === undefined && !machineStopped && checked.includes(LINEARIZABLE) &&
+    instance.model !== undefined) {
     linearizability = checkHistory(instance.model, engine.history, {
       ...(options.checkBudgetMs === undefined ? {} : { timeBudgetMs: options.checkBudgetMs }),
       ...(options.checkMaxSteps === undefined ? {} : { maxSteps: options.checkMaxSteps }),
@@ -120,12 +126,14 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     }
   }
   const metrics = instance.metrics(engine);
-  const failures = expectationFailures(spec, result, violation, linearizability, metrics);
+  const failures = expectationFailures(spec, result, violation, linearizability, metrics,
+    prepared.limits);
   return {
     name: spec.name, protocol: spec.protocol, seed: String(spec.seed), result,
     ...(violation === undefined ? {} : { violation }),
     ...(linearizability === undefined ? {} : { linearizability }),
-    checked, metrics, failures, passed: failures.length === 0,
+    checked: machineStopped ? checked.filter((name) => name !== LINEARIZABLE) : checked,
+    metrics, failures, passed: failures.length === 0,
   };
 }
 
@@ -166,6 +174,7 @@ function expectationFailures(
   violation: Violation | undefined,
   linearizability: LinearizabilityResult | undefined,
   metrics: Readonly<Record<string, number>>,
+  limits: RunLimits,
 ): string[] {
   const failures: string[] = [];
   const wanted = spec.expect?.violate;
@@ -178,7 +187,8 @@ function expectationFailures(
   } else if (violation !== undefined) {
     failures.push(`${violation.name} violated at ${violation.time} µs: ${violation.explanation}`);
   }
-  if (result.outcome === 'event-limit') failures.push('the run reached its event limit');
+  const limit = limitFailure(result.outcome, limits);
+  if (limit !== undefined) failures.push(limit);
   if (linearizability?.verdict === 'unknown') {
     failures.push(`linearizability undetermined: the checker ran out of ${linearizability.exhausted}`);
   }

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { Fault, ScheduledFault } from '../sim/index.js';
 import { duration, MIN_TIMER } from '../protocols/durations.js';
+import { DEFAULT_LIMITS, formatBytes, MEMORY_RANGE, parseBytes } from './limits.js';
 
 /** Servers and clients at most (the trace stores node indexes as 16-bit integers). */
 export const MAX_NODES = 100;
@@ -220,6 +221,35 @@ const expectSchema = z.strictObject({
 }).refine((e) => e.hold === undefined || e.violate === undefined,
   { error: 'expect.hold and expect.violate exclude each other: give one' });
 
+const { min: MEMORY_MIN, max: MEMORY_MAX } = MEMORY_RANGE;
+
+/** A memory size: `512MiB`, `2GiB` or a number of bytes. */
+function bytes() {
+  const message = (value: unknown): string => `a size from ${formatBytes(MEMORY_MIN)} to ${
+    formatBytes(MEMORY_MAX)}, such as "512MiB" or "2GiB", got ${show(value)}`;
+  return z.union([z.string(), z.number()], { error: (iss) => message(iss.input) })
+    .meta({ title: 'size' })
+    .transform((value, ctx) => {
+      const size = parseBytes(value);
+      if (size === undefined || size < MEMORY_MIN || size > MEMORY_MAX) {
+        ctx.addIssue({ code: 'custom', message: message(value) });
+        return z.NEVER;
+      }
+      return size;
+    });
+}
+
+const limitsSchema = z.strictObject({
+  events: integer(1, 1_000_000_000).describe('Engine events after which the run stops and ' +
+    `fails as event-limit (a livelock); default ${DEFAULT_LIMITS.events}.`).optional(),
+  memory: bytes().describe('JavaScript heap and array buffers after which the run stops and ' +
+    `fails as memory-limit; default ${formatBytes(DEFAULT_LIMITS.memoryBytes)}.`).optional(),
+  time: duration({ min: 1_000_000 }).describe('Wall-clock time after which the run stops and ' +
+    `fails as time-limit; default ${DEFAULT_LIMITS.timeMs / 60_000}m.`).optional(),
+}).transform((l) => ({ ...(l.events === undefined ? {} : { events: l.events }),
+  ...(l.memory === undefined ? {} : { memoryBytes: l.memory }),
+  ...(l.time === undefined ? {} : { timeMs: l.time / 1_000 }) }));
+
 /** The longest string seed: every random stream of a run is named from it. */
 export const MAX_SEED_LENGTH = 256;
 
@@ -261,11 +291,9 @@ export const scenarioSchema = z.strictObject({
   ties: z.enum(['fifo', 'shuffle'], { error: 'fifo or shuffle' })
     .describe('Equal-time events in insertion order (fifo, default) or a seeded random order.')
     .optional(),
-  limits: z.strictObject({
-    events: integer(1, 1_000_000_000).describe('Engine events after which the run stops ' +
-      'and fails as event-limit (a livelock); default the engine\'s.').optional(),
-  }).describe('Bounds on the run itself. Fuzz counterexamples that hit the campaign\'s event ' +
-    'cap carry it, so that they replay the same.').optional(),
+  limits: limitsSchema.describe('Bounds on the run itself; a run that reaches one stops and ' +
+    'fails, with its seed. Fuzz counterexamples that hit the campaign\'s event cap carry it, ' +
+    'so that they replay the same.').optional(),
   expect: expectSchema
     .describe('What must hold, or the violation a teaching scenario demonstrates.').optional(),
 });

@@ -10,9 +10,11 @@ export {
   DEFAULT_SYNC_LATENCY,
   Engine,
   type EngineConfig,
+  type MachineLimit,
   messageTag,
   type Outcome,
   type RunResult,
+  WATCHDOG_EVERY,
 } from './engine.js';
 export { describeFault, type Fault, type FaultKind, type ScheduledFault, validateFault } from './faults.js';
 export { fnv1a, RunningHash } from './hash.js';

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { fnv1a, type Micros } from '../../sim/index.js';
 import type { AnyProtocol } from '../../protocols/index.js';
 import { type RunReport, runSpec } from '../run.js';
+import type { WatchdogFactory } from '../limits.js';
 import type { RunSpec } from '../spec.js';
 import { faultsArbitrary, specArbitrary } from './arbitraries.js';
 import { profileFor } from './profile.js';
@@ -42,6 +43,8 @@ export interface CampaignConfig {
    * livelocked run ends as `event-limit`, a failure, instead of stalling the campaign.
    */
   readonly maxEvents?: number;
+  /** Watches each run's memory and wall time, as for `faultline run` (runner/limits.ts). */
+  readonly watchdog?: WatchdogFactory;
   /** Told when a run fails, before it is shrunk (shrinking can take a while). */
   readonly onFailure?: (index: number, reason: string) => void;
 }
@@ -162,7 +165,8 @@ export class Campaign {
   /** Runs a spec; `reason` is set when it failed. */
   private judge(spec: RunSpec, determinism: boolean): { report: RunReport; reason?: string } {
     const checkMaxSteps = this.config.checkMaxSteps ?? 2_000_000;
-    const options = { trace: 'off' as const, checkMaxSteps, maxEvents: this.maxEvents };
+    const options = { trace: 'off' as const, checkMaxSteps, maxEvents: this.maxEvents,
+      ...(this.config.watchdog === undefined ? {} : { watchdog: this.config.watchdog }) };
     const report = runSpec(spec, options, this.config.registry);
     if (!report.passed && !inconclusive(report)) {
       return { report, reason: report.failures.join('; ') };
@@ -192,7 +196,8 @@ function violatedName(report: RunReport | undefined, reason: string | undefined)
   if (report?.violation !== undefined) return report.violation.name;
   if (reason?.startsWith('nondeterminism') === true) return 'nondeterminism';
   const outcome = report?.result.outcome;
-  return outcome === 'error' || outcome === 'event-limit' ? outcome : 'expectation';
+  return outcome === 'error' || outcome === 'event-limit' || outcome === 'memory-limit' ||
+    outcome === 'time-limit' ? outcome : 'expectation';
 }
 
 /** Whether the protocol has liveness checks, asked of a throwaway instance. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Engine, type EngineConfig, type Fault, hashRecords, type NodeContext, type NodeProgram,
-  type TraceRecord,
+  type TraceRecord, WATCHDOG_EVERY,
 } from '../../sim/index.js';
 import { PingEcho, type PingMessage } from '../support/pingEcho.js';
 
@@ -252,6 +252,27 @@ describe('engine: checking', () => {
     const result = new Engine(config({ maxEvents: 100 })).run();
     expect(result.outcome).toBe('event-limit');
     expect(result.events).toBeGreaterThanOrEqual(100);
+  });
+
+  it('asks its watchdog every WATCHDOG_EVERY events and stops when it says so', () => {
+    let asked = 0;
+    const watchdog = () => (++asked === 3 ? 'memory-limit' as const : undefined);
+    const result = new Engine(config({ watchdog })).run();
+    expect(result.outcome).toBe('memory-limit');
+    expect(asked).toBe(3);
+    // Asked after every WATCHDOG_EVERY events run (each leaves one or more records).
+    expect(result.events).toBeGreaterThanOrEqual(3 * WATCHDOG_EVERY);
+    const quiet = new Engine(config({ watchdog: () => undefined })).run(200_000);
+    expect(quiet).toEqual(new Engine(config()).run(200_000));
+  });
+
+  it('runs in slices (advance) exactly as in one go', () => {
+    const whole = new Engine(config({ faults: [{ at: 30_000, fault: { kind: 'ring' } }] }));
+    const sliced = new Engine(config({ faults: [{ at: 30_000, fault: { kind: 'ring' } }] }));
+    let slices = 0;
+    while (sliced.advance(100_000, 7)) slices++;
+    expect(slices).toBeGreaterThan(10);
+    expect(sliced.run(100_000)).toEqual(whole.run(100_000));
   });
 });
 
