@@ -59,7 +59,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--json', JSON_HELP)
     .action(async (files: string[], o) => {
       const { runCommand } = await import('./commands/run.js');
-      done(runCommand(files, o, await registry()));
+      done(await runCommand(files, o, await registry()));
     });
   fuzzOptions(cli.command('fuzz').argument('<target>', 'a protocol name or a scenario file to vary')
     .description('a fuzz campaign: generated fault schedules and workloads, shrunk on failure'))
@@ -72,7 +72,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--json', JSON_HELP)
     .action(async (file: string, o) => {
       const { replayCommand } = await import('./commands/replay.js');
-      done(replayCommand(file, o, await registry()));
+      done(await replayCommand(file, o, await registry()));
     });
   cli.command('check-history').argument('<file>', 'a history: ours (JSONL), Porcupine or Jepsen')
     .description('check a history for linearizability')

@@ -47,11 +47,11 @@ function load(text: string, file: string, registry: Registry): ScenarioSource {
 }
 
 /** Replays a file; returns the exit code. */
-export function replayCommand(
+export async function replayCommand(
   file: string,
   options: { json?: boolean },
   registry: Registry,
-): number {
+): Promise<number> {
   const text = readText(file);
   const isTrace = text.trimStart().startsWith('{');
   const recorded: Recorded = isTrace ? fromTrace(file, text, registry) : {
@@ -59,7 +59,7 @@ export function replayCommand(
     ...(/^# trace hash: ([0-9a-f]+)/m.exec(text)?.[1] === undefined ? {}
       : { hash: /^# trace hash: ([0-9a-f]+)/m.exec(text)?.[1] as string }),
   };
-  const { report } = execute(recorded.source, { seed: recorded.seed }, registry);
+  const { report } = await execute(recorded.source, { seed: recorded.seed }, registry);
   const run = runJson(report, file);
   const reproduced = recorded.hash === undefined ? undefined : recorded.hash === report.result.hash;
   if (options.json === true) {

@@ -15,18 +15,18 @@ export interface RunCommandOptions extends ExecuteOptions {
 }
 
 /** Runs the files; returns the exit code. */
-export function runCommand(
+export async function runCommand(
   files: readonly string[],
   options: RunCommandOptions,
   registry: Registry,
-): number {
+): Promise<number> {
   const sources = loadAll(files, registry);
   const runs: RunJson[] = [];
   for (const source of sources) {
     const stem = basename(source.file, extname(source.file));
     const trace = options.trace === undefined || sources.length === 1 ? options.trace
       : `${options.trace.replace(/\.jsonl$/, '')}.${stem}.jsonl`;
-    const { report, hashes } = execute(source, { ...options, trace }, registry);
+    const { report, hashes } = await execute(source, { ...options, trace }, registry);
     const run = runJson(report, source.file, hashes);
     runs.push(run);
     if (options.json !== true) out(`${runText(run)}\n`);

@@ -289,9 +289,14 @@ describe('engine: trace file', () => {
     expect(hashRecords(records, header.nodes)).toBe(result.hash);
   });
 
-  it('streams every record to the sink at level full', () => {
+  it('streams every record to the sink at level stream, as memory keeps it, and keeps none', () => {
     const lines: string[] = [];
-    const result = new Engine(config({ trace: 'full', traceSink: (l) => lines.push(l) })).run(50_000);
+    const streamed = new Engine(config({ trace: 'stream', traceSink: (l) => lines.push(l) }));
+    const result = streamed.run(50_000);
     expect(lines).toHaveLength(result.events);
+    expect(streamed.trace.storedLength).toBe(0);
+    const kept = new Engine(config({}));
+    expect(kept.run(50_000).hash).toBe(result.hash);
+    expect(lines).toEqual([...kept.trace.records()].map((r) => JSON.stringify(r)));
   });
 });
