@@ -44,4 +44,13 @@ export {
   type TraceLevel,
   type TraceRecord,
 } from './trace.js';
+export {
+  jsonErrorAt,
+  type LineText,
+  MAX_TRACE_LANES,
+  parseJsonLine,
+  readTraceHeader,
+  TraceChecker,
+  TraceFormatError,
+} from './traceSchema.js';
 export { MS, SECOND, type Micros, type NodeId } from './types.js';
