@@ -66,7 +66,11 @@ export async function startViz(target: string | undefined, options: VizOptions =
   ensureBuilt(root, dist, options.build ?? 'auto');
   const input = target === undefined ? undefined : resolveTarget(root, target);
   const server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split(/[?#]/)[0] ?? '/');
+    const path = decodedPath(req.url);
+    if (path === undefined) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: a malformed URL');
+      return;
+    }
     const file = input?.file !== undefined && path === `/input/${input.name}` ? input.file
       : servedFile(dist, path);
     if (file === undefined || req.method !== 'GET') {
@@ -82,6 +86,15 @@ export async function startViz(target: string | undefined, options: VizOptions =
     options.port === undefined);
   const url = `http://127.0.0.1:${port}/${input?.hash ?? ''}`;
   return { url, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/** The path of a request URL, decoded; undefined when its escapes are malformed (`/%`). */
+function decodedPath(url: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent((url ?? '/').split(/[?#]/)[0] ?? '/');
+  } catch {
+    return undefined;
+  }
 }
 
 function packageRoot(): string {
