@@ -18,7 +18,8 @@ import type { Registry } from '../registry.js';
 import { readText, type ScenarioSource } from '../scenarioFiles.js';
 import { runJson, runText } from '../report.js';
 
-interface Recorded { source: ScenarioSource; seed?: string; hash?: string }
+/** What a file recorded: the scenario to rerun, and the seed and trace hash of its run. */
+export interface Recorded { source: ScenarioSource; seed?: string; hash?: string }
 
 /** Runs `read`, turning a trace schema error into bad input at `file:line:column`. */
 function located<T>(file: string, read: () => T): T {
@@ -30,8 +31,11 @@ function located<T>(file: string, read: () => T): T {
   }
 }
 
-/** The scenario, seed and trace hash recorded in a trace file. */
-function fromTrace(file: string, registry: Registry): Recorded {
+/**
+ * The scenario, seed and trace hash recorded in a trace file, every line checked; throws
+ * `InputError` at `file:line:column` for a file that breaks the trace schema.
+ */
+export function fromTrace(file: string, registry: Registry): Recorded {
   const lines = readLines(file);
   const first = lines.next();
   const header = located(file, () => readTraceHeader(first.done === true ? '' : first.value));
