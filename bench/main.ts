@@ -60,5 +60,8 @@ async function main(): Promise<void> {
 
 // bench/memory.ts measures each run in a process of its own: this entry, so asked.
 const child = process.argv.indexOf('--memory-child');
-if (child >= 0) await memoryChild(process.argv[child + 1] as string, process.argv[child + 2] === 'traced');
-else await main();
+if (child >= 0) {
+  await memoryChild(process.argv[child + 1] as string, process.argv[child + 2] === 'traced');
+} else {
+  await main();
+}

@@ -12,7 +12,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { TRACE_FORMAT_VERSION } from '../sim/index.js';
-import { clusterIds, judge, type PreparedRun, prepareRun, type RunReport, type RunSpec } from '../runner/index.js';
+import { clusterIds, judge, type PreparedRun, prepareRun, type RunReport, type RunSpec } from
+  '../runner/index.js';
 import type { RunOptions } from '../runner/spec.js';
 import { MAX_SEED_LENGTH } from '../runner/schema.js';
 import { err, InputError } from './io.js';

@@ -20,8 +20,8 @@ import { InputError } from '../../cli/io.js';
 import { parseTraceFile, TraceFileError } from '../../viz/src/model/traceFile.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const SOURCES = ['scenarios/raft/leader-failure.yaml', 'scenarios/paxos/acceptor-crash-restart.yaml',
-  'scenarios/twopc/happy-path.yaml', 'scenarios/heartbeat/long-pause.yaml'];
+const SOURCES = ['raft/leader-failure', 'paxos/acceptor-crash-restart', 'twopc/happy-path',
+  'heartbeat/long-pause'].map((name) => `scenarios/${name}.yaml`);
 let dir = '';
 let traces: string[] = [];
 

@@ -197,7 +197,8 @@ describe('loadScenario', () => {
     const merged = edit('    - { from: n1, to: n2, loss: 0.5 }',
       '    - &l { from: n1, to: n2, loss: 0.5 }\n    - { <<: *l, from: n2, to: n1 }');
     const links = loadScenario(merged, 'x.yaml', registry).spec.network?.links;
-    expect(links).toEqual([{ from: 'n1', to: 'n2', loss: 0.5 }, { from: 'n2', to: 'n1', loss: 0.5 }]);
+    expect(links).toEqual([{ from: 'n1', to: 'n2', loss: 0.5 },
+      { from: 'n2', to: 'n1', loss: 0.5 }]);
   });
 
   it('caps the length of a string seed', () => {

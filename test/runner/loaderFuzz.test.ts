@@ -15,6 +15,7 @@ import { loadScenario, runSpec, ScenarioError } from '../../runner/index.js';
 import { mutatedYaml } from '../../runner/mutate.js';
 import { type AnyProtocol, protocols } from '../../protocols/index.js';
 import { nodeWatchdog } from '../../cli/watchdog.js';
+import type { RunLimits } from '../../runner/limits.js';
 import { toyKv } from '../support/toyKv.js';
 
 const registry = { toykv: toyKv };
@@ -117,8 +118,9 @@ describe('loader robustness', () => {
       const verdict = judge(text, protocols);
       seen[verdict]++;
       if (verdict === 'ok') {
-        const report = runSpec(loadScenario(text, 'fuzz.yaml').spec, { maxEvents: 20_000,
-          checkMaxSteps: 100_000, watchdog: (limits) => nodeWatchdog({ ...limits, timeMs: 5_000 }) });
+        const watchdog = (limits: RunLimits) => nodeWatchdog({ ...limits, timeMs: 5_000 });
+        const report = runSpec(loadScenario(text, 'fuzz.yaml').spec,
+          { maxEvents: 20_000, checkMaxSteps: 100_000, watchdog });
         expect(typeof report.passed).toBe('boolean');
       }
       heap = Math.max(heap, process.memoryUsage().heapUsed);
