@@ -45,15 +45,19 @@ export const nodeWatchdog: WatchdogFactory = (limits: RunLimits): Watchdog => {
   const ceiling = (budget + heapLimit()) / 2;
   const deadline = performance.now() + limits.timeMs;
   let quietUntil = 0;
-  return (): MachineLimit | undefined => {
-    const now = performance.now();
-    if (now > deadline) return 'time-limit';
+  const overMemory = (now: number): boolean => {
     const bytes = used();
-    if (bytes <= budget || (now < quietUntil && bytes <= ceiling)) return undefined;
+    if (bytes <= budget || (now < quietUntil && bytes <= ceiling)) return false;
     collectGarbage();
-    if (used() > budget) return 'memory-limit';
+    if (used() > budget) return true;
     const done = performance.now();
     quietUntil = done + 9 * (done - now);
-    return undefined;
+    return false;
+  };
+  // Memory first: the linearizability check asks only whether memory ran out.
+  return (): MachineLimit | undefined => {
+    const now = performance.now();
+    if (overMemory(now)) return 'memory-limit';
+    return now > deadline ? 'time-limit' : undefined;
   };
 };

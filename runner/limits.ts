@@ -13,7 +13,8 @@
  * Memory and time are properties of the machine, not of the run: sim/ and runner/ read neither
  * (they run in the browser too). The caller hands `prepareRun` a `WatchdogFactory` that does
  * (the CLI's is cli/watchdog.ts); a run it stops fails as `memory-limit` or `time-limit`, with
- * its seed, and does not replay exactly.
+ * its seed, and does not replay exactly. The same watchdog bounds the memory of the
+ * linearizability check after the run, which ends `unknown` (out of memory) at the budget.
  */
 import { DEFAULT_MAX_EVENTS, type MachineLimit, type Outcome } from '../sim/index.js';
 import { formatDuration } from '../protocols/durations.js';

@@ -82,6 +82,8 @@ const LIMITS_TEXT = [
   `- \`memory\`: ${formatBytes(memoryBytes)} of JavaScript heap and array buffers, measured`,
   '  every 4096 events after a full collection once the heap passes it, and never more than',
   "  three quarters of the heap V8 allows (V8's own out-of-memory ends a process uncaught).",
+  '  It bounds the linearizability check after the run too: a check that reaches it ends',
+  '  undetermined (out of memory), a failure.',
   `- \`time\`: ${timeMs / 60_000}m of wall-clock time for the simulation.`,
   '',
   'Memory and time depend on the machine, not on the run: a run they stop does not replay',

@@ -12,7 +12,7 @@ import { checkHistory, type LinearizabilityResult } from '../sim/check/lineariza
 import type { LivenessPhase, Property, Violation } from '../sim/check/property.js';
 import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } from
   '../protocols/index.js';
-import { limitFailure, resolveLimits, type RunLimits } from './limits.js';
+import { limitFailure, resolveLimits, type RunLimits, type Watchdog } from './limits.js';
 import type { RunOptions, RunSpec } from './spec.js';
 
 /** The property name of the post-run linearizability check. */
@@ -27,6 +27,8 @@ export interface PreparedRun {
   /** Property names checked in this run (including `linearizable` when it is). */
   readonly checked: readonly string[];
   readonly limits: RunLimits;
+  /** The run's watchdog, which watches the linearizability check's memory too. */
+  readonly watchdog?: Watchdog;
 }
 
 /** The outcome of a run, with everything a report prints. */
@@ -80,6 +82,7 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
   const checked = selectChecked(spec, protocol, instance);
   // The spec's own limits are part of what is run; the caller's cap applies when it has none.
   const limits = resolveLimits(spec.limits, options.maxEvents);
+  const watchdog = options.watchdog?.(limits);
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
     ...(spec.network === undefined ? {} : { network: spec.network }),
@@ -89,13 +92,14 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     faults: spec.faults,
     trace: options.trace ?? 'memory',
     maxEvents: limits.events,
-    ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog(limits) }),
+    ...(watchdog === undefined ? {} : { watchdog }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
     ...(instance.observe === undefined ? {} : { observers: [(w) => instance.observe?.(w)] }),
     ...livenessOf(spec, instance),
   };
-  return { spec, protocol, instance, engine: new Engine(engineConfig), checked, limits };
+  return { spec, protocol, instance, engine: new Engine(engineConfig), checked, limits,
+    ...(watchdog === undefined ? {} : { watchdog }) };
 }
 
 /** Runs a spec to its duration and judges it. */
@@ -107,7 +111,7 @@ export function runSpec(spec: RunSpec, options: RunOptions = {}, registry = prot
 
 /** Ends a prepared run that was stepped elsewhere and judges it. */
 export function judge(prepared: PreparedRun, options: RunOptions = {}): RunReport {
-  const { spec, engine, instance, checked } = prepared;
+  const { spec, engine, instance, checked, watchdog } = prepared;
   const result = engine.end();
   let violation = result.violation;
   let linearizability: LinearizabilityResult | undefined;
@@ -119,6 +123,7 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
       ...(options.checkBudgetMs === undefined ? {} : { timeBudgetMs: options.checkBudgetMs }),
       ...(options.checkMaxSteps === undefined ? {} : { maxSteps: options.checkMaxSteps }),
       ...(options.now === undefined ? {} : { now: options.now }),
+      ...(watchdog === undefined ? {} : { overMemory: () => watchdog() === 'memory-limit' }),
     });
     if (linearizability.verdict === 'not-linearizable') {
       violation = { name: LINEARIZABLE, kind: 'safety', index: result.events - 1, time: result.time,

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, resolveLimits } from '../../runner/limits.js';
-import { loadScenario, type Problem, runSpec, ScenarioError, toScenarioYaml } from
-  '../../runner/index.js';
+import { judge, loadScenario, prepareRun, type Problem, runSpec, ScenarioError,
+  toScenarioYaml } from '../../runner/index.js';
 import { toyKv } from '../support/toyKv.js';
 
 const registry = { toykv: toyKv };
@@ -73,5 +73,20 @@ describe('limits', () => {
         ? /reached its memory limit \(2GiB\); raise `limits.memory`/
         : /reached its time limit \(600s of wall time\); raise `limits.time`/);
     }
+  });
+
+  it('bounds the linearizability check with the run\'s memory budget', () => {
+    const spec = loadScenario(TOY.replace('2s', '30s').replace('keys: 2', 'keys: 1'), 'x.yaml',
+      registry).spec;
+    let spent = false;
+    const prepared = prepareRun(spec, { watchdog: () => () => (spent ? 'memory-limit' : undefined) },
+      registry);
+    prepared.engine.run(spec.duration);
+    spent = true;
+    const report = judge(prepared);
+    expect(report.result.outcome).toBe('ok');
+    expect(report.linearizability).toMatchObject({ verdict: 'unknown', exhausted: 'memory' });
+    expect(report.failures).toEqual(['linearizability undetermined: the checker ran out of memory']);
+    expect(runSpec(spec, {}, registry).linearizability?.verdict).toBe('linearizable');
   });
 });
