@@ -2,7 +2,7 @@
  * The trace readers never crash, on real traces mutated as a careless or hostile user would
  * (runner/mutate.ts): `faultline replay`'s reader either reads a trace (its scenario, seed and
  * hash) or gives bad input at `file:line:column`; the visualizer's reader, with the same
- * schema, accepts whatever replay's accepts; the heap stays under 1 GiB. A few of the mutants
+ * schema, accepts whatever replay's accepts; the heap stays under 1 GiB. Ten of the mutants
  * also go through the built CLI: exit 2 with a location, or a verdict, never a stack trace.
  */
 import { spawnSync } from 'node:child_process';
@@ -90,7 +90,7 @@ describe('trace readers under mutation', () => {
   const cli = join(root, 'dist/cli/faultline.js');
   it.skipIf(!existsSync(cli))('go through `faultline replay` with a location or a verdict', () => {
     const mutants = fc.sample(fc.nat(traces.length - 1).chain((i) =>
-      mutatedTrace(traces[i] as string)), { numRuns: 20, seed: 6 });
+      mutatedTrace(traces[i] as string)), { numRuns: 10, seed: 6 });
     mutants.forEach((text, i) => {
       writeFileSync(join(dir, `m${i}.jsonl`), text);
       const r = spawnSync(process.execPath, [cli, 'replay', `m${i}.jsonl`],
