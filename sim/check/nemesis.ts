@@ -120,3 +120,20 @@ export interface Timescale {
   /** An election timeout, a lease, a detector's timeout: what a fault must outlast to matter. */
   readonly timeout: Micros;
 }
+
+/**
+ * The leading server a view aims at: among the servers `leading` returns a node for (one that
+ * believes it leads), the one `compare` ranks highest (by term, ballot or epoch: a deposed
+ * leader that has not heard of its successor ranks below it). Undefined when none leads.
+ */
+export function highestLeader<N>(world: World, leading: (id: NodeId) => N | undefined,
+  compare: (a: N, b: N) => number): { id: NodeId; node: N } | undefined {
+  let best: { id: NodeId; node: N } | undefined;
+  for (const id of world.servers) {
+    const node = leading(id);
+    if (node !== undefined && (best === undefined || compare(node, best.node) > 0)) {
+      best = { id, node };
+    }
+  }
+  return best;
+}
