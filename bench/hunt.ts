@@ -63,7 +63,8 @@ function coverageRows(name: string): BenchRow[] {
   for (let index = 0; now() < deadline; index++) addOutcome(stats, campaign.run(index));
   const phases = [IDLE_PHASE, ...traits.phases];
   const missed = phases.flatMap((phase) => COVERAGE_KINDS
-    .filter((kind) => (stats.coverage[phase]?.[kind] ?? 0) === 0).map((kind) => `${kind}@${phase}`));
+    .filter((kind) => (stats.coverage[phase]?.[kind] ?? 0) === 0)
+    .map((kind) => `${kind}@${phase}`));
   const cells = phases.length * COVERAGE_KINDS.length;
   const label = `coverage ${name}, default campaign ${COVERAGE_SECONDS} s (${stats.runs} runs, ${
     stats.failures} failed)`;
@@ -92,7 +93,8 @@ export function huntTableRow(r: HuntResult, date: string): string {
 }
 
 const TABLE_HEAD = [
-  '| protocol | bug | found by | runs to first detection | wall seconds (date) | shrunk schedule (faults) |',
+  '| protocol | bug | found by | runs to first detection | wall seconds (date) | ' +
+    'shrunk schedule (faults) |',
   '|---|---|---|---|---|---|',
 ];
 

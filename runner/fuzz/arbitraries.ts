@@ -258,9 +258,9 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
       ? { expect: { liveness: { after: window, settle: profile.settle } } } : {}),
   })).map((spec) => {
     const model = context.synchronous;
-    const on = model !== undefined && (spec.params as Record<string, unknown>)[model.param] === true;
-    if (!on) return spec;
-    const params = { ...(spec.params as object), ...model.requires, ...context.params };
+    const drawn = spec.params as Record<string, unknown>;
+    if (model === undefined || drawn[model.param] !== true) return spec;
+    const params = { ...drawn, ...model.requires, ...context.params };
     const bound = model.bound(params);
     return bound === undefined ? spec : synchronousRun({ ...spec, params }, bound);
   });

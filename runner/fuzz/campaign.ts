@@ -247,7 +247,8 @@ export class Campaign {
     let replayed = true;
     if (first.report.struck.length > 0) {
       const again = this.judge(plain, undefined, false);
-      replayed = again.reason !== undefined && violatedName(again.report, again.reason) === violated;
+      replayed = again.reason !== undefined &&
+        violatedName(again.report, again.reason) === violated;
       if (replayed) start = { ...again, reason: again.reason as string };
     }
     const budget = this.config.shrinkRuns ?? 150;

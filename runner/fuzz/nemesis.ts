@@ -170,7 +170,8 @@ export class RuleNemesis implements Nemesis {
     for (const node of this.targets(step.target, world, fresh)) {
       const { faults, repairs } = this.faults(step.action, node, length, world);
       for (const fault of faults) strike(fault, after);
-      if (faults.length > 0 && repairable) for (const fault of repairs) strike(fault, after + length);
+      if (faults.length === 0 || !repairable) continue;
+      for (const fault of repairs) strike(fault, after + length);
     }
   }
 
@@ -236,8 +237,9 @@ export class RuleNemesis implements Nemesis {
       case 'sever': {
         if (rest.length === 0 || !server) return NONE;
         const other = this.prng.pick(rest);
-        return { faults: [{ kind: 'cut', from: node, to: other }, { kind: 'cut', from: other, to: node }],
-          repairs: [{ kind: 'heal', from: node, to: other }, { kind: 'heal', from: other, to: node }] };
+        const both = (kind: 'cut' | 'heal'): Fault[] =>
+          [{ kind, from: node, to: other }, { kind, from: other, to: node }];
+        return { faults: both('cut'), repairs: both('heal') };
       }
       case 'bridge':
         // The target at one end: the far half and the middle node make a majority without it,
@@ -250,8 +252,10 @@ export class RuleNemesis implements Nemesis {
         return { faults: [{ kind: 'ring' }], repairs: HEAL };
       case 'clock-jump':
       case 'clock-back':
-        return { faults: [{ kind: 'clock', node, jump: action === 'clock-jump' ? length : -length }],
-          repairs: [] };
+        return {
+          faults: [{ kind: 'clock', node, jump: action === 'clock-jump' ? length : -length }],
+          repairs: [],
+        };
       case 'slow':
       case 'lossy':
       case 'dup-delay':
@@ -260,12 +264,15 @@ export class RuleNemesis implements Nemesis {
       case 'limp': {
         if (!server || rest.length === 0) return NONE;
         const latency = { dist: 'uniform' as const, min: Math.floor(length / 2), max: length };
-        return { faults: rest.map((to): Fault => ({ kind: 'link', from: node, to, set: { latency } })),
+        return {
+          faults: rest.map((to): Fault => ({ kind: 'link', from: node, to, set: { latency } })),
           repairs: rest.map((to): Fault => ({ kind: 'link', from: node, to,
-            set: { latency: this.setting.link.latency } })) };
+            set: { latency: this.setting.link.latency } })),
+        };
       }
       case 'fail-sync':
-        return server ? { faults: [{ kind: 'disk', node, fault: 'fail-sync' }], repairs: [] } : NONE;
+        if (!server) return NONE;
+        return { faults: [{ kind: 'disk', node, fault: 'fail-sync' }], repairs: [] };
       case 'corrupt':
         return server && this.mayDamage(node)
           ? { faults: [{ kind: 'disk', node, fault: 'corrupt' }], repairs: [] } : NONE;

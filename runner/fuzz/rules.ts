@@ -186,7 +186,8 @@ export function candidateRules(context: RuleContext): Weighted[] {
 
 /** The cells of a protocol's coverage matrix, phase-major, `idle` first. */
 export function coverageCells(phases: readonly string[]): { phase: string; kind: CoverageKind }[] {
-  return [IDLE_PHASE, ...phases].flatMap((phase) => COVERAGE_KINDS.map((kind) => ({ phase, kind })));
+  return [IDLE_PHASE, ...phases]
+    .flatMap((phase) => COVERAGE_KINDS.map((kind) => ({ phase, kind })));
 }
 
 /**
