@@ -10,7 +10,8 @@
  * a client whose lease had expired), `max-holders`.
  */
 import type { Micros, NodeId } from '../../sim/index.js';
-import type { AlwaysProperty, World } from '../../sim/check/property.js';
+import { type AlwaysProperty, type Evidence, evidenceNow, type World } from
+  '../../sim/check/property.js';
 import { LockClient } from './lockClient.js';
 import { Storage } from './storage.js';
 
@@ -34,6 +35,12 @@ export class LockObserver {
   late = 0;
   maxHolders = 0;
   readonly problems = new Map<string, string>();
+  /** The events that prove each problem, earliest first. */
+  readonly evidence = new Map<string, Evidence[]>();
+  /** Where the write with the highest token so far was accepted. */
+  private highestSeen: Evidence | undefined;
+  /** Where each client's current lease began, as its holder saw it. */
+  private readonly holdingSince = new Map<NodeId, Evidence>();
 
   constructor(private readonly storageId: NodeId) {}
 
@@ -46,9 +53,19 @@ export class LockObserver {
       return program instanceof LockClient && now !== undefined && program.holds(now);
     });
     this.maxHolders = Math.max(this.maxHolders, holders.length);
+    for (const c of [...this.holdingSince.keys()]) {
+      if (!holders.includes(c)) this.holdingSince.delete(c);
+    }
+    for (const c of holders) {
+      if (!this.holdingSince.has(c)) {
+        this.holdingSince.set(c, evidenceNow(world, `${c} holds the lock`, c));
+      }
+    }
     if (holders.length > 1 && !this.problems.has('one-holder')) {
       this.problems.set('one-holder', `${holders.join(' and ')} both hold the lock, each by its ` +
         `own clock`);
+      this.evidence.set('one-holder', holders.map((c) => this.holdingSince.get(c) as Evidence)
+        .sort((a, b) => a.index - b.index));
     }
     this.observeStorage(world);
   }
@@ -74,10 +91,14 @@ export class LockObserver {
       const writer = world.program(write.client);
       const now = localTime(world, write.client);
       if (writer instanceof LockClient && now !== undefined && now >= writer.expiresAt) this.late++;
+      const seen = evidenceNow(world, `the storage accepts ${write.client}'s write with token ${
+        write.token}`, this.storageId);
       if (write.token < this.lastToken && !this.problems.has('fenced-writes')) {
         this.problems.set('fenced-writes', `the storage accepted ${write.client}'s write with ` +
           `token ${write.token} after one with token ${this.lastToken}: two holders wrote`);
+        this.evidence.set('fenced-writes', [...(this.highestSeen === undefined ? [] : [this.highestSeen]), seen]);
       }
+      if (write.token > this.lastToken) this.highestSeen = seen;
       this.lastToken = Math.max(this.lastToken, write.token);
     }
   }
@@ -88,5 +109,5 @@ export function lockProperty(observer: LockObserver, name: string): AlwaysProper
   return { kind: 'always', name, check(world: World): string | undefined {
     observer.observe(world);
     return observer.problems.get(name);
-  } };
+  }, evidence: () => observer.evidence.get(name) };
 }
