@@ -89,7 +89,8 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
       setChildren(about,
         loaded === undefined ? null : el('p', { class: 'description', text: loaded.description }),
         loaded?.narrative === undefined ? null
-          : el('div', { class: 'narrative', text: loaded.narrative }));
+          : el('div', { class: 'narrative', text: typeof loaded.narrative === 'string'
+            ? loaded.narrative : loaded.narrative.intro ?? '' }));
     },
     status: (model, derived, report, label, hash) => {
       gotoViolation.disabled = derived.violation < 0;
