@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import type { LivenessCheck, Property, World } from '../sim/check/property.js';
 import type { AnyModel } from '../sim/check/model.js';
 import type { Micros, NodeId, NodeProgram, ProgramFactory } from '../sim/index.js';
+import type { ProtocolView } from './view.js';
 
 /** A realistic bug behind a named switch in the protocol's parameters. */
 export interface BugSwitch {
@@ -77,4 +78,6 @@ export interface ProtocolDefinition<Params = unknown> {
   /** Every property name it can check, for validating a scenario's `expect`. */
   readonly propertyNames: readonly string[];
   setup(setup: ProtocolSetup<Params>): ProtocolInstance;
+  /** How the visualizer draws it (view.ts in its folder). */
+  readonly view?: ProtocolView;
 }

@@ -13,6 +13,7 @@ import { type DetectorSettings, fixedTimeout } from './detector.js';
 import { completeness, eventuallyTrusted, noFalseSuspicion } from './invariants.js';
 import { HeartbeatNode, links } from './node.js';
 import { DetectorObserver, detectorMetrics, type SuspicionReader } from './observer.js';
+import { heartbeatView } from './view.js';
 
 /** The bug switches of the heartbeat protocol. */
 export const HEARTBEAT_BUGS = ['timeout-below-delay'] as const;
@@ -80,6 +81,7 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
     scenario: 'scenarios/heartbeat/timeout-below-delay.yaml',
   }],
   propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted'],
+  view: heartbeatView,
   setup({ servers, params: p }) {
     const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));
     const watched = servers.flatMap((m) => links(m, servers, p.topology).watch

@@ -13,7 +13,7 @@ export class PeerMonitor {
   private readonly detectors = new Map<NodeId, FailureDetector>();
   private readonly suspected = new Set<NodeId>();
 
-  constructor(private readonly settings: DetectorSettings) {}
+  constructor(readonly settings: DetectorSettings) {}
 
   /** Starts (or restarts) watching `peer` from local time `now`, trusting it. */
   watch<M>(ctx: NodeContext<M>, peer: NodeId, now: Micros): void {

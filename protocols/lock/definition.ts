@@ -12,6 +12,7 @@ import { LockClient } from './lockClient.js';
 import { LockService } from './lockService.js';
 import type { LockMessage } from './messages.js';
 import { Storage } from './storage.js';
+import { lockView } from './view.js';
 
 const params = z.object({
   ttl: duration().default(500_000),
@@ -46,6 +47,7 @@ export const lock: ProtocolDefinition<LockParams> = {
     caughtBy: 'fenced-writes', scenario: 'scenarios/lock/bug-lock-without-fencing.yaml' },
   ],
   propertyNames: ['fenced-writes', 'one-holder'],
+  view: lockView,
   setup({ servers, params: p }) {
     const [service = 'n1', storage = 'n2'] = servers;
     const observer = new LockObserver(storage);

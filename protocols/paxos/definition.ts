@@ -22,6 +22,7 @@ import {
 import { PaxosStats } from './metrics.js';
 import { MultiPaxosNode } from './node.js';
 import { SinglePaxosNode } from './singleNode.js';
+import { paxosSingleView, paxosView } from './view.js';
 
 const FORGETS: BugSwitch = {
   name: 'acceptor-forgets',
@@ -103,6 +104,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
     caughtBy: 'agreement',
     scenario: 'scenarios/paxos/bug-own-value.yaml',
   }],
+  view: paxosView,
   propertyNames: [...MULTI_SAFETY, 'value-chosen', 'leader-elected', 'commands-decided',
     'linearizable'],
   setup({ params, workload, clientsStopAt }) {
@@ -139,6 +141,7 @@ export const paxosSingle: ProtocolDefinition<SingleParams> = {
       caughtBy: 'agreement', scenario: 'scenarios/paxos/single-bug-own-value.yaml' },
     { ...NON_UNIQUE, scenario: 'scenarios/paxos/single-bug-non-unique-ballots.yaml' },
   ],
+  view: paxosSingleView,
   propertyNames: [...SINGLE_SAFETY, 'value-chosen', 'all-learned'],
   setup({ params }) {
     const stats = new PaxosStats();

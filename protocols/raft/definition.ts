@@ -15,6 +15,7 @@ import { raftNode, raftProperties, RaftObserver, SAFETY_PROPERTIES } from './inv
 import { raftLiveness } from './liveness.js';
 import { raftMetrics } from './metrics.js';
 import { RaftNode } from './node.js';
+import { raftView } from './view.js';
 
 /** Raft's parameters as a scenario file writes them. */
 export const raftParams = z.object({
@@ -96,6 +97,7 @@ export const raft: ProtocolDefinition<RaftParams> = {
   params: raftParams,
   bugs: raftBugs,
   propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
+  view: raftView,
   setup({ params, workload, clientsStopAt }) {
     const config = raftConfig(params);
     const stats: RaftStats = { messages: 0, snapshotsTaken: 0, snapshotsInstalled: 0,

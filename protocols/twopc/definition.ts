@@ -12,6 +12,7 @@ import { twoPcMetrics } from './metrics.js';
 import { TwoPcServer } from './node.js';
 import { Observer } from './observer.js';
 import { rolesOf, twoPcParams, type TwoPcParams } from './params.js';
+import { twoPcView } from './view.js';
 
 /** The bug catalogue. */
 export const TWOPC_BUGS: readonly BugSwitch[] = [
@@ -39,6 +40,7 @@ export const twoPc: ProtocolDefinition<TwoPcParams> = {
   params: twoPcParams,
   bugs: TWOPC_BUGS,
   propertyNames: [...PROPERTY_NAMES, 'ac5-all-decided'],
+  view: twoPcView,
   setup({ servers, params, workload }) {
     const roles = rolesOf(servers, params);
     const observer = new Observer(roles, params);
