@@ -8,8 +8,9 @@
 import type { Engine, ScheduledFault, Seed } from '../../../sim/index.js';
 import { judge, type LoadedScenario, prepareRun, type PreparedRun, type RunReport,
   type RunSpec, toScenarioYaml } from '../../../runner/index.js';
-import { derive, type Derived, withViolation } from '../model/derive.js';
-import { fromRecords, type TraceModel } from '../model/traceModel.js';
+import type { Derived } from '../model/derive.js';
+import { modelOfRun } from '../model/runModel.js';
+import type { TraceModel } from '../model/traceModel.js';
 import { registry } from './catalogue.js';
 
 /** Wall-clock budget of the linearizability check after a run in the page. */
@@ -56,7 +57,7 @@ export class Session {
   /** Runs to the end, judges, and builds the model. `progress` gets the fraction done. */
   run(progress?: (fraction: number, events: number) => void): RunOutcome {
     const { engine, report } = this.runEngine(progress);
-    return { ...toModel(engine, report), report };
+    return { ...modelOfRun(engine, report), report };
   }
 
   /** Runs the engine to the end in slices, reporting progress, and judges the run. */
@@ -99,31 +100,4 @@ export class Session {
       ...(note === undefined ? {} : { comment: note }),
     });
   }
-}
-
-function toModel(engine: Engine<unknown>, report: RunReport): { model: TraceModel;
-  derived: Derived } {
-  const trace = engine.trace;
-  const model = fromRecords({ seed: engine.seed, nodes: engine.servers, clients: engine.clients,
-    hash: report.result.hash }, trace.storedLength, (i) => trace.record(i));
-  return { model, derived: deriveRun(model, report) };
-}
-
-/** Derives a run's model, marking a violation the trace itself does not record. */
-export function deriveRun(model: TraceModel, report: RunReport): Derived {
-  const v = report.violation;
-  const derived = v === undefined ? derive(model)
-    : withViolation(derive(model), model, blamedRecord(model, report) ?? v.index, v.name);
-  return derived;
-}
-
-/**
- * For a history found not linearizable after the run, the record to mark: the completion of
- * the last operation in the checker's minimal counterexample (where the contradiction shows).
- */
-function blamedRecord(model: TraceModel, report: RunReport): number | undefined {
-  const ops = report.linearizability?.violation?.operations ?? [];
-  const returns = ops.map((o) => o.returnTime).filter((t) => Number.isFinite(t));
-  if (returns.length === 0) return undefined;
-  return model.upperBound(Math.max(...returns)) - 1;
 }

@@ -9,7 +9,8 @@ import type { RunReport } from '../../../runner/index.js';
 import { parseTraceFile } from '../model/traceFile.js';
 import { traceHash } from '../model/traceWrite.js';
 import type { RunMessage, RunRequest } from './runWorker.js';
-import { deriveRun, type RunOutcome, type Session } from './session.js';
+import { deriveRun } from '../model/runModel.js';
+import type { RunOutcome, Session } from './session.js';
 
 let current: Worker | undefined;
 
