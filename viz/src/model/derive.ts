@@ -74,7 +74,7 @@ export function opLabel(model: TraceModel, op: ClientOp): string {
   const data = model.record(op.invoke).data as { key?: unknown; value?: unknown } | undefined;
   const key = data?.key === undefined ? '' : ` ${String(data.key)}`;
   const value = data?.value === undefined ? '' : ` ${JSON.stringify(data.value)}`;
-  return `${model.tags[op.invoke] ?? '?'}${key}${value}`;
+  return `${model.tag(op.invoke) ?? '?'}${key}${value}`;
 }
 
 /** The network's cuts from `t0` to `t1`. */
@@ -96,7 +96,7 @@ export interface Derived {
   /** Longest send-to-end time of any arrow, for windowed searches. */
   readonly maxSpan: number;
   /** Send record index by message id. */
-  readonly sendOf: { get(id: number): number | undefined };
+  readonly sendOf: IdIndex;
   readonly down: readonly Interval[];
   readonly paused: readonly Interval[];
   readonly roles: readonly RoleSegment[];
@@ -130,7 +130,7 @@ function violationOf(model: TraceModel): Pick<Derived, 'violation' | 'violationN
   const i = firstOf(model, KIND.violation);
   if (i < 0) return { violation: i, violationName: '', evidence: [] };
   const data = model.record(i).data as { evidence?: unknown } | undefined;
-  return { violation: i, violationName: model.tags[i] ?? 'violation',
+  return { violation: i, violationName: model.tag(i) ?? 'violation',
     evidence: validEvidence(model, data?.evidence) };
 }
 
@@ -164,7 +164,7 @@ function firstOf(model: TraceModel, kind: number): number {
 
 function pairMessages(model: TraceModel): Pick<Derived, 'arrowSend' | 'arrowEnd' | 'maxSpan' |
   'sendOf'> {
-  const sendOf = new IdIndex(model);
+  const sendOf = IdIndex.forRecords(model.n);
   // Ends by send index: the first in `firstEnd`, any further copies in `more`. Emitting in
   // send order then needs no sort.
   const firstEnd = new Int32Array(model.n).fill(-1);
@@ -204,12 +204,15 @@ function pairMessages(model: TraceModel): Pick<Derived, 'arrowSend' | 'arrowEnd'
  * Message id to send index. The engine numbers messages 0, 1, 2, …, so a typed array indexed
  * by id is enough; ids beyond it (a hand-made file) go to a Map.
  */
-class IdIndex {
-  private readonly dense: Int32Array;
-  private readonly sparse = new Map<number, number>();
+export class IdIndex {
+  constructor(
+    readonly dense: Int32Array,
+    readonly sparse = new Map<number, number>(),
+  ) {}
 
-  constructor(model: TraceModel) {
-    this.dense = new Int32Array(Math.min(model.n + 1, 2 ** 26)).fill(-1);
+  /** An empty index for a trace of `n` records. */
+  static forRecords(n: number): IdIndex {
+    return new IdIndex(new Int32Array(Math.min(n + 1, 2 ** 26)).fill(-1));
   }
 
   set(id: number, index: number): void {
@@ -286,7 +289,7 @@ function roleSegments(model: TraceModel): RoleSegment[] {
     const k = model.kind[i];
     const lane = model.node[i] as number;
     if (k === KIND.crash) close(lane, i);
-    if (k !== KIND.note || model.tags[i] !== 'role' || lane < 0) continue;
+    if (k !== KIND.note || model.tag(i) !== 'role' || lane < 0) continue;
     const role = roleOf(model.record(i).data);
     if (role === undefined) continue;
     close(lane, i);

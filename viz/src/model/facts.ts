@@ -169,7 +169,7 @@ function recordFacts(book: FactBook, model: TraceModel): void {
     const kind = model.kind[i] as number;
     const lane = model.node[i] as number;
     const node = lane < 0 ? '' : model.lanes[lane] as string;
-    const tag = model.tags[i];
+    const tag = model.tag(i);
     const life = LIFE_EVENTS[kind];
     if (life !== undefined) book.event(`${node} ${life}`, i);
     else if (kind === KIND.fault) faultFacts(book, model, i);
@@ -188,7 +188,7 @@ function recordFacts(book: FactBook, model: TraceModel): void {
 }
 
 function faultFacts(book: FactBook, model: TraceModel, i: number): void {
-  const tag = model.tags[i];
+  const tag = model.tag(i);
   const f = model.record(i).data as Record<string, unknown> | undefined;
   if (tag === 'partition' || tag === 'bridge' || tag === 'ring') {
     book.event('the network partitions', i);

@@ -19,9 +19,14 @@ export function modelOfRun(engine: Engine<unknown>, report: RunReport): { model:
 
 /** Derives a run's model, marking a violation the trace itself does not record. */
 export function deriveRun(model: TraceModel, report: RunReport): Derived {
+  return deriveWithReport(model, derive(model), report);
+}
+
+/** What is derived from a run's trace, with the violation its report adds (if any). */
+export function deriveWithReport(model: TraceModel, derived: Derived, report: RunReport): Derived {
   const v = report.violation;
-  return v === undefined ? derive(model)
-    : withViolation(derive(model), model, blamedRecord(model, report) ?? v.index, v.name,
+  return v === undefined ? derived
+    : withViolation(derived, model, blamedRecord(model, report) ?? v.index, v.name,
       validEvidence(model, v.evidence));
 }
 

@@ -17,7 +17,7 @@ export function viewRecords(model: TraceModel, tags: readonly string[],
   const out: NoteRecord[] = [];
   for (let i = 0; i < model.n; i++) {
     const kind = model.kind[i];
-    const tag = model.tags[i];
+    const tag = model.tag(i);
     if (tag === undefined) continue;
     const note = kind === KIND.note && notes.has(tag);
     if (!note && !(kind === KIND.send && sends.has(tag))) continue;

@@ -6,6 +6,8 @@
  * fresh engine up to there (keeping it to step further for the next question).
  */
 import type { Engine, ScheduledFault, Seed } from '../../../sim/index.js';
+import type { ProtocolView, ViewWorld } from '../../../protocols/view.js';
+import type { LevelSample } from '../view/levelsChart.js';
 import { judge, type LoadedScenario, prepareRun, type PreparedRun, type RunReport,
   type RunSpec, toScenarioYaml } from '../../../runner/index.js';
 import type { Derived } from '../model/derive.js';
@@ -88,6 +90,37 @@ export class Session {
       // stepping; a step may record several events
     }
     return { engine, prepared: this.replay };
+  }
+
+  /**
+   * The trace header's `meta`: the scenario file of this run (added faults included) and where
+   * it came from, so `faultline replay` reruns a downloaded trace and checks its hash.
+   */
+  traceMeta(): { scenario: string; file: string; name: string } {
+    return { scenario: this.yaml(), file: this.source?.fileName ?? `${this.spec.name}.yaml`,
+      name: this.spec.name };
+  }
+
+  /**
+   * The view's levels over the run: replays it once and samples every node whose `timer`
+   * fires, right after it does (a detector's phi at each check). Runs up to `maxEvents`.
+   */
+  sampleLevels(levels: NonNullable<ProtocolView['levels']>, maxEvents: number): LevelSample[] {
+    const prepared = prepareRun(this.spec, { trace: 'memory' }, registry);
+    const engine = prepared.engine;
+    const world = engine as unknown as ViewWorld;
+    const out: LevelSample[] = [];
+    let seen = 0;
+    while (engine.now <= this.spec.duration && engine.trace.length < maxEvents && engine.step()) {
+      for (; seen < engine.trace.storedLength; seen++) {
+        const r = engine.trace.record(seen);
+        if (r.kind !== 'timer' || r.tag !== levels.timer || r.node === undefined) continue;
+        for (const level of levels.sample(world, r.node)) {
+          out.push({ ...level, t: r.t, monitor: r.node, peerDown: !engine.isUp(level.of) });
+        }
+      }
+    }
+    return out;
   }
 
   /** The scenario file of this run, added faults included. */
