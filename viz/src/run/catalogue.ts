@@ -41,12 +41,19 @@ export interface CatalogueEntry {
 /**
  * A top-level field of a scenario file read without a YAML parser: the chooser needs three
  * fields of each of a hundred files at startup, and parsing them all would hold the page for
- * a good part of a second. Single-line values only (plain, double- or single-quoted).
+ * a good part of a second. Scalars only (plain, double- or single-quoted), on one line or
+ * folded over indented continuation lines, as YAML folds them (lines joined by a space).
  */
 function field(text: string, name: string): string | undefined {
-  const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'm').exec(text);
-  const raw = m?.[1]?.replace(/[ \t]+#.*$/, '').trim();
-  if (raw === undefined || raw === '') return undefined;
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${name}:`));
+  if (at < 0) return undefined;
+  const parts = [(lines[at] as string).slice(name.length + 1)];
+  for (let k = at + 1; k < lines.length && /^[ \t]+\S/.test(lines[k] as string); k++) {
+    parts.push(lines[k] as string);
+  }
+  const raw = parts.map((p) => p.trim()).join(' ').replace(/[ \t]+#.*$/, '').trim();
+  if (raw === '') return undefined;
   if (raw.startsWith('"')) {
     try {
       return JSON.parse(raw) as string;
