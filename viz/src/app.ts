@@ -153,14 +153,17 @@ export class App {
       const opened = await openInWorker(request);
       if (generation !== this.generation) return;
       Object.assign(this.timings, opened.timings);
+      // A trace too long to replay keeps its scenario's words, not a session to rerun it.
       const embedded = this.embedded(opened.model.info.meta?.scenario, name);
+      const rerun = embedded !== undefined && opened.model.n <= MAX_REPLAYED_EVENTS &&
+        opened.hash !== undefined;
       this.display.show({ model: opened.model, derived: opened.derived, label: `trace file ${name}`,
         ...(opened.hash === undefined ? {} : { hash: opened.hash }),
-        ...(embedded === undefined ? {} : { loaded: embedded.loaded, embedded: embedded.session,
-          carried: embedded.text }),
+        ...(embedded === undefined ? {} : { loaded: embedded.loaded, carried: embedded.text,
+          ...(rerun ? { embedded: embedded.session } : {}) }),
         ...(served === undefined ? {} : { served }) });
       this.afterShow();
-      if (embedded !== undefined) void this.verifyEmbedded(generation);
+      if (rerun) void this.verifyEmbedded(generation);
     } finally {
       this.ui.progress(undefined);
     }
@@ -174,10 +177,6 @@ export class App {
     const shown = this.shown;
     const session = shown?.embedded;
     if (shown === undefined || session === undefined) return;
-    if (shown.hash === undefined || shown.model.n > MAX_REPLAYED_EVENTS) {
-      this.display.show({ ...shown, embedded: undefined });
-      return;
-    }
     const outcome = await runInWorker(session, session.source?.text ?? '',
       session.source?.fileName ?? 'embedded.yaml', () => undefined).catch(() => undefined);
     if (generation !== this.generation || this.shown !== shown) return;

@@ -47,22 +47,21 @@ export function columnHash(model: TraceModel): string {
 
 /** Reads, derives and hashes a trace file (in a worker); throws TraceFileError. */
 export function packTrace(bytes: Uint8Array, adjust?: (model: TraceModel, d: Derived) => Derived):
-  { packed: PackedTrace; transfer: Transferable[] } {
+  { packed: PackedTrace; transfer: ArrayBuffer[] } {
   return packRead(readTrace(bytes), adjust);
 }
 
 /** Derives and hashes a read trace, ready to post with its buffers transferred. */
 export function packRead(read: ReadTrace, adjust?: (model: TraceModel, d: Derived) => Derived):
-  { packed: PackedTrace; transfer: Transferable[] } {
+  { packed: PackedTrace; transfer: ArrayBuffer[] } {
   const model = modelOf(read);
   const base = derive(model);
   const derived = adjust === undefined ? base : adjust(model, base);
   const { sendOf, ...rest } = derived;
   const hash = model.n <= HASHED_RECORDS ? columnHash(model) : undefined;
   const c = read.columns;
-  const transfer: Transferable[] = [read.bytes.buffer, read.lineStart.buffer, read.lineEnd.buffer,
-    c.t.buffer, c.kind.buffer, c.node.buffer, c.peer.buffer, c.mid.buffer, c.tagCode.buffer,
-    derived.arrowSend.buffer, derived.arrowEnd.buffer, sendOf.dense.buffer];
+  const transfer = [read.bytes, read.lineStart, read.lineEnd, c.t, c.kind, c.node, c.peer, c.mid,
+    c.tagCode, derived.arrowSend, derived.arrowEnd, sendOf.dense].map((a) => a.buffer as ArrayBuffer);
   return { packed: { read: { ...read, columns: { t: c.t, kind: c.kind, node: c.node,
     peer: c.peer, mid: c.mid, tagCode: c.tagCode, tagTable: [...c.tagTable] } },
   derived: { ...rest, sendDense: sendOf.dense, sendSparse: sendOf.sparse }, hash },

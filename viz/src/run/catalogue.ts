@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The built-in scenarios: every YAML file under scenarios/, bundled into the app as text by
  * Vite, grouped for the chooser by protocol and then by lesson: how the protocol works (no

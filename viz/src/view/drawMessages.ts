@@ -39,23 +39,26 @@ export function drawArrows(f: Frame, scene: Scene): { drawn: number[]; stride: n
   const { drawn, stride } = visibleArrows(f, scene);
   const heads = drawn.length <= 3_000;
   const { ctx } = f;
-  const byStyle = new Map<string, number[]>();
+  // A style is (faint, drop, group) as one number: faint ones sort first, so the highlighted
+  // past is drawn over them.
+  const groups = scene.groups.length;
+  const byStyle = new Map<number, number[]>();
   for (const a of drawn) {
     const s = d.arrowSend[a] as number;
     const e = d.arrowEnd[a] as number;
     const drop = m.kind[e] === KIND.drop;
     const faint = f.highlight !== null && (f.highlight[s] !== 1 || (f.highlight[e] !== 1 && !drop));
-    const key = `${faint ? 1 : 0}${drop ? 1 : 0}${groupIndex(scene, m.tag(s))}`;
+    const key = ((faint ? 0 : 2) + (drop ? 1 : 0)) * groups + groupIndex(scene, m.tag(s));
     const list = byStyle.get(key);
     if (list === undefined) byStyle.set(key, [a]);
     else list.push(a);
   }
-  // Faint ones first, so the highlighted past is drawn over them.
-  for (const key of [...byStyle.keys()].sort((p, q) => Number(q[0]) - Number(p[0]))) {
-    const faint = key[0] === '1';
-    const drop = key[1] === '1';
+  for (const key of [...byStyle.keys()].sort((p, q) => p - q)) {
+    const style = Math.floor(key / groups);
+    const faint = style < 2;
+    const drop = style % 2 === 1;
     ctx.globalAlpha = faint ? 0.12 : 1;
-    ctx.strokeStyle = drop ? DROP_COLOUR : scene.groups[Number(key.slice(2))]?.colour ?? '#475569';
+    ctx.strokeStyle = drop ? DROP_COLOUR : scene.groups[key % groups]?.colour ?? '#475569';
     ctx.setLineDash(drop ? [3, 2] : []);
     ctx.lineWidth = drop ? 1 : 1.2;
     ctx.beginPath();
@@ -114,7 +117,11 @@ function arrowHead(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: nu
 const POINT_KINDS = new Set([KIND.crash, KIND.restart, KIND.pause, KIND.resume, KIND.timer,
   KIND.start, KIND.corrupt, KIND.note, KIND.fault]);
 
-/** Draws point events in the window; returns those drawn and the thinning stride. */
+/**
+ * Draws point events in the window; returns those drawn and the thinning stride. Squares
+ * (timers, notes, pauses) are batched into one path per kind and shade, so ten thousand of
+ * them cost a few fills.
+ */
 export function drawPoints(f: Frame, scene: Scene): { drawn: number[]; stride: number } {
   const m = scene.model;
   const from = m.lowerBound(f.t0);
@@ -122,19 +129,43 @@ export function drawPoints(f: Frame, scene: Scene): { drawn: number[]; stride: n
     f.cursorIndex + 1);
   const stride = Math.max(1, Math.ceil((to - from) / MAX_POINTS));
   const drawn: number[] = [];
+  const squares = new Map<number, number[]>();
   for (let i = from; i < to; i += stride) {
     const k = m.kind[i] as number;
     if (!POINT_KINDS.has(k)) continue;
     if ((k === KIND.timer && !f.choices.timers) || (k === KIND.note && !f.choices.notes)) continue;
     drawn.push(i);
-    f.ctx.globalAlpha = f.highlight !== null && f.highlight[i] !== 1 ? 0.15 : 1;
-    drawPoint(f, m, i, k);
+    const faint = f.highlight !== null && f.highlight[i] !== 1;
+    if (k === KIND.fault || k === KIND.crash || k === KIND.restart) {
+      f.ctx.globalAlpha = faint ? 0.15 : 1;
+      drawMarkPoint(f, m, i, k);
+      continue;
+    }
+    if ((m.node[i] as number) < 0) continue;
+    const key = k * 2 + (faint ? 1 : 0);
+    const list = squares.get(key);
+    if (list === undefined) squares.set(key, [i]);
+    else list.push(i);
+  }
+  for (const [key, list] of squares) {
+    const k = key >> 1;
+    const [colour, size] = POINT_STYLE[k] ?? ['#6b7280', 2];
+    const lift = k === KIND.timer ? 13 : 0;
+    f.ctx.globalAlpha = key % 2 === 1 ? 0.15 : 1;
+    f.ctx.fillStyle = colour;
+    f.ctx.beginPath();
+    for (const i of list) {
+      f.ctx.rect(f.x(m.t[i] as number) - size / 2,
+        laneY(f, m.node[i] as number) - size / 2 - lift, size, size);
+    }
+    f.ctx.fill();
   }
   f.ctx.globalAlpha = 1;
   return { drawn, stride };
 }
 
-function drawPoint(f: Frame, m: TraceModel, i: number, k: number): void {
+/** A fault (a dashed line across every lane), a crash (✕) or a restart (↻). */
+function drawMarkPoint(f: Frame, m: TraceModel, i: number, k: number): void {
   const { ctx } = f;
   const x = f.x(m.t[i] as number);
   const lane = m.node[i] as number;
@@ -150,16 +181,10 @@ function drawPoint(f: Frame, m: TraceModel, i: number, k: number): void {
     return;
   }
   if (lane < 0) return;
-  const y = laneY(f, lane);
-  const style = POINT_STYLE[k] ?? ['#6b7280', 2];
-  ctx.fillStyle = style[0];
-  if (k === KIND.crash || k === KIND.restart) {
-    ctx.font = 'bold 13px system-ui, sans-serif';
-    ctx.fillText(k === KIND.crash ? '✕' : '↻', x - 4, y + 5);
-    ctx.font = '11px system-ui, sans-serif';
-    return;
-  }
-  ctx.fillRect(x - style[1] / 2, y - style[1] / 2 - (k === KIND.timer ? 13 : 0), style[1], style[1]);
+  ctx.fillStyle = (POINT_STYLE[k] ?? ['#6b7280'])[0];
+  ctx.font = 'bold 13px system-ui, sans-serif';
+  ctx.fillText(k === KIND.crash ? '✕' : '↻', x - 4, laneY(f, lane) + 5);
+  ctx.font = '11px system-ui, sans-serif';
 }
 
 const POINT_STYLE: Readonly<Record<number, [string, number]>> = {

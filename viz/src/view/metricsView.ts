@@ -23,6 +23,9 @@ const MAX_POINTS = 4_000;
 type Svg = Selection<SVGSVGElement, unknown, null, undefined>;
 type Scale = ScaleLinear<number, number>;
 
+/** How many times each host was rendered into, so an older render stops adding charts. */
+const renders = new WeakMap<HTMLElement, number>();
+
 /** Renders the charts into `host`; returns a function that moves the instant rule. */
 export function renderMetrics(host: HTMLElement, model: TraceModel, derived: Derived,
   report: RunReport | undefined): (t: number) => void {
@@ -30,16 +33,32 @@ export function renderMetrics(host: HTMLElement, model: TraceModel, derived: Der
   const end = Math.max(1, model.end);
   const x = scaleLinear().domain([0, end]).range([M.left, W - M.right]);
   const clients = derived.ops.length > 0; // no client workload: no latency or availability
-  const charts = [...(clients ? [latencyChart(host, x, derived),
-    availabilityChart(host, x, derived, end)] : []), notesChart(host, x, model, end)];
   const figures = Object.entries(report?.metrics ?? {});
-  if (figures.length > 0) {
-    host.append(el('table', { class: 'figures' },
-      el('caption', { text: 'Measured by the protocol' }),
-      ...figures.map(([k, v]) => el('tr', {}, el('th', { text: k }),
-        el('td', { text: Number.isInteger(v) ? String(v) : v.toFixed(2) })))));
-  }
+  const table = figures.length === 0 ? null : el('table', { class: 'figures' },
+    el('caption', { text: 'Measured by the protocol' }),
+    ...figures.map(([k, v]) => el('tr', {}, el('th', { text: k }),
+      el('td', { text: Number.isInteger(v) ? String(v) : v.toFixed(2) }))));
+  if (table !== null) host.append(table);
+  // One chart per task: on a million events each is a pass over the run. A later render of
+  // the same host stops this one.
+  const generation = (renders.get(host) ?? 0) + 1;
+  renders.set(host, generation);
+  const charts: Svg[] = [];
+  const makers = [...(clients ? [() => latencyChart(host, x, derived),
+    () => availabilityChart(host, x, derived, end)] : []), () => notesChart(host, x, model, end)];
+  let now = 0;
+  const next = (k: number) => {
+    const make = makers[k];
+    if (make === undefined || renders.get(host) !== generation) return;
+    const svg = make();
+    host.insertBefore(svg.node() as SVGSVGElement, table);
+    charts.push(svg);
+    svg.select('line.now').attr('x1', x(now)).attr('x2', x(now));
+    setTimeout(() => next(k + 1), 0);
+  };
+  next(0);
   return (t) => {
+    now = t;
     for (const svg of charts) {
       svg.select('line.now').attr('x1', x(t)).attr('x2', x(t));
     }
