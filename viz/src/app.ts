@@ -345,6 +345,29 @@ export class App {
     this.ui.error(offerDefault ? `This link cannot be opened: ${text}` : text, offerDefault);
   }
 
+  /**
+   * A one-line account of what is shown, from the run itself: the README's screenshot
+   * captions are these, and a test recomputes them from runs in Node.
+   */
+  caption(): string {
+    const s = this.shown;
+    if (s === undefined) return '';
+    const kept = this.compare.kept;
+    if (kept !== undefined && kept !== s) {
+      const i = this.compare.divergence;
+      return `${kept.label} kept, ${s.label} shown: they first differ at event #${i}, ` +
+        `t = ${formatTime(s.model.t[i] ?? 0)}`;
+    }
+    const d = s.derived;
+    if (d.violation < 0) {
+      return `${s.label}: ${s.model.n} events over ${formatTime(s.model.end)}, trace hash ${
+        s.report?.result.hash ?? s.hash ?? ''}`;
+    }
+    const evidence = d.evidence.map((e, k) => `${k + 1}. ${e.label} (${formatTime(e.time)})`);
+    return `${s.label}: ${d.violationName} is violated at ${formatTime(s.model.t[d.violation] ?? 0)
+    }. Evidence: ${evidence.join('; ')}`;
+  }
+
   /** Chooses the message whose delivery or drop is record `end` (as a click on its arrow). */
   chooseMessage(end: number): void {
     this.chosen = end;
