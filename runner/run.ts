@@ -7,12 +7,22 @@
  * failure, so another property must not stop the run first); otherwise `expect.hold`, or every
  * property of the protocol and `linearizable` when the protocol has a history model.
  */
-import { ConfigError, Engine, type EngineConfig, type NodeId, type RunResult } from '../sim/index.js';
+import {
+  ConfigError, DEFAULT_LINK, Engine, type EngineConfig, type Fault, type NodeId, type RunResult,
+  type ScheduledFault,
+} from '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
-import type { Evidence, LivenessPhase, Property, Violation } from '../sim/check/property.js';
 import type { HistoryEvent, Operation } from '../sim/check/history.js';
+import type { Evidence, LivenessPhase, Property, Violation } from '../sim/check/property.js';
 import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
 import type { RunOptions, RunSpec } from './spec.js';
+import { IDLE_PHASE } from '../sim/check/nemesis.js';
+import type { World } from '../sim/check/property.js';
+import { RuleNemesis } from './fuzz/nemesis.js';
+import { COVERAGE_KINDS } from './fuzz/rules.js';
+
+/** Faults struck per protocol phase and fault kind: phase → kind → count. */
+export type Coverage = Record<string, Record<string, number>>;
 
 /** The property name of the post-run linearizability check. */
 export const LINEARIZABLE = 'linearizable';
@@ -25,6 +35,8 @@ export interface PreparedRun {
   readonly engine: Engine<unknown>;
   /** Property names checked in this run (including `linearizable` when it is). */
   readonly checked: readonly string[];
+  /** Faults by phase and kind so far, when the run records coverage. */
+  readonly coverage?: Coverage;
 }
 
 /** The outcome of a run, with everything a report prints. */
@@ -36,11 +48,24 @@ export interface RunReport {
   /** The first violation: from the engine, or the linearizability check after the run. */
   readonly violation?: Violation;
   readonly linearizability?: LinearizabilityResult;
+  /** The clients' history, as the engine recorded it (`faultline run --history` writes it). */
+  readonly history: readonly HistoryEvent[];
+  /** The name of the model the history is checked against (`kv`), when the protocol has one. */
+  readonly historyModel?: string;
   readonly checked: readonly string[];
   readonly metrics: Readonly<Record<string, number>>;
   /** Expectations that were not met, in words; empty when the run passed. */
   readonly failures: readonly string[];
   readonly passed: boolean;
+  /** Faults a nemesis struck, in order (empty without one): the schedule to replay it by. */
+  readonly struck: readonly ScheduledFault[];
+  /** Faults by protocol phase and kind, when the run recorded coverage. */
+  readonly coverage?: Coverage;
+  /**
+   * A liveness or `sometimes` violation that a later safety finding (the history is not
+   * linearizable) ranks below: safety is reported first.
+   */
+  readonly alsoViolated?: Violation;
 }
 
 /** Server and client ids for a spec. */
@@ -73,9 +98,28 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     throw new ConfigError(path, issue?.message ?? 'valid parameters');
   }
   const { servers, clients } = clusterIds(spec);
-  const instance = protocol.setup({ servers, clients, params: parsed.data,
-    workload: spec.workload, clientsStopAt: undefined });
+  const setup = { servers, clients, params: parsed.data, workload: spec.workload,
+    clientsStopAt: undefined };
+  const instance = protocol.setup(setup);
   const checked = selectChecked(spec, protocol, instance);
+  const view = options.nemesis !== undefined || options.coverage === true
+    ? protocol.fuzz?.view(setup) : undefined;
+  const coverage: Coverage | undefined = options.coverage === true ? {} : undefined;
+  let engine: Engine<unknown> | undefined;
+  const nemesis = options.nemesis === undefined || view === undefined ? undefined
+    : new RuleNemesis(options.nemesis, {
+      view, servers, timescale: (protocol.fuzz as NonNullable<typeof protocol.fuzz>)
+        .timescale(parsed.data),
+      link: { ...DEFAULT_LINK, ...spec.network },
+      windowEnd: spec.expect?.liveness?.after ?? spec.duration,
+      damage: options.nemesisDamage === true, damaged: damagedServers(spec.faults),
+      ...synchronousBound(protocol, parsed.data),
+    });
+  const observers = [
+    ...(instance.observe === undefined ? [] : [(w: World) => instance.observe?.(w)]),
+    ...(nemesis === undefined ? [] : [(w: World) => nemesis.observe(w, (fault, after = 1) =>
+      engine?.strike(w.now + Math.max(1, after), fault))]),
+  ];
   const maxEvents = spec.limits?.events ?? options.maxEvents;
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
@@ -89,10 +133,14 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(maxEvents === undefined ? {} : { maxEvents }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
-    ...(instance.observe === undefined ? {} : { observers: [(w) => instance.observe?.(w)] }),
+    ...(observers.length === 0 ? {} : { observers }),
+    ...(coverage === undefined || view === undefined ? {}
+      : { faultObservers: [(fault: Fault, w: World) => count(coverage, fault, view.phases(w))] }),
     ...livenessOf(spec, instance),
   };
-  return { spec, protocol, instance, engine: new Engine(engineConfig), checked };
+  engine = new Engine(engineConfig);
+  return { spec, protocol, instance, engine, checked,
+    ...(coverage === undefined ? {} : { coverage }) };
 }
 
 /** Runs a spec to its duration and judges it. */
@@ -107,14 +155,19 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
   const { spec, engine, instance, checked } = prepared;
   const result = engine.end();
   let violation = result.violation;
+  let alsoViolated: Violation | undefined;
   let linearizability: LinearizabilityResult | undefined;
-  if (violation === undefined && checked.includes(LINEARIZABLE) && instance.model !== undefined) {
+  // A run stopped by liveness still has a history: a safety finding in it comes first.
+  const unsafe = violation !== undefined && (violation.kind === 'safety' || violation.kind === 'error');
+  if (!unsafe && result.outcome !== 'event-limit' && checked.includes(LINEARIZABLE) &&
+    instance.model !== undefined) {
     linearizability = checkHistory(instance.model, engine.history, {
       ...(options.checkBudgetMs === undefined ? {} : { timeBudgetMs: options.checkBudgetMs }),
       ...(options.checkMaxSteps === undefined ? {} : { maxSteps: options.checkMaxSteps }),
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     if (linearizability.verdict === 'not-linearizable') {
+      alsoViolated = violation;
       const evidence = operationEvidence(engine, linearizability.violation?.operations ?? [],
         linearizability.violation?.unknownOperations ?? []);
       violation = { name: LINEARIZABLE, kind: 'safety', index: result.events - 1, time: result.time,
@@ -127,8 +180,12 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
   return {
     name: spec.name, protocol: spec.protocol, seed: String(spec.seed), result,
     ...(violation === undefined ? {} : { violation }),
+    ...(alsoViolated === undefined ? {} : { alsoViolated }),
     ...(linearizability === undefined ? {} : { linearizability }),
-    checked, metrics, failures, passed: failures.length === 0,
+    history: engine.history,
+    ...(instance.model === undefined ? {} : { historyModel: instance.model.name }),
+    checked, metrics, failures, passed: failures.length === 0, struck: [...engine.struck],
+    ...(prepared.coverage === undefined ? {} : { coverage: prepared.coverage }),
   };
 }
 
@@ -180,6 +237,33 @@ function operationEvidence(engine: Engine<unknown>, known: readonly Operation[],
         from: { index: start, time: call.time } });
   }
   return out.sort((a, b) => (a.from?.index ?? a.index) - (b.from?.index ?? b.index));
+}
+
+/** Adds a fault that struck in `phases` to the coverage matrix (repairs are not counted). */
+function count(coverage: Coverage, fault: Fault, phases: readonly string[]): void {
+  if (!(COVERAGE_KINDS as readonly string[]).includes(fault.kind)) return;
+  for (const phase of phases.length === 0 ? [IDLE_PHASE] : phases) {
+    const row = (coverage[phase] ??= {});
+    row[fault.kind] = (row[fault.kind] ?? 0) + 1;
+  }
+}
+
+/** Servers whose records a schedule damages (torn writes, corruption). */
+export function damagedServers(faults: readonly ScheduledFault[]): NodeId[] {
+  const damaged = new Set<NodeId>();
+  for (const { fault } of faults) {
+    if ((fault.kind === 'crash' && fault.tear === true) ||
+      (fault.kind === 'disk' && fault.fault === 'corrupt')) damaged.add(fault.node);
+  }
+  return [...damaged];
+}
+
+/** The delay bound of the synchronous model a run honours, if its parameters switch it on. */
+function synchronousBound(protocol: AnyProtocol, params: unknown): { bound?: number } {
+  const model = protocol.fuzz?.synchronous;
+  if (model === undefined) return {};
+  const on = (params as Record<string, unknown>)[model.param] === true;
+  return on ? { bound: model.bound(params) } : {};
 }
 
 function selectChecked(spec: RunSpec, protocol: AnyProtocol, instance: ProtocolInstance): string[] {

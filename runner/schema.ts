@@ -62,9 +62,8 @@ function time(signed = false) {
 }
 
 function probability() {
-  return z.number({ error: (iss) => `a probability in [0, 1], got ${show(iss.input)}` })
-    .refine((p) => p >= 0 && p <= 1, { error: (iss) =>
-      `a probability in [0, 1], got ${show(iss.input)}` });
+  const error = (iss: { input?: unknown }) => `a probability in [0, 1], got ${show(iss.input)}`;
+  return z.number({ error }).min(0, { error }).max(1, { error });
 }
 
 function integer(min: number, max: number) {
@@ -126,9 +125,10 @@ const networkSchema = z.strictObject({
   links: z.array(z.strictObject({ from: nodeId, to: nodeId, ...linkFields })).optional(),
 });
 
+const driftRange = (iss: { input?: unknown }) =>
+  `a drift between -500000 and 500000 ppm, got ${show(iss.input)}`;
 const drift = z.number({ error: 'a drift in ppm (parts per million), between -500000 and 500000' })
-  .refine((d) => Math.abs(d) <= 500_000, { error: (iss) =>
-    `a drift between -500000 and 500000 ppm, got ${show(iss.input)}` });
+  .min(-500_000, { error: driftRange }).max(500_000, { error: driftRange });
 
 const clockSchema = z.strictObject({
   offset: time(true).optional().describe('Local minus true time at the start.'),
@@ -136,9 +136,9 @@ const clockSchema = z.strictObject({
     .describe('Rate error in parts per million (+100: 100µs per second fast).'),
 });
 
-const weight = z.number({ error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` })
-  .refine((w) => w >= 0 && w <= 1, {
-    error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` });
+const weightError = (iss: { input?: unknown }) => `a weight in [0, 1], got ${show(iss.input)}`;
+const weight = z.number({ error: weightError }).min(0, { error: weightError })
+  .max(1, { error: weightError });
 
 const workloadSchema = z.strictObject({
   clients: integer(0, MAX_CLIENTS).describe('Client processes c1..cK.'),

@@ -4,6 +4,7 @@
  * It has no clients; its product is its metrics (detection time, false suspicions per hour,
  * mistake duration) and its properties (invariants.ts).
  */
+import { heartbeatFuzz } from './nemesis.js';
 import { z } from 'zod';
 import type { NodeId } from '../../sim/index.js';
 import type { World } from '../../sim/check/property.js';
@@ -82,6 +83,7 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
   }],
   propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted'],
   view: heartbeatView,
+  fuzz: heartbeatFuzz,
   setup({ servers, params: p }) {
     const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));
     const watched = servers.flatMap((m) => links(m, servers, p.topology).watch

@@ -3,6 +3,7 @@
  * storage service that checks tokens (n2), and clients that acquire, work, write and release.
  * Pausing a client (`pause: c1`) past its lease is the classic failure it demonstrates.
  */
+import { lockFuzz } from './nemesis.js';
 import { z } from 'zod';
 import type { NodeContext, NodeId, NodeProgram } from '../../sim/index.js';
 import type { ProtocolDefinition } from '../protocol.js';
@@ -48,6 +49,7 @@ export const lock: ProtocolDefinition<LockParams> = {
   ],
   propertyNames: ['fenced-writes', 'one-holder'],
   view: lockView,
+  fuzz: lockFuzz,
   setup({ servers, params: p }) {
     const [service = 'n1', storage = 'n2'] = servers;
     const observer = new LockObserver(storage);

@@ -7,6 +7,7 @@
  * Both share ballots, messages, the acceptor, persistence and the invariants.
  */
 import { z } from 'zod';
+import { multiPaxosFuzz, singlePaxosFuzz } from './nemesis.js';
 import type { NodeProgram } from '../../sim/index.js';
 import type { AnyModel } from '../../sim/check/model.js';
 import { kvModel } from '../../sim/check/models/kv.js';
@@ -107,6 +108,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
   view: paxosView,
   propertyNames: [...MULTI_SAFETY, 'value-chosen', 'leader-elected', 'commands-decided',
     'linearizable'],
+  fuzz: multiPaxosFuzz,
   setup({ params, workload, clientsStopAt }) {
     const stats = new PaxosStats();
     const config = { leaderTimeout: params.leaderTimeout, heartbeat: params.heartbeat,
@@ -143,6 +145,7 @@ export const paxosSingle: ProtocolDefinition<SingleParams> = {
   ],
   view: paxosSingleView,
   propertyNames: [...SINGLE_SAFETY, 'value-chosen', 'all-learned'],
+  fuzz: singlePaxosFuzz,
   setup({ params }) {
     const stats = new PaxosStats();
     const config = { proposeAfter: params.proposeAfter, backoff: params.backoff,

@@ -14,6 +14,7 @@ import { BUG_NAMES, type BugName, type RaftConfig, type RaftStats } from './conf
 import { raftNode, raftProperties, RaftObserver, SAFETY_PROPERTIES } from './invariants.js';
 import { raftLiveness } from './liveness.js';
 import { raftMetrics } from './metrics.js';
+import { raftFuzz } from './nemesis.js';
 import { RaftNode } from './node.js';
 import { raftView } from './view.js';
 
@@ -98,6 +99,7 @@ export const raft: ProtocolDefinition<RaftParams> = {
   bugs: raftBugs,
   propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
   view: raftView,
+  fuzz: raftFuzz,
   setup({ params, workload, clientsStopAt }) {
     const config = raftConfig(params);
     const stats: RaftStats = { messages: 0, snapshotsTaken: 0, snapshotsInstalled: 0,

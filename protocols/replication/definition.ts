@@ -4,6 +4,7 @@
  * synchronously (all), with read/write splitting, failover by an epoch election when the
  * slaves' failure detectors suspect the master, and epochs as fencing tokens.
  */
+import { replicationFuzz } from './nemesis.js';
 import { z } from 'zod';
 import type { NodeId } from '../../sim/index.js';
 import type { AnyModel } from '../../sim/check/model.js';
@@ -62,6 +63,7 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
   bugs: replicationBugs,
   propertyNames: [...PROPERTIES, 'linearizable', 'replicas-agree'],
   view: replicationView,
+  fuzz: replicationFuzz,
   setup({ servers, params: p, workload }) {
     const bugs = new Set(p.bugs);
     const acks = requiredAcks(p.mode, p.acks, servers.length);

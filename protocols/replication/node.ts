@@ -184,7 +184,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     if (master === undefined) {
       ctx.setTimer('elect', [this.options.electionTimeout, 2 * this.options.electionTimeout]);
     } else if (changed) {
-      this.monitor.watch(ctx, master, ctx.now());
+      this.monitor.watch(ctx, master, ctx.monotonic());
       ctx.cancelTimer('elect');
     }
     if (changed) ctx.note('role', { role: 'slave', epoch: this.epoch, master: master ?? null });

@@ -53,7 +53,8 @@ export class ReplicationObserver {
   private readonly masterSeen = new Map<number, Evidence>();
   private checkedEpoch = 0;
   // Availability.
-  private current: { id: NodeId; epoch: number; liveSince: Micros } | undefined;
+  /** The newest master seen, with the incarnation (program) that was master. */
+  private current: { id: NodeId; epoch: number; liveSince: Micros; program: unknown } | undefined;
   private lastTime: Micros = 0;
   uptime: Micros = 0;
   private masterCrashAt: Micros | undefined;
@@ -137,8 +138,10 @@ export class ReplicationObserver {
   private observeMaster(world: World, newest: { id: NodeId; node: ReplicaNode } | undefined): void {
     if (newest === undefined || newest.node.epoch <= (this.current?.epoch ?? 0)) return;
     const previous = this.current;
+    // Deposed while the very incarnation that was master still runs: a crash in between (even
+    // one followed by a quick restart) is a real failure, and electing another is right.
     if (previous !== undefined && previous.id !== newest.id && world.isUp(previous.id) &&
-      !world.isPaused(previous.id) &&
+      !world.isPaused(previous.id) && world.program(previous.id) === previous.program &&
       world.now - previous.liveSince > this.falseFailoverGrace) {
       this.falseFailovers++;
       this.report('no-false-failover', `${newest.id} became master in epoch ` +
@@ -146,7 +149,8 @@ export class ReplicationObserver {
         'and running', [...[this.masterSeen.get(previous.epoch)].filter((e) => e !== undefined),
         evidenceNow(world, `${newest.id} is master in epoch ${newest.node.epoch}`, newest.id)]);
     }
-    this.current = { id: newest.id, epoch: newest.node.epoch, liveSince: world.now };
+    this.current = { id: newest.id, epoch: newest.node.epoch, liveSince: world.now,
+      program: newest.node };
     if (newest.node.epoch > this.checkedEpoch) {
       this.checkedEpoch = newest.node.epoch;
       this.countLost(newest.node);

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PORCUPINE_DATA } from '../support/data.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/test/toyCli.js');
@@ -118,6 +119,11 @@ describe('faultline fuzz', () => {
     expect(rerun.code).toBe(1);
     expect(rerun.json().runs[0].hash).toBe(failure.hash);
     expect(faultline('replay', failure.file, '--json').json().reproduced).toBe(true);
+    // Its history, written beside it, checks as the run did: not linearizable.
+    expect(failure.history).toBe(failure.file.replace(/\.yaml$/, '.history.jsonl'));
+    const history = faultline('check-history', failure.history, '--no-explain');
+    expect(history.stdout).toMatch(/: not-linearizable \(jsonl, model kv/);
+    expect(history.code).toBe(1);
     const text = faultline(...bug, '--out', 'ce');
     expect(text.stdout).toMatch(/violations: linearizable +1/);
     expect(text.stdout).toMatch(/replayed from the file: same trace hash/);
@@ -160,6 +166,49 @@ describe('faultline fuzz', () => {
   });
 });
 
+describe('--reporter junit=FILE and github', () => {
+  it('run: one test case per scenario; a failure with its property, explanation and rerun', () => {
+    const r = faultline('run', 'toy.yaml', 'bug.yaml', '--reporter', 'junit=run.xml',
+      '--reporter', 'github');
+    expect(r.code).toBe(1);
+    const xml = readFileSync(join(dir, 'run.xml'), 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+    expect(xml).toMatch(/<testsuite name="faultline run" tests="2" failures="1" errors="0"/);
+    expect(xml).toMatch(/<testcase name="toy-one" classname="faultline.run.toykv" time="[\d.]+"\/>/);
+    expect(xml).toMatch(/<failure type="linearizable" message="linearizable violated at \d+/);
+    expect(xml).toContain('rerun: faultline run bug.yaml --seed 7</failure>');
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+    const annotation = r.stdout.split('\n').find((l) => l.startsWith('::error '));
+    expect(annotation).toMatch(/^::error file=bug\.yaml,line=\d+,title=toy-one%3A linearizable::/);
+    expect(annotation).toContain('%0Arerun%3A faultline run bug.yaml --seed 7'.replace('%3A', ':'));
+    expect(r.stdout.match(/^::error /gm)).toHaveLength(1);
+  });
+
+  it('fuzz: one test case per campaign, each counterexample a failure at its file', () => {
+    const r = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1',
+      '--out', 'rep', '--reporter', 'junit=fuzz.xml', '--reporter', 'github', '--json');
+    expect(r.code).toBe(1);
+    const failure = r.json().failures[0];
+    const xml = readFileSync(join(dir, 'fuzz.xml'), 'utf8');
+    expect(xml).toMatch(/<testcase name="fuzz toykv \(campaign seed 1, shard 1\/1\)"/);
+    expect(xml).toContain(`file="${failure.file}"`);
+    expect(xml).toContain(`rerun: faultline run ${failure.file}`);
+    // With --json, stdout is one JSON document; the annotations go to stderr.
+    expect(r.stderr).toContain(`::error file=${failure.file},line=1,title=`);
+    const clean = faultline('fuzz', 'toykv', '--runs', '3', '--seed', '1',
+      '--reporter', 'junit=clean.xml');
+    expect(clean.code).toBe(0);
+    expect(readFileSync(join(dir, 'clean.xml'), 'utf8')).toMatch(/tests="1" failures="0"/);
+  });
+
+  it('rejects a reporter it does not know before running anything', () => {
+    const r = faultline('run', 'toy.yaml', '--reporter', 'tap');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/expected junit=FILE or github, got "tap"/);
+    expect(r.stdout).toBe('');
+  });
+});
+
 describe('faultline list, check-history and the default', () => {
   it('lists protocols with their bugs', () => {
     const json = faultline('list', '--json').json();
@@ -180,7 +229,7 @@ describe('faultline list, check-history and the default', () => {
     const bad = faultline('check-history', 'stale.jsonl');
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('not-linearizable');
-    expect(bad.stdout).toContain('operations that cannot be ordered');
+    expect(bad.stdout).toContain('cannot come next');
     expect(faultline('check-history', 'stale.jsonl', '--json').json().violation.operations.length)
       .toBe(2);
     expect(faultline('check-history', 'good.jsonl', '--model', 'graph').code).toBe(2);
@@ -188,8 +237,8 @@ describe('faultline list, check-history and the default', () => {
     expect(faultline('check-history', 'junk.jsonl').stderr).toMatch(/^junk.jsonl:1: /);
   });
 
-  const porcupine = '/work/shared/peer-data/porcupine/test_data/kv';
-  it.skipIf(!existsSync(porcupine))('agrees with Porcupine on its Jepsen kv histories', () => {
+  const porcupine = join(PORCUPINE_DATA, 'kv');
+  it('agrees with Porcupine on its Jepsen kv histories', () => {
     expect(faultline('check-history', join(porcupine, 'c01-ok.txt')).code).toBe(0);
     const bad = faultline('check-history', join(porcupine, 'c01-bad.txt'), '--json');
     expect(bad.code).toBe(1);

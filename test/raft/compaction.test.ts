@@ -22,7 +22,7 @@ function server(disk = new SimDisk(), params: Record<string, unknown> = { snapsh
   const sent: { to: NodeId; msg: RaftMessage }[] = [];
   const ctx: Ctx = {
     id: 'n2', servers: ['n1', 'n2', 'n3'], disk, prng: new Prng('test', 'n2'),
-    now: () => 0,
+    now: () => 0, monotonic: () => 0,
     send: (to, msg) => sent.push({ to, msg }),
     sendAfterSync: (to, msg) => {
       disk.completeSync(disk.writeSequence);
