@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { hashRecords } from '../../sim/index.js';
 import { judge, loadScenario, prepareRun } from '../../runner/index.js';
 import { readTrace, TraceReader } from '../../viz/src/model/traceFile.js';
+import { type Block, joinBlocks, lineEndBefore } from '../../viz/src/model/traceBlocks.js';
 import { packTrace, unpackTrace } from '../../viz/src/model/transfer.js';
 import { readHash, writeHash } from '../../viz/src/run/urlState.js';
 
@@ -48,6 +49,46 @@ describe('viz: reading traces', () => {
       expect(Array.from(read.columns.tagCode).map((c) => read.columns.tagTable[c]))
         .toEqual(Array.from(whole.columns.tagCode).map((c) => whole.columns.tagTable[c]));
     });
+
+  test.prop([fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 12 })])(
+    'reads the same trace in blocks cut at line ends, joined', (cuts) => {
+      const headerEnd = bytes.indexOf(10);
+      const ends = [...new Set(cuts.map((c) => lineEndBefore(bytes, headerEnd + 1, c))
+        .filter((c) => c > headerEnd + 1))].sort((a, b) => a - b);
+      const blocks: Block[] = [];
+      let from = headerEnd + 1;
+      let line = 2;
+      [...ends, bytes.length].forEach((end, k, all) => {
+        if (end <= from) return;
+        const read = new TraceReader(end - from, bytes.subarray(from, end),
+          { header: whole.info, firstLine: line, last: k === all.length - 1 }).finish();
+        blocks.push({ read, offset: from, firstLine: line });
+        line += read.n;
+        from = end;
+      });
+      const joined = joinBlocks(whole.info, { start: 0, end: headerEnd }, bytes, blocks);
+      expect(joined.n).toBe(whole.n);
+      expect(Array.from(joined.lineStart.subarray(0, joined.n + 1)))
+        .toEqual(Array.from(whole.lineStart.subarray(0, whole.n + 1)));
+      expect(Array.from(joined.columns.mid)).toEqual(Array.from(whole.columns.mid.subarray(0, whole.n)));
+      expect(Array.from(joined.columns.tagCode).map((c) => joined.columns.tagTable[c]))
+        .toEqual(Array.from(whole.columns.tagCode.subarray(0, whole.n))
+          .map((c) => whole.columns.tagTable[c]));
+    });
+
+  it('names the line of a time that goes back across a cut between blocks', () => {
+    const headerEnd = bytes.indexOf(10);
+    const cut = lineEndBefore(bytes, headerEnd + 1, Math.floor(bytes.length / 2));
+    const tail = new TextEncoder().encode(text.slice(cut).replace(/"t":\d+/, '"t":0'));
+    const first = new TraceReader(cut - headerEnd - 1, bytes.subarray(headerEnd + 1, cut),
+      { header: whole.info, firstLine: 2, last: false }).finish();
+    const second = new TraceReader(tail.length, tail,
+      { header: whole.info, firstLine: 2 + first.n, last: true }).finish();
+    expect(() => joinBlocks(whole.info, { start: 0, end: headerEnd }, bytes,
+      [{ read: first, offset: headerEnd + 1, firstLine: 2 },
+        { read: second, offset: cut, firstLine: 2 + first.n }]))
+      .toThrow(`line ${2 + first.n}: time 0 goes back`);
+  });
 
   it('moves a trace between threads unchanged, with its hash', () => {
     const { packed } = packTrace(bytes.slice());

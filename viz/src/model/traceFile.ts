@@ -76,13 +76,35 @@ export class TraceReader {
   private b: ColumnBuilder | undefined;
   private last = 0;
 
-  constructor(private readonly expectedBytes = 0, whole?: Uint8Array) {
-    // A file already in memory is read where it is, not copied.
+  /**
+   * `whole`: a file already in memory, read where it is, not copied. `header`: read a block of
+   * a file whose header is known (its lines are records from the first; a placeholder stands
+   * in for the header line, so record k is still line k + 1); `firstLine` numbers its first
+   * line in errors.
+   */
+  constructor(private readonly expectedBytes = 0, whole?: Uint8Array,
+    private readonly block?: { readonly header: TraceInfo; readonly firstLine: number;
+      /** Whether the block ends the file (only then may it end with blank lines). */
+      readonly last: boolean }) {
     this.buf = whole ?? new Uint8Array(Math.max(expectedBytes, 1 << 16));
     this.length = whole?.length ?? 0;
     const lines = Math.max(1 << 12, Math.ceil(expectedBytes / BYTES_PER_LINE));
     this.starts = new Int32Array(lines);
     this.ends = new Int32Array(lines);
+    if (block !== undefined) {
+      this.start(block.header);
+      this.lines = 1; // the header's place
+      this.offset = block.firstLine - 2;
+    }
+  }
+
+  /** Line numbers in errors are this much more than the reader's own count. */
+  private offset = 0;
+
+  private start(info: TraceInfo): void {
+    this.info = info;
+    this.laneOf = new Map([...info.nodes, ...info.clients].map((id, i) => [id, i]));
+    this.b = new ColumnBuilder(Math.ceil(this.expectedBytes / BYTES_PER_LINE) + 16, this.laneOf);
   }
 
   /** Appends the next bytes of the file and reads the lines they complete. */
@@ -100,6 +122,9 @@ export class TraceReader {
   /** Reads the last line and returns the trace. */
   finish(): ReadTrace {
     this.readLines(true);
+    if (this.blanks > 0 && this.block?.last === false) {
+      throw new TraceFileError(this.lines + this.offset + 1, 'a blank line inside the trace');
+    }
     const b = this.b;
     if (this.info === undefined || b === undefined) {
       throw new TraceFileError(1, 'the file is empty, expected a trace header');
@@ -122,7 +147,7 @@ export class TraceReader {
 
   /** One line, bytes [from, to). */
   private line(from: number, to: number): void {
-    const number = this.lines + this.blanks + 1;
+    const number = this.lines + this.blanks + 1 + this.offset;
     if (blank(this.buf, from, to)) {
       this.blanks++;
       return;
@@ -135,12 +160,7 @@ export class TraceReader {
     this.starts[this.lines] = from;
     this.ends[this.lines++] = to;
     const text = () => decoder.decode(this.buf.subarray(from, to));
-    if (this.info === undefined) {
-      this.info = parseHeader(text());
-      this.laneOf = new Map([...this.info.nodes, ...this.info.clients].map((id, i) => [id, i]));
-      this.b = new ColumnBuilder(Math.ceil(this.expectedBytes / BYTES_PER_LINE) + 16, this.laneOf);
-      return;
-    }
+    if (this.info === undefined) return this.start(parseHeader(text()));
     const s = scanLine(this.buf, from, to);
     const r = s !== undefined && KINDS.has(s.kind) ? s : fromJson(parseLine(text(), number));
     if (r.t < 0) throw new TraceFileError(number, 'expected "t": a non-negative time in µs');
@@ -196,7 +216,8 @@ function parseJson(line: string, at: number): unknown {
   }
 }
 
-function parseHeader(line: string): TraceInfo {
+/** Reads a trace file's header line. Throws TraceFileError (line 1). */
+export function parseHeader(line: string): TraceInfo {
   const h = parseJson(line, 1) as Record<string, unknown> | null;
   if (typeof h !== 'object' || h === null || h.format !== 'faultline-trace') {
     throw new TraceFileError(1, 'expected a header {"format":"faultline-trace",...}');
