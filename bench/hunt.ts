@@ -9,7 +9,12 @@
  *
  * Goals (issue 12): every bug within 200 runs and 30 s, median under 5 s; every cell of the
  * matrix filled in 60 s; under 1% inconclusive.
+ *
+ * With `--write-readmes` it also rewrites the hunt table of each protocol's README (between
+ * `<!-- hunt-table -->` and `<!-- /hunt-table -->`) from these results; the bug tests check the
+ * deterministic columns (property and runs) against it.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { IDLE_PHASE } from '../sim/check/nemesis.js';
 import { protocols } from '../protocols/index.js';
 import {
@@ -72,17 +77,58 @@ function coverageRows(name: string): BenchRow[] {
   ];
 }
 
+/** The README holding a protocol's hunt table: its scenarios' folder's protocol README. */
+export function readmeOf(scenario: string): string {
+  return `protocols/${scenario.split('/')[1] ?? ''}/README.md`;
+}
+
+/** One README table row; the test reads `protocol`, `bug`, property and runs back. */
+export function huntTableRow(r: HuntResult, date: string): string {
+  if (!r.found) return `| \`${r.protocol}\` | \`${r.bug}\` | not found | > ${RUNS} | | |`;
+  const schedule = r.faultsAfter === undefined ? '' : `${r.faultsAfter} (from ${
+    r.faultsBefore ?? '?'}${r.minimal === true ? ', 1-minimal' : ''})`;
+  return `| \`${r.protocol}\` | \`${r.bug}\` | \`${r.violated ?? ''}\` | ${r.runs} | ${
+    r.seconds.toFixed(2)} (${date}) | ${schedule} |`;
+}
+
+const TABLE_HEAD = [
+  '| protocol | bug | found by | runs to first detection | wall seconds (date) | shrunk schedule (faults) |',
+  '|---|---|---|---|---|---|',
+];
+
+/** Rewrites the hunt tables of the protocol READMEs from `results`. */
+function writeReadmes(results: readonly HuntResult[], scenarios: ReadonlyMap<string, string>):
+void {
+  const date = new Date().toISOString().slice(0, 10);
+  const byReadme = new Map<string, string[]>();
+  for (const r of results) {
+    const readme = readmeOf(scenarios.get(`${r.protocol}/${r.bug}`) ?? '');
+    byReadme.set(readme, [...(byReadme.get(readme) ?? []), huntTableRow(r, date)]);
+  }
+  for (const [readme, rows] of byReadme) {
+    const text = readFileSync(readme, 'utf8');
+    const block = /<!-- hunt-table[^>]*-->[\s\S]*?<!-- \/hunt-table -->/;
+    if (!block.test(text)) throw new Error(`${readme}: no <!-- hunt-table --> block`);
+    const table = ['<!-- hunt-table: `npm run bench -- --only hunt --write-readmes` -->',
+      ...TABLE_HEAD, ...rows, '<!-- /hunt-table -->'].join('\n');
+    writeFileSync(readme, text.replace(block, table));
+  }
+}
+
 export const huntBench: BenchSuite = () => {
   const rows: BenchRow[] = [];
   const results: HuntResult[] = [];
+  const scenarios = new Map<string, string>();
   for (const protocol of Object.values(protocols)) {
     for (const bug of protocol.bugs) {
       const result = hunt(protocol, bug, { registry: protocols, seed: SEED, runs: RUNS,
         shrinkRuns: 150, now });
       results.push(result);
+      scenarios.set(`${protocol.name}/${bug.name}`, bug.scenario);
       rows.push(...huntRows(result));
     }
   }
+  if (process.argv.includes('--write-readmes')) writeReadmes(results, scenarios);
   const found = results.filter((r) => r.found);
   rows.push({ name: 'hunt: catalogued bugs found by the plain campaign', value: found.length,
     unit: `of ${results.length}`, goal: `${results.length}` });

@@ -31,6 +31,7 @@ const FORGETS: BugSwitch = {
     'proposal is durable; a crash then takes back a vote a quorum was counted with ' +
     '(votes-durable sees the early vote; the scenario shows the lost choice, agreement).',
   caughtBy: 'votes-durable',
+  alsoCaughtBy: ['agreement'],
   scenario: 'scenarios/paxos/bug-acceptor-forgets.yaml',
 };
 const NON_UNIQUE: BugSwitch = {

@@ -132,6 +132,37 @@ describe('faultline fuzz', () => {
       .toMatchObject({ shrinks: 0, reproduced: true, runSeed: failure.runSeed });
   });
 
+  it('goes on past failures with --keep-going n, keeping distinct ones, safety first', () => {
+    const r = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '12', '--seed', '3',
+      '--keep-going', '3', '--shrink-runs', '20', '--out', 'kg', '--json');
+    expect(r.code, r.stderr).toBe(1);
+    const json = r.json();
+    expect(json.failures.length).toBeGreaterThan(0);
+    expect(json.failures.length).toBeLessThanOrEqual(3);
+    const failed = json.stats.failures;
+    const listed = json.failures.reduce((n: number, f: { repeats: number[] }) =>
+      n + 1 + f.repeats.length, 0);
+    // Every failing run is either listed or a repeat of a listed one, until the limit.
+    expect(listed).toBeLessThanOrEqual(failed);
+    expect(json.firstFailure.run).toBe(Math.min(...json.failures.map((f: any) => f.index)));
+    expect(json.firstFailure.seconds).toBeGreaterThanOrEqual(0);
+    const keys = json.failures.map((f: any) => `${f.violated}|${f.faultsAfter}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const f of json.failures) expect(typeof f.minimal).toBe('boolean');
+  }, 120_000);
+
+  it('prints the fault x phase matrix, and turns nemeses off with --no-nemesis', () => {
+    const on = faultline('fuzz', 'toykv', '--runs', '4', '--seed', '1', '--keep-going',
+      '--no-shrink');
+    expect(on.stdout).toMatch(/nemesis on/);
+    expect(on.stdout).toMatch(/coverage: faults by the phase they struck in \(\d+ of 9 cells\)/);
+    expect(on.stdout).toMatch(/^idle +[\d.]/m);
+    const off = faultline('fuzz', 'toykv', '--runs', '4', '--seed', '1', '--keep-going',
+      '--no-shrink', '--no-nemesis', '--json').json();
+    expect(off.nemesis).toBe(false);
+    expect(off.stats.nemesis).toEqual({});
+  }, 120_000);
+
   it('splits a campaign into disjoint shards whose union is the campaign', () => {
     const args = ['fuzz', 'toykv', '--runs', '9', '--seed', '5', '--duration', '200ms',
       '--keep-going', '--json'];
@@ -195,7 +226,8 @@ describe('--reporter junit=FILE and github', () => {
     expect(xml).toContain(`rerun: faultline run ${failure.file}`);
     // With --json, stdout is one JSON document; the annotations go to stderr.
     expect(r.stderr).toContain(`::error file=${failure.file},line=1,title=`);
-    const clean = faultline('fuzz', 'toykv', '--runs', '3', '--seed', '1',
+    // The toy keeps its data in memory, so only blind schedules (no nemesis) leave it correct.
+    const clean = faultline('fuzz', 'toykv', '--runs', '3', '--seed', '1', '--no-nemesis',
       '--reporter', 'junit=clean.xml');
     expect(clean.code).toBe(0);
     expect(readFileSync(join(dir, 'clean.xml'), 'utf8')).toMatch(/tests="1" failures="0"/);
