@@ -164,6 +164,7 @@ function paxosFacts(single: boolean) {
       const at = { index: r.index, t: r.t };
       if (r.tag === 'decide' && typeof f.slot === 'number') {
         out.push({ says: `${r.node} learns slot ${f.slot}`, ...at });
+        if (single) out.push({ says: `${r.node} learns the value`, ...at });
       } else if (r.tag === 'Accept' && single && !proposed.has(`${r.node} ${short(f.value)}`)) {
         proposed.add(`${r.node} ${short(f.value)}`);
         out.push({ says: `${r.node} proposes ${short(f.value)}`, ...at });
