@@ -94,6 +94,15 @@ function timeline(records: readonly NoteRecord[], run: RunFrame): Timeline {
     const f = fields(r.data);
     const token = Number(f.token);
     if (r.tag === 'grant') {
+      // A holder that asks again (a duplicated Acquire) is granted a new lease with a new
+      // token, and the old one ends there without a `free` note.
+      for (const [old, g] of granted) {
+        if (g.node !== r.node) continue;
+        granted.delete(old);
+        bands.push({ node: g.node, t0: g.t0, t1: r.t, index: g.index,
+          label: `lease of ${g.client}, token ${old}`, tone: 'lead',
+          says: [`${g.client} has the lease`] });
+      }
       granted.set(String(token), { node: r.node, t0: r.t, index: r.index,
         client: String(f.client) });
     } else if (r.tag === 'free') {

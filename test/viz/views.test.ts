@@ -139,4 +139,16 @@ describe('protocol views', () => {
     expect(timeline?.marks.some((m) => m.label.startsWith('refuses token'))).toBe(true);
     expect(timeline?.bands.some((b) => b.node === 'n1' && b.label.startsWith('lease of'))).toBe(true);
   });
+
+  it('lock: a holder granted again (a duplicated Acquire) ends its old lease there', () => {
+    const { analysis } = run('scenarios/lock/duplicated-grants.yaml');
+    const leases = analysis?.timeline?.bands.filter((b) => b.node === 'n1' &&
+      b.label.startsWith('lease of')) ?? [];
+    // Tokens 47 and 48 went to c1 8.9 ms apart; the service has one lease at a time.
+    const t47 = leases.find((b) => b.label === 'lease of c1, token 47');
+    const t48 = leases.find((b) => b.label === 'lease of c1, token 48');
+    expect(t47?.t1).toBe(t48?.t0);
+    const sorted = [...leases].sort((a, b) => a.t0 - b.t0);
+    sorted.slice(1).forEach((b, k) => expect(b.t0).toBeGreaterThanOrEqual(sorted[k]?.t1 ?? 0));
+  });
 });
