@@ -2,7 +2,8 @@
  * The claim check: every bundled scenario's narrative is resolved against its actual run, and
  * every [claim] in every step must hold there (a state true at the step's instant, or an event
  * since the previous step), every step must be placed where its anchor says and make at least
- * one claim. Runs change when protocols change; this test is what keeps narratives honest.
+ * one claim. Every scenario tells its run in steps (prose alone cannot be checked). Runs
+ * change when protocols change; this test is what keeps narratives honest.
  * A failure lists the facts that do hold at the step, to rewrite the claim from.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -34,7 +35,7 @@ export function checkNarrative(file: string) {
 describe('narratives: every claim holds in its run', () => {
   it.each(files)('%s', (file) => {
     const { loaded, resolved, problems } = checkNarrative(file);
-    if (typeof loaded.narrative !== 'object') return;
+    expect(typeof loaded.narrative, 'a stepped narrative').toBe('object');
     expect(resolved.steps.length).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
