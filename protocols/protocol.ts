@@ -10,6 +10,7 @@
  */
 import type { z } from 'zod';
 import type { LivenessCheck, Property, World } from '../sim/check/property.js';
+import type { AckedWrite } from '../sim/check/recovery.js';
 import type { AnyModel } from '../sim/check/model.js';
 import type { ClusterView, NemesisRule, Timescale } from '../sim/check/nemesis.js';
 import type { Micros, NodeId, NodeProgram, ProgramFactory } from '../sim/index.js';
@@ -41,6 +42,8 @@ export interface WorkloadSpec {
   /** Per-attempt timeout, in µs. */
   readonly timeout: Micros;
   readonly attempts: number;
+  /** Written values are padded to this many bytes; undefined: as short as their token. */
+  readonly valueBytes?: number;
 }
 
 /** What the runner hands a protocol to set up one run. */
@@ -60,6 +63,19 @@ export interface ProtocolInstance {
   /** Always/sometimes properties checked after every event, by name. */
   readonly properties: readonly Property[];
   /**
+   * What a scenario that names no property checks: the properties the protocol guarantees
+   * under these parameters. Default: every property it can check here (`properties`, and
+   * `linearizable` with a `model`). One left out stays checkable when a scenario names it:
+   * async replication is checked for linearizability when asked, and fails.
+   */
+  readonly promised?: readonly string[];
+  /**
+   * Properties of the protocol's `propertyNames` that this run cannot check, each with the
+   * reason (a model assumption the parameters do not declare, a bound they do not give). A
+   * scenario that names one is rejected with that reason (runner/selection.ts).
+   */
+  readonly notApplicable?: Readonly<Record<string, string>>;
+  /**
    * Called after every event whichever properties a scenario selects (a teaching scenario
    * checks only the one it demonstrates): where a protocol measures what its metrics report.
    */
@@ -70,6 +86,12 @@ export interface ProtocolInstance {
   readonly model?: AnyModel;
   /** Figures measured over the run (election time, commit latency percentiles, …). */
   metrics(world: World): Readonly<Record<string, number>>;
+  /**
+   * Acknowledged client writes that the state the run ends with does not hold, for the shared
+   * RPO figures (sim/check/recovery.ts). Asked after `metrics`. A protocol without it reports
+   * no RPO.
+   */
+  lostWrites?(world: World): readonly AckedWrite[];
   /** The state of a node for the visualizer's inspector (role, term, log, …). */
   inspect?(program: NodeProgram<unknown>): unknown;
 }

@@ -3,29 +3,34 @@
  * properties the expectations select, runs it for the scenario's duration, then judges the
  * client history for linearizability and the metrics against their bounds.
  *
- * Which properties are checked: with `expect.violate: X` only X (a teaching scenario shows one
- * failure, so another property must not stop the run first); otherwise `expect.hold`, or every
- * property of the protocol and `linearizable` when the protocol has a history model.
+ * Which properties are checked is selection.ts's: with `expect.violate: X` only X (a teaching
+ * scenario shows one failure, so another property must not stop the run first); otherwise
+ * `expect.hold`, or what the protocol guarantees under the run's parameters. A property named
+ * but not checkable is a `ConfigError`, never a pass; the report lists what was checked and
+ * why each other property was not. Metrics come from the protocol's observers, which see
+ * every event whatever is checked.
  */
 import {
-  ConfigError, DEFAULT_LINK, Engine, type EngineConfig, type Fault, type NodeId, type RunResult,
-  type ScheduledFault,
+  ConfigError, DEFAULT_LINK, describeFault, Engine, type EngineConfig, type Fault, type NodeId,
+  type RunResult, type ScheduledFault,
 } from '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
 import type { HistoryEvent, Operation } from '../sim/check/history.js';
-import type { Evidence, LivenessPhase, Property, Violation } from '../sim/check/property.js';
-import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
-import type { RunOptions, RunSpec } from './spec.js';
 import { IDLE_PHASE } from '../sim/check/nemesis.js';
-import type { World } from '../sim/check/property.js';
+import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures } from
+  '../sim/check/recovery.js';
+import type { Evidence, LivenessPhase, Property, Violation, World } from
+  '../sim/check/property.js';
+import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
+import { LINEARIZABLE, type NotChecked, selectChecked } from './selection.js';
 import { RuleNemesis } from './fuzz/nemesis.js';
 import { COVERAGE_KINDS } from './fuzz/rules.js';
 
 /** Faults struck per protocol phase and fault kind: phase → kind → count. */
 export type Coverage = Record<string, Record<string, number>>;
+import type { RunOptions, RunSpec } from './spec.js';
 
-/** The property name of the post-run linearizability check. */
-export const LINEARIZABLE = 'linearizable';
+export { LINEARIZABLE, type NotChecked } from './selection.js';
 
 /** A prepared run: the engine (not yet run) and what judges it. */
 export interface PreparedRun {
@@ -35,6 +40,14 @@ export interface PreparedRun {
   readonly engine: Engine<unknown>;
   /** Property names checked in this run (including `linearizable` when it is). */
   readonly checked: readonly string[];
+  /** The protocol's other properties, with the reason each is not checked. */
+  readonly notChecked: readonly NotChecked[];
+  /** Liveness checks judged after the faults heal (none without `expect.liveness`). */
+  readonly liveness: readonly string[];
+  /** Sees every crash and pause of a server, for the shared recovery figures. */
+  readonly disruptions: DisruptionObserver;
+  /** Partitions, cuts, bridges and rings as they struck (scheduled, struck or injected). */
+  readonly splits: Disruption[];
   /** Faults by phase and kind so far, when the run records coverage. */
   readonly coverage?: Coverage;
 }
@@ -53,6 +66,8 @@ export interface RunReport {
   /** The name of the model the history is checked against (`kv`), when the protocol has one. */
   readonly historyModel?: string;
   readonly checked: readonly string[];
+  readonly notChecked: readonly NotChecked[];
+  readonly liveness: readonly string[];
   readonly metrics: Readonly<Record<string, number>>;
   /** Expectations that were not met, in words; empty when the run passed. */
   readonly failures: readonly string[];
@@ -101,7 +116,11 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
   const setup = { servers, clients, params: parsed.data, workload: spec.workload,
     clientsStopAt: undefined };
   const instance = protocol.setup(setup);
-  const checked = selectChecked(spec, protocol, instance);
+  const live = livenessOf(spec, instance);
+  const liveness = live.liveness?.checks.map((c) => c.name) ?? [];
+  const { checked, notChecked } = selectChecked(spec, protocol, instance, liveness);
+  const disruptions = new DisruptionObserver();
+  const splits: Disruption[] = [];
   const view = options.nemesis !== undefined || options.coverage === true
     ? protocol.fuzz?.view(setup) : undefined;
   const coverage: Coverage | undefined = options.coverage === true ? {} : undefined;
@@ -115,11 +134,10 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
       damage: options.nemesisDamage === true, damaged: damagedServers(spec.faults),
       ...synchronousBound(protocol, parsed.data),
     });
-  const observers = [
-    ...(instance.observe === undefined ? [] : [(w: World) => instance.observe?.(w)]),
-    ...(nemesis === undefined ? [] : [(w: World) => nemesis.observe(w, (fault, after = 1) =>
-      engine?.strike(w.now + Math.max(1, after), fault))]),
-  ];
+  const onFault = (fault: Fault, w: World): void => {
+    if (DISRUPTIVE_FAULTS.has(fault.kind)) splits.push({ at: w.now, what: describeFault(fault) });
+    if (coverage !== undefined && view !== undefined) count(coverage, fault, view.phases(w));
+  };
   const maxEvents = spec.limits?.events ?? options.maxEvents;
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
@@ -133,13 +151,15 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(maxEvents === undefined ? {} : { maxEvents }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
-    ...(observers.length === 0 ? {} : { observers }),
-    ...(coverage === undefined || view === undefined ? {}
-      : { faultObservers: [(fault: Fault, w: World) => count(coverage, fault, view.phases(w))] }),
-    ...livenessOf(spec, instance),
+    observers: [(w) => disruptions.observe(w),
+      ...(instance.observe === undefined ? [] : [(w: World) => instance.observe?.(w)]),
+      ...(nemesis === undefined ? [] : [(w: World) => nemesis.observe(w, (fault, after = 1) =>
+        engine?.strike(w.now + Math.max(1, after), fault))])],
+    faultObservers: [onFault],
+    ...live,
   };
   engine = new Engine(engineConfig);
-  return { spec, protocol, instance, engine, checked,
+  return { spec, protocol, instance, engine, checked, notChecked, liveness, disruptions, splits,
     ...(coverage === undefined ? {} : { coverage }) };
 }
 
@@ -152,7 +172,7 @@ export function runSpec(spec: RunSpec, options: RunOptions = {}, registry = prot
 
 /** Ends a prepared run that was stepped elsewhere and judges it. */
 export function judge(prepared: PreparedRun, options: RunOptions = {}): RunReport {
-  const { spec, engine, instance, checked } = prepared;
+  const { spec, engine, instance, checked, notChecked, liveness } = prepared;
   const result = engine.end();
   let violation = result.violation;
   let alsoViolated: Violation | undefined;
@@ -175,7 +195,7 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
         ...(evidence.length === 0 ? {} : { evidence }) };
     }
   }
-  const metrics = instance.metrics(engine);
+  const metrics = { ...instance.metrics(engine), ...sharedFigures(prepared, result) };
   const failures = expectationFailures(spec, result, violation, linearizability, metrics);
   return {
     name: spec.name, protocol: spec.protocol, seed: String(spec.seed), result,
@@ -184,9 +204,25 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     ...(linearizability === undefined ? {} : { linearizability }),
     history: engine.history,
     ...(instance.model === undefined ? {} : { historyModel: instance.model.name }),
-    checked, metrics, failures, passed: failures.length === 0, struck: [...engine.struck],
+    checked, notChecked, liveness, metrics, failures, passed: failures.length === 0,
+    struck: [...engine.struck],
     ...(prepared.coverage === undefined ? {} : { coverage: prepared.coverage }),
   };
+}
+
+/**
+ * The shared availability, RTO and RPO figures (sim/check/recovery.ts), for a protocol with a
+ * client history: disruptions are the crashes and pauses the observer saw and the partitions,
+ * bridges, rings and cuts that struck, scheduled or struck by a nemesis (the engine runs none
+ * after the liveness phase began).
+ */
+function sharedFigures(prepared: PreparedRun, result: RunResult): Record<string, number> {
+  const { engine, instance, disruptions, splits } = prepared;
+  if (!engine.history.some((event) => event.type === 'invoke')) return {};
+  const lost = instance.lostWrites?.(engine);
+  return recoveryFigures({ history: engine.history, end: result.time,
+    disruptions: [...disruptions.disruptions, ...splits],
+    ...(lost === undefined ? {} : { lost }) });
 }
 
 /**
@@ -264,21 +300,6 @@ function synchronousBound(protocol: AnyProtocol, params: unknown): { bound?: num
   if (model === undefined) return {};
   const on = (params as Record<string, unknown>)[model.param] === true;
   return on ? { bound: model.bound(params) } : {};
-}
-
-function selectChecked(spec: RunSpec, protocol: AnyProtocol, instance: ProtocolInstance): string[] {
-  const all = [...instance.properties.map((p) => p.name),
-    ...(instance.model === undefined ? [] : [LINEARIZABLE])];
-  const known = new Set([...all, ...protocol.propertyNames]);
-  const wanted = spec.expect?.violate !== undefined ? [spec.expect.violate]
-    : spec.expect?.hold ?? all;
-  wanted.forEach((name, i) => {
-    if (!known.has(name)) {
-      const field = spec.expect?.violate !== undefined ? 'expect.violate' : `expect.hold[${i}]`;
-      throw new ConfigError(field, `a property of ${protocol.name} (${[...known].sort().join(', ')}), got ${JSON.stringify(name)}`);
-    }
-  });
-  return wanted.filter((name) => all.includes(name));
 }
 
 function livenessOf(spec: RunSpec, instance: ProtocolInstance): { liveness?: LivenessPhase } {

@@ -150,6 +150,9 @@ const workloadSchema = z.strictObject({
   timeout: time().default(500_000).describe('Per-attempt timeout (default 500ms).'),
   attempts: integer(1, 1_000).default(3)
     .describe('Attempts per operation before it is recorded as unknown (info).'),
+  valueBytes: integer(1, 1_000_000).optional()
+    .describe('Pad every value a client writes to this many bytes (Raft lab TestRPCBytes3B ' +
+      'writes 5000); default as short as its unique token.'),
 });
 
 /** Fault kinds as a scenario file names them (the key that is not `at`). */
@@ -242,7 +245,8 @@ const bound = z.strictObject({ min: z.number().optional(), max: z.number().optio
 
 const expectSchema = z.strictObject({
   hold: z.array(z.string())
-    .describe('Properties that must hold; default every property of the protocol.').optional(),
+    .describe('Properties that must hold, each checked (at least one); default what the ' +
+      'protocol guarantees under its parameters.').optional(),
   violate: z.string().describe('A teaching scenario: this property must be violated.').optional(),
   liveness: z.strictObject({
     after: time().optional().describe('When everything heals; default the time of the last fault.'),

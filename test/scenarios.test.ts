@@ -6,21 +6,13 @@
  * checked has it written to a file in each export format and checked from there, as
  * `faultline check-history` does: the verdict must be the run's.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runSpec } from '../runner/index.js';
 import { recheckedVerdicts } from './support/historyRoundTrip.js';
+import { scenarioFiles } from './support/scenarioFiles.js';
 
-function find(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((entry) => {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return find(path);
-    return /\.ya?ml$/.test(entry) ? [path] : [];
-  });
-}
-
-const files = find('scenarios');
+const files = scenarioFiles();
 const HASH_SAMPLE = 3;
 
 describe('scenario files', () => {

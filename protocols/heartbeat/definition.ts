@@ -102,6 +102,13 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
         ...(complete ? [completeness(observer, readSuspicion, bound)] : []),
         ...(p.synchronous ? [noFalseSuspicion(observer, readSuspicion, grace)] : []),
       ],
+      notApplicable: {
+        ...(complete ? {} : { completeness: 'a phi detector has no fixed worst case (a long ' +
+          'pause widens its window): give params.detectionBound to check it against' }),
+        ...(p.synchronous ? {} : { 'no-false-suspicion': 'it assumes the synchronous model of ' +
+          'the fixed timeout (no loss, no partition, no pause, delays at most maxDelay); ' +
+          'declare it with params.synchronous: true' }),
+      },
       // Measures the detectors after every event, whichever properties a scenario selects.
       observe: (world) => observer.observe(world),
       liveness: [eventuallyTrusted(watched, readSuspicion)],

@@ -65,6 +65,9 @@ export const lock: ProtocolDefinition<LockParams> = {
           margin: p.margin });
       },
       properties: [lockProperty(observer, 'fenced-writes'), lockProperty(observer, 'one-holder')],
+      // After every event whichever properties a scenario selects: holders at each instant and
+      // writes accepted by each storage incarnation are what the metrics count.
+      observe: (world) => observer.observe(world),
       liveness: [],
       metrics: (world) => {
         observer.observe(world);

@@ -13,6 +13,7 @@ import type { AnyModel } from '../../sim/check/model.js';
 import { kvModel } from '../../sim/check/models/kv.js';
 import { Client, kvOperations } from '../../sim/check/workload.js';
 import type { World } from '../../sim/check/property.js';
+import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
 import type { BugSwitch, ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { bugList, duration, durationRange } from '../params.js';
 import { formatBallot } from './ballot.js';
@@ -83,8 +84,21 @@ function client(workload: WorkloadSpec | undefined, stopAt: number | undefined):
     attempts: workload?.attempts ?? 3,
     ...(stopAt === undefined ? {} : { stopAt }),
     generate: kvOperations(workload?.keys ?? 4,
-      { get: weight('get'), put: weight('put'), append: weight('append'), cas: weight('cas') }),
+      { get: weight('get'), put: weight('put'), append: weight('append'), cas: weight('cas') },
+      workload?.valueBytes),
   });
+}
+
+/** Acknowledged writes the most advanced live replica's state machine does not hold. */
+function lostWrites(world: World): AckedWrite[] {
+  let best: MultiPaxosNode | undefined;
+  for (const id of world.servers) {
+    const node = world.program(id);
+    if (node instanceof MultiPaxosNode &&
+      node.replica.executed >= (best?.replica.executed ?? -1)) best = node;
+  }
+  return lostBySession(world.history,
+    (client) => best?.replica.machine.sessions.get(client)?.seq ?? 0);
 }
 
 /** Multi-Paxos replicating the key-value store. */
@@ -121,6 +135,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
       liveness: [leaderElected(), commandsDecided()],
       model: kvModel({ failedCasIsObservation: true }) as unknown as AnyModel,
       metrics: (world) => ({ ...stats.figures(), ...clientFigures(world) }),
+      lostWrites: (world) => lostWrites(world),
       inspect: (program) => program instanceof MultiPaxosNode ? {
         role: program.role, ballot: formatBallot(program.ballot),
         promised: formatBallot(program.acceptor.promised), executed: program.replica.executed,

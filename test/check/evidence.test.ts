@@ -7,13 +7,12 @@
  * linearizability violation's evidence is the checker's minimal set of operations, each from
  * its invoke to its completion.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { scenarioFiles } from '../support/scenarioFiles.js';
 import { judge, loadScenario, prepareRun } from '../../runner/index.js';
 
-const files = readdirSync('scenarios').filter((d) => !d.includes('.')).flatMap((dir) =>
-  readdirSync(`scenarios/${dir}`).filter((f) => f.endsWith('.yaml'))
-    .map((f) => `scenarios/${dir}/${f}`))
+const files = scenarioFiles()
   .filter((file) => /^\s*violate:\s*\S/m.test(readFileSync(file, 'utf8')));
 
 /** The node whose event is at or just before `index` at `time`, else the record's node. */

@@ -60,6 +60,26 @@ describe('faultline run', () => {
       .toMatchObject({ scenario: 'toy-one', seed: '7', outcome: 'passed', violations: [] });
     expect(run.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(run.metrics.operations).toBeGreaterThan(10);
+    expect(run).toMatchObject({ checked: ['served-something', 'linearizable'], liveness: [],
+      notChecked: [] });
+  });
+
+  it('lists what a run did not check, with the reason, in text and JSON', () => {
+    writeFileSync(join(dir, 'some.yaml'), `${TOY}expect: { hold: [linearizable] }\n`);
+    const r = faultline('run', 'some.yaml');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('checked: linearizable\n  not checked:\n' +
+      '    served-something: not named in expect.hold');
+    expect(faultline('run', 'some.yaml', '--json').json().runs[0].notChecked)
+      .toEqual([{ name: 'served-something', reason: 'not named in expect.hold' }]);
+  });
+
+  it('rejects an empty hold list with exit 2 and its place: it would check nothing', () => {
+    writeFileSync(join(dir, 'none.yaml'), `${TOY}expect: { hold: [] }\n`);
+    const r = faultline('run', 'none.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/none\.yaml:8:\d+: expect\.hold: at least one property/);
+    expect(r.stdout).toBe('');
   });
 
   it('exits 1 on a violation and explains it with time and event index', () => {

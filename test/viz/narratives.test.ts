@@ -6,17 +6,16 @@
  * change when protocols change; this test is what keeps narratives honest.
  * A failure lists the facts that do hold at the step, to rewrite the claim from.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { scenarioFiles } from '../support/scenarioFiles.js';
 import { judge, loadScenario, prepareRun } from '../../runner/index.js';
 import { protocols } from '../../protocols/index.js';
 import { Analysis } from '../../viz/src/model/analysis.js';
 import { narrativeProblems, resolveNarrative } from '../../viz/src/model/narrative.js';
 import { modelOfRun } from '../../viz/src/model/runModel.js';
 
-const files = readdirSync('scenarios').filter((d) => !d.includes('.')).flatMap((dir) =>
-  readdirSync(`scenarios/${dir}`).filter((f) => f.endsWith('.yaml'))
-    .map((f) => `scenarios/${dir}/${f}`)).sort();
+const files = scenarioFiles();
 
 /** Runs a scenario and resolves its narrative against the run. */
 export function checkNarrative(file: string) {
