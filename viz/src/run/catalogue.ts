@@ -42,18 +42,24 @@ export interface CatalogueEntry {
 /**
  * A top-level field of a scenario file read without a YAML parser: the chooser needs three
  * fields of each of a hundred files at startup, and parsing them all would hold the page for
- * a good part of a second. Scalars only (plain, double- or single-quoted), on one line or
- * folded over indented continuation lines, as YAML folds them (lines joined by a space).
+ * a good part of a second. Scalars only: plain, double- or single-quoted, on one line or
+ * folded over indented continuation lines (joined by a space), or a folded (`>`) or literal
+ * (`|`) block, as YAML reads them.
  */
 function field(text: string, name: string): string | undefined {
   const lines = text.split('\n');
   const at = lines.findIndex((l) => l.startsWith(`${name}:`));
   if (at < 0) return undefined;
-  const parts = [(lines[at] as string).slice(name.length + 1)];
-  for (let k = at + 1; k < lines.length && /^[ \t]+\S/.test(lines[k] as string); k++) {
-    parts.push(lines[k] as string);
+  const head = (lines[at] as string).slice(name.length + 1).replace(/[ \t]+#.*$/, '').trim();
+  const block = /^([>|])([+-]?)$/.exec(head);
+  const body: string[] = [];
+  for (let k = at + 1; k < lines.length; k++) {
+    const line = lines[k] as string;
+    if (/^[ \t]+\S/.test(line) || (block !== null && line.trim() === '')) body.push(line);
+    else break;
   }
-  const raw = parts.map((p) => p.trim()).join(' ').replace(/[ \t]+#.*$/, '').trim();
+  if (block !== null) return blockScalar(body, block[1] === '>', block[2] ?? '');
+  const raw = [head, ...body].map((p) => p.trim()).join(' ').replace(/[ \t]+#.*$/, '').trim();
   if (raw === '') return undefined;
   if (raw.startsWith('"')) {
     try {
@@ -63,6 +69,27 @@ function field(text: string, name: string): string | undefined {
     }
   }
   return raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw;
+}
+
+/** A block scalar's lines as YAML reads them: folded joins lines of a paragraph by a space. */
+function blockScalar(lines: readonly string[], folded: boolean, chomp: string): string {
+  while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === '') {
+    lines = lines.slice(0, -1);
+  }
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '')
+    .map((l) => (/^[ \t]*/.exec(l) as RegExpExecArray)[0].length));
+  const text = lines.map((l) => l.slice(indent));
+  let out = '';
+  if (!folded) out = text.join('\n');
+  else {
+    text.forEach((l, k) => {
+      const previous = text[k - 1];
+      if (k === 0) out = l;
+      else if (l === '') out += '\n';
+      else out += previous === '' ? l : ` ${l}`;
+    });
+  }
+  return chomp === '-' ? out : `${out}\n`;
 }
 
 /** Whether the file's `faults` list has an entry. */
