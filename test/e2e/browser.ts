@@ -121,3 +121,19 @@ export async function labelBoxes(page: Page, selector = '#diagram canvas.spaceti
   Promise<number[][]> {
   return JSON.parse(await page.locator(selector).getAttribute('data-labels') ?? '[]') as number[][];
 }
+
+/** The trace hash the page shows for its current run. */
+export async function hashOf(page: Page): Promise<string> {
+  return (await page.locator('#status').getAttribute('data-hash')) ?? '';
+}
+
+/** Crashes `node` at about `fraction` of the run through the page's controls. */
+export async function crashAt(page: Page, node: string, fraction: number): Promise<void> {
+  await page.locator('#scrub').fill(String(Math.round(fraction * 1000)));
+  await page.locator('#scrub').dispatchEvent('change');
+  await page.locator('#fault-node').selectOption(node);
+  const before = (await probe(page)).added;
+  await page.locator('#fault-crash').click();
+  await page.waitForFunction((n) => (window as unknown as {
+    faultline: { probe(): { added: number } } }).faultline.probe().added > n, before);
+}

@@ -6,13 +6,13 @@
  * jumping there highlights the causal past.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { loadScenario, runSpec } from '../../runner/index.js';
 import { protocols } from '../../protocols/index.js';
 import { parseTraceFile } from '../../viz/src/model/traceFile.js';
 import { traceHash } from '../../viz/src/model/traceWrite.js';
-import { openPage, probe, screenshot, waitForDraw, useBrowser } from './browser.js';
+import { crashAt, hashOf, openPage, probe, screenshot, useBrowser, waitForDraw } from
+  './browser.js';
 
 const registry = protocols;
 
@@ -48,21 +48,6 @@ function violating(): string {
 
 const browser = useBrowser();
 const base = () => inject('vizUrl');
-
-async function hashOf(page: Page): Promise<string> {
-  return (await page.locator('#status').getAttribute('data-hash')) ?? '';
-}
-
-/** Crashes `node` at about `fraction` of the run through the page's controls. */
-async function crashAt(page: Page, node: string, fraction: number): Promise<void> {
-  await page.locator('#scrub').fill(String(Math.round(fraction * 1000)));
-  await page.locator('#scrub').dispatchEvent('change');
-  await page.locator('#fault-node').selectOption(node);
-  const before = (await probe(page)).added;
-  await page.locator('#fault-crash').click();
-  await page.waitForFunction((n) => (window as unknown as {
-    faultline: { probe(): { added: number } } }).faultline.probe().added > n, before);
-}
 
 describe(`viz: interactive faults on ${SCENARIO}`, () => {
   it('a crash at the current instant changes the run and the address carries it', async () => {

@@ -10,10 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { openPage, openScenario, probe, useBrowser, waitForDraw, waitForLabel } from
-  './browser.js';
+import {
+  crashAt, hashOf, openPage, openScenario, probe, useBrowser, waitForDraw, waitForLabel,
+} from './browser.js';
 
 const browser = useBrowser();
 const base = () => inject('vizUrl');
@@ -27,20 +27,6 @@ beforeAll(() => {
 const MINE = readFileSync('scenarios/raft/leader-failure.yaml', 'utf8')
   .replace(/^name: .*$/m, 'name: my-five-servers').replace(/^nodes: 3$/m, 'nodes: 5')
   .replace(/^seed: 1$/m, 'seed: 4');
-
-async function hashOf(page: Page): Promise<string> {
-  return (await page.locator('#status').getAttribute('data-hash')) ?? '';
-}
-
-async function crashAt(page: Page, node: string, fraction: number): Promise<void> {
-  await page.locator('#scrub').fill(String(Math.round(fraction * 1000)));
-  await page.locator('#scrub').dispatchEvent('change');
-  await page.locator('#fault-node').selectOption(node);
-  const before = (await probe(page)).added;
-  await page.locator('#fault-crash').click();
-  await page.waitForFunction((n) => (window as unknown as {
-    faultline: { probe(): { added: number } } }).faultline.probe().added > n, before);
-}
 
 describe('viz: sharing', () => {
   it('a link reproduces a run from a file, with faults added in the page', async () => {

@@ -7,7 +7,7 @@
  */
 import { firstArrow } from '../model/bisect.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
-import { type Frame, laneY, shown } from './frame.js';
+import { type Frame, laneY, shown, verticalRule } from './frame.js';
 import { PRIORITY } from './labels.js';
 import { DROP_COLOUR, TONE_COLOURS } from './palette.js';
 import { groupIndex, type Scene } from './scene.js';
@@ -170,13 +170,7 @@ function drawMarkPoint(f: Frame, m: TraceModel, i: number, k: number): void {
   const x = f.x(m.t[i] as number);
   const lane = m.node[i] as number;
   if (k === KIND.fault) {
-    ctx.strokeStyle = '#9a3412';
-    ctx.setLineDash([2, 3]);
-    ctx.beginPath();
-    ctx.moveTo(x, f.top);
-    ctx.lineTo(x, f.height - 12);
-    ctx.stroke();
-    ctx.setLineDash([]);
+    verticalRule(f, x, '#9a3412', [2, 3]);
     f.labels.add(m.tag(i) ?? 'fault', x + 3, f.top + 10, PRIORITY.fault, { colour: '#9a3412' });
     return;
   }

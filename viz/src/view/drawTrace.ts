@@ -13,7 +13,7 @@ import { firstStarting } from '../model/bisect.js';
 import { type ClientOp, type Interval, opLabel } from '../model/derive.js';
 import type { Band, Mark } from '../../../protocols/view.js';
 import { drawArrows, drawPoints } from './drawMessages.js';
-import { type Drawn, type Frame, laneY, shown } from './frame.js';
+import { type Drawn, type Frame, laneY, shown, verticalRule } from './frame.js';
 import { PRIORITY } from './labels.js';
 import {
   CURSOR_COLOUR, CUT_FILL, CUT_TEXT, DIVERGENCE_COLOUR, DOWN_FILL, EVIDENCE_COLOUR, formatTime,
@@ -321,17 +321,8 @@ function drawCursor(f: Frame): void {
 /** A dashed vertical marker with a label at the bottom (where two runs diverge). */
 function drawMarker(f: Frame, time: number, label: string): void {
   if (time < f.t0 || time > f.t1) return;
-  const { ctx } = f;
   const x = f.x(time);
-  ctx.strokeStyle = DIVERGENCE_COLOUR;
-  ctx.lineWidth = 2;
-  ctx.setLineDash([6, 3]);
-  ctx.beginPath();
-  ctx.moveTo(x, f.top);
-  ctx.lineTo(x, f.height - 12);
-  ctx.stroke();
-  ctx.setLineDash([]);
-  ctx.lineWidth = 1;
+  verticalRule(f, x, DIVERGENCE_COLOUR, [6, 3], 2);
   f.labels.add(label, x + 6, f.height - 2, PRIORITY.divergence,
     { colour: DIVERGENCE_COLOUR, font: 'bold 11px system-ui, sans-serif' });
 }

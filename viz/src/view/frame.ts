@@ -48,3 +48,18 @@ export function laneY(f: Frame, lane: number): number {
 export function shown(f: Frame, i: number): boolean {
   return f.choices.future || i <= f.cursorIndex;
 }
+
+/** A dashed vertical rule across the lanes at `x` (a fault, the first divergence). */
+export function verticalRule(f: Frame, x: number, colour: string, dash: readonly number[],
+  width = 1): void {
+  const { ctx } = f;
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.setLineDash([...dash]);
+  ctx.beginPath();
+  ctx.moveTo(x, f.top);
+  ctx.lineTo(x, f.height - 12);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.lineWidth = 1;
+}
