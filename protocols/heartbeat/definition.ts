@@ -14,7 +14,8 @@ import { bugList, duration } from '../params.js';
 import { type DetectorSettings, fixedTimeout } from './detector.js';
 import { completeness, eventuallyTrusted, noFalseSuspicion } from './invariants.js';
 import { HeartbeatNode, links } from './node.js';
-import { DetectorObserver, detectorMetrics, type SuspicionReader } from './observer.js';
+import { DetectorObserver, detectorMetrics, type HeardReader, type SuspicionReader } from
+  './observer.js';
 import { heartbeatView } from './view.js';
 
 /** The bug switches of the heartbeat protocol. */
@@ -70,6 +71,11 @@ const readSuspicion: SuspicionReader = (world: World, m: NodeId, t: NodeId) => {
   return program instanceof HeartbeatNode ? program.suspects(t) : undefined;
 };
 
+const readHeard: HeardReader = (world: World, m: NodeId, t: NodeId) => {
+  const program = world.program(m);
+  return program instanceof HeartbeatNode ? program.heard(t) : undefined;
+};
+
 /** The heartbeat protocol. */
 export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
   name: 'heartbeat',
@@ -83,7 +89,7 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
     const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));
     const watched = servers.flatMap((m) => links(m, servers, p.topology).watch
       .map((t) => [m, t] as const));
-    const observer = new DetectorObserver(watched, readSuspicion);
+    const observer = new DetectorObserver(watched, readSuspicion, readHeard);
     const timeout = nominalTimeout(p);
     const bound = p.detectionBound ?? 2 * (timeout + p.checkInterval) + p.maxDelay;
     const grace = timeout + p.period + p.maxDelay + p.checkInterval;
