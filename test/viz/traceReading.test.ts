@@ -119,7 +119,7 @@ describe('viz: links', () => {
   });
 
   it.each([
-    ['#scenario=../etc', '"scenario" must be a key'],
+    ['#scenario=leader-failure', '"scenario" must be a key'],
     ['#scenario=raft/x&src=abc', 'both "scenario" and "src"'],
     ['#fork=[1]', '"fork" must be an object'],
     ['#fork={"seed":""}', '"fork.seed" must be a number or a short string'],
