@@ -11,7 +11,7 @@ import { Analysis } from './model/analysis.js';
 import { causalPast, violationAnchor } from './model/causal.js';
 import { clockNote } from './model/clockNote.js';
 import type { Derived } from './model/derive.js';
-import { resolveNarrative, type Resolved, type Step } from './model/narrative.js';
+import { resolveNarrative, type Step } from './model/narrative.js';
 import type { TraceModel } from './model/traceModel.js';
 import { registry } from './run/catalogue.js';
 import type { Session } from './run/session.js';
@@ -32,6 +32,11 @@ import { renderViolation } from './view/violationPanel.js';
 const MARGIN = 0.08;
 /** Runs up to this many events get their levels sampled (a replay of the whole run). */
 const MAX_SAMPLED_EVENTS = 200_000;
+/** Above this many events a story's facts are built in slices after the first frame. */
+const EAGER_FACTS = 200_000;
+/** Records read per slice of the fact book, and the main-thread time one turn may take. */
+const FACT_SLICE = 5_000;
+const SLICE_MS = 30;
 
 /** What is shown. */
 export interface Shown {
@@ -118,7 +123,7 @@ export class Display {
     this.renderLegend();
     this.describe(shown);
     this.renderViolationPanel();
-    this.story.setNarrative(this.resolve(shown, analysis));
+    this.tellStory(shown, analysis);
     this.ui.status(shown.model, shown.derived, shown.report, shown.label, shown.hash);
     const key = shown.session?.key;
     this.ui.select.value = key === undefined || key.startsWith('file:') ? '' : key;
@@ -126,11 +131,35 @@ export class Display {
     this.deferCharts(shown);
   }
 
-  /** The story resolved on the trace; only a stepped one needs the facts (built lazily). */
-  private resolve(shown: Shown, analysis: Analysis): Resolved {
+  /**
+   * The story resolved on the trace. Only a stepped one needs the facts; on a long trace they
+   * are built after the first frame, a slice at a time between frames, so the page stays
+   * responsive while the claims are checked.
+   */
+  private tellStory(shown: Shown, analysis: Analysis): void {
     const narrative = shown.loaded?.narrative;
-    if (typeof narrative !== 'object') return { intro: narrative ?? '', steps: [] };
-    return resolveNarrative(narrative, shown.model, analysis.book);
+    if (typeof narrative !== 'object') {
+      this.story.setNarrative({ intro: narrative ?? '', steps: [] });
+      return;
+    }
+    if (shown.model.n <= EAGER_FACTS) {
+      this.story.setNarrative(resolveNarrative(narrative, shown.model, analysis.book));
+      return;
+    }
+    this.story.setPending(narrative.intro ?? '');
+    const steps = analysis.buildBook(FACT_SLICE);
+    const slice = (): void => {
+      if (this.shown !== shown) return;
+      const until = performance.now() + SLICE_MS;
+      let r = steps.next();
+      while (r.done !== true && performance.now() < until) r = steps.next();
+      if (r.done !== true) {
+        setTimeout(slice, 0);
+        return;
+      }
+      this.story.setNarrative(resolveNarrative(narrative, shown.model, r.value));
+    };
+    requestAnimationFrame(() => setTimeout(slice, 0));
   }
 
   private describe(shown: Shown): void {

@@ -5,7 +5,8 @@
  */
 import type { ProtocolView, Timeline } from '../../../protocols/view.js';
 import type { Derived } from './derive.js';
-import { factBook, type FactBook } from './facts.js';
+import { buildFactBook, type FactBook } from './facts.js';
+import { runToEnd } from './slices.js';
 import type { TraceModel } from './traceModel.js';
 import { timelineOf } from './viewData.js';
 
@@ -28,9 +29,16 @@ export class Analysis {
   }
 
   get book(): FactBook {
-    this.bookMemo ??= factBook(this.model, this.derived, { timeline: this.timeline,
+    return runToEnd(this.buildBook(Infinity));
+  }
+
+  /** Builds the fact book a slice of `slice` records at a time (see buildFactBook). */
+  *buildBook(slice = 50_000): Generator<void, FactBook> {
+    if (this.bookMemo !== undefined) return this.bookMemo;
+    const book = yield* buildFactBook(this.model, this.derived, { timeline: this.timeline,
       ...(this.view === undefined ? {} : { view: this.view }),
-      ...(this.params === undefined ? {} : { params: this.params }) });
+      ...(this.params === undefined ? {} : { params: this.params }) }, slice);
+    this.bookMemo ??= book;
     return this.bookMemo;
   }
 }

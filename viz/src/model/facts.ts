@@ -14,7 +14,8 @@
 import type { Fact, ProtocolView, Timeline } from '../../../protocols/view.js';
 import type { Derived } from './derive.js';
 import { KIND, type TraceModel } from './traceModel.js';
-import { viewRecords, runFrame } from './viewData.js';
+import { runToEnd } from './slices.js';
+import { collectViewRecords, runFrame } from './viewData.js';
 
 /** Where a phrase holds: records [i0, i1) for a state, the record i0 (i1 = i0 + 1) for an event. */
 export interface Occurrence {
@@ -44,9 +45,16 @@ export class FactBook {
     this.add(says, { i0: i, i1: i + 1, state: false });
   }
 
+  /** Phrases as written, normalised once each: a trace says the same few thousand often. */
+  private readonly keys = new Map<string, string>();
+
   private add(says: string, o: Occurrence): void {
     this.sorted = false;
-    const key = normalise(says);
+    let key = this.keys.get(says);
+    if (key === undefined) {
+      key = normalise(says);
+      this.keys.set(says, key);
+    }
     const list = this.byPhrase.get(key);
     if (list === undefined) this.byPhrase.set(key, [o]);
     else list.push(o);
@@ -103,18 +111,32 @@ export interface FactSources {
 
 /** Builds the fact book of a trace. */
 export function factBook(model: TraceModel, derived: Derived, sources: FactSources = {}): FactBook {
+  return runToEnd(buildFactBook(model, derived, sources, Infinity));
+}
+
+/**
+ * Builds the fact book a slice at a time: it yields after every `slice` records read (and
+ * between the sources), so a page can spread a million-event trace over idle moments.
+ */
+export function* buildFactBook(model: TraceModel, derived: Derived, sources: FactSources = {},
+  slice = 50_000): Generator<void, FactBook> {
   const book = new FactBook();
   roleFacts(book, model, derived, sources.view);
   lifeFacts(book, model, derived);
-  recordFacts(book, model);
+  yield;
+  yield* recordFacts(book, model, slice);
   timelineFacts(book, model, sources.timeline);
   if (derived.violation >= 0) book.event(`${derived.violationName} is violated`, derived.violation);
   for (const e of derived.evidence) book.event(e.label, e.index);
   const facts = sources.view?.facts;
   if (facts !== undefined) {
-    const records = viewRecords(model, facts.tags, facts.messages);
-    for (const f of facts.from(records, runFrame(model, derived, sources.params))) {
-      addFact(book, model, f);
+    yield;
+    const records = yield* collectViewRecords(model, facts.tags, facts.messages, slice);
+    yield;
+    const found = facts.from(records, runFrame(model, derived, sources.params));
+    for (let k = 0; k < found.length; k++) {
+      if (k > 0 && k % slice === 0) yield;
+      addFact(book, model, found[k] as Fact);
     }
   }
   return book;
@@ -163,9 +185,10 @@ const COMPLETIONS: Readonly<Record<number, string>> = {
 };
 
 /** Events read record by record: life, faults, timers, messages, client outcomes. */
-function recordFacts(book: FactBook, model: TraceModel): void {
+function* recordFacts(book: FactBook, model: TraceModel, slice: number): Generator<void> {
   const invoked = new Map<number, string>();
   for (let i = 0; i < model.n; i++) {
+    if (i > 0 && i % slice === 0) yield;
     const kind = model.kind[i] as number;
     const lane = model.node[i] as number;
     const node = lane < 0 ? '' : model.lanes[lane] as string;

@@ -7,15 +7,23 @@
  */
 import type { NoteRecord, ProtocolView, RunFrame, Timeline } from '../../../protocols/view.js';
 import { type Derived, type Interval } from './derive.js';
+import { runToEnd } from './slices.js';
 import { KIND, type TraceModel } from './traceModel.js';
 
 /** The notes with one of `tags` and the sends of one of `messages`, in trace order. */
 export function viewRecords(model: TraceModel, tags: readonly string[],
   messages: readonly string[] = []): NoteRecord[] {
+  return runToEnd(collectViewRecords(model, tags, messages, Infinity));
+}
+
+/** viewRecords a slice at a time: yields after every `slice` records scanned. */
+export function* collectViewRecords(model: TraceModel, tags: readonly string[],
+  messages: readonly string[] = [], slice = 50_000): Generator<void, NoteRecord[]> {
   const notes = new Set(tags);
   const sends = new Set(messages);
   const out: NoteRecord[] = [];
   for (let i = 0; i < model.n; i++) {
+    if (i > 0 && i % slice === 0) yield;
     const kind = model.kind[i];
     const tag = model.tag(i);
     if (tag === undefined) continue;

@@ -29,9 +29,27 @@ export class StoryPanel {
     this.root.hidden = true;
   }
 
+  /** Claims still being checked against a long run: the intro now, the steps when ready. */
+  private pending = false;
+  /** A step asked for while pending (from the address), taken once the steps are ready. */
+  private wanted: number | undefined;
+
   setNarrative(resolved: Resolved): void {
     this.resolved = resolved;
     this.current = -1;
+    this.pending = false;
+    this.render();
+    const wanted = this.wanted;
+    this.wanted = undefined;
+    if (wanted !== undefined) this.go(wanted);
+  }
+
+  /** Shows the intro while the steps' claims are checked against the run. */
+  setPending(intro: string): void {
+    this.resolved = { intro, steps: [] };
+    this.current = -1;
+    this.pending = true;
+    this.wanted = undefined;
     this.render();
   }
 
@@ -41,6 +59,10 @@ export class StoryPanel {
 
   /** Moves to step `k` (clamped) and tells the app. */
   go(k: number): void {
+    if (this.pending) {
+      this.wanted = k;
+      return;
+    }
     const steps = this.resolved.steps;
     if (steps.length === 0) return;
     this.current = Math.max(0, Math.min(steps.length - 1, k));
@@ -58,9 +80,13 @@ export class StoryPanel {
 
   private render(): void {
     const { intro, steps } = this.resolved;
-    this.root.hidden = intro === '' && steps.length === 0;
+    this.root.hidden = intro === '' && steps.length === 0 && !this.pending;
     const prose = intro === '' ? null : el('div', { class: 'intro', text: reflow(intro) });
-    if (steps.length === 0) return setChildren(this.root, el('h3', { text: 'Story' }), prose);
+    const checking = this.pending ? el('p', { class: 'hint', attrs: { id: 'story-pending' },
+      text: 'Checking the story\'s claims against this long run; its steps follow.' }) : null;
+    if (steps.length === 0) {
+      return setChildren(this.root, el('h3', { text: 'Story' }), prose, checking);
+    }
     const step = steps[this.current];
     const nav = el('div', { class: 'story-nav' },
       button('◀ Previous', () => this.previous(), { id: 'story-prev', title: 'P' }),
