@@ -35,8 +35,8 @@ const MAX_SAMPLED_EVENTS = 200_000;
 /** Above this many events a story's facts are built in slices after the first frame. */
 const EAGER_FACTS = 200_000;
 /** Records read per slice of the fact book, and the main-thread time one turn may take. */
-const FACT_SLICE = 5_000;
-const SLICE_MS = 30;
+const FACT_SLICE = 2_000;
+const SLICE_MS = 15;
 
 /** What is shown. */
 export interface Shown {
