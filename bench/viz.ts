@@ -42,7 +42,7 @@ function writeTrace(dir: string): { file: string; records: number } {
     writeSync(fd, `${lines.join('\n')}\n`);
     lines.length = 0;
   };
-  runSpec(spec, { trace: 'full', traceSink: (line) => {
+  runSpec(spec, { trace: 'stream', traceSink: (line) => {
     lines.push(line);
     records++;
     if (lines.length >= 10_000) flush();

@@ -20,6 +20,7 @@
  */
 import type { World } from '../sim/check/property.js';
 import type { Micros, NodeId } from '../sim/index.js';
+import { showDuration } from './durations.js';
 
 /**
  * What a colour means. The visualizer maps each to one colour with WCAG AA contrast, the same
@@ -243,11 +244,5 @@ export function timerMeter(world: ViewWorld, id: NodeId, name: string, label: st
     text: `${formatMicros(left)} left` };
 }
 
-/** Microseconds for people: `850µs`, `12.5ms`, `3.2s`. */
-export function formatMicros(us: number): string {
-  const a = Math.abs(us);
-  const trim = (x: number) => String(Number(x.toFixed(3)));
-  if (a >= 1e6) return `${trim(us / 1e6)}s`;
-  if (a >= 1e3) return `${trim(us / 1e3)}ms`;
-  return `${trim(us)}µs`;
-}
+/** Microseconds for people: `850µs`, `12.5ms`, `3.2s` (as the CLI shows them). */
+export const formatMicros = showDuration;

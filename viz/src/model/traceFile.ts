@@ -1,7 +1,8 @@
 /**
  * Reads a trace file (JSON Lines, sim/trace.ts): a header line `{format: 'faultline-trace',
  * version, seed, nodes, clients}`, then one record per line. Everything in the file is data:
- * it is read with JSON.parse or the byte scanner (traceScan.ts), and shown with textContent
+ * it is read with JSON.parse or the byte scanner (traceScan.ts), checked by the trace schema
+ * that `faultline replay` checks with too (sim/traceSchema.ts), and shown with textContent
  * or canvas text. A malformed file gets an error naming the line and what was expected.
  *
  * For speed on a million records the file stays as bytes: lines in the engine's own form
@@ -9,19 +10,19 @@
  * record's payload is parsed only when someone looks at it (so a broken payload is reported
  * then, in the tooltip or inspector, rather than when the file opens).
  */
-import { TRACE_FORMAT_VERSION, TRACE_KINDS, type TraceRecord } from '../../../sim/index.js';
+import { readTraceHeader, TRACE_FORMAT_VERSION, TraceChecker, TraceFormatError, type TraceHeader,
+  type TraceRecord } from '../../../sim/index.js';
 import { scanLine } from './traceScan.js';
 import { ColumnBuilder, type Columns, KIND, type TraceInfo, TraceModel } from './traceModel.js';
 
-/** A trace file that cannot be read; `line` is 1-based. */
+/** A trace file that cannot be read; `line` and `column` are 1-based. */
 export class TraceFileError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(readonly line: number, message: string, readonly column = 1) {
     super(`line ${line}: ${message}`);
     this.name = 'TraceFileError';
   }
 }
 
-const KINDS = new Set<string>(TRACE_KINDS);
 const decoder = new TextDecoder();
 
 function growTo<A extends Int32Array | Uint8Array>(a: A, size: number, make: (n: number) => A): A {
@@ -74,7 +75,7 @@ export class TraceReader {
   private info: TraceInfo | undefined;
   private laneOf: ReadonlyMap<string, number> = new Map();
   private b: ColumnBuilder | undefined;
-  private last = 0;
+  private checker: TraceChecker | undefined;
 
   /**
    * `whole`: a file already in memory, read where it is, not copied. `header`: read a block of
@@ -92,7 +93,8 @@ export class TraceReader {
     this.starts = new Int32Array(lines);
     this.ends = new Int32Array(lines);
     if (block !== undefined) {
-      this.start(block.header);
+      // Record k of the file is on line k + 2: this block's first record is record firstLine - 2.
+      this.start(block.header, block.firstLine - 2);
       this.lines = 1; // the header's place
       this.offset = block.firstLine - 2;
     }
@@ -101,10 +103,11 @@ export class TraceReader {
   /** Line numbers in errors are this much more than the reader's own count. */
   private offset = 0;
 
-  private start(info: TraceInfo): void {
+  private start(info: TraceInfo, firstRecord = 0): void {
     this.info = info;
     this.laneOf = new Map([...info.nodes, ...info.clients].map((id, i) => [id, i]));
     this.b = new ColumnBuilder(Math.ceil(this.expectedBytes / BYTES_PER_LINE) + 16, this.laneOf);
+    this.checker = new TraceChecker(headerOf(info), firstRecord);
   }
 
   /** Appends the next bytes of the file and reads the lines they complete. */
@@ -160,17 +163,22 @@ export class TraceReader {
     this.starts[this.lines] = from;
     this.ends[this.lines++] = to;
     const text = () => decoder.decode(this.buf.subarray(from, to));
-    if (this.info === undefined) return this.start(parseHeader(text()));
-    const s = scanLine(this.buf, from, to);
-    const r = s !== undefined && KINDS.has(s.kind) ? s : fromJson(parseLine(text(), number));
-    if (r.t < 0) throw new TraceFileError(number, 'expected "t": a non-negative time in µs');
-    if (r.t < this.last) throw new TraceFileError(number, `time ${r.t} goes back before ${this.last}`);
-    this.last = r.t;
-    if (r.node !== undefined && !this.laneOf.has(r.node)) {
-      throw new TraceFileError(number, `node ${JSON.stringify(r.node)} is not in the header`);
-    }
-    (this.b as ColumnBuilder).putFields(r.t, KIND[r.kind as keyof typeof KIND], r.node, r.peer,
-      r.id, r.tag);
+    if (this.info === undefined) return this.start(traceInfo(text()));
+    const checker = this.checker as TraceChecker;
+    const b = this.b as ColumnBuilder;
+    located(() => {
+      const s = scanLine(this.buf, from, to);
+      if (s !== undefined) {
+        const [peerTo, peerFrom] = s.peerKey === 'to' ? [s.peer, undefined] : [undefined, s.peer];
+        checker.check(s.i, s.t, s.kind, s.node, peerTo, peerFrom, s.id < 0 ? undefined : s.id,
+          s.tag, text, number);
+        b.putFields(s.t, KIND[s.kind as keyof typeof KIND], s.node, s.peer, s.id, s.tag);
+      } else {
+        const r = checker.read(text(), number);
+        b.putFields(r.t, KIND[r.kind], r.node, r.kind === 'send' ? r.to : r.from, r.id ?? -1,
+          r.tag);
+      }
+    });
   }
 }
 
@@ -200,70 +208,32 @@ export function parseTraceFile(input: string | Uint8Array): TraceModel {
   return modelOf(readTrace(input));
 }
 
-function fromJson(r: TraceRecord): { t: number; kind: string; node?: string; peer?: string;
-  id: number; tag?: string } {
-  const peer = r.kind === 'send' ? r.to : r.from;
-  return { t: r.t, kind: r.kind, ...(r.node === undefined ? {} : { node: r.node }),
-    ...(peer === undefined ? {} : { peer }), id: r.id ?? -1,
-    ...(r.tag === undefined ? {} : { tag: r.tag }) };
-}
-
-function parseJson(line: string, at: number): unknown {
+/** Runs `read`, turning the trace schema's errors into this reader's. */
+function located<T>(read: () => T): T {
   try {
-    return JSON.parse(line) as unknown;
+    return read();
   } catch (error) {
-    throw new TraceFileError(at, `not JSON (${(error as Error).message})`);
+    if (!(error instanceof TraceFormatError)) throw error;
+    throw new TraceFileError(error.line, error.reason, error.column);
   }
 }
 
-/** Reads a trace file's header line. Throws TraceFileError (line 1). */
-export function parseHeader(line: string): TraceInfo {
-  const h = parseJson(line, 1) as Record<string, unknown> | null;
-  if (typeof h !== 'object' || h === null || h.format !== 'faultline-trace') {
-    throw new TraceFileError(1, 'expected a header {"format":"faultline-trace",...}');
-  }
-  if (h.version !== TRACE_FORMAT_VERSION) {
-    throw new TraceFileError(1, `trace format version ${String(h.version)} is not supported ` +
-      `(this visualizer reads version ${TRACE_FORMAT_VERSION})`);
-  }
-  const ids = (v: unknown, field: string): string[] => {
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-      throw new TraceFileError(1, `header field "${field}" must be a list of node ids`);
-    }
-    return v as string[];
-  };
-  const nodes = ids(h.nodes, 'nodes');
-  const clients = ids(h.clients ?? [], 'clients');
-  if (nodes.length + clients.length > 2_000) {
-    throw new TraceFileError(1, 'more than 2000 nodes and clients: too many lanes to draw');
-  }
-  const meta = typeof h.meta === 'object' && h.meta !== null ? h.meta as Record<string, unknown>
-    : {};
+/** The header line read and checked by the trace schema, with the `meta` the page shows. */
+export function traceInfo(line: string): TraceInfo {
+  const header = located(() => readTraceHeader(line));
+  const meta = typeof header.meta === 'object' && header.meta !== null
+    ? header.meta as Record<string, unknown> : {};
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const scenario = text(meta.scenario);
   const file = text(meta.file);
   const name = text(meta.name);
-  return { seed: String(h.seed), nodes, clients,
+  return { seed: header.seed, nodes: header.nodes, clients: header.clients,
     ...(scenario === undefined ? {} : { meta: { scenario, ...(file === undefined ? {} : { file }),
       ...(name === undefined ? {} : { name }) } }) };
 }
 
-function parseLine(line: string, at: number): TraceRecord {
-  const r = parseJson(line, at) as Record<string, unknown> | null;
-  if (typeof r !== 'object' || r === null) throw new TraceFileError(at, 'expected a record object');
-  if (typeof r.t !== 'number' || !Number.isFinite(r.t) || r.t < 0) {
-    throw new TraceFileError(at, 'expected "t": a non-negative time in µs');
-  }
-  if (typeof r.kind !== 'string' || !KINDS.has(r.kind)) {
-    throw new TraceFileError(at, `unknown kind ${JSON.stringify(r.kind)}`);
-  }
-  for (const field of ['node', 'to', 'from', 'tag'] as const) {
-    if (r[field] !== undefined && typeof r[field] !== 'string') {
-      throw new TraceFileError(at, `"${field}" must be a string`);
-    }
-  }
-  if (r.id !== undefined && typeof r.id !== 'number') {
-    throw new TraceFileError(at, '"id" must be a number');
-  }
-  return r as unknown as TraceRecord;
+/** The schema's header for a header already read. */
+function headerOf(info: TraceInfo): TraceHeader {
+  return { format: 'faultline-trace', version: TRACE_FORMAT_VERSION, seed: info.seed,
+    nodes: info.nodes, clients: info.clients };
 }

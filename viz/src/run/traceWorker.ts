@@ -8,7 +8,7 @@
  * (packRead) to the page, which only draws.
  */
 import { type Block, joinBlocks, lineEndBefore } from '../model/traceBlocks.js';
-import { parseHeader, type ReadTrace, TraceFileError, TraceReader } from '../model/traceFile.js';
+import { type ReadTrace, TraceFileError, traceInfo, TraceReader } from '../model/traceFile.js';
 import type { TraceInfo } from '../model/traceModel.js';
 import { packRead, type PackedTrace } from '../model/transfer.js';
 
@@ -106,7 +106,7 @@ class BlockedReading {
     if (nl < 0 && !final) return;
     const end = nl < 0 ? this.length : nl;
     const text = new TextDecoder().decode(this.buf.subarray(0, end)).replace(/\r$/, '');
-    this.header = { info: parseHeader(text), start: 0, end };
+    this.header = { info: traceInfo(text), start: 0, end };
     this.next = Math.min(this.length, end + 1);
   }
 

@@ -8,7 +8,7 @@
  */
 import type { Tone } from '../../../protocols/view.js';
 import type { Meaning } from '../model/derive.js';
-import { formatMicros } from '../../../protocols/view.js';
+import { showDuration } from '../../../protocols/index.js';
 
 /** One colour per tone. */
 export const TONE_COLOURS: Readonly<Record<Tone, string>> = {
@@ -74,7 +74,7 @@ export function numberOf(text: string): number {
 }
 
 /** Microseconds as a short human time: `850µs`, `12.5ms`, `3.2s`. */
-export const formatTime = formatMicros;
+export const formatTime = showDuration;
 
 /** Relative luminance of a `#rrggbb` colour (WCAG 2). */
 export function luminance(hex: string): number {
