@@ -14,6 +14,7 @@ import type { AckedWrite } from '../sim/check/recovery.js';
 import type { AnyModel } from '../sim/check/model.js';
 import type { ClusterView, NemesisRule, Timescale } from '../sim/check/nemesis.js';
 import type { Micros, NodeId, NodeProgram, ProgramFactory } from '../sim/index.js';
+import type { ProtocolView } from './view.js';
 
 /** A realistic bug behind a named switch in the protocol's parameters. */
 export interface BugSwitch {
@@ -150,4 +151,6 @@ export interface ProtocolDefinition<Params = unknown> {
   /** How fuzz campaigns exercise it; without, they use blind schedules alone. */
   readonly fuzz?: FuzzTraits<Params>;
   setup(setup: ProtocolSetup<Params>): ProtocolInstance;
+  /** How the visualizer draws it (view.ts in its folder). */
+  readonly view?: ProtocolView;
 }

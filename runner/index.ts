@@ -7,5 +7,5 @@ export { clusterIds, findProtocol, judge, LINEARIZABLE, type NotChecked, type Pr
 export type { Expectations, MetricBound, RunOptions, RunSpec } from './spec.js';
 export { loadScenario, type LoadedScenario } from './load.js';
 export { formatProblem, type Problem, ScenarioError } from './problems.js';
-export { scenarioJsonSchema, scenarioSchema, type ScenarioFile } from './schema.js';
+export { type Narrative, scenarioJsonSchema, scenarioSchema, type ScenarioFile } from './schema.js';
 export { type ScenarioText, toScenarioYaml } from './scenarioYaml.js';

@@ -16,8 +16,8 @@ import { type AnyProtocol, protocolNamed, protocols } from '../protocols/index.j
 import { durationOrReason, formatDuration } from '../protocols/durations.js';
 import { prepareRun } from './run.js';
 import type { RunSpec } from './spec.js';
-import { FAULT_KEYS, MAX_CLIENTS, MAX_NODES, type ScenarioFile, scenarioSchema }
-  from './schema.js';
+import { FAULT_KEYS, MAX_CLIENTS, MAX_NODES, type Narrative, type ScenarioFile,
+  scenarioSchema } from './schema.js';
 import { issueProblems, Locator, parsePath, type Problem, ScenarioError, type Segment } from
   './problems.js';
 
@@ -25,8 +25,8 @@ import { issueProblems, Locator, parsePath, type Problem, ScenarioError, type Se
 export interface LoadedScenario {
   readonly spec: RunSpec;
   readonly description: string;
-  /** Markdown shown beside the timeline, for teaching scenarios. */
-  readonly narrative?: string;
+  /** Shown beside the timeline, for teaching scenarios: prose or steps. */
+  readonly narrative?: Narrative;
 }
 
 /** Aliases a file may expand; far beyond any real scenario, far below an alias bomb. */
@@ -204,6 +204,13 @@ function checkTimes(raw: Raw, problems: Problem[], locator: Locator): void {
     if (at !== undefined && at > duration) {
       problems.push(locator.problem(['faults', i, 'at'], `a time within the run (duration ${
         formatDuration(duration)}), got ${formatDuration(at)}`));
+    }
+  });
+  list(record(raw.narrative).steps).forEach((step, i) => {
+    const at = micros(record(step).at);
+    if (at !== undefined && at > duration) {
+      problems.push(locator.problem(['narrative', 'steps', i, 'at'], `a time within the run ` +
+        `(duration ${formatDuration(duration)}), got ${formatDuration(at)}`));
     }
   });
   const live = record(record(raw.expect).liveness);

@@ -131,6 +131,12 @@ export function issueProblems(
   for (const issue of issues) {
     const path = [...prefix, ...issue.path.map((s) => typeof s === 'symbol' ? String(s) : s)];
     const value = valueAt(data, issue.path);
+    const branch = issue.code === 'invalid_union' ? matchingBranch(issue.errors) : undefined;
+    if (branch !== undefined) {
+      // The value has the shape of one allowed form: say what is wrong inside that form.
+      out.push(...issueProblems(branch, value, locator, path));
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
         out.push(locator.problem([...path, k], `unknown field ${JSON.stringify(k)}`, true));
@@ -140,6 +146,17 @@ export function issueProblems(
     out.push(locator.problem(path, issueMessage(issue, value)));
   }
   return out;
+}
+
+/**
+ * Of a union's alternatives, the one whose type the value has: the only branch whose issues
+ * are not all a mismatch of the value's own type. Undefined when none or several are.
+ */
+function matchingBranch(errors: readonly (readonly z.core.$ZodIssue[])[]):
+  z.core.$ZodIssue[] | undefined {
+  const typed = errors.filter((issues) =>
+    !issues.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+  return typed.length === 1 ? [...(typed[0] as z.core.$ZodIssue[])] : undefined;
 }
 
 function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {

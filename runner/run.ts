@@ -15,11 +15,12 @@ import {
   type RunResult, type ScheduledFault,
 } from '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
-import type { HistoryEvent } from '../sim/check/history.js';
+import type { HistoryEvent, Operation } from '../sim/check/history.js';
 import { IDLE_PHASE } from '../sim/check/nemesis.js';
 import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures } from
   '../sim/check/recovery.js';
-import type { LivenessPhase, Property, Violation, World } from '../sim/check/property.js';
+import type { Evidence, LivenessPhase, Property, Violation, World } from
+  '../sim/check/property.js';
 import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } from
   '../protocols/index.js';
 import { limitFailure, resolveLimits, type RunLimits, type Watchdog } from './limits.js';
@@ -198,8 +199,11 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     });
     if (linearizability.verdict === 'not-linearizable') {
       alsoViolated = violation;
+      const evidence = operationEvidence(engine, linearizability.violation?.operations ?? [],
+        linearizability.violation?.unknownOperations ?? []);
       violation = { name: LINEARIZABLE, kind: 'safety', index: result.events - 1, time: result.time,
-        explanation: linearizability.violation?.explanation ?? 'the history is not linearizable' };
+        explanation: linearizability.violation?.explanation ?? 'the history is not linearizable',
+        ...(evidence.length === 0 ? {} : { evidence }) };
     }
   }
   const metrics = { ...instance.metrics(engine), ...sharedFigures(prepared, result) };
@@ -232,6 +236,56 @@ function sharedFigures(prepared: PreparedRun, result: RunResult): Record<string,
   return recoveryFigures({ history: engine.history, end: result.time,
     disruptions: [...disruptions.disruptions, ...splits],
     ...(lost === undefined ? {} : { lost }) });
+}
+
+/**
+ * The linearizability checker's minimal set as evidence: each operation from its invoke to its
+ * completion (or, with an unknown outcome, its invoke alone), located in the trace by the
+ * history index its records carry. Empty when the trace was not kept.
+ */
+function operationEvidence(engine: Engine<unknown>, known: readonly Operation[],
+  unknown: readonly Operation[]): Evidence[] {
+  const trace = engine.trace;
+  if (trace.storedLength === 0) return [];
+  // Operation ids number invocations in history order; a completion is the next event of
+  // the same process.
+  const calls: HistoryEvent[] = [];
+  const completion = new Map<number, HistoryEvent>();
+  const open = new Map<string, HistoryEvent>();
+  for (const event of engine.history) {
+    if (event.type === 'invoke') {
+      calls.push(event);
+      open.set(event.process, event);
+    } else {
+      const call = open.get(event.process);
+      if (call !== undefined) completion.set(call.index, event);
+      open.delete(event.process);
+    }
+  }
+  const traceIndex = new Map<number, number>();
+  for (let i = 0; i < trace.storedLength; i++) {
+    const r = trace.record(i);
+    if (r.kind !== 'invoke' && r.kind !== 'ok' && r.kind !== 'fail' && r.kind !== 'info') continue;
+    const h = (r.data as HistoryEvent | undefined)?.index;
+    if (typeof h === 'number') traceIndex.set(h, i);
+  }
+  const out: Evidence[] = [];
+  for (const op of [...known, ...unknown]) {
+    const call = calls[op.id];
+    const start = call === undefined ? undefined : traceIndex.get(call.index);
+    if (call === undefined || start === undefined) continue;
+    const done = completion.get(call.index);
+    const end = done === undefined ? undefined : traceIndex.get(done.index);
+    const what = `${op.process} ${op.f}${op.key === undefined ? '' : ` ${op.key}`} ${
+      JSON.stringify(op.input)}`;
+    const result = op.outcome === 'ok' ? ` → ${JSON.stringify(op.output)}`
+      : op.outcome === 'info' ? ', outcome unknown' : ` fails (${op.error ?? 'definite'})`;
+    out.push(end === undefined || done === undefined
+      ? { index: start, time: call.time, node: op.process, label: `${what}${result}` }
+      : { index: end, time: done.time, node: op.process, label: `${what}${result}`,
+        from: { index: start, time: call.time } });
+  }
+  return out.sort((a, b) => (a.from?.index ?? a.index) - (b.from?.index ?? b.index));
 }
 
 /** Adds a fault that struck in `phases` to the coverage matrix (repairs are not counted). */

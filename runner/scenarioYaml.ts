@@ -8,12 +8,13 @@ import { stringify } from 'yaml';
 import { assertNever, type Fault, type Latency, type LinkPatch } from '../sim/index.js';
 import { formatDuration as time } from '../protocols/durations.js';
 import { formatBytes, type LimitsSpec } from './limits.js';
+import type { Narrative } from './schema.js';
 import type { RunSpec } from './spec.js';
 
 /** Words that go with a scenario but are not part of the run. */
 export interface ScenarioText {
   readonly description?: string;
-  readonly narrative?: string;
+  readonly narrative?: Narrative;
   /** A comment placed at the top of the file (each line prefixed with `# `). */
   readonly comment?: string;
 }
@@ -92,13 +93,21 @@ function expectations(spec: RunSpec): Plain | undefined {
   };
 }
 
+/** A narrative as written in a file: step times the way a person writes them. */
+function narrativeYaml(narrative: Narrative): unknown {
+  if (typeof narrative === 'string') return narrative;
+  return { ...(narrative.intro === undefined ? {} : { intro: narrative.intro }),
+    steps: narrative.steps.map((s) => ({ ...(s.at === undefined ? {} : { at: time(s.at) }),
+      ...(s.when === undefined ? {} : { when: s.when }), text: s.text })) };
+}
+
 function body(spec: RunSpec, text: ScenarioText): Plain {
   const net = spec.network;
   const w = spec.workload;
   return {
     name: spec.name,
     ...(text.description === undefined ? {} : { description: text.description }),
-    ...(text.narrative === undefined ? {} : { narrative: text.narrative }),
+    ...(text.narrative === undefined ? {} : { narrative: narrativeYaml(text.narrative) }),
     protocol: spec.protocol,
     params: spec.params ?? {},
     nodes: spec.nodes,

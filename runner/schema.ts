@@ -263,6 +263,32 @@ const seed = z.union([z.string().min(1).max(MAX_SEED_LENGTH, { error:
   .refine((s) => typeof s === 'string' || Number.isSafeInteger(s),
     { error: (iss) => `an integer seed (or a string), got ${show(iss.input)}` });
 
+/** One step of a stepped narrative: an anchor and what the reader is told there. */
+const narrativeStep = z.strictObject({
+  at: time().describe('Where the step is: a time in the run (the last event at or before it).')
+    .optional(),
+  when: z.string({ error: 'a claim, such as "n2 leads term 3"' }).min(1)
+    .describe('Where the step is: the first event after the previous step at which this ' +
+      'claim holds.').optional(),
+  text: z.string({ error: (iss) => iss.input === undefined ? 'required: the text of the step'
+    : 'the text of the step, a string' }).min(1)
+    .describe('What the reader is told; each [bracketed claim] is checked against the run.'),
+}).refine((step) => (step.at === undefined) !== (step.when === undefined),
+  { error: 'a step is anchored by exactly one of `at` (a time) or `when` (a claim)' });
+
+/** A narrative: prose, or steps that move through the run (the visualizer's Next). */
+export const narrativeSchema = z.union([
+  z.string(),
+  z.strictObject({
+    intro: z.string().describe('Prose shown before the first step.').optional(),
+    steps: z.array(narrativeStep, { error: 'a list of steps, each { at | when, text }' })
+      .min(1, { error: 'at least one step' }).max(200),
+  }),
+], { error: 'prose, or { intro, steps: [{ at | when, text }] }' });
+
+/** A parsed narrative. */
+export type Narrative = z.output<typeof narrativeSchema>;
+
 /** The whole scenario file. */
 export const scenarioSchema = z.strictObject({
   name: z.string({ error: 'a kebab-case name such as raft-leader-crash' })
@@ -270,8 +296,9 @@ export const scenarioSchema = z.strictObject({
       `a kebab-case name such as raft-leader-crash, got ${show(iss.input)}` })
         .describe('Kebab-case name, unique among the scenario files.'),
   description: z.string().default('').describe('One sentence: what the scenario shows.'),
-  narrative: z.string()
-    .describe('Markdown shown beside the timeline (teaching scenarios).').optional(),
+  narrative: narrativeSchema
+    .describe('Shown beside the timeline: prose, or steps anchored to times or claims whose ' +
+      '[bracketed claims] are checked against the run (teaching scenarios).').optional(),
   protocol: z.string({ error: 'a protocol name from `faultline list`' })
     .describe('A protocol name from `faultline list`.'),
   params: z.record(z.string(), z.unknown(), { error: 'a mapping of the protocol\'s parameters' })

@@ -31,7 +31,7 @@ import { NodeHost, type TimerEvent } from './_internal/host.js';
 import { applyFault, healEverything } from './_internal/applyFault.js';
 import { makeContext } from './_internal/context.js';
 import type { HistoryEvent } from './check/history.js';
-import type { LivenessPhase, Property, Violation, World } from './check/property.js';
+import type { Evidence, LivenessPhase, Property, Violation, World } from './check/property.js';
 
 /** Everything a run needs. Only `seed`, `servers` and `program` are required. */
 export interface EngineConfig<M> {
@@ -134,6 +134,8 @@ export class Engine<M = unknown> implements World {
   private nextMessageId = 0;
   private stopped: { outcome: Outcome; violation?: Violation } | undefined;
   private healed = false;
+  /** The liveness phase's start, the evidence of a liveness violation. */
+  private healedAt: Evidence | undefined;
   private readonly pendingSometimes: Set<string>;
   private readonly pendingLiveness = new Set<string>();
   private readonly maxEvents: number;
@@ -558,7 +560,8 @@ export class Engine<M = unknown> implements World {
   }
 
   private heal(): void {
-    this.trace.add(this.time, 'phase', -1, -1, -1, 'liveness');
+    this.healedAt = { index: this.trace.add(this.time, 'phase', -1, -1, -1, 'liveness'),
+      time: this.time, label: 'everything heals: the liveness phase begins' };
     healEverything(this);
     this.healed = true;
     for (const check of this.config.liveness?.checks ?? []) this.pendingLiveness.add(check.name);
@@ -572,7 +575,7 @@ export class Engine<M = unknown> implements World {
       if (this.pendingLiveness.has(check.name)) {
         this.violate(check.name, 'liveness',
           `${check.explain} (not within ${live.settle / 1000} ms after the heal at ` +
-            `${live.healAt / 1000} ms)`);
+            `${live.healAt / 1000} ms)`, this.healedAt === undefined ? undefined : [this.healedAt]);
         return;
       }
     }
@@ -595,7 +598,9 @@ export class Engine<M = unknown> implements World {
       const property = properties[i] as Property;
       if (property.kind === 'always') {
         const problem = property.check(this);
-        if (problem !== undefined) return this.violate(property.name, 'safety', problem);
+        if (problem !== undefined) {
+          return this.violate(property.name, 'safety', problem, property.evidence?.(this));
+        }
       } else if (this.pendingSometimes.size > 0 && this.pendingSometimes.has(property.name) &&
         property.holds(this)) {
         this.pendingSometimes.delete(property.name);
@@ -624,8 +629,10 @@ export class Engine<M = unknown> implements World {
     }
   }
 
-  private violate(name: string, kind: Violation['kind'], explanation: string): void {
-    const violation: Violation = { name, kind, index: this.eventIndex, time: this.time, explanation };
+  private violate(name: string, kind: Violation['kind'], explanation: string,
+    evidence?: Violation['evidence']): void {
+    const violation: Violation = { name, kind, index: this.eventIndex, time: this.time, explanation,
+      ...(evidence === undefined || evidence.length === 0 ? {} : { evidence }) };
     this.trace.add(this.time, 'violation', -1, -1, -1, name, violation);
     this.stopped = { outcome: kind === 'error' ? 'error' : 'violation', violation };
   }

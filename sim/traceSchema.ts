@@ -101,8 +101,10 @@ export class TraceChecker {
   private index = 0;
   private last = 0;
 
-  constructor(header: TraceHeader) {
+  /** `firstRecord`: the index of the first record checked (a reader of a file in blocks). */
+  constructor(header: TraceHeader, firstRecord = 0) {
     this.ids = new Set([...header.nodes, ...header.clients]);
+    this.index = firstRecord;
   }
 
   /** Records checked so far. */

@@ -16,6 +16,7 @@ import { completeness, eventuallyTrusted, noFalseSuspicion } from './invariants.
 import { HeartbeatNode, links } from './node.js';
 import { DetectorObserver, detectorMetrics, type HeardReader, type SuspicionReader } from
   './observer.js';
+import { heartbeatView } from './view.js';
 
 /** The bug switches of the heartbeat protocol. */
 export const HEARTBEAT_BUGS = ['timeout-below-delay'] as const;
@@ -82,6 +83,7 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
   params: params as unknown as z.ZodType<HeartbeatParams>,
   bugs: HEARTBEAT_BUG_CATALOGUE,
   propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted'],
+  view: heartbeatView,
   fuzz: heartbeatFuzz,
   setup({ servers, params: p }) {
     const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));

@@ -13,6 +13,7 @@ import { LockClient } from './lockClient.js';
 import { LockService } from './lockService.js';
 import type { LockMessage } from './messages.js';
 import { Storage } from './storage.js';
+import { lockView } from './view.js';
 
 const params = z.object({
   ttl: timer().default(500_000),
@@ -47,6 +48,7 @@ export const lock: ProtocolDefinition<LockParams> = {
     caughtBy: 'fenced-writes', scenario: 'scenarios/lock/bug-lock-without-fencing.yaml' },
   ],
   propertyNames: ['fenced-writes', 'one-holder'],
+  view: lockView,
   fuzz: lockFuzz,
   setup({ servers, params: p }) {
     const [service = 'n1', storage = 'n2'] = servers;

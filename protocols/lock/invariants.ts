@@ -13,7 +13,8 @@
  * a client whose lease had expired), `max-holders`.
  */
 import type { Micros, NodeId } from '../../sim/index.js';
-import type { AlwaysProperty, World } from '../../sim/check/property.js';
+import { type AlwaysProperty, type Evidence, evidenceNow, type World } from
+  '../../sim/check/property.js';
 import { LockClient } from './lockClient.js';
 import { type AcceptedWrite, Storage } from './storage.js';
 
@@ -34,13 +35,19 @@ export class LockObserver {
   /** Writes this storage incarnation accepted that are not durable yet, with the disk's write
    * sequence they need. */
   private undurable: { readonly write: AcceptedWrite; readonly sequence: number;
-    readonly late: boolean }[] = [];
+    readonly late: boolean; readonly seen: Evidence }[] = [];
   private lastToken = 0;
   private fencedBefore = 0;
   accepted = 0;
   late = 0;
   maxHolders = 0;
   readonly problems = new Map<string, string>();
+  /** The events that prove each problem, earliest first. */
+  readonly evidence = new Map<string, Evidence[]>();
+  /** Where the write with the highest token so far was accepted. */
+  private highestSeen: Evidence | undefined;
+  /** Where each client's current lease began, as its holder saw it. */
+  private readonly holdingSince = new Map<NodeId, Evidence>();
 
   constructor(private readonly storageId: NodeId) {}
 
@@ -53,9 +60,19 @@ export class LockObserver {
       return program instanceof LockClient && now !== undefined && program.holds(now);
     });
     this.maxHolders = Math.max(this.maxHolders, holders.length);
+    for (const c of [...this.holdingSince.keys()]) {
+      if (!holders.includes(c)) this.holdingSince.delete(c);
+    }
+    for (const c of holders) {
+      if (!this.holdingSince.has(c)) {
+        this.holdingSince.set(c, evidenceNow(world, `${c} holds the lock`, c));
+      }
+    }
     if (holders.length > 1 && !this.problems.has('one-holder')) {
       this.problems.set('one-holder', `${holders.join(' and ')} both hold the lock, each by its ` +
         `own clock`);
+      this.evidence.set('one-holder', holders.map((c) => this.holdingSince.get(c) as Evidence)
+        .sort((a, b) => a.index - b.index));
     }
     this.observeStorage(world);
   }
@@ -83,17 +100,21 @@ export class LockObserver {
       const writer = world.program(write.client);
       const now = localTime(world, write.client);
       const late = writer instanceof LockClient && now !== undefined && now >= writer.expiresAt;
-      this.undurable.push({ write, sequence: disk.writeSequence, late });
+      const seen = evidenceNow(world, `the storage accepts ${write.client}'s write with token ${
+        write.token}`, this.storageId);
+      this.undurable.push({ write, sequence: disk.writeSequence, late, seen });
     }
     while (this.undurable.length > 0 &&
       (this.undurable[0] as { sequence: number }).sequence <= disk.durableSequence) {
-      const { write, late } = this.undurable.shift() as (typeof this.undurable)[number];
+      const { write, late, seen } = this.undurable.shift() as (typeof this.undurable)[number];
       this.accepted++;
       if (late) this.late++;
       if (write.token < this.lastToken && !this.problems.has('fenced-writes')) {
         this.problems.set('fenced-writes', `the storage accepted ${write.client}'s write with ` +
           `token ${write.token} after one with token ${this.lastToken}: two holders wrote`);
+        this.evidence.set('fenced-writes', [...(this.highestSeen === undefined ? [] : [this.highestSeen]), seen]);
       }
+      if (write.token > this.lastToken) this.highestSeen = seen;
       this.lastToken = Math.max(this.lastToken, write.token);
     }
   }
@@ -104,5 +125,5 @@ export function lockProperty(observer: LockObserver, name: string): AlwaysProper
   return { kind: 'always', name, check(world: World): string | undefined {
     observer.observe(world);
     return observer.problems.get(name);
-  } };
+  }, evidence: () => observer.evidence.get(name) };
 }

@@ -25,6 +25,7 @@ import {
 import { PaxosStats } from './metrics.js';
 import { MultiPaxosNode } from './node.js';
 import { SinglePaxosNode } from './singleNode.js';
+import { paxosSingleView, paxosView } from './view.js';
 
 const multiParams = z.object({
   leaderTimeout: timerRange().default([150_000, 300_000]),
@@ -91,6 +92,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
     'with client sessions, persistence and leader takeover.',
   params: multiParams as unknown as z.ZodType<MultiParams>,
   bugs: MULTI_PAXOS_BUGS,
+  view: paxosView,
   propertyNames: [...MULTI_SAFETY, 'value-chosen', 'leader-elected', 'commands-decided',
     'linearizable'],
   fuzz: multiPaxosFuzz,
@@ -122,6 +124,7 @@ export const paxosSingle: ProtocolDefinition<SingleParams> = {
     'proposers retry with randomised backoff; learners learn from a majority of acceptors.',
   params: singleParams as unknown as z.ZodType<SingleParams>,
   bugs: SINGLE_PAXOS_BUGS,
+  view: paxosSingleView,
   propertyNames: [...SINGLE_SAFETY, 'value-chosen', 'all-learned'],
   fuzz: singlePaxosFuzz,
   setup({ params }) {

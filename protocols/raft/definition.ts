@@ -19,6 +19,7 @@ import { raftLiveness } from './liveness.js';
 import { raftMetrics } from './metrics.js';
 import { raftFuzz } from './nemesis.js';
 import { RaftNode } from './node.js';
+import { raftView } from './view.js';
 
 /** Raft's parameters as a scenario file writes them. */
 export const raftParams = z.object({
@@ -72,6 +73,7 @@ export const raft: ProtocolDefinition<RaftParams> = {
   params: raftParams,
   bugs: raftBugs,
   propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
+  view: raftView,
   fuzz: raftFuzz,
   setup({ params, workload, clientsStopAt }) {
     const config = raftConfig(params);

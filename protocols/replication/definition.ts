@@ -20,6 +20,7 @@ import { ReplicationObserver } from './observer.js';
 import { ackedWritesSurvive, requiredAcks } from './options.js';
 import { RoutingClient } from './routingClient.js';
 import { REPLICATION_BUGS, replicationBugs } from './bugs.js';
+import { replicationView } from './view.js';
 
 const params = z.object({
   mode: z.enum(['async', 'semi-sync', 'sync']).default('semi-sync'),
@@ -62,6 +63,7 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
   params: params as unknown as z.ZodType<ReplicationParams>,
   bugs: replicationBugs,
   propertyNames: [...PROPERTIES, 'linearizable', 'replicas-agree'],
+  view: replicationView,
   fuzz: replicationFuzz,
   setup({ servers, params: p, workload }) {
     const bugs = new Set(p.bugs);
