@@ -60,10 +60,21 @@ export class Locator {
     readonly file: string,
     private readonly doc: Document | undefined,
     private readonly lines: LineCounter,
+    /** Rewrites a path before it is placed (see `within`). */
+    private readonly rewrite: (path: readonly Segment[]) => readonly Segment[] = (p) => p,
   ) {}
 
+  /**
+   * The same document with every path rewritten first: a part of the file read as a scenario
+   * of its own (a comparison's design: `params.x` is `compare.targets.raft.params.x`).
+   */
+  within(rewrite: (path: readonly Segment[]) => readonly Segment[]): Locator {
+    return new Locator(this.file, this.doc, this.lines, (p) => this.rewrite(rewrite(p)));
+  }
+
   /** A problem at `path`: at the deepest node of the path that exists (its key if `key`). */
-  problem(path: readonly Segment[], message: string, key = false): Problem {
+  problem(at: readonly Segment[], message: string, key = false): Problem {
+    const path = this.rewrite(at);
     return this.at(this.offset(path, key), message, pathText(path));
   }
 
@@ -130,6 +141,13 @@ export function issueProblems(
   const out: Problem[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path.map((s) => typeof s === 'symbol' ? String(s) : s)];
+    const matched = issue.code === 'invalid_union' ? matchedOption(issue) : undefined;
+    if (matched !== undefined) {
+      // One form of the union has the value's type (a mapping, or a list): its own problems
+      // say more than "none of the forms matches".
+      out.push(...issueProblems(matched, valueAt(data, issue.path), locator, path));
+      continue;
+    }
     const value = valueAt(data, issue.path);
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
@@ -140,6 +158,15 @@ export function issueProblems(
     out.push(locator.problem(path, issueMessage(issue, value)));
   }
   return out;
+}
+
+/** The issues of the one union option whose type the value has, if exactly one has it. */
+function matchedOption(issue: z.core.$ZodIssue): readonly z.core.$ZodIssue[] | undefined {
+  // A union with its own message (a duration, a seed) says what it wants already.
+  if (issue.code !== 'invalid_union' || !issue.message.startsWith('Invalid')) return undefined;
+  const typed = issue.errors.filter((errors) => !errors.some((e) =>
+    e.code === 'invalid_type' && e.path.length === 0));
+  return typed.length === 1 && (typed[0]?.length ?? 0) > 0 ? typed[0] : undefined;
 }
 
 function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {

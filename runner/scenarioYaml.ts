@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import { assertNever, type Fault, type Latency, type LinkPatch } from '../sim/index.js';
 import { formatDuration } from '../protocols/params.js';
+import type { FailureProcess } from './failures.js';
 import type { RunSpec } from './spec.js';
 
 /** Words that go with a scenario but are not part of the run. */
@@ -73,6 +74,15 @@ function fault(f: Fault): Plain {
   }
 }
 
+function failure(f: FailureProcess): Plain {
+  return { kind: f.kind, mtbf: time(f.mtbf), mttr: time(f.mttr), distribution: f.distribution,
+    ...(f.shape === undefined ? {} : { shape: f.shape }),
+    ...(f.racks === undefined ? {} : { racks: f.racks.map((r) => [...r]) }),
+    ...(f.nodes === undefined ? {} : { nodes: [...f.nodes] }),
+    ...(f.after === undefined ? {} : { after: time(f.after) }),
+    ...(f.until === undefined ? {} : { until: time(f.until) }) };
+}
+
 function expectations(spec: RunSpec): Plain | undefined {
   const e = spec.expect;
   if (e === undefined) return undefined;
@@ -108,6 +118,7 @@ function body(spec: RunSpec, text: ScenarioText): Plain {
     ...(w === undefined ? {} : { workload: { clients: w.clients, rate: `${w.rate}/s`, keys: w.keys,
       mix: { ...w.mix }, timeout: time(w.timeout), attempts: w.attempts } }),
     faults: spec.faults.map(({ at, fault: f }) => ({ at: time(at), ...fault(f) })),
+    ...(spec.failures === undefined ? {} : { failures: spec.failures.map(failure) }),
     duration: time(spec.duration),
     seed: spec.seed,
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
