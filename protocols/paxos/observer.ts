@@ -240,7 +240,13 @@ export class PaxosObserver<V> {
         `${ms(first.at)}, ${id} decided ${key} at ${ms(world.now)}`);
     }
     const chosen = this.chosen.get(slot);
-    if (chosen !== undefined && chosen.key !== key) {
+    if (chosen === undefined) {
+      // Paxos Made Simple, §1: a process never learns that a value has been chosen unless it
+      // actually has been. A learner that counts votes of different ballots (or votes not yet
+      // durable) decides what no majority accepted.
+      this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but no ` +
+        'value was chosen there yet: no majority had durably accepted one proposal');
+    } else if (chosen.key !== key) {
       this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but ` +
         `${this.describe(chosen.value)} was chosen at ${formatBallot(chosen.ballot)}`);
     }
