@@ -5,7 +5,9 @@
  * - a bundled scenario, by key (`raft/leader-failure`) or by its path under scenarios/, opens
  *   as `#scenario=KEY`, so the page runs it itself;
  * - any other file (a trace in JSON Lines, a scenario YAML elsewhere) is offered at
- *   `/input/NAME` and the page opens it (`#open=input/NAME`).
+ *   `/input/NAME` and the page opens it (`#open=input/NAME`);
+ * - a comparison (`compare:`, scenarios/compare/) or a sweep's JSON (`faultline sweep --out`)
+ *   opens the comparison page, compare.html, the same two ways.
  * The server answers only the built app's files and that one input file, on 127.0.0.1. The
  * app's files are served by sirv (content types, ranges, ETags, no path outside dist/viz,
  * a malformed URL answered rather than thrown); the input file is matched on the raw path,
@@ -140,12 +142,20 @@ function resolveTarget(root: string, target: string): { hash: string; name?: str
     throw new InputError(`${target}: no such scenario or file`);
   }
   const inside = relative(scenarios, path);
+  // A comparison of designs, or a sweep's rows, opens in the comparison page.
+  const page = comparesDesigns(path) ? 'compare.html' : '';
   if (!inside.startsWith('..') && !inside.startsWith(sep) && inside.endsWith('.yaml')) {
     const key = inside.split(sep).join('/').replace(/\.yaml$/, '');
-    return { hash: `#scenario=${encodeURIComponent(key)}` };
+    return { hash: `${page}#${page === '' ? 'scenario' : 'compare'}=${encodeURIComponent(key)}` };
   }
   const name = basename(path).replace(/[^\w.-]/g, '_');
-  return { hash: `#open=input/${encodeURIComponent(name)}`, name, file: path };
+  return { hash: `${page}#open=input/${encodeURIComponent(name)}`, name, file: path };
+}
+
+/** Whether a file is a comparison (a `compare:` block) or a sweep's JSON rows. */
+function comparesDesigns(path: string): boolean {
+  const head = readFileSync(path, 'utf8').slice(0, 1_000_000);
+  return /^compare\s*:/m.test(head) || /"format"\s*:\s*"faultline-sweep"/.test(head);
 }
 
 function listen(server: Server, port: number, fallback: boolean): Promise<number> {
