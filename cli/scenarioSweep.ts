@@ -109,15 +109,21 @@ function chosenMetrics(result: SweepResult, shown: readonly string[] | undefined
   return defaults.length > 0 ? defaults : measured.slice(0, 6);
 }
 
-/** A figure as a person reads it: four significant decimals at most. */
-export function figure(x: number): string {
-  if (!Number.isFinite(x)) return '-';
+/** Decimals a figure of this size shows: four significant ones at most. */
+const decimals = (x: number): number => {
   const a = Math.abs(x);
-  return String(+x.toFixed(a >= 100 ? 1 : a >= 1 ? 3 : 4));
+  return a >= 100 ? 1 : a >= 1 ? 3 : 4;
+};
+
+/** A figure as a person reads it. */
+export function figure(x: number): string {
+  return Number.isFinite(x) ? String(+x.toFixed(decimals(x))) : '-';
 }
 
+/** Mean ±half of its interval, the half to the mean's decimals. */
 const interval = (s: Summary | undefined): string => s === undefined || s.n === 0 ? '-'
-  : s.n < 2 ? figure(s.mean) : `${figure(s.mean)} ±${figure((s.hi - s.lo) / 2)}`;
+  : s.n < 2 ? figure(s.mean)
+    : `${figure(s.mean)} ±${+((s.hi - s.lo) / 2).toFixed(decimals(s.mean))}`;
 
 const shownValue = (v: unknown): string => typeof v === 'string' ? v : JSON.stringify(v);
 
@@ -126,9 +132,10 @@ export function sweepText(result: SweepResult, metrics: readonly string[]): stri
   const rows = result.rows;
   const paths = result.axes.map((a) => a.path);
   const designs = new Set(rows.map((r) => r.design)).size;
-  const lines = [`SWEEP  ${result.scenario}  (${rows.length} cells: ${designs} design${
-    designs === 1 ? '' : 's'} × ${rows.length / designs} value${rows.length / designs === 1 ? ''
-    : 's'}, ${result.seeds.length} seeds each; mean ±half of the 95% interval)`];
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const lines = [`SWEEP  ${result.scenario}  (${plural(rows.length, 'cell')}: ${
+    plural(designs, 'design')} × ${plural(rows.length / designs, 'value')}, ${
+    plural(result.seeds.length, 'seed')} each; mean ±half of the 95% interval)`];
   lines.push(...grid(['design', ...paths, 'runs', ...metrics], rows.map((r) => [r.design,
     ...paths.map((p) => shownValue(r.values[p])), `${r.runs}${r.failed > 0 ? ` (${r.failed} failed)`
       : ''}`, ...metrics.map((m) => interval(r.metrics[m]))])));

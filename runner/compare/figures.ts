@@ -18,7 +18,10 @@ export interface FigureRow {
   readonly values: readonly (number | undefined)[];
 }
 
-/** The rows: metric, label, and how many decimals a cell shows. */
+/**
+ * The rows: metric, label, and how many decimals a cell shows (a protocol's own figures, which
+ * may be counts or times, show up to three, as they come: -3).
+ */
 export const FIGURES: readonly { key: string; label: string; digits: number }[] = [
   { key: 'client-availability', label: 'availability (answered ops)', digits: 4 },
   { key: 'client-availability-min', label: '  worst client', digits: 4 },
@@ -75,7 +78,7 @@ export function figureRows(runs: readonly DesignRun[]): FigureRow[] {
   const own = protocols.size !== 1 ? [] : Object.keys(runs[0]?.report.metrics ?? {})
     .filter((k) => !shared.has(k) && !NOT_OWN.has(k) &&
       runs.every((r) => r.report.metrics[k] !== undefined))
-    .map((key) => ({ key, label: key, digits: 3 }));
+    .map((key) => ({ key, label: key, digits: -3 }));
   return [...FIGURES, ...own].map(({ key, label, digits }) => {
     if (key === 'verdict') {
       return { key, label, cells: runs.map((r) => VERDICT_WORDS[r.verdict] ?? r.verdict),
@@ -88,6 +91,6 @@ export function figureRows(runs: readonly DesignRun[]): FigureRow[] {
     }
     const values = runs.map((r) => r.report.metrics[key]);
     return { key, label, values, cells: values.map((v) => v === undefined ? '-'
-      : digits === 0 || Number.isInteger(v) ? String(v) : v.toFixed(digits)) };
+      : digits < 0 ? String(+v.toFixed(-digits)) : v.toFixed(digits)) };
   });
 }
