@@ -6,8 +6,7 @@
  */
 import { type ComparisonReport, type DesignRun, FIGURES, figureRows } from
   '../runner/compare/index.js';
-import { formatDuration } from '../protocols/params.js';
-import { showTime } from './io.js';
+import { formatDuration, showDuration as showTime } from '../protocols/durations.js';
 import { type RunJson, runJson } from './report.js';
 
 /** A comparison as `--json` prints it. */

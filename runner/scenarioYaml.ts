@@ -6,8 +6,9 @@
  */
 import { stringify } from 'yaml';
 import { assertNever, type Fault, type Latency, type LinkPatch } from '../sim/index.js';
-import { formatDuration } from '../protocols/params.js';
+import { formatDuration as time } from '../protocols/durations.js';
 import type { FailureProcess } from './failures.js';
+import { formatBytes, type LimitsSpec } from './limits.js';
 import type { RunSpec } from './spec.js';
 
 /** Words that go with a scenario but are not part of the run. */
@@ -19,9 +20,6 @@ export interface ScenarioText {
 }
 
 type Plain = Record<string, unknown>;
-
-const time = (micros: number): string =>
-  micros < 0 ? `-${formatDuration(-micros)}` : formatDuration(micros);
 
 function latency(l: Latency): Plain {
   const out: Plain = { dist: l.dist };
@@ -83,6 +81,12 @@ function failure(f: FailureProcess): Plain {
     ...(f.until === undefined ? {} : { until: time(f.until) }) };
 }
 
+function limits(l: LimitsSpec): Plain {
+  return { ...(l.events === undefined ? {} : { events: l.events }),
+    ...(l.memoryBytes === undefined ? {} : { memory: formatBytes(l.memoryBytes) }),
+    ...(l.timeMs === undefined ? {} : { time: time(l.timeMs * 1_000) }) };
+}
+
 function expectations(spec: RunSpec): Plain | undefined {
   const e = spec.expect;
   if (e === undefined) return undefined;
@@ -122,7 +126,7 @@ function body(spec: RunSpec, text: ScenarioText): Plain {
     duration: time(spec.duration),
     seed: spec.seed,
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
-    ...(spec.limits?.events === undefined ? {} : { limits: { events: spec.limits.events } }),
+    ...(spec.limits === undefined ? {} : { limits: limits(spec.limits) }),
     ...(spec.expect === undefined ? {} : { expect: expectations(spec) }),
   };
 }

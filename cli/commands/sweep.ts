@@ -12,7 +12,7 @@
  * false suspicions per pair-hour and mistake duration (protocols/heartbeat/sweep.ts).
  */
 import { existsSync } from 'node:fs';
-import { parseDuration } from '../../protocols/params.js';
+import { parseDuration } from '../../protocols/durations.js';
 import { detectorSweep, type SweepRow } from '../../protocols/heartbeat/sweep.js';
 import { EXIT, InputError, out, outJson, table } from '../io.js';
 import type { Registry } from '../registry.js';

@@ -7,7 +7,7 @@ import { lockFuzz } from './nemesis.js';
 import { z } from 'zod';
 import type { NodeContext, NodeId, NodeProgram } from '../../sim/index.js';
 import type { ProtocolDefinition } from '../protocol.js';
-import { bugList, duration } from '../params.js';
+import { bugList, duration, timer } from '../params.js';
 import { lockProperty, LockObserver } from './invariants.js';
 import { LockClient } from './lockClient.js';
 import { LockService } from './lockService.js';
@@ -15,9 +15,9 @@ import type { LockMessage } from './messages.js';
 import { Storage } from './storage.js';
 
 const params = z.object({
-  ttl: duration().default(500_000),
+  ttl: timer().default(500_000),
   work: duration().default(100_000),
-  rest: duration().default(100_000),
+  rest: timer().default(100_000),
   /** Fraction of the ttl a client gives up to allow for clock drift. */
   margin: z.number().min(0).max(0.5).default(0.01),
   bugs: bugList(['wall-clock-lease', 'lock-without-fencing']),

@@ -18,7 +18,8 @@
 import { ConfigError, type Micros, type NodeId, type ScheduledFault } from '../../sim/index.js';
 import type { ClusterView } from '../../sim/check/nemesis.js';
 import type { World } from '../../sim/check/property.js';
-import { durationOrReason, FAULT_KEYS, faultSchema } from '../schema.js';
+import { durationOrReason } from '../../protocols/durations.js';
+import { FAULT_KEYS, faultSchema } from '../schema.js';
 
 /** A role word with an optional time: `leader`, `follower2`, `others`, `leader@8s`. */
 const ROLE = /^(leader|follower(\d*)|others)(?:@(.+))?$/;
@@ -81,7 +82,7 @@ export function parseRole(word: string, at: Micros, path: string): RoleRef | und
   const role = name === 'leader' ? 'leader' : name === 'others' ? 'others' : 'follower';
   let when = at;
   if (m[3] !== undefined) {
-    const parsed = durationOrReason(m[3], false);
+    const parsed = durationOrReason(m[3]);
     if (typeof parsed === 'string') throw new ConfigError(path, `${word}: after @, ${parsed}`);
     if (parsed > at) {
       throw new ConfigError(path, `${word}: a role is resolved at or before its fault (${at} µs)`);
@@ -110,7 +111,7 @@ export function findRoleFaults(faults: readonly unknown[], servers: number): {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
     const { when, ...entry } = item as Raw;
     const kind = kindOf(entry);
-    const at = durationOrReason(entry.at, false);
+    const at = durationOrReason(entry.at);
     const phases = when === undefined ? undefined : typeof when === 'string' ? [when] : when;
     if (phases !== undefined && !(Array.isArray(phases) && phases.length > 0 &&
       phases.every((p) => typeof p === 'string'))) {

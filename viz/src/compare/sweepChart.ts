@@ -7,7 +7,7 @@
  * The input is the JSON `faultline sweep --out` writes; it is checked before it is drawn.
  */
 import * as d3 from 'd3';
-import { parseDuration } from '../../../protocols/params.js';
+import { parseDuration } from '../../../protocols/durations.js';
 
 /** One figure of one cell. */
 interface Figure { readonly mean: number; readonly lo: number; readonly hi: number; readonly n: number }
