@@ -16,6 +16,7 @@ import { nines, HOURS_PER_YEAR } from '../sim/check/recovery.js';
 import type { SweepCommandOptions } from './commands/sweep.js';
 import { parseSeed } from './execute.js';
 import { EXIT, InputError, out, outJson } from './io.js';
+import { MAX_SCENARIO_BYTES } from './inputFiles.js';
 import { readText, writeWhole } from './paths.js';
 import { Progress } from './progress.js';
 import type { Registry } from './registry.js';
@@ -57,7 +58,7 @@ export function sweepSeeds(base: Seed, o: Pick<SweepCommandOptions, 'runs' | 'se
 
 /** Runs the sweep of a file and prints it; returns the exit code. */
 export function scenarioSweep(file: string, o: SweepCommandOptions, registry: Registry): number {
-  const text = readText(file);
+  const text = readText(file, MAX_SCENARIO_BYTES, 'a scenario file');
   const axes = (o.vary ?? []).map((spec) => {
     const axis = parseAxis(spec);
     if (typeof axis === 'string') throw new InputError(`--vary: ${axis}`);

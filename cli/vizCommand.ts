@@ -14,7 +14,8 @@
  * which never needs decoding since its name is plain.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from
+  'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,10 +168,19 @@ function resolveTarget(root: string, target: string): { hash: string; name?: str
   return { hash: `${page}#open=input/${encodeURIComponent(name)}`, name, file: path };
 }
 
-/** Whether a file is a comparison (a `compare:` block) or a sweep's JSON rows. */
+/**
+ * Whether a file is a comparison (a `compare:` block) or a sweep's JSON rows, from its first
+ * mebibyte (a scenario is smaller; a trace may be gigabytes, and is neither).
+ */
 function comparesDesigns(path: string): boolean {
-  const head = readFileSync(path, 'utf8').slice(0, 1_000_000);
-  return /^compare\s*:/m.test(head) || /"format"\s*:\s*"faultline-sweep"/.test(head);
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    const head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    return /^compare\s*:/m.test(head) || /^\s*\{\s*"format"\s*:\s*"faultline-sweep"/.test(head);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function listen(server: Server, port: number, fallback: boolean): Promise<number> {

@@ -16,6 +16,7 @@ import { type Comparison, type ComparisonReport, conditionsDiffer, isComparisonT
 import { comparisonJson, comparisonText } from '../compareReport.js';
 import { parseSeed } from '../execute.js';
 import { EXIT, InputError, out, outJson } from '../io.js';
+import { MAX_SCENARIO_BYTES } from '../inputFiles.js';
 import { readText, writeWhole } from '../paths.js';
 import type { Registry } from '../registry.js';
 
@@ -43,7 +44,7 @@ export function loadComparisons(files: readonly string[], registry: Registry): L
     description: string }[] = [];
   for (const file of files) {
     try {
-      const text = readText(file);
+      const text = readText(file, MAX_SCENARIO_BYTES, 'a scenario file');
       if (isComparisonText(text)) {
         loaded.push({ comparison: loadComparison(text, file, registry), files: file, differ: [] });
       } else {
