@@ -16,6 +16,7 @@ import { type AnyProtocol, protocolNamed, protocols } from '../protocols/index.j
 import { durationOrReason, formatDuration } from '../protocols/durations.js';
 import { prepareRun } from './run.js';
 import type { RunSpec } from './spec.js';
+import type { FailureProcess } from './failures.js';
 import { FAULT_KEYS, MAX_CLIENTS, MAX_NODES, type Narrative, type ScenarioFile,
   scenarioSchema } from './schema.js';
 import { issueProblems, Locator, parsePath, type Problem, ScenarioError, type Segment } from
@@ -38,6 +39,16 @@ export function loadScenario(
   fileName: string,
   registry: Readonly<Record<string, AnyProtocol>> = protocols,
 ): LoadedScenario {
+  const { raw, locator } = readScenarioYaml(text, fileName);
+  if ('compare' in raw) {
+    throw new ScenarioError([locator.problem(['compare'], 'this file compares designs: run it ' +
+      'with `faultline compare` (a scenario of one protocol has no compare block)', true)]);
+  }
+  return loadRaw(raw, locator, registry);
+}
+
+/** A scenario file's YAML read into plain data, with a locator for its problems. */
+export function readScenarioYaml(text: string, fileName: string): { raw: Raw; locator: Locator } {
   const lines = new LineCounter();
   let doc;
   try {
@@ -61,8 +72,17 @@ export function loadScenario(
     throw new ScenarioError([locator.problem([],
       'a scenario is a mapping of fields: name, protocol, nodes, duration, seed, …')]);
   }
+  return { raw: raw as Raw, locator };
+}
+
+/**
+ * Loads a scenario from plain data read from a file, its problems placed by `locator` (a
+ * comparison loads each of its designs this way, from the one file).
+ */
+export function loadRaw(raw: Raw, locator: Locator,
+  registry: Readonly<Record<string, AnyProtocol>> = protocols): LoadedScenario {
   const parsed = scenarioSchema.safeParse(raw);
-  const meaning = checkMeaning(raw as Raw, registry, locator);
+  const meaning = checkMeaning(raw, registry, locator);
   if (!parsed.success) {
     const found = issueProblems(parsed.error.issues, raw, locator);
     const paths = new Set(found.map((p) => p.path));
@@ -105,7 +125,10 @@ function toSpec(file: ScenarioFile): RunSpec {
     ...(clocks === undefined ? {} : { clocks }),
     ...(file.disk === undefined ? {} : { disk: file.disk }),
     ...(file.workload === undefined ? {} : { workload: file.workload }),
-    faults: file.faults, duration: file.duration, seed: file.seed,
+    faults: file.faults,
+    ...(file.failures === undefined ? {} : { failures: ([] as FailureProcess[])
+      .concat(file.failures) }),
+    duration: file.duration, seed: file.seed,
     ...(file.ties === undefined ? {} : { ties: file.ties }),
     ...(file.limits === undefined || Object.keys(file.limits).length === 0 ? {}
       : { limits: file.limits }),
@@ -113,7 +136,8 @@ function toSpec(file: ScenarioFile): RunSpec {
   };
 }
 
-type Raw = Record<string, unknown>;
+/** A scenario file's contents as plain data. */
+export type Raw = Record<string, unknown>;
 
 const record = (value: unknown): Raw =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Raw : {};

@@ -60,10 +60,21 @@ export class Locator {
     readonly file: string,
     private readonly doc: Document | undefined,
     private readonly lines: LineCounter,
+    /** Rewrites a path before it is placed (see `within`). */
+    private readonly rewrite: (path: readonly Segment[]) => readonly Segment[] = (p) => p,
   ) {}
 
+  /**
+   * The same document with every path rewritten first: a part of the file read as a scenario
+   * of its own (a comparison's design: `params.x` is `compare.targets.raft.params.x`).
+   */
+  within(rewrite: (path: readonly Segment[]) => readonly Segment[]): Locator {
+    return new Locator(this.file, this.doc, this.lines, (p) => this.rewrite(rewrite(p)));
+  }
+
   /** A problem at `path`: at the deepest node of the path that exists (its key if `key`). */
-  problem(path: readonly Segment[], message: string, key = false): Problem {
+  problem(at: readonly Segment[], message: string, key = false): Problem {
+    const path = this.rewrite(at);
     return this.at(this.offset(path, key), message, pathText(path));
   }
 
@@ -131,7 +142,9 @@ export function issueProblems(
   for (const issue of issues) {
     const path = [...prefix, ...issue.path.map((s) => typeof s === 'symbol' ? String(s) : s)];
     const value = valueAt(data, issue.path);
-    const branch = issue.code === 'invalid_union' ? matchingBranch(issue.errors) : undefined;
+    // A union with its own message (a duration, a seed) says what it wants already.
+    const branch = issue.code === 'invalid_union' && issue.message.startsWith('Invalid')
+      ? matchingBranch(issue.errors) : undefined;
     if (branch !== undefined) {
       // The value has the shape of one allowed form: say what is wrong inside that form.
       out.push(...issueProblems(branch, value, locator, path));

@@ -4,6 +4,8 @@
  * with its type, whether it is required, its default and its description. `npm run docs`
  * writes it to docs/scenario-reference.md; a test fails when the file is stale.
  */
+import { z } from 'zod';
+import { compareSchema } from './compare/comparison.js';
 import { strictScenarioJsonSchema } from './jsonSchema.js';
 import { DEFAULT_LIMITS, formatBytes } from './limits.js';
 import { scenarioJsonSchema } from './schema.js';
@@ -54,7 +56,20 @@ function rows(s: Json, prefix: string, out: string[][]): void {
     if (field.type === 'object' && values?.type === 'object' && values.properties !== undefined) {
       rows(values, `${path}.<name>.`, out);
     }
+    // A field written as a mapping or a list of them (`failures`): the mapping's fields.
+    const form = ((field.anyOf ?? []) as Json[]).find((a) => a.type === 'object' &&
+      a.properties !== undefined);
+    if (form !== undefined) rows(form, `${path}.`, out);
   }
+}
+
+/** Rows of the `compare:` block of a comparison file. */
+function compareRows(): string[][] {
+  const { $schema: _schema, ...block } = z.toJSONSchema(compareSchema,
+    { io: 'input', unrepresentable: 'any' }) as Json;
+  const out: string[][] = [];
+  rows({ properties: { compare: { ...block, type: 'object' } } }, '', out);
+  return out;
 }
 
 function latencyForms(schema: Json): string[] {
@@ -114,6 +129,19 @@ export function scenarioReference(): string {
     '| field | type | required | default | description |',
     '|---|---|---|---|---|',
     ...table.map((r) => `| ${r.map(cell).join(' | ')} |`),
+    '',
+    '## Comparisons',
+    '',
+    'A file with a `compare:` block runs one scenario against several designs',
+    '(`faultline compare`, docs/compare.md). It has no `protocol` or `params`; its `expect`',
+    'holds only `liveness`; where a fault names a node it may name a role, resolved in each',
+    "design's run when the fault strikes: `leader`, `follower` (`follower2`, …: running",
+    "servers that do not lead, in id order), `others` in a partition group (the servers the",
+    'other groups leave), and `leader@8s` (who led at 8s).',
+    '',
+    '| field | type | required | default | description |',
+    '|---|---|---|---|---|',
+    ...compareRows().map((r) => `| ${r.map(cell).join(' | ')} |`),
     '',
     'Latency distributions:',
     '',

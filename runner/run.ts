@@ -17,14 +17,15 @@ import {
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
 import type { HistoryEvent, Operation } from '../sim/check/history.js';
 import { IDLE_PHASE } from '../sim/check/nemesis.js';
-import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures } from
-  '../sim/check/recovery.js';
+import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures, uptimeFigures }
+  from '../sim/check/recovery.js';
 import type { Evidence, LivenessPhase, Property, Violation, World } from
   '../sim/check/property.js';
 import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } from
   '../protocols/index.js';
 import { limitFailure, resolveLimits, type RunLimits, type Watchdog } from './limits.js';
 import { LINEARIZABLE, type NotChecked, selectChecked } from './selection.js';
+import { withFailures } from './failures.js';
 import { RuleNemesis } from './fuzz/nemesis.js';
 import { COVERAGE_KINDS } from './fuzz/rules.js';
 
@@ -109,7 +110,10 @@ export function findProtocol(name: string, registry = protocols): AnyProtocol {
 }
 
 /** Builds the engine for a spec without running it (the visualizer steps it itself). */
-export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = protocols): PreparedRun {
+export function prepareRun(input: RunSpec, options: RunOptions = {}, registry = protocols):
+PreparedRun {
+  // Failures drawn from MTBF and MTTR become ordinary faults before anything else reads them.
+  const spec = withFailures(input);
   const protocol = findProtocol(spec.protocol, registry);
   const parsed = protocol.params.safeParse(spec.params ?? {});
   if (!parsed.success) {
@@ -224,17 +228,19 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
 }
 
 /**
- * The shared availability, RTO and RPO figures (sim/check/recovery.ts), for a protocol with a
- * client history: disruptions are the crashes and pauses the observer saw and the partitions,
- * bridges, rings and cuts that struck, scheduled or struck by a nemesis (the engine runs none
- * after the liveness phase began).
+ * The shared figures (sim/check/recovery.ts): the servers' running time for every run, and for
+ * a protocol with a client history availability, RTO, RPO, stale reads, latency and messages:
+ * disruptions are the crashes and pauses the observer saw and the partitions, bridges, rings
+ * and cuts that struck, scheduled or struck by a nemesis (the engine runs none after the
+ * liveness phase began).
  */
 function sharedFigures(prepared: PreparedRun, result: RunResult): Record<string, number> {
   const { engine, instance, disruptions, splits } = prepared;
-  if (!engine.history.some((event) => event.type === 'invoke')) return {};
+  const uptime = disruptions.uptime(result.time, engine.servers.length);
+  if (!engine.history.some((event) => event.type === 'invoke')) return uptimeFigures(uptime);
   const lost = instance.lostWrites?.(engine);
   return recoveryFigures({ history: engine.history, end: result.time,
-    disruptions: [...disruptions.disruptions, ...splits],
+    disruptions: [...disruptions.disruptions, ...splits], messages: engine.messagesSent, uptime,
     ...(lost === undefined ? {} : { lost }) });
 }
 

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import { assertNever, type Fault, type Latency, type LinkPatch } from '../sim/index.js';
 import { formatDuration as time } from '../protocols/durations.js';
+import type { FailureProcess } from './failures.js';
 import { formatBytes, type LimitsSpec } from './limits.js';
 import type { Narrative } from './schema.js';
 import type { RunSpec } from './spec.js';
@@ -72,6 +73,15 @@ function fault(f: Fault): Plain {
   }
 }
 
+function failure(f: FailureProcess): Plain {
+  return { kind: f.kind, mtbf: time(f.mtbf), mttr: time(f.mttr), distribution: f.distribution,
+    ...(f.shape === undefined ? {} : { shape: f.shape }),
+    ...(f.racks === undefined ? {} : { racks: f.racks.map((r) => [...r]) }),
+    ...(f.nodes === undefined ? {} : { nodes: [...f.nodes] }),
+    ...(f.after === undefined ? {} : { after: time(f.after) }),
+    ...(f.until === undefined ? {} : { until: time(f.until) }) };
+}
+
 function limits(l: LimitsSpec): Plain {
   return { ...(l.events === undefined ? {} : { events: l.events }),
     ...(l.memoryBytes === undefined ? {} : { memory: formatBytes(l.memoryBytes) }),
@@ -121,6 +131,7 @@ function body(spec: RunSpec, text: ScenarioText): Plain {
     ...(w === undefined ? {} : { workload: { clients: w.clients, rate: `${w.rate}/s`, keys: w.keys,
       mix: { ...w.mix }, timeout: time(w.timeout), attempts: w.attempts } }),
     faults: spec.faults.map(({ at, fault: f }) => ({ at: time(at), ...fault(f) })),
+    ...(spec.failures === undefined ? {} : { failures: spec.failures.map(failure) }),
     duration: time(spec.duration),
     seed: spec.seed,
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),

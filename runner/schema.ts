@@ -157,7 +157,8 @@ const faultInput = z.strictObject({
 });
 type FaultInput = z.output<typeof faultInput>;
 
-const faultSchema = faultInput.superRefine((entry, ctx) => {
+/** One entry of a fault schedule, as a file writes it, to a `ScheduledFault`. */
+export const faultSchema = faultInput.superRefine((entry, ctx) => {
   const kinds = FAULT_KEYS.filter((k) => entry[k] !== undefined);
   if (kinds.length !== 1) {
     ctx.addIssue({ code: 'custom', message: kinds.length === 0
@@ -224,6 +225,38 @@ const expectSchema = z.strictObject({
     .describe("Bounds { min, max } on the protocol's metrics.").optional(),
 }).refine((e) => e.hold === undefined || e.violate === undefined,
   { error: 'expect.hold and expect.violate exclude each other: give one' });
+
+const positiveTime = () => time().refine((d) => d > 0, { error: 'a duration above 0' });
+const FAILURE_KINDS = ['crash', 'pause', 'isolate'] as const;
+const failureSchema = z.strictObject({
+  kind: z.enum(FAILURE_KINDS, { error: (iss) => `one of ${FAILURE_KINDS.join(', ')}, got ${
+    show(iss.input)}` }).default('crash').describe('What a failure does: crash (then restart), ' +
+    'pause (then resume) or isolate (cut off from every other server, then healed).'),
+  mtbf: positiveTime().describe('Mean time between failures: the mean up time of a unit.'),
+  mttr: positiveTime().describe('Mean time to repair (repair times are exponential).'),
+  distribution: z.enum(['exponential', 'weibull'], { error: 'exponential or weibull' })
+    .default('exponential').describe('How up times are drawn (default exponential).'),
+  shape: z.number({ error: 'a positive Weibull shape k' })
+    .refine((k) => k > 0 && k <= 100, { error: 'a positive Weibull shape k, at most 100' })
+    .optional().describe('Weibull shape k: above 1 wear-out, below 1 infant mortality.'),
+  racks: z.array(z.array(nodeId).min(1, 'a non-empty rack')).min(1).optional()
+    .describe('Servers that fail together, rack by rack; absent: each server alone.'),
+  nodes: z.array(nodeId).min(1).optional()
+    .describe('The servers that fail, each alone (default every server).'),
+  after: time().optional().describe('No failure before this time.'),
+  until: time().optional()
+    .describe('No failure begins from this time (default the liveness heal, else the end).'),
+}).superRefine((f, ctx) => {
+  if (f.distribution === 'weibull' && f.shape === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['shape'], message: 'required with weibull: its shape k' });
+  }
+  if (f.distribution !== 'weibull' && f.shape !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['shape'], message: 'shape goes only with weibull' });
+  }
+  if (f.racks !== undefined && f.nodes !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['nodes'], message: 'racks or nodes, not both' });
+  }
+});
 
 const { min: MEMORY_MIN, max: MEMORY_MAX } = MEMORY_RANGE;
 
@@ -316,6 +349,9 @@ export const scenarioSchema = z.strictObject({
   faults: z.array(faultSchema, { error: 'a list of faults, each { at: TIME, KIND: ... }' })
     .describe('The fault schedule: each entry has `at` and exactly one fault.')
     .default([]),
+  failures: z.union([failureSchema, z.array(failureSchema).min(1)])
+    .describe('Failures drawn from MTBF and MTTR (one process, or a list), per server or ' +
+      'per rack, from the run seed.').optional(),
   duration: time().refine((d) => d > 0, { error: 'a duration above 0' })
     .describe('Simulated time the run lasts.'),
   seed: seed.describe('The run seed: an integer or a string. One seed, one run.'),

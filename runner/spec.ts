@@ -7,6 +7,7 @@
 import type { ClockConfig, Latency, Micros, NetworkConfig, ScheduledFault, Seed, TraceLevel } from
   '../sim/index.js';
 import type { WorkloadSpec } from '../protocols/index.js';
+import type { FailureProcess } from './failures.js';
 import type { NemesisPlan } from './fuzz/nemesis.js';
 import type { LimitsSpec, WatchdogFactory } from './limits.js';
 
@@ -45,6 +46,8 @@ export interface RunSpec {
   readonly disk?: { readonly syncLatency?: Latency };
   readonly workload?: WorkloadSpec;
   readonly faults: readonly ScheduledFault[];
+  /** Failures drawn from MTBF and MTTR, added to `faults` when the run starts (failures.ts). */
+  readonly failures?: readonly FailureProcess[];
   readonly duration: Micros;
   readonly seed: Seed;
   readonly ties?: 'fifo' | 'shuffle';

@@ -202,6 +202,16 @@ export class Engine<M = unknown> implements World {
     return this.changedNodes;
   }
 
+  /** When the next event runs (Infinity when none is queued): `step` runs it. */
+  get nextEventTime(): Micros {
+    return this.queue.peekTime();
+  }
+
+  /** Messages sent so far, by servers and clients (each send, whatever became of it). */
+  get messagesSent(): number {
+    return this.nextMessageId;
+  }
+
   /** True once the run stopped (violation, error or event limit). */
   get isStopped(): boolean {
     return this.stopped !== undefined;

@@ -66,7 +66,8 @@ export const replicationFuzz: FuzzTraits<ReplicationParams> = {
   view: () => view,
   timescale: (p) => ({ tick: p.period, timeout: nominalTimeout(p) }),
   variants: { mode: ['async', 'semi-sync', 'semi-sync', 'sync'],
-    reads: ['master', 'master', 'round-robin'], detector: ['fixed', 'fixed', 'phi'] },
+    reads: ['master', 'master', 'round-robin'], masterReads: ['read-index', 'read-index', 'local'],
+    detector: ['fixed', 'fixed', 'phi'] },
   // Accuracy under bounded delays is the fixed detector's promise; phi-accrual makes none.
   synchronous: { param: 'synchronous', bound: (p) => p.maxDelay, requires: { detector: 'fixed' } },
   // A replica that reads a record failing its checksum (corrupt, or torn by a crash) leaves
