@@ -4,6 +4,7 @@
  * It has no clients; its product is its metrics (detection time, false suspicions per hour,
  * mistake duration) and its properties (invariants.ts).
  */
+import { HEARTBEAT_BUG_CATALOGUE } from './bugs.js';
 import { heartbeatFuzz } from './nemesis.js';
 import { z } from 'zod';
 import type { NodeId } from '../../sim/index.js';
@@ -73,13 +74,7 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
   name: 'heartbeat',
   description: 'Heartbeat failure detection: fixed-timeout and phi-accrual detectors.',
   params: params as unknown as z.ZodType<HeartbeatParams>,
-  bugs: [{
-    name: 'timeout-below-delay',
-    description: 'The timeout is one heartbeat period, below the worst-case delay: any late ' +
-      'beat makes a live node suspected.',
-    caughtBy: 'no-false-suspicion',
-    scenario: 'scenarios/heartbeat/timeout-below-delay.yaml',
-  }],
+  bugs: HEARTBEAT_BUG_CATALOGUE,
   propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted'],
   fuzz: heartbeatFuzz,
   setup({ servers, params: p }) {
