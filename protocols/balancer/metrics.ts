@@ -24,6 +24,7 @@ import { Backend } from './backend.js';
 import { Balancer } from './balancer.js';
 import { type HashKind, type HashSettings, keyMap, keysMoved } from './hashing.js';
 import type { BalancerObserver } from './invariants.js';
+import { percentile } from '../raft/metrics.js';
 
 const SAMPLE_KEYS = Array.from({ length: 1000 }, (_, i) => `key-${i + 1}`);
 
@@ -31,13 +32,6 @@ const SAMPLE_KEYS = Array.from({ length: 1000 }, (_, i) => `key-${i + 1}`);
 export interface KeyMapping {
   readonly kind: HashKind;
   readonly settings: HashSettings;
-}
-
-/** Percentile `p` (0..100) of sorted values (nearest rank); 0 when empty. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
 }
 
 const ms = (micros: number): number => Math.round(micros / 100) / 10;
