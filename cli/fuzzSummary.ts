@@ -8,7 +8,8 @@ import { IDLE_PHASE } from '../sim/check/nemesis.js';
 import { COVERAGE_KINDS, type CampaignStats } from '../runner/fuzz/index.js';
 import type { SavedCounterexample } from './counterexample.js';
 import type { ShareConfig } from './fuzzShare.js';
-import { showTime, table } from './io.js';
+import { showDuration as showTime } from '../protocols/durations.js';
+import { table } from './io.js';
 
 /** A failure as the campaign reports it. */
 export interface Failure extends SavedCounterexample {

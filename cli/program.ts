@@ -12,7 +12,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, err, InputError, outJson } from './io.js';
 import { defaultScenario } from './paths.js';
-import type { Registry } from './registry.js';
+import { ownProtocols, type Registry } from './registry.js';
 import { parseReporter } from './reporters.js';
 
 let jsonMode = false;
@@ -52,7 +52,7 @@ function fuzzOptions(cmd: Command): Command {
 
 /** The commands; each loads its module on use, so that `--help` starts fast. */
 function program(context: CliContext, done: (code: number) => void): Command {
-  const { registry } = context;
+  const registry = async (): Promise<Registry> => ownProtocols(await context.registry());
   const cli = new Command('faultline')
     .description('A deterministic distributed-systems simulator: run scenarios, fuzz protocols.')
     .exitOverride()
@@ -70,7 +70,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--json', JSON_HELP)
     .action(async (files: string[], o) => {
       const { runCommand } = await import('./commands/run.js');
-      done(runCommand(files, o, await registry()));
+      done(await runCommand(files, o, await registry()));
     });
   fuzzOptions(cli.command('fuzz').argument('<target>', 'a protocol name or a scenario file to vary')
     .description('a fuzz campaign: generated fault schedules and workloads, shrunk on failure'))
@@ -83,7 +83,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--json', JSON_HELP)
     .action(async (file: string, o) => {
       const { replayCommand } = await import('./commands/replay.js');
-      done(replayCommand(file, o, await registry()));
+      done(await replayCommand(file, o, await registry()));
     });
   cli.command('check-history')
     .argument('<file>', 'a history: ours (JSONL), Jepsen/Knossos EDN or a Porcupine etcd log')
@@ -155,7 +155,10 @@ function fail(caught: unknown): number {
   let error = caught;
   if (error instanceof CommanderError) {
     const help = error.exitCode === 0 || error.code === 'commander.helpDisplayed';
-    return help ? EXIT.ok : EXIT.badInput;
+    if (help) return EXIT.ok;
+    // Commander has said what is wrong on stderr; with --json, stdout still gets its document.
+    if (jsonMode) outJson({ error: error.message.replace(/^error: /, ''), problems: [] });
+    return EXIT.badInput;
   }
   // A ConfigError (bad input found by the engine), known by name so sim/ loads only on use.
   if (error instanceof Error && error.name === 'ConfigError') error = new InputError(error.message);

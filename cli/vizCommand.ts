@@ -72,6 +72,11 @@ export async function startViz(target: string | undefined, options: VizOptions =
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(res);
     const path = (req.url ?? '/').split(/[?#]/)[0];
+    // A path that does not decode (`/%`) is a bad request, not a missing file.
+    if (!decodes(path ?? '/')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: a malformed URL');
+      return;
+    }
     if (input?.file !== undefined && path === `/input/${input.name}`) {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8',
         'x-content-type-options': 'nosniff', 'cache-control': 'no-store' })
@@ -84,6 +89,16 @@ export async function startViz(target: string | undefined, options: VizOptions =
     options.port === undefined);
   const url = `http://127.0.0.1:${port}/${input?.hash ?? ''}`;
   return { url, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/** The path of a request URL, decoded; undefined when its escapes are malformed (`/%`). */
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function packageRoot(): string {

@@ -14,6 +14,7 @@ import { twoPc } from './twopc/definition.js';
 /** A protocol with its parameter type erased. */
 export type AnyProtocol = ProtocolDefinition<any>;
 
+export { formatDuration, parseDuration, showDuration } from './durations.js';
 export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, WorkloadSpec } from
   './protocol.js';
 
@@ -28,3 +29,14 @@ export const protocols: Readonly<Record<string, AnyProtocol>> = {
   replication,
   twopc: twoPc,
 };
+
+/**
+ * The protocol called `name` in `registry`, or undefined. By own key only: a scenario's
+ * `protocol: toString` or `__proto__` names no protocol, whatever objects inherit.
+ */
+export function protocolNamed(
+  registry: Readonly<Record<string, AnyProtocol>>,
+  name: string,
+): AnyProtocol | undefined {
+  return Object.hasOwn(registry, name) ? registry[name] : undefined;
+}

@@ -34,17 +34,31 @@ const DEFS: Json = {
     description: 'A duration that may be negative, such as "-5ms".',
     anyOf: [{ type: 'string', pattern: String.raw`^\s*-?${UNIT}\s*$` }, { type: 'integer' }],
   },
+  zeroDuration: {
+    title: 'zero duration',
+    anyOf: [{ type: 'string', pattern: String.raw`^\s*-?0+(\.0+)?\s*(us|µs|ms|s|m)\s*$` },
+      { const: 0 }],
+  },
 };
 
-/** Replaces zod's loose duration nodes (titled by schema.ts and params.ts) with the defs. */
+/**
+ * Replaces zod's loose duration nodes (titled by protocols/durations.ts: `duration`, `signed
+ * duration`, or either with `, at least 1ms` for a timer) with the defs. A timer's lower bound
+ * shows as a positive whole number of µs and a string that is not zero; the CLI also rejects
+ * strings between zero and the bound, which a pattern cannot say simply.
+ */
 function strictDurations(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strictDurations);
   if (typeof node !== 'object' || node === null) return node;
   const n = node as Json;
-  if (n.title === 'duration' || n.title === 'signed duration') {
-    const ref = n.title === 'duration' ? '#/$defs/duration' : '#/$defs/signedDuration';
+  const title = typeof n.title === 'string' ? n.title : '';
+  const m = /^(signed )?duration(?:, at least (.+))?$/.exec(title);
+  if (m !== null) {
+    const ref = m[1] === undefined ? '#/$defs/duration' : '#/$defs/signedDuration';
     const { title: _title, type: _type, anyOf: _anyOf, pattern: _pattern, ...rest } = n;
-    return { ...rest, $ref: ref };
+    if (m[2] === undefined) return { ...rest, $ref: ref };
+    return { ...rest, allOf: [{ $ref: ref }, { not: { $ref: '#/$defs/zeroDuration' } }],
+      description: `${String(rest.description ?? 'A duration')}, at least ${m[2]}.` };
   }
   return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, strictDurations(v)]));
 }

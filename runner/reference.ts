@@ -5,6 +5,7 @@
  * writes it to docs/scenario-reference.md; a test fails when the file is stale.
  */
 import { strictScenarioJsonSchema } from './jsonSchema.js';
+import { DEFAULT_LIMITS, formatBytes } from './limits.js';
 import { scenarioJsonSchema } from './schema.js';
 
 type Json = Record<string, unknown>;
@@ -66,6 +67,32 @@ function latencyForms(schema: Json): string[] {
   });
 }
 
+const { events, memoryBytes, timeMs } = DEFAULT_LIMITS;
+
+/** What `limits` means, with its defaults. */
+const LIMITS_TEXT = [
+  '## Limits',
+  '',
+  'Every run ends, and ends cleanly: on reaching a limit it stops and fails (exit 1) with its',
+  'seed, as `event-limit`, `memory-limit` or `time-limit`. The defaults fit a 2-core, 24 GiB',
+  'machine running a couple of runs at once (two fuzz workers and the main thread):',
+  '',
+  `- \`events\`: ${events} engine events (a minute or two of wall time). A run it stops stops`,
+  '  at the same event everywhere, so it replays exactly; fuzz runs are capped at 2000000 and a',
+  '  counterexample that hit the cap carries it.',
+  `- \`memory\`: ${formatBytes(memoryBytes)} of JavaScript heap and array buffers, measured`,
+  '  every 4096 events after a full collection once the heap passes it, and never more than',
+  "  three quarters of the heap V8 allows (V8's own out-of-memory ends a process uncaught).",
+  '  It bounds the linearizability check after the run too: a check that reaches it ends',
+  '  undetermined (out of memory), a failure.',
+  `- \`time\`: ${timeMs / 60_000}m of wall-clock time for the simulation.`,
+  '',
+  'Memory and time depend on the machine, not on the run: a run they stop does not replay',
+  'exactly, its linearizability check is skipped (and not reported as checked), and',
+  '`faultline run --trace` removes its trace file rather than leave one that would not replay.',
+  'Fuzz campaigns watch every run with the same memory and time limits.',
+];
+
 /** A table cell: pipes escaped once. */
 const cell = (text: string): string => text.replace(/\\?\|/g, '\\|');
 
@@ -91,6 +118,8 @@ export function scenarioReference(): string {
     'Latency distributions:',
     '',
     ...latencyForms(schema),
+    '',
+    ...LIMITS_TEXT,
     '',
     'Editors: the JSON Schema is `scenarios/schema.json`. With the YAML language server (VS Code',
     'and others), map it in settings, `"yaml.schemas": { "./scenarios/schema.json":',

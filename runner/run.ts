@@ -20,7 +20,9 @@ import { IDLE_PHASE } from '../sim/check/nemesis.js';
 import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures } from
   '../sim/check/recovery.js';
 import type { LivenessPhase, Property, Violation, World } from '../sim/check/property.js';
-import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
+import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } from
+  '../protocols/index.js';
+import { limitFailure, resolveLimits, type RunLimits, type Watchdog } from './limits.js';
 import { LINEARIZABLE, type NotChecked, selectChecked } from './selection.js';
 import { RuleNemesis } from './fuzz/nemesis.js';
 import { COVERAGE_KINDS } from './fuzz/rules.js';
@@ -49,6 +51,9 @@ export interface PreparedRun {
   readonly splits: Disruption[];
   /** Faults by phase and kind so far, when the run records coverage. */
   readonly coverage?: Coverage;
+  readonly limits: RunLimits;
+  /** The run's watchdog, which watches the linearizability check's memory too. */
+  readonly watchdog?: Watchdog;
 }
 
 /** The outcome of a run, with everything a report prints. */
@@ -94,7 +99,7 @@ export function clusterIds(spec: Pick<RunSpec, 'nodes' | 'workload'>): {
 
 /** Finds a protocol by name or says which exist. */
 export function findProtocol(name: string, registry = protocols): AnyProtocol {
-  const protocol = registry[name];
+  const protocol = protocolNamed(registry, name);
   if (protocol === undefined) {
     const known = Object.keys(registry).sort().join(', ') || 'none';
     throw new ConfigError('protocol', `one of ${known}, got ${JSON.stringify(name)}`);
@@ -137,7 +142,9 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     if (DISRUPTIVE_FAULTS.has(fault.kind)) splits.push({ at: w.now, what: describeFault(fault) });
     if (coverage !== undefined && view !== undefined) count(coverage, fault, view.phases(w));
   };
-  const maxEvents = spec.limits?.events ?? options.maxEvents;
+  // The spec's own limits are part of what is run; the caller's cap applies when it has none.
+  const limits = resolveLimits(spec.limits, options.maxEvents);
+  const watchdog = options.watchdog?.(limits);
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
     ...(spec.network === undefined ? {} : { network: spec.network }),
@@ -146,8 +153,8 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
     faults: spec.faults,
     trace: options.trace ?? 'memory',
-    // The spec's own limit is part of what is run; the caller's applies when it has none.
-    ...(maxEvents === undefined ? {} : { maxEvents }),
+    maxEvents: limits.events,
+    ...(watchdog === undefined ? {} : { watchdog }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
     observers: [(w) => disruptions.observe(w),
@@ -159,7 +166,8 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
   };
   engine = new Engine(engineConfig);
   return { spec, protocol, instance, engine, checked, notChecked, liveness, disruptions, splits,
-    ...(coverage === undefined ? {} : { coverage }) };
+    limits, ...(coverage === undefined ? {} : { coverage }),
+    ...(watchdog === undefined ? {} : { watchdog }) };
 }
 
 /** Runs a spec to its duration and judges it. */
@@ -171,19 +179,22 @@ export function runSpec(spec: RunSpec, options: RunOptions = {}, registry = prot
 
 /** Ends a prepared run that was stepped elsewhere and judges it. */
 export function judge(prepared: PreparedRun, options: RunOptions = {}): RunReport {
-  const { spec, engine, instance, checked, notChecked, liveness } = prepared;
+  const { spec, engine, instance, checked, notChecked, liveness, watchdog } = prepared;
   const result = engine.end();
   let violation = result.violation;
   let alsoViolated: Violation | undefined;
   let linearizability: LinearizabilityResult | undefined;
   // A run stopped by liveness still has a history: a safety finding in it comes first.
   const unsafe = violation !== undefined && (violation.kind === 'safety' || violation.kind === 'error');
-  if (!unsafe && result.outcome !== 'event-limit' && checked.includes(LINEARIZABLE) &&
-    instance.model !== undefined) {
+  // A run the machine stopped has spent its memory or time: the check would spend more.
+  const machineStopped = result.outcome === 'memory-limit' || result.outcome === 'time-limit';
+  if (!unsafe && !machineStopped && result.outcome !== 'event-limit' &&
+    checked.includes(LINEARIZABLE) && instance.model !== undefined) {
     linearizability = checkHistory(instance.model, engine.history, {
       ...(options.checkBudgetMs === undefined ? {} : { timeBudgetMs: options.checkBudgetMs }),
       ...(options.checkMaxSteps === undefined ? {} : { maxSteps: options.checkMaxSteps }),
       ...(options.now === undefined ? {} : { now: options.now }),
+      ...(watchdog === undefined ? {} : { overMemory: () => watchdog() === 'memory-limit' }),
     });
     if (linearizability.verdict === 'not-linearizable') {
       alsoViolated = violation;
@@ -192,7 +203,8 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     }
   }
   const metrics = { ...instance.metrics(engine), ...sharedFigures(prepared, result) };
-  const failures = expectationFailures(spec, result, violation, linearizability, metrics);
+  const failures = expectationFailures(spec, result, violation, linearizability, metrics,
+    prepared.limits);
   return {
     name: spec.name, protocol: spec.protocol, seed: String(spec.seed), result,
     ...(violation === undefined ? {} : { violation }),
@@ -200,7 +212,8 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     ...(linearizability === undefined ? {} : { linearizability }),
     history: engine.history,
     ...(instance.model === undefined ? {} : { historyModel: instance.model.name }),
-    checked, notChecked, liveness, metrics, failures, passed: failures.length === 0,
+    checked: machineStopped ? checked.filter((name) => name !== LINEARIZABLE) : checked,
+    notChecked, liveness, metrics, failures, passed: failures.length === 0,
     struck: [...engine.struck],
     ...(prepared.coverage === undefined ? {} : { coverage: prepared.coverage }),
   };
@@ -270,6 +283,7 @@ function expectationFailures(
   violation: Violation | undefined,
   linearizability: LinearizabilityResult | undefined,
   metrics: Readonly<Record<string, number>>,
+  limits: RunLimits,
 ): string[] {
   const failures: string[] = [];
   const wanted = spec.expect?.violate;
@@ -282,12 +296,13 @@ function expectationFailures(
   } else if (violation !== undefined) {
     failures.push(`${violation.name} violated at ${violation.time} µs: ${violation.explanation}`);
   }
-  if (result.outcome === 'event-limit') failures.push('the run reached its event limit');
+  const limit = limitFailure(result.outcome, limits);
+  if (limit !== undefined) failures.push(limit);
   if (linearizability?.verdict === 'unknown') {
     failures.push(`linearizability undetermined: the checker ran out of ${linearizability.exhausted}`);
   }
   for (const [name, bound] of Object.entries(spec.expect?.metrics ?? {})) {
-    const value = metrics[name];
+    const value = Object.hasOwn(metrics, name) ? metrics[name] : undefined;
     if (value === undefined) failures.push(`metric ${name} was not measured`);
     else if (bound.min !== undefined && value < bound.min) failures.push(`${name} = ${value} < ${bound.min}`);
     else if (bound.max !== undefined && value > bound.max) failures.push(`${name} = ${value} > ${bound.max}`);

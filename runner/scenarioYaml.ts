@@ -6,7 +6,8 @@
  */
 import { stringify } from 'yaml';
 import { assertNever, type Fault, type Latency, type LinkPatch } from '../sim/index.js';
-import { formatDuration } from '../protocols/params.js';
+import { formatDuration as time } from '../protocols/durations.js';
+import { formatBytes, type LimitsSpec } from './limits.js';
 import type { RunSpec } from './spec.js';
 
 /** Words that go with a scenario but are not part of the run. */
@@ -18,9 +19,6 @@ export interface ScenarioText {
 }
 
 type Plain = Record<string, unknown>;
-
-const time = (micros: number): string =>
-  micros < 0 ? `-${formatDuration(-micros)}` : formatDuration(micros);
 
 function latency(l: Latency): Plain {
   const out: Plain = { dist: l.dist };
@@ -73,6 +71,12 @@ function fault(f: Fault): Plain {
   }
 }
 
+function limits(l: LimitsSpec): Plain {
+  return { ...(l.events === undefined ? {} : { events: l.events }),
+    ...(l.memoryBytes === undefined ? {} : { memory: formatBytes(l.memoryBytes) }),
+    ...(l.timeMs === undefined ? {} : { time: time(l.timeMs * 1_000) }) };
+}
+
 function expectations(spec: RunSpec): Plain | undefined {
   const e = spec.expect;
   if (e === undefined) return undefined;
@@ -111,7 +115,7 @@ function body(spec: RunSpec, text: ScenarioText): Plain {
     duration: time(spec.duration),
     seed: spec.seed,
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
-    ...(spec.limits?.events === undefined ? {} : { limits: { events: spec.limits.events } }),
+    ...(spec.limits === undefined ? {} : { limits: limits(spec.limits) }),
     ...(spec.expect === undefined ? {} : { expect: expectations(spec) }),
   };
 }

@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import type { Fault, ScheduledFault } from '../sim/index.js';
-import { MAX_DURATION, parseDuration } from '../protocols/params.js';
+import { duration, MIN_TIMER } from '../protocols/durations.js';
+import { DEFAULT_LIMITS, formatBytes, MEMORY_RANGE, parseBytes } from './limits.js';
 
 /** Servers and clients at most (the trace stores node indexes as 16-bit integers). */
 export const MAX_NODES = 100;
@@ -19,47 +20,8 @@ const show = (value: unknown): string => value === undefined ? 'nothing'
   : typeof value === 'number' && !Number.isFinite(value) ? String(value)
     : JSON.stringify(value) ?? String(value);
 
-/** Parses a duration to µs, or says why it is not one. `signed` allows negative values. */
-export function durationOrReason(value: unknown, signed: boolean): number | string {
-  const example = 'a duration such as "150ms", "1.5s" or "500us" (or an integer of µs)';
-  let micros: number | undefined;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return `a finite duration, got ${show(value)}`;
-    if (!Number.isInteger(value)) return `${example}; a bare number is whole µs, got ${value}`;
-    micros = value;
-  } else if (typeof value === 'string') {
-    const text = value.trim();
-    const negative = text.startsWith('-');
-    const parsed = parseDuration(negative ? text.slice(1) : text);
-    if (parsed === undefined) return `${example}, got ${show(value)}`;
-    micros = negative ? -parsed : parsed;
-  } else if (value === undefined) {
-    return `required: ${example}`;
-  } else {
-    return `${example}, got ${value === null ? 'nothing' : show(value)}`;
-  }
-  if (micros < 0 && !signed) return `a non-negative duration, got ${show(value)}`;
-  if (Math.abs(micros) > MAX_DURATION) return `a duration of at most 365 days, got ${show(value)}`;
-  return micros;
-}
-
-/** The text form of a duration, for editors (the transform below is the authority). */
-const DURATION_TEXT = /^\s*-?\d+(\.\d+)?\s*(us|µs|ms|s|m)\s*$/;
-
-function time(signed = false) {
-  return z.union([z.string().regex(DURATION_TEXT, { error: (iss) =>
-    durationOrReason(iss.input, signed) as string }), z.number()], { error: (iss) =>
-    durationOrReason(iss.input, signed) as string })
-    .meta({ title: signed ? 'signed duration' : 'duration' })
-    .transform((value, ctx) => {
-      const micros = durationOrReason(value, signed);
-      if (typeof micros === 'string') {
-        ctx.addIssue({ code: 'custom', message: micros });
-        return z.NEVER;
-      }
-      return micros;
-    });
-}
+/** A duration field; `signed` allows negative values (offsets, jumps). */
+const time = (signed = false) => duration({ signed });
 
 function probability() {
   const error = (iss: { input?: unknown }) => `a probability in [0, 1], got ${show(iss.input)}`;
@@ -147,7 +109,8 @@ const workloadSchema = z.strictObject({
   keys: integer(1, 1_000_000).default(8).describe('Distinct keys the clients use.'),
   mix: z.record(z.string(), weight).default({})
     .describe('Operation weights, such as { get: 0.5, put: 0.5 }; empty lets the protocol choose.'),
-  timeout: time().default(500_000).describe('Per-attempt timeout (default 500ms).'),
+  timeout: duration({ min: MIN_TIMER }).default(500_000)
+    .describe('Per-attempt timeout (default 500ms), at least 1ms.'),
   attempts: integer(1, 1_000).default(3)
     .describe('Attempts per operation before it is recorded as unknown (info).'),
   valueBytes: integer(1, 1_000_000).optional()
@@ -250,7 +213,8 @@ const expectSchema = z.strictObject({
   violate: z.string().describe('A teaching scenario: this property must be violated.').optional(),
   liveness: z.strictObject({
     after: time().optional().describe('When everything heals; default the time of the last fault.'),
-    settle: time().describe('Time after the heal within which every check must hold.'),
+    settle: duration({ min: MIN_TIMER })
+      .describe('Time after the heal within which every check must hold.'),
     checks: z.array(z.string()).optional()
       .describe('Liveness checks; default all of the protocol\'s.'),
   })
@@ -261,7 +225,41 @@ const expectSchema = z.strictObject({
 }).refine((e) => e.hold === undefined || e.violate === undefined,
   { error: 'expect.hold and expect.violate exclude each other: give one' });
 
-const seed = z.union([z.string().min(1), z.number()], { error: 'an integer or a string' })
+const { min: MEMORY_MIN, max: MEMORY_MAX } = MEMORY_RANGE;
+
+/** A memory size: `512MiB`, `2GiB` or a number of bytes. */
+function bytes() {
+  const message = (value: unknown): string => `a size from ${formatBytes(MEMORY_MIN)} to ${
+    formatBytes(MEMORY_MAX)}, such as "512MiB" or "2GiB", got ${show(value)}`;
+  return z.union([z.string(), z.number()], { error: (iss) => message(iss.input) })
+    .meta({ title: 'size' })
+    .transform((value, ctx) => {
+      const size = parseBytes(value);
+      if (size === undefined || size < MEMORY_MIN || size > MEMORY_MAX) {
+        ctx.addIssue({ code: 'custom', message: message(value) });
+        return z.NEVER;
+      }
+      return size;
+    });
+}
+
+const limitsSchema = z.strictObject({
+  events: integer(1, 1_000_000_000).describe('Engine events after which the run stops and ' +
+    `fails as event-limit (a livelock); default ${DEFAULT_LIMITS.events}.`).optional(),
+  memory: bytes().describe('JavaScript heap and array buffers after which the run stops and ' +
+    `fails as memory-limit; default ${formatBytes(DEFAULT_LIMITS.memoryBytes)}.`).optional(),
+  time: duration({ min: 1_000_000 }).describe('Wall-clock time after which the run stops and ' +
+    `fails as time-limit; default ${DEFAULT_LIMITS.timeMs / 60_000}m.`).optional(),
+}).transform((l) => ({ ...(l.events === undefined ? {} : { events: l.events }),
+  ...(l.memory === undefined ? {} : { memoryBytes: l.memory }),
+  ...(l.time === undefined ? {} : { timeMs: l.time / 1_000 }) }));
+
+/** The longest string seed: every random stream of a run is named from it. */
+export const MAX_SEED_LENGTH = 256;
+
+const seed = z.union([z.string().min(1).max(MAX_SEED_LENGTH, { error:
+  `a seed of at most ${MAX_SEED_LENGTH} characters` }), z.number()],
+{ error: 'an integer or a string' })
   .refine((s) => typeof s === 'string' || Number.isSafeInteger(s),
     { error: (iss) => `an integer seed (or a string), got ${show(iss.input)}` });
 
@@ -297,11 +295,9 @@ export const scenarioSchema = z.strictObject({
   ties: z.enum(['fifo', 'shuffle'], { error: 'fifo or shuffle' })
     .describe('Equal-time events in insertion order (fifo, default) or a seeded random order.')
     .optional(),
-  limits: z.strictObject({
-    events: integer(1, 1_000_000_000).describe('Engine events after which the run stops ' +
-      'and fails as event-limit (a livelock); default the engine\'s.').optional(),
-  }).describe('Bounds on the run itself. Fuzz counterexamples that hit the campaign\'s event ' +
-    'cap carry it, so that they replay the same.').optional(),
+  limits: limitsSchema.describe('Bounds on the run itself; a run that reaches one stops and ' +
+    'fails, with its seed. Fuzz counterexamples that hit the campaign\'s event cap carry it, ' +
+    'so that they replay the same.').optional(),
   expect: expectSchema
     .describe('What must hold, or the violation a teaching scenario demonstrates.').optional(),
 });

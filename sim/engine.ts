@@ -12,7 +12,9 @@
  *
  * The engine asserts its own invariants (no handler on a crashed or paused node, no delivery
  * across a cut link, no timer of a dead incarnation) and every run is bounded: a run that
- * reaches `maxEvents` stops with outcome `event-limit` rather than hanging.
+ * reaches `maxEvents` stops with outcome `event-limit` rather than hanging. Bounds the engine
+ * cannot see (memory, wall-clock time) belong to a `watchdog` its caller supplies: asked every
+ * `WATCHDOG_EVERY` events, it can stop the run with `memory-limit` or `time-limit`.
  */
 import { assert, AssertionError, ConfigError } from './assert.js';
 import { Clock, type ClockConfig, validateClock } from './clock.js';
@@ -47,6 +49,12 @@ export interface EngineConfig<M> {
   /** Equal-time events run in insertion order (`fifo`, default) or in a seeded random order. */
   readonly ties?: 'fifo' | 'shuffle';
   readonly maxEvents?: number;
+  /**
+   * Asked every `WATCHDOG_EVERY` events whether the run must stop for a reason outside the
+   * simulation, which it names. It reads the machine, not the run, so a run it stops does not
+   * replay exactly (runner/limits.ts).
+   */
+  readonly watchdog?: () => MachineLimit | undefined;
   /** Messages a paused node can buffer; beyond it they are dropped. */
   readonly pauseBuffer?: number;
   readonly faults?: readonly ScheduledFault[];
@@ -65,8 +73,11 @@ export interface EngineConfig<M> {
   readonly liveness?: LivenessPhase;
 }
 
+/** A limit of the machine that ended a run: its memory or its wall-clock time. */
+export type MachineLimit = 'memory-limit' | 'time-limit';
+
 /** How a run ended. */
-export type Outcome = 'ok' | 'violation' | 'error' | 'event-limit';
+export type Outcome = 'ok' | 'violation' | 'error' | 'event-limit' | MachineLimit;
 
 /** The summary of a run. */
 export interface RunResult {
@@ -97,6 +108,8 @@ export type SimEvent =
   | { k: 'deadline' };
 
 export const DEFAULT_MAX_EVENTS = 50_000_000;
+/** Engine events between two questions to the watchdog. */
+export const WATCHDOG_EVERY = 4_096;
 export const DEFAULT_PAUSE_BUFFER = 10_000;
 export const DEFAULT_SYNC_LATENCY: Latency = { dist: 'uniform', min: 200, max: 1_000 };
 const MAX_QUEUED_EVENTS = 20_000_000;
@@ -124,6 +137,8 @@ export class Engine<M = unknown> implements World {
   private readonly pendingSometimes: Set<string>;
   private readonly pendingLiveness = new Set<string>();
   private readonly maxEvents: number;
+  /** Steps left until the watchdog is asked again. */
+  private untilWatchdog = WATCHDOG_EVERY;
   /** Whether anything is checked after events (skips the call on the hot path otherwise). */
   private readonly checking: boolean;
   private readonly observers: readonly ((world: World) => void)[];
@@ -217,7 +232,21 @@ export class Engine<M = unknown> implements World {
     if (this.stopped === undefined && this.trace.length >= this.maxEvents) {
       this.stopped = { outcome: 'event-limit' };
     }
+    if (--this.untilWatchdog === 0) this.askWatchdog();
     return true;
+  }
+
+  /**
+   * Runs at most `steps` events up to time `until`. Returns whether any are left to run by
+   * then; `run(until)` ends the run after the last slice. A caller that hands control back
+   * between slices (to notice a signal or a click) gets the run that `run(until)` gives.
+   */
+  advance(until: Micros, steps: number): boolean {
+    for (let k = 0; k < steps; k++) {
+      if (this.stopped !== undefined || this.queue.peekTime() > until) return false;
+      this.step();
+    }
+    return this.stopped === undefined && this.queue.peekTime() <= until;
   }
 
   /** Applies a fault now (the visualizer's "crash this node" button). */
@@ -584,6 +613,12 @@ export class Engine<M = unknown> implements World {
         }
       }
     }
+  }
+
+  private askWatchdog(): void {
+    this.untilWatchdog = WATCHDOG_EVERY;
+    const limit = this.config.watchdog?.();
+    if (limit !== undefined && this.stopped === undefined) this.stopped = { outcome: limit };
   }
 
   private failSometimes(): void {

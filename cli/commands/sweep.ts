@@ -4,7 +4,7 @@
  * false suspicions per pair-hour and mistake duration (protocols/heartbeat/sweep.ts does the
  * runs). `--json` prints the rows, for the visualizer or a notebook to plot.
  */
-import { parseDuration } from '../../protocols/params.js';
+import { parseDuration } from '../../protocols/durations.js';
 import { detectorSweep, type SweepRow } from '../../protocols/heartbeat/sweep.js';
 import { EXIT, InputError, out, outJson, table } from '../io.js';
 

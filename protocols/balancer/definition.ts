@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ConfigError, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ProtocolDefinition, ProtocolSetup } from '../protocol.js';
-import { bugList, duration } from '../params.js';
+import { bugList, duration, timer } from '../params.js';
 import { Backend } from './backend.js';
 import { Balancer, type BalancerOptions } from './balancer.js';
 import { BALANCER_BUGS, type BalancerBug, balancerBugs } from './bugs.js';
@@ -40,15 +40,15 @@ const raw = z.object({
   targetLoad: z.number().min(0).max(1).default(0.6),
   targets: nodeMap(z.number().min(0).max(1)),
   gain: z.number().min(0).max(2).default(0.5),
-  interval: duration().default(100_000),
-  checkTimeout: duration().default(50_000),
+  interval: timer().default(100_000),
+  checkTimeout: timer().default(50_000),
   fall: z.number().int().min(1).max(100).default(3),
   rise: z.number().int().min(1).max(100).default(2),
   consecutiveErrors: z.number().int().min(1).max(1_000).default(5),
-  baseEjection: duration().default(500_000),
-  maxEjection: duration().default(2_000_000),
+  baseEjection: timer().default(500_000),
+  maxEjection: timer().default(2_000_000),
   maxEjectionPercent: z.number().min(0).max(100).default(20),
-  requestTimeout: duration().default(200_000),
+  requestTimeout: timer().default(200_000),
   retries: z.number().int().min(0).max(10).default(2),
   retryBudget: z.number().min(0).max(10).default(0.2),
   retryReserve: z.number().int().min(0).max(100_000).default(10),
@@ -58,9 +58,9 @@ const raw = z.object({
   slowness: nodeMap(z.number().positive().max(1_000)),
   orders: z.number().min(0).max(1).default(0.3)
     .describe('share of client operations that are orders (not idempotent)'),
-  lease: duration().default(400_000),
+  lease: timer().default(400_000),
   leaseMargin: z.number().min(0).max(0.5).default(0.05),
-  heartbeat: duration().default(50_000),
+  heartbeat: timer().default(50_000),
   resize: z.array(resize).max(100).default([]),
   bugs: bugList(BALANCER_BUGS as unknown as readonly [BalancerBug, ...BalancerBug[]]),
 }).strict();

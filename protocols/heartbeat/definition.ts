@@ -10,11 +10,12 @@ import { z } from 'zod';
 import type { NodeId } from '../../sim/index.js';
 import type { World } from '../../sim/check/property.js';
 import type { ProtocolDefinition } from '../protocol.js';
-import { bugList, duration } from '../params.js';
+import { bugList, duration, timer } from '../params.js';
 import { type DetectorSettings, fixedTimeout } from './detector.js';
 import { completeness, eventuallyTrusted, noFalseSuspicion } from './invariants.js';
 import { HeartbeatNode, links } from './node.js';
-import { DetectorObserver, detectorMetrics, type SuspicionReader } from './observer.js';
+import { DetectorObserver, detectorMetrics, type HeardReader, type SuspicionReader } from
+  './observer.js';
 
 /** The bug switches of the heartbeat protocol. */
 export const HEARTBEAT_BUGS = ['timeout-below-delay'] as const;
@@ -22,20 +23,20 @@ export const HEARTBEAT_BUGS = ['timeout-below-delay'] as const;
 /** Detector parameters, shared with the replication protocol. */
 export const detectorParams = {
   detector: z.enum(['fixed', 'phi']).default('fixed'),
-  period: duration().default(50_000),
+  period: timer().default(50_000),
   missedBeats: z.number().int().min(1).max(100).default(3),
   maxDelay: duration().default(100_000),
   threshold: z.number().positive().max(100).default(8),
   window: z.number().int().min(2).max(10_000).default(100),
-  minStdDev: duration().default(5_000),
-  checkInterval: duration().default(10_000),
+  minStdDev: duration({ min: 1 }).default(5_000),
+  checkInterval: timer().default(10_000),
 };
 
 const params = z.object({
   ...detectorParams,
   topology: z.enum(['all-to-all', 'star']).default('all-to-all'),
   /** Completeness bound; default: twice (timeout + check interval) plus maxDelay. */
-  detectionBound: duration().optional(),
+  detectionBound: timer().optional(),
   notePhi: z.boolean().default(false),
   /**
    * The run honours the synchronous model the fixed timeout assumes (no loss, no partition,
@@ -69,6 +70,11 @@ const readSuspicion: SuspicionReader = (world: World, m: NodeId, t: NodeId) => {
   return program instanceof HeartbeatNode ? program.suspects(t) : undefined;
 };
 
+const readHeard: HeardReader = (world: World, m: NodeId, t: NodeId) => {
+  const program = world.program(m);
+  return program instanceof HeartbeatNode ? program.heard(t) : undefined;
+};
+
 /** The heartbeat protocol. */
 export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
   name: 'heartbeat',
@@ -81,7 +87,7 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
     const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));
     const watched = servers.flatMap((m) => links(m, servers, p.topology).watch
       .map((t) => [m, t] as const));
-    const observer = new DetectorObserver(watched, readSuspicion);
+    const observer = new DetectorObserver(watched, readSuspicion, readHeard);
     const timeout = nominalTimeout(p);
     const bound = p.detectionBound ?? 2 * (timeout + p.checkInterval) + p.maxDelay;
     const grace = timeout + p.period + p.maxDelay + p.checkInterval;

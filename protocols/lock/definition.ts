@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { ConfigError, type NodeContext, type NodeId, type NodeProgram } from
   '../../sim/index.js';
 import type { ProtocolDefinition, ProtocolSetup } from '../protocol.js';
-import { bugList, duration, durationRange } from '../params.js';
+import { bugList, duration, timer, timerRange } from '../params.js';
 import type { RaftConfig, RaftStats } from '../raft/config.js';
 import { BUG_VARIANT, LOCK_BUGS, LOCK_VARIANTS, type LockBug, lockBugs, type LockVariant } from
   './bugs.js';
@@ -32,18 +32,18 @@ import { ZkServer } from './zkServer.js';
 const raw = z.object({
   variant: z.enum(LOCK_VARIANTS).optional()
     .describe('the lock: lease (default), redis, redlock or zookeeper; a bug of one implies it'),
-  ttl: duration().default(500_000),
+  ttl: timer().default(500_000),
   work: duration().default(100_000),
-  rest: duration().default(100_000),
+  rest: timer().default(100_000),
   /** Fraction of the ttl a client gives up to allow for clock drift. */
   margin: z.number().min(0).max(0.5).default(0.01),
   expiryClock: z.enum(['wall', 'monotonic']).default('monotonic')
     .describe('what Redis instances measure key expiry on: wall is Redis as it is'),
-  timeout: duration().default(200_000)
+  timeout: timer().default(200_000)
     .describe('how long a Redis or Redlock client waits for answers'),
-  sessionTimeout: duration().default(1_000_000),
-  electionTimeout: durationRange().default([150_000, 300_000]),
-  heartbeat: duration().default(50_000),
+  sessionTimeout: timer().default(1_000_000),
+  electionTimeout: timerRange().default([150_000, 300_000]),
+  heartbeat: timer().default(50_000),
   bugs: bugList(LOCK_BUGS as unknown as readonly [LockBug, ...LockBug[]]),
 }).strict();
 
@@ -136,6 +136,8 @@ export const lock: ProtocolDefinition<LockParams> = {
   bugs: lockBugs,
   propertyNames: ['fenced-writes', 'one-holder', 'no-herd', 'lock-progress'],
   fuzz: lockFuzz,
+  // A client that dies holding the lock is what expiry is for (setnx-then-expire).
+  clientCrashes: true,
   setup(setup) {
     const p = setup.params;
     if (setup.servers.length < 2) {

@@ -16,7 +16,7 @@ import type { World } from '../../sim/check/property.js';
 import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
 import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { MULTI_PAXOS_BUGS, SINGLE_PAXOS_BUGS } from './bugs.js';
-import { bugList, duration, durationRange } from '../params.js';
+import { bugList, durationRange, timer, timerRange } from '../params.js';
 import { formatBallot } from './ballot.js';
 import {
   allLearned, commandsDecided, leaderElected, MULTI_SAFETY, multiObserver, paxosProperties,
@@ -27,8 +27,8 @@ import { MultiPaxosNode } from './node.js';
 import { SinglePaxosNode } from './singleNode.js';
 
 const multiParams = z.object({
-  leaderTimeout: durationRange().default([150_000, 300_000]),
-  heartbeat: duration().default(50_000),
+  leaderTimeout: timerRange().default([150_000, 300_000]),
+  heartbeat: timer().default(50_000),
   bugs: bugList(['acceptor-forgets', 'non-unique-ballots', 'takeover-drops-accepted',
     'own-value']),
 }).strict();
@@ -36,7 +36,7 @@ type MultiParams = z.infer<typeof multiParams>;
 
 const singleParams = z.object({
   proposeAfter: durationRange().default([0, 20_000]),
-  backoff: durationRange().default([10_000, 30_000]),
+  backoff: timerRange().default([10_000, 30_000]),
   randomizedBackoff: z.boolean().default(true),
   bugs: bugList(['acceptor-forgets', 'own-value', 'non-unique-ballots']),
 }).strict();

@@ -68,6 +68,12 @@ export class PaxosObserver<V> {
   readonly chosen = new Map<number, { value: V; key: string; ballot: Ballot; at: number }>();
   readonly firstDecision = new Map<number, { key: string; node: NodeId; at: number }>();
   private readonly votes = new Map<number, Map<string, Set<NodeId>>>();
+  /**
+   * Per slot, the values some majority accepted at one ballot, durably or not (the paper's
+   * "chosen"; a crash may take a non-durable one back, which `votes-durable` reports).
+   */
+  private readonly accepted = new Map<number, { voters: Map<string, Set<NodeId>>;
+    values: Set<string> }>();
   private readonly nodes = new Map<NodeId, NodeView<V>>();
   private lastEvent = -1;
   /** Values already found valid, by their JSON (validity never changes once true). */
@@ -151,7 +157,9 @@ export class PaxosObserver<V> {
     view.promised = acceptor.promised;
     view.mode = mode;
     for (; view.accepts < acceptor.acceptLog.length; view.accepts++) {
-      view.pending.push({ ...(acceptor.acceptLog[view.accepts] as AcceptedEntry<V>), seq });
+      const entry = acceptor.acceptLog[view.accepts] as AcceptedEntry<V>;
+      view.pending.push({ ...entry, seq });
+      this.onAccept(world, id, entry);
     }
     for (; view.promises < acceptor.promiseLog.length; view.promises++) {
       view.pendingPromises.push({ ballot: acceptor.promiseLog[view.promises] as Ballot, seq });
@@ -194,6 +202,20 @@ export class PaxosObserver<V> {
         `below the ${formatBallot(view.durablePromise)} its disk had made durable`);
     }
     view.lastPromise = now;
+  }
+
+  /** An accept as the acceptor makes it, durable or not: the paper's majority per ballot. */
+  private onAccept(world: World, id: NodeId, entry: AcceptedEntry<V>): void {
+    let bySlot = this.accepted.get(entry.slot);
+    if (bySlot === undefined) {
+      this.accepted.set(entry.slot, (bySlot = { voters: new Map(), values: new Set() }));
+    }
+    const key = JSON.stringify(entry.value);
+    const tally = `${formatBallot(entry.ballot)} ${key}`;
+    let voters = bySlot.voters.get(tally);
+    if (voters === undefined) bySlot.voters.set(tally, (voters = new Set()));
+    voters.add(id);
+    if (voters.size >= Math.floor(world.servers.length / 2) + 1) bySlot.values.add(key);
   }
 
   private onDurableAccept(world: World, id: NodeId, slot: number, ballot: Ballot, value: V): void {
@@ -240,6 +262,13 @@ export class PaxosObserver<V> {
         `${ms(first.at)}, ${id} decided ${key} at ${ms(world.now)}`);
     }
     const chosen = this.chosen.get(slot);
+    if (this.accepted.get(slot)?.values.has(key) !== true) {
+      // Paxos Made Simple, §1: a process never learns that a value has been chosen unless it
+      // actually has been. A learner that counts votes of different ballots decides what no
+      // majority accepted.
+      this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but no ` +
+        'majority had accepted it in one ballot');
+    }
     if (chosen !== undefined && chosen.key !== key) {
       this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but ` +
         `${this.describe(chosen.value)} was chosen at ${formatBallot(chosen.ballot)}`);

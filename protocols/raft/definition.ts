@@ -12,7 +12,7 @@ import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
 import type { World } from '../../sim/check/property.js';
 import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { raftBugs } from './bugs.js';
-import { bugList, duration, durationRange } from '../params.js';
+import { bugList, duration, timer, timerRange } from '../params.js';
 import { BUG_NAMES, type BugName, type RaftConfig, type RaftStats } from './config.js';
 import { raftNode, raftProperties, RaftObserver, SAFETY_PROPERTIES } from './invariants.js';
 import { raftLiveness } from './liveness.js';
@@ -22,8 +22,8 @@ import { RaftNode } from './node.js';
 
 /** Raft's parameters as a scenario file writes them. */
 export const raftParams = z.object({
-  electionTimeout: durationRange().default([150_000, 300_000]),
-  heartbeat: duration().default(50_000),
+  electionTimeout: timerRange().default([150_000, 300_000]),
+  heartbeat: timer().default(50_000),
   preVote: z.boolean().default(false),
   checkQuorum: z.boolean().default(false),
   reads: z.enum(['read-index', 'log']).default('read-index'),

@@ -11,7 +11,7 @@ import type { AnyModel } from '../../sim/check/model.js';
 import { kvModel } from '../../sim/check/models/kv.js';
 import { kvOperations } from '../../sim/check/workload.js';
 import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
-import { bugList, duration } from '../params.js';
+import { bugList, timer } from '../params.js';
 import { detectorParams, detectorSettings, nominalTimeout } from '../heartbeat/definition.js';
 import { observed, replicasAgree } from './invariants.js';
 import { lostWrites, replicationMetrics } from './metrics.js';
@@ -29,7 +29,7 @@ const params = z.object({
   weights: z.record(z.string(), z.number().min(0)).default({}),
   ...detectorParams,
   /** Base election delay; default: the detector's nominal timeout. */
-  electionTimeout: duration().optional(),
+  electionTimeout: timer().optional(),
   batch: z.number().int().min(1).max(10_000).default(64),
   /**
    * The run honours the synchronous model the detector's timeout assumes (no loss, no

@@ -134,8 +134,8 @@ function toFaults(
       const k = 2 + (r.c % 2);
       const groups = Array.from({ length: k }, (_, g) =>
         servers.filter((_, i) => Math.floor(r.b / k ** i) % k === g)).filter((g) => g.length > 0);
-      return groups.length < 2 ? one({ kind: 'cut', from: node, to: other })
-        : one({ kind: 'partition', groups });
+      if (groups.length >= 2) return one({ kind: 'partition', groups });
+      return n < 2 ? [] : one({ kind: 'cut', from: node, to: other });
     }
     case 'cut':
       return n < 2 ? [] : one({ kind: 'cut', from: node, to: other });

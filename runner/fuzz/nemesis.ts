@@ -248,6 +248,13 @@ export class RuleNemesis implements Nemesis {
       case 'dup-delay':
         return { faults: [{ kind: 'link', set: this.linkFault(action, length) }],
           repairs: [{ kind: 'link', set: this.setting.link }] };
+      case 'limp': {
+        if (!server || rest.length === 0) return NONE;
+        const latency = { dist: 'uniform' as const, min: Math.floor(length / 2), max: length };
+        return { faults: rest.map((to): Fault => ({ kind: 'link', from: node, to, set: { latency } })),
+          repairs: rest.map((to): Fault => ({ kind: 'link', from: node, to,
+            set: { latency: this.setting.link.latency } })) };
+      }
       case 'fail-sync':
         return server ? { faults: [{ kind: 'disk', node, fault: 'fail-sync' }], repairs: [] } : NONE;
       case 'corrupt':
@@ -266,8 +273,11 @@ export class RuleNemesis implements Nemesis {
       case 'lossy':
         return { loss: 1 / 3 };
       case 'dup-delay':
+        // A long tail: most messages as usual (so leadership still changes), one in a hundred
+        // as late as the whole strike, and half of them twice.
         return { duplicate: 1 / 2,
-          latency: { dist: 'uniform', min: 500, max: Math.max(1_000, Math.floor(length / 4)) } };
+          latency: { dist: 'lognormal', median: 1_000, p99: Math.max(2_000, length),
+            max: Math.max(4_000, 2 * length) } };
     }
   }
 

@@ -74,16 +74,18 @@ export type Target =
  *   at one end of a bridge: it reaches the middle node, which reaches a majority without it),
  *   `ring`;
  * - `clock-jump` forward by the length, `clock-back` back by it;
- * - `slow` (the target's links take about the length to deliver), `lossy` (its links lose a
- *   third), `dup-delay` (every link duplicates half its messages and delays them, so replies
- *   arrive late and twice, across whatever changes meanwhile);
+ * - `slow` (every link takes about the length to deliver), `lossy` (every link loses a
+ *   third), `dup-delay` (every link duplicates half its messages and gives delays a long tail,
+ *   one in a hundred as late as the length, so replies arrive late and twice, across whatever
+ *   changes meanwhile), `limp` (the target's outgoing links take about the length: a gray
+ *   failure, a node whose replies arrive long after the others moved on);
  * - `fail-sync`, `corrupt` (disk faults; no repair).
  */
 export type Action =
   | 'crash' | 'crash-torn' | 'pause'
   | 'isolate' | 'sever' | 'split' | 'bridge' | 'ring'
   | 'clock-jump' | 'clock-back'
-  | 'slow' | 'lossy' | 'dup-delay'
+  | 'slow' | 'lossy' | 'dup-delay' | 'limp'
   | 'fail-sync' | 'corrupt';
 
 /** One strike of a rule. Times are in units of the protocol's timeout (see `Timescale`). */

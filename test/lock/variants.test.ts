@@ -174,6 +174,14 @@ describe('lock: parameters', () => {
     expect(error({}, 1)).toMatch(/nodes.*at least 2 servers/);
   });
 
+  it('lets a scenario crash and restart a lock client, not a key-value one', () => {
+    const text = (protocol: string) => `name: x\nprotocol: ${protocol}\nnodes: 3\n` +
+      'workload: { clients: 1 }\nfaults:\n  - { at: 1s, crash: c1 }\n  - { at: 2s, restart: c1 }\n' +
+      'duration: 3s\nseed: 1\n';
+    expect(() => loadScenario(text('lock'), 'x.yaml')).not.toThrow();
+    expect(() => loadScenario(text('raft'), 'x.yaml')).toThrow(/c1 is a client: crash takes a server/);
+  });
+
   it('promises one-holder only where leases run on clocks that do not step', () => {
     const promised = (params: Record<string, unknown>) => runSpec({ ...base, params },
       { trace: 'off' }).checked;

@@ -31,6 +31,8 @@ export interface SearchBudget {
   /** A clock and the time at which to stop; checked every 65536 steps. */
   readonly now?: (() => number) | undefined;
   readonly deadline: number;
+  /** The caller's memory budget, asked with the clock: true stops with `memory`. */
+  readonly overMemory?: (() => boolean) | undefined;
 }
 
 /** One partition to search: operation intervals and the interned model. @internal */
@@ -108,6 +110,7 @@ export class WglSearch {
   run(maxSteps: number, budget: Omit<SearchBudget, 'maxSteps'>): RunResult {
     if (this.done !== undefined) return this.done;
     const checkClock = budget.now !== undefined && budget.deadline !== Infinity;
+    const watched = checkClock || budget.overMemory !== undefined;
     const stepLimit = this.steps + maxSteps;
     const next = this.next;
     const head = 2 * this.finite.length;
@@ -115,13 +118,15 @@ export class WglSearch {
     while (result === undefined) {
       if (this.finiteLeft === 0) result = 'linearizable';
       else if (this.steps >= stepLimit) return 'paused';
-      else if ((++this.steps & 0xffff) === 0 && checkClock && budget.now!() > budget.deadline) {
-        result = 'time';
+      else if ((++this.steps & 0xffff) === 0 && watched &&
+        (result = spent(budget, checkClock)) !== undefined) {
+        // Out of time or memory: `result` says which, and the loop ends.
       } else if (this.entry >= 0 && (this.entry & 1) === 0) {
         if (this.tryLinearize(this.entry >>> 1)) {
           this.entry = next[head]!;
           const memoEntries = Math.max(this.memo.size, this.problem.states.size);
           if (memoEntries > budget.maxMemoEntries) result = 'memory';
+          else if (this.memoFull() && budget.overMemory?.() === true) result = 'memory';
         } else {
           this.entry = next[this.entry]!;
         }
@@ -133,6 +138,16 @@ export class WglSearch {
     }
     this.done = result;
     return result;
+  }
+
+  /**
+   * Whether the memo is full, so that its next entry doubles it. An entry holds a bitset of
+   * every operation, so a large partition's memo grows by gigabytes: the caller's memory
+   * budget is asked here, before each doubling, and not only every 65536 steps.
+   */
+  private memoFull(): boolean {
+    const size = this.memo.size;
+    return size >= 1024 && (size & (size - 1)) === 0;
   }
 
   /**
@@ -191,6 +206,13 @@ export function wglSearch(
     return { ...withLongest, verdict: result };
   }
   return { ...withLongest, verdict: 'unknown', exhausted: result === 'paused' ? 'steps' : result };
+}
+
+/** Whether the search has spent its time or its memory, by the caller's clock and probe. */
+function spent(budget: Omit<SearchBudget, 'maxSteps'>, checkClock: boolean):
+  'time' | 'memory' | undefined {
+  if (checkClock && (budget.now as () => number)() > budget.deadline) return 'time';
+  return budget.overMemory?.() === true ? 'memory' : undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Reads a trace file (JSON Lines, sim/trace.ts): a header line `{format: 'faultline-trace',
  * version, seed, nodes, clients}`, then one record per line. Everything in the file is data:
- * it is read with JSON.parse or the byte scanner (traceScan.ts), and shown with textContent
+ * it is read with JSON.parse or the byte scanner (traceScan.ts), checked by the trace schema
+ * that `faultline replay` checks with too (sim/traceSchema.ts), and shown with textContent
  * or canvas text. A malformed file gets an error naming the line and what was expected.
  *
  * For speed on a million records the file stays as bytes: lines in the engine's own form
@@ -9,19 +10,18 @@
  * record's payload is parsed only when someone looks at it (so a broken payload is reported
  * then, in the tooltip or inspector, rather than when the file opens).
  */
-import { TRACE_FORMAT_VERSION, TRACE_KINDS, type TraceRecord } from '../../../sim/index.js';
+import { readTraceHeader, TraceChecker, TraceFormatError, type TraceRecord } from
+  '../../../sim/index.js';
 import { scanLine } from './traceScan.js';
 import { ColumnBuilder, KIND, type TraceInfo, TraceModel } from './traceModel.js';
 
-/** A trace file that cannot be read; `line` is 1-based. */
+/** A trace file that cannot be read; `line` and `column` are 1-based. */
 export class TraceFileError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(readonly line: number, message: string, readonly column = 1) {
     super(`line ${line}: ${message}`);
     this.name = 'TraceFileError';
   }
 }
-
-const KINDS = new Set<string>(TRACE_KINDS);
 const decoder = new TextDecoder();
 
 /** Line boundaries: line k is bytes [start[k], end[k]) without its newline. */
@@ -68,21 +68,26 @@ export function parseTraceFile(input: string | Uint8Array): TraceModel {
   const { start, end, count } = splitLines(bytes);
   if (count === 0) throw new TraceFileError(1, 'the file is empty, expected a trace header');
   const line = (k: number) => decoder.decode(bytes.subarray(start[k], end[k]));
-  const info = parseHeader(line(0));
+  const header = located(() => readTraceHeader(line(0)));
+  const info: TraceInfo = { seed: header.seed, nodes: header.nodes, clients: header.clients };
   const laneOf = new Map([...info.nodes, ...info.clients].map((id, i) => [id, i]));
   const b = new ColumnBuilder(count - 1, laneOf);
-  let last = 0;
-  for (let l = 1; l < count; l++) {
-    const s = scanLine(bytes, start[l] as number, end[l] as number);
-    const r = s !== undefined && KINDS.has(s.kind) ? s : fromJson(parseLine(line(l), l + 1));
-    if (r.t < 0) throw new TraceFileError(l + 1, 'expected "t": a non-negative time in µs');
-    if (r.t < last) throw new TraceFileError(l + 1, `time ${r.t} goes back before ${last}`);
-    last = r.t;
-    if (r.node !== undefined && !laneOf.has(r.node)) {
-      throw new TraceFileError(l + 1, `node ${JSON.stringify(r.node)} is not in the header`);
+  const checker = new TraceChecker(header);
+  located(() => {
+    for (let l = 1; l < count; l++) {
+      const s = scanLine(bytes, start[l] as number, end[l] as number);
+      if (s !== undefined) {
+        const [to, from] = s.peerKey === 'to' ? [s.peer, undefined] : [undefined, s.peer];
+        checker.check(s.i, s.t, s.kind, s.node, to, from, s.id < 0 ? undefined : s.id, s.tag,
+          () => line(l), l + 1);
+        b.putFields(s.t, KIND[s.kind as keyof typeof KIND], s.node, s.peer, s.id, s.tag);
+      } else {
+        const r = checker.read(line(l), l + 1);
+        b.putFields(r.t, KIND[r.kind], r.node, r.kind === 'send' ? r.to : r.from, r.id ?? -1,
+          r.tag);
+      }
     }
-    b.putFields(r.t, KIND[r.kind as keyof typeof KIND], r.node, r.peer, r.id, r.tag);
-  }
+  });
   const fetch = (i: number): TraceRecord => {
     try {
       return JSON.parse(line(i + 1)) as TraceRecord;
@@ -93,61 +98,12 @@ export function parseTraceFile(input: string | Uint8Array): TraceModel {
   return new TraceModel(info, b.count, b, fetch);
 }
 
-function fromJson(r: TraceRecord): { t: number; kind: string; node?: string; peer?: string;
-  id: number; tag?: string } {
-  const peer = r.kind === 'send' ? r.to : r.from;
-  return { t: r.t, kind: r.kind, ...(r.node === undefined ? {} : { node: r.node }),
-    ...(peer === undefined ? {} : { peer }), id: r.id ?? -1,
-    ...(r.tag === undefined ? {} : { tag: r.tag }) };
-}
-
-function parseJson(line: string, at: number): unknown {
+/** Runs `read`, turning the trace schema's errors into this reader's. */
+function located<T>(read: () => T): T {
   try {
-    return JSON.parse(line) as unknown;
+    return read();
   } catch (error) {
-    throw new TraceFileError(at, `not JSON (${(error as Error).message})`);
+    if (!(error instanceof TraceFormatError)) throw error;
+    throw new TraceFileError(error.line, error.reason, error.column);
   }
-}
-
-function parseHeader(line: string): TraceInfo {
-  const h = parseJson(line, 1) as Record<string, unknown> | null;
-  if (typeof h !== 'object' || h === null || h.format !== 'faultline-trace') {
-    throw new TraceFileError(1, 'expected a header {"format":"faultline-trace",...}');
-  }
-  if (h.version !== TRACE_FORMAT_VERSION) {
-    throw new TraceFileError(1, `trace format version ${String(h.version)} is not supported ` +
-      `(this visualizer reads version ${TRACE_FORMAT_VERSION})`);
-  }
-  const ids = (v: unknown, field: string): string[] => {
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-      throw new TraceFileError(1, `header field "${field}" must be a list of node ids`);
-    }
-    return v as string[];
-  };
-  const nodes = ids(h.nodes, 'nodes');
-  const clients = ids(h.clients ?? [], 'clients');
-  if (nodes.length + clients.length > 2_000) {
-    throw new TraceFileError(1, 'more than 2000 nodes and clients: too many lanes to draw');
-  }
-  return { seed: String(h.seed), nodes, clients };
-}
-
-function parseLine(line: string, at: number): TraceRecord {
-  const r = parseJson(line, at) as Record<string, unknown> | null;
-  if (typeof r !== 'object' || r === null) throw new TraceFileError(at, 'expected a record object');
-  if (typeof r.t !== 'number' || !Number.isFinite(r.t) || r.t < 0) {
-    throw new TraceFileError(at, 'expected "t": a non-negative time in µs');
-  }
-  if (typeof r.kind !== 'string' || !KINDS.has(r.kind)) {
-    throw new TraceFileError(at, `unknown kind ${JSON.stringify(r.kind)}`);
-  }
-  for (const field of ['node', 'to', 'from', 'tag'] as const) {
-    if (r[field] !== undefined && typeof r[field] !== 'string') {
-      throw new TraceFileError(at, `"${field}" must be a string`);
-    }
-  }
-  if (r.id !== undefined && typeof r.id !== 'number') {
-    throw new TraceFileError(at, '"id" must be a number');
-  }
-  return r as unknown as TraceRecord;
 }

@@ -2,8 +2,9 @@
  * Colours and time formatting shared by the views. Role colours follow the protocols' own
  * vocabulary (leader/follower/candidate for Raft, proposer/acceptor for Paxos, coordinator
  * and participant for 2PC, master/slave for replication); unknown roles get a stable hue
- * from their name.
+ * from their name. Times are shown as the CLI shows them (protocols/durations.ts).
  */
+import { showDuration } from '../../../protocols/index.js';
 
 const ROLE_COLOURS: Readonly<Record<string, string>> = {
   leader: '#f2b705', master: '#f2b705', coordinator: '#f2b705', primary: '#f2b705',
@@ -35,14 +36,5 @@ export const OUTCOME_COLOURS: Readonly<Record<string, string>> = {
   ok: '#6ab04c', fail: '#eb4d4b', info: '#f0c419', pending: '#b0b0b0',
 };
 
-/** Microseconds as a short human time: `850µs`, `12.5ms`, `3.2s`. */
-export function formatTime(us: number): string {
-  const a = Math.abs(us);
-  if (a >= 1e6) return `${trim(us / 1e6)}s`;
-  if (a >= 1e3) return `${trim(us / 1e3)}ms`;
-  return `${trim(us)}µs`;
-}
-
-function trim(x: number): string {
-  return String(Number(x.toFixed(3)));
-}
+/** Microseconds as a short human time: `850µs`, `12.5ms`, `3.2s` (as the CLI shows them). */
+export const formatTime = showDuration;
