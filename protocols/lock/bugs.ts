@@ -23,27 +23,25 @@ export const BUG_VARIANT: Readonly<Partial<Record<LockBug, LockVariant>>> = {
   'watch-lock-node': 'zookeeper',
 };
 
+/** A catalogue entry; every bug's scenario is scenarios/lock/bug-<name>.yaml. */
+const bug = (name: LockBug, caughtBy: string, description: string): BugSwitch =>
+  ({ name, caughtBy, description, scenario: `scenarios/lock/bug-${name}.yaml` });
+
 /** The catalogue. */
 export const lockBugs: readonly BugSwitch[] = [
-  { name: 'wall-clock-lease', description: 'The lease service judges lease expiry on its wall ' +
-    'clock: a forward clock step ends the lease early and the lock is granted twice.',
-  caughtBy: 'one-holder', scenario: 'scenarios/lock/bug-wall-clock-lease.yaml' },
-  { name: 'lock-without-fencing', description: 'The storage ignores fencing tokens: a ' +
-    'holder paused past its lease writes after the next holder.',
-  caughtBy: 'fenced-writes', scenario: 'scenarios/lock/bug-lock-without-fencing.yaml' },
-  { name: 'setnx-then-expire', description: 'Redis: the lock is taken with SETNX and given ' +
+  bug('wall-clock-lease', 'one-holder', 'The lease service judges lease expiry on its wall ' +
+    'clock: a forward clock step ends the lease early and the lock is granted twice.'),
+  bug('lock-without-fencing', 'fenced-writes', 'The storage ignores fencing tokens: a ' +
+    'holder paused past its lease writes after the next holder.'),
+  bug('setnx-then-expire', 'lock-progress', 'Redis: the lock is taken with SETNX and given ' +
     'its expiry by a second command; a client that crashes between the two leaves a key ' +
-    'that never expires, and nobody gets the lock again.',
-  caughtBy: 'lock-progress', scenario: 'scenarios/lock/bug-setnx-then-expire.yaml' },
-  { name: 'delete-without-token', description: 'Redis: a client releases with DEL instead of ' +
+    'that never expires, and nobody gets the lock again.'),
+  bug('delete-without-token', 'one-holder', 'Redis: a client releases with DEL instead of ' +
     'compare-and-delete; one whose lease ran out during a pause deletes the next holder\'s ' +
-    'key, and a third client takes the lock while the second still holds it.',
-  caughtBy: 'one-holder', scenario: 'scenarios/lock/bug-delete-without-token.yaml' },
-  { name: 'getset-race', description: 'Redis: the old SETNX-with-timestamp recipe breaks an ' +
-    'expired lock with DEL then SETNX; two clients that both find it expired both take it.',
-  caughtBy: 'one-holder', scenario: 'scenarios/lock/bug-getset-race.yaml' },
-  { name: 'watch-lock-node', description: 'Coordination service: every waiter watches the ' +
-    'lock node\'s children instead of the node before its own, so every release wakes them ' +
-    'all (the herd effect).',
-  caughtBy: 'no-herd', scenario: 'scenarios/lock/bug-watch-lock-node.yaml' },
+    'key, and a third client takes the lock while the second still holds it.'),
+  bug('getset-race', 'one-holder', 'Redis: the old SETNX-with-timestamp recipe breaks an ' +
+    'expired lock with DEL then SETNX; two clients that both find it expired both take it.'),
+  bug('watch-lock-node', 'no-herd', 'Coordination service: every waiter watches the lock ' +
+    'node\'s children instead of the node before its own, so every release wakes them all ' +
+    '(the herd effect).'),
 ];

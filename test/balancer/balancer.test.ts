@@ -6,30 +6,14 @@
  * campaign of the correct protocol (as `faultline fuzz balancer` runs it) finds nothing, and
  * parameters that cannot work are refused with the field that is wrong.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { balancer } from '../../protocols/balancer/definition.js';
 import { POLICIES } from '../../protocols/balancer/policies.js';
-import { protocols } from '../../protocols/index.js';
-import { loadScenario, runSpec, type RunReport, type RunSpec } from '../../runner/index.js';
-import { Campaign } from '../../runner/fuzz/index.js';
+import { runSpec, type RunSpec } from '../../runner/index.js';
+import { scenarioRuns } from '../support/scenarioRuns.js';
+import { campaignFailures } from '../support/campaignFailures.js';
 
-function scenario(name: string): RunSpec {
-  const file = `scenarios/balancer/${name}.yaml`;
-  return loadScenario(readFileSync(file, 'utf8'), file).spec;
-}
-
-const runs = new Map<string, RunReport>();
-function run(name: string): RunReport {
-  let report = runs.get(name);
-  if (report === undefined) {
-    report = runSpec(scenario(name), { trace: 'off' });
-    runs.set(name, report);
-  }
-  return report;
-}
-
-const metric = (name: string, key: string): number => run(name).metrics[key] ?? NaN;
+const { scenario, run, metric } = scenarioRuns('balancer');
 
 describe('balancer: runs', () => {
   it('gives one trace hash for one seed, and another for another seed', () => {
@@ -99,14 +83,7 @@ describe('balancer: runs', () => {
   });
 
   it('a campaign of the correct protocol finds nothing (faultline fuzz balancer --seed 11)', () => {
-    const campaign = new Campaign({ protocol: balancer, registry: protocols, seed: 11,
-      shrinkRuns: 0 });
-    const failed: string[] = [];
-    for (let i = 0; i < 60; i++) {
-      const outcome = campaign.run(i);
-      if (!outcome.passed) failed.push(`run ${i}: ${outcome.violated}`);
-    }
-    expect(failed).toEqual([]);
+    expect(campaignFailures(balancer, 11, 60)).toEqual([]);
   }, 120_000);
 });
 

@@ -7,30 +7,15 @@
  * what its narratives say, one seed gives one trace hash for every variant, a campaign of the
  * correct locks finds nothing, and parameters that contradict each other are refused.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lock } from '../../protocols/lock/definition.js';
 import { LOCK_PATH, sequenceOf, ZkTree } from '../../protocols/lock/zkTree.js';
-import { protocols } from '../../protocols/index.js';
-import { loadScenario, type RunReport, runSpec, type RunSpec } from '../../runner/index.js';
-import { Campaign } from '../../runner/fuzz/index.js';
+import { loadScenario, runSpec, type RunSpec } from '../../runner/index.js';
+import { scenarioRuns } from '../support/scenarioRuns.js';
+import { campaignFailures } from '../support/campaignFailures.js';
 
-function scenario(name: string): RunSpec {
-  const file = `scenarios/lock/${name}.yaml`;
-  return loadScenario(readFileSync(file, 'utf8'), file).spec;
-}
-
-const reports = new Map<string, RunReport>();
-function run(name: string): RunReport {
-  let report = reports.get(name);
-  if (report === undefined) {
-    report = runSpec(scenario(name), { trace: 'off' });
-    reports.set(name, report);
-  }
-  return report;
-}
-const metric = (name: string, key: string): number => run(name).metrics[key] ?? NaN;
+const { scenario, run, metric } = scenarioRuns('lock');
 
 const VARIANTS = ['lease', 'redis', 'redlock', 'zookeeper'] as const;
 
@@ -143,13 +128,7 @@ describe('lock: variants in runs', () => {
   });
 
   it('a campaign of the correct locks finds nothing (faultline fuzz lock --seed 11)', () => {
-    const campaign = new Campaign({ protocol: lock, registry: protocols, seed: 11, shrinkRuns: 0 });
-    const failed: string[] = [];
-    for (let i = 0; i < 80; i++) {
-      const outcome = campaign.run(i);
-      if (!outcome.passed) failed.push(`run ${i}: ${outcome.violated}`);
-    }
-    expect(failed).toEqual([]);
+    expect(campaignFailures(lock, 11, 80)).toEqual([]);
   }, 120_000);
 });
 
