@@ -216,13 +216,22 @@ export class RuleNemesis implements Nemesis {
       case 'isolate':
         if (rest.length === 0 || !server) return NONE;
         return { faults: [{ kind: 'partition', groups: [[node], rest] }], repairs: HEAL };
-      case 'split': {
+      case 'split':
+      case 'split-clients': {
         if (!server) return NONE;
         const size = Math.floor((servers.length - 1) / 2);
         const minority = [node, ...this.prng.shuffle(rest).slice(0, Math.max(0, size - 1))];
         const majority = servers.filter((id) => !minority.includes(id));
         if (majority.length === 0) return NONE;
-        return { faults: [{ kind: 'partition', groups: [minority, majority] }], repairs: HEAL };
+        if (action === 'split') {
+          return { faults: [{ kind: 'partition', groups: [minority, majority] }], repairs: HEAL };
+        }
+        // The clients split too, as when each runs beside a server: those on the minority side
+        // reach only its servers, the others only the majority's.
+        const clients = this.prng.shuffle(world.clients);
+        const half = Math.ceil(clients.length / 2);
+        return { faults: [{ kind: 'partition', groups: [[...minority, ...clients.slice(0, half)],
+          [...majority, ...clients.slice(half)]] }], repairs: HEAL };
       }
       case 'sever': {
         if (rest.length === 0 || !server) return NONE;

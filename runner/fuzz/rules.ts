@@ -35,7 +35,7 @@ export type CoverageKind = (typeof COVERAGE_KINDS)[number];
 const ACTIONS_OF: Readonly<Record<CoverageKind, readonly Action[]>> = {
   crash: ['crash', 'crash-torn'],
   pause: ['pause'],
-  partition: ['isolate', 'split'],
+  partition: ['isolate', 'split', 'split-clients'],
   cut: ['sever'],
   bridge: ['bridge'],
   ring: ['ring'],
@@ -88,6 +88,9 @@ export const GENERIC_RULES: readonly Weighted[] = [
   w(1.5, rule('pause-leader', every(3), [step(LEADER, 'pause', [1, 4])], 1, 3)),
   w(1.5, rule('isolate-leader', every(3), [step(LEADER, 'isolate', [1, 4])], 1, 3)),
   w(1, rule('split-leader', every(3), [step(LEADER, 'split', [1, 4])], 1, 3)),
+  // A deposed leader that still has clients: the stale reads and lost writes of a minority.
+  w(3, rule('split-leader-with-clients', every(3), [step(LEADER, 'split-clients', [2, 6])],
+    1, 3)),
   // A partial cut must outlast an election for the cut-off side to elect another leader
   // while the old one still hears from (and answers) some servers: two timeouts or more.
   // Partial partitions are where most stale-leader bugs show (Jepsen's record), so they weigh

@@ -70,7 +70,9 @@ export type Target =
  * heal, a slow link by restoring the network) except clock jumps, which stay:
  * - `crash`, `crash-torn` (the write in progress is torn), `pause`;
  * - `isolate` (the target alone against the rest), `sever` (cut both ways from one other
- *   server), `split` (the target and a minority against the majority), `bridge` (the target
+ *   server), `split` (the target and a minority against the majority), `split-clients` (the
+ *   same, with half the clients on each side: those with the minority reach only it, as
+ *   clients running beside their servers do), `bridge` (the target
  *   at one end of a bridge: it reaches the middle node, which reaches a majority without it),
  *   `ring`;
  * - `clock-jump` forward by the length, `clock-back` back by it;
@@ -83,7 +85,7 @@ export type Target =
  */
 export type Action =
   | 'crash' | 'crash-torn' | 'pause'
-  | 'isolate' | 'sever' | 'split' | 'bridge' | 'ring'
+  | 'isolate' | 'sever' | 'split' | 'split-clients' | 'bridge' | 'ring'
   | 'clock-jump' | 'clock-back'
   | 'slow' | 'lossy' | 'dup-delay' | 'limp'
   | 'fail-sync' | 'corrupt';
