@@ -12,11 +12,12 @@
  *
  * With `--write-readmes` it also rewrites the hunt table of each protocol's README (between
  * `<!-- hunt-table -->` and `<!-- /hunt-table -->`) from these results; the bug tests check the
- * deterministic columns (property and runs) against it.
+ * deterministic columns (property and runs) against it. `--protocol a,b` hunts (and measures
+ * the coverage of) those protocols only, and rewrites only their tables.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { IDLE_PHASE } from '../sim/check/nemesis.js';
-import { protocols } from '../protocols/index.js';
+import { type AnyProtocol, protocols } from '../protocols/index.js';
 import {
   addOutcome, Campaign, COVERAGE_KINDS, emptyStats, hunt, type HuntResult,
 } from '../runner/fuzz/index.js';
@@ -117,11 +118,22 @@ void {
   }
 }
 
+/** The protocols `--protocol a,b` names, or every protocol. */
+function selected(): string[] {
+  const at = process.argv.indexOf('--protocol');
+  const names = at < 0 ? Object.keys(protocols) : (process.argv[at + 1] ?? '').split(',');
+  for (const name of names) {
+    if (protocols[name] === undefined) throw new Error(`--protocol: no protocol ${name}`);
+  }
+  return names;
+}
+
 export const huntBench: BenchSuite = () => {
   const rows: BenchRow[] = [];
   const results: HuntResult[] = [];
   const scenarios = new Map<string, string>();
-  for (const protocol of Object.values(protocols)) {
+  const names = selected();
+  for (const protocol of names.map((name) => protocols[name] as AnyProtocol)) {
     for (const bug of protocol.bugs) {
       const result = hunt(protocol, bug, { registry: protocols, seed: SEED, runs: RUNS,
         shrinkRuns: 150, now });
@@ -136,6 +148,6 @@ export const huntBench: BenchSuite = () => {
     unit: `of ${results.length}`, goal: `${results.length}` });
   rows.push({ name: 'hunt: median seconds to first detection', value:
     median(found.map((r) => r.seconds)), unit: 'wall s', goal: '< 5 s' });
-  for (const name of Object.keys(protocols)) rows.push(...coverageRows(name));
+  for (const name of names) rows.push(...coverageRows(name));
   return rows;
 };

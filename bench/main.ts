@@ -5,6 +5,7 @@
  * Targets live here, never in timed tests: these machines are shared and noisy.
  */
 import { availabilityBench } from './availability.js';
+import { balancerBench } from './balancer.js';
 import { cliBench } from './cli.js';
 import { engineBench } from './engine.js';
 import { huntBench } from './hunt.js';
@@ -24,6 +25,7 @@ const suites: Record<string, BenchSuite> = {
   paxos: paxosBench,
   twopc: twoPcBench,
   availability: availabilityBench,
+  balancer: balancerBench,
   hunt: huntBench,
   memory: memoryBench,
   cli: cliBench,

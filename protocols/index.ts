@@ -3,6 +3,7 @@
  * its definition here.
  */
 import type { ProtocolDefinition } from './protocol.js';
+import { balancer } from './balancer/definition.js';
 import { heartbeat } from './heartbeat/definition.js';
 import { lock } from './lock/definition.js';
 import { paxos, paxosSingle } from './paxos/definition.js';
@@ -19,6 +20,7 @@ export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, Wo
 
 /** Protocols by name. */
 export const protocols: Readonly<Record<string, AnyProtocol>> = {
+  balancer,
   heartbeat,
   lock,
   paxos,

@@ -150,6 +150,12 @@ export interface ProtocolDefinition<Params = unknown> {
   readonly propertyNames: readonly string[];
   /** How fuzz campaigns exercise it; without, they use blind schedules alone. */
   readonly fuzz?: FuzzTraits<Params>;
+  /**
+   * Whether its client processes may crash and restart in a scenario: a lock client that dies
+   * holding a lock is part of the lock's story. A client keeps no disk, so a restart starts it
+   * afresh. Default: no (a crash of a key-value client would only end its operations).
+   */
+  readonly clientCrashes?: boolean;
   setup(setup: ProtocolSetup<Params>): ProtocolInstance;
   /** How the visualizer draws it (view.ts in its folder). */
   readonly view?: ProtocolView;

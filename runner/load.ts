@@ -160,7 +160,7 @@ function checkMeaning(raw: Raw, registry: Readonly<Record<string, AnyProtocol>>,
   const nodes = count(raw.nodes, MAX_NODES);
   if (nodes !== undefined && nodes > 0) checkNodeIds(raw, nodes, problems, locator);
   checkTimes(raw, problems, locator);
-  checkSchedule(raw, problems, locator);
+  checkSchedule(raw, problems, locator, clientCrashes(raw, registry));
   problems.push(...checkProtocol(raw, registry, locator));
   return problems;
 }
@@ -168,13 +168,21 @@ function checkMeaning(raw: Raw, registry: Readonly<Record<string, AnyProtocol>>,
 /** Faults that only a server suffers: a client process has no disk and no recovery. */
 const SERVER_FAULTS = new Set(['crash', 'restart', 'disk']);
 
+/** Whether the scenario's protocol lets its clients crash and restart (`clientCrashes`). */
+function clientCrashes(raw: Raw, registry: Readonly<Record<string, AnyProtocol>>): boolean {
+  return typeof raw.protocol === 'string' &&
+    protocolNamed(registry, raw.protocol)?.clientCrashes === true;
+}
+
 /**
  * Faults that would be accepted and do nothing, or something no one meant: a crash, restart
- * or disk fault on a client process; a cut or heal of the link from a node to itself (there
+ * or disk fault on a client process (a crash and a restart are allowed for the clients of a
+ * protocol that declares `clientCrashes`); a cut or heal of the link from a node to itself (there
  * is none); a resume of a node that no earlier fault paused. (A `link` change from a node to
  * itself is let be: it changes nothing, and saved fuzz schedules hold some.)
  */
-function checkSchedule(raw: Raw, problems: Problem[], locator: Locator): void {
+function checkSchedule(raw: Raw, problems: Problem[], locator: Locator,
+  crashableClients: boolean): void {
   const entries = list(raw.faults).map((entry, i) => ({ entry: record(entry), i,
     at: micros(record(entry).at) ?? 0 })).sort((a, b) => a.at - b.at || a.i - b.i);
   const paused = new Set<string>();
@@ -183,7 +191,8 @@ function checkSchedule(raw: Raw, problems: Problem[], locator: Locator): void {
     if (kind === undefined) continue;
     const value = entry[kind];
     const node = typeof value === 'string' ? value : record(value).node;
-    if (SERVER_FAULTS.has(kind) && typeof node === 'string' && node.startsWith('c')) {
+    const clientFault = SERVER_FAULTS.has(kind) && !(crashableClients && kind !== 'disk');
+    if (clientFault && typeof node === 'string' && node.startsWith('c')) {
       const path: Segment[] = ['faults', i, kind, ...(typeof value === 'string' ? [] : ['node'])];
       problems.push(locator.problem(path, `${node} is a client: ${kind} takes a server (n1, n2, ` +
         '…); a client can be paused, its clock changed and its links cut'));

@@ -347,6 +347,11 @@ export class Engine<M = unknown> implements World {
     return this.host(id).clock.local(this.time);
   }
 
+  /** A node's monotonic clock now (its local time without steps). */
+  monotonicTime(id: NodeId): Micros {
+    return this.host(id).clock.monotonic(this.time);
+  }
+
   /** Pending timers of a node: name and true firing time, sorted by name. */
   timers(id: NodeId): { name: string; at: Micros }[] {
     return [...this.host(id).timers.values()].map(({ name, at }) => ({ name, at }))

@@ -59,8 +59,10 @@ function timerFields(params: z.ZodType): { field: string; range: boolean }[] {
 }
 
 const TIMERS: Readonly<Record<string, readonly string[]>> = {
+  balancer: ['interval', 'checkTimeout', 'baseEjection', 'maxEjection', 'requestTimeout', 'lease',
+    'heartbeat'],
   heartbeat: ['period', 'checkInterval', 'detectionBound'],
-  lock: ['ttl', 'rest'],
+  lock: ['ttl', 'rest', 'timeout', 'sessionTimeout', 'electionTimeout', 'heartbeat'],
   paxos: ['leaderTimeout', 'heartbeat'],
   'paxos-single': ['backoff'],
   raft: ['electionTimeout', 'heartbeat'],

@@ -30,6 +30,11 @@ export interface World {
   isPaused(id: NodeId): boolean;
   /** A node's local clock reading now (offset, drift and jumps applied). */
   localTime(id: NodeId): Micros;
+  /**
+   * A node's monotonic clock reading now (`NodeContext.monotonic`): leases and timers that a
+   * node measures on it are judged on it.
+   */
+  monotonicTime(id: NodeId): Micros;
   disk(id: NodeId): SimDisk;
   /** The client history so far. */
   readonly history: readonly HistoryEvent[];
