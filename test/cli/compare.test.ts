@@ -5,7 +5,7 @@
  * and the availability report of a scenario that draws its failures.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -128,5 +128,30 @@ seed: 1
     expect(run('sweep', 'scenarios/raft/leader-failure.yaml', '--runs', '1', '--metrics',
       'nope').stderr).toMatch(/--metrics: nope not measured; these were: /);
     expect(run('sweep', 'nowhere.yaml').stderr).toMatch(/nowhere\.yaml: cannot read/);
+  }, 60_000);
+
+  it('refuses an output path it cannot write with exit 2, naming it, and leaves nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-sweep-'));
+    writeFileSync(join(dir, 'file'), 'not a folder');
+    mkdirSync(join(dir, 'folder'));
+    const at = (...args: string[]) => spawnSync(process.execPath, [cli, ...args],
+      { encoding: 'utf8', cwd: dir });
+    const commit = join(process.cwd(), COMMIT);
+    for (const [args, message] of [
+      [['sweep', commit, '--runs', '1', '--csv', 'file/rows.csv'],
+        /^--csv: cannot write file\/rows\.csv \(a folder on its path is a file, E\w+\)\n$/],
+      [['sweep', commit, '--runs', '1', '--out', 'file/rows.json'],
+        /^--out: cannot write file\/rows\.json \(a folder on its path is a file, E\w+\)\n$/],
+      [['sweep', commit, '--runs', '1', '--csv', 'folder'],
+        /^--csv: cannot write folder \(it is a folder, EISDIR\)\n$/],
+      [['compare', commit, '--out', 'file'],
+        /^--out: cannot write file\/compare-commit-2pc\.yaml \(a folder on its path is a file/],
+    ] as const) {
+      const r = at(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['file', 'folder']);
+    expect(readdirSync(join(dir, 'folder'))).toEqual([]);
   }, 60_000);
 });
