@@ -22,6 +22,7 @@ import { type AnyProtocol, protocols } from '../../protocols/index.js';
 import { type LoadedScenario, loadRaw, type Raw, readScenarioYaml } from '../load.js';
 import { issueProblems, type Locator, parsePath, type Problem, ScenarioError, type Segment } from
   '../problems.js';
+import type { Narrative } from '../schema.js';
 import type { RunSpec } from '../spec.js';
 import { parseRelation, type Relation } from './relations.js';
 import { findRoleFaults, type RoleFault } from './roles.js';
@@ -36,6 +37,7 @@ export interface Design {
 export interface Comparison {
   readonly name: string;
   readonly description: string;
+  /** Prose: a stepped narrative's intro and steps, its anchors' brackets dropped (`proseOf`). */
   readonly narrative?: string;
   readonly designs: readonly Design[];
   /** Faults of the script that name roles, resolved in each design's run. */
@@ -44,6 +46,18 @@ export interface Comparison {
 }
 
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * A narrative as prose. A stepped one (the visualizer's Next through one run) has no single
+ * run to step through in a comparison: its intro and its steps' texts become paragraphs, the
+ * brackets of their anchors (`[n1 leads epoch 1]`) dropped.
+ */
+export function proseOf(narrative: Narrative): string {
+  if (typeof narrative === 'string') return narrative;
+  return [narrative.intro, ...narrative.steps.map((s) => s.text)]
+    .filter((text): text is string => text !== undefined && text.trim() !== '')
+    .map((text) => text.replace(/\[([^\]]+)\]/g, '$1').trim()).join('\n\n');
+}
 
 /** The `compare:` block. Protocols and parameters are checked as each design loads. */
 export const compareSchema = z.strictObject({
@@ -85,7 +99,7 @@ export function loadDesigns(raw: Raw, locator: Locator,
   if ('compare' in raw) return loadComparisonRaw(raw, locator, registry);
   const loaded = loadRaw(raw, locator, registry);
   return { name: loaded.spec.name, description: loaded.description,
-    ...(loaded.narrative === undefined ? {} : { narrative: loaded.narrative }),
+    ...(loaded.narrative === undefined ? {} : { narrative: proseOf(loaded.narrative) }),
     designs: [{ name: loaded.spec.protocol, spec: loaded.spec }], roleFaults: [], expect: [] };
 }
 
@@ -129,7 +143,7 @@ export function loadComparisonRaw(raw: Raw, locator: Locator,
   });
   if (problems.length > 0 || loaded === undefined) throw new ScenarioError(dedupe(problems));
   return { name: String(raw.name), description: loaded.description,
-    ...(loaded.narrative === undefined ? {} : { narrative: loaded.narrative }),
+    ...(loaded.narrative === undefined ? {} : { narrative: proseOf(loaded.narrative) }),
     designs, roleFaults: found.roleFaults,
     expect: expect.filter((r): r is Relation => typeof r !== 'string') };
 }
