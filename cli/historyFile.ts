@@ -31,5 +31,5 @@ export function historyFormat(file: string, format: string | undefined): History
 /** Writes a history atomically in `format`; `model` is the name of the run's model. */
 export function writeHistoryFile(file: string, events: readonly HistoryEvent[],
   format: HistoryExportFormat, model: string | undefined): void {
-  writeWhole(file, writeHistory(events, format, { name: model ?? 'kv' }), `--history ${file}`);
+  writeWhole(file, writeHistory(events, format, { name: model ?? 'kv' }), '--history');
 }

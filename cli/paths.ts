@@ -67,8 +67,20 @@ export function writeWhole(file: string, text: string, what: string): void {
     writeFileSync(temp, text);
     renameSync(temp, file);
   } catch (error) {
-    rmSync(temp, { force: true });
-    throw new InputError(`${what}: cannot write (${(error as NodeJS.ErrnoException).code ??
-      (error as Error).message})`);
+    // The temporary file may not exist, or its folder may not be one (ENOTDIR): nothing to undo.
+    try { rmSync(temp, { force: true }); } catch { /* nothing was written */ }
+    throw new InputError(`${what}: cannot write ${file} (${writeProblem(error)})`);
   }
+}
+
+/** Why a file could not be written, in words, with the system's code. */
+function writeProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    EEXIST: 'a folder on its path is a file', ENOTDIR: 'a folder on its path is a file',
+    EISDIR: 'it is a folder', EACCES: 'permission denied', EPERM: 'not permitted',
+    EROFS: 'a read-only file system', ENOSPC: 'no space left on the device',
+  };
+  if (code === undefined) return (error as Error).message;
+  return words[code] === undefined ? code : `${words[code]}, ${code}`;
 }

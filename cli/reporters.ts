@@ -63,7 +63,7 @@ export function emitReports(options: { readonly reporter?: readonly ReporterSpec
   readonly json?: boolean }, suite: ReportedSuite): void {
   for (const spec of options.reporter ?? []) {
     if (spec.kind === 'junit') {
-      writeWhole(spec.file, junitXml(suite), `--reporter junit=${spec.file}`);
+      writeWhole(spec.file, junitXml(suite), '--reporter junit');
     }
     else {
       const text = githubAnnotations(suite);

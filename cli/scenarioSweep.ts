@@ -147,19 +147,18 @@ export function sweepText(result: SweepResult, metrics: readonly string[]): stri
 
 /** The availability report: the formulas beside the measurement and its interval. */
 function availabilityText(rows: readonly SweepRow[], paths: readonly string[]): string[] {
-  const first = rows[0]?.availability as AvailabilityCheck;
   const measured = (s: Summary | undefined, f: number | null, inside?: boolean) =>
     s === undefined ? '-' : `${figure(s.mean)} [${figure(s.lo)}, ${figure(s.hi)}]${
       f === null || inside === undefined ? '' : inside ? ' inside' : ' OUTSIDE'}`;
   const head = ['design', ...paths, 'server: formula', 'measured (95% CI)',
-    `cluster ${first.quorum} of ${first.servers}: formula`, 'measured (95% CI)',
+    'quorum', 'cluster: formula', 'measured (95% CI)',
     'service (in time)', 'nines f/m', 'downtime h/year f/m'];
   const body = rows.map((r) => {
     const a = r.availability as AvailabilityCheck;
     const cluster = a.formula.cluster;
     const m = a.measured.cluster?.mean;
     return [r.design, ...paths.map((p) => shownValue(r.values[p])), figure(a.formula.node),
-      measured(a.measured.node, a.formula.node, a.within.node),
+      measured(a.measured.node, a.formula.node, a.within.node), `${a.quorum} of ${a.servers}`,
       cluster === null ? 'n/a' : figure(cluster),
       measured(a.measured.cluster, cluster, a.within.cluster), interval(a.measured.service),
       `${cluster === null ? '-' : nines(cluster)}/${m === undefined ? '-' : nines(m)}`,

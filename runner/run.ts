@@ -210,7 +210,16 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
         ...(evidence.length === 0 ? {} : { evidence }) };
     }
   }
-  const metrics = { ...instance.metrics(engine), ...sharedFigures(prepared, result) };
+  const own = instance.metrics(engine);
+  const shared = sharedFigures(prepared, result);
+  const clash = Object.keys(own).filter((name) => name in shared);
+  if (clash.length > 0) {
+    // One definition of each shared figure (docs/metrics.md): a protocol's own figure under a
+    // shared name would be silently replaced, so this is the protocol's mistake, not input's.
+    throw new Error(`${spec.protocol}: its own figures ${clash.join(', ')} bear the names of ` +
+      'shared figures (docs/metrics.md); give them their own names');
+  }
+  const metrics = { ...own, ...shared };
   const failures = expectationFailures(spec, result, violation, linearizability, metrics,
     prepared.limits);
   return {

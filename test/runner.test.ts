@@ -41,6 +41,18 @@ describe('runner', () => {
     expect(report.failures[0]).toMatch(/^operations = \d+ > 5$/);
   });
 
+  it('refuses a protocol whose own figure bears a shared figure\'s name', () => {
+    // A second definition under the name of a shared figure would be silently replaced by it.
+    const clashing = { ...toyKv, setup: (...args: Parameters<typeof toyKv.setup>) => {
+      const instance = toyKv.setup(...args);
+      return { ...instance, metrics: (w: Parameters<typeof instance.metrics>[0]) =>
+        ({ ...instance.metrics(w), 'latency-p50-ms': 1 }) };
+    } };
+    expect(() => runSpec(spec(), {}, { toykv: clashing }))
+      .toThrow(/toykv: its own figures latency-p50-ms bear the names of shared figures/);
+    expect(runSpec(spec(), {}, registry).metrics['latency-p50-ms']).toBeGreaterThan(0);
+  });
+
   it('rejects unknown protocols, parameters and property names with the field', () => {
     expect(() => runSpec(spec({ protocol: 'nope' }), {}, registry)).toThrow(ConfigError);
     expect(() => runSpec(spec({ params: { bugs: ['x'] } }), {}, registry)).toThrow(/params.bugs.0/);

@@ -25,7 +25,8 @@
  *    monotonic clock. Caught: `unfenced-takeover`.
  */
 import type { Micros, NodeId } from '../../sim/index.js';
-import type { AlwaysProperty, LivenessCheck, World } from '../../sim/check/property.js';
+import { type AlwaysProperty, type Evidence, evidenceNow, type LivenessCheck, type World } from
+  '../../sim/check/property.js';
 import { Backend } from './backend.js';
 import { Balancer, type ForwardRecord } from './balancer.js';
 import { RetryExcess } from './retryBudget.js';
@@ -56,7 +57,8 @@ interface Followed {
   version: number;
   readonly left: Map<NodeId, number>;
   readonly joined: Map<NodeId, number>;
-  readonly owners: Map<string, { backend: NodeId; version: number }>;
+  /** Per key: the backend it went to last, the rotation version then, and that forward. */
+  readonly owners: Map<string, { backend: NodeId; version: number; sent: Evidence }>;
 }
 
 /** A forward as the metrics read it: when, where, and whether the backend was down. */
@@ -76,12 +78,17 @@ export class BalancerObserver {
   private readonly wasRunning = new Set<NodeId>();
   /** Per backend: true time it crashed, while it is down. */
   private readonly crashedAt = new Map<NodeId, Micros>();
+  /** Per backend down: the crash as evidence (the crash fault is no event of the backend's). */
+  private readonly crashSeen = new Map<NodeId, Evidence>();
   /** Per balancer and crashed backend: the balancer's running time when exposure began. */
   private readonly exposure = new Map<string, Micros>();
   private readonly started = new Set<NodeId>();
   private readonly backendSeen = new Map<NodeId, { program: Backend; applied: number }>();
-  private readonly bookings = new Map<string, Set<string>>();
+  /** Per order request: the attempts that booked it, and where the first one did. */
+  private readonly bookings = new Map<string, { attempts: Set<string>; first: Evidence }>();
   readonly problems = new Map<string, string>();
+  /** The events that prove each violation, earliest first. */
+  readonly evidence = new Map<string, Evidence[]>();
   /** Figures for the metrics. */
   readonly forwards: ForwardSeen[] = [];
   admitted = 0;
@@ -94,6 +101,8 @@ export class BalancerObserver {
   /** The balancer that last became active, and those active at the last look. */
   private lastActive: NodeId | undefined;
   private activeBefore: ReadonlySet<NodeId> = new Set();
+  /** When each balancer active at the last look became so. */
+  private readonly activeSince = new Map<NodeId, Evidence>();
 
   constructor(readonly setup: ObserverSetup) {}
 
@@ -109,13 +118,13 @@ export class BalancerObserver {
       const f = this.follow(id, program);
       this.checkRotation(world, f);
       this.checkForwards(world, id, f);
-      this.checkBudget(f);
-      this.checkEjections(f);
+      this.checkBudget(world, id, f);
+      this.checkEjections(world, id, f);
       if (program.pair === undefined || program.pair.active(world.monotonicTime(id))) {
         active.push(id);
       }
     }
-    this.checkActive(active);
+    this.checkActive(world, active);
     this.checkRecovery(world);
   }
 
@@ -152,20 +161,22 @@ export class BalancerObserver {
       if (up) this.started.add(id);
       if (!up && this.started.has(id) && !this.crashedAt.has(id)) {
         this.crashedAt.set(id, world.now);
+        this.crashSeen.set(id, evidenceNow(world, `${id} is down`));
         this.crashes.push({ backend: id, at: world.now });
         for (const b of this.setup.balancers) {
           this.exposure.set(`${b}/${id}`, this.running.get(b) ?? 0);
         }
       } else if (up && this.crashedAt.has(id)) {
         this.crashedAt.delete(id);
+        this.crashSeen.delete(id);
         this.restarts.push({ backend: id, at: world.now });
       }
       const program = world.program(id);
-      if (program instanceof Backend) this.readBookings(id, program);
+      if (program instanceof Backend) this.readBookings(world, id, program);
     }
   }
 
-  private readBookings(id: NodeId, program: Backend): void {
+  private readBookings(world: World, id: NodeId, program: Backend): void {
     let seen = this.backendSeen.get(id);
     if (seen?.program !== program) {
       seen = { program, applied: 0 };
@@ -174,13 +185,15 @@ export class BalancerObserver {
     for (; seen.applied < program.applied.length; seen.applied++) {
       const order = program.applied[seen.applied];
       if (order === undefined) continue;
-      const attempts = this.bookings.get(order.request) ?? new Set<string>();
-      attempts.add(order.attempt);
-      this.bookings.set(order.request, attempts);
-      if (attempts.size > 1) {
+      const label = `${id} books order ${order.client}.${order.seq} (${order.attempt})`;
+      const booked = this.bookings.get(order.request) ??
+        { attempts: new Set<string>(), first: evidenceNow(world, label, id) };
+      booked.attempts.add(order.attempt);
+      this.bookings.set(order.request, booked);
+      if (booked.attempts.size > 1) {
         this.fail('at-most-once', `order ${order.client}.${order.seq} (request ${
-          order.request}) was booked by ${attempts.size} attempts: the balancer retried it ` +
-          `after an attempt that had run`);
+          order.request}) was booked by ${booked.attempts.size} attempts: the balancer retried ` +
+          `it after an attempt that had run`, [booked.first, evidenceNow(world, label, id)]);
       }
     }
   }
@@ -208,40 +221,45 @@ export class BalancerObserver {
       this.forwards.push({ at: world.now, record, dead });
       if (!f.rotation.has(record.backend)) {
         this.fail('no-request-to-down', `${id} sent ${record.attempt} (${record.f} ${
-          record.key ?? ''}) to ${record.backend}, which it has out of rotation`);
+          record.key ?? ''}) to ${record.backend}, which it has out of rotation`,
+        [evidenceNow(world, `${id} sends ${record.attempt} to ${record.backend}, out of its ` +
+          'rotation', id)]);
       }
-      if (dead) this.checkDetection(id, record);
+      if (dead) this.checkDetection(world, id, record);
       if (this.setup.hashed && record.retry === 0 && record.key !== undefined) {
-        this.checkKey(id, f, record);
+        this.checkKey(world, id, f, record);
       }
     }
   }
 
-  private checkDetection(id: NodeId, record: ForwardRecord): void {
+  private checkDetection(world: World, id: NodeId, record: ForwardRecord): void {
     const since = this.exposure.get(`${id}/${record.backend}`);
     if (since === undefined) return;
     const exposed = (this.running.get(id) ?? 0) - since;
     if (exposed > this.setup.detectionBound) {
       this.fail('crash-detected', `${id} sent ${record.attempt} to ${record.backend}, crashed ` +
         `for ${Math.round(exposed / 1000)} ms of ${id}'s running time (bound ${
-          Math.round(this.setup.detectionBound / 1000)} ms): it never noticed the crash`);
+          Math.round(this.setup.detectionBound / 1000)} ms): it never noticed the crash`,
+      [...this.crashEvidence(record.backend),
+        evidenceNow(world, `${id} still sends ${record.attempt} to ${record.backend}`, id)]);
     }
   }
 
-  private checkKey(id: NodeId, f: Followed, record: ForwardRecord): void {
+  private checkKey(world: World, id: NodeId, f: Followed, record: ForwardRecord): void {
     const key = record.key as string;
     const before = f.owners.get(key);
-    f.owners.set(key, { backend: record.backend, version: f.version });
+    const sent = evidenceNow(world, `${id} sends key ${key} to ${record.backend}`, id);
+    f.owners.set(key, { backend: record.backend, version: f.version, sent });
     if (before === undefined || before.backend === record.backend) return;
     const ownerLeft = (f.left.get(before.backend) ?? 0) > before.version;
     const newcomer = (f.joined.get(record.backend) ?? 0) > before.version;
     if (ownerLeft || newcomer) return;
     this.fail('stable-keys', `${id} moved key ${key} from ${before.backend} to ${
       record.backend}, though ${before.backend} stayed in rotation and ${record.backend} ` +
-      'did not just join it');
+      'did not just join it', [before.sent, sent]);
   }
 
-  private checkBudget(f: Followed): void {
+  private checkBudget(world: World, id: NodeId, f: Followed): void {
     const p = f.program;
     const admitted = p.admitted - f.admitted;
     const retried = p.retried - f.retried;
@@ -254,36 +272,41 @@ export class BalancerObserver {
     if (f.excess.exceeds(this.setup.retryReserve)) {
       this.fail('retry-budget', `${p.options.pair === undefined ? 'the balancer' : 'a balancer'} ` +
         `sent ${f.excess.current} more retries than ${this.setup.retryBudget} per ` +
-        `request admitted allow over a stretch of time (reserve ${this.setup.retryReserve})`);
+        `request admitted allow over a stretch of time (reserve ${this.setup.retryReserve})`,
+      [evidenceNow(world, `${id} retries past its budget`, id)]);
     }
   }
 
-  private checkEjections(f: Followed): void {
+  private checkEjections(world: World, id: NodeId, f: Followed): void {
     const pool = f.program.pool;
     const ejected = f.program.health.ejectedCount(pool);
     if (ejected > f.ejected) {
       this.ejections += ejected - f.ejected;
       const most = Math.max(1, Math.floor((pool.length * this.setup.maxEjectionPercent) / 100));
       if (ejected > most) {
+        const out = pool.filter((b) => f.program.health.view(b).ejected).join(', ');
         this.fail('ejection-limit', `outlier detection holds out ${ejected} of ${pool.length} ` +
-          `backends (${pool.filter((b) => f.program.health.view(b).ejected).join(', ')}), more ` +
-          `than ${this.setup.maxEjectionPercent}% (${most})`);
+          `backends (${out}), more than ${this.setup.maxEjectionPercent}% (${most})`,
+        [evidenceNow(world, `${id} holds out ${out}`, id)]);
       }
     }
     f.ejected = ejected;
   }
 
   /** Counts takeovers: a balancer becomes active after another one was. */
-  private checkActive(active: readonly NodeId[]): void {
+  private checkActive(world: World, active: readonly NodeId[]): void {
+    for (const id of this.activeBefore) if (!active.includes(id)) this.activeSince.delete(id);
     for (const id of active) {
       if (this.activeBefore.has(id)) continue;
+      this.activeSince.set(id, evidenceNow(world, `${id} becomes active`, id));
       if (this.lastActive !== undefined && id !== this.lastActive) this.takeovers++;
       this.lastActive = id;
     }
     this.activeBefore = new Set(active);
     if (active.length > 1) {
       this.fail('one-active', `${active.join(' and ')} both serve the virtual address, each ` +
-        'holding the lease by its own clock');
+        'holding the lease by its own clock', active.map((id) => this.activeSince.get(id))
+        .filter((e): e is Evidence => e !== undefined).sort((a, b) => a.index - b.index));
     }
   }
 
@@ -307,8 +330,16 @@ export class BalancerObserver {
     }
   }
 
-  private fail(name: string, explanation: string): void {
-    if (!this.problems.has(name)) this.problems.set(name, explanation);
+  /** The crash of a backend that is down, as evidence, if the observer saw it. */
+  private crashEvidence(backend: NodeId): Evidence[] {
+    const seen = this.crashSeen.get(backend);
+    return seen === undefined ? [] : [seen];
+  }
+
+  private fail(name: string, explanation: string, evidence: readonly Evidence[]): void {
+    if (this.problems.has(name)) return;
+    this.problems.set(name, explanation);
+    this.evidence.set(name, [...evidence]);
   }
 }
 
@@ -321,7 +352,7 @@ export function balancerProperty(observer: BalancerObserver, name: string): Alwa
   return { kind: 'always', name, check(world: World): string | undefined {
     observer.observe(world);
     return observer.problems.get(name);
-  } };
+  }, evidence: () => observer.evidence.get(name) };
 }
 
 /**

@@ -11,8 +11,8 @@
  * - a failover (from a backend crash until it is out of rotation): `failover-errors` (client
  *   operations invoked in it that ended without `ok`) and `failover-p50-ms`, `failover-p99-ms`
  *   (the latency of the operations invoked in it);
- * - clients: `latency-p50-ms`, `latency-p99-ms` of `ok` operations; `requests`, `retries`,
- *   `retry-ratio`;
+ * - clients: `requests`, `retries`, `retry-ratio` (their latency, `latency-p50-ms` and
+ *   `latency-p99-ms` of `ok` operations, is one of the shared figures: docs/metrics.md);
  * - hashing: `keys-moved` (mean share of 1000 sample keys whose owner changed, over the
  *   rotation changes) and `keys-moved-ideal` (the least a change could move: 1/n for one of n
  *   leaving).
@@ -97,8 +97,6 @@ Record<string, number> {
   const windows = observer.crashes.map((c) => ({ from: c.at, to: c.out ?? Infinity }));
   const inWindow = ops.filter((op) => windows.some((w) => op.start >= w.from && op.start <= w.to));
   const latencies = inWindow.map((op) => op.end - op.start).sort((a, b) => a - b);
-  const okLatencies = ops.filter((op) => op.ok).map((op) => op.end - op.start)
-    .sort((a, b) => a - b);
   const detected = observer.crashes.filter((c) => c.out !== undefined);
   const back = observer.restarts.filter((r) => r.back !== undefined);
   const mean = (values: readonly number[]) =>
@@ -107,8 +105,6 @@ Record<string, number> {
     'failover-errors': inWindow.filter((op) => !op.ok).length,
     'failover-p50-ms': ms(percentile(latencies, 50)),
     'failover-p99-ms': ms(percentile(latencies, 99)),
-    'latency-p50-ms': ms(percentile(okLatencies, 50)),
-    'latency-p99-ms': ms(percentile(okLatencies, 99)),
     'eject-ms': ms(mean(detected.map((c) => (c.out as number) - c.at))),
     'readmit-ms': ms(mean(back.map((r) => (r.back as number) - r.at))),
   };

@@ -37,6 +37,7 @@ export interface Design {
 export interface Comparison {
   readonly name: string;
   readonly description: string;
+  /** Prose: a stepped narrative's intro and steps, its anchors' brackets dropped (`proseOf`). */
   readonly narrative?: string;
   readonly designs: readonly Design[];
   /** Faults of the script that name roles, resolved in each design's run. */
@@ -45,6 +46,18 @@ export interface Comparison {
 }
 
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * A narrative as prose. A stepped one (the visualizer's Next through one run) has no single
+ * run to step through in a comparison: its intro and its steps' texts become paragraphs, the
+ * brackets of their anchors (`[n1 leads epoch 1]`) dropped.
+ */
+export function proseOf(narrative: Narrative): string {
+  if (typeof narrative === 'string') return narrative;
+  return [narrative.intro, ...narrative.steps.map((s) => s.text)]
+    .filter((text): text is string => text !== undefined && text.trim() !== '')
+    .map((text) => text.replace(/\[([^\]]+)\]/g, '$1').trim()).join('\n\n');
+}
 
 /** The `compare:` block. Protocols and parameters are checked as each design loads. */
 export const compareSchema = z.strictObject({
@@ -86,7 +99,7 @@ export function loadDesigns(raw: Raw, locator: Locator,
   if ('compare' in raw) return loadComparisonRaw(raw, locator, registry);
   const loaded = loadRaw(raw, locator, registry);
   return { name: loaded.spec.name, description: loaded.description,
-    ...(loaded.narrative === undefined ? {} : { narrative: prose(loaded.narrative) }),
+    ...(loaded.narrative === undefined ? {} : { narrative: proseOf(loaded.narrative) }),
     designs: [{ name: loaded.spec.protocol, spec: loaded.spec }], roleFaults: [], expect: [] };
 }
 
@@ -130,7 +143,7 @@ export function loadComparisonRaw(raw: Raw, locator: Locator,
   });
   if (problems.length > 0 || loaded === undefined) throw new ScenarioError(dedupe(problems));
   return { name: String(raw.name), description: loaded.description,
-    ...(loaded.narrative === undefined ? {} : { narrative: prose(loaded.narrative) }),
+    ...(loaded.narrative === undefined ? {} : { narrative: proseOf(loaded.narrative) }),
     designs, roleFaults: found.roleFaults,
     expect: expect.filter((r): r is Relation => typeof r !== 'string') };
 }
@@ -222,14 +235,4 @@ export function conditionsDiffer(designs: readonly Design[]): string[] {
   if (first === undefined) return [];
   return CONDITIONS.filter((key) => designs.some((d) =>
     JSON.stringify(d.spec[key]) !== JSON.stringify(first[key])));
-}
-
-/**
- * A comparison's narrative is read as prose: the steps of a stepped narrative anchor in one
- * run, so across designs they are told in order, after the introduction.
- */
-function prose(narrative: Narrative): string {
-  if (typeof narrative === 'string') return narrative;
-  return [narrative.intro, ...narrative.steps.map((s) => s.text)]
-    .filter((t): t is string => t !== undefined).join('\n\n');
 }

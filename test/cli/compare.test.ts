@@ -5,7 +5,7 @@
  * and the availability report of a scenario that draws its failures.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,37 @@ describe('faultline compare', () => {
     expect(JSON.parse(differ.stdout).comparisons[0].conditionsDiffer).not.toEqual(['params']);
   });
 
+  it('compares the lock set and the balancer policies, each under one fault script', () => {
+    type Doc = { comparisons: { conditionsDiffer: string[]; passed: boolean;
+      designs: { params: Record<string, unknown>; run: { metrics: Record<string, number> } }[];
+      table: { key: string; values: (number | null)[] }[] }[] };
+    const compare = (...files: string[]) => {
+      const r = run('compare', ...files, '--json');
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as Doc).comparisons[0] as Doc['comparisons'][0];
+    };
+    // Three forward steps of n1's clock: Redis judges expiry on it and grants the lock twice;
+    // the lease service, Redlock's majority and the coordination service do not.
+    const locks = compare(...['lease', 'redis', 'redlock', 'zookeeper'].map((v) =>
+      `scenarios/lock/compare-clock-${v}.yaml`));
+    expect(locks.conditionsDiffer).toEqual([]);
+    expect(locks.designs.map((d) => [d.params.variant, d.run.metrics['max-holders']]))
+      .toEqual([['lease', 1], ['redis', 2], ['redlock', 1], ['zookeeper', 1]]);
+    // Locks record no client history: no shared client figures, and no verdict.
+    expect(locks.table.find((row) => row.key === 'client-availability')?.values)
+      .toEqual([null, null, null, null]);
+    // A backend crash: round robin keeps sending to it until the probes take it out; least
+    // connections sends it less, as its requests pile up unanswered.
+    const pool = compare('scenarios/balancer/crash-round-robin.yaml',
+      'scenarios/balancer/crash-least-connections.yaml');
+    expect(pool.conditionsDiffer).toEqual([]);
+    const [rr, lc] = pool.designs.map((d) => d.run.metrics) as [Record<string, number>,
+      Record<string, number>];
+    expect(rr['requests-to-dead']).toBeGreaterThan(lc['requests-to-dead'] as number);
+    expect(pool.table.find((row) => row.key === 'client-availability')?.values
+      .every((v) => v !== null && v > 0.99)).toBe(true);
+  }, 60_000);
+
   it('refuses bad input with its place, and one scenario alone', () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-compare-'));
     writeFileSync(join(dir, 'bad.yaml'), readFileSync(COMMIT, 'utf8')
@@ -113,12 +144,13 @@ duration: 30s
 seed: 1
 `);
     const r = spawnSync(process.execPath, [cli, 'sweep', 'f.yaml', '--runs', '3', '--vary',
-      'failures.mttr=1s,2s'], { encoding: 'utf8', cwd: dir });
+      'failures.mttr=1s,2s', '--vary', 'nodes=3,5'], { encoding: 'utf8', cwd: dir });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/server: formula +measured \(95% CI\) +cluster 2 of 3: formula/);
-    // 10 / 11 and 10 / 12 for one server.
-    expect(r.stdout).toMatch(/raft +1s +0\.9091 /);
-    expect(r.stdout).toMatch(/raft +2s +0\.8333 /);
+    expect(r.stdout).toMatch(/server: formula +measured \(95% CI\) +quorum +cluster: formula/);
+    // 10 / 11 and 10 / 12 for one server; a majority of each cell's own servers.
+    expect(r.stdout).toMatch(/raft +1s +3 +0\.9091 .+ 2 of 3 +0\.9767 /);
+    expect(r.stdout).toMatch(/raft +2s +3 +0\.8333 .+ 2 of 3 +0\.9259 /);
+    expect(r.stdout).toMatch(/raft +1s +5 +0\.9091 .+ 3 of 5 +0\.9935 /);
   }, 120_000);
 
   it('refuses a bad axis, bad seeds and an unmeasured figure with exit 2', () => {
@@ -128,5 +160,30 @@ seed: 1
     expect(run('sweep', 'scenarios/raft/leader-failure.yaml', '--runs', '1', '--metrics',
       'nope').stderr).toMatch(/--metrics: nope not measured; these were: /);
     expect(run('sweep', 'nowhere.yaml').stderr).toMatch(/nowhere\.yaml: cannot read/);
+  }, 60_000);
+
+  it('refuses an output path it cannot write with exit 2, naming it, and leaves nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-sweep-'));
+    writeFileSync(join(dir, 'file'), 'not a folder');
+    mkdirSync(join(dir, 'folder'));
+    const at = (...args: string[]) => spawnSync(process.execPath, [cli, ...args],
+      { encoding: 'utf8', cwd: dir });
+    const commit = join(process.cwd(), COMMIT);
+    for (const [args, message] of [
+      [['sweep', commit, '--runs', '1', '--csv', 'file/rows.csv'],
+        /^--csv: cannot write file\/rows\.csv \(a folder on its path is a file, E\w+\)\n$/],
+      [['sweep', commit, '--runs', '1', '--out', 'file/rows.json'],
+        /^--out: cannot write file\/rows\.json \(a folder on its path is a file, E\w+\)\n$/],
+      [['sweep', commit, '--runs', '1', '--csv', 'folder'],
+        /^--csv: cannot write folder \(it is a folder, EISDIR\)\n$/],
+      [['compare', commit, '--out', 'file'],
+        /^--out: cannot write file\/compare-commit-2pc\.yaml \(a folder on its path is a file/],
+    ] as const) {
+      const r = at(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['file', 'folder']);
+    expect(readdirSync(join(dir, 'folder'))).toEqual([]);
   }, 60_000);
 });

@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadComparison, parseRelation } from '../../runner/compare/index.js';
+import { loadComparison, loadDesigns, parseRelation } from '../../runner/compare/index.js';
 import { findRoleFaults } from '../../runner/compare/roles.js';
 import { resolveFault } from '../../runner/compare/roles.js';
-import { loadScenario, ScenarioError } from '../../runner/index.js';
+import { loadScenario, readScenarioYaml, ScenarioError } from '../../runner/index.js';
 
 const BASE = `name: two
 nodes: 3
@@ -84,6 +84,19 @@ describe('loading a comparison', () => {
       new Map([['leader', 'n4']]), ['n1', 'n2', 'n3', 'n4', 'n5']);
     expect(fault).toEqual({ at: 1e6, fault: { kind: 'partition',
       groups: [['n4', 'c1'], ['n1', 'n2', 'n3', 'n5']] } });
+  });
+
+  it('tells a stepped narrative as prose: a comparison has no one run to step through', () => {
+    const file = 'scenarios/replication/availability.yaml';
+    const { raw, locator } = readScenarioYaml(readFileSync(file, 'utf8'), file);
+    const narrative = loadDesigns(raw, locator).narrative ?? '';
+    expect(narrative).toMatch(/^The faults are a fixed list/);
+    expect(narrative).toContain('\n\nn1 leads epoch 1; n2 and n3 follow as slaves.');
+    expect(narrative).not.toMatch(/\[|\]/);
+    const stepped = BASE.replace('seed: 1', 'seed: 1\nnarrative: { intro: Two designs., ' +
+      'steps: [{ at: 1s, text: "[the partition] cuts the leader off." }] }');
+    expect(loadComparison(stepped, 'stepped.yaml').narrative)
+      .toBe('Two designs.\n\nthe partition cuts the leader off.');
   });
 
   it('reads relations, or says what is wrong with one', () => {
