@@ -58,6 +58,18 @@ export interface Model<State, Input, Output> {
    */
   internKey?(state: State): string | number | boolean | null | undefined;
   /**
+   * Optional: about how many bytes a state takes in memory (default 64), so that the checker
+   * keeps to its memory budget when states are large (long strings, say).
+   */
+  stateSize?(state: State): number;
+  /**
+   * Optional: whether an operation never changes a state (a read, a compare-and-set that
+   * failed): in every state it is illegal or leaves the state as it was. The search then
+   * linearizes it as soon as it is legal, without trying the other orders (see
+   * `_internal/wglSearch.ts`). Only say true when it holds for every state.
+   */
+  readOnly?(input: Input, output: Output | Unknown): boolean;
+  /**
    * The partition (key) an operation belongs to. Operations in different partitions never
    * constrain each other, so each partition is checked alone (P-compositionality, Horn and
    * Kroening 2015). Absent means one partition for the whole history.

@@ -64,11 +64,13 @@ export function searchProblem(model: AnyModel, ops: readonly PreparedOperation[]
   const initialState = states.intern(model.init());
   const callTimes = new Float64Array(ops.length);
   const returnTimes = new Float64Array(ops.length);
+  const readOnly = new Uint8Array(ops.length);
   ops.forEach((p, i) => {
     callTimes[i] = p.op.callTime;
     returnTimes[i] = p.returnTime;
+    readOnly[i] = model.readOnly?.(p.input, p.output) === true ? 1 : 0;
   });
-  return { callTimes, returnTimes, states, initialState };
+  return { callTimes, returnTimes, states, initialState, readOnly };
 }
 
 /** Runs a whole WGL search over prepared operations. @internal */

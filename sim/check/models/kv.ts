@@ -90,6 +90,8 @@ export function kvModel(options: KvModelOptions = {}): Model<KvState, KvInput, K
     },
     equal: (a, b) => a.hash === b.hash && a.value === b.value,
     hash: (state) => state.hash,
+    stateSize: (state) => 64 + 2 * (state.value?.length ?? 0),
+    readOnly: (input, output) => input.f === 'get' || (input.f === 'cas' && output === false),
     partitionKey: (op) => op.key ?? '',
     droppable: (ops) => unseenWrites(ops, kvEffects, (seen, text) => seen.includes(text)),
     describeOperation(input, output) {

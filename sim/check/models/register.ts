@@ -68,6 +68,7 @@ export function registerModel(
     equal: (a, b) => a === b,
     hash: hashPrimitive,
     internKey: (state) => state,
+    readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output === false),
     droppable: (ops) => unseenWrites(ops, registerEffects, (seen, written) => seen === written),
     describeOperation(input, output) {
       const unknown = output === UNKNOWN;
