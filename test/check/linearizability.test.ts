@@ -102,6 +102,20 @@ describe('check: linearizability: register', () => {
     expect(verdict(ops)).toBe('linearizable');
   });
 
+  it('keeps an unseen write of unknown outcome that a failed CAS needs', () => {
+    // The CAS expecting 1 failed, so something overwrote 1 after the read: only the write of 3.
+    const ops = [
+      op('c1', 'write', 1, undefined, 0, 1),
+      op('c2', 'write', 1, undefined, 0, Infinity, 'info'),
+      op('c3', 'write', 2, undefined, 2, 3),
+      op('c3', 'read', null, 1, 5, 6),
+      op('c4', 'write', 3, undefined, 4, Infinity, 'info'),
+      op('c3', 'cas', [1, 5], undefined, 10, 11, 'fail'),
+    ];
+    expect(verdict(ops)).toBe('linearizable');
+    expect(verdict(ops.filter((o) => o.input !== 3))).toBe('not-linearizable');
+  });
+
   it('drops reads of unknown outcome: they neither change nor show anything', () => {
     // Twenty concurrent reads that never returned would otherwise each be tried (and, when a
     // later operation cannot be placed, in every subset); dropped, the search is short.
@@ -154,6 +168,18 @@ describe('check: linearizability: kv', () => {
     expect(checkOperations(kv, ops).verdict).toBe('linearizable');
     const observing = kvModel({ failedCasIsObservation: true });
     expect(checkOperations(observing, ops).verdict).toBe('not-linearizable');
+  });
+
+  it('keeps a write of unknown outcome that a later failed CAS needs before an append', () => {
+    // The CAS expected "ab", which the append alone would make: the unknown put went first.
+    const ops = [
+      op('c1', 'append', 'ab', undefined, 0, 1, 'ok', 'k'),
+      op('c1', 'cas', ['ab', 'b'], undefined, 2, 2, 'fail', 'k'),
+      op('c2', 'put', 'ab', undefined, 0, Infinity, 'info', 'k'),
+    ];
+    const observing = kvModel({ failedCasIsObservation: true });
+    expect(checkOperations(observing, ops).verdict).toBe('linearizable');
+    expect(checkOperations(observing, ops.slice(0, 2)).verdict).toBe('not-linearizable');
   });
 
   it('starts keys at the given initial value', () => {

@@ -1,7 +1,7 @@
 // Property: on tiny generated register and key-value histories (<= 6 operations), the WGL
 // checker agrees with a brute-force reference that tries every order respecting real time,
 // with each unknown-outcome operation either placed after its call or left out. For the
-// key-value model this also checks that the writes it drops before the search (`droppable`)
+// key-value model this also checks that the writes it drops before the search (`observers`)
 // never change a verdict. Histories simulated against an atomic object (linearizable by
 // construction, heavy with unknown outcomes) check the search's pruning on longer histories,
 // and the same with one read's result changed against brute force.
@@ -125,7 +125,7 @@ describe('check: linearizability: reference checker', () => {
         if (expected) linearizable++;
         const converted = ops.map((op) => model.convert(op)).flatMap((c, i) => c === null ? []
           : [{ ...c, callTime: ops[i]!.callTime, returnTime: ops[i]!.returnTime }]);
-        if (model.droppable?.(converted).some((d) => d) === true) dropped++;
+        if (model.observers?.(converted).observers.some((o) => o?.length === 0) === true) dropped++;
         expect(checkOperations(model, ops).verdict).toBe(expected ? 'linearizable' : 'not-linearizable');
       }),
       { numRuns: 3_000, seed: 43 },
@@ -133,6 +133,7 @@ describe('check: linearizability: reference checker', () => {
     expect(linearizable).toBeGreaterThan(300);
     expect(dropped).toBeGreaterThan(300);
   });
+
   const models = [
     { name: 'register', model: registerModel() as unknown as AnyModel, history: registerHistory,
       wrong: fc.constantFrom(0, 1, 2, 3, null) },

@@ -43,11 +43,11 @@ export function preparePartitions(
     if (list === undefined) partitions.set(key, [prepared]);
     else list.push(prepared);
   }
-  if (model.droppable === undefined) return partitions;
+  if (model.observers === undefined) return partitions;
   for (const [key, list] of partitions) {
-    const drop = model.droppable(list);
-    if (!drop.some((d) => d)) continue;
-    partitions.set(key, list.filter((p, i) => drop[i] !== true || p.output !== UNKNOWN));
+    const { observers } = model.observers(list);
+    const unseen = (i: number) => observers[i]?.length === 0 && list[i]!.output === UNKNOWN;
+    if (list.some((_, i) => unseen(i))) partitions.set(key, list.filter((_, i) => !unseen(i)));
   }
   return partitions;
 }
@@ -70,7 +70,9 @@ export function searchProblem(model: AnyModel, ops: readonly PreparedOperation[]
     returnTimes[i] = p.returnTime;
     readOnly[i] = model.readOnly?.(p.input, p.output) === true ? 1 : 0;
   });
-  return { callTimes, returnTimes, states, initialState, readOnly };
+  const observers = model.observers?.(ops);
+  return { callTimes, returnTimes, states, initialState, readOnly,
+    ...(observers === undefined ? {} : { observers }) };
 }
 
 /** Runs a whole WGL search over prepared operations. @internal */

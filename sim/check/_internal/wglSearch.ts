@@ -1,8 +1,8 @@
 /**
  * The Wing–Gong linearizability search with Lowe's memoisation (WGL; Wing and Gong 1993,
- * Lowe 2017), as Porcupine implements it in checker.go `checkSingle`, with three additions
- * that keep it fast and small where Porcupine is not: forced reads, deadline order and covering
- * of operations of unknown outcome.
+ * Lowe 2017), as Porcupine implements it in checker.go `checkSingle`, with additions that
+ * keep it fast and small where Porcupine is not: forced reads, deadline order, covering of
+ * operations of unknown outcome, and leaving out writes that nothing left could observe.
  *
  * A configuration is a set of linearized operations and the model state after them. From a
  * configuration the search may linearize any operation called no later than the earliest
@@ -29,16 +29,26 @@
  *    the larger, since it can do all the larger can by leaving the extra ones out. The memo
  *    skips a configuration covered by one already explored (`memoTable.ts`), and an operation
  *    of unknown outcome that leaves the state unchanged is never tried (the current
- *    configuration covers the result).
+ *    configuration covers the result). Nor is an operation that leads to the same state from
+ *    a configuration a few operations of unknown outcome back (`absorbs`): that one covers it.
+ * 4. Writes nothing left could observe. A write of unknown outcome is not tried where none of
+ *    its observers (`Model.observers`, models/unseenWrites.ts) still to place could tell
+ *    whether it took effect: any linearization that places it here stays legal without it.
+ *    It may still be placed later, after an operation that makes it observable.
  * Why skipping covered configurations is sound: when the search fails, every configuration it
  * explored had all its successors explored or covered by explored ones (a forced one: its one
- * successor, which succeeds exactly when it does). Covering is a simulation, so by induction
- * along any successful linearization, each of its configurations is covered by an explored
- * one, including the last, which would then be a success.
+ * successor, which succeeds exactly when it does; a write left out by 4: the successors that
+ * do without it). Covering is a simulation, so by induction along any successful
+ * linearization, each of its configurations is covered by an explored one, including the last,
+ * which would then be a success.
  * @internal
  */
+import type { WriteObservers } from '../models/unseenWrites.js';
 import { MEMO_FULL, MemoTable } from './memoTable.js';
-import type { StateTable } from './stateTable.js';
+import { ILLEGAL_ID, type StateTable } from './stateTable.js';
+
+/** How many operations of unknown outcome in a row `absorbs` looks back over. */
+const MAX_ABSORBED = 8;
 
 /** What the search may spend before giving up with `unknown`. @internal */
 export interface SearchBudget {
@@ -61,6 +71,8 @@ export interface SearchProblem {
   readonly initialState: number;
   /** Per operation, 1 when it never changes a state (`Model.readOnly`). */
   readonly readOnly?: ArrayLike<number>;
+  /** What could observe each write of unknown outcome (`Model.observers`). */
+  readonly observers?: WriteObservers;
 }
 
 /** The answer of a whole search. `longest` is set when asked for. @internal */
@@ -215,12 +227,59 @@ export class WglSearch {
       }
       const state = this.frameState[d]!;
       const after = states.next(state, op);
-      if (after < 0 || (after === state && known[op] === 0)) continue;
+      if (after < 0) continue;
+      if (known[op] === 0 && (after === state || this.unobserved(op, state))) continue;
+      if (this.absorbs(op, after)) continue;
       const visited = this.tryLinearize(op, after);
       if (visited === MEMO_FULL) result = 'memory';
     }
     this.done = result;
     return result;
+  }
+
+  /**
+   * Whether nothing still to place could observe the write of unknown outcome `op` if it took
+   * effect now (models/unseenWrites.ts). Each of its observers is placed, or comes after a
+   * write still to place that replaces the value (a fence, which ends the effect of `op`), or
+   * is a mismatch that expects a value other than the current one which no write still to
+   * place could complete by adding to it. Then it need not be tried here.
+   */
+  private unobserved(op: number, state: number): boolean {
+    const observers = this.problem.observers;
+    const watching = observers?.observers[op];
+    if (observers === undefined || watching === undefined) return false;
+    next: for (const w of watching) {
+      if (this.placed(w)) continue;
+      for (const z of observers.fences[w] ?? []) if (!this.placed(z)) continue next;
+      const adders = observers.adders[w];
+      if (adders === undefined) return false;
+      const states = this.problem.states;
+      if (observers.grows?.(w, states.states[state]) === false) continue;
+      if (states.next(state, w) === ILLEGAL_ID) return false;
+      for (const a of adders) if (!this.placed(a)) return false;
+    }
+    return true;
+  }
+
+  /** Whether an operation is linearized in the current configuration. */
+  private placed(op: number): boolean {
+    const r = this.rank[op]!;
+    const bits = this.known[op] === 1 ? this.knownBits : this.infoBits;
+    return (bits[r >>> 5]! & (1 << (r & 31))) !== 0;
+  }
+
+  /**
+   * Whether `op`, leading to `after`, undoes the operations of unknown outcome just linearized:
+   * it leads to the same state from the configuration before some of them, which has the
+   * same known operations and fewer unknown ones, so it covers the result (see covering).
+   */
+  private absorbs(op: number, after: number): boolean {
+    const states = this.problem.states;
+    const stop = Math.max(1, this.depth - MAX_ABSORBED);
+    for (let j = this.depth; j >= stop && this.known[this.frameOp[j]!] === 0; j--) {
+      if (states.next(this.frameState[j - 1]!, op) === after) return true;
+    }
+    return false;
   }
 
   /** The earliest return among known operations not linearized (Infinity if none). */

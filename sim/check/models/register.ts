@@ -16,7 +16,7 @@
 import type { Operation } from '../history.js';
 import type { Model, ModelOperation, Unknown } from '../model.js';
 import { hashPrimitive, ILLEGAL, type TimedOperation, UNKNOWN } from '../model.js';
-import { unseenWrites, type WriteEffects } from './unseenWrites.js';
+import { type WriteEffects, writeObservers } from './unseenWrites.js';
 
 /** A register value: a number, a string, or `null` for "no value" (nil). */
 export type RegisterValue = number | string | null;
@@ -69,7 +69,7 @@ export function registerModel(
     hash: hashPrimitive,
     internKey: (state) => state,
     readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output === false),
-    droppable: (ops) => unseenWrites(ops, registerEffects, (seen, written) => seen === written),
+    observers: (ops) => writeObservers(ops, registerEffects, (seen, written) => seen === written),
     describeOperation(input, output) {
       const unknown = output === UNKNOWN;
       switch (input.f) {
@@ -126,9 +126,9 @@ function registerEffects(
     case 'read':
       return op.output === UNKNOWN ? {} : { sees: op.output as RegisterValue };
     case 'write':
-      return { writes: input.value };
+      return { writes: input.value, replaces: true };
     case 'cas':
-      return { writes: input.to, sees: input.from, mismatch: op.output === false };
+      return { writes: input.to, replaces: true, sees: input.from, mismatch: op.output === false };
   }
 }
 
