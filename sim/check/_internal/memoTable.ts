@@ -47,10 +47,15 @@ export class MemoTable {
   private slots: Int32Array;
   private mask: number;
 
+  /**
+   * `covering` false keeps exact configurations only: a set of unknowns then matches only an
+   * equal set (for a search that wants every order, not the fewest).
+   */
   constructor(
     private readonly maxBytes = Infinity,
     private readonly maxEntries = Infinity,
     initialCapacity = 1024,
+    private readonly covering = true,
   ) {
     this.groups = new Int32Array(initialCapacity * GROUP);
     this.unknowns = new Int32Array(initialCapacity * UNKNOWNS);
@@ -134,8 +139,10 @@ export class MemoTable {
       const ub = u * UNKNOWNS;
       const lo = us[ub]!;
       const hi = us[ub + 1]!;
-      if (lo <= iLo && this.storedWithin(us[ub + 2]!, lo, hi, iBits)) return false;
-      if (iLo <= lo && iHi <= hi && this.withinStored(iLo, iHi, iBits, us[ub + 2]!, lo)) {
+      const within = iLo <= lo && iHi <= hi && this.withinStored(iLo, iHi, iBits, us[ub + 2]!, lo);
+      if (lo <= iLo && this.storedWithin(us[ub + 2]!, lo, hi, iBits) &&
+        (this.covering || within)) return false;
+      if (within && this.covering) {
         const next = us[ub + 3]!;
         if (previous < 0) this.groups[link] = next;
         else us[previous * UNKNOWNS + 3] = next;
@@ -178,7 +185,8 @@ export class MemoTable {
 
   private copyWords(bits: Uint32Array, from: number, count: number): number {
     const at = this.wordsUsed;
-    this.words.set(bits.subarray(from, from + count), at);
+    const words = this.words;
+    for (let w = 0; w < count; w++) words[at + w] = bits[from + w]!;
     this.wordsUsed = at + count;
     return at;
   }

@@ -20,8 +20,9 @@
  * 5. Remove unknown operations while the witness stays non-linearizable. This is not a
  *    weakening (the full history's reason may involve them), but the reported set is then
  *    non-linearizable on its own, which is what a reader checks by hand. Operations with a
- *    known outcome are never removed this way: removing the only write of a value a read saw
- *    would produce a misleading witness.
+ *    known outcome are never removed this way, nor weakened writes that a read in the witness
+ *    saw: removing the writes of a value a read saw would produce a misleading witness (a read
+ *    alone, impossible from the initial state, where the writes it saw show what is missing).
  * @internal
  */
 import type { AnyModel } from '../model.js';
@@ -88,8 +89,9 @@ export function minimiseViolation(
     ws.map((p) => (chosen.has(p.op.id) ? weaken(p) : p)), proveViolation);
   witness = dropIrrelevantUnknowns(model, witness);
   // Finally remove unknown operations the violation does not need, so the report shows a set
-  // that is not linearizable on its own (and no weakened operation it could do without).
-  const unknowns = new Set(witness.filter((p) => p.output === UNKNOWN).map((p) => p.op.id));
+  // that is not linearizable on its own (and no weakened operation it could do without, unless
+  // a read in it saw what that operation wrote).
+  const unknowns = new Set(removableUnknowns(model, witness).map((p) => p.op.id));
   witness = shrinkInChunks(witness, unknowns, (ws, chosen) =>
     ws.filter((p) => !chosen.has(p.op.id)), proveViolation);
   return finish(model, witness, budget, complete);
@@ -190,4 +192,16 @@ function dropIrrelevantUnknowns(
     for (let s = 0; s < reached; s++) if (probe.states.next(s, i) !== s) return true;
     return false;
   });
+}
+
+/** Unknown operations step 5 may try to remove: not weakened writes a known read saw. */
+function removableUnknowns(
+  model: AnyModel,
+  witness: readonly PreparedOperation[],
+): PreparedOperation[] {
+  const observed = model.observers?.(witness);
+  const seenByRead = (i: number): boolean => observed?.observers[i]?.some((j) =>
+    witness[j]!.output !== UNKNOWN && observed.adders[j] === undefined) === true;
+  return witness.filter((p, i) => p.output === UNKNOWN &&
+    (p.original === undefined || !seenByRead(i)));
 }

@@ -45,6 +45,7 @@ export function preparePartitions(
   }
   if (model.observers === undefined) return partitions;
   for (const [key, list] of partitions) {
+    if (!list.some((p) => p.output === UNKNOWN)) continue;
     const { observers } = model.observers(list);
     const unseen = (i: number) => observers[i]?.length === 0 && list[i]!.output === UNKNOWN;
     if (list.some((_, i) => unseen(i))) partitions.set(key, list.filter((_, i) => !unseen(i)));
@@ -70,7 +71,8 @@ export function searchProblem(model: AnyModel, ops: readonly PreparedOperation[]
     returnTimes[i] = p.returnTime;
     readOnly[i] = model.readOnly?.(p.input, p.output) === true ? 1 : 0;
   });
-  const observers = model.observers?.(ops);
+  // Only writes of unknown outcome have observers.
+  const observers = ops.some((p) => p.output === UNKNOWN) ? model.observers?.(ops) : undefined;
   return { callTimes, returnTimes, states, initialState, readOnly,
     ...(observers === undefined ? {} : { observers }) };
 }

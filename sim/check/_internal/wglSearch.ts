@@ -135,7 +135,13 @@ export class WglSearch {
   private depth = 0;
   private done: RunResult | undefined;
   private readonly maxMemoryBytes: number;
+  private readonly thorough: boolean;
 
+  /**
+   * With `trackLongest` (for an explanation) the search is thorough: it keeps the longest
+   * order it can find rather than pruning, so it neither covers nor leaves writes of unknown
+   * outcome out (only forced reads and the exact memo stay). The verdict is the same.
+   */
   constructor(problem: SearchProblem, trackLongest = false, budget?: Partial<SearchBudget>) {
     const n = problem.callTimes.length;
     this.problem = problem;
@@ -175,7 +181,9 @@ export class WglSearch {
     this.frameInfo = new Int32Array(depths);
     this.candidates = new Int32Array(Math.max(16, 4 * n));
     this.maxMemoryBytes = budget?.maxMemoryBytes ?? Infinity;
-    this.memo = new MemoTable(this.maxMemoryBytes, budget?.maxMemoEntries ?? Infinity);
+    this.thorough = trackLongest;
+    this.memo = new MemoTable(this.maxMemoryBytes, budget?.maxMemoEntries ?? Infinity,
+      2 ** Math.ceil(Math.log2(Math.max(1024, 2 * n))), !trackLongest);
     this.longest = trackLongest ? [] : undefined;
     this.frameOp[0] = -1;
     this.frameState[0] = problem.initialState;
@@ -228,8 +236,10 @@ export class WglSearch {
       const state = this.frameState[d]!;
       const after = states.next(state, op);
       if (after < 0) continue;
-      if (known[op] === 0 && (after === state || this.unobserved(op, state))) continue;
-      if (this.absorbs(op, after)) continue;
+      if (!this.thorough) {
+        if (known[op] === 0 && (after === state || this.unobserved(op, state))) continue;
+        if (this.absorbs(op, after)) continue;
+      }
       const visited = this.tryLinearize(op, after);
       if (visited === MEMO_FULL) result = 'memory';
     }
