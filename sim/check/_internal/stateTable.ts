@@ -42,7 +42,9 @@ export class StateTable {
   ) {
     this.keyOf = model.internKey?.bind(model);
     this.sizeOf = model.stateSize === undefined ? () => 64 : model.stateSize.bind(model);
-    const capacity = 1 << 12;
+    // About one cached transition per search step; a linearizable history takes a few steps
+    // per operation.
+    const capacity = 2 ** Math.ceil(Math.log2(Math.min(1 << 20, Math.max(1 << 12, 8 * ops.length))));
     this.fromState = new Int32Array(capacity).fill(-1);
     this.viaOp = new Int32Array(capacity);
     this.toState = new Int32Array(capacity);

@@ -152,12 +152,16 @@ export class WglSearch {
       this.known[i] = problem.returnTimes[i]! !== Infinity ? 1 : 0;
       this.readOnly[i] = problem.readOnly?.[i] === 1 ? 1 : 0;
     }
-    const byCall = (a: number, b: number) => problem.callTimes[a]! - problem.callTimes[b]! || a - b;
-    const all = Array.from({ length: n }, (_, i) => i);
-    const knownOps = all.filter((i) => this.known[i] === 1).sort(byCall);
-    const infoOps = all.filter((i) => this.known[i] === 0).sort(byCall);
-    const byReturn = [...knownOps].sort((a, b) =>
-      problem.returnTimes[a]! - problem.returnTimes[b]! || byCall(a, b));
+    const { callTimes, returnTimes } = problem;
+    const knownOps: number[] = [];
+    const infoOps: number[] = [];
+    for (let i = 0; i < n; i++) (this.known[i] === 1 ? knownOps : infoOps).push(i);
+    // Operations usually come in call order already: sort only when they do not.
+    const byCall = (a: number, b: number) => callTimes[a]! - callTimes[b]! || a - b;
+    const byReturnTime = (a: number, b: number) => returnTimes[a]! - returnTimes[b]! || byCall(a, b);
+    sortUnlessSorted(knownOps, byCall);
+    sortUnlessSorted(infoOps, byCall);
+    const byReturn = sortUnlessSorted(knownOps.slice(), byReturnTime);
     this.rank = new Int32Array(n);
     knownOps.forEach((op, r) => (this.rank[op] = r));
     infoOps.forEach((op, r) => (this.rank[op] = r));
@@ -436,6 +440,14 @@ export function wglSearch(
     return { ...withLongest, verdict: result };
   }
   return { ...withLongest, verdict: 'unknown', exhausted: result === 'paused' ? 'steps' : result };
+}
+
+/** Sorts `items` in place by `compare` unless they already are in order; returns them. */
+function sortUnlessSorted(items: number[], compare: (a: number, b: number) => number): number[] {
+  for (let i = 1; i < items.length; i++) {
+    if (compare(items[i - 1]!, items[i]!) > 0) return items.sort(compare);
+  }
+  return items;
 }
 
 /** A doubly linked list of `order` over nodes 0 … n-1, head at n, -1 at the end. */
