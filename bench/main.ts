@@ -5,6 +5,7 @@
  * Targets live here, never in timed tests: these machines are shared and noisy.
  */
 import { availabilityBench } from './availability.js';
+import { checkerBench, inconclusiveBench } from './checker.js';
 import { cliBench } from './cli.js';
 import { engineBench } from './engine.js';
 import { linearizabilityBench } from './linearizability.js';
@@ -18,6 +19,8 @@ import { vizBench } from './viz.js';
 const suites: Record<string, BenchSuite> = {
   engine: engineBench,
   linearizability: linearizabilityBench,
+  checker: checkerBench,
+  inconclusive: inconclusiveBench,
   raft: raftBench,
   paxos: paxosBench,
   twopc: twoPcBench,

@@ -7,6 +7,7 @@ const entries = {
   'cli/faultline': 'cli/main.ts',
   'cli/fuzzWorker': 'cli/fuzzWorker.ts',
   'bench/main': 'bench/main.ts',
+  'bench/checkWorker': 'bench/checkWorker.ts',
   'cli/docs': 'cli/docs.ts',
   // The CLI with the toy protocol registered, and its fuzz worker, for the CLI tests.
   'test/toyCli': 'test/cli/toyCli.ts',
