@@ -1,7 +1,7 @@
 /**
  * Linearizability checker benchmark: the Porcupine test histories, timed as Porcupine's own
  * benchmark does (verdict only, no explanation). The goals are Porcupine (Go) times measured
- * on this machine type (../shared/peer-data/porcupine/README.md); they are not a same-run
+ * on this machine type (the project's own measurement; test/data/porcupine holds the data); they are not a same-run
  * baseline, so they go in `goal`, never in `ratio`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ import { registerModel } from '../sim/check/models/register.js';
 import type { BenchRow, BenchSuite } from './row.js';
 import { bestMs } from './row.js';
 
-const DATA = path.resolve(process.cwd(), '../shared/peer-data/porcupine/test_data');
+/** Porcupine's histories, with their licence, in the repository (run from its root). */
+const DATA = path.resolve(process.cwd(), 'test/data/porcupine');
 
 function load(folder: string, file: string): HistoryEvent[] {
   return parseHistory(readFileSync(path.join(DATA, folder, file), 'utf8'), file).events;

@@ -8,6 +8,7 @@ import { availabilityBench } from './availability.js';
 import { checkerBench, inconclusiveBench } from './checker.js';
 import { cliBench } from './cli.js';
 import { engineBench } from './engine.js';
+import { huntBench } from './hunt.js';
 import { linearizabilityBench } from './linearizability.js';
 import { paxosBench } from './paxos.js';
 import type { BenchRow, BenchSuite } from './row.js';
@@ -25,6 +26,7 @@ const suites: Record<string, BenchSuite> = {
   paxos: paxosBench,
   twopc: twoPcBench,
   availability: availabilityBench,
+  hunt: huntBench,
   cli: cliBench,
   viz: vizBench,
 };

@@ -2,15 +2,11 @@
  * Paxos benchmarks: simulated seconds per wall-clock second for five Multi-Paxos servers
  * under 1000 client operations per second offered (ten clients at 100/s): with no property,
  * with every invariant checked after every event, and with the final linearizability check
- * too (a scenario run); and the time to first failure of each bug switch, in wall time and
- * runs of the bounded hunt in test/paxos/support/hunt.ts.
+ * too (a scenario run). Bug detection is the hunt suite's (bench/hunt.ts).
  */
 import { prepareRun, type RunSpec, runSpec } from '../runner/index.js';
-import { paxos, paxosSingle } from '../protocols/paxos/definition.js';
-import { hunt } from '../test/paxos/support/hunt.js';
 import { type BenchRow, type BenchSuite, bestMs } from './row.js';
 
-const HUNT_BUDGET = 200;
 const SIMULATED = 10_000_000;
 
 const spec: RunSpec = {
@@ -19,12 +15,6 @@ const spec: RunSpec = {
   workload: { clients: 10, rate: 100, keys: 20, mix: { get: 0.5, put: 0.3, append: 0.1, cas: 0.1 },
     timeout: 200_000, attempts: 3 },
 };
-
-function seconds(fn: () => void): number {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
 
 /** Best of two wall times (these machines are shared; the best run is the least disturbed). */
 function bestSeconds(fn: () => void): number {
@@ -59,22 +49,4 @@ function throughputRows(): BenchRow[] {
   ];
 }
 
-export const paxosBench: BenchSuite = () => {
-  const rows = throughputRows();
-  const switches = [
-    ...paxos.bugs.map((b) => ({ protocol: 'paxos' as const, ...b })),
-    ...paxosSingle.bugs.map((b) => ({ protocol: 'paxos-single' as const, ...b })),
-  ];
-  for (const { protocol, name, caughtBy } of switches) {
-    let found: ReturnType<typeof hunt>;
-    const wall = seconds(() => {
-      found = hunt(protocol, name, caughtBy, HUNT_BUDGET);
-    });
-    const caught = found === undefined ? `not found in ${HUNT_BUDGET} runs` : `by ${caughtBy}`;
-    rows.push({ name: `${protocol} ${name}: time to first failure (${caught})`, value: wall * 1e3,
-      unit: 'ms' });
-    rows.push({ name: `${protocol} ${name}: runs to first failure`, value: found?.runs ?? NaN,
-      unit: 'runs' });
-  }
-  return rows;
-};
+export const paxosBench: BenchSuite = () => throughputRows();

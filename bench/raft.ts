@@ -2,13 +2,9 @@
  * Raft benchmarks: simulated seconds per wall-clock second for 5 servers under 1000 client
  * operations per second (10 clients at 100/s) over 60 simulated seconds, every invariant
  * checked after every event, with tracing off and kept in memory, by default and with
- * request batching (`batchDelay: 5ms`); and for each bug switch the
- * wall-clock time (and runs) until its fuzz profile first finds it (test/raft/bugProfiles.ts).
+ * request batching (`batchDelay: 5ms`). Bug detection is the hunt suite's (bench/hunt.ts).
  */
-import { prepareRun, runSpec, type RunSpec } from '../runner/index.js';
-import { BUG_PROFILES } from '../test/raft/bugProfiles.js';
-import { runWithNemesis } from '../test/raft/nemesis.js';
-import { nthSpec, raftRunArb } from '../test/raft/support.js';
+import { prepareRun, type RunSpec } from '../runner/index.js';
 import type { BenchRow, BenchSuite } from './row.js';
 
 const SIMULATED_SECONDS = 60;
@@ -41,23 +37,6 @@ function speed(trace: 'off' | 'memory', params: Record<string, unknown> = {}):
   return { ratio: SIMULATED_SECONDS / wall, ops, events: result.events };
 }
 
-/** Wall seconds and runs until the bug's fuzz profile first finds it (or the budget ends). */
-function timeToFirstFailure(bug: string): { seconds: number; runs: number; found: boolean } {
-  const profile = BUG_PROFILES[bug];
-  if (profile === undefined) throw new Error(`no profile for ${bug}`);
-  const arb = raftRunArb(profile.options);
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < profile.budget; i++) {
-    const spec = { ...nthSpec(arb, i), expect: { violate: profile.caughtBy } };
-    const report = profile.nemesis === undefined ? runSpec(spec) : runWithNemesis(spec, profile.nemesis);
-    if (report.passed) {
-      return { seconds: Number(process.hrtime.bigint() - start) / 1e9, runs: i + 1, found: true };
-    }
-  }
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, runs: profile.budget,
-    found: false };
-}
-
 export const raftBench: BenchSuite = () => {
   const rows: BenchRow[] = [];
   const off = speed('off');
@@ -86,10 +65,5 @@ export const raftBench: BenchSuite = () => {
     value: batchedOff.ops, unit: 'ops' });
   rows.push({ name: 'raft 5 nodes 1000 ops/s, batchDelay 5ms, trace events per client op ok',
     value: batchedOff.events / batchedOff.ops, unit: 'events / op' });
-  for (const bug of Object.keys(BUG_PROFILES)) {
-    const result = timeToFirstFailure(bug);
-    rows.push({ name: `raft bug ${bug}: time to first failure${result.found ? '' : ' (NOT FOUND)'}`,
-      value: result.seconds, unit: `wall s (${result.runs} runs)` });
-  }
   return rows;
 };

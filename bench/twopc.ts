@@ -1,24 +1,30 @@
 /**
  * twopc benchmarks: transactions decided per wall-clock second of simulation, for 2PC and
  * Paxos Commit on the same failure-free workload (every property checked after every event,
- * as in a scenario run), the blocked time of the blocking comparison, and the time to first
- * failure of each bug switch — wall time and runs of the bounded hunt in test/twopc/hunt.ts.
+ * as in a scenario run), and the blocked time of the blocking comparison. Bug detection is the
+ * hunt suite's (bench/hunt.ts).
  */
 import { readFileSync } from 'node:fs';
-import { loadScenario, runSpec } from '../runner/index.js';
-import { BUG_NAMES } from '../protocols/twopc/params.js';
-import { hunt } from '../test/twopc/hunt.js';
-import { registry, twoPcSpec } from '../test/twopc/support.js';
+import { loadScenario, type RunSpec, runSpec } from '../runner/index.js';
 import type { BenchRow, BenchSuite } from './row.js';
 
-const HUNT_BUDGET = 400;
+/** A twopc run: n1 coordinator, n2..n4 participants, a busy bank. */
+function twoPcSpec(patch: Partial<RunSpec>, params: Record<string, unknown>): RunSpec {
+  return {
+    name: 'twopc-bench', protocol: 'twopc', nodes: 4, seed: 1, duration: 2_000_000, faults: [],
+    network: { latency: { dist: 'lognormal', median: 1_000, p99: 5_000, max: 20_000 } },
+    workload: { clients: 3, rate: 100, keys: 8, mix: { transfer: 9, 'read-all': 1 },
+      timeout: 500_000, attempts: 3 },
+    ...patch, params,
+  };
+}
 
 /** Decided transactions per wall second over a 10 s simulated run of `variant`. */
 function throughput(variant: '2pc' | 'paxos-commit'): number {
   const spec = twoPcSpec({ duration: 10_000_000, seed: 3, workload: { clients: 6, rate: 200,
     keys: 8, mix: { transfer: 9, 'read-all': 1 }, timeout: 500_000, attempts: 3 } }, { variant });
   const start = process.hrtime.bigint();
-  const report = runSpec(spec, { trace: 'off' }, registry);
+  const report = runSpec(spec, { trace: 'off' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (report.failures.length > 0) throw new Error(`twopc bench run failed: ${report.failures[0]}`);
   return ((report.metrics.committed ?? 0) + (report.metrics.aborted ?? 0)) / seconds;
@@ -40,7 +46,7 @@ function meanBlockedMax(variant: '2pc' | 'paxos-commit'): number {
     const spec = twoPcSpec({ seed, duration: 4_000_000, faults: [
       { at, fault: { kind: 'crash', node: 'n1' } },
       { at: 3_000_000, fault: { kind: 'restart', node: 'n1' } }] }, { variant });
-    sum += runSpec(spec, { trace: 'off' }, registry).metrics['blocked-time-max-ms'] ?? NaN;
+    sum += runSpec(spec, { trace: 'off' }).metrics['blocked-time-max-ms'] ?? NaN;
   }
   return sum / 10;
 }
@@ -64,14 +70,5 @@ export const twoPcBench: BenchSuite = () => {
   rows.push({ name: meanBase, value: meanClassic, unit: 'ms' });
   rows.push({ name: 'twopc paxos-commit: blocked time max, mean of 10 coordinator crashes',
     value: meanPaxos, unit: 'ms', baseline: meanBase, ratio: meanPaxos / meanClassic });
-  for (const bug of BUG_NAMES) {
-    const start = process.hrtime.bigint();
-    const found = hunt(bug, HUNT_BUDGET);
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const caught = found.property === undefined ? `not found in ${HUNT_BUDGET} runs`
-      : `by ${found.property}`;
-    rows.push({ name: `twopc ${bug}: time to first failure (${caught})`, value: ms, unit: 'ms' });
-    rows.push({ name: `twopc ${bug}: runs to first failure`, value: found.runs, unit: 'runs' });
-  }
   return rows;
 };

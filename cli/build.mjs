@@ -9,6 +9,7 @@ const entries = {
   'bench/main': 'bench/main.ts',
   'bench/checkWorker': 'bench/checkWorker.ts',
   'cli/docs': 'cli/docs.ts',
+  'cli/readme': 'cli/readme.ts',
   // The CLI with the toy protocol registered, and its fuzz worker, for the CLI tests.
   'test/toyCli': 'test/cli/toyCli.ts',
   'test/toyWorker': 'test/cli/toyWorker.ts',

@@ -1,19 +1,18 @@
 /**
  * Saving a fuzz failure as a scenario file that `faultline run` replays: the shrunk spec is
  * written with `toScenarioYaml`, loaded back and rerun, and the file records the trace hash
- * of that rerun (`# trace hash: …`, which `faultline replay` compares). The file appears
- * atomically (temporary file, then rename), so a crash never leaves half a scenario.
+ * of that rerun (`# trace hash: …`, which `faultline replay` compares). When the protocol's
+ * clients' history has a model, the rerun's history is written beside it,
+ * `NAME.history.jsonl`, for `faultline check-history` and for other tools. Files appear atomically (temporary file, then rename), so a crash never
+ * leaves half a scenario.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, runSpec, toScenarioYaml } from '../runner/index.js';
-import type { Counterexample } from '../runner/fuzz/index.js';
+import { CAMPAIGN_LIMITS, type Counterexample } from '../runner/fuzz/index.js';
+import { writeHistoryFile } from './historyFile.js';
 import type { Registry } from './registry.js';
 
-/** The linearizability check's step budget for the rerun, as in the campaign's runs. */
-const CHECK_STEPS = 2_000_000;
-/** The campaign's event cap, so that a livelocked counterexample reruns the same way. */
-const MAX_EVENTS = 2_000_000;
 
 /** A counterexample on disk. */
 export interface SavedCounterexample {
@@ -22,6 +21,8 @@ export interface SavedCounterexample {
   readonly hash: string;
   readonly fileHash: string;
   readonly reproduced: boolean;
+  /** The clients' history of the rerun, in our JSON Lines (when the protocol has a model). */
+  readonly history?: string;
 }
 
 /** Writes a counterexample under `dir` and verifies that the file reproduces it. */
@@ -45,7 +46,8 @@ export function saveCounterexample(
   const body = toScenarioYaml(spec, { description, comment: header });
   const file = join(context.dir, `${name}.yaml`);
   const rerun = runSpec(loadScenario(body, file, registry).spec,
-    { trace: 'off', checkMaxSteps: CHECK_STEPS, maxEvents: MAX_EVENTS }, registry);
+    // The campaign's limits, so that a livelocked counterexample reruns the same way.
+    { trace: 'off', ...CAMPAIGN_LIMITS }, registry);
   const fileHash = rerun.result.hash;
   const text = body.replace(/^(# violated: .*)$/m, `$1\n# trace hash: ${fileHash}`);
   mkdirSync(context.dir, { recursive: true });
@@ -53,5 +55,9 @@ export function saveCounterexample(
   writeFileSync(temp, text);
   renameSync(temp, file);
   const hash = found.report.result.hash;
-  return { file, hash, fileHash, reproduced: fileHash === hash };
+  const saved = { file, hash, fileHash, reproduced: fileHash === hash };
+  if (rerun.historyModel === undefined) return saved;
+  const history = join(context.dir, `${name}.history.jsonl`);
+  writeHistoryFile(history, rerun.history, 'jsonl', rerun.historyModel);
+  return { ...saved, history };
 }

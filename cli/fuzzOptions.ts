@@ -25,7 +25,10 @@ export interface FuzzOptions {
   readonly param?: readonly string[];
   readonly out?: string;
   readonly duration?: string;
-  readonly keepGoing?: boolean;
+  /** `--keep-going [n]`: true, or the number of distinct failures to collect. */
+  readonly keepGoing?: boolean | string;
+  /** False with --no-nemesis. */
+  readonly nemesis?: boolean;
   readonly checkDeterminism?: boolean;
   readonly json?: boolean;
   /** False with --no-shrink. */
@@ -114,6 +117,15 @@ function params(texts: readonly string[], protocol: string, registry: Registry,
   return out;
 }
 
+/**
+ * The distinct failures a campaign collects before it stops: 1 without `--keep-going`, 10
+ * with it, or the number given (`--keep-going 25`).
+ */
+export function failureLimit(o: FuzzOptions): number {
+  if (o.keepGoing === undefined || o.keepGoing === false) return 1;
+  return o.keepGoing === true ? 10 : positive(o.keepGoing, '--keep-going', 10);
+}
+
 /** Reads the options into the share configuration of worker 0 of 1. */
 export function shareConfig(name: string, o: FuzzOptions, registry: Registry): ShareConfig {
   const { protocol, scenario } = target(name, registry);
@@ -137,5 +149,6 @@ export function shareConfig(name: string, o: FuzzOptions, registry: Registry): S
     shard: i, shards: n, worker: 0, workers: 1, checkDeterminism: o.checkDeterminism === true,
     shrinkRuns: o.shrink === false ? 0 : positive(o.shrinkRuns, '--shrink-runs', 150),
     ...(o.nodes === undefined ? {} : { nodes: nodeRange(o.nodes) }),
+    nemesis: o.nemesis !== false,
   };
 }

@@ -29,6 +29,8 @@ export interface ShareConfig {
   /** Reruns to spend shrinking a failure; 0 reports it unshrunk. */
   readonly shrinkRuns: number;
   readonly nodes?: readonly [number, number];
+  /** Whether runs have nemeses (`--no-nemesis` turns them off). */
+  readonly nemesis: boolean;
 }
 
 /** Runs a share; `stop` is a shared flag (index 0 set to 1 means stop). */
@@ -46,7 +48,7 @@ export function runShare(
   const campaign = new Campaign({
     protocol, registry, seed: config.seed, bugs: config.bugs, params: config.params,
     checkDeterminism: config.checkDeterminism,
-    shrinkRuns: config.shrinkRuns, onFailure: found,
+    shrinkRuns: config.shrinkRuns, onFailure: found, nemesis: config.nemesis,
     ...(config.nodes === undefined ? {} : { nodes: config.nodes }),
     ...(base === undefined ? {} : { base }),
     ...(config.duration === undefined ? {} : { duration: config.duration }),

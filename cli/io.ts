@@ -1,12 +1,16 @@
 /**
  * What every command shares: exit codes (0 all held, 1 a violation or failed expectation,
- * 2 bad input), the error that carries a bad-input message to the top, and output as either
+ * 2 bad input, 3 undetermined: `check-history` ran out of budget), the error that carries a bad-input message to the top, and output as either
  * readable text or exactly one JSON document on stdout (`--json`).
  */
 import { writeSync } from 'node:fs';
 
-/** Exit codes of `faultline`. */
-export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+/**
+ * Exit codes of `faultline`, for scripts to branch on: 0 everything held (a history is
+ * linearizable), 1 a violation or failed expectation (not linearizable), 2 bad input,
+ * 3 unknown (the linearizability check ran out of its budget).
+ */
+export const EXIT = { ok: 0, failed: 1, badInput: 2, unknown: 3 } as const;
 
 /** Bad input: printed without a stack trace; exit code 2. `problems` for `--json`. */
 export class InputError extends Error {

@@ -3,8 +3,9 @@
  * scenario files under scenarios/, the default scenario, reading a file with a clear error.
  * Only Node built-ins here, so `faultline --help` starts fast.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
+  writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from './io.js';
 
@@ -54,5 +55,22 @@ export function readText(file: string): string {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file'
       : code === 'EISDIR' ? 'a directory, not a file' : String(code)})`);
+  }
+}
+
+/**
+ * Writes a file whole or not at all (a temporary file, then rename), making its folder; a
+ * failure throws `InputError` naming `what` (the option that asked for the file).
+ */
+export function writeWhole(file: string, text: string, what: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new InputError(`${what}: cannot write (${(error as NodeJS.ErrnoException).code ??
+      (error as Error).message})`);
   }
 }

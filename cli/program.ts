@@ -3,7 +3,8 @@
  * replay counterexamples, check histories, list what exists. Arguments by commander; every
  * command takes `--json` and then prints one JSON document on stdout. Exit codes: 0 everything
  * expected held, 1 a violation or a failed expectation, 2 bad input (printed as
- * `file:line:column: field: expected`, no stack trace).
+ * `file:line:column: field: expected`, no stack trace), 3 unknown (`check-history` ran out of
+ * its budget).
  *
  * With no command it runs the default scenario (scenarios/raft/leader-failure.yaml, else the
  * first scenario file found), or prints help when there is none.
@@ -12,6 +13,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, err, InputError, outJson } from './io.js';
 import { defaultScenario } from './paths.js';
 import type { Registry } from './registry.js';
+import { parseReporter } from './reporters.js';
 
 let jsonMode = false;
 
@@ -24,6 +26,8 @@ export interface CliContext {
 }
 
 const JSON_HELP = 'print one JSON document on stdout';
+const REPORTER_HELP = 'also report for CI: junit=FILE (JUnit XML) or github (annotations); ' +
+  'repeatable';
 
 function fuzzOptions(cmd: Command): Command {
   return cmd
@@ -36,11 +40,13 @@ function fuzzOptions(cmd: Command): Command {
     .option('--param <name=value...>', 'set a protocol parameter, such as snapshotEvery=5')
     .option('--out <dir>', 'where counterexamples are written', 'counterexamples')
     .option('--duration <time>', 'simulated time per run')
-    .option('--keep-going', 'continue after a failure')
+    .option('--keep-going [n]', 'go on past failures, collecting up to n distinct ones (10)')
+    .option('--no-nemesis', 'blind fault schedules only, without nemeses that watch and strike')
     .option('--no-shrink', 'report failures as found, without shrinking')
     .option('--shrink-runs <n>', 'reruns spent shrinking one failure', '150')
     .option('--nodes <n>', 'servers per run: a count or a range such as 3-7')
     .option('--check-determinism', 'run each seed twice and compare trace hashes')
+    .option('--reporter <spec>', REPORTER_HELP, parseReporter)
     .option('--json', JSON_HELP);
 }
 
@@ -55,7 +61,12 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .description('run scenario files and judge them')
     .option('--seed <n>', 'override the scenario seed')
     .option('--trace <file>', 'write the trace as JSON Lines')
+    .option('--history <file>', 'write the client history: .jsonl, .edn (Jepsen) or .log/.txt ' +
+      '(Porcupine)')
+    .addOption(new Option('--format <format>', 'the format of --history, whatever its extension')
+      .choices(['jsonl', 'edn', 'porcupine']))
     .option('--check-determinism', 'run each scenario twice and compare trace hashes')
+    .option('--reporter <spec>', REPORTER_HELP, parseReporter)
     .option('--json', JSON_HELP)
     .action(async (files: string[], o) => {
       const { runCommand } = await import('./commands/run.js');
@@ -74,10 +85,15 @@ function program(context: CliContext, done: (code: number) => void): Command {
       const { replayCommand } = await import('./commands/replay.js');
       done(replayCommand(file, o, await registry()));
     });
-  cli.command('check-history').argument('<file>', 'a history: ours (JSONL), Porcupine or Jepsen')
-    .description('check a history for linearizability')
-    .addOption(new Option('--model <model>', 'the model').choices(['register', 'kv']))
+  cli.command('check-history')
+    .argument('<file>', 'a history: ours (JSONL), Jepsen/Knossos EDN or a Porcupine etcd log')
+    .description('check a history for linearizability; exit 0 linearizable, 1 not, ' +
+      '3 unknown (budget), 2 bad input')
+    .addOption(new Option('--model <model>', 'the model (default: from the file)')
+      .choices(['register', 'kv', 'mutex']))
+    .option('--initial <value>', 'the initial value: nil (default), a number or a string')
     .option('--budget <seconds>', 'time budget for the search', '60')
+    .option('--no-explain', 'the verdict only: skip minimising and explaining a violation')
     .option('--json', JSON_HELP)
     .action(async (file: string, o) => {
       const { checkHistoryCommand } = await import('./commands/checkHistory.js');

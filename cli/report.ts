@@ -1,7 +1,8 @@
 /**
- * How a run is shown: the readable summary (outcome, properties checked, the violation with
- * its time, event index and explanation, faults, metrics table) and the JSON form, which
- * carries at least scenario, seed, outcome, violations, metrics and the trace hash.
+ * How a run is shown: the readable summary (outcome, properties checked and the others with the
+ * reason each was not, liveness checks, the violation with its time, event index and
+ * explanation, faults, metrics table) and the JSON form, which carries at least scenario, seed,
+ * outcome, violations, metrics and the trace hash.
  */
 import type { RunReport } from '../runner/index.js';
 import { showTime, table } from './io.js';
@@ -18,6 +19,10 @@ export interface RunJson {
     explanation: string }[];
   readonly failures: readonly string[];
   readonly checked: readonly string[];
+  /** Liveness checks judged after the faults heal. */
+  readonly liveness: readonly string[];
+  /** The protocol's other properties, with the reason each was not checked. */
+  readonly notChecked: readonly { readonly name: string; readonly reason: string }[];
   readonly metrics: Readonly<Record<string, number>>;
   readonly hash: string;
   readonly events: number;
@@ -38,7 +43,8 @@ export function runJson(report: RunReport, file?: string, hashes?: readonly stri
       explanation: v.explanation }],
     failures: [...report.failures, ...(same ? [] : [`nondeterministic: trace hashes ${
       hashes?.join(' and ')} differ for one seed`])],
-    checked: report.checked, metrics: report.metrics, hash: report.result.hash,
+    checked: report.checked, liveness: report.liveness, notChecked: report.notChecked,
+    metrics: report.metrics, hash: report.result.hash,
     events: report.result.events, simulatedMicros: report.result.time, faults: report.result.faults,
     ...(hashes === undefined ? {} : { determinism: { hashes, same } }),
   };
@@ -55,6 +61,16 @@ export function runText(run: RunJson): string {
   const faults = Object.entries(run.faults).map(([k, n]) => `${k} ${n}`).join(', ');
   lines.push(`  faults: ${faults === '' ? 'none' : faults}`);
   lines.push(`  checked: ${run.checked.length === 0 ? 'nothing' : run.checked.join(', ')}`);
+  if (run.liveness.length > 0) lines.push(`  liveness: ${run.liveness.join(', ')}`);
+  if (run.notChecked.length > 0) {
+    // One line per reason, naming every property it applies to.
+    const byReason = new Map<string, string[]>();
+    for (const n of run.notChecked) {
+      byReason.set(n.reason, [...byReason.get(n.reason) ?? [], n.name]);
+    }
+    lines.push('  not checked:');
+    lines.push(...[...byReason].map(([reason, names]) => `    ${names.join(', ')}: ${reason}`));
+  }
   if (run.determinism !== undefined) {
     lines.push(`  determinism: ${run.determinism.same ? 'same trace hash on both runs'
       : `DIFFERENT hashes ${run.determinism.hashes.join(' vs ')}`}`);

@@ -6,13 +6,17 @@
  *   as `#scenario=KEY`, so the page runs it itself;
  * - any other file (a trace in JSON Lines, a scenario YAML elsewhere) is offered at
  *   `/input/NAME` and the page opens it (`#open=input/NAME`).
- * The server answers only the built app's files and that one input file, on 127.0.0.1.
+ * The server answers only the built app's files and that one input file, on 127.0.0.1. The
+ * app's files are served by sirv (content types, ranges, ETags, no path outside dist/viz,
+ * a malformed URL answered rather than thrown); the input file is matched on the raw path,
+ * which never needs decoding since its name is plain.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sirv from 'sirv';
 import { InputError, out } from './io.js';
 
 /** Options of `faultline viz`. */
@@ -34,11 +38,6 @@ export interface VizServer {
 }
 
 const DEFAULT_PORT = 5199;
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.json': 'application/json', '.map': 'application/json',
-};
 
 /**
  * The command as the CLI runs it: starts the server, prints the address, serves until
@@ -65,18 +64,21 @@ export async function startViz(target: string | undefined, options: VizOptions =
   const dist = options.distDir ?? join(root, 'dist', 'viz');
   ensureBuilt(root, dist, options.build ?? 'auto');
   const input = target === undefined ? undefined : resolveTarget(root, target);
+  const notFound = (res: ServerResponse) =>
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  // dev: look files up on each request and tell the browser not to cache them.
+  const app = sirv(dist, { dev: true, etag: true,
+    setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff') });
   const server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split(/[?#]/)[0] ?? '/');
-    const file = input?.file !== undefined && path === `/input/${input.name}` ? input.file
-      : servedFile(dist, path);
-    if (file === undefined || req.method !== 'GET') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(res);
+    const path = (req.url ?? '/').split(/[?#]/)[0];
+    if (input?.file !== undefined && path === `/input/${input.name}`) {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8',
+        'x-content-type-options': 'nosniff', 'cache-control': 'no-store' })
+        .end(readFileSync(input.file));
       return;
     }
-    const type = file === input?.file ? 'text/plain; charset=utf-8'
-      : TYPES[extname(file)] ?? 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type, 'x-content-type-options': 'nosniff',
-      'cache-control': 'no-store' }).end(readFileSync(file));
+    app(req, res, () => { notFound(res); });
   });
   const port = await listen(server, Number(options.port ?? DEFAULT_PORT),
     options.port === undefined);
@@ -144,13 +146,6 @@ function resolveTarget(root: string, target: string): { hash: string; name?: str
   }
   const name = basename(path).replace(/[^\w.-]/g, '_');
   return { hash: `#open=input/${encodeURIComponent(name)}`, name, file: path };
-}
-
-/** The built file for a request path, or undefined (never outside `dist`). */
-function servedFile(dist: string, path: string): string | undefined {
-  const file = resolve(dist, `.${path.endsWith('/') ? `${path}index.html` : path}`);
-  if (!file.startsWith(resolve(dist) + sep)) return undefined;
-  return existsSync(file) && statSync(file).isFile() ? file : undefined;
 }
 
 function listen(server: Server, port: number, fallback: boolean): Promise<number> {

@@ -10,7 +10,9 @@
  */
 import type { z } from 'zod';
 import type { LivenessCheck, Property, World } from '../sim/check/property.js';
+import type { AckedWrite } from '../sim/check/recovery.js';
 import type { AnyModel } from '../sim/check/model.js';
+import type { ClusterView, NemesisRule, Timescale } from '../sim/check/nemesis.js';
 import type { Micros, NodeId, NodeProgram, ProgramFactory } from '../sim/index.js';
 
 /** A realistic bug behind a named switch in the protocol's parameters. */
@@ -20,6 +22,11 @@ export interface BugSwitch {
   readonly description: string;
   /** The property (invariant name, or `linearizable`) that catches it. */
   readonly caughtBy: string;
+  /**
+   * Other properties it breaks, which a campaign may report first (a split brain that acks
+   * writes is a lost acknowledged write before a checker sees a stale read).
+   */
+  readonly alsoCaughtBy?: readonly string[];
   /** The scenario file that shows it, relative to the repository root. */
   readonly scenario: string;
 }
@@ -34,6 +41,8 @@ export interface WorkloadSpec {
   /** Per-attempt timeout, in µs. */
   readonly timeout: Micros;
   readonly attempts: number;
+  /** Written values are padded to this many bytes; undefined: as short as their token. */
+  readonly valueBytes?: number;
 }
 
 /** What the runner hands a protocol to set up one run. */
@@ -53,6 +62,19 @@ export interface ProtocolInstance {
   /** Always/sometimes properties checked after every event, by name. */
   readonly properties: readonly Property[];
   /**
+   * What a scenario that names no property checks: the properties the protocol guarantees
+   * under these parameters. Default: every property it can check here (`properties`, and
+   * `linearizable` with a `model`). One left out stays checkable when a scenario names it:
+   * async replication is checked for linearizability when asked, and fails.
+   */
+  readonly promised?: readonly string[];
+  /**
+   * Properties of the protocol's `propertyNames` that this run cannot check, each with the
+   * reason (a model assumption the parameters do not declare, a bound they do not give). A
+   * scenario that names one is rejected with that reason (runner/selection.ts).
+   */
+  readonly notApplicable?: Readonly<Record<string, string>>;
+  /**
    * Called after every event whichever properties a scenario selects (a teaching scenario
    * checks only the one it demonstrates): where a protocol measures what its metrics report.
    */
@@ -63,8 +85,57 @@ export interface ProtocolInstance {
   readonly model?: AnyModel;
   /** Figures measured over the run (election time, commit latency percentiles, …). */
   metrics(world: World): Readonly<Record<string, number>>;
+  /**
+   * Acknowledged client writes that the state the run ends with does not hold, for the shared
+   * RPO figures (sim/check/recovery.ts). Asked after `metrics`. A protocol without it reports
+   * no RPO.
+   */
+  lostWrites?(world: World): readonly AckedWrite[];
   /** The state of a node for the visualizer's inspector (role, term, log, …). */
   inspect?(program: NodeProgram<unknown>): unknown;
+}
+
+/**
+ * How `faultline fuzz` exercises a protocol, from its nemesis.ts: the phases of the fault ×
+ * phase coverage matrix, a view of the cluster for nemeses, the scale of its timeouts, the
+ * parameter values a campaign varies, and the nemesis rules that aim where it is weak.
+ */
+export interface FuzzTraits<Params> {
+  /** Phases, in the order the coverage matrix prints them. */
+  readonly phases: readonly string[];
+  /** Roles besides `leader` that nemesis rules may aim at (a lock `holder`). */
+  readonly roles?: readonly string[];
+  /** A view of one run's cluster (it may keep what it saw between calls). */
+  view(setup: ProtocolSetup<Params>): ClusterView;
+  timescale(params: Params): Timescale;
+  /**
+   * Parameter values a campaign draws from, one per run (swarm), for parameters the user did
+   * not fix with `--param`: the options a protocol ships must be fuzzed too.
+   */
+  readonly variants?: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * A synchronous model some of its properties assume, switched on by a boolean parameter
+   * (heartbeat's and replication's `synchronous`): a run with it on has no loss, no
+   * partition and no pause, and every delay is at most `bound`; its nemeses only crash
+   * servers and stretch delays up to the bound.
+   */
+  readonly synchronous?: {
+    readonly param: string;
+    bound(params: Params): Micros;
+    /** Parameter values the model's properties assume (the fixed detector, not phi). */
+    readonly requires?: Readonly<Record<string, unknown>>;
+  };
+  /** Nemesis rules that strike where this protocol is weak, beside the generic ones. */
+  readonly rules?: readonly NemesisRule[];
+  /** Generator ranges other than the defaults (runner/fuzz/profile.ts). */
+  readonly profile?: {
+    readonly nodes?: readonly [number, number];
+    readonly clients?: readonly [number, number];
+    readonly duration?: Micros;
+    readonly settle?: Micros;
+    readonly mix?: Readonly<Record<string, number>>;
+    readonly damage?: boolean;
+  };
 }
 
 /** A protocol as the registry knows it. */
@@ -76,5 +147,7 @@ export interface ProtocolDefinition<Params = unknown> {
   readonly bugs: readonly BugSwitch[];
   /** Every property name it can check, for validating a scenario's `expect`. */
   readonly propertyNames: readonly string[];
+  /** How fuzz campaigns exercise it; without, they use blind schedules alone. */
+  readonly fuzz?: FuzzTraits<Params>;
   setup(setup: ProtocolSetup<Params>): ProtocolInstance;
 }

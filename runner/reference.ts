@@ -4,6 +4,7 @@
  * with its type, whether it is required, its default and its description. `npm run docs`
  * writes it to docs/scenario-reference.md; a test fails when the file is stale.
  */
+import { strictScenarioJsonSchema } from './jsonSchema.js';
 import { scenarioJsonSchema } from './schema.js';
 
 type Json = Record<string, unknown>;
@@ -100,7 +101,7 @@ export function scenarioReference(): string {
   return lines.join('\n');
 }
 
-/** The JSON Schema file's text. */
+/** The JSON Schema file's text: strict, discriminated by protocol (jsonSchema.ts). */
 export function scenarioSchemaText(): string {
-  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+  return `${JSON.stringify(strictScenarioJsonSchema(), null, 2)}\n`;
 }

@@ -3,18 +3,33 @@
  * properties the expectations select, runs it for the scenario's duration, then judges the
  * client history for linearizability and the metrics against their bounds.
  *
- * Which properties are checked: with `expect.violate: X` only X (a teaching scenario shows one
- * failure, so another property must not stop the run first); otherwise `expect.hold`, or every
- * property of the protocol and `linearizable` when the protocol has a history model.
+ * Which properties are checked is selection.ts's: with `expect.violate: X` only X (a teaching
+ * scenario shows one failure, so another property must not stop the run first); otherwise
+ * `expect.hold`, or what the protocol guarantees under the run's parameters. A property named
+ * but not checkable is a `ConfigError`, never a pass; the report lists what was checked and
+ * why each other property was not. Metrics come from the protocol's observers, which see
+ * every event whatever is checked.
  */
-import { ConfigError, Engine, type EngineConfig, type NodeId, type RunResult } from '../sim/index.js';
+import {
+  ConfigError, DEFAULT_LINK, describeFault, Engine, type EngineConfig, type Fault, type NodeId,
+  type RunResult, type ScheduledFault,
+} from '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
-import type { LivenessPhase, Property, Violation } from '../sim/check/property.js';
+import type { HistoryEvent } from '../sim/check/history.js';
+import { IDLE_PHASE } from '../sim/check/nemesis.js';
+import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures } from
+  '../sim/check/recovery.js';
+import type { LivenessPhase, Property, Violation, World } from '../sim/check/property.js';
 import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
+import { LINEARIZABLE, type NotChecked, selectChecked } from './selection.js';
+import { RuleNemesis } from './fuzz/nemesis.js';
+import { COVERAGE_KINDS } from './fuzz/rules.js';
+
+/** Faults struck per protocol phase and fault kind: phase → kind → count. */
+export type Coverage = Record<string, Record<string, number>>;
 import type { RunOptions, RunSpec } from './spec.js';
 
-/** The property name of the post-run linearizability check. */
-export const LINEARIZABLE = 'linearizable';
+export { LINEARIZABLE, type NotChecked } from './selection.js';
 
 /** A prepared run: the engine (not yet run) and what judges it. */
 export interface PreparedRun {
@@ -24,6 +39,16 @@ export interface PreparedRun {
   readonly engine: Engine<unknown>;
   /** Property names checked in this run (including `linearizable` when it is). */
   readonly checked: readonly string[];
+  /** The protocol's other properties, with the reason each is not checked. */
+  readonly notChecked: readonly NotChecked[];
+  /** Liveness checks judged after the faults heal (none without `expect.liveness`). */
+  readonly liveness: readonly string[];
+  /** Sees every crash and pause of a server, for the shared recovery figures. */
+  readonly disruptions: DisruptionObserver;
+  /** Partitions, cuts, bridges and rings as they struck (scheduled, struck or injected). */
+  readonly splits: Disruption[];
+  /** Faults by phase and kind so far, when the run records coverage. */
+  readonly coverage?: Coverage;
 }
 
 /** The outcome of a run, with everything a report prints. */
@@ -35,11 +60,26 @@ export interface RunReport {
   /** The first violation: from the engine, or the linearizability check after the run. */
   readonly violation?: Violation;
   readonly linearizability?: LinearizabilityResult;
+  /** The clients' history, as the engine recorded it (`faultline run --history` writes it). */
+  readonly history: readonly HistoryEvent[];
+  /** The name of the model the history is checked against (`kv`), when the protocol has one. */
+  readonly historyModel?: string;
   readonly checked: readonly string[];
+  readonly notChecked: readonly NotChecked[];
+  readonly liveness: readonly string[];
   readonly metrics: Readonly<Record<string, number>>;
   /** Expectations that were not met, in words; empty when the run passed. */
   readonly failures: readonly string[];
   readonly passed: boolean;
+  /** Faults a nemesis struck, in order (empty without one): the schedule to replay it by. */
+  readonly struck: readonly ScheduledFault[];
+  /** Faults by protocol phase and kind, when the run recorded coverage. */
+  readonly coverage?: Coverage;
+  /**
+   * A liveness or `sometimes` violation that a later safety finding (the history is not
+   * linearizable) ranks below: safety is reported first.
+   */
+  readonly alsoViolated?: Violation;
 }
 
 /** Server and client ids for a spec. */
@@ -72,9 +112,31 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     throw new ConfigError(path, issue?.message ?? 'valid parameters');
   }
   const { servers, clients } = clusterIds(spec);
-  const instance = protocol.setup({ servers, clients, params: parsed.data,
-    workload: spec.workload, clientsStopAt: undefined });
-  const checked = selectChecked(spec, protocol, instance);
+  const setup = { servers, clients, params: parsed.data, workload: spec.workload,
+    clientsStopAt: undefined };
+  const instance = protocol.setup(setup);
+  const live = livenessOf(spec, instance);
+  const liveness = live.liveness?.checks.map((c) => c.name) ?? [];
+  const { checked, notChecked } = selectChecked(spec, protocol, instance, liveness);
+  const disruptions = new DisruptionObserver();
+  const splits: Disruption[] = [];
+  const view = options.nemesis !== undefined || options.coverage === true
+    ? protocol.fuzz?.view(setup) : undefined;
+  const coverage: Coverage | undefined = options.coverage === true ? {} : undefined;
+  let engine: Engine<unknown> | undefined;
+  const nemesis = options.nemesis === undefined || view === undefined ? undefined
+    : new RuleNemesis(options.nemesis, {
+      view, servers, timescale: (protocol.fuzz as NonNullable<typeof protocol.fuzz>)
+        .timescale(parsed.data),
+      link: { ...DEFAULT_LINK, ...spec.network },
+      windowEnd: spec.expect?.liveness?.after ?? spec.duration,
+      damage: options.nemesisDamage === true, damaged: damagedServers(spec.faults),
+      ...synchronousBound(protocol, parsed.data),
+    });
+  const onFault = (fault: Fault, w: World): void => {
+    if (DISRUPTIVE_FAULTS.has(fault.kind)) splits.push({ at: w.now, what: describeFault(fault) });
+    if (coverage !== undefined && view !== undefined) count(coverage, fault, view.phases(w));
+  };
   const maxEvents = spec.limits?.events ?? options.maxEvents;
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
@@ -88,10 +150,16 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(maxEvents === undefined ? {} : { maxEvents }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
-    ...(instance.observe === undefined ? {} : { observers: [(w) => instance.observe?.(w)] }),
-    ...livenessOf(spec, instance),
+    observers: [(w) => disruptions.observe(w),
+      ...(instance.observe === undefined ? [] : [(w: World) => instance.observe?.(w)]),
+      ...(nemesis === undefined ? [] : [(w: World) => nemesis.observe(w, (fault, after = 1) =>
+        engine?.strike(w.now + Math.max(1, after), fault))])],
+    faultObservers: [onFault],
+    ...live,
   };
-  return { spec, protocol, instance, engine: new Engine(engineConfig), checked };
+  engine = new Engine(engineConfig);
+  return { spec, protocol, instance, engine, checked, notChecked, liveness, disruptions, splits,
+    ...(coverage === undefined ? {} : { coverage }) };
 }
 
 /** Runs a spec to its duration and judges it. */
@@ -103,44 +171,81 @@ export function runSpec(spec: RunSpec, options: RunOptions = {}, registry = prot
 
 /** Ends a prepared run that was stepped elsewhere and judges it. */
 export function judge(prepared: PreparedRun, options: RunOptions = {}): RunReport {
-  const { spec, engine, instance, checked } = prepared;
+  const { spec, engine, instance, checked, notChecked, liveness } = prepared;
   const result = engine.end();
   let violation = result.violation;
+  let alsoViolated: Violation | undefined;
   let linearizability: LinearizabilityResult | undefined;
-  if (violation === undefined && checked.includes(LINEARIZABLE) && instance.model !== undefined) {
+  // A run stopped by liveness still has a history: a safety finding in it comes first.
+  const unsafe = violation !== undefined && (violation.kind === 'safety' || violation.kind === 'error');
+  if (!unsafe && result.outcome !== 'event-limit' && checked.includes(LINEARIZABLE) &&
+    instance.model !== undefined) {
     linearizability = checkHistory(instance.model, engine.history, {
       ...(options.checkBudgetMs === undefined ? {} : { timeBudgetMs: options.checkBudgetMs }),
       ...(options.checkMaxSteps === undefined ? {} : { maxSteps: options.checkMaxSteps }),
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     if (linearizability.verdict === 'not-linearizable') {
+      alsoViolated = violation;
       violation = { name: LINEARIZABLE, kind: 'safety', index: result.events - 1, time: result.time,
         explanation: linearizability.violation?.explanation ?? 'the history is not linearizable' };
     }
   }
-  const metrics = instance.metrics(engine);
+  const metrics = { ...instance.metrics(engine), ...sharedFigures(prepared, result) };
   const failures = expectationFailures(spec, result, violation, linearizability, metrics);
   return {
     name: spec.name, protocol: spec.protocol, seed: String(spec.seed), result,
     ...(violation === undefined ? {} : { violation }),
+    ...(alsoViolated === undefined ? {} : { alsoViolated }),
     ...(linearizability === undefined ? {} : { linearizability }),
-    checked, metrics, failures, passed: failures.length === 0,
+    history: engine.history,
+    ...(instance.model === undefined ? {} : { historyModel: instance.model.name }),
+    checked, notChecked, liveness, metrics, failures, passed: failures.length === 0,
+    struck: [...engine.struck],
+    ...(prepared.coverage === undefined ? {} : { coverage: prepared.coverage }),
   };
 }
 
-function selectChecked(spec: RunSpec, protocol: AnyProtocol, instance: ProtocolInstance): string[] {
-  const all = [...instance.properties.map((p) => p.name),
-    ...(instance.model === undefined ? [] : [LINEARIZABLE])];
-  const known = new Set([...all, ...protocol.propertyNames]);
-  const wanted = spec.expect?.violate !== undefined ? [spec.expect.violate]
-    : spec.expect?.hold ?? all;
-  wanted.forEach((name, i) => {
-    if (!known.has(name)) {
-      const field = spec.expect?.violate !== undefined ? 'expect.violate' : `expect.hold[${i}]`;
-      throw new ConfigError(field, `a property of ${protocol.name} (${[...known].sort().join(', ')}), got ${JSON.stringify(name)}`);
-    }
-  });
-  return wanted.filter((name) => all.includes(name));
+/**
+ * The shared availability, RTO and RPO figures (sim/check/recovery.ts), for a protocol with a
+ * client history: disruptions are the crashes and pauses the observer saw and the partitions,
+ * bridges, rings and cuts that struck, scheduled or struck by a nemesis (the engine runs none
+ * after the liveness phase began).
+ */
+function sharedFigures(prepared: PreparedRun, result: RunResult): Record<string, number> {
+  const { engine, instance, disruptions, splits } = prepared;
+  if (!engine.history.some((event) => event.type === 'invoke')) return {};
+  const lost = instance.lostWrites?.(engine);
+  return recoveryFigures({ history: engine.history, end: result.time,
+    disruptions: [...disruptions.disruptions, ...splits],
+    ...(lost === undefined ? {} : { lost }) });
+}
+
+/** Adds a fault that struck in `phases` to the coverage matrix (repairs are not counted). */
+function count(coverage: Coverage, fault: Fault, phases: readonly string[]): void {
+  if (!(COVERAGE_KINDS as readonly string[]).includes(fault.kind)) return;
+  for (const phase of phases.length === 0 ? [IDLE_PHASE] : phases) {
+    const row = (coverage[phase] ??= {});
+    row[fault.kind] = (row[fault.kind] ?? 0) + 1;
+  }
+}
+
+/** Servers whose records a schedule damages (torn writes, corruption). */
+export function damagedServers(faults: readonly ScheduledFault[]): NodeId[] {
+  const damaged = new Set<NodeId>();
+  for (const { fault } of faults) {
+    if ((fault.kind === 'crash' && fault.tear === true) ||
+      (fault.kind === 'disk' && fault.fault === 'corrupt')) damaged.add(fault.node);
+  }
+  return [...damaged];
+}
+
+/** The delay bound of the synchronous model a run honours, if its parameters switch it on. */
+function synchronousBound(protocol: AnyProtocol, params: unknown): { bound?: number } {
+  const model = protocol.fuzz?.synchronous;
+  if (model === undefined) return {};
+  const on = (params as Record<string, unknown>)[model.param] === true;
+  return on ? { bound: model.bound(params) } : {};
 }
 
 function livenessOf(spec: RunSpec, instance: ProtocolInstance): { liveness?: LivenessPhase } {

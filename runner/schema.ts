@@ -62,9 +62,8 @@ function time(signed = false) {
 }
 
 function probability() {
-  return z.number({ error: (iss) => `a probability in [0, 1], got ${show(iss.input)}` })
-    .refine((p) => p >= 0 && p <= 1, { error: (iss) =>
-      `a probability in [0, 1], got ${show(iss.input)}` });
+  const error = (iss: { input?: unknown }) => `a probability in [0, 1], got ${show(iss.input)}`;
+  return z.number({ error }).min(0, { error }).max(1, { error });
 }
 
 function integer(min: number, max: number) {
@@ -126,9 +125,10 @@ const networkSchema = z.strictObject({
   links: z.array(z.strictObject({ from: nodeId, to: nodeId, ...linkFields })).optional(),
 });
 
+const driftRange = (iss: { input?: unknown }) =>
+  `a drift between -500000 and 500000 ppm, got ${show(iss.input)}`;
 const drift = z.number({ error: 'a drift in ppm (parts per million), between -500000 and 500000' })
-  .refine((d) => Math.abs(d) <= 500_000, { error: (iss) =>
-    `a drift between -500000 and 500000 ppm, got ${show(iss.input)}` });
+  .min(-500_000, { error: driftRange }).max(500_000, { error: driftRange });
 
 const clockSchema = z.strictObject({
   offset: time(true).optional().describe('Local minus true time at the start.'),
@@ -136,9 +136,9 @@ const clockSchema = z.strictObject({
     .describe('Rate error in parts per million (+100: 100µs per second fast).'),
 });
 
-const weight = z.number({ error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` })
-  .refine((w) => w >= 0 && w <= 1, {
-    error: (iss) => `a weight in [0, 1], got ${show(iss.input)}` });
+const weightError = (iss: { input?: unknown }) => `a weight in [0, 1], got ${show(iss.input)}`;
+const weight = z.number({ error: weightError }).min(0, { error: weightError })
+  .max(1, { error: weightError });
 
 const workloadSchema = z.strictObject({
   clients: integer(0, MAX_CLIENTS).describe('Client processes c1..cK.'),
@@ -150,6 +150,9 @@ const workloadSchema = z.strictObject({
   timeout: time().default(500_000).describe('Per-attempt timeout (default 500ms).'),
   attempts: integer(1, 1_000).default(3)
     .describe('Attempts per operation before it is recorded as unknown (info).'),
+  valueBytes: integer(1, 1_000_000).optional()
+    .describe('Pad every value a client writes to this many bytes (Raft lab TestRPCBytes3B ' +
+      'writes 5000); default as short as its unique token.'),
 });
 
 /** Fault kinds as a scenario file names them (the key that is not `at`). */
@@ -242,7 +245,8 @@ const bound = z.strictObject({ min: z.number().optional(), max: z.number().optio
 
 const expectSchema = z.strictObject({
   hold: z.array(z.string())
-    .describe('Properties that must hold; default every property of the protocol.').optional(),
+    .describe('Properties that must hold, each checked (at least one); default what the ' +
+      'protocol guarantees under its parameters.').optional(),
   violate: z.string().describe('A teaching scenario: this property must be violated.').optional(),
   liveness: z.strictObject({
     after: time().optional().describe('When everything heals; default the time of the last fault.'),

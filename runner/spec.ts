@@ -7,6 +7,7 @@
 import type { ClockConfig, Latency, Micros, NetworkConfig, ScheduledFault, Seed, TraceLevel } from
   '../sim/index.js';
 import type { WorkloadSpec } from '../protocols/index.js';
+import type { NemesisPlan } from './fuzz/nemesis.js';
 
 /** Bounds on a metric. */
 export interface MetricBound {
@@ -65,4 +66,13 @@ export interface RunOptions {
   /** Stop the run after this many events (outcome `event-limit`); default the engine's. */
   readonly maxEvents?: number;
   readonly now?: () => number;
+  /**
+   * A nemesis that watches the run and strikes (fuzz campaigns; the protocol must have fuzz
+   * traits). What it struck is in the report, as a schedule that replays the run without it.
+   */
+  readonly nemesis?: NemesisPlan;
+  /** Whether a nemesis may damage records (torn writes, corruption) on a minority. */
+  readonly nemesisDamage?: boolean;
+  /** Record which fault kinds struck in which protocol phase (the coverage matrix). */
+  readonly coverage?: boolean;
 }

@@ -13,8 +13,12 @@
  * not pending timers, as a monotonic clock is not stepped by NTP. A drift change also moves
  * the pending timers: what remains of each, in local time, now passes at the new rate.
  *
+ * A node also reads its monotonic clock (`monotonic`): the local clock without its steps. It
+ * drifts like the local clock but never jumps, as CLOCK_MONOTONIC does; elapsed time measured
+ * on it is immune to NTP, as a failure detector's must be.
+ *
  * Invariant (checked by the engine's property tests): local time never decreases except at
- * a backward jump.
+ * a backward jump; monotonic time never decreases.
  */
 import { assert, ConfigError } from './assert.js';
 import type { Micros } from './types.js';
@@ -49,6 +53,8 @@ export class Clock {
   private anchorTrue: Micros = 0;
   private anchorLocal: Micros;
   private rate: number;
+  /** The sum of every step (jumps and offset changes): local minus monotonic time. */
+  private stepped: Micros = 0;
 
   constructor(config: ClockConfig = {}) {
     validateClock(config, 'clock');
@@ -60,6 +66,11 @@ export class Clock {
   local(trueNow: Micros): Micros {
     assert(trueNow >= this.anchorTrue, 'clock read before its anchor');
     return Math.floor(this.anchorLocal + (trueNow - this.anchorTrue) * this.rate);
+  }
+
+  /** Monotonic time at true time `trueNow`: local time without its steps. */
+  monotonic(trueNow: Micros): Micros {
+    return this.local(trueNow) - this.stepped;
   }
 
   /** Current drift in ppm. */
@@ -89,11 +100,13 @@ export class Clock {
   jump(trueNow: Micros, delta: Micros): void {
     this.reanchor(trueNow);
     this.anchorLocal += delta;
+    this.stepped += delta;
   }
 
   /** Sets local time so that it reads `offset` ahead of true time from now on. */
   setOffset(trueNow: Micros, offset: Micros): void {
     this.reanchor(trueNow);
+    this.stepped += trueNow + offset - this.anchorLocal;
     this.anchorLocal = trueNow + offset;
   }
 

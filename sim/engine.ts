@@ -56,6 +56,12 @@ export interface EngineConfig<M> {
    * protocols measure their metrics here. An observer reads the world and changes nothing.
    */
   readonly observers?: readonly ((world: World) => void)[];
+  /**
+   * Called when a fault is about to be applied (not the liveness phase's repairs, not a fault
+   * it ignores), with the world as it is before the fault: fuzz campaigns record which fault
+   * struck in which protocol phase here. It reads and changes nothing.
+   */
+  readonly faultObservers?: readonly ((fault: Fault, world: World) => void)[];
   readonly liveness?: LivenessPhase;
 }
 
@@ -94,6 +100,8 @@ export const DEFAULT_MAX_EVENTS = 50_000_000;
 export const DEFAULT_PAUSE_BUFFER = 10_000;
 export const DEFAULT_SYNC_LATENCY: Latency = { dist: 'uniform', min: 200, max: 1_000 };
 const MAX_QUEUED_EVENTS = 20_000_000;
+/** Strikes one run may make; their ties are fractions between two scheduled ties. */
+const STRIKE_TIE_SLOTS = 2 ** 20;
 
 /** A simulation run in progress. It is also the `World` that properties read. */
 export class Engine<M = unknown> implements World {
@@ -119,7 +127,15 @@ export class Engine<M = unknown> implements World {
   /** Whether anything is checked after events (skips the call on the hot path otherwise). */
   private readonly checking: boolean;
   private readonly observers: readonly ((world: World) => void)[];
+  private readonly faultObservers: readonly ((fault: Fault, world: World) => void)[];
   private readonly properties: readonly Property[];
+  /**
+   * The tie of the last event queued while the engine was built (starts and scheduled faults):
+   * `strike` orders its faults just after it, as if they had been in the schedule.
+   */
+  private readonly scheduledTie: number;
+  /** Faults `strike` queued, in order: the run's nemesis, as a plain schedule. */
+  private readonly strikes: ScheduledFault[] = [];
   /** `World.changed`: a new array after each check, so a reader may keep the one it got. */
   private changedNodes: NodeId[] = [];
   /** Numbers the checks, so `touch` lists a node once between two checks. */
@@ -137,6 +153,7 @@ export class Engine<M = unknown> implements World {
     for (const id of ids) this.hosts.set(id, this.makeHost(id));
     for (const id of ids) this.push(0, { k: 'start', node: id });
     for (const { at, fault } of config.faults ?? []) this.push(at, { k: 'fault', fault });
+    this.scheduledTie = this.queue.inserted - 1;
     const live = config.liveness;
     if (live !== undefined) {
       this.push(live.healAt, { k: 'heal' });
@@ -145,6 +162,7 @@ export class Engine<M = unknown> implements World {
     this.maxEvents = config.maxEvents ?? DEFAULT_MAX_EVENTS;
     this.observers = config.observers ?? [];
     this.properties = config.properties ?? [];
+    this.faultObservers = config.faultObservers ?? [];
     this.checking = this.properties.length > 0 || live !== undefined || this.observers.length > 0;
     this.pendingSometimes = new Set(
       (config.properties ?? []).filter((p) => p.kind === 'sometimes').map((p) => p.name),
@@ -214,6 +232,30 @@ export class Engine<M = unknown> implements World {
       throw new ConfigError('fault.at', `a time not before now (${this.time} µs), got ${at}`);
     }
     this.push(at, { k: 'fault', fault });
+  }
+
+  /**
+   * Queues a fault at true time `at`, after now, ordered among equal-time events exactly as if
+   * it had been in the run's schedule from the start (before every event queued while running,
+   * after the scheduled faults and earlier strikes). So a run whose nemesis strikes as it
+   * watches replays event for event from a schedule holding its faults and `struck`, with no
+   * nemesis: a counterexample is written that way. Under `ties: shuffle` the replay is not
+   * exact (the scheduled faults' ties are drawn at random).
+   */
+  strike(at: Micros, fault: Fault): void {
+    validateFault(fault, new Set(this.hosts.keys()), 'fault');
+    if (!(Number.isInteger(at) && at > this.time)) {
+      throw new ConfigError('fault.at', `a time after now (${this.time} µs), got ${at}`);
+    }
+    assert(this.strikes.length < STRIKE_TIE_SLOTS, 'too many strikes in one run');
+    this.queue.push(at, { k: 'fault', fault },
+      this.scheduledTie + (this.strikes.length + 1) / STRIKE_TIE_SLOTS);
+    this.strikes.push({ at, fault });
+  }
+
+  /** The faults `strike` queued so far, in the order they were struck. */
+  get struck(): readonly ScheduledFault[] {
+    return this.strikes;
   }
 
   /** The summary so far. Checks `sometimes` properties when the run ended normally. */
@@ -395,6 +437,7 @@ export class Engine<M = unknown> implements World {
       case 'fault':
         if (this.healed) return this.ignoreFault(event.fault);
         this.faultCounts[event.fault.kind] = (this.faultCounts[event.fault.kind] ?? 0) + 1;
+        for (const observe of this.faultObservers) observe(event.fault, this);
         return applyFault(this, event.fault);
       case 'start':
         return this.boot(event.node, 'start');

@@ -37,6 +37,11 @@ export interface NodeContext<M> {
   readonly servers: readonly NodeId[];
   /** This node's local clock, in microseconds (offset, drifting, possibly stepped). */
   now(): Micros;
+  /**
+   * This node's monotonic clock: it drifts with the local clock but is never stepped, so the
+   * time elapsed between two readings is right whatever NTP does (timers run on it too).
+   */
+  monotonic(): Micros;
   /** Sends `msg` (copied and frozen on the way in). A send to oneself is local and reliable. */
   send(to: NodeId, msg: M): void;
   /** Sends `msg` once every disk write made so far is durable (a sync is started if needed). */

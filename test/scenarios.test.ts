@@ -2,22 +2,17 @@
  * Every scenario file under scenarios/ loads and runs, and passes: its invariants hold (or,
  * for a teaching scenario, the named one is violated), its liveness and metric expectations
  * are met. A file for a protocol that is not registered fails loudly, never skips. A sample
- * also runs twice to show that one seed gives one trace hash.
+ * also runs twice to show that one seed gives one trace hash. Every run whose history was
+ * checked has it written to a file in each export format and checked from there, as
+ * `faultline check-history` does: the verdict must be the run's.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runSpec } from '../runner/index.js';
+import { recheckedVerdicts } from './support/historyRoundTrip.js';
+import { scenarioFiles } from './support/scenarioFiles.js';
 
-function find(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((entry) => {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return find(path);
-    return /\.ya?ml$/.test(entry) ? [path] : [];
-  });
-}
-
-const files = find('scenarios');
+const files = scenarioFiles();
 const HASH_SAMPLE = 3;
 
 describe('scenario files', () => {
@@ -34,6 +29,11 @@ describe('scenario files', () => {
     expect(report.passed).toBe(true);
     if (i % Math.max(1, Math.floor(files.length / HASH_SAMPLE)) === 0) {
       expect(runSpec(spec, { trace: 'off' }).result.hash).toBe(report.result.hash);
+    }
+    const verdict = report.linearizability?.verdict;
+    if (verdict !== undefined) {
+      expect(recheckedVerdicts(report), `${file}: its history checked from a file`)
+        .toEqual({ jsonl: verdict, edn: verdict, porcupine: verdict });
     }
   });
 });

@@ -1,78 +1,87 @@
 /**
- * `faultline check-history <file> [--model register|kv]`: the linearizability checker on a
- * history file in our JSON Lines format or in Porcupine's/Jepsen's (etcd log, kv EDN). The
- * model defaults by format: a Jepsen etcd log is a register, everything else a key-value map.
+ * `faultline check-history <file> [--model register|kv|mutex] [--initial V] [--budget S]
+ * [--no-explain]`: the linearizability checker on a history file in our JSON Lines, Jepsen's
+ * or Knossos's EDN, or Porcupine's etcd log (sim/check/historyCheck.ts chooses the model and
+ * the semantics of each format). Exit codes a script can branch on: 0 linearizable, 1 not
+ * linearizable, 3 unknown (the budget ran out), 2 bad input, with `file:line:` and no stack.
  */
 import { performance } from 'node:perf_hooks';
-import { checkHistory, type LinearizabilityResult } from '../../sim/check/linearizability.js';
-import { parseHistory } from '../../sim/check/historyFormat.js';
+import { checkHistoryText, type HistoryCheck, HISTORY_MODELS, type HistoryModelName }
+  from '../../sim/check/historyCheck.js';
 import { HistoryFormatError } from '../../sim/check/historyFormatError.js';
-import type { AnyModel } from '../../sim/check/model.js';
-import { kvModel } from '../../sim/check/models/kv.js';
-import { registerModel } from '../../sim/check/models/register.js';
-import type { Operation } from '../../sim/check/history.js';
 import { EXIT, InputError, out, outJson } from '../io.js';
 import { readText } from '../paths.js';
 
 /** Options of `faultline check-history`. */
 export interface CheckHistoryOptions {
   readonly model?: string;
+  readonly initial?: string;
   readonly json?: boolean;
   readonly budget?: string;
+  /** False with `--no-explain`: the verdict without minimising a violation. */
+  readonly explain?: boolean;
 }
 
-const showOp = (op: Operation): string => JSON.stringify(op);
-
-/**
- * The model for a history: Porcupine's kv model reads a missing key as the empty string
- * (Jepsen EDN histories); our own histories read it as nil and keep a failed CAS as an
- * observation, as the engine's clients record them.
- */
-function modelFor(name: 'register' | 'kv', format: string): AnyModel {
-  if (name === 'register') return registerModel() as unknown as AnyModel;
-  const options = format === 'jepsen-edn' ? { initial: '' } : { failedCasIsObservation: true };
-  return kvModel(options) as unknown as AnyModel;
+/** `--budget`: a positive number of seconds. */
+export function parseBudget(text: string | undefined): number {
+  if (text === undefined) return 60;
+  const seconds = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    throw new InputError(`--budget: a positive number of seconds, such as 60, got ${
+      JSON.stringify(text)}`);
+  }
+  return seconds;
 }
 
 /** Checks one history file; returns the exit code. */
 export function checkHistoryCommand(file: string, options: CheckHistoryOptions): number {
+  const budget = parseBudget(options.budget);
+  if (options.model !== undefined && !HISTORY_MODELS.includes(options.model as never)) {
+    throw new InputError(`--model: ${HISTORY_MODELS.join(', ')}, got ${
+      JSON.stringify(options.model)}`);
+  }
   const text = readText(file);
-  let parsed;
+  let checked: HistoryCheck;
   try {
-    parsed = parseHistory(text, file);
+    checked = checkHistoryText(text, file, {
+      ...(options.model === undefined ? {} : { model: options.model as HistoryModelName }),
+      ...(options.initial === undefined ? {} : { initial: options.initial }),
+      ...(options.explain === false ? { explain: false } : {}),
+      timeBudgetMs: budget * 1000, now: () => performance.now(),
+    });
   } catch (error) {
     if (error instanceof HistoryFormatError) throw new InputError(error.message);
     throw error;
   }
-  const modelName = options.model ?? (parsed.format === 'jepsen-log' ? 'register' : 'kv');
-  if (modelName !== 'register' && modelName !== 'kv') {
-    throw new InputError(`--model: register or kv, got ${JSON.stringify(modelName)}`);
-  }
-  const model = modelFor(modelName, parsed.format);
-  const budget = options.budget === undefined ? 60_000 : Number(options.budget) * 1000;
-  const result: LinearizabilityResult = checkHistory(model, parsed.events,
-    { timeBudgetMs: budget, now: () => performance.now() });
-  const summary = { file, format: parsed.format, model: modelName, events: parsed.events.length,
-    verdict: result.verdict, partitions: result.partitions, steps: result.steps,
+  if (options.json === true) outJson(summaryJson(file, checked));
+  else out(summaryText(file, checked));
+  const verdict = checked.result.verdict;
+  return verdict === 'linearizable' ? EXIT.ok : verdict === 'unknown' ? EXIT.unknown
+    : EXIT.failed;
+}
+
+function summaryJson(file: string, { parsed, model, initial, result }: HistoryCheck) {
+  const v = result.violation;
+  return { file, format: parsed.format, model, initial, events: parsed.events.length,
+    skipped: parsed.skipped, verdict: result.verdict, partitions: result.partitions,
+    steps: result.steps,
     ...(result.exhausted === undefined ? {} : { exhausted: result.exhausted }),
-    ...(result.violation === undefined ? {} : { violation: {
-      partition: result.violation.partition, operations: result.violation.operations,
-      unknownOperations: result.violation.unknownOperations, minimal: result.violation.minimal,
-      explanation: result.violation.explanation } }) };
-  if (options.json === true) outJson(summary);
-  else {
-    const lines = [`${file}: ${result.verdict} (${parsed.format}, model ${modelName}, ${
-      parsed.events.length} events, ${result.partitions} partitions, ${
-      result.steps} search steps)`];
-    if (result.exhausted !== undefined) lines.push(`  the check ran out of ${result.exhausted}`);
-    const v = result.violation;
-    if (v !== undefined) {
-      const key = v.partition === '' ? '' : ` (key ${v.partition})`;
-      lines.push(`  operations that cannot be ordered${key}:`);
-      lines.push(...v.operations.map((op) => `    ${showOp(op)}`));
-      lines.push(...v.explanation.split('\n').map((l) => `  ${l}`));
-    }
-    out(lines.join('\n'));
+    ...(v === undefined ? {} : { violation: {
+      partition: v.partition, operations: v.operations, unknownOperations: v.unknownOperations,
+      minimal: v.minimal, explanation: v.explanation } }) };
+}
+
+function summaryText(file: string, { parsed, model, initial, result }: HistoryCheck): string {
+  const start = initial === null ? '' : `, initial ${JSON.stringify(initial)}`;
+  const skipped = parsed.skipped === 0 ? '' : `, ${parsed.skipped} nemesis operations skipped`;
+  const lines = [`${file}: ${result.verdict} (${parsed.format}, model ${model}${start}, ${
+    parsed.events.length} events${skipped}, ${result.partitions} partitions, ${
+    result.steps} search steps)`];
+  if (result.exhausted !== undefined) {
+    lines.push(`  the check ran out of ${result.exhausted}; --budget gives it more time`);
   }
-  return result.verdict === 'linearizable' ? EXIT.ok : EXIT.failed;
+  // The explanation lists the operations that cannot be ordered; --json gives them as data.
+  const v = result.violation;
+  if (v !== undefined) lines.push(...v.explanation.split('\n').map((l) => `  ${l}`));
+  return lines.join('\n');
 }

@@ -4,20 +4,25 @@
  * belongs to shard `(r mod n) + 1`; its seed derives from the campaign seed and `r`, so the
  * shards of one campaign seed are disjoint and together are the whole campaign.
  *
- * The first failure (unless `--keep-going`) stops the campaign; it is shrunk, saved as a
- * scenario file under `--out`, rerun from that file to confirm the trace hash, and its seed
- * printed. The campaign ends with a table of runs, simulated time, events, faults by kind and
- * violations by property; `--json` prints the seeds run and the failures instead.
+ * The first failure stops the campaign, or with `--keep-going [n]` the n-th distinct one (by
+ * violated property and the shape of its shrunk schedule; repeats are counted against the
+ * first). Each is shrunk to a 1-minimal schedule, saved as a scenario file under `--out`, rerun
+ * from that file to confirm the trace hash, and its seed printed; safety failures are listed
+ * before liveness ones. The campaign ends with a table of runs, simulated time, events, faults
+ * by kind and violations by property, and the fault × phase coverage matrix; `--json` prints
+ * the same with the seeds run, the failures and the time of the first.
  */
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { addOutcome, emptyStats, type RunOutcome } from '../../runner/fuzz/index.js';
 import { saveCounterexample } from '../counterexample.js';
-import { type FuzzOptions, positive, shareConfig } from '../fuzzOptions.js';
+import { failureLimit, type FuzzOptions, positive, shareConfig } from '../fuzzOptions.js';
 import { runShare, type ShareConfig } from '../fuzzShare.js';
-import { type Failure, fuzzSummary } from '../fuzzSummary.js';
+import { type Failure, fuzzSummary, ordered } from '../fuzzSummary.js';
+import type { ScheduledFault } from '../../sim/index.js';
 import { err, EXIT, out, outJson } from '../io.js';
 import { Progress } from '../progress.js';
+import { emitReports, fuzzSuite } from '../reporters.js';
 import type { Registry } from '../registry.js';
 
 export type { FuzzOptions } from '../fuzzOptions.js';
@@ -65,6 +70,9 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
   const stats = emptyStats();
   const seeds: { index: number; runSeed: number; seed: string }[] = [];
   const failures: Failure[] = [];
+  const limit = failureLimit(o);
+  const distinct = new Map<string, Failure>();
+  let firstFailure: { run: number; seconds: number } | undefined;
   const total = config.runs === undefined ? undefined
     : Math.ceil((config.runs - config.shard + 1) / config.shards);
   const budgetMs = config.deadline === undefined ? undefined : config.deadline - Date.now();
@@ -74,6 +82,7 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
     Object.entries(config.params).map(([k, v]) => ` --param ${k}=${JSON.stringify(v)}`).join('')}`;
   const started = performance.now();
   const found = (index: number, reason: string): void => {
+    firstFailure ??= { run: index, seconds: (performance.now() - started) / 1000 };
     if (o.json === true) return;
     progress.end();
     err(`run ${index} failed (${reason.split('\n')[0]?.slice(0, 120) ?? ''}); shrinking…`);
@@ -83,27 +92,45 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
     seeds.push({ index: outcome.index, runSeed: outcome.runSeed, seed: outcome.seed });
     const found = outcome.counterexample;
     if (found !== undefined) {
-      if (o.keepGoing !== true) Atomics.store(stop, 0, 1);
       const { index, runSeed } = outcome;
-      const saved = saveCounterexample(found, { dir: o.out ?? 'counterexamples', runSeed,
-        campaignSeed: config.seed, index, command, violated: outcome.violated ?? 'failure' },
-        registry);
-      failures.push({ ...saved, index, runSeed, seed: String(found.spec.seed),
-        violated: outcome.violated ?? 'failure', reason: found.reason, shrinks: found.shrinks });
+      const violated = outcome.violated ?? 'failure';
+      const key = signature(violated, found.spec.faults);
+      const same = distinct.get(key);
+      if (same !== undefined) same.repeats.push(index);
+      else if (distinct.size < limit) {
+        const saved = saveCounterexample(found, { dir: o.out ?? 'counterexamples', runSeed,
+          campaignSeed: config.seed, index, command, violated }, registry);
+        const failure: Failure = { ...saved, index, runSeed, seed: String(found.spec.seed),
+          violated, ...(outcome.kind === undefined ? {} : { kind: outcome.kind }),
+          reason: found.reason, shrinks: found.shrinks, faultsBefore: found.faultsBefore,
+          faultsAfter: found.spec.faults.length, minimal: found.minimal, repeats: [] };
+        distinct.set(key, failure);
+        failures.push(failure);
+      }
+      if (distinct.size >= limit) Atomics.store(stop, 0, 1);
     }
     progress.update(stats.runs, stats.failures);
   };
   await runWorkers(config, workers, registry, stop, workerUrl, { each, found });
+  const phases = registry[config.protocol]?.fuzz?.phases;
   progress.end();
   const seconds = (performance.now() - started) / 1000;
   seeds.sort((a, b) => a.index - b.index);
   if (o.json === true) {
     outJson({ target, protocol: config.protocol, campaignSeed: config.seed,
       shard: `${config.shard}/${config.shards}`, workers, bugs: config.bugs,
-      params: config.params, seconds,
-      runsPerSecond: stats.runs / seconds, stats, seeds, failures });
+      params: config.params, nemesis: config.nemesis, seconds,
+      runsPerSecond: stats.runs / seconds, stats, phases: phases ?? [],
+      firstFailure: firstFailure ?? null, seeds, failures: ordered(failures) });
   } else {
-    out(fuzzSummary(config, stats, failures, seconds, workers));
+    out(fuzzSummary(config, stats, failures, seconds, workers, phases));
   }
+  emitReports(o, fuzzSuite({ target, protocol: config.protocol, seed: config.seed,
+    shard: `${config.shard}/${config.shards}`, seconds, failures }));
   return failures.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/** Failures are the same when they violate one property with schedules of the same shape. */
+function signature(violated: string, faults: readonly ScheduledFault[]): string {
+  return `${violated}|${faults.map((f) => f.fault.kind).sort().join(',')}`;
 }

@@ -4,6 +4,7 @@
  * It has no clients; its product is its metrics (detection time, false suspicions per hour,
  * mistake duration) and its properties (invariants.ts).
  */
+import { heartbeatFuzz } from './nemesis.js';
 import { z } from 'zod';
 import type { NodeId } from '../../sim/index.js';
 import type { World } from '../../sim/check/property.js';
@@ -80,6 +81,7 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
     scenario: 'scenarios/heartbeat/timeout-below-delay.yaml',
   }],
   propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted'],
+  fuzz: heartbeatFuzz,
   setup({ servers, params: p }) {
     const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));
     const watched = servers.flatMap((m) => links(m, servers, p.topology).watch
@@ -98,6 +100,13 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
         ...(complete ? [completeness(observer, readSuspicion, bound)] : []),
         ...(p.synchronous ? [noFalseSuspicion(observer, readSuspicion, grace)] : []),
       ],
+      notApplicable: {
+        ...(complete ? {} : { completeness: 'a phi detector has no fixed worst case (a long ' +
+          'pause widens its window): give params.detectionBound to check it against' }),
+        ...(p.synchronous ? {} : { 'no-false-suspicion': 'it assumes the synchronous model of ' +
+          'the fixed timeout (no loss, no partition, no pause, delays at most maxDelay); ' +
+          'declare it with params.synchronous: true' }),
+      },
       // Measures the detectors after every event, whichever properties a scenario selects.
       observe: (world) => observer.observe(world),
       liveness: [eventuallyTrusted(watched, readSuspicion)],

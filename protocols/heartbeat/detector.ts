@@ -1,7 +1,10 @@
 /**
  * Failure detectors: each watches the heartbeats of one peer and says, at a local time,
- * whether that peer is suspected. Both read only the monitor's local clock (`ctx.now()`), so
- * drift and clock jumps affect them as they affect a real process.
+ * whether that peer is suspected. Both read only the monitor's monotonic clock
+ * (`ctx.monotonic()`), as a real detector measures elapsed time on CLOCK_MONOTONIC: drift
+ * affects them as it affects a real process, and an NTP step does not (on the stepped wall
+ * clock, a step back made a crashed peer look alive for as long as the step; found by
+ * `faultline fuzz heartbeat --seed 7`, run 441: scenarios/heartbeat/clock-step-back.yaml).
  *
  * - Fixed timeout: suspect once no heartbeat arrived for `missedBeats` periods plus the
  *   worst-case delay (`maxDelay`, which also covers pauses the operator expects). The bug

@@ -55,7 +55,7 @@ export class HeartbeatNode implements NodeProgram<HeartbeatMessage> {
   start(ctx: NodeContext<HeartbeatMessage>): void {
     const { sendTo, watch } = links(ctx.id, ctx.servers, this.options.topology);
     this.sendTo = sendTo;
-    for (const peer of watch) this.monitor.watch(ctx, peer, ctx.now());
+    for (const peer of watch) this.monitor.watch(ctx, peer, ctx.monotonic());
     this.beat(ctx);
     if (watch.length > 0) ctx.setTimer('check', this.options.checkInterval);
   }

@@ -31,7 +31,7 @@ export class PeerMonitor {
   onHeartbeat<M>(ctx: NodeContext<M>, peer: NodeId, notePhi = false): void {
     const detector = this.detectors.get(peer);
     if (detector === undefined) return; // not watched: a message from a node we do not monitor
-    const now = ctx.now();
+    const now = ctx.monotonic();
     if (notePhi) ctx.note('phi', { node: peer, phi: round(detector.level(now)) });
     detector.heartbeat(now);
     if (this.suspected.delete(peer)) ctx.note('trust', { node: peer });
@@ -39,7 +39,7 @@ export class PeerMonitor {
 
   /** Re-evaluates every watched peer; returns the peers that became suspected now. */
   check<M>(ctx: NodeContext<M>): NodeId[] {
-    const now = ctx.now();
+    const now = ctx.monotonic();
     const fresh: NodeId[] = [];
     for (const [peer, detector] of this.detectors) {
       const suspects = detector.suspects(now);

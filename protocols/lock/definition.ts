@@ -3,6 +3,7 @@
  * storage service that checks tokens (n2), and clients that acquire, work, write and release.
  * Pausing a client (`pause: c1`) past its lease is the classic failure it demonstrates.
  */
+import { lockFuzz } from './nemesis.js';
 import { z } from 'zod';
 import type { NodeContext, NodeId, NodeProgram } from '../../sim/index.js';
 import type { ProtocolDefinition } from '../protocol.js';
@@ -46,6 +47,7 @@ export const lock: ProtocolDefinition<LockParams> = {
     caughtBy: 'fenced-writes', scenario: 'scenarios/lock/bug-lock-without-fencing.yaml' },
   ],
   propertyNames: ['fenced-writes', 'one-holder'],
+  fuzz: lockFuzz,
   setup({ servers, params: p }) {
     const [service = 'n1', storage = 'n2'] = servers;
     const observer = new LockObserver(storage);
@@ -61,6 +63,9 @@ export const lock: ProtocolDefinition<LockParams> = {
           margin: p.margin });
       },
       properties: [lockProperty(observer, 'fenced-writes'), lockProperty(observer, 'one-holder')],
+      // After every event whichever properties a scenario selects: holders at each instant and
+      // writes accepted by each storage incarnation are what the metrics count.
+      observe: (world) => observer.observe(world),
       liveness: [],
       metrics: (world) => {
         observer.observe(world);

@@ -29,7 +29,8 @@ export class LockService implements NodeProgram<LockMessage> {
   holder: NodeId | undefined;
   token = 0;
   private expiresAt = 0;
-  private recovering = true;
+  /** Waiting out a lease after a restart, before it grants (read by nemeses). */
+  recovering = true;
 
   constructor(private readonly options: LockServiceOptions) {}
 

@@ -7,11 +7,13 @@
  * Both share ballots, messages, the acceptor, persistence and the invariants.
  */
 import { z } from 'zod';
+import { multiPaxosFuzz, singlePaxosFuzz } from './nemesis.js';
 import type { NodeProgram } from '../../sim/index.js';
 import type { AnyModel } from '../../sim/check/model.js';
 import { kvModel } from '../../sim/check/models/kv.js';
 import { Client, kvOperations } from '../../sim/check/workload.js';
 import type { World } from '../../sim/check/property.js';
+import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
 import type { BugSwitch, ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { bugList, duration, durationRange } from '../params.js';
 import { formatBallot } from './ballot.js';
@@ -29,6 +31,7 @@ const FORGETS: BugSwitch = {
     'proposal is durable; a crash then takes back a vote a quorum was counted with ' +
     '(votes-durable sees the early vote; the scenario shows the lost choice, agreement).',
   caughtBy: 'votes-durable',
+  alsoCaughtBy: ['agreement'],
   scenario: 'scenarios/paxos/bug-acceptor-forgets.yaml',
 };
 const NON_UNIQUE: BugSwitch = {
@@ -80,8 +83,21 @@ function client(workload: WorkloadSpec | undefined, stopAt: number | undefined):
     attempts: workload?.attempts ?? 3,
     ...(stopAt === undefined ? {} : { stopAt }),
     generate: kvOperations(workload?.keys ?? 4,
-      { get: weight('get'), put: weight('put'), append: weight('append'), cas: weight('cas') }),
+      { get: weight('get'), put: weight('put'), append: weight('append'), cas: weight('cas') },
+      workload?.valueBytes),
   });
+}
+
+/** Acknowledged writes the most advanced live replica's state machine does not hold. */
+function lostWrites(world: World): AckedWrite[] {
+  let best: MultiPaxosNode | undefined;
+  for (const id of world.servers) {
+    const node = world.program(id);
+    if (node instanceof MultiPaxosNode &&
+      node.replica.executed >= (best?.replica.executed ?? -1)) best = node;
+  }
+  return lostBySession(world.history,
+    (client) => best?.replica.machine.sessions.get(client)?.seq ?? 0);
 }
 
 /** Multi-Paxos replicating the key-value store. */
@@ -105,6 +121,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
   }],
   propertyNames: [...MULTI_SAFETY, 'value-chosen', 'leader-elected', 'commands-decided',
     'linearizable'],
+  fuzz: multiPaxosFuzz,
   setup({ params, workload, clientsStopAt }) {
     const stats = new PaxosStats();
     const config = { leaderTimeout: params.leaderTimeout, heartbeat: params.heartbeat,
@@ -116,6 +133,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
       liveness: [leaderElected(), commandsDecided()],
       model: kvModel({ failedCasIsObservation: true }) as unknown as AnyModel,
       metrics: (world) => ({ ...stats.figures(), ...clientFigures(world) }),
+      lostWrites: (world) => lostWrites(world),
       inspect: (program) => program instanceof MultiPaxosNode ? {
         role: program.role, ballot: formatBallot(program.ballot),
         promised: formatBallot(program.acceptor.promised), executed: program.replica.executed,
@@ -140,6 +158,7 @@ export const paxosSingle: ProtocolDefinition<SingleParams> = {
     { ...NON_UNIQUE, scenario: 'scenarios/paxos/single-bug-non-unique-ballots.yaml' },
   ],
   propertyNames: [...SINGLE_SAFETY, 'value-chosen', 'all-learned'],
+  fuzz: singlePaxosFuzz,
   setup({ params }) {
     const stats = new PaxosStats();
     const config = { proposeAfter: params.proposeAfter, backoff: params.backoff,

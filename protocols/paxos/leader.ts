@@ -113,11 +113,28 @@ export function mergePromises(
   return merged;
 }
 
-/** Phase 2a for one slot. */
+/**
+ * Phase 2a for one slot. A client command's Accepts leave only once the slot is within this
+ * server's durable horizon (protocols/refusals.ts), so that after a crash it still knows it
+ * may have proposed the command and does not refuse a duplicate of it definitely.
+ */
 export function propose(node: MultiPaxosNode, ctx: Ctx, slot: number, value: Command): void {
   assert(node.role === 'leader', 'only the leader proposes');
   node.proposals.set(slot, { value, acks: new Set(), proposedAt: ctx.now() });
-  node.broadcast(ctx, { type: 'Accept', ballot: node.ballot, slot, value });
+  sendAccepts(node, ctx, slot, value, ctx.servers);
+}
+
+/** Sends the Accept of `slot` to `to`; a client command's only after the horizon is durable. */
+function sendAccepts(node: MultiPaxosNode, ctx: Ctx, slot: number, value: Command,
+  to: readonly NodeId[]): void {
+  const accept = { type: 'Accept' as const, ballot: node.ballot, slot, value };
+  if (value.kind !== 'client') {
+    for (const peer of to) node.send(ctx, peer, accept);
+    return;
+  }
+  node.refusals.start(value.client, value.seq);
+  node.refusals.extend(ctx.disk, slot + 1);
+  for (const peer of to) node.sendAfterSync(ctx, peer, accept);
 }
 
 /** Phase 2b arrives at the leader; a majority decides the slot. */
@@ -168,10 +185,8 @@ export function sendHeartbeats(node: MultiPaxosNode, ctx: Ctx): void {
   const beat = { type: 'Heartbeat' as const, ballot: node.ballot, executed: node.replica.executed };
   for (const peer of ctx.servers) if (peer !== ctx.id) node.send(ctx, peer, beat);
   for (const [slot, proposal] of node.proposals) {
-    for (const peer of ctx.servers) {
-      if (proposal.acks.has(peer)) continue;
-      node.send(ctx, peer, { type: 'Accept', ballot: node.ballot, slot, value: proposal.value });
-    }
+    sendAccepts(node, ctx, slot, proposal.value,
+      ctx.servers.filter((peer) => !proposal.acks.has(peer)));
   }
   ctx.setTimer('heartbeat', node.config.heartbeat);
 }

@@ -5,9 +5,14 @@
  * replica.ts. See README.md for the algorithm in prose.
  *
  * Clients: only the leader proposes. Another server answers `not-leader`, with the leader it
- * follows as a hint. The leader proposes a command once per (client, seq), remembers which
- * client waits for it, and answers when the command is executed; the session table makes a
- * command decided twice (a retry during a takeover) run once.
+ * follows as a hint: definitely (`fail`, recorded on disk first) once it knows the request
+ * cannot take effect through it, else `unknown` (protocols/refusals.ts). Its horizon is the
+ * slot after the last one it proposed a client command into, durable before the Accepts
+ * leave (leader.ts, `propose`); once every slot below it has executed here, a command its
+ * session table has not run never will through this server. The leader proposes a command
+ * once per (client, seq), remembers which client waits for it, and answers when the command
+ * is executed; the session table makes a command decided twice (a retry during a takeover)
+ * run once. A leader refuses again what it refused before.
  */
 import { assertNever, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
@@ -22,6 +27,7 @@ import type { PaxosStats } from './metrics.js';
 import type { CountedVote } from './observer.js';
 import { type Executed, Replica } from './replica.js';
 import type { Command } from './stateMachine.js';
+import { RefusalLedger } from '../refusals.js';
 
 type Ctx = NodeContext<PaxosMessage<Command>>;
 
@@ -58,8 +64,11 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   readonly voteLog: CountedVote[] = [];
   /** Clients waiting for a command this leader proposed, by `client/seq`. */
   private readonly waiting = new Map<string, NodeId>();
-  /** Per client, the highest sequence number this incarnation answered `not-leader`. */
-  private readonly refused = new Map<NodeId, number>();
+  /**
+   * Durable refusals, and the horizon: the slot after the last one this server proposed a
+   * client command into (see the file comment). A damaged record: it never leads again.
+   */
+  readonly refusals = new RefusalLedger();
 
   /** For the checkers: this incarnation's decisions. */
   get decisionLog(): readonly AcceptedEntry<Command>[] {
@@ -79,13 +88,19 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   start(ctx: Ctx): void {
     this.acceptor.recover(ctx);
     this.replica.recover(ctx);
+    this.refusals.load(ctx.disk);
+    if (this.refusals.damaged) ctx.note('quarantine', { reason: 'refusal record unreadable' });
     this.seen = this.acceptor.promised;
     ctx.note('role', { role: 'follower', ballot: formatBallot(this.seen) });
     ctx.setTimer('leader-timeout', this.config.leaderTimeout);
   }
 
   onTimer(ctx: Ctx, name: string): void {
-    if (name === 'leader-timeout') return becomeCandidate(this, ctx);
+    if (name === 'leader-timeout') {
+      // Lost refusals: it could run a request it promised a client never to run.
+      if (this.refusals.damaged) return;
+      return becomeCandidate(this, ctx);
+    }
     if (name === 'heartbeat') return sendHeartbeats(this, ctx);
     if (name === 'rejoin') return this.acceptor.onRejoinTimer(ctx);
   }
@@ -132,6 +147,12 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   /** Sends to every server, this one included (a local, reliable delivery). */
   broadcast(ctx: Ctx, msg: PaxosMessage<Command>): void {
     for (const peer of ctx.servers) this.send(ctx, peer, msg);
+  }
+
+  /** Sends a protocol message once every write so far is durable, counting it. */
+  sendAfterSync(ctx: Ctx, to: NodeId, msg: PaxosMessage<Command>): void {
+    this.config.stats.sent++;
+    ctx.sendAfterSync(to, msg);
   }
 
   /** Records a decision, runs what became ready and answers the clients waiting here. */
@@ -187,11 +208,10 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
     const answered = this.replica.machine.answered(msg.client, msg.seq);
     if (answered === 'stale') return; // the client moved on long ago
     if (answered !== undefined) return this.reply(ctx, msg.client, msg.seq, answered);
-    if (msg.seq <= (this.refused.get(msg.client) ?? 0)) {
-      // We told this client "not-leader" for this request, a definite answer: a duplicate
-      // of it that arrives now that we lead must not run. (A real retry here is told the
-      // outcome is unknown; the client then tries elsewhere.)
-      ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'unknown',
+    if (this.refusals.refusedEarlier(msg.client, msg.seq)) {
+      // We refused this request definitely: a duplicate of it that arrives now that we lead
+      // must not run, nor a retry (the refusal is on disk, so this holds across crashes).
+      ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
         error: 'refused-earlier' });
       return;
     }
@@ -204,17 +224,23 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   }
 
   /**
-   * Not the leader: a definite `not-leader` (nothing was proposed), with the leader we follow
-   * as a hint when we know one; without a hint the client tries the next server at once. We
-   * remember the refusal, so that a duplicate of the request delivered after we become
-   * leader is not proposed (the network duplicates messages). The memory does not survive a
-   * crash: a duplicate delayed past a restart into a new leadership could still run.
+   * Not the leader: `not-leader`, with the leader we follow as a hint when we know one
+   * (without a hint the client tries the next server at once). Definite only when it is
+   * true (see the file comment): this server may have proposed the command while it led
+   * (fuzz paxos seed 1, run 91; seed 5, run 49), and then only the decisions up to its
+   * horizon tell whether it runs.
    */
   private redirect(ctx: Ctx, msg: ClientRequest): void {
-    this.refused.set(msg.client, Math.max(msg.seq, this.refused.get(msg.client) ?? 0));
     const hint = this.leaderId !== undefined && this.leaderId !== ctx.id ? this.leaderId : undefined;
-    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
-      error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
+    const { reply, afterSync } = this.refusals.answer(ctx.disk, msg, {
+      ran: () => {
+        const answered = this.replica.machine.answered(msg.client, msg.seq);
+        return answered === 'stale' ? 'unknown' : answered;
+      },
+      settled: (slots) => this.replica.executed >= slots,
+    }, { error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
+    if (afterSync) ctx.sendAfterSync(msg.client, reply);
+    else ctx.send(msg.client, reply);
   }
 
   private answer(ctx: Ctx, done: Executed): void {

@@ -2,7 +2,9 @@
  * The Paxos disk layout, one record per fact in the disk's key-value area:
  * - `acceptor/promised`: the highest ballot the acceptor promised (a `Ballot`);
  * - `acceptor/accepted/<slot>`: the proposal it accepted last in that slot (`{ballot, value}`);
- * - `learner/decided/<slot>`: the value this node learned was chosen in that slot.
+ * - `learner/decided/<slot>`: the value this node learned was chosen in that slot;
+ * - `refusals.a`, `refusals.b`: the node's refusals of client requests and its horizon
+ *   (protocols/refusals.ts, which reads and writes them).
  * The acceptor's records are what Paxos requires to survive a crash (Paxos Made Simple §2.3:
  * "an acceptor must remember this information even if it fails and then restarts"); they are
  * written before the reply that depends on them is released (`sendAfterSync`). Decisions are

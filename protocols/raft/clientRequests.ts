@@ -1,6 +1,12 @@
 /**
- * Client requests at a server (thesis chapter 6). Only the leader serves; anyone else answers
- * a definite `not-leader` with a hint to the leader it knows (§6.2).
+ * Client requests at a server (thesis chapter 6). Only the leader serves; anyone else
+ * redirects the client with a hint to the leader it knows (§6.2). A redirected write is
+ * refused definitely (`fail not-leader`, recorded on disk first, protocols/refusals.ts) once
+ * this server knows it cannot take effect through it: it never appended the request as
+ * leader, or a committed entry of a later term than the one it stood for then has applied
+ * here, so every entry it may have appended is either applied (the session answers) or can
+ * never commit (every entry that will ever commit comes before that later term's committed
+ * entry). Until then it answers `unknown`. A leader refuses again what it refused before.
  *
  * Writes (and, with `reads: log`, reads) are appended to the log and answered when their
  * entry applies; the session (stateMachine.ts) makes a retried request apply once (§6.3). A
@@ -30,16 +36,7 @@ const OPERATIONS = new Set(['get', 'put', 'append', 'cas']);
 
 /** A client request arrived. */
 export function onClientRequest(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
-  if (node.role !== 'leader' || node.disabled !== undefined) {
-    const hint = node.leaderId !== undefined && node.leaderId !== ctx.id ? node.leaderId : undefined;
-    // Writes are redirected with `unknown`, weaker than the definite `fail` it truly is: the
-    // shared client counts a duplicated redirection as another attempt and can run out of
-    // attempts while the real one is being committed, then record a false `fail` (and the
-    // KV model reads a failed CAS as an observation). Gets failing is harmless.
-    const outcome = msg.op.f === 'get' ? 'fail' : 'unknown';
-    return node.send(ctx, msg.client, { type: 'ClientReply', seq: msg.seq, outcome,
-      error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
-  }
+  if (node.role !== 'leader' || node.disabled !== undefined) return redirect(node, ctx, msg);
   if (!OPERATIONS.has(msg.op.f)) {
     return node.send(ctx, msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
       error: `unsupported operation ${msg.op.f}` });
@@ -66,11 +63,29 @@ function proposeWrite(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
   for (const pending of node.pendingWrites.values()) {
     if (pending.client === msg.client && pending.seq === msg.seq) return; // already proposed
   }
+  if (node.refusals.refusedEarlier(msg.client, msg.seq)) {
+    // Refused while not leading (a duplicate delivered now, or a retry): a promise kept.
+    return node.send(ctx, msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
+      error: 'refused-earlier' });
+  }
+  node.refusals.start(msg.client, msg.seq);
   const index = appendAsLeader(node, ctx, { term: node.currentTerm,
     command: { kind: 'client', client: msg.client, seq: msg.seq, op: msg.op } });
   node.pendingWrites.set(index, { client: msg.client, seq: msg.seq });
   if (node.config.batchDelay === 0) replicateNew(node, ctx);
   else scheduleFlush(node, ctx);
+}
+
+/** Not the leader: refuse, definitely where that is true (see the file comment). */
+function redirect(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
+  const hint = node.leaderId !== undefined && node.leaderId !== ctx.id ? node.leaderId : undefined;
+  const { reply, afterSync } = node.refusals.answer(ctx.disk, msg, {
+    ran: () => (node.kv.seen(msg.client, msg.seq)
+      ? node.kv.cached(msg.client, msg.seq) ?? 'unknown' : undefined),
+    settled: (term) => term === 0 || (node.log.termAt(node.lastApplied) ?? 0) > term,
+  }, { error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
+  if (afterSync) node.sendAfterSync(ctx, msg.client, reply);
+  else node.send(ctx, msg.client, reply);
 }
 
 /** Arms the flush timer unless it is armed (batching; see the file comment). */

@@ -43,6 +43,8 @@ export interface RaftConfig {
 /** Counters shared by the nodes of one run, for metrics (they survive crashes on purpose). */
 export interface RaftStats {
   messages: number;
+  /** Bytes of the messages counted in `messages` (their JSON length, messages.ts). */
+  bytes: number;
   /** Snapshots taken (compaction), installed from a leader, and started from at a restart. */
   snapshotsTaken: number;
   snapshotsInstalled: number;

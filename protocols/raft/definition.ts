@@ -8,12 +8,15 @@ import { kvModel } from '../../sim/check/models/kv.js';
 import type { AnyModel } from '../../sim/check/model.js';
 import { Client, kvOperations } from '../../sim/check/workload.js';
 import type { NodeProgram } from '../../sim/index.js';
+import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
+import type { World } from '../../sim/check/property.js';
 import type { BugSwitch, ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { bugList, duration, durationRange } from '../params.js';
 import { BUG_NAMES, type BugName, type RaftConfig, type RaftStats } from './config.js';
 import { raftNode, raftProperties, RaftObserver, SAFETY_PROPERTIES } from './invariants.js';
 import { raftLiveness } from './liveness.js';
 import { raftMetrics } from './metrics.js';
+import { raftFuzz } from './nemesis.js';
 import { RaftNode } from './node.js';
 
 /** Raft's parameters as a scenario file writes them. */
@@ -84,7 +87,8 @@ function kvClient(workload: WorkloadSpec | undefined, stopAt: number | undefined
     attempts: workload?.attempts ?? 3,
     ...(stopAt === undefined ? {} : { stopAt }),
     generate: kvOperations(workload?.keys ?? 4, { get: weight('get', 0.4),
-      put: weight('put', 0.3), append: weight('append', 0.15), cas: weight('cas', 0.15) }),
+      put: weight('put', 0.3), append: weight('append', 0.15), cas: weight('cas', 0.15) },
+    workload?.valueBytes),
   });
 }
 
@@ -96,22 +100,37 @@ export const raft: ProtocolDefinition<RaftParams> = {
   params: raftParams,
   bugs: raftBugs,
   propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
+  fuzz: raftFuzz,
   setup({ params, workload, clientsStopAt }) {
     const config = raftConfig(params);
-    const stats: RaftStats = { messages: 0, snapshotsTaken: 0, snapshotsInstalled: 0,
+    const stats: RaftStats = { messages: 0, bytes: 0, snapshotsTaken: 0, snapshotsInstalled: 0,
       snapshotRestores: 0 };
     const observer = new RaftObserver(() => stats.messages);
     return {
       program: (id) => (id.startsWith('n') ? new RaftNode(config, stats)
         : kvClient(workload, clientsStopAt)) as NodeProgram<unknown>,
       properties: raftProperties(observer),
+      // After every event whichever properties a scenario selects: the observer also keeps
+      // the figures the metrics report (first leader, leaders elected, commits, log sizes).
+      observe: (world) => observer.observe(world),
       liveness: raftLiveness(),
       model: kvModel({ failedCasIsObservation: true }) as unknown as AnyModel,
       metrics: (world) => raftMetrics(world, observer, stats),
+      lostWrites: (world) => lostWrites(world),
       inspect: (program) => inspectNode(program),
     };
   },
 };
+
+/** Acknowledged writes the most advanced live server's state machine does not hold. */
+function lostWrites(world: World): AckedWrite[] {
+  let best: RaftNode | undefined;
+  for (const id of world.servers) {
+    const node = raftNode(world.program(id));
+    if (node !== undefined && node.lastApplied >= (best?.lastApplied ?? -1)) best = node;
+  }
+  return lostBySession(world.history, (client) => best?.kv.sessions.get(client)?.seq ?? 0);
+}
 
 function inspectNode(program: NodeProgram<unknown>): unknown {
   const node = raftNode(program);

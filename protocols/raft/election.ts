@@ -29,7 +29,8 @@ export function onElectionTimeout(node: RaftNode, ctx: Ctx): void {
   if (!node.electionTimerFired(ctx)) return; // restarted since it was armed
   node.resetElectionTimer(ctx);
   if (node.role === 'leader') return maybeStepDownWithoutQuorum(node, ctx);
-  if (node.disabled !== undefined || node.repairUpTo > 0) return; // may not campaign
+  // May not campaign: damaged hard state or log (persistence.ts), or lost refusals (node.ts).
+  if (node.disabled !== undefined || node.repairUpTo > 0 || node.refusals.damaged) return;
   if (node.config.preVote) becomePreCandidate(node, ctx);
   else becomeCandidate(node, ctx);
 }
@@ -56,6 +57,9 @@ function becomePreCandidate(node: RaftNode, ctx: Ctx): void {
 function becomeCandidate(node: RaftNode, ctx: Ctx): void {
   node.setTerm(ctx, node.currentTerm + 1);
   node.setVote(ctx, ctx.id);
+  // What this server may start as leader is bounded by this term, durably before it can
+  // lead (the same sync): redirected writes wait for this term to settle (clientRequests.ts).
+  node.refusals.extend(ctx.disk, node.currentTerm);
   node.setRole(ctx, 'candidate');
   node.votes = new Set();
   const request = voteRequest(node, ctx.id, node.currentTerm, false);

@@ -89,17 +89,24 @@ export class RaftObserver {
 
   constructor(private readonly messages: () => number) {}
 
-  /** Runs every check once per event and returns the violation of property `name`, if any. */
-  check(world: World, name: string): string | undefined {
-    if (world.eventIndex !== this.lastEvent) {
-      this.lastEvent = world.eventIndex;
-      this.problem = undefined;
-      // Only the nodes the event may have changed: the others were checked as they are.
-      for (const id of world.changed) {
-        const node = raftNode(world.program(id));
-        if (node !== undefined && world.isUp(id)) this.checkNode(world, id, node);
-      }
+  /**
+   * Runs every check once per event: the engine calls it after every event whichever
+   * properties a scenario selects, so the metrics it keeps see the whole run.
+   */
+  observe(world: World): void {
+    if (world.eventIndex === this.lastEvent) return;
+    this.lastEvent = world.eventIndex;
+    this.problem = undefined;
+    // Only the nodes the event may have changed: the others were checked as they are.
+    for (const id of world.changed) {
+      const node = raftNode(world.program(id));
+      if (node !== undefined && world.isUp(id)) this.checkNode(world, id, node);
     }
+  }
+
+  /** The violation of property `name` after the current event, if any. */
+  check(world: World, name: string): string | undefined {
+    this.observe(world);
     return this.problem?.name === name ? this.problem.text : undefined;
   }
 

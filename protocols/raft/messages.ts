@@ -143,3 +143,22 @@ export type RaftMessage =
   | Persisted
   | ClientRequest
   | ClientReply;
+
+/** The JSON length of each entry already measured (entries are frozen and shared, §5.3). */
+const entryBytes = new WeakMap<Entry, number>();
+
+/**
+ * A message's size in bytes: the length of its JSON, as the network's bandwidth model counts
+ * it (sim/network.ts). An AppendEntries carries entries every follower receives again and
+ * again; each entry is measured once.
+ */
+export function messageBytes(msg: RaftMessage): number {
+  if (msg.type !== 'AppendEntries' || msg.entries.length === 0) return JSON.stringify(msg).length;
+  let bytes = JSON.stringify({ ...msg, entries: [] }).length + msg.entries.length - 1;
+  for (const entry of msg.entries) {
+    let size = entryBytes.get(entry);
+    if (size === undefined) entryBytes.set(entry, size = JSON.stringify(entry).length);
+    bytes += size;
+  }
+  return bytes;
+}

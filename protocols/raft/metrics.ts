@@ -1,9 +1,10 @@
 /**
  * Raft's metrics, measured over a run: when the first leader appeared, how many leaders were
  * elected, client latency percentiles (invoke to `ok`, for writes: the commit latency a client
- * sees), messages per committed entry, the availability clients saw (the share of
- * completed operations with a definite answer), and log compaction: the most entries a
- * server held at once and how many snapshots were taken, installed and restored from.
+ * sees), messages and bytes per committed entry (a message's bytes are its JSON length), the
+ * availability clients saw (the share of completed operations with a definite answer), and log
+ * compaction: the most entries a server held at once and how many snapshots were taken,
+ * installed and restored from.
  */
 import type { HistoryEvent } from '../../sim/check/history.js';
 import type { World } from '../../sim/check/property.js';
@@ -50,6 +51,9 @@ export function raftMetrics(
     'commit-latency-p99-ms': percentile(writes, 99) / 1000,
     messages: stats.messages,
     'messages-per-committed-entry': committed === 0 ? stats.messages : stats.messages / committed,
+    'bytes-sent': stats.bytes,
+    'bytes-per-message': stats.messages === 0 ? 0 : stats.bytes / stats.messages,
+    'bytes-per-committed-entry': committed === 0 ? stats.bytes : stats.bytes / committed,
     'ops-ok': ok,
     'max-log-entries': observer.maxLogEntries,
     'snapshots-taken': stats.snapshotsTaken,

@@ -31,8 +31,9 @@ import { type IncomingSnapshot, onInstallSnapshot, onInstallSnapshotReply } from
 import type { BugName, RaftConfig, RaftStats } from './config.js';
 import { onElectionTimeout, onRequestVote, onRequestVoteReply } from './election.js';
 import { RaftLog } from './log.js';
-import type { RaftMessage, Snapshot } from './messages.js';
+import { messageBytes, type RaftMessage, type Snapshot } from './messages.js';
 import { recover, saveHardState } from './persistence.js';
+import { RefusalLedger } from '../refusals.js';
 import { onAppendEntries, onAppendEntriesReply, onHeartbeat, onPersisted } from
   './replication.js';
 import { onClientRequest } from './clientRequests.js';
@@ -97,6 +98,12 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   disabled: string | undefined;
   /** While > 0: a damaged log was cut; no votes or campaigns until a leader matched this far. */
   repairUpTo = 0;
+  /**
+   * Durable refusals of client writes and the last term this server stood for as candidate
+   * (protocols/refusals.ts): a redirected write is refused definitely once every term this
+   * server may have led is settled. A damaged record means it never campaigns again.
+   */
+  readonly refusals = new RefusalLedger();
   /** Local time the election timeout ends, and the time the armed election timer fires. */
   electionDeadline = 0;
   electionTimerAt = -Infinity;
@@ -135,6 +142,9 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     }
     this.disabled = state.disabled;
     this.repairUpTo = state.repairUpTo;
+    this.refusals.load(ctx.disk);
+    if (this.refusals.damaged) ctx.note('quarantine', { reason: 'refusal record unreadable' });
+    if (state.repaired.length > 0) ctx.note('copy-repaired', { damaged: state.repaired });
     if (this.disabled !== undefined) ctx.note('disabled', { reason: this.disabled });
     if (this.repairUpTo > 0) ctx.note('repair', { upTo: this.repairUpTo });
     ctx.note('role', { role: this.role, term: this.currentTerm });
@@ -174,14 +184,19 @@ export class RaftNode implements NodeProgram<RaftMessage> {
 
   /** Sends a message and counts it (Raft's own messages only, not client replies). */
   send(ctx: Ctx, to: NodeId, msg: RaftMessage): void {
-    if (msg.type !== 'ClientReply') this.stats.messages++;
+    if (msg.type !== 'ClientReply') this.count(msg);
     ctx.send(to, msg);
   }
 
-  /** Sends once every write so far is durable, and counts it. */
+  /** Sends once every write so far is durable, and counts it (as `send` does). */
   sendAfterSync(ctx: Ctx, to: NodeId, msg: RaftMessage): void {
-    if (to !== ctx.id) this.stats.messages++;
+    if (to !== ctx.id && msg.type !== 'ClientReply') this.count(msg);
     ctx.sendAfterSync(to, msg);
+  }
+
+  private count(msg: RaftMessage): void {
+    this.stats.messages++;
+    this.stats.bytes += messageBytes(msg);
   }
 
   /** The other servers. */
@@ -212,7 +227,15 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     saveHardState(ctx.disk, this.currentTerm, candidate);
   }
 
-  /** Becomes (or stays) a follower in `term` (Figure 2, "Rules for Servers"). */
+  /**
+   * Becomes (or stays) a follower in `term` (Figure 2, "Rules for Servers"). It leaves the
+   * election timer alone: Figure 2 restarts it only on an AppendEntries from the current
+   * leader or on granting a vote, and the callers that are those cases restart it. Restarting
+   * it on every higher term seen would let a server that can never win (its log is stale) hold
+   * back everyone it asks for a vote: each refusal would restart the voter's timer, so the
+   * stale server keeps timing out first and no leader is elected (fuzz raft seed 31337, runs
+   * 1044 and 15265).
+   */
   becomeFollower(ctx: Ctx, term: number): void {
     const wasLeader = this.role === 'leader';
     const newTerm = term > this.currentTerm;
@@ -228,7 +251,6 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     // follower is in, not only the one in which it last changed role.
     if (this.role !== 'follower' || newTerm) this.setRole(ctx, 'follower');
     this.votes.clear();
-    this.resetElectionTimer(ctx);
   }
 
   /**

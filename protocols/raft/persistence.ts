@@ -4,9 +4,12 @@
  *   order before one sync. Two copies because a crash can tear the write in progress: a torn
  *   `a` means its sync never completed, so `b` still holds the previous durable state and
  *   nothing (no vote, no acknowledgement) depended on the new one. A torn `b` means `a` is
- *   already new. Recovery takes the newest readable copy (highest term, then a cast vote).
+ *   already new. Recovery takes the newest readable copy (highest term, then a cast vote),
+ *   and reports the damaged one (`repaired`, which the node notes as `copy-repaired`).
  * - log `log`: one record per entry, record i holding entry i + 1. Indexes are absolute: after
  *   a snapshot the records it covers are dropped (`compact`) and the rest keep their indexes.
+ * - keys `refusals.a` and `refusals.b`: refused client writes and the last term this server
+ *   stood for (protocols/refusals.ts, which reads and writes them);
  * - keys `snapshot.a` and `snapshot.b`: the latest snapshot (§7), two copies for the same
  *   reason as the hard state, written before the log prefix it covers is dropped. A crash
  *   keeps a prefix of the writes, so a compacted log always has an intact snapshot copy
@@ -45,6 +48,8 @@ export interface Recovered {
   readonly disabled: string | undefined;
   /** Log length before a damaged record was cut off, or 0 when the log was intact. */
   readonly repairUpTo: number;
+  /** Damaged copies (a torn write, a corrupted record) whose twin held the state, by key. */
+  readonly repaired: readonly string[];
 }
 
 /** Writes the term and the vote (not yet durable: the caller syncs before relying on it). */
@@ -87,8 +92,13 @@ export function recover(disk: Disk): Recovered {
   // Without its snapshot the log's indexes mean nothing: a disabled node holds none.
   const { log, repairUpTo } = snap.problem === undefined ? recoverLog(disk, snap.snapshot)
     : { log: new RaftLog(), repairUpTo: 0 };
+  const damaged = (keys: readonly string[]) =>
+    keys.filter((key) => disk.get(key) instanceof CorruptRecord);
+  // A damaged copy beside a readable twin: recovered from the twin (see the file comment).
+  const repaired = [...(best === undefined ? [] : damaged(HARD_STATE_KEYS)),
+    ...(snap.snapshot === undefined ? [] : damaged(SNAPSHOT_KEYS))];
   return { term: best?.term ?? 0, votedFor: best?.votedFor ?? null, log,
-    snapshot: snap.snapshot, disabled, repairUpTo };
+    snapshot: snap.snapshot, disabled, repairUpTo, repaired };
 }
 
 function recoverSnapshot(disk: Disk): { snapshot: Snapshot | undefined; problem?: string } {

@@ -16,6 +16,8 @@ export const replicationBugs: readonly BugSwitch[] = [
       'slave has it (as semi-sync falling back to async does); when it then fails, the new ' +
       'master lacks acknowledged writes.',
     caughtBy: 'no-lost-acked-write',
+    // A client that reads after the failover misses the write it was told is done.
+    alsoCaughtBy: ['linearizable'],
     scenario: 'scenarios/replication/bug-async-ack-failover.yaml',
   },
   {
@@ -24,6 +26,8 @@ export const replicationBugs: readonly BugSwitch[] = [
       'master deposed while cut off keeps replicating and acknowledging writes when it is ' +
       'back (split brain).',
     caughtBy: 'linearizable',
+    // The deposed master's acknowledged writes are missing from the new master's log.
+    alsoCaughtBy: ['no-lost-acked-write'],
     scenario: 'scenarios/replication/bug-no-fencing.yaml',
   },
   {

@@ -72,11 +72,12 @@ export class MasterState {
       this.waiters.set(session.index, { client: msg.client, seq: msg.seq });
       return;
     }
-    if (msg.seq <= (node.refused.get(msg.client) ?? 0)) {
+    if (node.refusals.refusedEarlier(msg.client, msg.seq)) {
       // Refused while this replica was not master (a duplicate, or a retry): refused again.
       return ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
         error: 'refused-earlier' });
     }
+    node.refusals.start(msg.client, msg.seq);
     const entry = decide(this.head, node.epoch, msg.client, msg.seq, msg.op);
     applyEntry(this.head, entry);
     const index = node.appendEntry(ctx, entry);

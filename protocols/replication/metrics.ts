@@ -5,12 +5,14 @@
  * - `stale-reads`: reads that missed a write acknowledged before they were invoked (a slave
  *   behind its master, or a deposed master); `dirty-reads`: reads of a value the final log
  *   does not contain;
- * - `availability`: the fraction of time a live master existed; `rto-ms`: mean time from a
- *   master crash to the next acknowledged write; `failovers`, `false-failovers`;
+ * - `availability`: the fraction of time a live master existed; `failovers`,
+ *   `false-failovers` (the shared `rto-ms`, `rpo-writes` and the rest come from
+ *   sim/check/recovery.ts, over crashes, pauses and partitions alike);
  * - node figures as the source material defines them: `mtbf-s` (up time per crash),
  *   `mttr-s` (down time per repair), `node-availability` (up / total) beside
  *   `formula-availability` = MTBF / (MTBF + MTTR).
  */
+import type { AckedWrite } from '../../sim/check/recovery.js';
 import type { World } from '../../sim/check/property.js';
 import type { Entry } from './log.js';
 import { type Completed, replica, type ReplicationObserver } from './observer.js';
@@ -80,8 +82,6 @@ Record<string, number> {
   if (master !== undefined && master.node.epoch >= observer.highestEpoch) {
     observer.countLost(master.node);
   }
-  const mean = (xs: readonly number[]): number =>
-    xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
   const mtbf = observer.crashes === 0 ? world.now : observer.nodeUpTime / observer.crashes;
   const mttr = observer.repairs === 0 ? 0 : observer.nodeDownTime / observer.repairs;
   const total = observer.nodeUpTime + observer.nodeDownTime;
@@ -90,7 +90,6 @@ Record<string, number> {
     'acked-writes': observer.acked.length,
     'reads': observer.reads.length,
     'availability': round(world.now === 0 ? 0 : observer.uptime / world.now),
-    'rto-ms': round(mean(observer.rto) / 1000),
     'failovers': Math.max(0, observer.masters.size - 1),
     'false-failovers': observer.falseFailovers,
     'mtbf-s': round(mtbf / 1e6),
@@ -102,4 +101,10 @@ Record<string, number> {
 
 function round(x: number): number {
   return Math.round(x * 10_000) / 10_000;
+}
+
+/** Acknowledged writes the final log lacks (the shared RPO figures). */
+export function lostWrites(observer: ReplicationObserver): AckedWrite[] {
+  return observer.acked.filter((w) => observer.lost.has(w.token))
+    .map((w) => ({ invoked: w.invokedAt, acked: w.doneAt }));
 }

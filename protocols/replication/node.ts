@@ -21,15 +21,19 @@
  * master are linearizable: it answers once it has committed an entry of its epoch and a
  * majority has confirmed its epoch after the read arrived (Raft's ReadIndex, §6.4).
  *
- * Refusals: a replica that is not master refuses a client's write with a definite `fail`,
- * and that is a promise never to apply it: the network duplicates messages, and a copy of
- * the request reaching the replica once it is master would otherwise be applied after the
- * client was told it failed (fuzz seed 302, run 43). So the replica records the highest
- * sequence number it refused per client, durably before the refusal goes out, and as master
- * refuses those requests again instead of applying them.
+ * Refusals (protocols/refusals.ts): a replica that is not master refuses a client's write,
+ * and a definite `fail` is a promise never to apply it: the network duplicates messages, and
+ * a copy of the request reaching the replica once it is master would otherwise be applied
+ * after the client was told it failed (fuzz seed 302, run 43). So the replica records the
+ * highest sequence number it refused per client, durably before the refusal goes out, and as
+ * master refuses those requests again instead of applying them. A replica that was master
+ * may have appended the write itself: its refusal is definite only once a committed entry of
+ * an epoch later than the last it stood for has applied here (then every write it appended
+ * is applied or can never commit), and only where acknowledged writes survive failover (else
+ * a commit proves nothing about the next master); until then it answers `unknown`.
  *
- * Persisted: `meta` = { epoch, votedFor }, `refused` = { client: seq } and the log. Commit
- * index and store are rebuilt from what the master says after a restart.
+ * Persisted: `meta` = { epoch, votedFor }, the refusal record and the log. Commit index and
+ * store are rebuilt from what the master says after a restart.
  */
 import { assert, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import { CorruptRecord } from '../../sim/index.js';
@@ -39,7 +43,8 @@ import { type Entry, ReplicationLog } from './log.js';
 import { MasterState } from './master.js';
 import type { PreVote, PreVoteReply, Replicate, ReplicationMessage, RequestVote, Vote } from
   './messages.js';
-import { majority, type ReplicaOptions } from './options.js';
+import { ackedWritesSurvive, majority, type ReplicaOptions } from './options.js';
+import { RefusalLedger, type WriteFate } from '../refusals.js';
 import { applyEntry, isWrite, type Store, writeToken } from './store.js';
 
 /** The role pair of this protocol, as in code, trace and labels. */
@@ -64,8 +69,8 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   eligible = true;
   /** Last sequence number per client in the log, and its index (client sessions). */
   readonly sessions = new Map<NodeId, { seq: number; index: number }>();
-  /** The highest sequence number of a write refused, per client (durable; see above). */
-  readonly refused = new Map<NodeId, number>();
+  /** Durable refusals and the last epoch this replica stood for (see above). */
+  readonly refusals = new RefusalLedger();
   /** Index of each client write in the log, by `writeToken` (read by the observer). */
   readonly tokens = new Map<string, number>();
   masterState: MasterState | undefined;
@@ -86,14 +91,9 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
       this.votedFor = votedFor;
     }
     if (!this.log.load(ctx.disk)) this.eligible = false;
-    const refused = ctx.disk.get('refused');
+    this.refusals.load(ctx.disk);
     // Damaged, it could no longer keep its promises: abstain like a damaged log.
-    if (refused instanceof CorruptRecord) this.eligible = false;
-    else if (refused !== undefined) {
-      for (const [client, seq] of Object.entries(refused as Record<string, number>)) {
-        this.refused.set(client, seq);
-      }
-    }
+    if (this.refusals.damaged) this.eligible = false;
     // A corrupt meta record loses the epoch: take the highest the log proves, and abstain.
     this.epoch = Math.max(this.epoch, this.log.lastEpoch);
     this.durableEpoch = this.epoch;
@@ -184,7 +184,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     if (master === undefined) {
       ctx.setTimer('elect', [this.options.electionTimeout, 2 * this.options.electionTimeout]);
     } else if (changed) {
-      this.monitor.watch(ctx, master, ctx.now());
+      this.monitor.watch(ctx, master, ctx.monotonic());
       ctx.cancelTimer('elect');
     }
     if (changed) ctx.note('role', { role: 'slave', epoch: this.epoch, master: master ?? null });
@@ -212,8 +212,10 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
    */
   private onQuarantined(ctx: Ctx, msg: ReplicationMessage): void {
     if (msg.type !== 'ClientRequest') return;
-    ctx.send(msg.client, { type: 'ClientReply', seq: msg.seq,
-      outcome: msg.op.f === 'cas' ? 'unknown' : 'fail', error: 'unavailable' });
+    // A write it may have appended before the damage cannot be refused definitely.
+    const { reply } = this.refusals.answer(ctx.disk, msg,
+      { ran: () => undefined, settled: () => false }, { error: 'unavailable' });
+    ctx.send(msg.client, reply);
   }
 
   private onCheck(ctx: Ctx): void {
@@ -319,6 +321,8 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     if (!this.eligible) return;
     this.epoch++;
     this.votedFor = ctx.id;
+    // Bounds what it may append as master, durably before it can be master (one sync).
+    this.refusals.extend(ctx.disk, this.epoch);
     this.persistMeta(ctx);
     this.role = 'candidate';
     if (this.master !== undefined) this.monitor.unwatch(this.master);
@@ -366,16 +370,27 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     }
     const hint = this.master !== undefined && this.master !== ctx.id
       ? { leaderHint: this.master } : {};
-    const reply = { type: 'ClientReply' as const, seq: msg.seq, outcome: 'fail' as const,
-      error: this.master === undefined ? 'unavailable' : 'not-leader', ...hint };
-    if (!isWrite(msg.op)) return ctx.send(msg.client, reply); // a refused read did nothing
-    // A refused write is a promise never to apply it, kept on disk first (file comment).
-    if (msg.seq > (this.refused.get(msg.client) ?? 0)) {
-      this.refused.set(msg.client, msg.seq);
-      ctx.disk.put('refused', Object.fromEntries([...this.refused].sort(([a], [b]) =>
-        (a < b ? -1 : a > b ? 1 : 0))));
-    }
-    ctx.sendAfterSync(msg.client, reply);
+    const { reply, afterSync } = this.refusals.answer(ctx.disk, msg, this.writeFate(ctx, msg),
+      { error: this.master === undefined ? 'unavailable' : 'not-leader', ...hint });
+    if (afterSync) ctx.sendAfterSync(msg.client, reply);
+    else ctx.send(msg.client, reply);
+  }
+
+  /** What a slave knows of a client's write (see the file comment on refusals). */
+  private writeFate(ctx: Ctx, msg: ClientRequest): WriteFate {
+    const survive = ackedWritesSurvive(this.options.requiredAcks, ctx.servers.length);
+    return {
+      ran: () => {
+        const session = this.sessions.get(msg.client);
+        if (session === undefined || msg.seq > session.seq) return undefined;
+        // Long answered, or in the log but not committed: it may commit yet.
+        if (msg.seq < session.seq || session.index > this.commit) return 'unknown';
+        const entry = this.log.at(session.index);
+        return entry.outcome === 'ok' ? { outcome: 'ok', result: entry.result ?? null }
+          : { outcome: 'fail', error: 'cas-mismatch' };
+      },
+      settled: (epoch) => epoch === 0 || (survive && this.log.epochAt(this.commit) > epoch),
+    };
   }
 
   private rebuildSessions(): void {

@@ -3,6 +3,7 @@
  * metrics and the programs of servers and clients. Clients are the shared `Client`
  * (sim/check/workload.ts) issuing bank transfers and whole-bank reads to the coordinator.
  */
+import { twoPcFuzz } from './nemesis.js';
 import { Client } from '../../sim/check/workload.js';
 import type { NodeProgram } from '../../sim/index.js';
 import type { BugSwitch, ProtocolDefinition } from '../protocol.js';
@@ -39,6 +40,7 @@ export const twoPc: ProtocolDefinition<TwoPcParams> = {
   params: twoPcParams,
   bugs: TWOPC_BUGS,
   propertyNames: [...PROPERTY_NAMES, 'ac5-all-decided'],
+  fuzz: twoPcFuzz,
   setup({ servers, params, workload }) {
     const roles = rolesOf(servers, params);
     const observer = new Observer(roles, params);

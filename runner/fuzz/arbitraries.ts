@@ -33,10 +33,48 @@ interface RawFault { at: number; u: number; a: number; b: number; c: number }
 /** What the generator needs besides the profile. */
 export interface SpecContext {
   readonly protocol: string;
-  readonly params: unknown;
+  /** Parameters every run has (the user's, and bug switches). */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Values drawn per run for parameters not in `params` (the protocol's fuzz variants). */
+  readonly variants?: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * The synchronous model, when the protocol has one: `param` switches it on (drawn in one run
+   * of three unless fixed), and `bound` gives the delay bound of a run's parameters; a run with
+   * it on has no loss, duplication, partition, pause or clock fault, and delays within it.
+   */
+  readonly synchronous?: {
+    readonly param: string;
+    bound(params: unknown): Micros | undefined;
+    /** Parameter values the model needs, over drawn ones (not over the user's). */
+    readonly requires?: Readonly<Record<string, unknown>>;
+  };
   /** Whether the protocol has liveness checks (then each run ends with a liveness phase). */
   readonly liveness: boolean;
   readonly maxFaults?: number;
+}
+
+/** Parameters of one run: the fixed ones over a draw of each free variant. */
+function paramsArbitrary(context: SpecContext): fc.Arbitrary<Record<string, unknown>> {
+  const free: Record<string, readonly unknown[]> = { ...context.variants };
+  const model = context.synchronous;
+  if (model !== undefined) free[model.param] = [false, false, true];
+  for (const name of Object.keys(context.params)) delete free[name];
+  const draws = Object.fromEntries(Object.entries(free).filter(([, values]) => values.length > 0)
+    .map(([name, values]) => [name, fc.constantFrom(...values)]));
+  return fc.record(draws).map((drawn) => ({ ...drawn, ...context.params }));
+}
+
+/** Fault kinds a run under the synchronous model keeps (crashes and failed syncs). */
+const SYNCHRONOUS_FAULTS: ReadonlySet<string> = new Set(['crash', 'restart', 'disk']);
+
+/** A run made to honour the synchronous model: no loss or duplication, bounded delays. */
+function synchronousRun(spec: RunSpec, bound: Micros): RunSpec {
+  const max = Math.max(2, Math.floor(bound / 2));
+  return { ...spec,
+    network: { latency: { dist: 'uniform', min: Math.min(1_000, max - 1), max }, loss: 0,
+      duplicate: 0 },
+    faults: spec.faults.filter(({ fault }) => SYNCHRONOUS_FAULTS.has(fault.kind) &&
+      !(fault.kind === 'disk' && fault.fault === 'corrupt')) };
 }
 
 const rawFault = (window: Micros): fc.Arbitrary<RawFault> => fc.record({
@@ -181,10 +219,11 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     w: weights,
     raws: fc.array(rawFault(window), { maxLength: context.maxFaults ?? 20 }),
     seed: fc.noShrink(fc.nat(2 ** 31 - 1)),
+    params: paramsArbitrary(context),
   }).map((g): RunSpec => ({
     name: `${context.protocol}-fuzz-${g.seed}`,
     protocol: context.protocol,
-    params: context.params,
+    params: g.params,
     nodes: g.nodes,
     network: { latency: { dist: 'lognormal', median: g.median * 1_000, p99: g.median * 8_000,
       max: 200_000 }, loss: g.loss / 100, duplicate: g.duplicate / 100 },
@@ -198,5 +237,12 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     seed: g.seed,
     ...(context.liveness
       ? { expect: { liveness: { after: window, settle: profile.settle } } } : {}),
-  }));
+  })).map((spec) => {
+    const model = context.synchronous;
+    const on = model !== undefined && (spec.params as Record<string, unknown>)[model.param] === true;
+    if (!on) return spec;
+    const params = { ...(spec.params as object), ...model.requires, ...context.params };
+    const bound = model.bound(params);
+    return bound === undefined ? spec : synchronousRun({ ...spec, params }, bound);
+  });
 }

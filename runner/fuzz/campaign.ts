@@ -1,20 +1,28 @@
 /**
- * A fuzz campaign, one run at a time. Run `i` of a campaign with seed `S` is a fast-check
- * property check of one generated spec, seeded with `runSeed(S, i)`, so a run is the same
- * wherever it executes: the CLI's worker threads and `--shard i/n` only decide which indexes
- * a process takes (see `indexesFor`). A failing run is shrunk by fast-check to a minimal fault
- * schedule within a bounded number of reruns, and the smallest failing spec is kept.
+ * A fuzz campaign, one run at a time. Run `i` of a campaign with seed `S` is one spec that
+ * fast-check generates from `runSeed(S, i)` (swarm: its own cluster, network, workload,
+ * parameter variants and blind fault schedule), plus a nemesis plan drawn from the same seed:
+ * rules that watch the run and strike at protocol moments, and the run's aim, one cell of the
+ * fault × phase matrix (runner/fuzz/rules.ts). So a run is the same wherever it executes: the
+ * CLI's worker threads and `--shard i/n` only decide which indexes a process takes.
+ *
+ * A failing run is written as a plain schedule (its faults and what the nemesis struck, which
+ * replays it event for event without the nemesis), checked to fail the same way, and shrunk to
+ * a 1-minimal schedule (shrink.ts).
  *
  * Deterministic for a given configuration; the only clock (for the linearizability checker's
  * budget) is injected by the caller.
  */
 import fc from 'fast-check';
-import { fnv1a, type Micros } from '../../sim/index.js';
+import { ConfigError, fnv1a, type Micros, type ScheduledFault } from '../../sim/index.js';
 import type { AnyProtocol } from '../../protocols/index.js';
-import { type RunReport, runSpec } from '../run.js';
+import { clusterIds, type Coverage, type RunReport, runSpec } from '../run.js';
 import type { RunSpec } from '../spec.js';
 import { faultsArbitrary, specArbitrary } from './arbitraries.js';
+import type { NemesisPlan } from './nemesis.js';
 import { profileFor } from './profile.js';
+import { aimRule, candidateRules, drawPlan, type RuleContext } from './rules.js';
+import { shrinkRun } from './shrink.js';
 
 /** What a campaign fuzzes and how. */
 export interface CampaignConfig {
@@ -33,26 +41,45 @@ export interface CampaignConfig {
   readonly nodes?: readonly [number, number];
   readonly checkDeterminism?: boolean;
   /**
-   * Search steps for one linearizability check (default 2 million, about a second). A check
-   * that runs out is inconclusive, not a failure: the campaign counts it and moves on.
+   * Search steps for one linearizability check (default `CAMPAIGN_LIMITS.checkMaxSteps`). A
+   * check that runs out is inconclusive, not a failure: the campaign counts it and moves on.
    */
   readonly checkMaxSteps?: number;
   /**
-   * Events one run may take (default 2 million, over a hundred times a normal 10 s run): a
-   * livelocked run ends as `event-limit`, a failure, instead of stalling the campaign.
+   * Events one run may take (default `CAMPAIGN_LIMITS.maxEvents`): a livelocked run ends as
+   * `event-limit`, a failure, instead of stalling the campaign.
    */
   readonly maxEvents?: number;
   /** Told when a run fails, before it is shrunk (shrinking can take a while). */
   readonly onFailure?: (index: number, reason: string) => void;
+  /** Whether runs have nemeses (default: yes, when the protocol has fuzz traits). */
+  readonly nemesis?: boolean;
 }
+
+/**
+ * The limits of a campaign's runs, unless configured: events per run (ten times the most a
+ * correct protocol's generated run takes: 110k for Multi-Paxos over 150 runs), and search
+ * steps per linearizability check (about a second). A counterexample reruns under the same.
+ */
+export const CAMPAIGN_LIMITS = { maxEvents: 1_000_000, checkMaxSteps: 2_000_000 } as const;
 
 /** A failure, shrunk. */
 export interface Counterexample {
+  /** The shrunk run, as a plain scenario (no nemesis: what it struck is in the schedule). */
   readonly spec: RunSpec;
   readonly report: RunReport;
   /** What failed, in a line. */
   readonly reason: string;
+  /** Changes the shrinker kept. */
   readonly shrinks: number;
+  /** Reruns the shrinker spent. */
+  readonly shrinkRuns: number;
+  /** Whether removing any one fault of the shrunk schedule was shown to lose the failure. */
+  readonly minimal: boolean;
+  /** Faults in the failing run's schedule before shrinking (nemesis strikes included). */
+  readonly faultsBefore: number;
+  /** Whether the plain schedule failed the same way as the run with its nemesis. */
+  readonly replayed: boolean;
 }
 
 /** The outcome of one campaign run. */
@@ -66,11 +93,17 @@ export interface RunOutcome {
   readonly faults: Readonly<Record<string, number>>;
   /** The linearizability check ran out of its step budget (the run counts as passed). */
   readonly inconclusive: boolean;
+  /** Names of the nemesis rules the run drew (its aim last). */
+  readonly nemesis: readonly string[];
+  /** Faults by protocol phase and kind (the coverage matrix's share of this run). */
+  readonly coverage: Coverage;
   /**
    * The violated property when it failed, or `error` (the run crashed), `event-limit`,
    * `nondeterminism`, `expectation` (a metric bound or an undetermined check).
    */
   readonly violated?: string;
+  /** `safety`, `liveness`, `sometimes` or `error`, when a property was violated. */
+  readonly kind?: string;
   readonly counterexample?: Counterexample;
 }
 
@@ -91,14 +124,21 @@ export function* indexesFor(p: { shard: number; shards: number; worker: number; 
   for (let i = first; p.runs === undefined || i < p.runs; i += step) yield i;
 }
 
+/** A run judged: its report, and why it failed when it did. */
+interface Judged {
+  readonly report: RunReport;
+  readonly reason?: string;
+}
+
 /** One campaign in one process. */
 export class Campaign {
   private readonly arbitrary: fc.Arbitrary<RunSpec>;
   /** The protocol parameters of every run. */
   readonly params: Readonly<Record<string, unknown>>;
+  private readonly damage: boolean;
 
   private get maxEvents(): number {
-    return this.config.maxEvents ?? 2_000_000;
+    return this.config.maxEvents ?? CAMPAIGN_LIMITS.maxEvents;
   }
 
   constructor(private readonly config: CampaignConfig) {
@@ -106,8 +146,9 @@ export class Campaign {
     const params = { ...(base?.params as object | undefined), ...config.params,
       ...(config.bugs !== undefined && config.bugs.length > 0 ? { bugs: [...config.bugs] } : {}) };
     this.params = params;
-    const profile = { ...profileFor(protocol.name, config.duration ?? base?.duration),
+    const profile = { ...profileFor(protocol, config.duration ?? base?.duration),
       ...(config.nodes === undefined ? {} : { nodes: config.nodes }) };
+    this.damage = profile.damage;
     if (base !== undefined) {
       const window = base.expect?.liveness?.after ?? base.duration;
       // Metric bounds describe the scenario's own schedule (installs it causes, leaders it
@@ -117,57 +158,124 @@ export class Campaign {
         ...base, name: `${base.name}-fuzz-${seed}`, params, faults, seed,
         ...(expect === undefined ? {} : { expect }) }));
     } else {
+      const traits = protocol.fuzz;
+      const model = traits?.synchronous;
       this.arbitrary = specArbitrary(profile, { protocol: protocol.name, params,
+        ...(traits?.variants === undefined ? {} : { variants: traits.variants }),
+        ...(model === undefined ? {} : { synchronous: { param: model.param,
+          ...(model.requires === undefined ? {} : { requires: model.requires }),
+          bound: (raw: unknown) => {
+            const parsed = protocol.params.safeParse(raw);
+            return parsed.success ? model.bound(parsed.data) : undefined;
+          } } }),
         liveness: hasLiveness(protocol, params) });
     }
   }
 
-  /** Runs campaign run `index`, shrinking it on failure. */
-  run(index: number): RunOutcome {
+  /** The spec and nemesis plan of run `index`. */
+  generate(index: number): { spec: RunSpec; plan: NemesisPlan | undefined } {
     const seed = runSeed(this.config.seed, index);
-    let first: { spec: RunSpec; report?: RunReport; reason?: string } | undefined;
-    let calls = 0;
-    let smallest: { spec: RunSpec; reason: string } | undefined;
-    const budget = this.config.shrinkRuns ?? 150;
-    const property = fc.property(fc.noBias(this.arbitrary), (spec) => {
-      if (first !== undefined && calls++ > budget) return true;
-      const { report, reason } = this.judge(spec, first === undefined);
-      if (first === undefined) {
-        first = { spec, report, ...(reason === undefined ? {} : { reason }) };
-        if (reason !== undefined) this.config.onFailure?.(index, reason);
-      }
-      if (reason !== undefined) smallest = { spec, reason };
-      return reason === undefined;
-    });
-    const details = fc.check(property, { seed, numRuns: 1, endOnFailure: budget === 0 });
-    const start = first as { spec: RunSpec; report?: RunReport; reason?: string } | undefined;
-    const report = start?.report;
-    const outcome = {
-      index, runSeed: seed, seed: String(start?.spec.seed ?? ''),
-      passed: !details.failed, events: report?.result.events ?? 0,
-      simulated: report?.result.time ?? 0, faults: report?.result.faults ?? {},
-      inconclusive: report !== undefined && inconclusive(report),
-    };
-    if (!details.failed || smallest === undefined) return outcome;
-    const final = smallest.spec === start?.spec && report !== undefined
-      ? { report, reason: start.reason } : this.judge(smallest.spec, false);
-    // A run stopped by the event cap replays the same only under the same cap: it goes with it.
-    const spec = final.report.result.outcome !== 'event-limit' ? smallest.spec
-      : { ...smallest.spec, limits: { events: this.maxEvents } };
-    return { ...outcome, violated: violatedName(report, start?.reason),
-      counterexample: { spec, report: final.report,
-        reason: final.reason ?? smallest.reason, shrinks: details.numShrinks } };
+    const [drawn] = fc.sample(fc.noBias(this.arbitrary), { seed, numRuns: 1 });
+    if (drawn === undefined) throw new Error('the generator produced nothing');
+    const spec = this.admissible(drawn);
+    const plan = this.plan(index, seed, spec);
+    // A quiet run leaves the faults to the nemesis alone (rules.ts, drawPlan).
+    return { spec: plan?.quiet === true ? { ...spec, faults: [] } : spec, plan };
   }
 
-  /** Runs a spec; `reason` is set when it failed. */
-  private judge(spec: RunSpec, determinism: boolean): { report: RunReport; reason?: string } {
-    const checkMaxSteps = this.config.checkMaxSteps ?? 2_000_000;
-    const options = { trace: 'off' as const, checkMaxSteps, maxEvents: this.maxEvents };
+  /**
+   * The spec, or, when its drawn parameter variants do not fit its cluster (Paxos Commit needs
+   * three servers), the same spec with the campaign's own parameters alone.
+   */
+  private admissible(spec: RunSpec): RunSpec {
+    const fits = (params: unknown): boolean => {
+      const parsed = this.config.protocol.params.safeParse(params);
+      if (!parsed.success) return false;
+      try {
+        const { servers, clients } = clusterIds(spec);
+        this.config.protocol.setup({ servers, clients, params: parsed.data,
+          workload: spec.workload, clientsStopAt: undefined });
+        return true;
+      } catch (error) {
+        if (error instanceof ConfigError) return false;
+        throw error;
+      }
+    };
+    return fits(spec.params) ? spec : { ...spec, params: this.params };
+  }
+
+  private plan(index: number, seed: number, spec: RunSpec):
+  (NemesisPlan & { readonly quiet: boolean }) | undefined {
+    const traits = this.config.protocol.fuzz;
+    if (traits === undefined || this.config.nemesis === false) return undefined;
+    const model = traits.synchronous;
+    const context: RuleContext = { phases: traits.phases, roles: traits.roles ?? [],
+      own: traits.rules ?? [],
+      synchronous: model !== undefined &&
+        (spec.params as Record<string, unknown> | undefined)?.[model.param] === true };
+    return drawPlan(fnv1a(`plan/${seed}`), candidateRules(context),
+      aimRule(this.config.seed, index, context));
+  }
+
+  /** Runs campaign run `index`; on failure, writes it as a plain schedule and shrinks it. */
+  run(index: number): RunOutcome {
+    const { spec, plan } = this.generate(index);
+    const first = this.judge(spec, plan, true);
+    const report = first.report;
+    const outcome: RunOutcome = {
+      index, runSeed: runSeed(this.config.seed, index), seed: String(spec.seed),
+      passed: first.reason === undefined, events: report.result.events,
+      simulated: report.result.time, faults: report.result.faults,
+      inconclusive: inconclusive(report), nemesis: plan?.rules.map((r) => r.name) ?? [],
+      coverage: report.coverage ?? {},
+    };
+    if (first.reason === undefined) return outcome;
+    this.config.onFailure?.(index, first.reason);
+    const violated = violatedName(report, first.reason);
+    const kind = report.violation?.kind;
+    return { ...outcome, violated, ...(kind === undefined ? {} : { kind }),
+      counterexample: this.counterexample(spec, first, violated) };
+  }
+
+  /** The plain schedule of a failing run, checked and shrunk. */
+  private counterexample(spec: RunSpec, first: Judged, violated: string): Counterexample {
+    const plain = withStrikes(spec, first.report.struck);
+    let start: Judged & { reason: string } = { ...first, reason: first.reason as string };
+    let replayed = true;
+    if (first.report.struck.length > 0) {
+      const again = this.judge(plain, undefined, false);
+      replayed = again.reason !== undefined && violatedName(again.report, again.reason) === violated;
+      if (replayed) start = { ...again, reason: again.reason as string };
+    }
+    const budget = this.config.shrinkRuns ?? 150;
+    const same = (candidate: RunSpec): Judged | undefined => {
+      const judged = this.judge(candidate, undefined, false);
+      return judged.reason !== undefined && violatedName(judged.report, judged.reason) === violated
+        ? judged : undefined;
+    };
+    const shrunk = budget === 0 || !replayed || violated === 'nondeterminism'
+      ? { spec: plain, result: undefined, runs: 0, steps: 0, minimal: false }
+      : shrinkRun(plain, same, budget);
+    const final = shrunk.result ?? start;
+    // A run stopped by the event cap replays the same only under the same cap: it goes with it.
+    const limited = final.report.result.outcome !== 'event-limit' ? shrunk.spec
+      : { ...shrunk.spec, limits: { events: this.maxEvents } };
+    return { spec: limited, report: final.report, reason: final.reason ?? start.reason,
+      shrinks: shrunk.steps, shrinkRuns: shrunk.runs, minimal: shrunk.minimal,
+      faultsBefore: plain.faults.length, replayed };
+  }
+
+  /** Runs a spec (with a nemesis plan, or plain); `reason` is set when it failed. */
+  private judge(spec: RunSpec, plan: NemesisPlan | undefined, first: boolean): Judged {
+    const checkMaxSteps = this.config.checkMaxSteps ?? CAMPAIGN_LIMITS.checkMaxSteps;
+    const options = { trace: 'off' as const, checkMaxSteps, maxEvents: this.maxEvents,
+      ...(plan === undefined ? {} : { nemesis: plan, nemesisDamage: this.damage }),
+      ...(first ? { coverage: true } : {}) };
     const report = runSpec(spec, options, this.config.registry);
     if (!report.passed && !inconclusive(report)) {
       return { report, reason: report.failures.join('; ') };
     }
-    if (determinism && this.config.checkDeterminism === true) {
+    if (first && this.config.checkDeterminism === true) {
       const again = runSpec(spec, options, this.config.registry);
       if (again.result.hash !== report.result.hash) {
         return { report, reason: `nondeterminism: trace hashes ${report.result.hash} and ${
@@ -176,6 +284,17 @@ export class Campaign {
     }
     return { report };
   }
+}
+
+/**
+ * A run's schedule with what its nemesis struck: the scheduled faults first at equal times,
+ * then the strikes in order, which is how the engine ordered them (`Engine.strike`).
+ */
+export function withStrikes(spec: RunSpec, struck: readonly ScheduledFault[]): RunSpec {
+  if (struck.length === 0) return spec;
+  const faults = [...spec.faults, ...struck].map((f, i) => ({ f, i }))
+    .sort((x, y) => x.f.at - y.f.at || x.i - y.i).map((x) => x.f);
+  return { ...spec, faults };
 }
 
 function withoutMetrics(expect: NonNullable<RunSpec['expect']>): RunSpec['expect'] {
@@ -189,8 +308,8 @@ export function inconclusive(report: RunReport): boolean {
 }
 
 function violatedName(report: RunReport | undefined, reason: string | undefined): string {
-  if (report?.violation !== undefined) return report.violation.name;
   if (reason?.startsWith('nondeterminism') === true) return 'nondeterminism';
+  if (report?.violation !== undefined) return report.violation.name;
   const outcome = report?.result.outcome;
   return outcome === 'error' || outcome === 'event-limit' ? outcome : 'expectation';
 }

@@ -1,9 +1,10 @@
 /**
  * What a fuzz campaign generates for a protocol: cluster sizes, simulated duration and
  * the workload mix. Protocols differ (a 2PC coordinator with participants is not a Raft
- * group), so a known protocol can have its own profile; any other gets the default.
+ * group), so a protocol's fuzz traits (its nemesis.ts) can narrow the default profile.
  */
 import type { Micros } from '../../sim/index.js';
+import type { AnyProtocol } from '../../protocols/index.js';
 
 /** The generator's ranges for one protocol. */
 export interface FuzzProfile {
@@ -39,21 +40,10 @@ export const DEFAULT_PROFILE: FuzzProfile = {
   damage: true,
 };
 
-const PROFILES: Readonly<Record<string, Partial<FuzzProfile>>> = {
-  raft: {},
-  paxos: {},
-  twopc: { nodes: [2, 5], mix: {} },
-  heartbeat: { nodes: [2, 6], mix: {} },
-  // A replica that reads a record failing its checksum (corrupt, or torn by a crash) leaves
-  // service until an operator rebuilds it (protocols/replication/README.md), so the liveness
-  // phase could never see every replica agree: its campaigns fail syncs but damage nothing.
-  replication: { nodes: [2, 5], damage: false },
-  toykv: { nodes: [1, 1], duration: 2_000_000, settle: 1_000_000 },
-};
-
-/** The profile of a protocol, with an optional simulated duration override. */
-export function profileFor(protocol: string, duration?: Micros): FuzzProfile {
-  const profile = { ...DEFAULT_PROFILE, ...PROFILES[protocol] };
+/** The profile of a protocol (its fuzz traits' ranges over the defaults), with an optional
+ * simulated duration override. */
+export function profileFor(protocol: Pick<AnyProtocol, 'fuzz'>, duration?: Micros): FuzzProfile {
+  const profile = { ...DEFAULT_PROFILE, ...protocol.fuzz?.profile };
   if (duration === undefined) return profile;
   return { ...profile, duration, settle: Math.min(profile.settle, Math.floor(duration * 0.4)) };
 }

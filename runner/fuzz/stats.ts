@@ -16,12 +16,16 @@ export interface CampaignStats {
   simulated: number;
   faults: Record<string, number>;
   violations: Record<string, number>;
+  /** Faults by protocol phase and kind, over every run (the coverage matrix). */
+  coverage: Record<string, Record<string, number>>;
+  /** Per nemesis rule (aims counted as `aim`): runs that drew it, and failures among them. */
+  nemesis: Record<string, { runs: number; failures: number }>;
 }
 
 /** Empty totals. */
 export function emptyStats(): CampaignStats {
   return { runs: 0, failures: 0, inconclusive: 0, events: 0, simulated: 0, faults: {},
-    violations: {} };
+    violations: {}, coverage: {}, nemesis: {} };
 }
 
 /** Adds one run's outcome to the totals. */
@@ -37,5 +41,14 @@ export function addOutcome(stats: CampaignStats, outcome: RunOutcome): void {
     stats.failures += 1;
     const name = outcome.violated ?? 'failure';
     stats.violations[name] = (stats.violations[name] ?? 0) + 1;
+  }
+  for (const [phase, kinds] of Object.entries(outcome.coverage)) {
+    const row = (stats.coverage[phase] ??= {});
+    for (const [kind, n] of Object.entries(kinds)) row[kind] = (row[kind] ?? 0) + n;
+  }
+  for (const rule of new Set(outcome.nemesis.map((name) => name.startsWith('aim-') ? 'aim' : name))) {
+    const entry = (stats.nemesis[rule] ??= { runs: 0, failures: 0 });
+    entry.runs += 1;
+    if (!outcome.passed) entry.failures += 1;
   }
 }

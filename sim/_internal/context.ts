@@ -32,6 +32,7 @@ export function makeContext<M>(engine: Engine<M>, host: NodeHost): NodeContext<M
     disk: host.disk,
     prng,
     now: () => host.clock.local(engine.now),
+    monotonic: () => host.clock.monotonic(engine.now),
     send(to: NodeId, msg: M): void {
       live('send');
       engine.transmit(host, engine.host(to), snapshot(msg));

@@ -15,6 +15,8 @@ export type {
 export * from './model.js';
 export * from './models/register.js';
 export * from './models/kv.js';
+export * from './models/mutex.js';
+export * from './models/failedCas.js';
 export * from './operations.js';
 export {
   checkHistory,
@@ -25,6 +27,9 @@ export {
   type Violation as LinearizabilityViolation,
 } from './linearizability.js';
 export * from './historyFormat.js';
+export * from './ednHistory.js';
+export * from './historyCheck.js';
+export * from './historyWrite.js';
 export * from './historyFormatError.js';
 export * from './porcupineFormat.js';
 export type { ClientMessage, ClientReply, ClientRequest } from './clientProtocol.js';

@@ -90,6 +90,30 @@ export interface Model<State, Input, Output> {
   describeState(state: State): string;
 }
 
+/**
+ * An operation a model cannot take: an operation it lacks, or a value of the wrong kind. It
+ * names the operation, so a reader of a history file can point at the event's line.
+ */
+export class OperationError extends Error {
+  override readonly name = 'OperationError';
+  /** What is wrong, without the operation's name. */
+  readonly detail: string;
+  constructor(readonly operation: Operation, detail: string) {
+    super(`operation ${operation.id} (${operation.process} ${operation.f}): ${detail}`);
+    this.detail = detail;
+  }
+}
+
+/** A recorded value as an error message shows it (JSON where it can be). */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 /** A model operation with its interval (`returnTime` Infinity when the outcome is unknown). */
 export interface TimedOperation<Input, Output> extends ModelOperation<Input, Output> {
   readonly callTime: number;

@@ -8,29 +8,40 @@
 import type { HistoryEvent, Operation } from './history.js';
 
 /**
- * Pairs invocations with completions. Operation ids are 0, 1, … in invocation order. Throws an
- * `Error` naming the event index when a process completes nothing or invokes twice.
+ * A history whose events do not pair: a completion with no invoke, or a process that invokes
+ * while its last operation is open. `position` is the offending event's place in the array.
+ */
+export class PairingError extends Error {
+  override readonly name = 'PairingError';
+  constructor(readonly position: number, readonly detail: string) {
+    super(`event ${position}: ${detail}`);
+  }
+}
+
+/**
+ * Pairs invocations with completions. Operation ids are 0, 1, … in invocation order. Throws a
+ * `PairingError` naming the event when a process completes nothing or invokes twice.
  */
 export function pairOperations(events: readonly HistoryEvent[]): Operation[] {
-  const open = new Map<string, { call: HistoryEvent; id: number }>();
+  const open = new Map<string, { call: HistoryEvent; id: number; position: number }>();
   const done: (Operation | undefined)[] = [];
   let nextId = 0;
-  for (const event of events) {
+  for (const [position, event] of events.entries()) {
     const pending = open.get(event.process);
     if (event.type === 'invoke') {
       if (pending !== undefined) {
-        throw new Error(
-          `event ${event.index}: process ${event.process} invokes while operation ` +
-            `${pending.call.index} is still open`,
-        );
+        throw new PairingError(position, `process ${event.process} invokes ${event.f} while ` +
+          `its ${pending.call.f} (event ${pending.position}) has not completed; a process ` +
+          'has one operation at a time');
       }
-      open.set(event.process, { call: event, id: nextId });
+      open.set(event.process, { call: event, id: nextId, position });
       done.push(undefined);
       nextId++;
       continue;
     }
     if (pending === undefined) {
-      throw new Error(`event ${event.index}: ${event.type} by ${event.process} with no invoke`);
+      throw new PairingError(position, `${event.type} ${event.f} by ${event.process}, which ` +
+        'has no operation open (a completion needs its invoke first)');
     }
     open.delete(event.process);
     done[pending.id] = makeOperation(pending.id, pending.call, event);

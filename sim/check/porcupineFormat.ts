@@ -1,15 +1,15 @@
 /**
- * Parsers for Porcupine's test histories (../shared/peer-data/porcupine), producing our
- * `HistoryEvent`s so that the same checker runs on them and on our own histories.
+ * The parser for Porcupine's register histories (test/data/porcupine/jepsen), producing our
+ * `HistoryEvent`s so that the same checker runs on them and on our own histories. Porcupine's
+ * kv histories are EDN, one map per line, which ednHistory.ts reads.
  *
- * They follow Porcupine's test parser (`parseJepsenLog`, `parseKvLog` in porcupine_test.go):
+ * It follows Porcupine's test parser (`parseJepsenLog` in porcupine_test.go):
  * - Jepsen etcd logs: `INFO  jepsen.util - <process> <type> <f> <value>`, fields separated by
  *   tabs or spaces. `:fail :read :timed-out` has an unknown result, and `:info` (a timed-out
  *   write or CAS) leaves the call open; both become `info` events here, which `pairOperations`
  *   turns into operations with unknown outcome, as Porcupine's unknown return does. A
  *   `:fail :cas` is a definite, observed failure (`fail`). Register values are integers,
  *   `nil` is `null`, and a CAS value is `[from, to]`.
- * - kv EDN maps: `{:process 0, :type :invoke, :f :append, :key "0", :value "x 0 0 y"}`.
  * Porcupine skips lines it does not recognise; we reject them with `HistoryFormatError`, since a
  * silently skipped line changes the verdict. Jepsen process numbers become `c<number>` (kept
  * as in the file, so `c0` exists). These files carry no timestamps: an event's time is its
@@ -24,9 +24,14 @@ const ETCD_EXPECTED =
   'expected a Jepsen log line "INFO jepsen.util - <process> <:invoke|:ok|:fail|:info> ' +
   '<:read|:write|:cas> <nil|integer|[from to]|:timed-out>"';
 
-/** Parses a Jepsen etcd log (Porcupine's `jepsen/etcd_NNN.log`) into history events. */
-export function parseEtcdLog(text: string, fileName: string): HistoryEvent[] {
+/**
+ * Parses a Jepsen etcd log (Porcupine's `jepsen/etcd_NNN.log`) into history events, with the
+ * line of each.
+ */
+export function parseEtcdLog(text: string, fileName: string):
+  { events: HistoryEvent[]; lines: number[] } {
   const events: HistoryEvent[] = [];
+  const lines: number[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === '') return;
     const match = ETCD_LINE.exec(raw);
@@ -49,8 +54,9 @@ export function parseEtcdLog(text: string, fileName: string): HistoryEvent[] {
       value: timedOut ? 'timed-out' : value,
       time: i + 1,
     });
+    lines.push(i + 1);
   });
-  return events;
+  return { events, lines };
 }
 
 const TIMED_OUT = Symbol('timed-out');
@@ -75,38 +81,4 @@ function etcdValue(type: string, f: string, text: string): unknown {
     default:
       return pair === null ? undefined : [Number(pair[1]), Number(pair[2])];
   }
-}
-
-const EDN_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
-const EDN_LINE = new RegExp(
-  String.raw`^\{:process (\d+), :type :(invoke|ok|fail|info), :f :(get|put|append), ` +
-    String.raw`:key (${EDN_STRING}), :value (nil|${EDN_STRING})\}\s*$`,
-);
-const EDN_EXPECTED =
-  'expected an EDN map {:process <n>, :type <:invoke|:ok|:fail|:info>, ' +
-  ':f <:get|:put|:append>, :key "<key>", :value <nil|"string">}';
-
-/** Parses a Jepsen kv EDN history (Porcupine's `kv/cNN-*.txt`) into history events. */
-export function parseKvEdn(text: string, fileName: string): HistoryEvent[] {
-  const events: HistoryEvent[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    const match = EDN_LINE.exec(raw);
-    if (match === null) throw new HistoryFormatError(fileName, i + 1, EDN_EXPECTED);
-    const [, process, type, f, key, valueText] = match as unknown as string[];
-    events.push({
-      index: events.length,
-      type: type as HistoryEvent['type'],
-      process: `c${process}`,
-      f: f!,
-      key: unescapeEdn(key!.slice(1, -1)),
-      value: valueText === 'nil' ? null : unescapeEdn(valueText!.slice(1, -1)),
-      time: i + 1,
-    });
-  });
-  return events;
-}
-
-function unescapeEdn(text: string): string {
-  return text.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }

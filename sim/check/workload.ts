@@ -186,14 +186,17 @@ export interface KvMix {
 /**
  * A key-value operation generator for our store's model (sim/check/models/kv.ts): get, put of a
  * unique value, append of a unique token, and compare-and-set from the value last seen.
- * Unique values make a history much easier to check and a violation easier to read.
+ * Unique values make a history much easier to check and a violation easier to read. With
+ * `valueBytes`, every written value is its token padded with dots to that length (a
+ * bandwidth or message-size workload, such as the Raft lab's TestRPCBytes3B).
  */
-export function kvOperations(keys: number, mix: KvMix): OperationGenerator {
+export function kvOperations(keys: number, mix: KvMix, valueBytes?: number): OperationGenerator {
   const names = ['get', 'put', 'append', 'cas'] as const;
   const total = names.reduce((sum, n) => sum + mix[n], 0);
+  const pad = (text: string) => valueBytes === undefined ? text : text.padEnd(valueBytes, '.');
   return (prng, client) => {
     const key = `k${prng.int(1, keys)}`;
-    const token = `${client.id}.${client.issued + 1}`;
+    const token = pad(`${client.id}.${client.issued + 1}`);
     let draw = prng.float() * total;
     let f: (typeof names)[number] = 'get';
     for (const name of names) {

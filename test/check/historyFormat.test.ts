@@ -70,8 +70,10 @@ describe('check: history format: jepsen kv EDN', () => {
   });
 
   it('names file and line of a malformed map', () => {
-    const error = errorOf(`${edn}\n{:process 1, :type :ok, :f :get}`, 'kv/c01-ok.txt');
-    expect(error.message).toMatch(/^kv\/c01-ok\.txt:5: expected an EDN map/);
+    const error = errorOf(`${edn}\n{:process 1, :type :ok, :f :get\n`, 'kv/c01-ok.txt');
+    expect(error.message).toBe('kv/c01-ok.txt:5: expected } to close this form');
+    const noType = errorOf(`${edn}\n{:process 1, :f :get}`, 'kv/c01-ok.txt');
+    expect(noType.message).toMatch(/^kv\/c01-ok\.txt:5: expected :type to be :invoke/);
   });
 });
 
@@ -81,6 +83,15 @@ describe('check: history format: JSON Lines', () => {
     '',
     '{"type":"ok","process":"c1","f":"put","key":"a","value":"1","time":25}',
   ].join('\n');
+
+  it('keeps the error of a failed operation', () => {
+    const failed = '{"type":"fail","process":"c1","f":"cas","key":"a","value":["1","2"],' +
+      '"error":"not-leader","time":30}';
+    const { events } = parseHistory(`${jsonl}\n${failed}`, 'run.jsonl');
+    expect(events[2]).toMatchObject({ type: 'fail', error: 'not-leader' });
+    expect(errorOf(failed.replace('"not-leader"', '7'), 'h.jsonl').message)
+      .toMatch(/^h\.jsonl:1: expected "error" to be a string/);
+  });
 
   it('reads one event per line and skips blank lines', () => {
     const { format, events } = parseHistory(jsonl, 'run.jsonl');
@@ -113,6 +124,7 @@ describe('check: history format: JSON Lines', () => {
   });
 
   it('reads an empty file as an empty history', () => {
-    expect(parseHistory('', 'etcd_095.log')).toEqual({ format: 'jepsen-log', events: [] });
+    expect(parseHistory('', 'etcd_095.log'))
+      .toMatchObject({ format: 'jepsen-log', events: [], lines: [] });
   });
 });

@@ -10,6 +10,7 @@ import { checkHistory, checkOperations } from '../../sim/check/linearizability.j
 import { kvModel } from '../../sim/check/models/kv.js';
 import { registerModel } from '../../sim/check/models/register.js';
 import { op } from './operationBuilder.js';
+import { PORCUPINE_DATA } from '../support/data.js';
 
 const register = registerModel();
 const verdict = (ops: Parameters<typeof checkOperations>[1]) =>
@@ -239,7 +240,7 @@ describe('check: linearizability: explanation', () => {
 });
 
 describe('check: linearizability: budgets', () => {
-  const data = path.resolve(process.cwd(), '../shared/peer-data/porcupine/test_data/jepsen');
+  const data = path.join(PORCUPINE_DATA, 'jepsen');
   const load = (file: string) =>
     parseHistory(readFileSync(path.join(data, file), 'utf8'), file).events;
 

@@ -1,21 +1,16 @@
 // Ground truth: every history Porcupine ships with gets Porcupine's verdict (README in
-// ../shared/peer-data/porcupine lists them: 23 of the 102 non-empty etcd histories are
+// test/data/porcupine lists them: 23 of the 102 non-empty etcd histories are
 // linearizable, 79 are not; every kv *-ok is linearizable and every *-bad is not).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHistory } from '../../sim/check/historyFormat.js';
 import { checkHistory } from '../../sim/check/linearizability.js';
 import { kvModel } from '../../sim/check/models/kv.js';
 import { registerModel } from '../../sim/check/models/register.js';
+import { PORCUPINE_DATA } from '../support/data.js';
 
-const DATA = path.resolve(process.cwd(), '../shared/peer-data/porcupine/test_data');
-if (!existsSync(DATA)) {
-  throw new Error(
-    `Porcupine test data not found at ${DATA}: the repository must be cloned with shared/ ` +
-      'beside it (see DESIGN.md).',
-  );
-}
+const DATA = PORCUPINE_DATA;
 
 const LINEARIZABLE_ETCD = new Set([
   2, 5, 7, 18, 25, 31, 38, 45, 48, 49, 51, 53, 56, 67, 75, 76, 80, 87, 92, 98, 100, 101, 102,

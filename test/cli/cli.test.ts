@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PORCUPINE_DATA } from '../support/data.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/test/toyCli.js');
@@ -59,6 +60,26 @@ describe('faultline run', () => {
       .toMatchObject({ scenario: 'toy-one', seed: '7', outcome: 'passed', violations: [] });
     expect(run.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(run.metrics.operations).toBeGreaterThan(10);
+    expect(run).toMatchObject({ checked: ['served-something', 'linearizable'], liveness: [],
+      notChecked: [] });
+  });
+
+  it('lists what a run did not check, with the reason, in text and JSON', () => {
+    writeFileSync(join(dir, 'some.yaml'), `${TOY}expect: { hold: [linearizable] }\n`);
+    const r = faultline('run', 'some.yaml');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('checked: linearizable\n  not checked:\n' +
+      '    served-something: not named in expect.hold');
+    expect(faultline('run', 'some.yaml', '--json').json().runs[0].notChecked)
+      .toEqual([{ name: 'served-something', reason: 'not named in expect.hold' }]);
+  });
+
+  it('rejects an empty hold list with exit 2 and its place: it would check nothing', () => {
+    writeFileSync(join(dir, 'none.yaml'), `${TOY}expect: { hold: [] }\n`);
+    const r = faultline('run', 'none.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/none\.yaml:8:\d+: expect\.hold: at least one property/);
+    expect(r.stdout).toBe('');
   });
 
   it('exits 1 on a violation and explains it with time and event index', () => {
@@ -118,6 +139,11 @@ describe('faultline fuzz', () => {
     expect(rerun.code).toBe(1);
     expect(rerun.json().runs[0].hash).toBe(failure.hash);
     expect(faultline('replay', failure.file, '--json').json().reproduced).toBe(true);
+    // Its history, written beside it, checks as the run did: not linearizable.
+    expect(failure.history).toBe(failure.file.replace(/\.yaml$/, '.history.jsonl'));
+    const history = faultline('check-history', failure.history, '--no-explain');
+    expect(history.stdout).toMatch(/: not-linearizable \(jsonl, model kv/);
+    expect(history.code).toBe(1);
     const text = faultline(...bug, '--out', 'ce');
     expect(text.stdout).toMatch(/violations: linearizable +1/);
     expect(text.stdout).toMatch(/replayed from the file: same trace hash/);
@@ -125,6 +151,37 @@ describe('faultline fuzz', () => {
     expect(unshrunk.failures[0])
       .toMatchObject({ shrinks: 0, reproduced: true, runSeed: failure.runSeed });
   });
+
+  it('goes on past failures with --keep-going n, keeping distinct ones, safety first', () => {
+    const r = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '12', '--seed', '3',
+      '--keep-going', '3', '--shrink-runs', '20', '--out', 'kg', '--json');
+    expect(r.code, r.stderr).toBe(1);
+    const json = r.json();
+    expect(json.failures.length).toBeGreaterThan(0);
+    expect(json.failures.length).toBeLessThanOrEqual(3);
+    const failed = json.stats.failures;
+    const listed = json.failures.reduce((n: number, f: { repeats: number[] }) =>
+      n + 1 + f.repeats.length, 0);
+    // Every failing run is either listed or a repeat of a listed one, until the limit.
+    expect(listed).toBeLessThanOrEqual(failed);
+    expect(json.firstFailure.run).toBe(Math.min(...json.failures.map((f: any) => f.index)));
+    expect(json.firstFailure.seconds).toBeGreaterThanOrEqual(0);
+    const keys = json.failures.map((f: any) => `${f.violated}|${f.faultsAfter}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const f of json.failures) expect(typeof f.minimal).toBe('boolean');
+  }, 120_000);
+
+  it('prints the fault x phase matrix, and turns nemeses off with --no-nemesis', () => {
+    const on = faultline('fuzz', 'toykv', '--runs', '4', '--seed', '1', '--keep-going',
+      '--no-shrink');
+    expect(on.stdout).toMatch(/nemesis on/);
+    expect(on.stdout).toMatch(/coverage: faults by the phase they struck in \(\d+ of 9 cells\)/);
+    expect(on.stdout).toMatch(/^idle +[\d.]/m);
+    const off = faultline('fuzz', 'toykv', '--runs', '4', '--seed', '1', '--keep-going',
+      '--no-shrink', '--no-nemesis', '--json').json();
+    expect(off.nemesis).toBe(false);
+    expect(off.stats.nemesis).toEqual({});
+  }, 120_000);
 
   it('splits a campaign into disjoint shards whose union is the campaign', () => {
     const args = ['fuzz', 'toykv', '--runs', '9', '--seed', '5', '--duration', '200ms',
@@ -160,6 +217,50 @@ describe('faultline fuzz', () => {
   });
 });
 
+describe('--reporter junit=FILE and github', () => {
+  it('run: one test case per scenario; a failure with its property, explanation and rerun', () => {
+    const r = faultline('run', 'toy.yaml', 'bug.yaml', '--reporter', 'junit=run.xml',
+      '--reporter', 'github');
+    expect(r.code).toBe(1);
+    const xml = readFileSync(join(dir, 'run.xml'), 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+    expect(xml).toMatch(/<testsuite name="faultline run" tests="2" failures="1" errors="0"/);
+    expect(xml).toMatch(/<testcase name="toy-one" classname="faultline.run.toykv" time="[\d.]+"\/>/);
+    expect(xml).toMatch(/<failure type="linearizable" message="linearizable violated at \d+/);
+    expect(xml).toContain('rerun: faultline run bug.yaml --seed 7</failure>');
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+    const annotation = r.stdout.split('\n').find((l) => l.startsWith('::error '));
+    expect(annotation).toMatch(/^::error file=bug\.yaml,line=\d+,title=toy-one%3A linearizable::/);
+    expect(annotation).toContain('%0Arerun%3A faultline run bug.yaml --seed 7'.replace('%3A', ':'));
+    expect(r.stdout.match(/^::error /gm)).toHaveLength(1);
+  });
+
+  it('fuzz: one test case per campaign, each counterexample a failure at its file', () => {
+    const r = faultline('fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '5', '--seed', '1',
+      '--out', 'rep', '--reporter', 'junit=fuzz.xml', '--reporter', 'github', '--json');
+    expect(r.code).toBe(1);
+    const failure = r.json().failures[0];
+    const xml = readFileSync(join(dir, 'fuzz.xml'), 'utf8');
+    expect(xml).toMatch(/<testcase name="fuzz toykv \(campaign seed 1, shard 1\/1\)"/);
+    expect(xml).toContain(`file="${failure.file}"`);
+    expect(xml).toContain(`rerun: faultline run ${failure.file}`);
+    // With --json, stdout is one JSON document; the annotations go to stderr.
+    expect(r.stderr).toContain(`::error file=${failure.file},line=1,title=`);
+    // The toy keeps its data in memory, so only blind schedules (no nemesis) leave it correct.
+    const clean = faultline('fuzz', 'toykv', '--runs', '3', '--seed', '1', '--no-nemesis',
+      '--reporter', 'junit=clean.xml');
+    expect(clean.code).toBe(0);
+    expect(readFileSync(join(dir, 'clean.xml'), 'utf8')).toMatch(/tests="1" failures="0"/);
+  });
+
+  it('rejects a reporter it does not know before running anything', () => {
+    const r = faultline('run', 'toy.yaml', '--reporter', 'tap');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/expected junit=FILE or github, got "tap"/);
+    expect(r.stdout).toBe('');
+  });
+});
+
 describe('faultline list, check-history and the default', () => {
   it('lists protocols with their bugs', () => {
     const json = faultline('list', '--json').json();
@@ -180,7 +281,7 @@ describe('faultline list, check-history and the default', () => {
     const bad = faultline('check-history', 'stale.jsonl');
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('not-linearizable');
-    expect(bad.stdout).toContain('operations that cannot be ordered');
+    expect(bad.stdout).toContain('cannot come next');
     expect(faultline('check-history', 'stale.jsonl', '--json').json().violation.operations.length)
       .toBe(2);
     expect(faultline('check-history', 'good.jsonl', '--model', 'graph').code).toBe(2);
@@ -188,8 +289,8 @@ describe('faultline list, check-history and the default', () => {
     expect(faultline('check-history', 'junk.jsonl').stderr).toMatch(/^junk.jsonl:1: /);
   });
 
-  const porcupine = '/work/shared/peer-data/porcupine/test_data/kv';
-  it.skipIf(!existsSync(porcupine))('agrees with Porcupine on its Jepsen kv histories', () => {
+  const porcupine = join(PORCUPINE_DATA, 'kv');
+  it('agrees with Porcupine on its Jepsen kv histories', () => {
     expect(faultline('check-history', join(porcupine, 'c01-ok.txt')).code).toBe(0);
     const bad = faultline('check-history', join(porcupine, 'c01-bad.txt'), '--json');
     expect(bad.code).toBe(1);

@@ -50,6 +50,9 @@ describe('faultline viz', () => {
       await page.close();
       const outside = await fetch(server.url.replace(/#.*$/, '%2e%2e/package.json'));
       expect(outside.status).toBe(404);
+      // A malformed URL is answered, not thrown: the server goes on serving.
+      expect((await fetch(server.url.replace(/#.*$/, '%E0%A4%A'))).status).toBe(404);
+      expect((await fetch(server.url.replace(/#.*$/, ''))).status).toBe(200);
     } finally {
       await server.close();
     }

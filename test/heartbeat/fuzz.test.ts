@@ -9,7 +9,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { heartbeat } from '../../protocols/heartbeat/definition.js';
 import { runSpec, type RunSpec } from '../../runner/index.js';
+import { describeBugSwitches } from '../support/bugHunt.js';
 import { nodeIds, scheduleArb } from '../support/engineArbitraries.js';
 
 const DURATION = 8_000_000;
@@ -67,3 +69,5 @@ describe('heartbeat: fuzz', () => {
     expect(bugFound).toBeGreaterThanOrEqual(20);
   }, 60_000);
 });
+
+describeBugSwitches(heartbeat);

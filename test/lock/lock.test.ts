@@ -3,10 +3,13 @@
  * (and without fencing its late write lands after the next holder's); a forward clock step on
  * the service is harmless with a timer lease and grants the lock twice with a wall-clock one.
  * A fuzz over client pauses, service clock steps and drift, crashes, loss and duplication
- * finds no violation in the correct configuration, and each bug is found within a budget.
+ * finds no violation in the correct configuration; the plain campaign finds each bug switch
+ * (test/support/bugHunt.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { lock } from '../../protocols/lock/definition.js';
+import { describeBugSwitches } from '../support/bugHunt.js';
 import { runSpec, type RunSpec } from '../../runner/index.js';
 import type { Fault, ScheduledFault } from '../../sim/index.js';
 
@@ -98,16 +101,6 @@ describe('lock: fuzz', () => {
       }
     }), { numRuns: 100, seed: 3 });
   }, 60_000);
-
-  for (const [bug, property] of [['lock-without-fencing', 'fenced-writes'],
-    ['wall-clock-lease', 'one-holder']] as const) {
-    it(`finds ${bug} through ${property} within 100 generated runs`, () => {
-      const runs = fc.sample(runArb, { numRuns: 100, seed: 5 });
-      const found = runs.findIndex((r) => runSpec({ ...fuzzSpec(r, [bug]),
-        expect: { violate: property } }).violation?.name === property);
-      // Runs to first detection (found + 1) are recorded in protocols/lock/README.md.
-      expect(found, `${bug} not found in 100 runs`).toBeGreaterThanOrEqual(0);
-      process.stdout.write(`lock: ${bug} found after ${found + 1} runs\n`);
-    }, 60_000);
-  }
 });
+
+describeBugSwitches(lock);

@@ -22,7 +22,7 @@ function server(disk = new SimDisk(), params: Record<string, unknown> = { snapsh
   const sent: { to: NodeId; msg: RaftMessage }[] = [];
   const ctx: Ctx = {
     id: 'n2', servers: ['n1', 'n2', 'n3'], disk, prng: new Prng('test', 'n2'),
-    now: () => 0,
+    now: () => 0, monotonic: () => 0,
     send: (to, msg) => sent.push({ to, msg }),
     sendAfterSync: (to, msg) => {
       disk.completeSync(disk.writeSequence);
@@ -31,7 +31,7 @@ function server(disk = new SimDisk(), params: Record<string, unknown> = { snapsh
     setTimer: () => {}, cancelTimer: () => {}, drawDelay: () => 1, note: () => {}, record: () => {},
   };
   const node = new RaftNode(raftConfig(raftParams.parse(params)),
-    { messages: 0, snapshotsTaken: 0, snapshotsInstalled: 0, snapshotRestores: 0 });
+    { messages: 0, bytes: 0, snapshotsTaken: 0, snapshotsInstalled: 0, snapshotRestores: 0 });
   node.start(ctx);
   const deliver = (msg: RaftMessage) => node.onMessage(ctx, 'n1', snapshot(msg));
   const lastReply = () => sent[sent.length - 1]?.msg;

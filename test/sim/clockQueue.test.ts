@@ -1,5 +1,6 @@
 /**
- * Clocks (monotone except at backward jumps; drift shortens or lengthens timers) and the event
+ * Clocks (monotone except at backward jumps; the monotonic reading never steps; drift shortens
+ * or lengthens timers) and the event
  * queue (ordered by time, then insertion; heap invariants hold), against naive references.
  */
 import fc from 'fast-check';
@@ -30,6 +31,34 @@ describe('clock', () => {
         const local = clock.local(now);
         if (!(op.kind === 'jump' && op.by < 0)) expect(local).toBeGreaterThanOrEqual(last);
         last = local;
+      }
+    }));
+  });
+
+  it('keeps a monotonic reading that drifts with the clock and ignores every step', () => {
+    const offsetArb = fc.integer({ min: -1e6, max: 1e6 });
+    fc.assert(fc.property(offsetArb, fc.array(fc.oneof(clockOpArb, offsetArb.map((to) =>
+      ({ kind: 'offset' as const, to })))), (offset, ops) => {
+      const clock = new Clock({ offset });
+      let now = 0;
+      // The reference: monotonic time advances by the local time that passes, never by steps.
+      let expected = clock.monotonic(0);
+      let rate = 1;
+      for (const op of ops) {
+        if (op.kind === 'advance') {
+          const before = clock.monotonic(now);
+          now += op.by;
+          expected = before + op.by * rate;
+          expect(Math.abs(clock.monotonic(now) - expected)).toBeLessThanOrEqual(1);
+          expected = clock.monotonic(now);
+        }
+        if (op.kind === 'drift') {
+          clock.setDrift(now, op.ppm);
+          rate = 1 + op.ppm / 1e6;
+        }
+        if (op.kind === 'jump') clock.jump(now, op.by);
+        if (op.kind === 'offset') clock.setOffset(now, op.to);
+        expect(clock.monotonic(now)).toBe(expected);
       }
     }));
   });

@@ -48,6 +48,14 @@ export const toyKv: ProtocolDefinition<Params> = {
   bugs: [{ name: 'forget-writes', description: 'drops every third put', caughtBy: 'linearizable',
     scenario: 'none' }],
   propertyNames: ['served-something', 'linearizable'],
+  // One server (so that the correct fixture is linearizable), short runs; no phases or roles,
+  // so only the nemesis rules that strike any server apply.
+  fuzz: {
+    phases: [],
+    view: () => ({ phases: () => [], holders: () => [] }),
+    timescale: () => ({ tick: 10_000, timeout: 50_000 }),
+    profile: { nodes: [1, 1], duration: 2_000_000, settle: 1_000_000 },
+  },
   setup({ params: p, workload }) {
     return {
       program: (id) => id.startsWith('n') ? new ToyServer(p.bugs.includes('forget-writes'))

@@ -10,8 +10,8 @@
  *   counts as the empty string).
  * - `cas`: invoke value is `[from, to]`; `ok` means it swapped. Whether a `fail` CAS is an
  *   observation (`from != value`) or a definite failure that tells nothing (not the leader,
- *   say) depends on the store, so it is an option; by default it is dropped, which can never
- *   raise a false alarm.
+ *   say) depends on the store, so it is an option (failedCas.ts); by default it is dropped,
+ *   which can never raise a false alarm. Every other `fail` did not happen.
  * Keys start at `initial`: `null` (missing) for our store, `""` for Porcupine's kv histories.
  *
  * Writes of unknown outcome that nothing could have seen are dropped before the search
@@ -25,7 +25,8 @@
  */
 import type { Operation } from '../history.js';
 import type { Model, ModelOperation, TimedOperation } from '../model.js';
-import { ILLEGAL, UNKNOWN } from '../model.js';
+import { ILLEGAL, OperationError, showValue as show, UNKNOWN } from '../model.js';
+import { type FailedCas, failedCasObserves } from './failedCas.js';
 import { type Shows, type WriteEffects, writeObservers } from './unseenWrites.js';
 
 /** The value of one key: a string, or `null` when the key is missing. */
@@ -60,17 +61,20 @@ export interface KvModelOptions {
   readonly initial?: KvValue;
   /** Treat a `fail` CAS as the observation `from != value` (default false: drop it). */
   readonly failedCasIsObservation?: boolean;
+  /** How a `fail` CAS reads (failedCas.ts); overrides `failedCasIsObservation`. */
+  readonly failedCas?: FailedCas;
 }
 
 /** A per-key string store model with get, put, append and cas; see the file comment. */
 export function kvModel(options: KvModelOptions = {}): Model<KvState, KvInput, KvOutput> {
   const initial = stateOf(options.initial ?? null);
-  const casObserves = options.failedCasIsObservation ?? false;
+  const casRule: FailedCas = options.failedCas ??
+    (options.failedCasIsObservation === true ? 'observation' : 'ignored');
   const show = (v: KvOutput): string => (v === null ? 'nil' : JSON.stringify(v));
   return {
     name: 'kv',
     init: () => initial,
-    convert: (op) => convertKvOperation(op, casObserves),
+    convert: (op) => convertKvOperation(op, casRule),
     step(state, input, output) {
       switch (input.f) {
         case 'get':
@@ -174,16 +178,13 @@ function kvShows(ops: readonly TimedOperation<KvInput, KvOutput>[]): Shows<KvVal
 /** Maps a recorded KV operation to model input and output. */
 function convertKvOperation(
   op: Operation,
-  casObserves: boolean,
+  casRule: FailedCas,
 ): ModelOperation<KvInput, KvOutput> | null {
   const key = op.key ?? '';
   const output = op.outcome === 'info' ? UNKNOWN : undefined;
-  // A failed CAS observes a mismatch only when that is why it failed: a CAS refused by a
-  // follower ("not-leader") tells nothing about the value. Histories from other tools carry
-  // no error, and there a failed CAS is the observation.
-  const observed = op.f === 'cas' && casObserves &&
-    (op.error === undefined || op.error === 'cas-mismatch');
-  if (op.outcome === 'fail' && !observed) return null;
+  // A failed CAS observes a mismatch only when that is why it failed (failedCas.ts): a CAS
+  // refused by a follower ("not-leader") tells nothing about the value.
+  if (op.outcome === 'fail' && !failedCasObserves(op, casRule)) return null;
   switch (op.f) {
     case 'get': {
       // A read with unknown outcome changes nothing and shows nothing: dropping it keeps the
@@ -198,7 +199,7 @@ function convertKvOperation(
     case 'cas': {
       const pair = op.input;
       if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new Error(`operation ${op.id} (${op.process}): cas expects [from, to]`);
+        throw new OperationError(op, `cas expects [from, to], got ${show(pair)}`);
       }
       const input: KvInput = {
         f: 'cas',
@@ -209,7 +210,7 @@ function convertKvOperation(
       return { input, output: output ?? op.outcome === 'ok' };
     }
     default:
-      throw new Error(`operation ${op.id} (${op.process}): kv has no operation ${op.f}`);
+      throw new OperationError(op, `the kv model has get, put, append and cas, not ${op.f}`);
   }
 }
 
@@ -219,9 +220,8 @@ function toValue(op: Operation, value: unknown): KvValue {
 
 function toString(op: Operation, value: unknown): string {
   if (typeof value === 'string') return value;
-  throw new Error(`operation ${op.id} (${op.process}): kv values are strings`);
+  throw new OperationError(op, `the kv model's values are strings, got ${show(value)}`);
 }
-
 
 const BASE = 0x01000193;
 const MISSING_HASH = 0x27d4eb2f;

@@ -1,21 +1,28 @@
 /**
  * A single read/write/compare-and-set register, the model of Porcupine's etcd test
- * (`etcdModel` in porcupine_test.go) and of Knossos' `cas-register`.
+ * (`etcdModel` in porcupine_test.go) and of Knossos's `cas-register` (knossos/model.clj).
  *
  * Operations, as recorded in a history:
- * - `read`: invoke value ignored; `ok` value is the value read (`null` means nil, "no value").
+ * - `read`: invoke value ignored; `ok` value is the value read (`null` means nil).
  * - `write`: invoke value is the new value.
- * - `cas`: invoke value is `[from, to]`; `ok` means it swapped, `fail` means it found a value
- *   other than `from`. A failed CAS is therefore kept as an observation (`from != state`),
- *   exactly as Porcupine treats etcd's `:fail :cas`; every other `fail` is dropped as
- *   "definitely did not happen".
+ * - `cas`: invoke value is `[from, to]`; `ok` means it swapped.
+ * - a `fail` operation did not happen, except a failed CAS under the `failedCas` rule
+ *   (failedCas.ts): by default it observed a value other than `from`, exactly as Porcupine
+ *   treats etcd's `:fail :cas`; Knossos drops it like every other failure.
+ * Two readings of nil, as the two tools define them (option `nilRead`):
+ * - `value` (Porcupine): a read of nil saw the empty register, and the register starts nil
+ *   unless `initial` says otherwise;
+ * - `unknown` (Knossos): an `:ok :read nil` is a read whose value was not recorded, legal in
+ *   any state (`(nil? (:value op))` in CASRegister's step).
  * Values are compared with `===`, so numbers, strings and `null` all work. An `info` outcome
- * is legal in any state; its effect (for a write or CAS) may or may not have happened. Writes
- * of unknown outcome whose value nothing read are dropped before the search (unseenWrites.ts).
+ * may or may not have happened. Writes of unknown outcome whose value nothing read are
+ * dropped before the search (unseenWrites.ts).
  */
 import type { Operation } from '../history.js';
 import type { Model, ModelOperation, Unknown } from '../model.js';
-import { hashPrimitive, ILLEGAL, type TimedOperation, UNKNOWN } from '../model.js';
+import { hashPrimitive, ILLEGAL, OperationError, showValue, type TimedOperation, UNKNOWN }
+  from '../model.js';
+import { type FailedCas, failedCasObserves } from './failedCas.js';
 import { type WriteEffects, writeObservers } from './unseenWrites.js';
 
 /** A register value: a number, a string, or `null` for "no value" (nil). */
@@ -36,6 +43,10 @@ export interface RegisterModelOptions {
   readonly initial?: RegisterValue;
   /** The register's name in messages; `x` unless given. */
   readonly name?: string;
+  /** How a `fail` CAS reads (failedCas.ts); `observation` unless given (Porcupine). */
+  readonly failedCas?: FailedCas;
+  /** What an `ok` read of nil means: `value` (Porcupine, the default) or `unknown` (Knossos). */
+  readonly nilRead?: 'value' | 'unknown';
 }
 
 /**
@@ -48,10 +59,12 @@ export function registerModel(
   const initial = options.initial ?? null;
   const name = options.name ?? 'x';
   const show = (v: RegisterOutput): string => (v === null ? 'nil' : String(v));
+  const casRule = options.failedCas ?? 'observation';
+  const nilUnknown = options.nilRead === 'unknown';
   return {
     name: 'register',
     init: () => initial,
-    convert: convertRegisterOperation,
+    convert: (op) => convertRegisterOperation(op, casRule, nilUnknown),
     step(state, input, output) {
       switch (input.f) {
         case 'read':
@@ -90,20 +103,27 @@ export function registerModel(
 /** Maps a recorded register operation to model input and output; see the file comment. */
 function convertRegisterOperation(
   op: Operation,
+  casRule: FailedCas,
+  nilUnknown: boolean,
 ): ModelOperation<RegisterInput, RegisterOutput> | null {
   const unknown = op.outcome === 'info';
   switch (op.f) {
-    case 'read':
+    case 'read': {
       // A read with unknown outcome changes nothing and shows nothing (see models/kv.ts).
       if (op.outcome === 'fail' || unknown) return null;
-      return { input: { f: 'read' }, output: unknown ? UNKNOWN : toValue(op, op.output) };
+      const value = toValue(op, op.output);
+      // Knossos: a read whose value was not recorded shows nothing either.
+      if (value === null && nilUnknown) return null;
+      return { input: { f: 'read' }, output: value };
+    }
     case 'write':
       if (op.outcome === 'fail') return null;
       return { input: { f: 'write', value: toValue(op, op.input) }, output: unknownOr(op) };
     case 'cas': {
+      if (op.outcome === 'fail' && !failedCasObserves(op, casRule)) return null;
       const pair = op.input;
       if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new Error(`operation ${op.id} (${op.process}): cas expects [from, to]`);
+        throw new OperationError(op, `cas expects [from, to], got ${showValue(pair)}`);
       }
       const input: RegisterInput = {
         f: 'cas',
@@ -113,7 +133,7 @@ function convertRegisterOperation(
       return { input, output: unknown ? UNKNOWN : op.outcome === 'ok' };
     }
     default:
-      throw new Error(`operation ${op.id} (${op.process}): register has no operation ${op.f}`);
+      throw new OperationError(op, `the register model has read, write and cas, not ${op.f}`);
   }
 }
 
@@ -139,5 +159,6 @@ function unknownOr(op: Operation): undefined | Unknown {
 function toValue(op: Operation, value: unknown): RegisterValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' || typeof value === 'string') return value;
-  throw new Error(`operation ${op.id} (${op.process}): register values are numbers or strings`);
+  throw new OperationError(op,
+    `the register model's values are numbers, strings or nil, got ${showValue(value)}`);
 }

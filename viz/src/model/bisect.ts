@@ -1,27 +1,19 @@
 /**
  * Binary search over the model's sorted arrays: the views draw only what is visible, so they
- * look up where a time window starts in arrays of up to millions of items.
+ * look up where a time window starts in arrays of up to millions of items. d3's bisectors do
+ * the search; typed arrays are array-likes to them, so nothing is copied.
  */
+import { bisectLeft, bisector } from 'd3';
 import type { Derived, Interval } from './derive.js';
 
-/** The first index in [0, length) whose key is >= `value`, for keys sorted ascending. */
-export function firstAtLeast(length: number, keyAt: (i: number) => number, value: number): number {
-  let lo = 0;
-  let hi = length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keyAt(mid) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const byStart = bisector((interval: Interval) => interval.t0);
 
 /** The first arrow whose send index is >= `index`. */
 export function firstArrow(d: Derived, index: number): number {
-  return firstAtLeast(d.arrowSend.length, (i) => d.arrowSend[i] as number, index);
+  return bisectLeft(d.arrowSend as unknown as ArrayLike<number>, index);
 }
 
 /** The first of `list` (sorted by t0) starting at or after `time`. */
 export function firstStarting(list: readonly Interval[], time: number): number {
-  return firstAtLeast(list.length, (i) => (list[i] as Interval).t0, time);
+  return byStart.left(list, time);
 }

@@ -1,0 +1,278 @@
+/**
+ * The rule-driven nemesis of fuzz campaigns (Jepsen's targeted nemeses, with the moments of
+ * FoundationDB's buggify): a plan of rules, each "when this happens, strike that", carried out
+ * against a run as it goes. It watches through the protocol's `ClusterView` after every event
+ * and strikes through `Engine.strike`, so what it did is a plain fault schedule afterwards.
+ *
+ * A rule fires on a new holder of a role (a new leader), on a phase becoming active (a commit
+ * under way, a lease held), on a server holding writes not yet durable, or periodically. Its
+ * steps hit the leader, the servers with unsynced writes, a follower, any server or all but the
+ * leader, with a fault that is undone after a while (see `Action` in sim/check/nemesis.ts).
+ * Every strike lands before the end of the fault window; none lands in the liveness phase.
+ *
+ * Two safety rails follow the blind generator's: record damage (a torn write, a corrupted
+ * record) hits at most a minority of the servers, and in a run under a synchronous model
+ * (`synchronous`) a nemesis only crashes servers and stretches delays up to the model's bound.
+ */
+import { type Fault, type LinkConfig, type Micros, type NodeId, Prng } from '../../sim/index.js';
+import {
+  type Action, type ClusterView, IDLE_PHASE, type Nemesis, type NemesisRule, type Strike,
+  type StrikeStep, type Target, type Timescale,
+} from '../../sim/check/nemesis.js';
+import type { World } from '../../sim/check/property.js';
+
+/** A nemesis for one run, as data: its own seed and its rules. */
+export interface NemesisPlan {
+  readonly seed: number;
+  readonly rules: readonly NemesisRule[];
+}
+
+/** What a nemesis needs of the run besides its plan. */
+export interface NemesisSetting {
+  readonly view: ClusterView;
+  readonly servers: readonly NodeId[];
+  readonly timescale: Timescale;
+  /** The network's link settings, restored when a slowed or lossy network recovers. */
+  readonly link: LinkConfig;
+  /** No strike at or after this time (the liveness phase begins there). */
+  readonly windowEnd: Micros;
+  /** Whether strikes may damage records (torn writes, corruption), on a minority only. */
+  readonly damage: boolean;
+  /** Servers whose records the run's own schedule already damages. */
+  readonly damaged: readonly NodeId[];
+  /** The delay bound of a synchronous model the run honours, if it does. */
+  readonly bound?: Micros;
+}
+
+/** Actions a run under a synchronous model may take. */
+export const SYNCHRONOUS_ACTIONS: ReadonlySet<Action> = new Set(['crash', 'slow']);
+
+/** The faults of one strike and those that undo it. */
+interface Strikes {
+  readonly faults: readonly Fault[];
+  readonly repairs: readonly Fault[];
+}
+
+const NONE: Strikes = { faults: [], repairs: [] };
+const HEAL: readonly Fault[] = [{ kind: 'heal' }];
+
+/** What a rule saw last, to fire on changes only. */
+interface RuleState {
+  fired: number;
+  /** Holders of the trigger's role at the last look. */
+  holders: readonly NodeId[];
+  /** The trigger's phases active at the last look. */
+  active: ReadonlySet<string>;
+  /** The next periodic firing, true µs. */
+  next: Micros;
+}
+
+/** Carries out a plan against one run. */
+export class RuleNemesis implements Nemesis {
+  private readonly prng: Prng;
+  private readonly states: RuleState[];
+  private readonly damaged: Set<NodeId>;
+  /** Servers that held unsynced writes at the last look. */
+  private readonly unsynced = new Set<NodeId>();
+  private readonly watchesPhases: boolean;
+  private readonly watchesUnsynced: boolean;
+
+  constructor(private readonly plan: NemesisPlan, private readonly setting: NemesisSetting) {
+    this.prng = new Prng('nemesis', String(plan.seed));
+    this.damaged = new Set(setting.damaged);
+    this.states = plan.rules.map((rule) => ({ fired: 0, holders: [], active: new Set<string>(),
+      next: rule.trigger.on === 'every' ? this.span(rule.trigger.period, 0.5, 1.5) : 0 }));
+    this.watchesPhases = plan.rules.some((r) => r.trigger.on === 'enter');
+    this.watchesUnsynced = plan.rules.some((r) => r.trigger.on === 'unsynced' ||
+      r.steps.some((s) => s.target === 'unsynced'));
+  }
+
+  observe(world: World, strike: Strike): void {
+    if (world.now >= this.setting.windowEnd) return;
+    const changed = world.changed.length > 0;
+    const phases = this.watchesPhases && changed ? this.phases(world) : undefined;
+    const fresh = this.watchesUnsynced && changed ? this.freshUnsynced(world) : [];
+    this.plan.rules.forEach((rule, i) => {
+      const state = this.states[i] as RuleState;
+      if (state.fired >= rule.limit) return;
+      if (this.triggered(rule, state, world, phases, fresh) && this.prng.chance(rule.chance)) {
+        state.fired++;
+        for (const step of rule.steps) this.run(step, world, strike, fresh);
+      }
+    });
+  }
+
+  private phases(world: World): ReadonlySet<string> {
+    const active = this.setting.view.phases(world);
+    return new Set(active.length === 0 ? [IDLE_PHASE] : active);
+  }
+
+  /** Servers that hold unsynced writes now and did not at the last look. */
+  private freshUnsynced(world: World): NodeId[] {
+    const fresh: NodeId[] = [];
+    for (const id of world.changed) {
+      if (!this.isServer(id)) continue;
+      const holds = world.isUp(id) && world.disk(id).unsyncedWrites > 0;
+      if (holds && !this.unsynced.has(id)) fresh.push(id);
+      if (holds) this.unsynced.add(id);
+      else this.unsynced.delete(id);
+    }
+    return fresh;
+  }
+
+  private isServer(id: NodeId): boolean {
+    return this.setting.servers.includes(id);
+  }
+
+  private triggered(rule: NemesisRule, state: RuleState, world: World,
+    phases: ReadonlySet<string> | undefined, fresh: readonly NodeId[]): boolean {
+    const trigger = rule.trigger;
+    switch (trigger.on) {
+      case 'change': {
+        if (world.changed.length === 0) return false;
+        const now = this.setting.view.holders(world, trigger.role);
+        const before = state.holders;
+        state.holders = now;
+        return now.length > 0 && now.some((id) => !before.includes(id));
+      }
+      case 'enter': {
+        if (phases === undefined) return false;
+        const active = new Set(trigger.phases.filter((phase) => phases.has(phase)));
+        const entered = [...active].some((phase) => !state.active.has(phase));
+        state.active = active;
+        return entered;
+      }
+      case 'unsynced':
+        return fresh.length > 0;
+      case 'every':
+        if (world.now < state.next) return false;
+        state.next = world.now + this.span(trigger.period, 0.5, 1.5);
+        return true;
+    }
+  }
+
+  /** `units` timeouts, scaled by a factor drawn in [lo, hi], in whole µs (at least 1). */
+  private span(units: number, lo: number, hi: number): Micros {
+    const factor = lo + (hi - lo) * this.prng.float();
+    return Math.max(1, Math.round(units * factor * this.setting.timescale.timeout));
+  }
+
+  private between([lo, hi]: readonly [number, number]): Micros {
+    return this.span(1, lo, hi);
+  }
+
+  /** Carries out one step now: its faults after its delay, their repairs after its length. */
+  private run(step: StrikeStep, world: World, strike: Strike, fresh: readonly NodeId[]): void {
+    const after = step.after[1] === 0 ? 1 : this.between(step.after);
+    const length = this.between(step.length);
+    if (world.now + after >= this.setting.windowEnd) return;
+    const repairable = world.now + after + length < this.setting.windowEnd;
+    for (const node of this.targets(step.target, world, fresh)) {
+      const { faults, repairs } = this.faults(step.action, node, length, world);
+      for (const fault of faults) strike(fault, after);
+      if (faults.length > 0 && repairable) for (const fault of repairs) strike(fault, after + length);
+    }
+  }
+
+  private targets(target: Target, world: World, fresh: readonly NodeId[]): readonly NodeId[] {
+    const servers = this.setting.servers;
+    const leader = this.setting.view.holders(world, 'leader')[0];
+    if (typeof target === 'object') {
+      const holders = this.setting.view.holders(world, target.role);
+      return holders.length === 0 ? [] : [this.prng.pick(holders)];
+    }
+    switch (target) {
+      case 'unsynced': {
+        const now = servers.filter((id) => world.isUp(id) && world.disk(id).unsyncedWrites > 0);
+        return now.length > 0 ? now : fresh;
+      }
+      case 'follower': {
+        const others = servers.filter((id) => id !== leader);
+        return others.length === 0 ? [] : [this.prng.pick(others)];
+      }
+      case 'random':
+        return [this.prng.pick(servers)];
+      case 'others':
+        return servers.filter((id) => id !== leader);
+    }
+  }
+
+  /** The faults of an action on `node`, and the faults that undo them; none when it cannot. */
+  private faults(action: Action, node: NodeId, length: Micros, world: World): Strikes {
+    const servers = this.setting.servers;
+    const rest = servers.filter((id) => id !== node);
+    const server = this.isServer(node);
+    switch (action) {
+      case 'crash':
+      case 'crash-torn': {
+        if (!world.isUp(node)) return NONE;
+        const tear = action === 'crash-torn' && this.mayDamage(node);
+        return { faults: [{ kind: 'crash', node, ...(tear ? { tear: true } : {}) }],
+          repairs: [{ kind: 'restart', node }] };
+      }
+      case 'pause':
+        if (!world.isUp(node) || world.isPaused(node)) return NONE;
+        return { faults: [{ kind: 'pause', node }], repairs: [{ kind: 'resume', node }] };
+      case 'isolate':
+        if (rest.length === 0 || !server) return NONE;
+        return { faults: [{ kind: 'partition', groups: [[node], rest] }], repairs: HEAL };
+      case 'split': {
+        if (!server) return NONE;
+        const size = Math.floor((servers.length - 1) / 2);
+        const minority = [node, ...this.prng.shuffle(rest).slice(0, Math.max(0, size - 1))];
+        const majority = servers.filter((id) => !minority.includes(id));
+        if (majority.length === 0) return NONE;
+        return { faults: [{ kind: 'partition', groups: [minority, majority] }], repairs: HEAL };
+      }
+      case 'sever': {
+        if (rest.length === 0 || !server) return NONE;
+        const other = this.prng.pick(rest);
+        return { faults: [{ kind: 'cut', from: node, to: other }, { kind: 'cut', from: other, to: node }],
+          repairs: [{ kind: 'heal', from: node, to: other }, { kind: 'heal', from: other, to: node }] };
+      }
+      case 'bridge':
+      case 'ring':
+        if (servers.length < 3) return NONE;
+        return { faults: [{ kind: action }], repairs: HEAL };
+      case 'clock-jump':
+      case 'clock-back':
+        return { faults: [{ kind: 'clock', node, jump: action === 'clock-jump' ? length : -length }],
+          repairs: [] };
+      case 'slow':
+      case 'lossy':
+      case 'dup-delay':
+        return { faults: [{ kind: 'link', set: this.linkFault(action, length) }],
+          repairs: [{ kind: 'link', set: this.setting.link }] };
+      case 'fail-sync':
+        return server ? { faults: [{ kind: 'disk', node, fault: 'fail-sync' }], repairs: [] } : NONE;
+      case 'corrupt':
+        return server && this.mayDamage(node)
+          ? { faults: [{ kind: 'disk', node, fault: 'corrupt' }], repairs: [] } : NONE;
+    }
+  }
+
+  private linkFault(action: 'slow' | 'lossy' | 'dup-delay', length: Micros): Partial<LinkConfig> {
+    const bound = this.setting.bound;
+    switch (action) {
+      case 'slow': {
+        const max = bound === undefined ? length : Math.min(length, bound);
+        return { latency: { dist: 'uniform', min: Math.floor(max / 2), max } };
+      }
+      case 'lossy':
+        return { loss: 1 / 3 };
+      case 'dup-delay':
+        return { duplicate: 1 / 2,
+          latency: { dist: 'uniform', min: 500, max: Math.max(1_000, Math.floor(length / 4)) } };
+    }
+  }
+
+  /** Whether a strike may damage `node`'s records: it is damaged already, or a minority is
+   * not yet (the blind generator's rule). */
+  private mayDamage(node: NodeId): boolean {
+    if (!this.setting.damage) return false;
+    if (this.damaged.has(node)) return true;
+    if (this.damaged.size >= Math.floor((this.setting.servers.length - 1) / 2)) return false;
+    this.damaged.add(node);
+    return true;
+  }
+}

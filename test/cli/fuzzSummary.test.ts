@@ -1,0 +1,31 @@
+/**
+ * The end of a campaign: failures ordered safety first, then by run; the coverage matrix
+ * counts the cells hit against the protocol's phases times the fault kinds.
+ */
+import { describe, expect, it } from 'vitest';
+import { coverageMatrix, type Failure, ordered } from '../../cli/fuzzSummary.js';
+import { emptyStats } from '../../runner/fuzz/index.js';
+
+const failure = (index: number, kind?: string): Failure => ({
+  index, runSeed: index, seed: String(index), violated: `p${index}`,
+  ...(kind === undefined ? {} : { kind }), reason: '', shrinks: 0, faultsBefore: 1,
+  faultsAfter: 1, minimal: true, repeats: [], file: `f${index}.yaml`, hash: 'h', fileHash: 'h',
+  reproduced: true,
+});
+
+describe('fuzz summary', () => {
+  it('lists safety failures first, then errors, then sometimes and liveness, each by run', () => {
+    const list = [failure(1, 'liveness'), failure(2, 'safety'), failure(3, 'sometimes'),
+      failure(4, 'safety'), failure(5), failure(6, 'error')];
+    expect(ordered(list).map((f) => f.index)).toEqual([2, 4, 6, 3, 1, 5]);
+  });
+
+  it('counts the cells hit of the matrix and marks the empty ones', () => {
+    const stats = emptyStats();
+    stats.coverage = { idle: { crash: 2 }, election: { clock: 1, crash: 0 } };
+    const text = coverageMatrix(stats, ['election', 'commit']);
+    expect(text).toMatch(/\(2 of 27 cells\)/);
+    expect(text).toMatch(/^election +\. +\. .* 1 +\.$/m);
+    expect(text).toMatch(/^commit( +\.)+$/m);
+  });
+});

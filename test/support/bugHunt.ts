@@ -1,0 +1,43 @@
+/**
+ * The bug tests of every protocol: the plain campaign (`faultline fuzz <protocol> --bug <name>
+ * --runs 200 --seed 1`, through runner/fuzz/hunt.ts, the same code) finds each bug switch of
+ * the catalogue by a property its entry names; and each entry's teaching scenario violates the
+ * property it names, and holds with the switch off, so the violation is the bug's.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type AnyProtocol, protocols } from '../../protocols/index.js';
+import { loadScenario, runSpec } from '../../runner/index.js';
+import { catchingProperties, hunt } from '../../runner/fuzz/index.js';
+
+/** Runs within which the plain campaign must find each bug (issue 12's goal). */
+export const HUNT_RUNS = 200;
+
+/** Describes the hunt and scenario tests of every bug switch of `protocol`. */
+export function describeBugSwitches(protocol: AnyProtocol): void {
+  describe(`${protocol.name}: bug switches`, () => {
+    for (const bug of protocol.bugs) {
+      const properties = catchingProperties(bug);
+      it(`the plain campaign finds ${bug.name} by ${properties.join(' or ')} within ${
+        HUNT_RUNS} runs (campaign seed 1)`, () => {
+        const result = hunt(protocol, bug, { registry: protocols, seed: 1, runs: HUNT_RUNS,
+          now: () => performance.now() });
+        expect(result.found, `${bug.name} not found in ${HUNT_RUNS} runs`).toBe(true);
+        expect(properties).toContain(result.violated);
+      }, 600_000);
+
+      it(`${bug.scenario} shows it, and holds with the switch off`, () => {
+        const { spec } = loadScenario(readFileSync(bug.scenario, 'utf8'), bug.scenario);
+        const shown = runSpec(spec, { trace: 'off' });
+        expect(properties).toContain(spec.expect?.violate);
+        expect(shown.violation?.name).toBe(spec.expect?.violate);
+        expect(shown.failures).toEqual([]);
+        // The same run without the switch breaks none of the bug's properties.
+        const params = { ...(spec.params as object), bugs: [] };
+        const fixed = runSpec({ ...spec, params, expect: { hold: [...properties] } },
+          { trace: 'off' });
+        expect(fixed.violation, `${bug.scenario} without ${bug.name}`).toBeUndefined();
+      }, 120_000);
+    }
+  });
+}
