@@ -64,8 +64,9 @@ export interface WriteObservers<State = unknown> {
    */
   readonly observers: readonly (readonly number[] | undefined)[];
   /**
-   * Per operation: for a mismatch, the writes that could complete the value it expected by
-   * adding to the value (see the search's condition above); undefined for other operations.
+   * Per operation: for a mismatch that observes some write, the writes that could complete the
+   * value it expected by adding to the value (see the search's condition above); undefined
+   * for other operations.
    */
   readonly adders: readonly (readonly number[] | undefined)[];
   /**
@@ -94,9 +95,16 @@ export function writeObservers<I, O, V>(
 ): WriteObservers {
   const described = ops.map(effects);
   const producers = producersOf(ops, described, shows);
+  // Only operations that may come after some write of unknown outcome can observe one.
+  let firstCall = Infinity;
+  described.forEach((e, i) => {
+    const op = ops[i] as TimedOperation<I, O>;
+    if (e.writes !== undefined && op.output === UNKNOWN) firstCall = Math.min(firstCall, op.callTime);
+  });
   const seers: number[] = [];
   const mismatches: { index: number; goneAt: number }[] = [];
   const adders = described.map((e, i) => {
+    if ((ops[i] as TimedOperation<I, O>).returnTime < firstCall) return undefined;
     if (e.sees !== undefined) seers.push(i);
     if (e.mismatch !== true) return undefined;
     // A mismatch that names no value could be told apart by anything: it is its own adder,
