@@ -83,8 +83,9 @@ export interface LinearizabilityResult {
   readonly violation?: Violation;
 }
 
-/** The default memory budget of one partition's search. */
-const DEFAULT_MEMORY_BYTES = 512 * 2 ** 20;
+/** The default memory budget of one partition's search, in MiB. */
+export const DEFAULT_MEMORY_MIB = 512;
+const DEFAULT_MEMORY_BYTES = DEFAULT_MEMORY_MIB * 2 ** 20;
 
 /** First slice of search steps per partition; it doubles every round. */
 const FIRST_SLICE_STEPS = 10_000;
