@@ -23,15 +23,21 @@
 /** Returned by `visit` when the table would grow past its byte limit. @internal */
 export const MEMO_FULL = 2;
 
-/** Fields per group (known set and state): hash, state, lo, hi, offset of the words, first. */
-const GROUP = 6;
-/** Fields per set of unknowns in a group: lo, hi, offset of the words, next in the group. */
-const UNKNOWNS = 4;
+/** Fields per group (known set and state): hash, state, lo, hi, words, first set, listed. */
+const GROUP = 7;
+/** Fields per set of unknowns: lo, hi, offset of the words, next in the list, group, hash. */
+const UNKNOWNS = 6;
+/**
+ * Sets of unknowns a group keeps in its list, which every lookup scans for covering; further
+ * sets go to an exact index (found when equal, not when covering), so that a group with many
+ * incomparable sets does not make every lookup slow.
+ */
+const LISTED = 8;
 
 /**
  * A set of configurations with covering; see the file comment. Configurations are grouped by
- * (known set, state); a group keeps the sets of unknowns of its configurations as an
- * antichain (none a subset of another), so a lookup scans only sets that could cover.
+ * (known set, state); a group keeps up to `LISTED` sets of unknowns as an antichain (none a
+ * subset of another), so a lookup scans only sets that could cover.
  * @internal
  */
 export class MemoTable {
@@ -46,6 +52,10 @@ export class MemoTable {
   /** Open-addressing slots over groups: 0 empty, otherwise group index + 1. */
   private slots: Int32Array;
   private mask: number;
+  /** Open-addressing slots over sets not listed in their group: 0 empty, else index + 1. */
+  private exact: Int32Array;
+  private exactMask: number;
+  private exactCount = 0;
 
   /**
    * `covering` false keeps exact configurations only: a set of unknowns then matches only an
@@ -62,22 +72,25 @@ export class MemoTable {
     this.words = new Uint32Array(initialCapacity * 2);
     this.slots = new Int32Array(initialCapacity * 2);
     this.mask = initialCapacity * 2 - 1;
+    this.exact = new Int32Array(64);
+    this.exactMask = 63;
   }
 
   /** Bytes held by the table's arrays. */
   get bytes(): number {
     return this.groups.byteLength + this.unknowns.byteLength + this.words.byteLength +
-      this.slots.byteLength;
+      this.slots.byteLength + this.exact.byteLength;
   }
 
   /**
-   * Records the configuration with known set (kLo, kHi, kBits), unknown set (iLo, iHi, iBits)
-   * and `state`, unless it or a configuration covering it is present. `hash` is a function
-   * of the known set and the state. The bit arrays are the full current sets, indexed by rank.
-   * Returns 1 when it was new, 0 when it was covered, `MEMO_FULL` when there is no room.
+   * Records the configuration with known set (kLo, kHi, kBits), unknown set (iLo, iHi, iBits,
+   * hashed to `iHash`) and `state`, unless it or a configuration covering it is present.
+   * `hash` is a function of the known set and the state. The bit arrays are the full current
+   * sets, indexed by rank. Returns 1 when it was new, 0 when it was covered, `MEMO_FULL` when
+   * there is no room.
    */
   visit(hash: number, state: number, kLo: number, kHi: number, kBits: Uint32Array,
-    iLo: number, iHi: number, iBits: Uint32Array): number {
+    iLo: number, iHi: number, iBits: Uint32Array, iHash: number): number {
     const g = this.groups;
     const kFrom = kLo >>> 5;
     const kWords = windowWords(kLo, kHi);
@@ -95,7 +108,10 @@ export class MemoTable {
       slot = (slot + 1) & this.mask;
     }
     const iWords = windowWords(iLo, iHi);
-    if (group >= 0 && !this.addUnknowns(group, iLo, iHi, iBits)) return 0;
+    if (group >= 0) {
+      if (!this.scanListed(group, iLo, iHi, iBits)) return 0;
+      if (g[group * GROUP + 6]! >= LISTED && this.findExact(group, iHash, iLo, iHi, iBits)) return 0;
+    }
     const slots = this.slots;
     if (this.size >= this.maxEntries || !this.reserve(kWords + iWords)) return MEMO_FULL;
     if (group < 0) {
@@ -113,6 +129,7 @@ export class MemoTable {
       gs[base + 3] = kHi;
       gs[base + 4] = this.copyWords(kBits, kFrom, kWords);
       gs[base + 5] = -1;
+      gs[base + 6] = 0;
       this.slots[slot] = group + 1;
     }
     const u = this.unknownCount++;
@@ -121,17 +138,26 @@ export class MemoTable {
     us[ub] = iLo;
     us[ub + 1] = iHi;
     us[ub + 2] = this.copyWords(iBits, iLo >>> 5, iWords);
-    us[ub + 3] = this.groups[group * GROUP + 5]!;
-    this.groups[group * GROUP + 5] = u;
+    us[ub + 4] = group;
+    us[ub + 5] = iHash;
+    const gb = group * GROUP;
+    if (this.groups[gb + 6]! < LISTED) {
+      us[ub + 3] = this.groups[gb + 5]!;
+      this.groups[gb + 5] = u;
+      this.groups[gb + 6]!++;
+    } else {
+      this.addExact(u);
+    }
     this.size++;
     return 1;
   }
 
   /**
-   * Scans a group's sets of unknowns: false if one is a subset of the new set (covered);
-   * otherwise unlinks those the new set is a subset of (now covered by it) and returns true.
+   * Scans a group's listed sets of unknowns: false if one covers the new set (is a subset of
+   * it, or equal to it when not covering); otherwise unlinks those the new set covers and
+   * returns true.
    */
-  private addUnknowns(group: number, iLo: number, iHi: number, iBits: Uint32Array): boolean {
+  private scanListed(group: number, iLo: number, iHi: number, iBits: Uint32Array): boolean {
     const us = this.unknowns;
     const link = group * GROUP + 5;
     let previous = -1;
@@ -146,12 +172,57 @@ export class MemoTable {
         const next = us[ub + 3]!;
         if (previous < 0) this.groups[link] = next;
         else us[previous * UNKNOWNS + 3] = next;
+        this.groups[group * GROUP + 6]!--;
         this.size--;
         continue;
       }
       previous = u;
     }
     return true;
+  }
+
+  /** The exact index's slot for a set of unknowns of a group. */
+  private exactSlot(group: number, iHash: number): number {
+    return (Math.imul(this.groups[group * GROUP]! ^ iHash, 0x9e3779b1) ^ group) & this.exactMask;
+  }
+
+  /** Whether the exact index holds this set of unknowns for the group. */
+  private findExact(group: number, iHash: number, iLo: number, iHi: number,
+    iBits: Uint32Array): boolean {
+    const us = this.unknowns;
+    const iWords = windowWords(iLo, iHi);
+    for (let slot = this.exactSlot(group, iHash); ; slot = (slot + 1) & this.exactMask) {
+      const stored = this.exact[slot]!;
+      if (stored === 0) return false;
+      const ub = (stored - 1) * UNKNOWNS;
+      if (us[ub + 4] === group && us[ub + 5] === iHash && us[ub] === iLo && us[ub + 1] === iHi &&
+        this.sameWords(us[ub + 2]!, iBits, iLo >>> 5, iWords)) return true;
+    }
+  }
+
+  /** Adds a set of unknowns to the exact index, doubling it past half full. */
+  private addExact(u: number): void {
+    if (2 * ++this.exactCount > this.exact.length) {
+      this.exact = new Int32Array(this.exact.length * 2);
+      this.exactMask = this.exact.length - 1;
+      for (let v = 0; v < u; v++) {
+        const vb = v * UNKNOWNS;
+        if (this.inExact(v)) this.placeExact(v, this.unknowns[vb + 4]!, this.unknowns[vb + 5]!);
+      }
+    }
+    this.placeExact(u, this.unknowns[u * UNKNOWNS + 4]!, this.unknowns[u * UNKNOWNS + 5]!);
+  }
+
+  /** Whether set `v` went to the exact index (its group's list does not link it). */
+  private inExact(v: number): boolean {
+    return this.unknowns[v * UNKNOWNS + 3] === EXACT;
+  }
+
+  private placeExact(u: number, group: number, iHash: number): void {
+    this.unknowns[u * UNKNOWNS + 3] = EXACT;
+    let slot = this.exactSlot(group, iHash);
+    while (this.exact[slot] !== 0) slot = (slot + 1) & this.exactMask;
+    this.exact[slot] = u + 1;
   }
 
   /** Whether a stored set (lo, hi, words at `at`) is a subset of the full set `bits`. */
@@ -236,6 +307,9 @@ export class MemoTable {
     }
   }
 }
+
+/** The "next" of a set of unknowns kept in the exact index rather than its group's list. */
+const EXACT = -2;
 
 /** Words of a window of ranks [lo, hi) stored from word lo/32 (none for an empty set). */
 function windowWords(lo: number, hi: number): number {

@@ -44,6 +44,9 @@ export interface Witness {
   readonly minimal: boolean;
 }
 
+/** Search steps spent looking for the longest legal order of the final witness. */
+const LONGEST_STEPS = 200_000;
+
 /** Search steps a single proof attempt may take at least, and as a multiple of the last. */
 const MIN_STEPS_PER_PROOF = 50_000;
 const PROOF_STEPS_GROWTH = 10;
@@ -141,13 +144,16 @@ function finish(
   budget: SearchBudget,
   minimal: boolean,
 ): Witness {
-  const final = searchPrepared(model, witness, { ...budget, maxSteps: 10_000_000 }, true);
+  const proof = searchPrepared(model, witness, { ...budget, maxSteps: 10_000_000 });
+  // The longest order is for the reader: a thorough search finds it early, on its first
+  // descent, and need not run to the end (with many unknown operations it could not).
+  const thorough = searchPrepared(model, witness, { ...budget, maxSteps: LONGEST_STEPS }, true);
   return {
     ops: witness,
-    longest: final.longest ?? [],
-    states: final.states,
-    initialState: final.states.intern(model.init()),
-    minimal: minimal && final.verdict === 'not-linearizable',
+    longest: thorough.longest ?? [],
+    states: thorough.states,
+    initialState: thorough.states.intern(model.init()),
+    minimal: minimal && proof.verdict === 'not-linearizable',
   };
 }
 

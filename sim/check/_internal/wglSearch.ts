@@ -119,10 +119,12 @@ export class WglSearch {
   private readonly knownBits: Uint32Array;
   private readonly infoBits: Uint32Array;
   private readonly zobrist: Int32Array;
+  private readonly infoZobrist: Int32Array;
   /** Per depth: operation that led there, state, hash and upper ends of the sets. */
   private readonly frameOp: Int32Array;
   private readonly frameState: Int32Array;
   private readonly frameHash: Int32Array;
+  private readonly frameInfoHash: Int32Array;
   private readonly frameKnownHi: Int32Array;
   private readonly frameInfoHi: Int32Array;
   /** Per depth: the known candidates still to try, `candidates[cursor … end)`. */
@@ -173,11 +175,13 @@ export class WglSearch {
     [this.infoNext, this.infoPrev] = linkList(n, infoOps);
     this.knownBits = new Uint32Array(((knownOps.length + 31) >>> 5) + 1);
     this.infoBits = new Uint32Array(((infoOps.length + 31) >>> 5) + 1);
-    this.zobrist = zobristKeys(knownOps.length);
+    this.zobrist = zobristKeys(knownOps.length, 0x2545f491);
+    this.infoZobrist = zobristKeys(infoOps.length, 0x61c88647);
     const depths = n + 1;
     this.frameOp = new Int32Array(depths);
     this.frameState = new Int32Array(depths);
     this.frameHash = new Int32Array(depths);
+    this.frameInfoHash = new Int32Array(depths);
     this.frameKnownHi = new Int32Array(depths);
     this.frameInfoHi = new Int32Array(depths);
     this.frameCursor = new Int32Array(depths);
@@ -193,7 +197,7 @@ export class WglSearch {
     this.frameState[0] = problem.initialState;
     const initial = problem.initialState;
     this.memo.visit(Math.imul(initial + 1, 0x9e3779b1), initial, 0, 0, this.knownBits, 0, 0,
-      this.infoBits);
+      this.infoBits, 0);
     this.enter(0, 0);
   }
 
@@ -313,6 +317,7 @@ export class WglSearch {
     const word = r >>> 5;
     const mask = 1 << (r & 31);
     let hash = this.frameHash[d]!;
+    let infoHash = this.frameInfoHash[d]!;
     let knownHi = this.frameKnownHi[d]!;
     let infoHi = this.frameInfoHi[d]!;
     if (isKnown) {
@@ -321,6 +326,7 @@ export class WglSearch {
       if (r >= knownHi) knownHi = r + 1;
     } else {
       this.infoBits[word]! |= mask;
+      infoHash ^= this.infoZobrist[r]!;
       if (r >= infoHi) infoHi = r + 1;
     }
     this.lift(op, isKnown);
@@ -330,7 +336,7 @@ export class WglSearch {
     const kLo = firstKnown < 0 ? this.knownCount : this.rank[firstKnown]!;
     const iLo = firstInfo < 0 ? this.infoCount : this.rank[firstInfo]!;
     const visited = this.memo.visit(hash ^ Math.imul(after + 1, 0x9e3779b1), after,
-      kLo, knownHi, this.knownBits, iLo, infoHi, this.infoBits);
+      kLo, knownHi, this.knownBits, iLo, infoHi, this.infoBits, infoHash);
     if (visited !== 1) {
       this.unlift(op, isKnown);
       if (isKnown) this.knownBits[word]! &= ~mask;
@@ -342,6 +348,7 @@ export class WglSearch {
     this.frameOp[next] = op;
     this.frameState[next] = after;
     this.frameHash[next] = hash;
+    this.frameInfoHash[next] = infoHash;
     this.frameKnownHi[next] = knownHi;
     this.frameInfoHi[next] = infoHi;
     if (isKnown) this.knownLeft--;
@@ -478,9 +485,9 @@ function relink(node: number, next: Int32Array, prev: Int32Array): void {
 }
 
 /** Deterministic random 32-bit keys per rank, for an incremental set hash. */
-function zobristKeys(n: number): Int32Array {
+function zobristKeys(n: number, seed: number): Int32Array {
   const keys = new Int32Array(n);
-  let x = 0x2545f491;
+  let x = seed;
   for (let i = 0; i < n; i++) {
     x = (x + 0x9e3779b9) | 0;
     let z = x;
