@@ -4,6 +4,7 @@
  * It has no clients; its product is its metrics (detection time, false suspicions per hour,
  * mistake duration) and its properties (invariants.ts).
  */
+import { HEARTBEAT_BUG_CATALOGUE } from './bugs.js';
 import { heartbeatFuzz } from './nemesis.js';
 import { z } from 'zod';
 import type { NodeId } from '../../sim/index.js';
@@ -13,7 +14,8 @@ import { bugList, duration } from '../params.js';
 import { type DetectorSettings, fixedTimeout } from './detector.js';
 import { completeness, eventuallyTrusted, noFalseSuspicion } from './invariants.js';
 import { HeartbeatNode, links } from './node.js';
-import { DetectorObserver, detectorMetrics, type SuspicionReader } from './observer.js';
+import { DetectorObserver, detectorMetrics, type HeardReader, type SuspicionReader } from
+  './observer.js';
 
 /** The bug switches of the heartbeat protocol. */
 export const HEARTBEAT_BUGS = ['timeout-below-delay'] as const;
@@ -68,25 +70,24 @@ const readSuspicion: SuspicionReader = (world: World, m: NodeId, t: NodeId) => {
   return program instanceof HeartbeatNode ? program.suspects(t) : undefined;
 };
 
+const readHeard: HeardReader = (world: World, m: NodeId, t: NodeId) => {
+  const program = world.program(m);
+  return program instanceof HeartbeatNode ? program.heard(t) : undefined;
+};
+
 /** The heartbeat protocol. */
 export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
   name: 'heartbeat',
   description: 'Heartbeat failure detection: fixed-timeout and phi-accrual detectors.',
   params: params as unknown as z.ZodType<HeartbeatParams>,
-  bugs: [{
-    name: 'timeout-below-delay',
-    description: 'The timeout is one heartbeat period, below the worst-case delay: any late ' +
-      'beat makes a live node suspected.',
-    caughtBy: 'no-false-suspicion',
-    scenario: 'scenarios/heartbeat/timeout-below-delay.yaml',
-  }],
+  bugs: HEARTBEAT_BUG_CATALOGUE,
   propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted'],
   fuzz: heartbeatFuzz,
   setup({ servers, params: p }) {
     const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));
     const watched = servers.flatMap((m) => links(m, servers, p.topology).watch
       .map((t) => [m, t] as const));
-    const observer = new DetectorObserver(watched, readSuspicion);
+    const observer = new DetectorObserver(watched, readSuspicion, readHeard);
     const timeout = nominalTimeout(p);
     const bound = p.detectionBound ?? 2 * (timeout + p.checkInterval) + p.maxDelay;
     const grace = timeout + p.period + p.maxDelay + p.checkInterval;

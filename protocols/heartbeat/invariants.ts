@@ -2,8 +2,12 @@
  * The failure-detector properties (Chandra and Toueg, "Unreliable failure detectors for
  * reliable distributed systems", JACM 1996), made checkable in a finite run:
  * - `completeness` (always): a node crashed for longer than `bound` is suspected by every
- *   monitor that was up and not paused from the crash on. A timeout detector guarantees it
- *   with a bound of its timeout (stretched by clock drift) plus its check interval.
+ *   monitor that was up and not paused from the crash on, the bound counted from the crash or
+ *   from the arrival of the last heartbeat the node sent, whichever is later (a beat delayed
+ *   past the crash keeps the node alive to any detector until it arrives; found by `faultline
+ *   fuzz heartbeat --seed 1`, run 247, whose nemesis slowed the network to 400 ms). A timeout
+ *   detector guarantees it with a bound of its timeout (stretched by clock drift) plus its
+ *   check interval.
  * - `no-false-suspicion` (always): a monitor never suspects a node when both have been up and
  *   not paused for longer than `grace`. This is accuracy under the synchronous model the
  *   fixed detector's timeout assumes: no loss, no partition, delays at most `maxDelay`, no
@@ -29,9 +33,13 @@ AlwaysProperty {
         const crashed = observer.crashTimeOf(t);
         const since = observer.liveSinceOf(m);
         if (crashed === undefined || since === undefined || since > crashed) continue;
-        if (world.now - crashed > bound && read(world, m, t) === false) {
-          return `${t} crashed at ${ms(crashed)} and ${m}, up all along, still trusts it ` +
-            `${ms(world.now - crashed)} later (bound ${ms(bound)})`;
+        // A heartbeat sent before the crash and delayed past it keeps the node alive to the
+        // monitor until it arrives: the bound runs from the later of the two.
+        const from = Math.max(crashed, observer.lastHeardAt(m, t));
+        if (world.now - from > bound && read(world, m, t) === false) {
+          const late = from > crashed ? `, its last heartbeat arrived at ${ms(from)},` : '';
+          return `${t} crashed at ${ms(crashed)}${late} and ${m}, up all along, still trusts ` +
+            `it ${ms(world.now - from)} later (bound ${ms(bound)})`;
         }
       }
       return undefined;

@@ -82,6 +82,11 @@ export class HeartbeatNode implements NodeProgram<HeartbeatMessage> {
     return this.monitor.suspects(peer);
   }
 
+  /** Heartbeats this incarnation received from `peer` (read by the observer). */
+  heard(peer: NodeId): number {
+    return this.monitor.heard(peer);
+  }
+
   private beat(ctx: NodeContext<HeartbeatMessage>): void {
     this.seq++;
     for (const peer of this.sendTo) ctx.send(peer, { type: 'Heartbeat', seq: this.seq });

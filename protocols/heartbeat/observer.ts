@@ -19,11 +19,18 @@ import type { World } from '../../sim/check/property.js';
 export type SuspicionReader =
   (world: World, monitor: NodeId, target: NodeId) => boolean | undefined;
 
+/** Reads how many heartbeats `monitor` has received from `target`; undefined while down. */
+export type HeardReader = (world: World, monitor: NodeId, target: NodeId) => number | undefined;
+
 interface PairState {
   suspected: boolean;
   mistakeStart: Micros | undefined;
   /** Crash time of the target awaiting this monitor's detection. */
   pendingCrash: Micros | undefined;
+  /** Heartbeats the monitor had received from the target at the last look, and when the
+   * last one arrived (true time). */
+  heard: number;
+  heardAt: Micros;
 }
 
 /** Detector figures of one run. */
@@ -49,10 +56,11 @@ export class DetectorObserver {
   constructor(
     private readonly watched: readonly (readonly [monitor: NodeId, target: NodeId])[],
     private readonly read: SuspicionReader,
+    private readonly heard?: HeardReader,
   ) {
     for (const [m, t] of watched) {
-      this.pairs.set(`${m}>${t}`,
-        { suspected: false, mistakeStart: undefined, pendingCrash: undefined });
+      this.pairs.set(`${m}>${t}`, { suspected: false, mistakeStart: undefined,
+        pendingCrash: undefined, heard: 0, heardAt: 0 });
     }
   }
 
@@ -72,6 +80,11 @@ export class DetectorObserver {
   /** True time of the crash of `id`, while it is down. */
   crashTimeOf(id: NodeId): Micros | undefined {
     return this.crashAt.get(id);
+  }
+
+  /** True time the last heartbeat from `target` reached `monitor` (0 before any). */
+  lastHeardAt(monitor: NodeId, target: NodeId): Micros {
+    return this.pair(monitor, target).heardAt;
   }
 
   /** The pairs watched, as given. */
@@ -112,6 +125,11 @@ export class DetectorObserver {
 
   private observePair(world: World, m: NodeId, t: NodeId): void {
     const pair = this.pair(m, t);
+    const heard = this.heard?.(world, m, t);
+    if (heard !== undefined && heard !== pair.heard) {
+      pair.heard = heard;
+      if (heard > 0) pair.heardAt = world.now;
+    }
     const suspects = this.read(world, m, t);
     if (suspects === undefined) { // the monitor is down: it forgets everything
       if (pair.mistakeStart !== undefined) this.closeMistake(pair, world.now);

@@ -12,8 +12,15 @@ import { type DetectorSettings, type FailureDetector, makeDetector } from './det
 export class PeerMonitor {
   private readonly detectors = new Map<NodeId, FailureDetector>();
   private readonly suspected = new Set<NodeId>();
+  /** Heartbeats received from each watched peer (read by the observer). */
+  private readonly beats = new Map<NodeId, number>();
 
   constructor(private readonly settings: DetectorSettings) {}
+
+  /** Heartbeats received from `peer` by this incarnation. */
+  heard(peer: NodeId): number {
+    return this.beats.get(peer) ?? 0;
+  }
 
   /** Starts (or restarts) watching `peer` from local time `now`, trusting it. */
   watch<M>(ctx: NodeContext<M>, peer: NodeId, now: Micros): void {
@@ -31,6 +38,7 @@ export class PeerMonitor {
   onHeartbeat<M>(ctx: NodeContext<M>, peer: NodeId, notePhi = false): void {
     const detector = this.detectors.get(peer);
     if (detector === undefined) return; // not watched: a message from a node we do not monitor
+    this.beats.set(peer, this.heard(peer) + 1);
     const now = ctx.monotonic();
     if (notePhi) ctx.note('phi', { node: peer, phi: round(detector.level(now)) });
     detector.heartbeat(now);

@@ -14,7 +14,8 @@ import { kvModel } from '../../sim/check/models/kv.js';
 import { Client, kvOperations } from '../../sim/check/workload.js';
 import type { World } from '../../sim/check/property.js';
 import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
-import type { BugSwitch, ProtocolDefinition, WorkloadSpec } from '../protocol.js';
+import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
+import { MULTI_PAXOS_BUGS, SINGLE_PAXOS_BUGS } from './bugs.js';
 import { bugList, duration, durationRange } from '../params.js';
 import { formatBallot } from './ballot.js';
 import {
@@ -24,23 +25,6 @@ import {
 import { PaxosStats } from './metrics.js';
 import { MultiPaxosNode } from './node.js';
 import { SinglePaxosNode } from './singleNode.js';
-
-const FORGETS: BugSwitch = {
-  name: 'acceptor-forgets',
-  description: 'An acceptor replies to Prepare and Accept before its promise or accepted ' +
-    'proposal is durable; a crash then takes back a vote a quorum was counted with ' +
-    '(votes-durable sees the early vote; the scenario shows the lost choice, agreement).',
-  caughtBy: 'votes-durable',
-  alsoCaughtBy: ['agreement'],
-  scenario: 'scenarios/paxos/bug-acceptor-forgets.yaml',
-};
-const NON_UNIQUE: BugSwitch = {
-  name: 'non-unique-ballots',
-  description: 'Ballots are a plain round counter without the node id, so two proposers can ' +
-    'run the same ballot and acceptors accept two values at it.',
-  caughtBy: 'agreement',
-  scenario: 'scenarios/paxos/bug-non-unique-ballots.yaml',
-};
 
 const multiParams = z.object({
   leaderTimeout: durationRange().default([150_000, 300_000]),
@@ -106,19 +90,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
   description: 'Multi-Paxos: a leader-driven replicated log running the key-value store, ' +
     'with client sessions, persistence and leader takeover.',
   params: multiParams as unknown as z.ZodType<MultiParams>,
-  bugs: [FORGETS, NON_UNIQUE, {
-    name: 'takeover-drops-accepted',
-    description: 'A new leader ignores the proposals its promises report for open slots and ' +
-      'gives those slots to new commands, overwriting values that may be chosen.',
-    caughtBy: 'agreement',
-    scenario: 'scenarios/paxos/bug-takeover-drops-accepted.yaml',
-  }, {
-    name: 'own-value',
-    description: 'A new leader re-proposes, in each open slot, the value its own acceptor ' +
-      'holds rather than the highest-ballot proposal its promises report.',
-    caughtBy: 'agreement',
-    scenario: 'scenarios/paxos/bug-own-value.yaml',
-  }],
+  bugs: MULTI_PAXOS_BUGS,
   propertyNames: [...MULTI_SAFETY, 'value-chosen', 'leader-elected', 'commands-decided',
     'linearizable'],
   fuzz: multiPaxosFuzz,
@@ -149,14 +121,7 @@ export const paxosSingle: ProtocolDefinition<SingleParams> = {
   description: 'Single-decree Paxos (Paxos Made Simple): every server proposes its own value; ' +
     'proposers retry with randomised backoff; learners learn from a majority of acceptors.',
   params: singleParams as unknown as z.ZodType<SingleParams>,
-  bugs: [
-    { ...FORGETS, scenario: 'scenarios/paxos/single-bug-acceptor-forgets.yaml' },
-    { name: 'own-value',
-      description: 'A proposer ignores the accepted proposals reported in promises and ' +
-        'proposes its own value, undoing a value that may already be chosen.',
-      caughtBy: 'agreement', scenario: 'scenarios/paxos/single-bug-own-value.yaml' },
-    { ...NON_UNIQUE, scenario: 'scenarios/paxos/single-bug-non-unique-ballots.yaml' },
-  ],
+  bugs: SINGLE_PAXOS_BUGS,
   propertyNames: [...SINGLE_SAFETY, 'value-chosen', 'all-learned'],
   fuzz: singlePaxosFuzz,
   setup({ params }) {

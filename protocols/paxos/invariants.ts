@@ -11,10 +11,12 @@
  *   disk (the acceptor's durability duty, §2.3);
  * - `value-chosen` (sometimes): some value is chosen, so an idle run cannot pass.
  * Liveness after the heal: `leader-elected` and `commands-decided` (Multi-Paxos: every client
- * operation invoked before the heal completes and a new one succeeds), `all-learned`
+ * operation invoked before the heal completes and a new one is served: sim/check/history.ts
+ * `served`), `all-learned`
  * (single-decree: every server learns the decision).
  */
 import type { ClientOperation, NodeId } from '../../sim/index.js';
+import { served } from '../../sim/check/history.js';
 import type { LivenessCheck, Property, World } from '../../sim/check/property.js';
 import { MultiPaxosNode } from './node.js';
 import { type ObservableServer, PaxosObserver, type ProblemKind } from './observer.js';
@@ -130,7 +132,7 @@ export function commandsDecided(): LivenessCheck {
         else {
           const since = open.get(event.process);
           open.delete(event.process);
-          if (event.type === 'ok' && since !== undefined && since >= healAt) okAfterHeal = true;
+          if (served(event) && since !== undefined && since >= healAt) okAfterHeal = true;
         }
       }
       const start = healAt;

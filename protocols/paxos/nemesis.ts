@@ -5,8 +5,10 @@
  * - `election`: a server runs phase 1 (Prepare) for leadership, or no server leads;
  * - `accept`: the leader has proposals out that a quorum has not accepted yet (a takeover now
  *   must find them in the promises and re-propose them);
- * - `decide`: a slot is decided at the leader but not yet at every live server;
- * - `rejoin`: an acceptor that found a damaged record rebuilds its state from its peers.
+ * - `decide`: a slot is decided at the leader but not yet at every live server.
+ * (An acceptor rebuilds from its peers only when both copies of a record are damaged, which
+ * the campaigns' fault model, damage on a minority and one copy at a time, never does: no
+ * phase for it.)
  * The `leader` is the up server leading with the highest ballot.
  *
  * Single-decree Paxos phases are the proposers': `prepare` and `accept` while some proposer is
@@ -53,12 +55,10 @@ const multiView: ClusterView = {
     const leader = multiLeader(world);
     let campaigning = false;
     let behind = false;
-    let rejoining = false;
     for (const id of world.servers) {
       const node = multiNode(world, id);
       if (node === undefined) continue;
       if (node.role === 'candidate') campaigning = true;
-      if (node.acceptor.rejoin !== undefined) rejoining = true;
       if (leader !== undefined && node.replica.decided.size < leader.node.replica.decided.size) {
         behind = true;
       }
@@ -66,7 +66,6 @@ const multiView: ClusterView = {
     if (campaigning || leader === undefined) phases.push('election');
     if (leader !== undefined && leader.node.proposals.size > 0) phases.push('accept');
     if (behind) phases.push('decide');
-    if (rejoining) phases.push('rejoin');
     return phases;
   },
   holders(world, role) {
@@ -79,7 +78,7 @@ const multiView: ClusterView = {
 /** Multi-Paxos's fuzz traits. */
 export const multiPaxosFuzz: FuzzTraits<{ leaderTimeout: readonly [number, number];
   heartbeat: number }> = {
-  phases: ['election', 'accept', 'decide', 'rejoin'],
+  phases: ['election', 'accept', 'decide'],
   roles: ['leader'],
   view: () => multiView,
   timescale: (p) => ({ tick: p.heartbeat, timeout: p.leaderTimeout[0] }),

@@ -10,7 +10,8 @@ import { Client, kvOperations } from '../../sim/check/workload.js';
 import type { NodeProgram } from '../../sim/index.js';
 import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
 import type { World } from '../../sim/check/property.js';
-import type { BugSwitch, ProtocolDefinition, WorkloadSpec } from '../protocol.js';
+import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
+import { raftBugs } from './bugs.js';
 import { bugList, duration, durationRange } from '../params.js';
 import { BUG_NAMES, type BugName, type RaftConfig, type RaftStats } from './config.js';
 import { raftNode, raftProperties, RaftObserver, SAFETY_PROPERTIES } from './invariants.js';
@@ -39,35 +40,6 @@ export const raftParams = z.object({
 
 export type RaftParams = z.infer<typeof raftParams>;
 
-/** A catalogue entry; every bug's scenario is scenarios/raft/bug-<name>.yaml. */
-const bug = (name: BugName, caughtBy: string, description: string): BugSwitch =>
-  ({ name, caughtBy, scenario: `scenarios/raft/bug-${name}.yaml`, description });
-
-/** The bug catalogue (README.md tells each one's story). */
-export const raftBugs: readonly BugSwitch[] = [
-  bug('vote-not-persisted', 'election-safety',
-    'A vote is sent before the term and votedFor are durable; a crash forgets ' +
-    'it and the restarted server votes again in the same term.'),
-  bug('length-only-up-to-date', 'leader-completeness',
-    'The up-to-date check compares log lengths, so a long log of stale ' +
-    'terms wins an election over a shorter log holding committed entries.'),
-  bug('commit-previous-term', 'leader-completeness',
-    'The leader commits an entry of an older term once a majority holds it ' +
-    '(Figure 8; the switch also omits the no-op, which would hide it); a later leader ' +
-    'without it overwrites it.'),
-  bug('truncate-on-match', 'leader-completeness',
-    'A follower cuts its log after a stale AppendEntries even though its ' +
-    'entries matched, losing acknowledged entries the leader counted.'),
-  bug('ignore-higher-term-in-reply', 'linearizable',
-    'A leader does not step down on a reply carrying a higher term and ' +
-    'counts it as a ReadIndex acknowledgement, so a deposed leader serves stale reads.'),
-  bug('stale-leader-read', 'linearizable',
-    'The leader answers reads from its own state without ReadIndex or a ' +
-    'lease; a deposed leader in a minority serves stale values.'),
-  bug('ack-before-sync', 'leader-completeness',
-    'Appended entries are acknowledged (and the leader counts itself) before ' +
-    'they are durable; a crash loses committed entries.'),
-];
 
 /** The node configuration for parsed parameters. */
 export function raftConfig(params: RaftParams): RaftConfig {

@@ -3,7 +3,8 @@
  * - `leader-elected`: some server leads and has committed an entry of its own term, so it can
  *   serve (a leader that cannot commit is no progress);
  * - `pending-ops-complete`: every client operation pending at the heal has completed, and
- *   every client has completed an operation invoked after the heal with `ok`;
+ *   every client has had an operation invoked after the heal served (`ok`, or a
+ *   compare-and-set answered `cas-mismatch`: sim/check/history.ts `served`);
  * - `servers-caught-up`: every server that is up (and not disabled by a damaged disk) has
  *   applied everything any server had committed at the heal: a server that was cut off or
  *   down catches up, through AppendEntries or InstallSnapshot (the lab's "agreement after
@@ -11,7 +12,7 @@
  * A check is first asked at the heal itself (the engine checks after the heal event), which is
  * when `pending-ops-complete` takes its snapshot of what is pending.
  */
-import type { HistoryEvent } from '../../sim/check/history.js';
+import { type HistoryEvent, served } from '../../sim/check/history.js';
 import type { LivenessCheck, World } from '../../sim/check/property.js';
 import type { NodeId } from '../../sim/index.js';
 import { raftNode } from './invariants.js';
@@ -38,7 +39,7 @@ export function raftLiveness(): LivenessCheck[] {
       if (event.type === 'invoke') invokedAfter.add(event.process);
       else {
         pending.delete(event.process);
-        if (event.type === 'ok' && invokedAfter.has(event.process)) okAfter.add(event.process);
+        if (served(event) && invokedAfter.has(event.process)) okAfter.add(event.process);
       }
     }
   };

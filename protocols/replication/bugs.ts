@@ -26,8 +26,9 @@ export const replicationBugs: readonly BugSwitch[] = [
       'master deposed while cut off keeps replicating and acknowledging writes when it is ' +
       'back (split brain).',
     caughtBy: 'linearizable',
-    // The deposed master's acknowledged writes are missing from the new master's log.
-    alsoCaughtBy: ['no-lost-acked-write'],
+    // The deposed master's acknowledged writes are missing from the new master's log, and
+    // the two masters' logs diverge.
+    alsoCaughtBy: ['no-lost-acked-write', 'replicas-agree'],
     scenario: 'scenarios/replication/bug-no-fencing.yaml',
   },
   {

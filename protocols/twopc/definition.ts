@@ -3,10 +3,11 @@
  * metrics and the programs of servers and clients. Clients are the shared `Client`
  * (sim/check/workload.ts) issuing bank transfers and whole-bank reads to the coordinator.
  */
+import { TWOPC_BUGS } from './bugs.js';
 import { twoPcFuzz } from './nemesis.js';
 import { Client } from '../../sim/check/workload.js';
 import type { NodeProgram } from '../../sim/index.js';
-import type { BugSwitch, ProtocolDefinition } from '../protocol.js';
+import type { ProtocolDefinition } from '../protocol.js';
 import { bankOperations } from './accounts.js';
 import { allDecided, PROPERTY_NAMES, twoPcProperties } from './invariants.js';
 import { twoPcMetrics } from './metrics.js';
@@ -14,21 +15,6 @@ import { TwoPcServer } from './node.js';
 import { Observer } from './observer.js';
 import { rolesOf, twoPcParams, type TwoPcParams } from './params.js';
 
-/** The bug catalogue. */
-export const TWOPC_BUGS: readonly BugSwitch[] = [
-  { name: 'commit-on-timeout',
-    description: 'A prepared participant whose decision timer fires commits on its own instead ' +
-      'of waiting, though the coordinator may have aborted.',
-    caughtBy: 'ac1-agreement', scenario: 'scenarios/twopc/bug-commit-on-timeout.yaml' },
-  { name: 'vote-before-log',
-    description: 'A participant sends its yes vote before its prepared record is durable; a ' +
-      'crash forgets the vote, and the commit it then receives has nothing to apply.',
-    caughtBy: 'balance-conserved', scenario: 'scenarios/twopc/bug-vote-before-log.yaml' },
-  { name: 'decision-not-logged',
-    description: 'The coordinator sends a commit before its record is durable; after a crash it ' +
-      'finds no record and presumes abort for participants that ask.',
-    caughtBy: 'ac2-no-reversal', scenario: 'scenarios/twopc/bug-decision-not-logged.yaml' },
-];
 
 /** Share of `read-all` operations when the workload mix does not say. */
 const DEFAULT_READ_SHARE = 0.1;

@@ -53,6 +53,21 @@ export interface SpecContext {
   readonly maxFaults?: number;
 }
 
+/**
+ * The operation mix of one run (swarm again): each operation of the profile's mix gets a
+ * weight of 0, 1/4, 1/2 or 1, not all 0, so some runs are all reads and compare-and-sets and some
+ * all writes; the profile's own weights come first, so runs shrink towards them. An empty mix
+ * (the protocol chooses) stays empty.
+ */
+function mixArbitrary(mix: Readonly<Record<string, number>>):
+fc.Arbitrary<Readonly<Record<string, number>>> {
+  const names = Object.keys(mix);
+  if (names.length === 0) return fc.constant(mix);
+  return fc.oneof(fc.constant(mix), fc.tuple(...names.map(() => fc.constantFrom(0, 0.25, 0.5, 1)))
+    .filter((weights) => weights.some((x) => x > 0))
+    .map((weights) => Object.fromEntries(names.map((name, i) => [name, weights[i] as number]))));
+}
+
 /** Parameters of one run: the fixed ones over a draw of each free variant. */
 function paramsArbitrary(context: SpecContext): fc.Arbitrary<Record<string, unknown>> {
   const free: Record<string, readonly unknown[]> = { ...context.variants };
@@ -220,6 +235,10 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     raws: fc.array(rawFault(window), { maxLength: context.maxFaults ?? 20 }),
     seed: fc.noShrink(fc.nat(2 ** 31 - 1)),
     params: paramsArbitrary(context),
+    mix: mixArbitrary(profile.mix),
+    // Clients that give up on a server sooner move to the new leader sooner, and leave one
+    // that still believes it leads with fewer followers: each a different race.
+    timeout: fc.constantFrom(500_000, 500_000, 200_000, 100_000),
   }).map((g): RunSpec => ({
     name: `${context.protocol}-fuzz-${g.seed}`,
     protocol: context.protocol,
@@ -228,8 +247,8 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     network: { latency: { dist: 'lognormal', median: g.median * 1_000, p99: g.median * 8_000,
       max: 200_000 }, loss: g.loss / 100, duplicate: g.duplicate / 100 },
     disk: { syncLatency: { dist: 'uniform', min: 200, max: g.syncMs * 1_000 } },
-    workload: { clients: g.clients, rate: g.rate, keys: g.keys, mix: profile.mix,
-      timeout: 500_000, attempts: 3 },
+    workload: { clients: g.clients, rate: g.rate, keys: g.keys, mix: g.mix,
+      timeout: g.timeout, attempts: 3 },
     faults: profile.damage
       ? damageOnMinority(schedule(g.raws, g.w, servers(g.nodes), window), g.nodes)
       : schedule(g.raws, g.w, servers(g.nodes), window).map(withoutDamage),

@@ -249,7 +249,14 @@ export class Campaign {
     }
     const budget = this.config.shrinkRuns ?? 150;
     const same = (candidate: RunSpec): Judged | undefined => {
-      const judged = this.judge(candidate, undefined, false);
+      let judged: Judged;
+      try {
+        judged = this.judge(candidate, undefined, false);
+      } catch (error) {
+        // A simplification the run does not admit (fewer clients than its faults name).
+        if (error instanceof ConfigError) return undefined;
+        throw error;
+      }
       return judged.reason !== undefined && violatedName(judged.report, judged.reason) === violated
         ? judged : undefined;
     };

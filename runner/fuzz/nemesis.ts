@@ -231,9 +231,14 @@ export class RuleNemesis implements Nemesis {
           repairs: [{ kind: 'heal', from: node, to: other }, { kind: 'heal', from: other, to: node }] };
       }
       case 'bridge':
+        // The target at one end: the far half and the middle node make a majority without it,
+        // while it still reaches the middle (Jepsen's bridge; a deposed leader hears the new
+        // term through the middle node).
+        if (servers.length < 3 || !server) return NONE;
+        return { faults: [{ kind: 'bridge', nodes: [node, ...rest] }], repairs: HEAL };
       case 'ring':
         if (servers.length < 3) return NONE;
-        return { faults: [{ kind: action }], repairs: HEAL };
+        return { faults: [{ kind: 'ring' }], repairs: HEAL };
       case 'clock-jump':
       case 'clock-back':
         return { faults: [{ kind: 'clock', node, jump: action === 'clock-jump' ? length : -length }],

@@ -81,7 +81,12 @@ export const GENERIC_RULES: readonly Weighted[] = [
   w(1.5, rule('pause-leader', every(3), [step(LEADER, 'pause', [1, 4])], 1, 3)),
   w(1.5, rule('isolate-leader', every(3), [step(LEADER, 'isolate', [1, 4])], 1, 3)),
   w(1, rule('split-leader', every(3), [step(LEADER, 'split', [1, 4])], 1, 3)),
-  w(2, rule('sever-leader', every(3), [step(LEADER, 'sever', [1, 4])], 1, 4)),
+  // A partial cut must outlast an election for the cut-off side to elect another leader
+  // while the old one still hears from (and answers) some servers: two timeouts or more.
+  // Partial partitions are where most stale-leader bugs show (Jepsen's record), so they weigh
+  // as much as the broadest rules.
+  w(4, rule('sever-leader', every(2), [step(LEADER, 'sever', [2, 6])], 1, 6)),
+  w(2, rule('bridge-leader', every(3), [step(LEADER, 'bridge', [2, 6])], 1, 4)),
   w(1.5, rule('clock-jump-leader', every(3), [step(LEADER, 'clock-jump', [1, 4])], 1, 3)),
   w(1, rule('clock-back-leader', every(4), [step(LEADER, 'clock-back', [1, 3])], 1, 2)),
   w(1.5, rule('slow-network', every(4), [step('random', 'slow', [0.8, 2])], 1, 2)),

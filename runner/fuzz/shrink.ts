@@ -85,13 +85,20 @@ function withFaults(spec: RunSpec, faults: readonly ScheduledFault[]): RunSpec {
   return { ...spec, faults };
 }
 
+/** The run with `clients` clients, when it has more and its faults name none of the others. */
+function fewerClients(spec: RunSpec, clients: number): RunSpec | undefined {
+  const workload = spec.workload;
+  if (workload === undefined || clients < 1 || clients >= workload.clients) return undefined;
+  const named = JSON.stringify(spec.faults).match(/"c(\d+)"/g) ?? [];
+  if (named.some((id) => Number(id.slice(2, -1)) > clients)) return undefined;
+  return { ...spec, workload: { ...workload, clients } };
+}
+
 /** Ways to simplify a run besides its faults, the most drastic first; undefined when one
  * does not apply. */
 const SIMPLIFICATIONS: readonly ((spec: RunSpec) => RunSpec | undefined)[] = [
-  (spec) => spec.workload !== undefined && spec.workload.clients > 1
-    ? { ...spec, workload: { ...spec.workload, clients: 1 } } : undefined,
-  (spec) => spec.workload !== undefined && spec.workload.clients > 2
-    ? { ...spec, workload: { ...spec.workload, clients: spec.workload.clients - 1 } } : undefined,
+  (spec) => fewerClients(spec, 1),
+  (spec) => fewerClients(spec, (spec.workload?.clients ?? 0) - 1),
   (spec) => spec.workload !== undefined && spec.workload.keys > 1
     ? { ...spec, workload: { ...spec.workload, keys: 1 } } : undefined,
   (spec) => spec.network !== undefined && (spec.network.duplicate ?? 0) > 0

@@ -31,6 +31,16 @@ export interface HistoryEvent {
 }
 
 /**
+ * Whether a completion is an answer the service served: `ok`, or a compare-and-set that failed
+ * because the value did not match (`cas-mismatch`: the service read the current value to say
+ * so, a correct answer). Refusals (`not-leader`) and unknown outcomes are not. Liveness checks
+ * count progress by it: a workload of compare-and-sets may never get another `ok`.
+ */
+export function served(event: HistoryEvent): boolean {
+  return event.type === 'ok' || (event.type === 'fail' && event.error === 'cas-mismatch');
+}
+
+/**
  * An invocation paired with its completion. `returnTime` is `Infinity` for an operation
  * whose outcome is unknown (`info`, or still pending when the history ends): it may be
  * linearized at any point after its call, or never.

@@ -70,7 +70,9 @@ export type Target =
  * heal, a slow link by restoring the network) except clock jumps, which stay:
  * - `crash`, `crash-torn` (the write in progress is torn), `pause`;
  * - `isolate` (the target alone against the rest), `sever` (cut both ways from one other
- *   server), `split` (the target and a minority against the majority), `bridge`, `ring`;
+ *   server), `split` (the target and a minority against the majority), `bridge` (the target
+ *   at one end of a bridge: it reaches the middle node, which reaches a majority without it),
+ *   `ring`;
  * - `clock-jump` forward by the length, `clock-back` back by it;
  * - `slow` (the target's links take about the length to deliver), `lossy` (its links lose a
  *   third), `dup-delay` (every link duplicates half its messages and delays them, so replies

@@ -65,6 +65,17 @@ describe('shrinkRun', () => {
     }));
   });
 
+  it('keeps the clients its faults name when it drops clients', () => {
+    const spec: RunSpec = { ...base, workload: { clients: 3, rate: 10, keys: 2, mix: {},
+      timeout: 100_000, attempts: 1 },
+    faults: [{ at: 5, fault: { kind: 'pause', node: 'c3' } }] };
+    const shrunk = shrinkRun(spec, (s) => (s.faults.length > 0 ? 'f' : undefined), 50);
+    expect(shrunk.spec.workload?.clients).toBe(3);
+    const other = shrinkRun({ ...spec, faults: [{ at: 5, fault: { kind: 'crash', node: 'n1' } }] },
+      (s) => (s.faults.length > 0 ? 'f' : undefined), 50);
+    expect(other.spec.workload?.clients).toBe(1);
+  });
+
   it('says so when the budget ran out before a schedule was shown 1-minimal', () => {
     const faults = Array.from({ length: 30 }, (_, i): ScheduledFault =>
       ({ at: i + 1, fault: { kind: 'crash', node: 'n1' } }));

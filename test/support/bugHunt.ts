@@ -13,17 +13,38 @@ import { catchingProperties, hunt } from '../../runner/fuzz/index.js';
 /** Runs within which the plain campaign must find each bug (issue 12's goal). */
 export const HUNT_RUNS = 200;
 
+const REGENERATE = '`npm run bench -- --only hunt --write-readmes`';
+
+/** The hunt table's row for a bug in a protocol README (bench/hunt.ts writes the table). */
+function huntTableRow(readme: string, protocol: string, bug: string):
+{ violated: string; runs: number } | undefined {
+  for (const line of readme.split('\n')) {
+    const m = /^\| `([^`]+)` \| `([^`]+)` \| `([^`]+)` \| (\d+) \|/.exec(line);
+    if (m !== null && m[1] === protocol && m[2] === bug) {
+      return { violated: m[3] as string, runs: Number(m[4]) };
+    }
+  }
+  return undefined;
+}
+
 /** Describes the hunt and scenario tests of every bug switch of `protocol`. */
 export function describeBugSwitches(protocol: AnyProtocol): void {
   describe(`${protocol.name}: bug switches`, () => {
     for (const bug of protocol.bugs) {
       const properties = catchingProperties(bug);
       it(`the plain campaign finds ${bug.name} by ${properties.join(' or ')} within ${
-        HUNT_RUNS} runs (campaign seed 1)`, () => {
+        HUNT_RUNS} runs (campaign seed 1), as the README's table says`, () => {
         const result = hunt(protocol, bug, { registry: protocols, seed: 1, runs: HUNT_RUNS,
           now: () => performance.now() });
         expect(result.found, `${bug.name} not found in ${HUNT_RUNS} runs`).toBe(true);
         expect(properties).toContain(result.violated);
+        const readme = `protocols/${bug.scenario.split('/')[1] ?? ''}/README.md`;
+        const row = huntTableRow(readFileSync(readme, 'utf8'), protocol.name, bug.name);
+        expect(row, `${readme} has no hunt-table row for ${bug.name}: run ${REGENERATE}`)
+          .toBeDefined();
+        expect({ violated: row?.violated, runs: row?.runs },
+          `${readme} is stale: run ${REGENERATE}`)
+          .toEqual({ violated: result.violated, runs: result.runs });
       }, 600_000);
 
       it(`${bug.scenario} shows it, and holds with the switch off`, () => {

@@ -3,7 +3,8 @@
  * shows it and holds without it (test/support/bugHunt.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { TWOPC_BUGS, twoPc } from '../../protocols/twopc/definition.js';
+import { TWOPC_BUGS } from '../../protocols/twopc/bugs.js';
+import { twoPc } from '../../protocols/twopc/definition.js';
 import { BUG_NAMES } from '../../protocols/twopc/params.js';
 import { describeBugSwitches } from '../support/bugHunt.js';
 
