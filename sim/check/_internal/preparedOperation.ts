@@ -71,8 +71,7 @@ export function searchProblem(model: AnyModel, ops: readonly PreparedOperation[]
     returnTimes[i] = p.returnTime;
     readOnly[i] = model.readOnly?.(p.input, p.output) === true ? 1 : 0;
   });
-  // Only writes of unknown outcome have observers.
-  const observers = ops.some((p) => p.output === UNKNOWN) ? model.observers?.(ops) : undefined;
+  const observers = model.observers?.(ops);
   return { callTimes, returnTimes, states, initialState, readOnly,
     ...(observers === undefined ? {} : { observers }) };
 }

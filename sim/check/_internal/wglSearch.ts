@@ -2,7 +2,8 @@
  * The Wing–Gong linearizability search with Lowe's memoisation (WGL; Wing and Gong 1993,
  * Lowe 2017), as Porcupine implements it in checker.go `checkSingle`, with additions that
  * keep it fast and small where Porcupine is not: forced reads, deadline order, covering of
- * operations of unknown outcome, and leaving out writes that nothing left could observe.
+ * operations of unknown outcome, leaving out writes that nothing left could observe, and
+ * dropping states that the next read rules out.
  *
  * A configuration is a set of linearized operations and the model state after them. From a
  * configuration the search may linearize any operation called no later than the earliest
@@ -35,10 +36,16 @@
  *    its observers (`Model.observers`, models/unseenWrites.ts) still to place could tell
  *    whether it took effect: any linearization that places it here stays legal without it.
  *    It may still be placed later, after an operation that makes it observable.
+ * 5. Dead states. A configuration is dropped when the first read still to place saw a value
+ *    its state cannot become before that read: no write that replaces the value can come
+ *    first (each was called after the read returned), and the writes that add to the value
+ *    cannot make it (`WriteObservers.grows`: a KV append only lengthens it). On append-heavy
+ *    keys a read lists the order of the appends, and an append placed too early is
+ *    abandoned at once instead of after every order of the rest.
  * Why skipping covered configurations is sound: when the search fails, every configuration it
  * explored had all its successors explored or covered by explored ones (a forced one: its one
  * successor, which succeeds exactly when it does; a write left out by 4: the successors that
- * do without it). Covering is a simulation, so by induction along any successful
+ * do without it; a dead state has no success to find). Covering is a simulation, so by induction along any successful
  * linearization, each of its configurations is covered by an explored one, including the last,
  * which would then be a success.
  * @internal
@@ -100,7 +107,13 @@ export class WglSearch {
   /** The longest linearized sequence (operation indices), when tracking was asked for. */
   longest: number[] | undefined;
   readonly memo: MemoTable;
-  private readonly problem: SearchProblem;
+  // The problem's parts, as fields of one shape (problems differ in shape, which would make
+  // every access in the hot loop polymorphic).
+  private readonly callTimes: Float64Array;
+  private readonly returnTimes: Float64Array;
+  private readonly states: StateTable;
+  private readonly observers: WriteObservers | undefined;
+  private readonly grows: ((op: number, state: unknown) => boolean) | undefined;
   private readonly n: number;
   private readonly known: Uint8Array;
   private readonly readOnly: Uint8Array;
@@ -115,6 +128,13 @@ export class WglSearch {
   private readonly returnPrev: Int32Array;
   private readonly infoNext: Int32Array;
   private readonly infoPrev: Int32Array;
+  /** Writes that replace the value, in call order, and reads of known outcome, by return. */
+  private readonly replacing: Uint8Array;
+  private readonly replaceNext: Int32Array;
+  private readonly replacePrev: Int32Array;
+  private readonly reads: Uint8Array;
+  private readonly readNext: Int32Array;
+  private readonly readPrev: Int32Array;
   /** The current configuration: linearized sets by rank, and their upper ends. */
   private readonly knownBits: Uint32Array;
   private readonly infoBits: Uint32Array;
@@ -146,7 +166,11 @@ export class WglSearch {
    */
   constructor(problem: SearchProblem, trackLongest = false, budget?: Partial<SearchBudget>) {
     const n = problem.callTimes.length;
-    this.problem = problem;
+    this.callTimes = Float64Array.from(problem.callTimes);
+    this.returnTimes = Float64Array.from(problem.returnTimes);
+    this.states = problem.states;
+    this.observers = problem.observers;
+    this.grows = problem.observers?.grows;
     this.n = n;
     this.known = new Uint8Array(n);
     this.readOnly = new Uint8Array(n);
@@ -173,6 +197,17 @@ export class WglSearch {
     [this.callNext, this.callPrev] = linkList(n, knownOps);
     [this.returnNext, this.returnPrev] = linkList(n, byReturn);
     [this.infoNext, this.infoPrev] = linkList(n, infoOps);
+    const observers = problem.observers;
+    this.replacing = new Uint8Array(n);
+    this.reads = new Uint8Array(n);
+    for (let i = 0; i < n && observers !== undefined && !trackLongest; i++) {
+      this.replacing[i] = observers.replacing[i] === true ? 1 : 0;
+      this.reads[i] = observers.reads[i] === true && this.known[i] === 1 ? 1 : 0;
+    }
+    const all = [...knownOps, ...infoOps];
+    [this.replaceNext, this.replacePrev] = linkList(n,
+      sortUnlessSorted(all.filter((i) => this.replacing[i] === 1), byCall));
+    [this.readNext, this.readPrev] = linkList(n, byReturn.filter((i) => this.reads[i] === 1));
     this.knownBits = new Uint32Array(((knownOps.length + 31) >>> 5) + 1);
     this.infoBits = new Uint32Array(((infoOps.length + 31) >>> 5) + 1);
     this.zobrist = zobristKeys(knownOps.length, 0x2545f491);
@@ -206,9 +241,9 @@ export class WglSearch {
     if (this.done !== undefined) return this.done;
     const checkClock = budget.now !== undefined && budget.deadline !== Infinity;
     const stepLimit = this.steps + maxSteps;
-    const states = this.problem.states;
+    const states = this.states;
     const { known, frameCursor, frameEnd, frameInfo, infoNext } = this;
-    const callTimes = this.problem.callTimes;
+    const callTimes = this.callTimes;
     let result: RunResult | undefined;
     while (result === undefined) {
       if (this.knownLeft === 0) {
@@ -263,7 +298,7 @@ export class WglSearch {
    * place could complete by adding to it. Then it need not be tried here.
    */
   private unobserved(op: number, state: number): boolean {
-    const observers = this.problem.observers;
+    const observers = this.observers;
     const watching = observers?.observers[op];
     if (observers === undefined || watching === undefined) return false;
     next: for (const w of watching) {
@@ -271,12 +306,28 @@ export class WglSearch {
       for (const z of observers.fences[w] ?? []) if (!this.placed(z)) continue next;
       const adders = observers.adders[w];
       if (adders === undefined) return false;
-      const states = this.problem.states;
-      if (observers.grows?.(w, states.states[state]) === false) continue;
+      const states = this.states;
+      if (this.grows?.(w, states.states[state]) === false) continue;
       if (states.next(state, w) === ILLEGAL_ID) return false;
       for (const a of adders) if (!this.placed(a)) return false;
     }
     return true;
+  }
+
+  /**
+   * Whether `state` cannot lead anywhere: the first read still to place must see a value that
+   * the state cannot become before it, since no write that replaces the value can come first
+   * (each still to place was called after that read returned) and the writes that add to it
+   * cannot make it (`WriteObservers.grows`).
+   */
+  private dead(state: number): boolean {
+    const read = this.readNext[this.n]!;
+    if (read < 0) return false;
+    const reset = this.replaceNext[this.n]!;
+    if (reset >= 0 && this.callTimes[reset]! <= this.returnTimes[read]!) return false;
+    const states = this.states;
+    if (states.next(state, read) !== ILLEGAL_ID) return false;
+    return this.grows?.(read, states.states[state]) !== true;
   }
 
   /** Whether an operation is linearized in the current configuration. */
@@ -292,7 +343,7 @@ export class WglSearch {
    * same known operations and fewer unknown ones, so it covers the result (see covering).
    */
   private absorbs(op: number, after: number): boolean {
-    const states = this.problem.states;
+    const states = this.states;
     const stop = Math.max(1, this.depth - MAX_ABSORBED);
     for (let j = this.depth; j >= stop && this.known[this.frameOp[j]!] === 0; j--) {
       if (states.next(this.frameState[j - 1]!, op) === after) return true;
@@ -303,7 +354,7 @@ export class WglSearch {
   /** The earliest return among known operations not linearized (Infinity if none). */
   private deadline(): number {
     const first = this.returnNext[this.n]!;
-    return first < 0 ? Infinity : this.problem.returnTimes[first]!;
+    return first < 0 ? Infinity : this.returnTimes[first]!;
   }
 
   /**
@@ -330,6 +381,12 @@ export class WglSearch {
       if (r >= infoHi) infoHi = r + 1;
     }
     this.lift(op, isKnown);
+    if (this.dead(after)) {
+      this.unlift(op, isKnown);
+      if (isKnown) this.knownBits[word]! &= ~mask;
+      else this.infoBits[word]! &= ~mask;
+      return 0;
+    }
     const n = this.n;
     const firstKnown = this.callNext[n]!;
     const firstInfo = this.infoNext[n]!;
@@ -366,8 +423,8 @@ export class WglSearch {
   private enter(depth: number, from: number): void {
     const n = this.n;
     const deadline = this.deadline();
-    const callTimes = this.problem.callTimes;
-    const returnTimes = this.problem.returnTimes;
+    const callTimes = this.callTimes;
+    const returnTimes = this.returnTimes;
     const state = this.frameState[depth]!;
     if (this.candidates.length < from + n) {
       const grown = new Int32Array(Math.max(2 * this.candidates.length, from + n));
@@ -377,7 +434,7 @@ export class WglSearch {
     const candidates = this.candidates;
     let end = from;
     for (let op = this.callNext[n]!; op >= 0 && callTimes[op]! <= deadline; op = this.callNext[op]!) {
-      if (this.readOnly[op] === 1 && this.problem.states.next(state, op) === state) {
+      if (this.readOnly[op] === 1 && this.states.next(state, op) === state) {
         candidates[from] = op;
         this.frameCursor[depth] = from;
         this.frameEnd[depth] = from + 1;
@@ -415,6 +472,8 @@ export class WglSearch {
   }
 
   private lift(op: number, isKnown: boolean): void {
+    if (this.replacing[op] === 1) unlink(op, this.replaceNext, this.replacePrev);
+    if (this.reads[op] === 1) unlink(op, this.readNext, this.readPrev);
     if (isKnown) {
       unlink(op, this.callNext, this.callPrev);
       unlink(op, this.returnNext, this.returnPrev);
@@ -430,6 +489,8 @@ export class WglSearch {
     } else {
       relink(op, this.infoNext, this.infoPrev);
     }
+    if (this.reads[op] === 1) relink(op, this.readNext, this.readPrev);
+    if (this.replacing[op] === 1) relink(op, this.replaceNext, this.replacePrev);
   }
 }
 

@@ -101,11 +101,13 @@ export function kvModel(options: KvModelOptions = {}): Model<KvState, KvInput, K
     observers: (ops) => {
       const shows = kvShows(ops);
       // From a state, appends make its value followed by appended texts (a missing key
-      // counts as the empty string); a compare-and-set expecting a missing key needs one.
-      const grows = (mismatch: number, state: KvState) => {
-        const input = ops[mismatch]!.input;
-        const from = input.f === 'cas' ? input.from : null;
-        return from === null ? state.value === null : shows(from, state.value ?? '', true);
+      // counts as the empty string); a read of, or a compare-and-set expecting, a missing key
+      // needs one.
+      const grows = (index: number, state: KvState) => {
+        const { input, output } = ops[index]!;
+        const seen = input.f === 'cas' ? input.from : input.f === 'get' ? output : undefined;
+        if (seen === undefined || typeof seen === 'boolean' || seen === UNKNOWN) return true;
+        return seen === null ? state.value === null : shows(seen, state.value ?? '', true);
       };
       return { ...writeObservers(ops, kvEffects, shows), grows };
     },

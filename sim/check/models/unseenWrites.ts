@@ -75,13 +75,18 @@ export interface WriteObservers<State = unknown> {
    * place when a write is placed comes between that write and the observer.
    */
   readonly fences: readonly (readonly number[] | undefined)[];
+  /** Per operation: a write that replaces the value outright (a put, a compare-and-set). */
+  readonly replacing: readonly boolean[];
+  /** Per operation: a read of known outcome, legal only where the value is what it saw. */
+  readonly reads: readonly boolean[];
   /**
-   * Optional, for models whose writes add to the value: whether the value a mismatch expected
-   * could be a state's value followed by additions (or that value itself). When false, the
-   * mismatch cannot tell a write placed in that state apart. Absent: the search asks only
-   * whether the state is that value and whether adders are left.
+   * Optional, for models whose writes add to the value: whether the value an operation saw or
+   * expected (a read's result, a compare-and-set's `from`) could be a state's value followed
+   * by additions, or that value itself. When false, a mismatch cannot tell a write placed in
+   * that state apart, and a read cannot come after that state before the value is replaced.
+   * Absent: only the state itself.
    */
-  readonly grows?: (mismatch: number, state: State) => boolean;
+  readonly grows?: (op: number, state: State) => boolean;
 }
 
 /** How many fences `writeObservers` keeps per observer. */
@@ -127,7 +132,10 @@ export function writeObservers<I, O, V>(
       Math.max((ops[c.index] as TimedOperation<I, O>).callTime, op.callTime) <= c.goneAt);
     return [...new Set([...seeing, ...telling.map((c) => c.index)])].sort((a, b) => a - b);
   });
-  return { observers, adders, fences: fencesOf(ops, described, observers) };
+  const replacing = described.map((e) => e.writes !== undefined && e.replaces === true);
+  const reads = described.map((e, i) => e.sees !== undefined && e.writes === undefined &&
+    e.mismatch !== true && (ops[i] as TimedOperation<I, O>).output !== UNKNOWN);
+  return { observers, adders, fences: fencesOf(ops, described, observers), replacing, reads };
 }
 
 /** The fences of every observer (see `WriteObservers.fences`). */
@@ -136,6 +144,8 @@ function fencesOf<I, O, V>(
   described: readonly WriteEffects<V>[],
   observers: readonly (readonly number[] | undefined)[],
 ): (readonly number[] | undefined)[] {
+  const watching = new Set(observers.flatMap((o) => o ?? []));
+  if (watching.size === 0) return observers.map(() => undefined);
   const replacing = ops.map((_, i) => i).filter((i) => {
     const e = described[i] as WriteEffects<V>;
     return e.replaces === true && e.writes !== undefined && e.mismatch !== true &&
@@ -143,7 +153,6 @@ function fencesOf<I, O, V>(
   });
   const returnOf = (i: number) => (ops[i] as TimedOperation<I, O>).returnTime;
   replacing.sort((a, b) => returnOf(a) - returnOf(b));
-  const watching = new Set(observers.flatMap((o) => o ?? []));
   return ops.map((op, i) => {
     if (!watching.has(i)) return undefined;
     let end = 0;
@@ -175,14 +184,16 @@ function producersOf<I, O, V>(
   described: readonly WriteEffects<V>[],
   shows: Shows<V>,
 ): (f: V) => { goneAt: number; adders: number[] } {
-  const writes = described.flatMap((e, i) => e.writes === undefined ? []
-    : [{ index: i, op: ops[i] as TimedOperation<I, O>, value: e.writes,
-      replaces: e.replaces === true,
-      changes: e.mismatch !== true && (ops[i] as TimedOperation<I, O>).output !== UNKNOWN }]);
+  let writes: { index: number; op: TimedOperation<I, O>; value: V; replaces: boolean;
+    changes: boolean }[] | undefined;
   const cache = new Map<V, { goneAt: number; adders: number[] }>();
   return (f) => {
     const cached = cache.get(f);
     if (cached !== undefined) return cached;
+    writes ??= described.flatMap((e, i) => e.writes === undefined ? []
+      : [{ index: i, op: ops[i] as TimedOperation<I, O>, value: e.writes,
+        replaces: e.replaces === true,
+        changes: e.mismatch !== true && (ops[i] as TimedOperation<I, O>).output !== UNKNOWN }]);
     let lastProduced = -Infinity;
     const adders: number[] = [];
     for (const w of writes) {
