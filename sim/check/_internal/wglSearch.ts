@@ -37,9 +37,10 @@
  *    whether it took effect: any linearization that places it here stays legal without it.
  *    It may still be placed later, after an operation that makes it observable.
  * 5. Dead states. A configuration is dropped when the first read still to place saw a value
- *    its state cannot become before that read: no write that replaces the value can come
- *    first (each was called after the read returned), and the writes that add to the value
- *    cannot make it (`WriteObservers.grows`: a KV append only lengthens it). On append-heavy
+ *    its state cannot become before that read: each write that replaces the value and could
+ *    come first wrote a value the read's cannot come from, and the writes that add to the
+ *    value cannot make it from this state (`WriteObservers.grows`: a KV append only
+ *    lengthens it). On append-heavy
  *    keys a read lists the order of the appends, and an append placed too early is
  *    abandoned at once instead of after every order of the rest.
  * Why skipping covered configurations is sound: when the search fails, every configuration it
@@ -53,6 +54,9 @@
 import type { WriteObservers } from '../models/unseenWrites.js';
 import { MEMO_FULL, MemoTable } from './memoTable.js';
 import { ILLEGAL_ID, type StateTable } from './stateTable.js';
+
+/** How many writes that could come before a read `dead` looks at, before it gives up. */
+const MAX_RESETS = 16;
 
 /** How many operations of unknown outcome in a row `absorbs` looks back over. */
 const MAX_ABSORBED = 8;
@@ -316,15 +320,20 @@ export class WglSearch {
 
   /**
    * Whether `state` cannot lead anywhere: the first read still to place must see a value that
-   * the state cannot become before it, since no write that replaces the value can come first
-   * (each still to place was called after that read returned) and the writes that add to it
-   * cannot make it (`WriteObservers.grows`).
+   * the state cannot become before it. No write that replaces the value and could come first
+   * (called before that read returned) wrote a value the read's could come from
+   * (`WriteObservers.derives`), and the writes that add to the value cannot make it from this
+   * state (`WriteObservers.grows`).
    */
   private dead(state: number): boolean {
     const read = this.readNext[this.n]!;
     if (read < 0) return false;
-    const reset = this.replaceNext[this.n]!;
-    if (reset >= 0 && this.callTimes[reset]! <= this.returnTimes[read]!) return false;
+    const deadline = this.returnTimes[read]!;
+    let looked = 0;
+    for (let z = this.replaceNext[this.n]!; z >= 0 && this.callTimes[z]! <= deadline;
+      z = this.replaceNext[z]!) {
+      if (++looked > MAX_RESETS || this.observers!.derives(read, z)) return false;
+    }
     const states = this.states;
     if (states.next(state, read) !== ILLEGAL_ID) return false;
     return this.grows?.(read, states.states[state]) !== true;

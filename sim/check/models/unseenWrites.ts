@@ -19,6 +19,8 @@
  *    that does not produce f (a put, a swapping compare-and-set, a non-empty append) was
  *    called after all of them returned and itself returned before t. A mismatch C does not
  *    observe X when f was gone by C's call or by X's call.
+ * A compare-and-set of unknown outcome whose expected value was gone for good (rule 2) before
+ * it was called could only have failed, which changes nothing: it has no observers either.
  * Why X may be left out where none of them is left: take any linearization that places X
  * there and leave X out. Until the next write that replaces the value outright (a put, or a
  * swapping compare-and-set), the value with X shows X's write and the one without does not
@@ -79,6 +81,8 @@ export interface WriteObservers<State = unknown> {
   readonly replacing: readonly boolean[];
   /** Per operation: a read of known outcome, legal only where the value is what it saw. */
   readonly reads: readonly boolean[];
+  /** Whether the value a read saw could come from what a replacing write wrote (`shows`). */
+  readonly derives: (read: number, write: number) => boolean;
   /**
    * Optional, for models whose writes add to the value: whether the value an operation saw or
    * expected (a read's result, a compare-and-set's `from`) could be a state's value followed
@@ -123,8 +127,10 @@ export function writeObservers<I, O, V>(
     return made.adders;
   });
   const observers = ops.map((op, i) => {
-    const { writes: written, replaces } = described[i] as WriteEffects<V>;
+    const { writes: written, replaces, sees } = described[i] as WriteEffects<V>;
     if (op.output !== UNKNOWN || written === undefined) return undefined;
+    // A compare-and-set whose expected value was gone for good before its call cannot swap.
+    if (sees !== undefined && producers(sees).goneAt < op.callTime) return [];
     const after = (j: number) => j !== i && (ops[j] as TimedOperation<I, O>).returnTime >= op.callTime;
     const seeing = seers.filter((j) => after(j) &&
       shows((described[j] as WriteEffects<V>).sees as V, written, replaces === true));
@@ -132,10 +138,17 @@ export function writeObservers<I, O, V>(
       Math.max((ops[c.index] as TimedOperation<I, O>).callTime, op.callTime) <= c.goneAt);
     return [...new Set([...seeing, ...telling.map((c) => c.index)])].sort((a, b) => a - b);
   });
-  const replacing = described.map((e) => e.writes !== undefined && e.replaces === true);
+  const replacing = described.map((e) => e.writes !== undefined && e.replaces === true &&
+    e.mismatch !== true);
   const reads = described.map((e, i) => e.sees !== undefined && e.writes === undefined &&
     e.mismatch !== true && (ops[i] as TimedOperation<I, O>).output !== UNKNOWN);
-  return { observers, adders, fences: fencesOf(ops, described, observers), replacing, reads };
+  const derives = (read: number, write: number) => {
+    const seen = (described[read] as WriteEffects<V>).sees;
+    const written = (described[write] as WriteEffects<V>).writes;
+    return seen === undefined || written === undefined || shows(seen, written, true);
+  };
+  return { observers, adders, fences: fencesOf(ops, described, observers), replacing, reads,
+    derives };
 }
 
 /** The fences of every observer (see `WriteObservers.fences`). */
