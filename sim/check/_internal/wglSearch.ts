@@ -38,7 +38,8 @@
  *    It may still be placed later, after an operation that makes it observable.
  * 5. Dead states. A configuration is dropped when the first read still to place saw a value
  *    its state cannot become before that read: each write that replaces the value and could
- *    come first wrote a value the read's cannot come from, and the writes that add to the
+ *    come first wrote a value the read's cannot come from, or is a compare-and-set that
+ *    cannot swap (the value it expects cannot come about), and the writes that add to the
  *    value cannot make it from this state (`WriteObservers.grows`: a KV append only
  *    lengthens it). On append-heavy
  *    keys a read lists the order of the appends, and an append placed too early is
@@ -56,7 +57,7 @@ import { MEMO_FULL, MemoTable } from './memoTable.js';
 import { ILLEGAL_ID, type StateTable } from './stateTable.js';
 
 /** How many writes that could come before a read `dead` looks at, before it gives up. */
-const MAX_RESETS = 16;
+const MAX_RESETS = 64;
 
 /** How many operations of unknown outcome in a row `absorbs` looks back over. */
 const MAX_ABSORBED = 8;
@@ -329,14 +330,34 @@ export class WglSearch {
     const read = this.readNext[this.n]!;
     if (read < 0) return false;
     const deadline = this.returnTimes[read]!;
+    const observers = this.observers!;
     let looked = 0;
     for (let z = this.replaceNext[this.n]!; z >= 0 && this.callTimes[z]! <= deadline;
       z = this.replaceNext[z]!) {
-      if (++looked > MAX_RESETS || this.observers!.derives(read, z)) return false;
+      if (++looked > MAX_RESETS) return false;
+      if (observers.derives(read, z) && this.canTakeEffect(z, state, deadline)) return false;
     }
     const states = this.states;
     if (states.next(state, read) !== ILLEGAL_ID) return false;
     return this.grows?.(read, states.states[state]) !== true;
+  }
+
+  /**
+   * Whether replacing write `z` could take effect before `deadline`: unconditionally, or, for
+   * a compare-and-set, if the value it expects could come about: from `state` by additions,
+   * or from another replacing write still to place before then.
+   */
+  private canTakeEffect(z: number, state: number, deadline: number): boolean {
+    const observers = this.observers!;
+    if (!observers.conditional[z]) return true;
+    if (this.grows === undefined || this.grows(z, this.states.states[state])) return true;
+    let looked = 0;
+    for (let w = this.replaceNext[this.n]!; w >= 0 && this.callTimes[w]! <= deadline;
+      w = this.replaceNext[w]!) {
+      if (++looked > MAX_RESETS) return true;
+      if (w !== z && observers.derives(z, w)) return true;
+    }
+    return false;
   }
 
   /** Whether an operation is linearized in the current configuration. */

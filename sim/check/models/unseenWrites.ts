@@ -81,8 +81,16 @@ export interface WriteObservers<State = unknown> {
   readonly replacing: readonly boolean[];
   /** Per operation: a read of known outcome, legal only where the value is what it saw. */
   readonly reads: readonly boolean[];
-  /** Whether the value a read saw could come from what a replacing write wrote (`shows`). */
-  readonly derives: (read: number, write: number) => boolean;
+  /**
+   * Per operation: a replacing write that takes effect only where the value is what it
+   * expected (a compare-and-set).
+   */
+  readonly conditional: readonly boolean[];
+  /**
+   * Whether the value an operation saw or expected (a read's result, a compare-and-set's
+   * `from`) could come from what a replacing write wrote (`shows`).
+   */
+  readonly derives: (op: number, write: number) => boolean;
   /**
    * Optional, for models whose writes add to the value: whether the value an operation saw or
    * expected (a read's result, a compare-and-set's `from`) could be a state's value followed
@@ -142,13 +150,14 @@ export function writeObservers<I, O, V>(
     e.mismatch !== true);
   const reads = described.map((e, i) => e.sees !== undefined && e.writes === undefined &&
     e.mismatch !== true && (ops[i] as TimedOperation<I, O>).output !== UNKNOWN);
-  const derives = (read: number, write: number) => {
-    const seen = (described[read] as WriteEffects<V>).sees;
+  const conditional = described.map((e, i) => replacing[i] === true && e.sees !== undefined);
+  const derives = (op: number, write: number) => {
+    const seen = (described[op] as WriteEffects<V>).sees;
     const written = (described[write] as WriteEffects<V>).writes;
     return seen === undefined || written === undefined || shows(seen, written, true);
   };
   return { observers, adders, fences: fencesOf(ops, described, observers), replacing, reads,
-    derives };
+    conditional, derives };
 }
 
 /** The fences of every observer (see `WriteObservers.fences`). */
