@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 // The visualizer is a Vite app rooted in viz/; it imports sim/, protocols/ and runner/
@@ -6,5 +7,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: 'viz',
   base: './',
-  build: { outDir: '../dist/viz', emptyOutDir: true, chunkSizeWarningLimit: 2_000 },
+  build: { outDir: '../dist/viz', emptyOutDir: true, chunkSizeWarningLimit: 2_000,
+    // Two pages: the visualizer, and the comparison of designs (viz/compare.html).
+    rollupOptions: { input: { main: resolve(import.meta.dirname, 'viz/index.html'),
+      compare: resolve(import.meta.dirname, 'viz/compare.html') } } },
 });

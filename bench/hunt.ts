@@ -12,11 +12,12 @@
  *
  * With `--write-readmes` it also rewrites the hunt table of each protocol's README (between
  * `<!-- hunt-table -->` and `<!-- /hunt-table -->`) from these results; the bug tests check the
- * deterministic columns (property and runs) against it.
+ * deterministic columns (property and runs) against it. `--protocol a,b` hunts (and measures
+ * the coverage of) those protocols only, and rewrites only their tables.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { IDLE_PHASE } from '../sim/check/nemesis.js';
-import { protocols } from '../protocols/index.js';
+import { type AnyProtocol, protocols } from '../protocols/index.js';
 import {
   addOutcome, Campaign, COVERAGE_KINDS, emptyStats, hunt, type HuntResult,
 } from '../runner/fuzz/index.js';
@@ -63,7 +64,8 @@ function coverageRows(name: string): BenchRow[] {
   for (let index = 0; now() < deadline; index++) addOutcome(stats, campaign.run(index));
   const phases = [IDLE_PHASE, ...traits.phases];
   const missed = phases.flatMap((phase) => COVERAGE_KINDS
-    .filter((kind) => (stats.coverage[phase]?.[kind] ?? 0) === 0).map((kind) => `${kind}@${phase}`));
+    .filter((kind) => (stats.coverage[phase]?.[kind] ?? 0) === 0)
+    .map((kind) => `${kind}@${phase}`));
   const cells = phases.length * COVERAGE_KINDS.length;
   const label = `coverage ${name}, default campaign ${COVERAGE_SECONDS} s (${stats.runs} runs, ${
     stats.failures} failed)`;
@@ -92,7 +94,8 @@ export function huntTableRow(r: HuntResult, date: string): string {
 }
 
 const TABLE_HEAD = [
-  '| protocol | bug | found by | runs to first detection | wall seconds (date) | shrunk schedule (faults) |',
+  '| protocol | bug | found by | runs to first detection | wall seconds (date) | ' +
+    'shrunk schedule (faults) |',
   '|---|---|---|---|---|---|',
 ];
 
@@ -115,11 +118,22 @@ void {
   }
 }
 
+/** The protocols `--protocol a,b` names, or every protocol. */
+function selected(): string[] {
+  const at = process.argv.indexOf('--protocol');
+  const names = at < 0 ? Object.keys(protocols) : (process.argv[at + 1] ?? '').split(',');
+  for (const name of names) {
+    if (protocols[name] === undefined) throw new Error(`--protocol: no protocol ${name}`);
+  }
+  return names;
+}
+
 export const huntBench: BenchSuite = () => {
   const rows: BenchRow[] = [];
   const results: HuntResult[] = [];
   const scenarios = new Map<string, string>();
-  for (const protocol of Object.values(protocols)) {
+  const names = selected();
+  for (const protocol of names.map((name) => protocols[name] as AnyProtocol)) {
     for (const bug of protocol.bugs) {
       const result = hunt(protocol, bug, { registry: protocols, seed: SEED, runs: RUNS,
         shrinkRuns: 150, now });
@@ -134,6 +148,6 @@ export const huntBench: BenchSuite = () => {
     unit: `of ${results.length}`, goal: `${results.length}` });
   rows.push({ name: 'hunt: median seconds to first detection', value:
     median(found.map((r) => r.seconds)), unit: 'wall s', goal: '< 5 s' });
-  for (const name of Object.keys(protocols)) rows.push(...coverageRows(name));
+  for (const name of names) rows.push(...coverageRows(name));
   return rows;
 };

@@ -5,11 +5,13 @@
  * Targets live here, never in timed tests: these machines are shared and noisy.
  */
 import { availabilityBench } from './availability.js';
+import { balancerBench } from './balancer.js';
 import { checkerBench, inconclusiveBench } from './checker.js';
 import { cliBench } from './cli.js';
 import { engineBench } from './engine.js';
 import { huntBench } from './hunt.js';
 import { linearizabilityBench } from './linearizability.js';
+import { memoryBench, memoryChild } from './memory.js';
 import { paxosBench } from './paxos.js';
 import type { BenchRow, BenchSuite } from './row.js';
 import { twoPcBench } from './twopc.js';
@@ -26,7 +28,9 @@ const suites: Record<string, BenchSuite> = {
   paxos: paxosBench,
   twopc: twoPcBench,
   availability: availabilityBench,
+  balancer: balancerBench,
   hunt: huntBench,
+  memory: memoryBench,
   cli: cliBench,
   viz: vizBench,
 };
@@ -61,4 +65,10 @@ async function main(): Promise<void> {
   process.stdout.write(json ? `${JSON.stringify({ rows }, null, 2)}\n` : `${table(rows)}\n`);
 }
 
-await main();
+// bench/memory.ts measures each run in a process of its own: this entry, so asked.
+const child = process.argv.indexOf('--memory-child');
+if (child >= 0) {
+  await memoryChild(process.argv[child + 1] as string, process.argv[child + 2] === 'traced');
+} else {
+  await main();
+}

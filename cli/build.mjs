@@ -10,6 +10,7 @@ const entries = {
   'bench/checkWorker': 'bench/checkWorker.ts',
   'cli/docs': 'cli/docs.ts',
   'cli/readme': 'cli/readme.ts',
+  'cli/hostile': 'cli/hostile.ts',
   // The CLI with the toy protocol registered, and its fuzz worker, for the CLI tests.
   'test/toyCli': 'test/cli/toyCli.ts',
   'test/toyWorker': 'test/cli/toyWorker.ts',

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { durationOrReason } from '../runner/schema.js';
+import { durationOrReason } from '../protocols/durations.js';
 import { parseSeed } from './execute.js';
 import type { ShareConfig } from './fuzzShare.js';
 import { InputError } from './io.js';
@@ -48,7 +48,7 @@ export function positive(text: string | undefined, what: string, fallback: numbe
 }
 
 function micros(text: string, what: string): number {
-  const value = durationOrReason(/^\d+$/.test(text) ? `${text}s` : text, false);
+  const value = durationOrReason(/^\d+$/.test(text) ? `${text}s` : text);
   if (typeof value === 'string') throw new InputError(`${what}: ${value}`);
   if (value === 0) throw new InputError(`${what}: a duration above 0`);
   return value;

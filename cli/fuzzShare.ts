@@ -5,9 +5,11 @@
  * passes, or the stop flag (shared between threads) is set.
  */
 import type { Micros } from '../sim/index.js';
+import { protocolNamed } from '../protocols/index.js';
 import { loadScenario, type RunSpec } from '../runner/index.js';
 import { Campaign, indexesFor, type RunOutcome } from '../runner/fuzz/index.js';
 import type { Registry } from './registry.js';
+import { nodeWatchdog } from './watchdog.js';
 
 /** Everything a share needs; plain data, so it crosses to a worker thread. */
 export interface ShareConfig {
@@ -41,7 +43,7 @@ export function runShare(
   report: (outcome: RunOutcome) => void,
   found: (index: number, reason: string) => void = () => {},
 ): void {
-  const protocol = registry[config.protocol];
+  const protocol = protocolNamed(registry, config.protocol);
   if (protocol === undefined) throw new Error(`unknown protocol ${config.protocol}`);
   const base: RunSpec | undefined = config.scenario === undefined ? undefined
     : loadScenario(config.scenario.text, config.scenario.file, registry).spec;
@@ -49,6 +51,7 @@ export function runShare(
     protocol, registry, seed: config.seed, bugs: config.bugs, params: config.params,
     checkDeterminism: config.checkDeterminism,
     shrinkRuns: config.shrinkRuns, onFailure: found, nemesis: config.nemesis,
+    watchdog: nodeWatchdog,
     ...(config.nodes === undefined ? {} : { nodes: config.nodes }),
     ...(base === undefined ? {} : { base }),
     ...(config.duration === undefined ? {} : { duration: config.duration }),

@@ -8,7 +8,8 @@ import { IDLE_PHASE } from '../sim/check/nemesis.js';
 import { COVERAGE_KINDS, type CampaignStats } from '../runner/fuzz/index.js';
 import type { SavedCounterexample } from './counterexample.js';
 import type { ShareConfig } from './fuzzShare.js';
-import { showTime, table } from './io.js';
+import { showDuration as showTime } from '../protocols/durations.js';
+import { table } from './io.js';
 
 /** A failure as the campaign reports it. */
 export interface Failure extends SavedCounterexample {
@@ -40,9 +41,11 @@ function failureLines(f: Failure): string[] {
   const kind = f.kind === undefined ? '' : ` (${f.kind})`;
   return [
     '',
-    `FAILURE in run ${f.index} (run seed ${f.runSeed}, engine seed ${f.seed}): ${f.violated}${kind}`,
+    `FAILURE in run ${f.index} (run seed ${f.runSeed}, engine seed ${f.seed}): ${f.violated}${
+      kind}`,
     `  ${f.reason.split('\n')[0] ?? ''}`,
-    `  schedule: ${f.faultsAfter} fault${f.faultsAfter === 1 ? '' : 's'} (from ${f.faultsBefore}), ${
+    `  schedule: ${f.faultsAfter} fault${f.faultsAfter === 1 ? '' : 's'} (from ${
+      f.faultsBefore}), ${
       f.minimal ? '1-minimal: removing any one loses the failure'
         : 'not shown 1-minimal (shrink budget spent)'}; counterexample: ${f.file}`,
     f.reproduced ? `  replayed from the file: same trace hash ${f.fileHash}`

@@ -48,10 +48,3 @@ export function table(
     ? x.padStart(widths[i] ?? 0) : x.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
-
-/** Microseconds as a person reads them: `1.234s`, `12.5ms`, `800µs`. */
-export function showTime(micros: number): string {
-  if (micros >= 1_000_000) return `${+(micros / 1_000_000).toFixed(3)}s`;
-  if (micros >= 1_000) return `${+(micros / 1_000).toFixed(3)}ms`;
-  return `${micros}µs`;
-}

@@ -3,10 +3,11 @@
  * scenario files under scenarios/, the default scenario, reading a file with a clear error.
  * Only Node built-ins here, so `faultline --help` starts fast.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
-  writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from
+  'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readBounded } from './inputFiles.js';
 import { InputError } from './io.js';
 
 /** The repository (package) root: dist/cli/faultline.js lives two folders below it. */
@@ -47,15 +48,12 @@ export function defaultScenario(): string | undefined {
   return findScenarios()[0];
 }
 
-/** Reads a file or throws `InputError` naming it. */
-export function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file'
-      : code === 'EISDIR' ? 'a directory, not a file' : String(code)})`);
-  }
+/** Input files read whole at most: far beyond any history or scenario, far below memory. */
+const MAX_INPUT_BYTES = 256 << 20;
+
+/** Reads a file (at most `maxBytes`) or throws `InputError` naming it. */
+export function readText(file: string, maxBytes = MAX_INPUT_BYTES, what = 'an input file'): string {
+  return readBounded(file, maxBytes, what);
 }
 
 /**

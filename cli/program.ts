@@ -12,7 +12,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, err, InputError, outJson } from './io.js';
 import { defaultScenario } from './paths.js';
-import type { Registry } from './registry.js';
+import { ownProtocols, type Registry } from './registry.js';
 import { parseReporter } from './reporters.js';
 
 let jsonMode = false;
@@ -52,7 +52,7 @@ function fuzzOptions(cmd: Command): Command {
 
 /** The commands; each loads its module on use, so that `--help` starts fast. */
 function program(context: CliContext, done: (code: number) => void): Command {
-  const { registry } = context;
+  const registry = async (): Promise<Registry> => ownProtocols(await context.registry());
   const cli = new Command('faultline')
     .description('A deterministic distributed-systems simulator: run scenarios, fuzz protocols.')
     .exitOverride()
@@ -70,7 +70,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--json', JSON_HELP)
     .action(async (files: string[], o) => {
       const { runCommand } = await import('./commands/run.js');
-      done(runCommand(files, o, await registry()));
+      done(await runCommand(files, o, await registry()));
     });
   fuzzOptions(cli.command('fuzz').argument('<target>', 'a protocol name or a scenario file to vary')
     .description('a fuzz campaign: generated fault schedules and workloads, shrunk on failure'))
@@ -83,7 +83,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
     .option('--json', JSON_HELP)
     .action(async (file: string, o) => {
       const { replayCommand } = await import('./commands/replay.js');
-      done(replayCommand(file, o, await registry()));
+      done(await replayCommand(file, o, await registry()));
     });
   cli.command('check-history')
     .argument('<file>', 'a history: ours (JSONL), Jepsen/Knossos EDN or a Porcupine etcd log')
@@ -108,18 +108,38 @@ function program(context: CliContext, done: (code: number) => void): Command {
       const { vizCommand } = await import('./vizCommand.js');
       done(await vizCommand(target, o));
     });
-  cli.command('sweep').argument('<protocol>', 'heartbeat')
-    .description("the failure detectors' trade-off: detection time against false suspicions")
-    .option('--detector <kind>', 'phi or fixed (default phi)')
-    .option('--thresholds <list>', 'phi thresholds, or missed beats for fixed (e.g. 1,3,8,12)')
-    .option('--losses <list>', 'loss probabilities (default 0,0.1,0.3)')
-    .option('--seeds <list>', 'seeds per cell, averaged (default 1,2)')
-    .option('--nodes <n>', 'cluster size (default 3)')
-    .option('--duration <time>', 'simulated time per run; n1 crashes halfway (default 30s)')
+  cli.command('compare').argument('<file...>', 'a comparison (a scenario with a compare: ' +
+    'block), or two or more scenario files')
+    .description('run designs under one fault script side by side: one table of availability, ' +
+      'consistency, recovery and cost')
+    .option('--seed <n>', 'override the seed of every design')
+    .option('--out <dir>', "write each design's run as a scenario that replays it")
+    .option('--json', JSON_HELP)
+    .action(async (files: string[], o) => {
+      const { compareCommand } = await import('./commands/compare.js');
+      done(compareCommand(files, o, await registry()));
+    });
+  cli.command('sweep').argument('<target>', 'a scenario or comparison file, or heartbeat')
+    .description('vary fields over lists of values, repeated over seeds: each figure with its ' +
+      '95% confidence interval (heartbeat: the detectors\' trade-off)')
+    .option('--vary <path=values>', 'a field and its values, such as network.loss=0,0.1,0.3 or ' +
+      'failures.mtbf=10s,30s; repeatable (every combination)', (v: string, all: string[]) =>
+      [...all, v], [] as string[])
+    .option('--runs <n>', 'seeds per cell: the file\'s seed and the next n-1 (default 5)')
+    .option('--seeds <list>', 'seeds per cell: a list (1,2,3) or a range (1-50)')
+    .option('--metrics <list>', 'figures to show (default the comparison table\'s)')
+    .option('--csv <file>', 'write the rows as CSV, for plotting')
+    .option('--out <file>', 'write the rows as JSON (the visualizer charts it)')
+    .option('--detector <kind>', 'heartbeat: phi or fixed (default phi)')
+    .option('--thresholds <list>', 'heartbeat: phi thresholds, or missed beats for fixed')
+    .option('--losses <list>', 'heartbeat: loss probabilities (default 0,0.1,0.3)')
+    .option('--nodes <n>', 'heartbeat: cluster size (default 3)')
+    .option('--duration <time>', 'heartbeat: simulated time per run; n1 crashes halfway (30s)')
     .option('--json', JSON_HELP)
     .action(async (target: string, o) => {
       const { sweepCommand } = await import('./commands/sweep.js');
-      done(sweepCommand(target, o));
+      done(await sweepCommand(target, { ...o, vary: o.vary.length === 0 ? undefined : o.vary },
+        registry));
     });
   cli.command('list').description('protocols, their parameters and bugs, and scenarios')
     .option('--json', JSON_HELP)
@@ -156,7 +176,10 @@ function fail(caught: unknown): number {
   let error = caught;
   if (error instanceof CommanderError) {
     const help = error.exitCode === 0 || error.code === 'commander.helpDisplayed';
-    return help ? EXIT.ok : EXIT.badInput;
+    if (help) return EXIT.ok;
+    // Commander has said what is wrong on stderr; with --json, stdout still gets its document.
+    if (jsonMode) outJson({ error: error.message.replace(/^error: /, ''), problems: [] });
+    return EXIT.badInput;
   }
   // A ConfigError (bad input found by the engine), known by name so sim/ loads only on use.
   if (error instanceof Error && error.name === 'ConfigError') error = new InputError(error.message);

@@ -10,6 +10,15 @@ import type { AnyProtocol } from '../protocols/index.js';
 /** Protocols by name. */
 export type Registry = Readonly<Record<string, AnyProtocol>>;
 
+/**
+ * The registry with no prototype: every lookup in a command (`registry[name]`) then finds only
+ * a protocol, never `toString` or `__proto__` from Object.prototype.
+ */
+export function ownProtocols(registry: Registry): Registry {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, AnyProtocol>,
+    registry));
+}
+
 /** The registry of this build. */
 export async function loadRegistry(): Promise<Registry> {
   return (await import('../protocols/index.js')).protocols;

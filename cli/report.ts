@@ -5,7 +5,8 @@
  * outcome, violations, metrics and the trace hash.
  */
 import type { RunReport } from '../runner/index.js';
-import { showTime, table } from './io.js';
+import { showDuration as showTime } from '../protocols/durations.js';
+import { table } from './io.js';
 
 /** One run as `--json` prints it. */
 export interface RunJson {

@@ -5,6 +5,7 @@
  */
 import { type LoadedScenario, loadScenario, type Problem, ScenarioError } from '../runner/index.js';
 import { InputError } from './io.js';
+import { MAX_SCENARIO_BYTES } from './inputFiles.js';
 import { readText } from './paths.js';
 import type { Registry } from './registry.js';
 
@@ -23,7 +24,7 @@ export function loadAll(files: readonly string[], registry: Registry): ScenarioS
   const loaded: ScenarioSource[] = [];
   for (const file of files) {
     try {
-      const text = readText(file);
+      const text = readText(file, MAX_SCENARIO_BYTES, 'a scenario file');
       loaded.push({ ...loadScenario(text, file, registry), file, text });
     } catch (error) {
       if (error instanceof ScenarioError) problems.push(...error.problems);

@@ -5,14 +5,17 @@
  * - a bundled scenario, by key (`raft/leader-failure`) or by its path under scenarios/, opens
  *   as `#scenario=KEY`, so the page runs it itself;
  * - any other file (a trace in JSON Lines, a scenario YAML elsewhere) is offered at
- *   `/input/NAME` and the page opens it (`#open=input/NAME`).
+ *   `/input/NAME` and the page opens it (`#open=input/NAME`);
+ * - a comparison (`compare:`, scenarios/compare/) or a sweep's JSON (`faultline sweep --out`)
+ *   opens the comparison page, compare.html, the same two ways.
  * The server answers only the built app's files and that one input file, on 127.0.0.1. The
  * app's files are served by sirv (content types, ranges, ETags, no path outside dist/viz,
  * a malformed URL answered rather than thrown); the input file is matched on the raw path,
  * which never needs decoding since its name is plain.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from
+  'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +75,11 @@ export async function startViz(target: string | undefined, options: VizOptions =
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(res);
     const path = (req.url ?? '/').split(/[?#]/)[0];
+    // A path that does not decode (`/%`) is a bad request, not a missing file.
+    if (!decodes(path ?? '/')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: a malformed URL');
+      return;
+    }
     if (input?.file !== undefined && path === `/input/${input.name}`) {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8',
         'x-content-type-options': 'nosniff', 'cache-control': 'no-store' })
@@ -84,6 +92,16 @@ export async function startViz(target: string | undefined, options: VizOptions =
     options.port === undefined);
   const url = `http://127.0.0.1:${port}/${input?.hash ?? ''}`;
   return { url, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/** The path of a request URL, decoded; undefined when its escapes are malformed (`/%`). */
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function packageRoot(): string {
@@ -140,12 +158,29 @@ function resolveTarget(root: string, target: string): { hash: string; name?: str
     throw new InputError(`${target}: no such scenario or file`);
   }
   const inside = relative(scenarios, path);
+  // A comparison of designs, or a sweep's rows, opens in the comparison page.
+  const page = comparesDesigns(path) ? 'compare.html' : '';
   if (!inside.startsWith('..') && !inside.startsWith(sep) && inside.endsWith('.yaml')) {
     const key = inside.split(sep).join('/').replace(/\.yaml$/, '');
-    return { hash: `#scenario=${encodeURIComponent(key)}` };
+    return { hash: `${page}#${page === '' ? 'scenario' : 'compare'}=${encodeURIComponent(key)}` };
   }
   const name = basename(path).replace(/[^\w.-]/g, '_');
-  return { hash: `#open=input/${encodeURIComponent(name)}`, name, file: path };
+  return { hash: `${page}#open=input/${encodeURIComponent(name)}`, name, file: path };
+}
+
+/**
+ * Whether a file is a comparison (a `compare:` block) or a sweep's JSON rows, from its first
+ * mebibyte (a scenario is smaller; a trace may be gigabytes, and is neither).
+ */
+function comparesDesigns(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    const head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    return /^compare\s*:/m.test(head) || /^\s*\{\s*"format"\s*:\s*"faultline-sweep"/.test(head);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function listen(server: Server, port: number, fallback: boolean): Promise<number> {

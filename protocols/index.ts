@@ -3,6 +3,7 @@
  * its definition here.
  */
 import type { ProtocolDefinition } from './protocol.js';
+import { balancer } from './balancer/definition.js';
 import { heartbeat } from './heartbeat/definition.js';
 import { lock } from './lock/definition.js';
 import { paxos, paxosSingle } from './paxos/definition.js';
@@ -13,11 +14,13 @@ import { twoPc } from './twopc/definition.js';
 /** A protocol with its parameter type erased. */
 export type AnyProtocol = ProtocolDefinition<any>;
 
+export { formatDuration, parseDuration, showDuration } from './durations.js';
 export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, WorkloadSpec } from
   './protocol.js';
 
 /** Protocols by name. */
 export const protocols: Readonly<Record<string, AnyProtocol>> = {
+  balancer,
   heartbeat,
   lock,
   paxos,
@@ -26,3 +29,14 @@ export const protocols: Readonly<Record<string, AnyProtocol>> = {
   replication,
   twopc: twoPc,
 };
+
+/**
+ * The protocol called `name` in `registry`, or undefined. By own key only: a scenario's
+ * `protocol: toString` or `__proto__` names no protocol, whatever objects inherit.
+ */
+export function protocolNamed(
+  registry: Readonly<Record<string, AnyProtocol>>,
+  name: string,
+): AnyProtocol | undefined {
+  return Object.hasOwn(registry, name) ? registry[name] : undefined;
+}

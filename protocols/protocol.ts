@@ -14,6 +14,7 @@ import type { AckedWrite } from '../sim/check/recovery.js';
 import type { AnyModel } from '../sim/check/model.js';
 import type { ClusterView, NemesisRule, Timescale } from '../sim/check/nemesis.js';
 import type { Micros, NodeId, NodeProgram, ProgramFactory } from '../sim/index.js';
+import type { ProtocolView } from './view.js';
 
 /** A realistic bug behind a named switch in the protocol's parameters. */
 export interface BugSwitch {
@@ -149,5 +150,13 @@ export interface ProtocolDefinition<Params = unknown> {
   readonly propertyNames: readonly string[];
   /** How fuzz campaigns exercise it; without, they use blind schedules alone. */
   readonly fuzz?: FuzzTraits<Params>;
+  /**
+   * Whether its client processes may crash and restart in a scenario: a lock client that dies
+   * holding a lock is part of the lock's story. A client keeps no disk, so a restart starts it
+   * afresh. Default: no (a crash of a key-value client would only end its operations).
+   */
+  readonly clientCrashes?: boolean;
   setup(setup: ProtocolSetup<Params>): ProtocolInstance;
+  /** How the visualizer draws it (view.ts in its folder). */
+  readonly view?: ProtocolView;
 }

@@ -5,7 +5,7 @@
 export { clusterIds, findProtocol, judge, LINEARIZABLE, type NotChecked, type PreparedRun,
   prepareRun, type RunReport, runSpec } from './run.js';
 export type { Expectations, MetricBound, RunOptions, RunSpec } from './spec.js';
-export { loadScenario, type LoadedScenario } from './load.js';
+export { loadRaw, loadScenario, type LoadedScenario, type Raw, readScenarioYaml } from './load.js';
 export { formatProblem, type Problem, ScenarioError } from './problems.js';
-export { scenarioJsonSchema, scenarioSchema, type ScenarioFile } from './schema.js';
+export { type Narrative, scenarioJsonSchema, scenarioSchema, type ScenarioFile } from './schema.js';
 export { type ScenarioText, toScenarioYaml } from './scenarioYaml.js';

@@ -10,6 +10,8 @@
  *   (`if protocol = raft then …`): that protocol's parameters (their names, types, ranges,
  *   and its bug switches), and in `expect` its properties (`hold`, `violate`) and its
  *   liveness checks.
+ * - comparisons (a `compare:` block instead of `protocol`), with faults aimed at roles
+ *   (compare/jsonSchema.ts).
  * Node ids beyond `nodes` and faults after `duration` depend on other fields' values, which
  * JSON Schema cannot compare; the loader checks those with their line and column.
  */
@@ -17,6 +19,7 @@ import { z } from 'zod';
 import { type AnyProtocol, protocols } from '../protocols/index.js';
 import { clusterIds } from './run.js';
 import { scenarioSchema } from './schema.js';
+import { withComparisons } from './compare/jsonSchema.js';
 
 type Json = Record<string, unknown>;
 
@@ -34,17 +37,31 @@ const DEFS: Json = {
     description: 'A duration that may be negative, such as "-5ms".',
     anyOf: [{ type: 'string', pattern: String.raw`^\s*-?${UNIT}\s*$` }, { type: 'integer' }],
   },
+  zeroDuration: {
+    title: 'zero duration',
+    anyOf: [{ type: 'string', pattern: String.raw`^\s*-?0+(\.0+)?\s*(us|µs|ms|s|m)\s*$` },
+      { const: 0 }],
+  },
 };
 
-/** Replaces zod's loose duration nodes (titled by schema.ts and params.ts) with the defs. */
+/**
+ * Replaces zod's loose duration nodes (titled by protocols/durations.ts: `duration`, `signed
+ * duration`, or either with `, at least 1ms` for a timer) with the defs. A timer's lower bound
+ * shows as a positive whole number of µs and a string that is not zero; the CLI also rejects
+ * strings between zero and the bound, which a pattern cannot say simply.
+ */
 function strictDurations(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strictDurations);
   if (typeof node !== 'object' || node === null) return node;
   const n = node as Json;
-  if (n.title === 'duration' || n.title === 'signed duration') {
-    const ref = n.title === 'duration' ? '#/$defs/duration' : '#/$defs/signedDuration';
+  const title = typeof n.title === 'string' ? n.title : '';
+  const m = /^(signed )?duration(?:, at least (.+))?$/.exec(title);
+  if (m !== null) {
+    const ref = m[1] === undefined ? '#/$defs/duration' : '#/$defs/signedDuration';
     const { title: _title, type: _type, anyOf: _anyOf, pattern: _pattern, ...rest } = n;
-    return { ...rest, $ref: ref };
+    if (m[2] === undefined) return { ...rest, $ref: ref };
+    return { ...rest, allOf: [{ $ref: ref }, { not: { $ref: '#/$defs/zeroDuration' } }],
+      description: `${String(rest.description ?? 'A duration')}, at least ${m[2]}.` };
   }
   return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, strictDurations(v)]));
 }
@@ -59,18 +76,22 @@ function namesOf(protocol: AnyProtocol): { properties: string[]; liveness: strin
   return { properties: [...properties].sort(), liveness: instance.liveness.map((c) => c.name) };
 }
 
-/** The part of the schema that holds when `protocol` is this one. */
-function protocolBranch(protocol: AnyProtocol): Json {
+/** A protocol's parameters, strict. */
+function paramsSchema(protocol: AnyProtocol): Json {
   const { $schema: _schema, ...params } = z.toJSONSchema(protocol.params,
     { io: 'input', unrepresentable: 'any' }) as Json;
+  return { ...(strictDurations(params) as Json), description: `Parameters of ${protocol.name}.` };
+}
+
+/** The part of the schema that holds when `protocol` is this one. */
+function protocolBranch(protocol: AnyProtocol): Json {
   const { properties, liveness } = namesOf(protocol);
   const property = { type: 'string', enum: properties };
   return {
     if: { properties: { protocol: { const: protocol.name } }, required: ['protocol'] },
     then: {
       properties: {
-        params: { ...(strictDurations(params) as Json),
-          description: `Parameters of ${protocol.name}.` },
+        params: paramsSchema(protocol),
         expect: { properties: {
           hold: { items: property },
           violate: property,
@@ -90,7 +111,7 @@ export function strictScenarioJsonSchema(
   const shape = strictDurations(base) as Json;
   const properties = shape.properties as Json;
   const names = Object.keys(registry).sort();
-  return {
+  return withComparisons({
     ...shape,
     $id: 'https://faultline.dev/scenario.schema.json',
     title: 'Faultline scenario (format version 1)',
@@ -104,5 +125,5 @@ export function strictScenarioJsonSchema(
     },
     allOf: names.map((name) => protocolBranch(registry[name] as AnyProtocol)),
     $defs: { ...((shape.$defs as Json | undefined) ?? {}), ...DEFS },
-  };
+  }, names, (name) => paramsSchema(registry[name] as AnyProtocol));
 }

@@ -2,20 +2,23 @@
  * The scenario loader: YAML text to a `RunSpec`, or a `ScenarioError` listing every problem
  * with `file:line:column: field: what was expected`. Nothing runs from a file with a problem.
  *
- * Steps: YAML syntax (duplicate keys are errors; aliases are bounded, so an alias bomb is a
- * clear error rather than a hang), the zod schema (schema.ts), then what the schema cannot
- * know: node ids that exist (n1..nN, c1..cK), fault times inside the run, the protocol and its
- * own parameter schema, property names. Last, the engine's own validation as a backstop,
+ * Steps: YAML syntax (duplicate keys are errors; merge keys `<<` work; aliases are bounded, so
+ * an alias bomb is a clear error rather than a hang), the zod schema (schema.ts), then what the
+ * schema cannot know: node ids that exist (n1..nN, c1..cK), fault times inside the run, a
+ * schedule that means something (no crash of a client, no cut from a node to itself, no
+ * resume without a pause), the protocol (by own key) and its own parameter schema, property
+ * names. Last, the engine's own validation as a backstop,
  * mapped back to a place in the file. Browser-safe: no Node APIs (the visualizer imports it).
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../sim/index.js';
-import { type AnyProtocol, protocols } from '../protocols/index.js';
-import { formatDuration } from '../protocols/params.js';
+import { type AnyProtocol, protocolNamed, protocols } from '../protocols/index.js';
+import { durationOrReason, formatDuration } from '../protocols/durations.js';
 import { prepareRun } from './run.js';
 import type { RunSpec } from './spec.js';
-import { durationOrReason, FAULT_KEYS, MAX_CLIENTS, MAX_NODES, type ScenarioFile, scenarioSchema }
-  from './schema.js';
+import type { FailureProcess } from './failures.js';
+import { FAULT_KEYS, MAX_CLIENTS, MAX_NODES, type Narrative, type ScenarioFile,
+  scenarioSchema } from './schema.js';
 import { issueProblems, Locator, parsePath, type Problem, ScenarioError, type Segment } from
   './problems.js';
 
@@ -23,8 +26,8 @@ import { issueProblems, Locator, parsePath, type Problem, ScenarioError, type Se
 export interface LoadedScenario {
   readonly spec: RunSpec;
   readonly description: string;
-  /** Markdown shown beside the timeline, for teaching scenarios. */
-  readonly narrative?: string;
+  /** Shown beside the timeline, for teaching scenarios: prose or steps. */
+  readonly narrative?: Narrative;
 }
 
 /** Aliases a file may expand; far beyond any real scenario, far below an alias bomb. */
@@ -36,10 +39,21 @@ export function loadScenario(
   fileName: string,
   registry: Readonly<Record<string, AnyProtocol>> = protocols,
 ): LoadedScenario {
+  const { raw, locator } = readScenarioYaml(text, fileName);
+  if ('compare' in raw) {
+    throw new ScenarioError([locator.problem(['compare'], 'this file compares designs: run it ' +
+      'with `faultline compare` (a scenario of one protocol has no compare block)', true)]);
+  }
+  return loadRaw(raw, locator, registry);
+}
+
+/** A scenario file's YAML read into plain data, with a locator for its problems. */
+export function readScenarioYaml(text: string, fileName: string): { raw: Raw; locator: Locator } {
   const lines = new LineCounter();
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false,
+      merge: true });
   } catch (error) {
     throw new ScenarioError([new Locator(fileName, undefined, lines).at(0,
       `not readable as YAML: ${(error as Error).message}`)]);
@@ -58,8 +72,17 @@ export function loadScenario(
     throw new ScenarioError([locator.problem([],
       'a scenario is a mapping of fields: name, protocol, nodes, duration, seed, …')]);
   }
+  return { raw: raw as Raw, locator };
+}
+
+/**
+ * Loads a scenario from plain data read from a file, its problems placed by `locator` (a
+ * comparison loads each of its designs this way, from the one file).
+ */
+export function loadRaw(raw: Raw, locator: Locator,
+  registry: Readonly<Record<string, AnyProtocol>> = protocols): LoadedScenario {
   const parsed = scenarioSchema.safeParse(raw);
-  const meaning = checkMeaning(raw as Raw, registry, locator);
+  const meaning = checkMeaning(raw, registry, locator);
   if (!parsed.success) {
     const found = issueProblems(parsed.error.issues, raw, locator);
     const paths = new Set(found.map((p) => p.path));
@@ -102,14 +125,19 @@ function toSpec(file: ScenarioFile): RunSpec {
     ...(clocks === undefined ? {} : { clocks }),
     ...(file.disk === undefined ? {} : { disk: file.disk }),
     ...(file.workload === undefined ? {} : { workload: file.workload }),
-    faults: file.faults, duration: file.duration, seed: file.seed,
+    faults: file.faults,
+    ...(file.failures === undefined ? {} : { failures: ([] as FailureProcess[])
+      .concat(file.failures) }),
+    duration: file.duration, seed: file.seed,
     ...(file.ties === undefined ? {} : { ties: file.ties }),
-    ...(file.limits?.events === undefined ? {} : { limits: { events: file.limits.events } }),
+    ...(file.limits === undefined || Object.keys(file.limits).length === 0 ? {}
+      : { limits: file.limits }),
     ...(file.expect === undefined ? {} : { expect: file.expect }),
   };
 }
 
-type Raw = Record<string, unknown>;
+/** A scenario file's contents as plain data. */
+export type Raw = Record<string, unknown>;
 
 const record = (value: unknown): Raw =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Raw : {};
@@ -118,7 +146,7 @@ const count = (value: unknown, max: number): number | undefined =>
   Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max
     ? value as number : undefined;
 const micros = (value: unknown): number | undefined => {
-  const parsed = durationOrReason(value, false);
+  const parsed = durationOrReason(value);
   return typeof parsed === 'number' ? parsed : undefined;
 };
 
@@ -132,8 +160,54 @@ function checkMeaning(raw: Raw, registry: Readonly<Record<string, AnyProtocol>>,
   const nodes = count(raw.nodes, MAX_NODES);
   if (nodes !== undefined && nodes > 0) checkNodeIds(raw, nodes, problems, locator);
   checkTimes(raw, problems, locator);
+  checkSchedule(raw, problems, locator, clientCrashes(raw, registry));
   problems.push(...checkProtocol(raw, registry, locator));
   return problems;
+}
+
+/** Faults that only a server suffers: a client process has no disk and no recovery. */
+const SERVER_FAULTS = new Set(['crash', 'restart', 'disk']);
+
+/** Whether the scenario's protocol lets its clients crash and restart (`clientCrashes`). */
+function clientCrashes(raw: Raw, registry: Readonly<Record<string, AnyProtocol>>): boolean {
+  return typeof raw.protocol === 'string' &&
+    protocolNamed(registry, raw.protocol)?.clientCrashes === true;
+}
+
+/**
+ * Faults that would be accepted and do nothing, or something no one meant: a crash, restart
+ * or disk fault on a client process (a crash and a restart are allowed for the clients of a
+ * protocol that declares `clientCrashes`); a cut or heal of the link from a node to itself (there
+ * is none); a resume of a node that no earlier fault paused. (A `link` change from a node to
+ * itself is let be: it changes nothing, and saved fuzz schedules hold some.)
+ */
+function checkSchedule(raw: Raw, problems: Problem[], locator: Locator,
+  crashableClients: boolean): void {
+  const entries = list(raw.faults).map((entry, i) => ({ entry: record(entry), i,
+    at: micros(record(entry).at) ?? 0 })).sort((a, b) => a.at - b.at || a.i - b.i);
+  const paused = new Set<string>();
+  for (const { entry, i } of entries) {
+    const kind = FAULT_KEYS.find((k) => entry[k] !== undefined);
+    if (kind === undefined) continue;
+    const value = entry[kind];
+    const node = typeof value === 'string' ? value : record(value).node;
+    const clientFault = SERVER_FAULTS.has(kind) && !(crashableClients && kind !== 'disk');
+    if (clientFault && typeof node === 'string' && node.startsWith('c')) {
+      const path: Segment[] = ['faults', i, kind, ...(typeof value === 'string' ? [] : ['node'])];
+      problems.push(locator.problem(path, `${node} is a client: ${kind} takes a server (n1, n2, ` +
+        '…); a client can be paused, its clock changed and its links cut'));
+    }
+    const { from, to } = record(value);
+    if ((kind === 'cut' || kind === 'heal') && typeof from === 'string' && from === to) {
+      problems.push(locator.problem(['faults', i, kind, 'to'],
+        `a link joins two nodes, got ${from} to itself`));
+    }
+    if (kind === 'pause' && typeof value === 'string') paused.add(value);
+    if (kind === 'resume' && typeof value === 'string' && !paused.has(value)) {
+      problems.push(locator.problem(['faults', i, kind],
+        `${value} is not paused: no pause of ${value} comes before this resume`));
+    }
+  }
 }
 
 function checkNodeIds(raw: Raw, nodes: number, problems: Problem[], locator: Locator): void {
@@ -163,6 +237,13 @@ function checkTimes(raw: Raw, problems: Problem[], locator: Locator): void {
     if (at !== undefined && at > duration) {
       problems.push(locator.problem(['faults', i, 'at'], `a time within the run (duration ${
         formatDuration(duration)}), got ${formatDuration(at)}`));
+    }
+  });
+  list(record(raw.narrative).steps).forEach((step, i) => {
+    const at = micros(record(step).at);
+    if (at !== undefined && at > duration) {
+      problems.push(locator.problem(['narrative', 'steps', i, 'at'], `a time within the run ` +
+        `(duration ${formatDuration(duration)}), got ${formatDuration(at)}`));
     }
   });
   const live = record(record(raw.expect).liveness);
@@ -215,7 +296,7 @@ function checkProtocol(
   locator: Locator,
 ): Problem[] {
   if (typeof raw.protocol !== 'string') return [];
-  const protocol = registry[raw.protocol];
+  const protocol = protocolNamed(registry, raw.protocol);
   if (protocol === undefined) {
     const names = Object.keys(registry).sort();
     const got = JSON.stringify(raw.protocol);

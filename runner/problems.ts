@@ -60,10 +60,21 @@ export class Locator {
     readonly file: string,
     private readonly doc: Document | undefined,
     private readonly lines: LineCounter,
+    /** Rewrites a path before it is placed (see `within`). */
+    private readonly rewrite: (path: readonly Segment[]) => readonly Segment[] = (p) => p,
   ) {}
 
+  /**
+   * The same document with every path rewritten first: a part of the file read as a scenario
+   * of its own (a comparison's design: `params.x` is `compare.targets.raft.params.x`).
+   */
+  within(rewrite: (path: readonly Segment[]) => readonly Segment[]): Locator {
+    return new Locator(this.file, this.doc, this.lines, (p) => this.rewrite(rewrite(p)));
+  }
+
   /** A problem at `path`: at the deepest node of the path that exists (its key if `key`). */
-  problem(path: readonly Segment[], message: string, key = false): Problem {
+  problem(at: readonly Segment[], message: string, key = false): Problem {
+    const path = this.rewrite(at);
     return this.at(this.offset(path, key), message, pathText(path));
   }
 
@@ -131,6 +142,14 @@ export function issueProblems(
   for (const issue of issues) {
     const path = [...prefix, ...issue.path.map((s) => typeof s === 'symbol' ? String(s) : s)];
     const value = valueAt(data, issue.path);
+    // A union with its own message (a duration, a seed) says what it wants already.
+    const branch = issue.code === 'invalid_union' && issue.message.startsWith('Invalid')
+      ? matchingBranch(issue.errors) : undefined;
+    if (branch !== undefined) {
+      // The value has the shape of one allowed form: say what is wrong inside that form.
+      out.push(...issueProblems(branch, value, locator, path));
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
         out.push(locator.problem([...path, k], `unknown field ${JSON.stringify(k)}`, true));
@@ -140,6 +159,17 @@ export function issueProblems(
     out.push(locator.problem(path, issueMessage(issue, value)));
   }
   return out;
+}
+
+/**
+ * Of a union's alternatives, the one whose type the value has: the only branch whose issues
+ * are not all a mismatch of the value's own type. Undefined when none or several are.
+ */
+function matchingBranch(errors: readonly (readonly z.core.$ZodIssue[])[]):
+  z.core.$ZodIssue[] | undefined {
+  const typed = errors.filter((issues) =>
+    !issues.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+  return typed.length === 1 ? [...(typed[0] as z.core.$ZodIssue[])] : undefined;
 }
 
 function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {

@@ -4,7 +4,10 @@
  * with its type, whether it is required, its default and its description. `npm run docs`
  * writes it to docs/scenario-reference.md; a test fails when the file is stale.
  */
+import { z } from 'zod';
+import { compareSchema } from './compare/comparison.js';
 import { strictScenarioJsonSchema } from './jsonSchema.js';
+import { DEFAULT_LIMITS, formatBytes } from './limits.js';
 import { scenarioJsonSchema } from './schema.js';
 
 type Json = Record<string, unknown>;
@@ -53,7 +56,20 @@ function rows(s: Json, prefix: string, out: string[][]): void {
     if (field.type === 'object' && values?.type === 'object' && values.properties !== undefined) {
       rows(values, `${path}.<name>.`, out);
     }
+    // A field written as a mapping or a list of them (`failures`): the mapping's fields.
+    const form = ((field.anyOf ?? []) as Json[]).find((a) => a.type === 'object' &&
+      a.properties !== undefined);
+    if (form !== undefined) rows(form, `${path}.`, out);
   }
+}
+
+/** Rows of the `compare:` block of a comparison file. */
+function compareRows(): string[][] {
+  const { $schema: _schema, ...block } = z.toJSONSchema(compareSchema,
+    { io: 'input', unrepresentable: 'any' }) as Json;
+  const out: string[][] = [];
+  rows({ properties: { compare: { ...block, type: 'object' } } }, '', out);
+  return out;
 }
 
 function latencyForms(schema: Json): string[] {
@@ -65,6 +81,32 @@ function latencyForms(schema: Json): string[] {
     return `- \`{ dist: ${String(dist)}, ${fields.join(', ')} }\` (every field a duration)`;
   });
 }
+
+const { events, memoryBytes, timeMs } = DEFAULT_LIMITS;
+
+/** What `limits` means, with its defaults. */
+const LIMITS_TEXT = [
+  '## Limits',
+  '',
+  'Every run ends, and ends cleanly: on reaching a limit it stops and fails (exit 1) with its',
+  'seed, as `event-limit`, `memory-limit` or `time-limit`. The defaults fit a 2-core, 24 GiB',
+  'machine running a couple of runs at once (two fuzz workers and the main thread):',
+  '',
+  `- \`events\`: ${events} engine events (a minute or two of wall time). A run it stops stops`,
+  '  at the same event everywhere, so it replays exactly; fuzz runs are capped at 2000000 and a',
+  '  counterexample that hit the cap carries it.',
+  `- \`memory\`: ${formatBytes(memoryBytes)} of JavaScript heap and array buffers, measured`,
+  '  every 4096 events after a full collection once the heap passes it, and never more than',
+  "  three quarters of the heap V8 allows (V8's own out-of-memory ends a process uncaught).",
+  '  It bounds the linearizability check after the run too: a check that reaches it ends',
+  '  undetermined (out of memory), a failure.',
+  `- \`time\`: ${timeMs / 60_000}m of wall-clock time for the simulation.`,
+  '',
+  'Memory and time depend on the machine, not on the run: a run they stop does not replay',
+  'exactly, its linearizability check is skipped (and not reported as checked), and',
+  '`faultline run --trace` removes its trace file rather than leave one that would not replay.',
+  'Fuzz campaigns watch every run with the same memory and time limits.',
+];
 
 /** A table cell: pipes escaped once. */
 const cell = (text: string): string => text.replace(/\\?\|/g, '\\|');
@@ -88,9 +130,24 @@ export function scenarioReference(): string {
     '|---|---|---|---|---|',
     ...table.map((r) => `| ${r.map(cell).join(' | ')} |`),
     '',
+    '## Comparisons',
+    '',
+    'A file with a `compare:` block runs one scenario against several designs',
+    '(`faultline compare`, docs/compare.md). It has no `protocol` or `params`; its `expect`',
+    'holds only `liveness`; where a fault names a node it may name a role, resolved in each',
+    "design's run when the fault strikes: `leader`, `follower` (`follower2`, …: running",
+    "servers that do not lead, in id order), `others` in a partition group (the servers the",
+    'other groups leave), and `leader@8s` (who led at 8s).',
+    '',
+    '| field | type | required | default | description |',
+    '|---|---|---|---|---|',
+    ...compareRows().map((r) => `| ${r.map(cell).join(' | ')} |`),
+    '',
     'Latency distributions:',
     '',
     ...latencyForms(schema),
+    '',
+    ...LIMITS_TEXT,
     '',
     'Editors: the JSON Schema is `scenarios/schema.json`. With the YAML language server (VS Code',
     'and others), map it in settings, `"yaml.schemas": { "./scenarios/schema.json":',

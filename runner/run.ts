@@ -15,13 +15,17 @@ import {
   type RunResult, type ScheduledFault,
 } from '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
-import type { HistoryEvent } from '../sim/check/history.js';
+import type { HistoryEvent, Operation } from '../sim/check/history.js';
 import { IDLE_PHASE } from '../sim/check/nemesis.js';
-import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures } from
-  '../sim/check/recovery.js';
-import type { LivenessPhase, Property, Violation, World } from '../sim/check/property.js';
-import { type AnyProtocol, type ProtocolInstance, protocols } from '../protocols/index.js';
+import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures, uptimeFigures }
+  from '../sim/check/recovery.js';
+import type { Evidence, LivenessPhase, Property, Violation, World } from
+  '../sim/check/property.js';
+import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } from
+  '../protocols/index.js';
+import { limitFailure, resolveLimits, type RunLimits, type Watchdog } from './limits.js';
 import { LINEARIZABLE, type NotChecked, selectChecked } from './selection.js';
+import { withFailures } from './failures.js';
 import { RuleNemesis } from './fuzz/nemesis.js';
 import { COVERAGE_KINDS } from './fuzz/rules.js';
 
@@ -49,6 +53,9 @@ export interface PreparedRun {
   readonly splits: Disruption[];
   /** Faults by phase and kind so far, when the run records coverage. */
   readonly coverage?: Coverage;
+  readonly limits: RunLimits;
+  /** The run's watchdog, which watches the linearizability check's memory too. */
+  readonly watchdog?: Watchdog;
 }
 
 /** The outcome of a run, with everything a report prints. */
@@ -94,7 +101,7 @@ export function clusterIds(spec: Pick<RunSpec, 'nodes' | 'workload'>): {
 
 /** Finds a protocol by name or says which exist. */
 export function findProtocol(name: string, registry = protocols): AnyProtocol {
-  const protocol = registry[name];
+  const protocol = protocolNamed(registry, name);
   if (protocol === undefined) {
     const known = Object.keys(registry).sort().join(', ') || 'none';
     throw new ConfigError('protocol', `one of ${known}, got ${JSON.stringify(name)}`);
@@ -103,7 +110,10 @@ export function findProtocol(name: string, registry = protocols): AnyProtocol {
 }
 
 /** Builds the engine for a spec without running it (the visualizer steps it itself). */
-export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = protocols): PreparedRun {
+export function prepareRun(input: RunSpec, options: RunOptions = {}, registry = protocols):
+PreparedRun {
+  // Failures drawn from MTBF and MTTR become ordinary faults before anything else reads them.
+  const spec = withFailures(input);
   const protocol = findProtocol(spec.protocol, registry);
   const parsed = protocol.params.safeParse(spec.params ?? {});
   if (!parsed.success) {
@@ -137,7 +147,9 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     if (DISRUPTIVE_FAULTS.has(fault.kind)) splits.push({ at: w.now, what: describeFault(fault) });
     if (coverage !== undefined && view !== undefined) count(coverage, fault, view.phases(w));
   };
-  const maxEvents = spec.limits?.events ?? options.maxEvents;
+  // The spec's own limits are part of what is run; the caller's cap applies when it has none.
+  const limits = resolveLimits(spec.limits, options.maxEvents);
+  const watchdog = options.watchdog?.(limits);
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program: instance.program,
     ...(spec.network === undefined ? {} : { network: spec.network }),
@@ -146,8 +158,8 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
     faults: spec.faults,
     trace: options.trace ?? 'memory',
-    // The spec's own limit is part of what is run; the caller's applies when it has none.
-    ...(maxEvents === undefined ? {} : { maxEvents }),
+    maxEvents: limits.events,
+    ...(watchdog === undefined ? {} : { watchdog }),
     ...(options.traceSink === undefined ? {} : { traceSink: options.traceSink }),
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
     observers: [(w) => disruptions.observe(w),
@@ -159,7 +171,8 @@ export function prepareRun(spec: RunSpec, options: RunOptions = {}, registry = p
   };
   engine = new Engine(engineConfig);
   return { spec, protocol, instance, engine, checked, notChecked, liveness, disruptions, splits,
-    ...(coverage === undefined ? {} : { coverage }) };
+    limits, ...(coverage === undefined ? {} : { coverage }),
+    ...(watchdog === undefined ? {} : { watchdog }) };
 }
 
 /** Runs a spec to its duration and judges it. */
@@ -171,28 +184,35 @@ export function runSpec(spec: RunSpec, options: RunOptions = {}, registry = prot
 
 /** Ends a prepared run that was stepped elsewhere and judges it. */
 export function judge(prepared: PreparedRun, options: RunOptions = {}): RunReport {
-  const { spec, engine, instance, checked, notChecked, liveness } = prepared;
+  const { spec, engine, instance, checked, notChecked, liveness, watchdog } = prepared;
   const result = engine.end();
   let violation = result.violation;
   let alsoViolated: Violation | undefined;
   let linearizability: LinearizabilityResult | undefined;
   // A run stopped by liveness still has a history: a safety finding in it comes first.
   const unsafe = violation !== undefined && (violation.kind === 'safety' || violation.kind === 'error');
-  if (!unsafe && result.outcome !== 'event-limit' && checked.includes(LINEARIZABLE) &&
-    instance.model !== undefined) {
+  // A run the machine stopped has spent its memory or time: the check would spend more.
+  const machineStopped = result.outcome === 'memory-limit' || result.outcome === 'time-limit';
+  if (!unsafe && !machineStopped && result.outcome !== 'event-limit' &&
+    checked.includes(LINEARIZABLE) && instance.model !== undefined) {
     linearizability = checkHistory(instance.model, engine.history, {
       ...(options.checkBudgetMs === undefined ? {} : { timeBudgetMs: options.checkBudgetMs }),
       ...(options.checkMaxSteps === undefined ? {} : { maxSteps: options.checkMaxSteps }),
       ...(options.now === undefined ? {} : { now: options.now }),
+      ...(watchdog === undefined ? {} : { overMemory: () => watchdog() === 'memory-limit' }),
     });
     if (linearizability.verdict === 'not-linearizable') {
       alsoViolated = violation;
+      const evidence = operationEvidence(engine, linearizability.violation?.operations ?? [],
+        linearizability.violation?.unknownOperations ?? []);
       violation = { name: LINEARIZABLE, kind: 'safety', index: result.events - 1, time: result.time,
-        explanation: linearizability.violation?.explanation ?? 'the history is not linearizable' };
+        explanation: linearizability.violation?.explanation ?? 'the history is not linearizable',
+        ...(evidence.length === 0 ? {} : { evidence }) };
     }
   }
   const metrics = { ...instance.metrics(engine), ...sharedFigures(prepared, result) };
-  const failures = expectationFailures(spec, result, violation, linearizability, metrics);
+  const failures = expectationFailures(spec, result, violation, linearizability, metrics,
+    prepared.limits);
   return {
     name: spec.name, protocol: spec.protocol, seed: String(spec.seed), result,
     ...(violation === undefined ? {} : { violation }),
@@ -200,25 +220,78 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     ...(linearizability === undefined ? {} : { linearizability }),
     history: engine.history,
     ...(instance.model === undefined ? {} : { historyModel: instance.model.name }),
-    checked, notChecked, liveness, metrics, failures, passed: failures.length === 0,
+    checked: machineStopped ? checked.filter((name) => name !== LINEARIZABLE) : checked,
+    notChecked, liveness, metrics, failures, passed: failures.length === 0,
     struck: [...engine.struck],
     ...(prepared.coverage === undefined ? {} : { coverage: prepared.coverage }),
   };
 }
 
 /**
- * The shared availability, RTO and RPO figures (sim/check/recovery.ts), for a protocol with a
- * client history: disruptions are the crashes and pauses the observer saw and the partitions,
- * bridges, rings and cuts that struck, scheduled or struck by a nemesis (the engine runs none
- * after the liveness phase began).
+ * The shared figures (sim/check/recovery.ts): the servers' running time for every run, and for
+ * a protocol with a client history availability, RTO, RPO, stale reads, latency and messages:
+ * disruptions are the crashes and pauses the observer saw and the partitions, bridges, rings
+ * and cuts that struck, scheduled or struck by a nemesis (the engine runs none after the
+ * liveness phase began).
  */
 function sharedFigures(prepared: PreparedRun, result: RunResult): Record<string, number> {
   const { engine, instance, disruptions, splits } = prepared;
-  if (!engine.history.some((event) => event.type === 'invoke')) return {};
+  const uptime = disruptions.uptime(result.time, engine.servers.length);
+  if (!engine.history.some((event) => event.type === 'invoke')) return uptimeFigures(uptime);
   const lost = instance.lostWrites?.(engine);
   return recoveryFigures({ history: engine.history, end: result.time,
-    disruptions: [...disruptions.disruptions, ...splits],
+    disruptions: [...disruptions.disruptions, ...splits], messages: engine.messagesSent, uptime,
     ...(lost === undefined ? {} : { lost }) });
+}
+
+/**
+ * The linearizability checker's minimal set as evidence: each operation from its invoke to its
+ * completion (or, with an unknown outcome, its invoke alone), located in the trace by the
+ * history index its records carry. Empty when the trace was not kept.
+ */
+function operationEvidence(engine: Engine<unknown>, known: readonly Operation[],
+  unknown: readonly Operation[]): Evidence[] {
+  const trace = engine.trace;
+  if (trace.storedLength === 0) return [];
+  // Operation ids number invocations in history order; a completion is the next event of
+  // the same process.
+  const calls: HistoryEvent[] = [];
+  const completion = new Map<number, HistoryEvent>();
+  const open = new Map<string, HistoryEvent>();
+  for (const event of engine.history) {
+    if (event.type === 'invoke') {
+      calls.push(event);
+      open.set(event.process, event);
+    } else {
+      const call = open.get(event.process);
+      if (call !== undefined) completion.set(call.index, event);
+      open.delete(event.process);
+    }
+  }
+  const traceIndex = new Map<number, number>();
+  for (let i = 0; i < trace.storedLength; i++) {
+    const r = trace.record(i);
+    if (r.kind !== 'invoke' && r.kind !== 'ok' && r.kind !== 'fail' && r.kind !== 'info') continue;
+    const h = (r.data as HistoryEvent | undefined)?.index;
+    if (typeof h === 'number') traceIndex.set(h, i);
+  }
+  const out: Evidence[] = [];
+  for (const op of [...known, ...unknown]) {
+    const call = calls[op.id];
+    const start = call === undefined ? undefined : traceIndex.get(call.index);
+    if (call === undefined || start === undefined) continue;
+    const done = completion.get(call.index);
+    const end = done === undefined ? undefined : traceIndex.get(done.index);
+    const what = `${op.process} ${op.f}${op.key === undefined ? '' : ` ${op.key}`} ${
+      JSON.stringify(op.input)}`;
+    const result = op.outcome === 'ok' ? ` → ${JSON.stringify(op.output)}`
+      : op.outcome === 'info' ? ', outcome unknown' : ` fails (${op.error ?? 'definite'})`;
+    out.push(end === undefined || done === undefined
+      ? { index: start, time: call.time, node: op.process, label: `${what}${result}` }
+      : { index: end, time: done.time, node: op.process, label: `${what}${result}`,
+        from: { index: start, time: call.time } });
+  }
+  return out.sort((a, b) => (a.from?.index ?? a.index) - (b.from?.index ?? b.index));
 }
 
 /** Adds a fault that struck in `phases` to the coverage matrix (repairs are not counted). */
@@ -270,6 +343,7 @@ function expectationFailures(
   violation: Violation | undefined,
   linearizability: LinearizabilityResult | undefined,
   metrics: Readonly<Record<string, number>>,
+  limits: RunLimits,
 ): string[] {
   const failures: string[] = [];
   const wanted = spec.expect?.violate;
@@ -282,12 +356,13 @@ function expectationFailures(
   } else if (violation !== undefined) {
     failures.push(`${violation.name} violated at ${violation.time} µs: ${violation.explanation}`);
   }
-  if (result.outcome === 'event-limit') failures.push('the run reached its event limit');
+  const limit = limitFailure(result.outcome, limits);
+  if (limit !== undefined) failures.push(limit);
   if (linearizability?.verdict === 'unknown') {
     failures.push(`linearizability undetermined: the checker ran out of ${linearizability.exhausted}`);
   }
   for (const [name, bound] of Object.entries(spec.expect?.metrics ?? {})) {
-    const value = metrics[name];
+    const value = Object.hasOwn(metrics, name) ? metrics[name] : undefined;
     if (value === undefined) failures.push(`metric ${name} was not measured`);
     else if (bound.min !== undefined && value < bound.min) failures.push(`${name} = ${value} < ${bound.min}`);
     else if (bound.max !== undefined && value > bound.max) failures.push(`${name} = ${value} > ${bound.max}`);

@@ -6,21 +6,21 @@
  */
 import { stringify } from 'yaml';
 import { assertNever, type Fault, type Latency, type LinkPatch } from '../sim/index.js';
-import { formatDuration } from '../protocols/params.js';
+import { formatDuration as time } from '../protocols/durations.js';
+import type { FailureProcess } from './failures.js';
+import { formatBytes, type LimitsSpec } from './limits.js';
+import type { Narrative } from './schema.js';
 import type { RunSpec } from './spec.js';
 
 /** Words that go with a scenario but are not part of the run. */
 export interface ScenarioText {
   readonly description?: string;
-  readonly narrative?: string;
+  readonly narrative?: Narrative;
   /** A comment placed at the top of the file (each line prefixed with `# `). */
   readonly comment?: string;
 }
 
 type Plain = Record<string, unknown>;
-
-const time = (micros: number): string =>
-  micros < 0 ? `-${formatDuration(-micros)}` : formatDuration(micros);
 
 function latency(l: Latency): Plain {
   const out: Plain = { dist: l.dist };
@@ -73,6 +73,21 @@ function fault(f: Fault): Plain {
   }
 }
 
+function failure(f: FailureProcess): Plain {
+  return { kind: f.kind, mtbf: time(f.mtbf), mttr: time(f.mttr), distribution: f.distribution,
+    ...(f.shape === undefined ? {} : { shape: f.shape }),
+    ...(f.racks === undefined ? {} : { racks: f.racks.map((r) => [...r]) }),
+    ...(f.nodes === undefined ? {} : { nodes: [...f.nodes] }),
+    ...(f.after === undefined ? {} : { after: time(f.after) }),
+    ...(f.until === undefined ? {} : { until: time(f.until) }) };
+}
+
+function limits(l: LimitsSpec): Plain {
+  return { ...(l.events === undefined ? {} : { events: l.events }),
+    ...(l.memoryBytes === undefined ? {} : { memory: formatBytes(l.memoryBytes) }),
+    ...(l.timeMs === undefined ? {} : { time: time(l.timeMs * 1_000) }) };
+}
+
 function expectations(spec: RunSpec): Plain | undefined {
   const e = spec.expect;
   if (e === undefined) return undefined;
@@ -88,13 +103,21 @@ function expectations(spec: RunSpec): Plain | undefined {
   };
 }
 
+/** A narrative as written in a file: step times the way a person writes them. */
+function narrativeYaml(narrative: Narrative): unknown {
+  if (typeof narrative === 'string') return narrative;
+  return { ...(narrative.intro === undefined ? {} : { intro: narrative.intro }),
+    steps: narrative.steps.map((s) => ({ ...(s.at === undefined ? {} : { at: time(s.at) }),
+      ...(s.when === undefined ? {} : { when: s.when }), text: s.text })) };
+}
+
 function body(spec: RunSpec, text: ScenarioText): Plain {
   const net = spec.network;
   const w = spec.workload;
   return {
     name: spec.name,
     ...(text.description === undefined ? {} : { description: text.description }),
-    ...(text.narrative === undefined ? {} : { narrative: text.narrative }),
+    ...(text.narrative === undefined ? {} : { narrative: narrativeYaml(text.narrative) }),
     protocol: spec.protocol,
     params: spec.params ?? {},
     nodes: spec.nodes,
@@ -108,10 +131,11 @@ function body(spec: RunSpec, text: ScenarioText): Plain {
     ...(w === undefined ? {} : { workload: { clients: w.clients, rate: `${w.rate}/s`, keys: w.keys,
       mix: { ...w.mix }, timeout: time(w.timeout), attempts: w.attempts } }),
     faults: spec.faults.map(({ at, fault: f }) => ({ at: time(at), ...fault(f) })),
+    ...(spec.failures === undefined ? {} : { failures: spec.failures.map(failure) }),
     duration: time(spec.duration),
     seed: spec.seed,
     ...(spec.ties === undefined ? {} : { ties: spec.ties }),
-    ...(spec.limits?.events === undefined ? {} : { limits: { events: spec.limits.events } }),
+    ...(spec.limits === undefined ? {} : { limits: limits(spec.limits) }),
     ...(spec.expect === undefined ? {} : { expect: expectations(spec) }),
   };
 }

@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import type { Fault, ScheduledFault } from '../sim/index.js';
-import { MAX_DURATION, parseDuration } from '../protocols/params.js';
+import { duration, MIN_TIMER } from '../protocols/durations.js';
+import { DEFAULT_LIMITS, formatBytes, MEMORY_RANGE, parseBytes } from './limits.js';
 
 /** Servers and clients at most (the trace stores node indexes as 16-bit integers). */
 export const MAX_NODES = 100;
@@ -19,47 +20,8 @@ const show = (value: unknown): string => value === undefined ? 'nothing'
   : typeof value === 'number' && !Number.isFinite(value) ? String(value)
     : JSON.stringify(value) ?? String(value);
 
-/** Parses a duration to µs, or says why it is not one. `signed` allows negative values. */
-export function durationOrReason(value: unknown, signed: boolean): number | string {
-  const example = 'a duration such as "150ms", "1.5s" or "500us" (or an integer of µs)';
-  let micros: number | undefined;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return `a finite duration, got ${show(value)}`;
-    if (!Number.isInteger(value)) return `${example}; a bare number is whole µs, got ${value}`;
-    micros = value;
-  } else if (typeof value === 'string') {
-    const text = value.trim();
-    const negative = text.startsWith('-');
-    const parsed = parseDuration(negative ? text.slice(1) : text);
-    if (parsed === undefined) return `${example}, got ${show(value)}`;
-    micros = negative ? -parsed : parsed;
-  } else if (value === undefined) {
-    return `required: ${example}`;
-  } else {
-    return `${example}, got ${value === null ? 'nothing' : show(value)}`;
-  }
-  if (micros < 0 && !signed) return `a non-negative duration, got ${show(value)}`;
-  if (Math.abs(micros) > MAX_DURATION) return `a duration of at most 365 days, got ${show(value)}`;
-  return micros;
-}
-
-/** The text form of a duration, for editors (the transform below is the authority). */
-const DURATION_TEXT = /^\s*-?\d+(\.\d+)?\s*(us|µs|ms|s|m)\s*$/;
-
-function time(signed = false) {
-  return z.union([z.string().regex(DURATION_TEXT, { error: (iss) =>
-    durationOrReason(iss.input, signed) as string }), z.number()], { error: (iss) =>
-    durationOrReason(iss.input, signed) as string })
-    .meta({ title: signed ? 'signed duration' : 'duration' })
-    .transform((value, ctx) => {
-      const micros = durationOrReason(value, signed);
-      if (typeof micros === 'string') {
-        ctx.addIssue({ code: 'custom', message: micros });
-        return z.NEVER;
-      }
-      return micros;
-    });
-}
+/** A duration field; `signed` allows negative values (offsets, jumps). */
+const time = (signed = false) => duration({ signed });
 
 function probability() {
   const error = (iss: { input?: unknown }) => `a probability in [0, 1], got ${show(iss.input)}`;
@@ -147,7 +109,8 @@ const workloadSchema = z.strictObject({
   keys: integer(1, 1_000_000).default(8).describe('Distinct keys the clients use.'),
   mix: z.record(z.string(), weight).default({})
     .describe('Operation weights, such as { get: 0.5, put: 0.5 }; empty lets the protocol choose.'),
-  timeout: time().default(500_000).describe('Per-attempt timeout (default 500ms).'),
+  timeout: duration({ min: MIN_TIMER }).default(500_000)
+    .describe('Per-attempt timeout (default 500ms), at least 1ms.'),
   attempts: integer(1, 1_000).default(3)
     .describe('Attempts per operation before it is recorded as unknown (info).'),
   valueBytes: integer(1, 1_000_000).optional()
@@ -194,7 +157,8 @@ const faultInput = z.strictObject({
 });
 type FaultInput = z.output<typeof faultInput>;
 
-const faultSchema = faultInput.superRefine((entry, ctx) => {
+/** One entry of a fault schedule, as a file writes it, to a `ScheduledFault`. */
+export const faultSchema = faultInput.superRefine((entry, ctx) => {
   const kinds = FAULT_KEYS.filter((k) => entry[k] !== undefined);
   if (kinds.length !== 1) {
     ctx.addIssue({ code: 'custom', message: kinds.length === 0
@@ -250,7 +214,8 @@ const expectSchema = z.strictObject({
   violate: z.string().describe('A teaching scenario: this property must be violated.').optional(),
   liveness: z.strictObject({
     after: time().optional().describe('When everything heals; default the time of the last fault.'),
-    settle: time().describe('Time after the heal within which every check must hold.'),
+    settle: duration({ min: MIN_TIMER })
+      .describe('Time after the heal within which every check must hold.'),
     checks: z.array(z.string()).optional()
       .describe('Liveness checks; default all of the protocol\'s.'),
   })
@@ -261,9 +226,101 @@ const expectSchema = z.strictObject({
 }).refine((e) => e.hold === undefined || e.violate === undefined,
   { error: 'expect.hold and expect.violate exclude each other: give one' });
 
-const seed = z.union([z.string().min(1), z.number()], { error: 'an integer or a string' })
+const positiveTime = () => time().refine((d) => d > 0, { error: 'a duration above 0' });
+const FAILURE_KINDS = ['crash', 'pause', 'isolate'] as const;
+const failureSchema = z.strictObject({
+  kind: z.enum(FAILURE_KINDS, { error: (iss) => `one of ${FAILURE_KINDS.join(', ')}, got ${
+    show(iss.input)}` }).default('crash').describe('What a failure does: crash (then restart), ' +
+    'pause (then resume) or isolate (cut off from every other server, then healed).'),
+  mtbf: positiveTime().describe('Mean time between failures: the mean up time of a unit.'),
+  mttr: positiveTime().describe('Mean time to repair (repair times are exponential).'),
+  distribution: z.enum(['exponential', 'weibull'], { error: 'exponential or weibull' })
+    .default('exponential').describe('How up times are drawn (default exponential).'),
+  shape: z.number({ error: 'a positive Weibull shape k' })
+    .refine((k) => k > 0 && k <= 100, { error: 'a positive Weibull shape k, at most 100' })
+    .optional().describe('Weibull shape k: above 1 wear-out, below 1 infant mortality.'),
+  racks: z.array(z.array(nodeId).min(1, 'a non-empty rack')).min(1).optional()
+    .describe('Servers that fail together, rack by rack; absent: each server alone.'),
+  nodes: z.array(nodeId).min(1).optional()
+    .describe('The servers that fail, each alone (default every server).'),
+  after: time().optional().describe('No failure before this time.'),
+  until: time().optional()
+    .describe('No failure begins from this time (default the liveness heal, else the end).'),
+}).superRefine((f, ctx) => {
+  if (f.distribution === 'weibull' && f.shape === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['shape'], message: 'required with weibull: its shape k' });
+  }
+  if (f.distribution !== 'weibull' && f.shape !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['shape'], message: 'shape goes only with weibull' });
+  }
+  if (f.racks !== undefined && f.nodes !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['nodes'], message: 'racks or nodes, not both' });
+  }
+});
+
+const { min: MEMORY_MIN, max: MEMORY_MAX } = MEMORY_RANGE;
+
+/** A memory size: `512MiB`, `2GiB` or a number of bytes. */
+function bytes() {
+  const message = (value: unknown): string => `a size from ${formatBytes(MEMORY_MIN)} to ${
+    formatBytes(MEMORY_MAX)}, such as "512MiB" or "2GiB", got ${show(value)}`;
+  return z.union([z.string(), z.number()], { error: (iss) => message(iss.input) })
+    .meta({ title: 'size' })
+    .transform((value, ctx) => {
+      const size = parseBytes(value);
+      if (size === undefined || size < MEMORY_MIN || size > MEMORY_MAX) {
+        ctx.addIssue({ code: 'custom', message: message(value) });
+        return z.NEVER;
+      }
+      return size;
+    });
+}
+
+const limitsSchema = z.strictObject({
+  events: integer(1, 1_000_000_000).describe('Engine events after which the run stops and ' +
+    `fails as event-limit (a livelock); default ${DEFAULT_LIMITS.events}.`).optional(),
+  memory: bytes().describe('JavaScript heap and array buffers after which the run stops and ' +
+    `fails as memory-limit; default ${formatBytes(DEFAULT_LIMITS.memoryBytes)}.`).optional(),
+  time: duration({ min: 1_000_000 }).describe('Wall-clock time after which the run stops and ' +
+    `fails as time-limit; default ${DEFAULT_LIMITS.timeMs / 60_000}m.`).optional(),
+}).transform((l) => ({ ...(l.events === undefined ? {} : { events: l.events }),
+  ...(l.memory === undefined ? {} : { memoryBytes: l.memory }),
+  ...(l.time === undefined ? {} : { timeMs: l.time / 1_000 }) }));
+
+/** The longest string seed: every random stream of a run is named from it. */
+export const MAX_SEED_LENGTH = 256;
+
+const seed = z.union([z.string().min(1).max(MAX_SEED_LENGTH, { error:
+  `a seed of at most ${MAX_SEED_LENGTH} characters` }), z.number()],
+{ error: 'an integer or a string' })
   .refine((s) => typeof s === 'string' || Number.isSafeInteger(s),
     { error: (iss) => `an integer seed (or a string), got ${show(iss.input)}` });
+
+/** One step of a stepped narrative: an anchor and what the reader is told there. */
+const narrativeStep = z.strictObject({
+  at: time().describe('Where the step is: a time in the run (the last event at or before it).')
+    .optional(),
+  when: z.string({ error: 'a claim, such as "n2 leads term 3"' }).min(1)
+    .describe('Where the step is: the first event after the previous step at which this ' +
+      'claim holds.').optional(),
+  text: z.string({ error: (iss) => iss.input === undefined ? 'required: the text of the step'
+    : 'the text of the step, a string' }).min(1)
+    .describe('What the reader is told; each [bracketed claim] is checked against the run.'),
+}).refine((step) => (step.at === undefined) !== (step.when === undefined),
+  { error: 'a step is anchored by exactly one of `at` (a time) or `when` (a claim)' });
+
+/** A narrative: prose, or steps that move through the run (the visualizer's Next). */
+export const narrativeSchema = z.union([
+  z.string(),
+  z.strictObject({
+    intro: z.string().describe('Prose shown before the first step.').optional(),
+    steps: z.array(narrativeStep, { error: 'a list of steps, each { at | when, text }' })
+      .min(1, { error: 'at least one step' }).max(200),
+  }),
+], { error: 'prose, or { intro, steps: [{ at | when, text }] }' });
+
+/** A parsed narrative. */
+export type Narrative = z.output<typeof narrativeSchema>;
 
 /** The whole scenario file. */
 export const scenarioSchema = z.strictObject({
@@ -272,8 +329,9 @@ export const scenarioSchema = z.strictObject({
       `a kebab-case name such as raft-leader-crash, got ${show(iss.input)}` })
         .describe('Kebab-case name, unique among the scenario files.'),
   description: z.string().default('').describe('One sentence: what the scenario shows.'),
-  narrative: z.string()
-    .describe('Markdown shown beside the timeline (teaching scenarios).').optional(),
+  narrative: narrativeSchema
+    .describe('Shown beside the timeline: prose, or steps anchored to times or claims whose ' +
+      '[bracketed claims] are checked against the run (teaching scenarios).').optional(),
   protocol: z.string({ error: 'a protocol name from `faultline list`' })
     .describe('A protocol name from `faultline list`.'),
   params: z.record(z.string(), z.unknown(), { error: 'a mapping of the protocol\'s parameters' })
@@ -291,17 +349,18 @@ export const scenarioSchema = z.strictObject({
   faults: z.array(faultSchema, { error: 'a list of faults, each { at: TIME, KIND: ... }' })
     .describe('The fault schedule: each entry has `at` and exactly one fault.')
     .default([]),
+  failures: z.union([failureSchema, z.array(failureSchema).min(1)])
+    .describe('Failures drawn from MTBF and MTTR (one process, or a list), per server or ' +
+      'per rack, from the run seed.').optional(),
   duration: time().refine((d) => d > 0, { error: 'a duration above 0' })
     .describe('Simulated time the run lasts.'),
   seed: seed.describe('The run seed: an integer or a string. One seed, one run.'),
   ties: z.enum(['fifo', 'shuffle'], { error: 'fifo or shuffle' })
     .describe('Equal-time events in insertion order (fifo, default) or a seeded random order.')
     .optional(),
-  limits: z.strictObject({
-    events: integer(1, 1_000_000_000).describe('Engine events after which the run stops ' +
-      'and fails as event-limit (a livelock); default the engine\'s.').optional(),
-  }).describe('Bounds on the run itself. Fuzz counterexamples that hit the campaign\'s event ' +
-    'cap carry it, so that they replay the same.').optional(),
+  limits: limitsSchema.describe('Bounds on the run itself; a run that reaches one stops and ' +
+    'fails, with its seed. Fuzz counterexamples that hit the campaign\'s event cap carry it, ' +
+    'so that they replay the same.').optional(),
   expect: expectSchema
     .describe('What must hold, or the violation a teaching scenario demonstrates.').optional(),
 });

@@ -7,7 +7,9 @@
 import type { ClockConfig, Latency, Micros, NetworkConfig, ScheduledFault, Seed, TraceLevel } from
   '../sim/index.js';
 import type { WorkloadSpec } from '../protocols/index.js';
+import type { FailureProcess } from './failures.js';
 import type { NemesisPlan } from './fuzz/nemesis.js';
+import type { LimitsSpec, WatchdogFactory } from './limits.js';
 
 /** Bounds on a metric. */
 export interface MetricBound {
@@ -44,14 +46,17 @@ export interface RunSpec {
   readonly disk?: { readonly syncLatency?: Latency };
   readonly workload?: WorkloadSpec;
   readonly faults: readonly ScheduledFault[];
+  /** Failures drawn from MTBF and MTTR, added to `faults` when the run starts (failures.ts). */
+  readonly failures?: readonly FailureProcess[];
   readonly duration: Micros;
   readonly seed: Seed;
   readonly ties?: 'fifo' | 'shuffle';
   /**
-   * Stop after this many engine events (outcome `event-limit`, a failure). A counterexample
-   * saved from a fuzz run that hit the campaign's cap keeps the cap, so it replays the same.
+   * Bounds on the run itself (runner/limits.ts): engine events (outcome `event-limit`, a
+   * failure), memory and wall time. A counterexample saved from a fuzz run that hit the
+   * campaign's event cap keeps the cap, so it replays the same.
    */
-  readonly limits?: { readonly events?: number };
+  readonly limits?: LimitsSpec;
   readonly expect?: Expectations;
 }
 
@@ -63,8 +68,10 @@ export interface RunOptions {
   readonly checkBudgetMs?: number;
   /** Search-step budget for the linearizability check: deterministic, unlike a time budget. */
   readonly checkMaxSteps?: number;
-  /** Stop the run after this many events (outcome `event-limit`); default the engine's. */
+  /** Stop the run after this many events (outcome `event-limit`) when the spec sets none. */
   readonly maxEvents?: number;
+  /** Watches the run's memory and wall time (the caller's: runner/ reads neither). */
+  readonly watchdog?: WatchdogFactory;
   readonly now?: () => number;
   /**
    * A nemesis that watches the run and strikes (fuzz campaigns; the protocol must have fuzz

@@ -12,7 +12,9 @@
  *
  * The engine asserts its own invariants (no handler on a crashed or paused node, no delivery
  * across a cut link, no timer of a dead incarnation) and every run is bounded: a run that
- * reaches `maxEvents` stops with outcome `event-limit` rather than hanging.
+ * reaches `maxEvents` stops with outcome `event-limit` rather than hanging. Bounds the engine
+ * cannot see (memory, wall-clock time) belong to a `watchdog` its caller supplies: asked every
+ * `WATCHDOG_EVERY` events, it can stop the run with `memory-limit` or `time-limit`.
  */
 import { assert, AssertionError, ConfigError } from './assert.js';
 import { Clock, type ClockConfig, validateClock } from './clock.js';
@@ -29,7 +31,7 @@ import { NodeHost, type TimerEvent } from './_internal/host.js';
 import { applyFault, healEverything } from './_internal/applyFault.js';
 import { makeContext } from './_internal/context.js';
 import type { HistoryEvent } from './check/history.js';
-import type { LivenessPhase, Property, Violation, World } from './check/property.js';
+import type { Evidence, LivenessPhase, Property, Violation, World } from './check/property.js';
 
 /** Everything a run needs. Only `seed`, `servers` and `program` are required. */
 export interface EngineConfig<M> {
@@ -47,6 +49,12 @@ export interface EngineConfig<M> {
   /** Equal-time events run in insertion order (`fifo`, default) or in a seeded random order. */
   readonly ties?: 'fifo' | 'shuffle';
   readonly maxEvents?: number;
+  /**
+   * Asked every `WATCHDOG_EVERY` events whether the run must stop for a reason outside the
+   * simulation, which it names. It reads the machine, not the run, so a run it stops does not
+   * replay exactly (runner/limits.ts).
+   */
+  readonly watchdog?: () => MachineLimit | undefined;
   /** Messages a paused node can buffer; beyond it they are dropped. */
   readonly pauseBuffer?: number;
   readonly faults?: readonly ScheduledFault[];
@@ -65,8 +73,11 @@ export interface EngineConfig<M> {
   readonly liveness?: LivenessPhase;
 }
 
+/** A limit of the machine that ended a run: its memory or its wall-clock time. */
+export type MachineLimit = 'memory-limit' | 'time-limit';
+
 /** How a run ended. */
-export type Outcome = 'ok' | 'violation' | 'error' | 'event-limit';
+export type Outcome = 'ok' | 'violation' | 'error' | 'event-limit' | MachineLimit;
 
 /** The summary of a run. */
 export interface RunResult {
@@ -97,6 +108,8 @@ export type SimEvent =
   | { k: 'deadline' };
 
 export const DEFAULT_MAX_EVENTS = 50_000_000;
+/** Engine events between two questions to the watchdog. */
+export const WATCHDOG_EVERY = 4_096;
 export const DEFAULT_PAUSE_BUFFER = 10_000;
 export const DEFAULT_SYNC_LATENCY: Latency = { dist: 'uniform', min: 200, max: 1_000 };
 const MAX_QUEUED_EVENTS = 20_000_000;
@@ -121,9 +134,13 @@ export class Engine<M = unknown> implements World {
   private nextMessageId = 0;
   private stopped: { outcome: Outcome; violation?: Violation } | undefined;
   private healed = false;
+  /** The liveness phase's start, the evidence of a liveness violation. */
+  private healedAt: Evidence | undefined;
   private readonly pendingSometimes: Set<string>;
   private readonly pendingLiveness = new Set<string>();
   private readonly maxEvents: number;
+  /** Steps left until the watchdog is asked again. */
+  private untilWatchdog = WATCHDOG_EVERY;
   /** Whether anything is checked after events (skips the call on the hot path otherwise). */
   private readonly checking: boolean;
   private readonly observers: readonly ((world: World) => void)[];
@@ -185,6 +202,16 @@ export class Engine<M = unknown> implements World {
     return this.changedNodes;
   }
 
+  /** When the next event runs (Infinity when none is queued): `step` runs it. */
+  get nextEventTime(): Micros {
+    return this.queue.peekTime();
+  }
+
+  /** Messages sent so far, by servers and clients (each send, whatever became of it). */
+  get messagesSent(): number {
+    return this.nextMessageId;
+  }
+
   /** True once the run stopped (violation, error or event limit). */
   get isStopped(): boolean {
     return this.stopped !== undefined;
@@ -217,7 +244,21 @@ export class Engine<M = unknown> implements World {
     if (this.stopped === undefined && this.trace.length >= this.maxEvents) {
       this.stopped = { outcome: 'event-limit' };
     }
+    if (--this.untilWatchdog === 0) this.askWatchdog();
     return true;
+  }
+
+  /**
+   * Runs at most `steps` events up to time `until`. Returns whether any are left to run by
+   * then; `run(until)` ends the run after the last slice. A caller that hands control back
+   * between slices (to notice a signal or a click) gets the run that `run(until)` gives.
+   */
+  advance(until: Micros, steps: number): boolean {
+    for (let k = 0; k < steps; k++) {
+      if (this.stopped !== undefined || this.queue.peekTime() > until) return false;
+      this.step();
+    }
+    return this.stopped === undefined && this.queue.peekTime() <= until;
   }
 
   /** Applies a fault now (the visualizer's "crash this node" button). */
@@ -304,6 +345,11 @@ export class Engine<M = unknown> implements World {
   /** A node's local time now. */
   localTime(id: NodeId): Micros {
     return this.host(id).clock.local(this.time);
+  }
+
+  /** A node's monotonic clock now (its local time without steps). */
+  monotonicTime(id: NodeId): Micros {
+    return this.host(id).clock.monotonic(this.time);
   }
 
   /** Pending timers of a node: name and true firing time, sorted by name. */
@@ -529,7 +575,8 @@ export class Engine<M = unknown> implements World {
   }
 
   private heal(): void {
-    this.trace.add(this.time, 'phase', -1, -1, -1, 'liveness');
+    this.healedAt = { index: this.trace.add(this.time, 'phase', -1, -1, -1, 'liveness'),
+      time: this.time, label: 'everything heals: the liveness phase begins' };
     healEverything(this);
     this.healed = true;
     for (const check of this.config.liveness?.checks ?? []) this.pendingLiveness.add(check.name);
@@ -543,7 +590,7 @@ export class Engine<M = unknown> implements World {
       if (this.pendingLiveness.has(check.name)) {
         this.violate(check.name, 'liveness',
           `${check.explain} (not within ${live.settle / 1000} ms after the heal at ` +
-            `${live.healAt / 1000} ms)`);
+            `${live.healAt / 1000} ms)`, this.healedAt === undefined ? undefined : [this.healedAt]);
         return;
       }
     }
@@ -566,7 +613,9 @@ export class Engine<M = unknown> implements World {
       const property = properties[i] as Property;
       if (property.kind === 'always') {
         const problem = property.check(this);
-        if (problem !== undefined) return this.violate(property.name, 'safety', problem);
+        if (problem !== undefined) {
+          return this.violate(property.name, 'safety', problem, property.evidence?.(this));
+        }
       } else if (this.pendingSometimes.size > 0 && this.pendingSometimes.has(property.name) &&
         property.holds(this)) {
         this.pendingSometimes.delete(property.name);
@@ -581,6 +630,12 @@ export class Engine<M = unknown> implements World {
     }
   }
 
+  private askWatchdog(): void {
+    this.untilWatchdog = WATCHDOG_EVERY;
+    const limit = this.config.watchdog?.();
+    if (limit !== undefined && this.stopped === undefined) this.stopped = { outcome: limit };
+  }
+
   private failSometimes(): void {
     for (const property of this.config.properties ?? []) {
       if (property.kind === 'sometimes' && this.pendingSometimes.has(property.name)) {
@@ -589,8 +644,10 @@ export class Engine<M = unknown> implements World {
     }
   }
 
-  private violate(name: string, kind: Violation['kind'], explanation: string): void {
-    const violation: Violation = { name, kind, index: this.eventIndex, time: this.time, explanation };
+  private violate(name: string, kind: Violation['kind'], explanation: string,
+    evidence?: Violation['evidence']): void {
+    const violation: Violation = { name, kind, index: this.eventIndex, time: this.time, explanation,
+      ...(evidence === undefined || evidence.length === 0 ? {} : { evidence }) };
     this.trace.add(this.time, 'violation', -1, -1, -1, name, violation);
     this.stopped = { outcome: kind === 'error' ? 'error' : 'violation', violation };
   }

@@ -10,9 +10,11 @@ export {
   DEFAULT_SYNC_LATENCY,
   Engine,
   type EngineConfig,
+  type MachineLimit,
   messageTag,
   type Outcome,
   type RunResult,
+  WATCHDOG_EVERY,
 } from './engine.js';
 export { describeFault, type Fault, type FaultKind, type ScheduledFault, validateFault } from './faults.js';
 export { fnv1a, RunningHash } from './hash.js';
@@ -42,4 +44,13 @@ export {
   type TraceLevel,
   type TraceRecord,
 } from './trace.js';
+export {
+  jsonErrorAt,
+  type LineText,
+  MAX_TRACE_LANES,
+  parseJsonLine,
+  readTraceHeader,
+  TraceChecker,
+  TraceFormatError,
+} from './traceSchema.js';
 export { MS, SECOND, type Micros, type NodeId } from './types.js';

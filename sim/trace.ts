@@ -7,8 +7,9 @@
  * frozen message, the fault, the note's data). `record(i)` builds a plain object on demand.
  *
  * Levels: `off` keeps nothing but still counts and hashes; `memory` keeps compact records;
- * `full` also serialises every record as a JSON line as it happens (for a file sink). The hash
- * is the same at every level, because it reads only fields every level has: index, time,
+ * `stream` keeps nothing either, and hands every record as a JSON line to a sink as it happens
+ * (a trace file), so a streamed run holds no more of its trace than a run with tracing off.
+ * The hash is the same at every level, because it reads only fields every level has: index, time,
  * kind, node, peer, message id and a short tag (message type, timer name, note kind, drop
  * cause, fault kind). So a run with tracing off can still be checked for determinism, and a
  * trace file re-read from disk gives the hash of the run that wrote it.
@@ -36,8 +37,8 @@ const KIND_CODE = Object.freeze(Object.fromEntries(TRACE_KINDS.map((k, i) => [k,
 const DATA_CHUNK_BITS = 12;
 const DATA_CHUNK = 1 << DATA_CHUNK_BITS;
 
-/** How much of the trace to keep. */
-export type TraceLevel = 'off' | 'memory' | 'full';
+/** How much of the trace to keep: nothing, compact records, or nothing but a line per record. */
+export type TraceLevel = 'off' | 'memory' | 'stream';
 
 /**
  * One record as a plain object: the JSON Lines form. `peer` is printed as `to` for a send
@@ -92,7 +93,7 @@ export class Trace {
     private readonly sink?: (line: string) => void,
   ) {
     names.forEach((id, i) => this.nodeIndex.set(id, i));
-    assert(level !== 'full' || sink !== undefined, 'full tracing needs a sink for its lines');
+    assert(level !== 'stream' || sink !== undefined, 'a streamed trace needs a sink for its lines');
   }
 
   /** Events recorded so far (at every level). */
@@ -129,7 +130,13 @@ export class Trace {
     const n = node;
     const p = peer;
     mix(this.hasher, t, k, n, p, id, tag);
-    if (this.level === 'off') return i;
+    if (this.level !== 'memory') {
+      if (this.level === 'stream') {
+        (this.sink as (line: string) => void)(JSON.stringify(this.toRecord(i, t, k, n, p, id, tag,
+          data)));
+      }
+      return i;
+    }
     if (this.stored === this.times.length) this.grow();
     const s = this.stored++;
     this.times[s] = t;
@@ -143,23 +150,26 @@ export class Trace {
       this.datas.push(this.chunk);
     }
     this.chunk[s & (DATA_CHUNK - 1)] = data;
-    if (this.level === 'full') (this.sink as (line: string) => void)(JSON.stringify(this.record(s)));
     return i;
   }
 
   /** Record `i` as a plain object. */
   record(i: number): TraceRecord {
     assert(i >= 0 && i < this.stored, () => `trace record ${i} not kept`);
-    const kind = TRACE_KINDS[this.kinds[i] as number] as TraceKind;
-    const n = this.nodes[i] as number;
-    const p = this.peers[i] as number;
-    const id = this.ids[i] as number;
-    const out: Record<string, unknown> = { i, t: this.times[i], kind };
+    return this.toRecord(i, this.times[i] as number, this.kinds[i] as number,
+      this.nodes[i] as number, this.peers[i] as number, this.ids[i] as number, this.tags[i],
+      (this.datas[i >> DATA_CHUNK_BITS] as unknown[])[i & (DATA_CHUNK - 1)]);
+  }
+
+  /** One record's fields as the plain object of the JSON Lines form (its keys in that order). */
+  private toRecord(i: number, t: Micros, k: number, n: number, p: number, id: number,
+    tag: string | undefined, data: unknown): TraceRecord {
+    const kind = TRACE_KINDS[k] as TraceKind;
+    const out: Record<string, unknown> = { i, t, kind };
     if (n >= 0) out.node = this.names[n];
     if (p >= 0) out[kind === 'send' ? 'to' : 'from'] = this.names[p];
     if (id >= 0) out.id = id;
-    if (this.tags[i] !== undefined) out.tag = this.tags[i];
-    const data = (this.datas[i >> DATA_CHUNK_BITS] as unknown[])[i & (DATA_CHUNK - 1)];
+    if (tag !== undefined) out.tag = tag;
     if (data !== undefined) out.data = data;
     return out as unknown as TraceRecord;
   }

@@ -4,11 +4,12 @@
  * change moves an output (the fuzzer finds a bug at another run, a report gains a line), this
  * fails until `npm run readme` regenerates them. A second test shows the check can fail.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { updateExamples } from '../cli/readmeExamples.js';
+import { expandFiles, updateTables } from '../cli/readmeTables.js';
 
 const root = resolve(import.meta.dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -45,3 +46,29 @@ describe('README examples', () => {
       .toThrow(/needs a fence and a `\$ faultline …` line/);
   });
 });
+
+describe('protocol README scenario tables', () => {
+  const readmes = readdirSync(join(root, 'protocols')).map((p) => `protocols/${p}/README.md`)
+    .filter((path) => existsSync(join(root, path)) &&
+      readFileSync(join(root, path), 'utf8').includes('<!-- scenario-table:'));
+
+  it.each(readmes)('%s: its tables are what the scenarios give today (else `npm run readme`)',
+    (path) => {
+      const text = readFileSync(join(root, path), 'utf8');
+      expect(updateTables(text, root), `${path} drifted: run \`npm run readme\``).toBe(text);
+    }, 300_000);
+
+  it('notices a drifted figure and expands file patterns', () => {
+    const block = '<!-- scenario-table: files=scenarios/balancer/crash-ring.yaml metrics=x,y -->' +
+      '\nstale\n<!-- /scenario-table -->';
+    const table = updateTables(block, root, () => ({ outcome: 'passed', metrics: { x: 1 } }));
+    expect(table).toContain(
+      '| [crash-ring](../../scenarios/balancer/crash-ring.yaml) | passed | 1 | - |');
+    expect(updateTables(table, root, () => ({ outcome: 'passed', metrics: { x: 2 } })))
+      .not.toBe(table);
+    expect(expandFiles(['scenarios/balancer/crash-r*.yaml'], root)).toEqual([
+      'scenarios/balancer/crash-random.yaml', 'scenarios/balancer/crash-ring.yaml',
+      'scenarios/balancer/crash-round-robin.yaml']);
+  });
+});
+

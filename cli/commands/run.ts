@@ -30,11 +30,11 @@ function perScenario(file: string | undefined, stem: string, count: number): str
 }
 
 /** Runs the files; returns the exit code. */
-export function runCommand(
+export async function runCommand(
   files: readonly string[],
   options: RunCommandOptions,
   registry: Registry,
-): number {
+): Promise<number> {
   if (options.history !== undefined) historyFormat(options.history, options.format);
   const sources = loadAll(files, registry);
   const runs: RunJson[] = [];
@@ -45,7 +45,7 @@ export function runCommand(
     const trace = options.trace === undefined || sources.length === 1 ? options.trace
       : `${options.trace.replace(/\.jsonl$/, '')}.${stem}.jsonl`;
     const history = perScenario(options.history, stem, sources.length);
-    const { report, hashes } = execute(source, { ...options, trace, history }, registry);
+    const { report, hashes } = await execute(source, { ...options, trace, history }, registry);
     const run = runJson(report, source.file, hashes);
     runs.push(run);
     cases.push(runCase(run, (performance.now() - started) / 1000, source.text));

@@ -1,12 +1,21 @@
 /**
- * `faultline sweep heartbeat`: the failure detectors' trade-off table. For each threshold and
- * loss rate it runs a cluster whose n1 crashes halfway and prints the mean detection time,
- * false suspicions per pair-hour and mistake duration (protocols/heartbeat/sweep.ts does the
- * runs). `--json` prints the rows, for the visualizer or a notebook to plot.
+ * `faultline sweep FILE`: varies fields of a scenario or comparison (`--vary PATH=V1,V2,…`,
+ * repeatable: every combination), repeats each over seeds (`--runs N` from the file's seed, or
+ * `--seeds 1,2,3` / `1-50`), and prints one row per design and combination with each figure's
+ * mean and 95% confidence interval (runner/sweep). `--csv FILE` and `--out FILE` write the rows
+ * for plotting (the visualizer draws `--out`'s JSON as a chart with confidence bands); `--json`
+ * prints them. A scenario with `failures:` gets the availability report: the MTBF/MTTR
+ * formulas for one server and for the cluster beside the measurement and its interval.
+ *
+ * `faultline sweep heartbeat` keeps the failure detectors' own trade-off table: for each
+ * threshold and loss rate, a cluster whose n1 crashes halfway, with the mean detection time,
+ * false suspicions per pair-hour and mistake duration (protocols/heartbeat/sweep.ts).
  */
-import { parseDuration } from '../../protocols/params.js';
+import { existsSync } from 'node:fs';
+import { parseDuration } from '../../protocols/durations.js';
 import { detectorSweep, type SweepRow } from '../../protocols/heartbeat/sweep.js';
 import { EXIT, InputError, out, outJson, table } from '../io.js';
+import type { Registry } from '../registry.js';
 
 /** Options as commander hands them over (strings). */
 export interface SweepCommandOptions {
@@ -17,9 +26,15 @@ export interface SweepCommandOptions {
   readonly duration?: string;
   readonly nodes?: string;
   readonly json?: boolean;
+  /** `PATH=V1,V2,…`, repeatable. */
+  readonly vary?: readonly string[];
+  readonly runs?: string;
+  readonly metrics?: string;
+  readonly csv?: string;
+  readonly out?: string;
 }
 
-function numbers(text: string, flag: string, check: (n: number) => boolean, what: string): number[] {
+export function numbers(text: string, flag: string, check: (n: number) => boolean, what: string): number[] {
   const values = text.split(',').map((part) => Number(part.trim()));
   const bad = values.findIndex((n) => !Number.isFinite(n) || !check(n));
   if (text.trim() === '' || bad >= 0) {
@@ -29,9 +44,20 @@ function numbers(text: string, flag: string, check: (n: number) => boolean, what
 }
 
 /** Runs the sweep and prints it; returns the exit code. */
-export function sweepCommand(target: string, o: SweepCommandOptions): number {
-  if (target !== 'heartbeat') {
-    throw new InputError(`sweep: only the heartbeat detectors can be swept, got ${target}`);
+export async function sweepCommand(target: string, o: SweepCommandOptions,
+  registry: () => Promise<Registry>): Promise<number> {
+  if (target === 'heartbeat' && !existsSync(target)) return detectorCommand(o);
+  const { scenarioSweep } = await import('../scenarioSweep.js');
+  return scenarioSweep(target, o, await registry());
+}
+
+/** `faultline sweep heartbeat`: the detector trade-off table. */
+function detectorCommand(o: SweepCommandOptions): number {
+  const general = (['vary', 'runs', 'metrics', 'csv', 'out'] as const).find((k) =>
+    o[k] !== undefined);
+  if (general !== undefined) {
+    throw new InputError(`--${general}: sweep heartbeat is the detectors' own table; give a ` +
+      'scenario file to vary its fields');
   }
   const detector = o.detector ?? 'phi';
   if (detector !== 'phi' && detector !== 'fixed') {

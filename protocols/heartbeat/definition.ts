@@ -10,12 +10,13 @@ import { z } from 'zod';
 import type { NodeId } from '../../sim/index.js';
 import type { World } from '../../sim/check/property.js';
 import type { ProtocolDefinition } from '../protocol.js';
-import { bugList, duration } from '../params.js';
+import { bugList, duration, timer } from '../params.js';
 import { type DetectorSettings, fixedTimeout } from './detector.js';
 import { completeness, eventuallyTrusted, noFalseSuspicion } from './invariants.js';
 import { HeartbeatNode, links } from './node.js';
 import { DetectorObserver, detectorMetrics, type HeardReader, type SuspicionReader } from
   './observer.js';
+import { heartbeatView } from './view.js';
 
 /** The bug switches of the heartbeat protocol. */
 export const HEARTBEAT_BUGS = ['timeout-below-delay'] as const;
@@ -23,20 +24,20 @@ export const HEARTBEAT_BUGS = ['timeout-below-delay'] as const;
 /** Detector parameters, shared with the replication protocol. */
 export const detectorParams = {
   detector: z.enum(['fixed', 'phi']).default('fixed'),
-  period: duration().default(50_000),
+  period: timer().default(50_000),
   missedBeats: z.number().int().min(1).max(100).default(3),
   maxDelay: duration().default(100_000),
   threshold: z.number().positive().max(100).default(8),
   window: z.number().int().min(2).max(10_000).default(100),
-  minStdDev: duration().default(5_000),
-  checkInterval: duration().default(10_000),
+  minStdDev: duration({ min: 1 }).default(5_000),
+  checkInterval: timer().default(10_000),
 };
 
 const params = z.object({
   ...detectorParams,
   topology: z.enum(['all-to-all', 'star']).default('all-to-all'),
   /** Completeness bound; default: twice (timeout + check interval) plus maxDelay. */
-  detectionBound: duration().optional(),
+  detectionBound: timer().optional(),
   notePhi: z.boolean().default(false),
   /**
    * The run honours the synchronous model the fixed timeout assumes (no loss, no partition,
@@ -82,6 +83,7 @@ export const heartbeat: ProtocolDefinition<HeartbeatParams> = {
   params: params as unknown as z.ZodType<HeartbeatParams>,
   bugs: HEARTBEAT_BUG_CATALOGUE,
   propertyNames: ['completeness', 'no-false-suspicion', 'eventually-trusted'],
+  view: heartbeatView,
   fuzz: heartbeatFuzz,
   setup({ servers, params: p }) {
     const settings = detectorSettings(p, p.bugs.includes('timeout-below-delay'));

@@ -16,7 +16,8 @@
  * - `eventually-trusted` (liveness): once faults heal, every up monitor trusts every up node.
  */
 import type { Micros, NodeId } from '../../sim/index.js';
-import type { AlwaysProperty, LivenessCheck, World } from '../../sim/check/property.js';
+import { type AlwaysProperty, type Evidence, evidenceNow, type LivenessCheck, type World } from
+  '../../sim/check/property.js';
 import type { DetectorObserver, SuspicionReader } from './observer.js';
 
 const ms = (t: Micros): string => `${Math.round(t / 100) / 10} ms`;
@@ -24,6 +25,9 @@ const ms = (t: Micros): string => `${Math.round(t / 100) / 10} ms`;
 /** `completeness` with a detection bound (true microseconds). */
 export function completeness(observer: DetectorObserver, read: SuspicionReader, bound: Micros):
 AlwaysProperty {
+  /** Where each node now down crashed, seen at the event of its crash. */
+  const crashes = new Map<NodeId, Evidence>();
+  let evidence: Evidence[] = [];
   return {
     kind: 'always',
     name: 'completeness',
@@ -31,12 +35,16 @@ AlwaysProperty {
       observer.observe(world);
       for (const [m, t] of observer.watchedPairs) {
         const crashed = observer.crashTimeOf(t);
+        if (crashed === undefined) crashes.delete(t);
+        else if (!crashes.has(t)) crashes.set(t, evidenceNow(world, `${t} crashes`, t));
         const since = observer.liveSinceOf(m);
         if (crashed === undefined || since === undefined || since > crashed) continue;
         // A heartbeat sent before the crash and delayed past it keeps the node alive to the
         // monitor until it arrives: the bound runs from the later of the two.
         const from = Math.max(crashed, observer.lastHeardAt(m, t));
         if (world.now - from > bound && read(world, m, t) === false) {
+          evidence = [crashes.get(t) as Evidence,
+            evidenceNow(world, `${m} still trusts ${t}`, m)];
           const late = from > crashed ? `, its last heartbeat arrived at ${ms(from)},` : '';
           return `${t} crashed at ${ms(crashed)}${late} and ${m}, up all along, still trusts ` +
             `it ${ms(world.now - from)} later (bound ${ms(bound)})`;
@@ -44,12 +52,14 @@ AlwaysProperty {
       }
       return undefined;
     },
+    evidence: () => evidence,
   };
 }
 
 /** `no-false-suspicion` after `grace` of both nodes being live. */
 export function noFalseSuspicion(observer: DetectorObserver, read: SuspicionReader, grace: Micros):
 AlwaysProperty {
+  let evidence: Evidence[] = [];
   return {
     kind: 'always',
     name: 'no-false-suspicion',
@@ -61,12 +71,14 @@ AlwaysProperty {
         if (mSince === undefined || tSince === undefined) continue;
         if (world.now - Math.max(mSince, tSince) <= grace) continue;
         if (read(world, m, t) === true) {
+          evidence = [evidenceNow(world, `${m} suspects ${t}, which is up`, m)];
           return `${m} suspects ${t}, though ${t} has been up and running since ` +
             `${ms(tSince)} and ${m} since ${ms(mSince)} (grace ${ms(grace)})`;
         }
       }
       return undefined;
     },
+    evidence: () => evidence,
   };
 }
 

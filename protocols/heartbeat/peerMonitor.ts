@@ -15,7 +15,7 @@ export class PeerMonitor {
   /** Heartbeats received from each watched peer (read by the observer). */
   private readonly beats = new Map<NodeId, number>();
 
-  constructor(private readonly settings: DetectorSettings) {}
+  constructor(readonly settings: DetectorSettings) {}
 
   /** Heartbeats received from `peer` by this incarnation. */
   heard(peer: NodeId): number {

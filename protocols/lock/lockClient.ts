@@ -45,6 +45,15 @@ export class LockClient implements NodeProgram<LockMessage> {
     return this.token !== undefined && now < this.expiresAt;
   }
 
+  /** The lease client measures its lease on its wall clock. */
+  holdsAt(local: number, _monotonic: number): boolean {
+    return this.holds(local);
+  }
+
+  leaseRunsAt(local: number, _monotonic: number): boolean {
+    return local < this.expiresAt;
+  }
+
   onTimer(ctx: Ctx, name: string): void {
     if (name === 'acquire') {
       this.sentAt = ctx.now();

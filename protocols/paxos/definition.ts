@@ -16,7 +16,7 @@ import type { World } from '../../sim/check/property.js';
 import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
 import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { MULTI_PAXOS_BUGS, SINGLE_PAXOS_BUGS } from './bugs.js';
-import { bugList, duration, durationRange } from '../params.js';
+import { bugList, durationRange, timer, timerRange } from '../params.js';
 import { formatBallot } from './ballot.js';
 import {
   allLearned, commandsDecided, leaderElected, MULTI_SAFETY, multiObserver, paxosProperties,
@@ -25,10 +25,11 @@ import {
 import { PaxosStats } from './metrics.js';
 import { MultiPaxosNode } from './node.js';
 import { SinglePaxosNode } from './singleNode.js';
+import { paxosSingleView, paxosView } from './view.js';
 
 const multiParams = z.object({
-  leaderTimeout: durationRange().default([150_000, 300_000]),
-  heartbeat: duration().default(50_000),
+  leaderTimeout: timerRange().default([150_000, 300_000]),
+  heartbeat: timer().default(50_000),
   bugs: bugList(['acceptor-forgets', 'non-unique-ballots', 'takeover-drops-accepted',
     'own-value']),
 }).strict();
@@ -36,7 +37,7 @@ type MultiParams = z.infer<typeof multiParams>;
 
 const singleParams = z.object({
   proposeAfter: durationRange().default([0, 20_000]),
-  backoff: durationRange().default([10_000, 30_000]),
+  backoff: timerRange().default([10_000, 30_000]),
   randomizedBackoff: z.boolean().default(true),
   bugs: bugList(['acceptor-forgets', 'own-value', 'non-unique-ballots']),
 }).strict();
@@ -91,6 +92,7 @@ export const paxos: ProtocolDefinition<MultiParams> = {
     'with client sessions, persistence and leader takeover.',
   params: multiParams as unknown as z.ZodType<MultiParams>,
   bugs: MULTI_PAXOS_BUGS,
+  view: paxosView,
   propertyNames: [...MULTI_SAFETY, 'value-chosen', 'leader-elected', 'commands-decided',
     'linearizable'],
   fuzz: multiPaxosFuzz,
@@ -122,6 +124,7 @@ export const paxosSingle: ProtocolDefinition<SingleParams> = {
     'proposers retry with randomised backoff; learners learn from a majority of acceptors.',
   params: singleParams as unknown as z.ZodType<SingleParams>,
   bugs: SINGLE_PAXOS_BUGS,
+  view: paxosSingleView,
   propertyNames: [...SINGLE_SAFETY, 'value-chosen', 'all-learned'],
   fuzz: singlePaxosFuzz,
   setup({ params }) {

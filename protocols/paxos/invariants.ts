@@ -40,6 +40,7 @@ export function paxosProperties<V>(observer: PaxosObserver<V>,
       observer.update(world);
       return observer.problems.get(name);
     },
+    evidence: () => observer.evidence.get(name),
   }));
   return [...always, {
     kind: 'sometimes', name: 'value-chosen', explain: 'no value was ever chosen',

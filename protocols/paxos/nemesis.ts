@@ -20,7 +20,7 @@
  * changed (a proposer must count only votes of its current ballot).
  */
 import type { NodeId } from '../../sim/index.js';
-import type { ClusterView, NemesisRule } from '../../sim/check/nemesis.js';
+import { type ClusterView, highestLeader, type NemesisRule } from '../../sim/check/nemesis.js';
 import type { World } from '../../sim/check/property.js';
 import type { FuzzTraits } from '../protocol.js';
 import { compareBallots } from './ballot.js';
@@ -40,13 +40,10 @@ function multiNode(world: World, id: NodeId): MultiPaxosNode | undefined {
 }
 
 function multiLeader(world: World): { id: NodeId; node: MultiPaxosNode } | undefined {
-  let best: { id: NodeId; node: MultiPaxosNode } | undefined;
-  for (const id of world.servers) {
+  return highestLeader(world, (id) => {
     const node = multiNode(world, id);
-    if (node === undefined || node.role !== 'leader') continue;
-    if (best === undefined || compareBallots(node.ballot, best.node.ballot) > 0) best = { id, node };
-  }
-  return best;
+    return node?.role === 'leader' ? node : undefined;
+  }, (a, b) => compareBallots(a.ballot, b.ballot));
 }
 
 const multiView: ClusterView = {

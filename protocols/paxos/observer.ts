@@ -14,7 +14,7 @@
  * Work per event is proportional to what happened in it, not to the run so far.
  */
 import type { NodeId } from '../../sim/index.js';
-import type { World } from '../../sim/check/property.js';
+import { type Evidence, evidenceNow, type World } from '../../sim/check/property.js';
 import type { Acceptor } from './acceptor.js';
 import { type Ballot, compareBallots, formatBallot, ZERO_BALLOT } from './ballot.js';
 import type { AcceptedEntry } from './messages.js';
@@ -53,7 +53,8 @@ interface NodeView<V> {
   pendingPromises: { ballot: Ballot; seq: number }[];
   durablePromise: Ballot;
   lastPromise: Ballot;
-  decided: Map<number, string>;
+  /** Per slot, the first value it decided and where. */
+  decided: Map<number, { key: string; seen: Evidence }>;
   /** The disk positions and promise at the last look; unchanged means nothing to do. */
   seq: number;
   durable: number;
@@ -64,10 +65,20 @@ interface NodeView<V> {
 /** Cross-event memory of one run; shared by the invariants of one protocol instance. */
 export class PaxosObserver<V> {
   readonly problems = new Map<ProblemKind, string>();
+  /** The events that prove each problem, earliest first. */
+  readonly evidence = new Map<ProblemKind, Evidence[]>();
   /** Per slot: the chosen value (first time a majority durably accepted it). */
-  readonly chosen = new Map<number, { value: V; key: string; ballot: Ballot; at: number }>();
-  readonly firstDecision = new Map<number, { key: string; node: NodeId; at: number }>();
+  readonly chosen = new Map<number, { value: V; key: string; ballot: Ballot; at: number;
+    seen: Evidence }>();
+  readonly firstDecision = new Map<number, { key: string; node: NodeId; at: number;
+    seen: Evidence }>();
   private readonly votes = new Map<number, Map<string, Set<NodeId>>>();
+  /**
+   * Per slot, the values some majority accepted at one ballot, durably or not (the paper's
+   * "chosen"; a crash may take a non-durable one back, which `votes-durable` reports).
+   */
+  private readonly accepted = new Map<number, { voters: Map<string, Set<NodeId>>;
+    values: Set<string> }>();
   private readonly nodes = new Map<NodeId, NodeView<V>>();
   private lastEvent = -1;
   /** Values already found valid, by their JSON (validity never changes once true). */
@@ -85,7 +96,7 @@ export class PaxosObserver<V> {
     if (world.eventIndex === this.lastEvent) return;
     this.lastEvent = world.eventIndex;
     for (const id of world.servers) this.updateNode(world, id);
-    for (const id of world.servers) this.checkVotes(id);
+    for (const id of world.servers) this.checkVotes(world, id);
   }
 
   /**
@@ -94,7 +105,7 @@ export class PaxosObserver<V> {
    * built on. Records become durable here in write order; an acceptor writes before it
    * replies and not after, so "durable up to the writes seen after the handler" is exact.
    */
-  private checkVotes(id: NodeId): void {
+  private checkVotes(world: World, id: NodeId): void {
     const view = this.view(id);
     const program = view.program;
     if (program === undefined) return;
@@ -107,7 +118,8 @@ export class PaxosObserver<V> {
       const what = vote.slot === undefined ? `promise of ${formatBallot(vote.ballot)}`
         : `accept of slot ${vote.slot} at ${formatBallot(vote.ballot)}`;
       this.report('votes-durable', `${id} counted ${vote.from}'s ${what}, but ${vote.from}'s ` +
-        `disk holds only ${formatBallot(durable)}: the vote can be lost in a crash`);
+        `disk holds only ${formatBallot(durable)}: the vote can be lost in a crash`,
+      [evidenceNow(world, `${id} counts ${vote.from}'s ${what}, not yet durable`, id)]);
     }
   }
 
@@ -151,7 +163,9 @@ export class PaxosObserver<V> {
     view.promised = acceptor.promised;
     view.mode = mode;
     for (; view.accepts < acceptor.acceptLog.length; view.accepts++) {
-      view.pending.push({ ...(acceptor.acceptLog[view.accepts] as AcceptedEntry<V>), seq });
+      const entry = acceptor.acceptLog[view.accepts] as AcceptedEntry<V>;
+      view.pending.push({ ...entry, seq });
+      this.onAccept(world, id, entry);
     }
     for (; view.promises < acceptor.promiseLog.length; view.promises++) {
       view.pendingPromises.push({ ballot: acceptor.promiseLog[view.promises] as Ballot, seq });
@@ -168,7 +182,7 @@ export class PaxosObserver<V> {
       const entry = view.pendingPromises.shift() as (typeof view.pendingPromises)[number];
       if (compareBallots(entry.ballot, view.durablePromise) > 0) view.durablePromise = entry.ballot;
     }
-    this.checkPromise(id, view, acceptor);
+    this.checkPromise(world, id, view, acceptor);
     for (; view.decisions < program.decisionLog.length; view.decisions++) {
       const entry = program.decisionLog[view.decisions] as AcceptedEntry<V>;
       this.onDecision(world, id, view, entry.slot, entry.value);
@@ -177,23 +191,42 @@ export class PaxosObserver<V> {
     for (; view.executions < executed.length; view.executions++) {
       if (executed[view.executions] !== view.executions) {
         this.report('execution-order', `${id} executed slot ${executed[view.executions]} as its ` +
-          `command number ${view.executions}: slots must run in order, without gaps`);
+          `command number ${view.executions}: slots must run in order, without gaps`,
+        [evidenceNow(world, `${id} executes slot ${executed[view.executions]} out of order`, id)]);
       }
     }
   }
 
-  private checkPromise(id: NodeId, view: NodeView<V>, acceptor: Acceptor<V>): void {
+  private checkPromise(world: World, id: NodeId, view: NodeView<V>,
+    acceptor: Acceptor<V>): void {
     if (!acceptor.voting || acceptor.rebuilt) return; // rebuilt from peers after corruption
     const now = acceptor.promised;
+    const fell = (text: string) => [evidenceNow(world, text, id)];
     if (compareBallots(now, view.lastPromise) < 0) {
       this.report('promise-monotonic', `${id}'s promise fell from ` +
         `${formatBallot(view.lastPromise)}` +
-        ` to ${formatBallot(now)} while it was up`);
+        ` to ${formatBallot(now)} while it was up`,
+      fell(`${id}'s promise falls to ${formatBallot(now)}`));
     } else if (compareBallots(now, view.durablePromise) < 0) {
       this.report('promise-monotonic', `${id} restarted with promise ${formatBallot(now)}, ` +
-        `below the ${formatBallot(view.durablePromise)} its disk had made durable`);
+        `below the ${formatBallot(view.durablePromise)} its disk had made durable`,
+      fell(`${id} restarts with promise ${formatBallot(now)}`));
     }
     view.lastPromise = now;
+  }
+
+  /** An accept as the acceptor makes it, durable or not: the paper's majority per ballot. */
+  private onAccept(world: World, id: NodeId, entry: AcceptedEntry<V>): void {
+    let bySlot = this.accepted.get(entry.slot);
+    if (bySlot === undefined) {
+      this.accepted.set(entry.slot, (bySlot = { voters: new Map(), values: new Set() }));
+    }
+    const key = JSON.stringify(entry.value);
+    const tally = `${formatBallot(entry.ballot)} ${key}`;
+    let voters = bySlot.voters.get(tally);
+    if (voters === undefined) bySlot.voters.set(tally, (voters = new Set()));
+    voters.add(id);
+    if (voters.size >= Math.floor(world.servers.length / 2) + 1) bySlot.values.add(key);
   }
 
   private onDurableAccept(world: World, id: NodeId, slot: number, ballot: Ballot, value: V): void {
@@ -206,43 +239,61 @@ export class PaxosObserver<V> {
     voters.add(id);
     if (voters.size < Math.floor(world.servers.length / 2) + 1) return;
     const invalid = this.invalid(value, key, world);
-    if (invalid !== undefined) this.report('validity', `slot ${slot}: ${invalid}`);
+    const chosenNow = evidenceNow(world, `slot ${slot}: ${this.describe(value)} is chosen at ${
+      formatBallot(ballot)}`, id);
+    if (invalid !== undefined) this.report('validity', `slot ${slot}: ${invalid}`, [chosenNow]);
     const before = this.chosen.get(slot);
     if (before === undefined) {
-      this.chosen.set(slot, { value, key, ballot, at: world.now });
+      this.chosen.set(slot, { value, key, ballot, at: world.now, seen: chosenNow });
       const decided = this.firstDecision.get(slot);
       if (decided !== undefined && decided.key !== key) {
         this.report('agreement', `slot ${slot}: ${decided.node} decided ${decided.key} at ` +
           `${ms(decided.at)}, but a majority durably accepted ${this.describe(value)} at ` +
-          `${formatBallot(ballot)} (${[...voters].sort().join(', ')}) at ${ms(world.now)}`);
+          `${formatBallot(ballot)} (${[...voters].sort().join(', ')}) at ${ms(world.now)}`,
+        [decided.seen, chosenNow]);
       }
     } else if (before.key !== key) {
       this.report('agreement', `slot ${slot}: ${this.describe(before.value)} was chosen at ` +
         `${formatBallot(before.ballot)} (${ms(before.at)}), then ${this.describe(value)} at ` +
-        `${formatBallot(ballot)} by ${[...voters].sort().join(', ')} (${ms(world.now)})`);
+        `${formatBallot(ballot)} by ${[...voters].sort().join(', ')} (${ms(world.now)})`,
+      [before.seen, chosenNow]);
     }
   }
 
   private onDecision(world: World, id: NodeId, view: NodeView<V>, slot: number, value: V): void {
     const key = JSON.stringify(value);
     const mine = view.decided.get(slot);
-    if (mine !== undefined && mine !== key) {
+    const decidedNow = evidenceNow(world, `${id} decides slot ${slot}: ${this.describe(value)}`,
+      id);
+    if (mine !== undefined && mine.key !== key) {
       this.report('integrity',
-        `${id} decided slot ${slot} as ${mine}, and after a restart as ${key}`);
+        `${id} decided slot ${slot} as ${mine.key}, and after a restart as ${key}`,
+      [mine.seen, decidedNow]);
     }
-    view.decided.set(slot, key);
+    if (mine === undefined || mine.key !== key) view.decided.set(slot, { key, seen: decidedNow });
     const invalid = this.invalid(value, key, world);
-    if (invalid !== undefined) this.report('validity', `${id} decided slot ${slot}: ${invalid}`);
+    if (invalid !== undefined) {
+      this.report('validity', `${id} decided slot ${slot}: ${invalid}`, [decidedNow]);
+    }
     const first = this.firstDecision.get(slot);
-    if (first === undefined) this.firstDecision.set(slot, { key, node: id, at: world.now });
-    else if (first.key !== key) {
+    if (first === undefined) {
+      this.firstDecision.set(slot, { key, node: id, at: world.now, seen: decidedNow });
+    } else if (first.key !== key) {
       this.report('agreement', `slot ${slot}: ${first.node} decided ${first.key} at ` +
-        `${ms(first.at)}, ${id} decided ${key} at ${ms(world.now)}`);
+        `${ms(first.at)}, ${id} decided ${key} at ${ms(world.now)}`, [first.seen, decidedNow]);
     }
     const chosen = this.chosen.get(slot);
+    if (this.accepted.get(slot)?.values.has(key) !== true) {
+      // Paxos Made Simple, §1: a process never learns that a value has been chosen unless it
+      // actually has been. A learner that counts votes of different ballots decides what no
+      // majority accepted.
+      this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but no ` +
+        'majority had accepted it in one ballot', [decidedNow]);
+    }
     if (chosen !== undefined && chosen.key !== key) {
       this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but ` +
-        `${this.describe(chosen.value)} was chosen at ${formatBallot(chosen.ballot)}`);
+        `${this.describe(chosen.value)} was chosen at ${formatBallot(chosen.ballot)}`,
+      [chosen.seen, decidedNow]);
     }
   }
 
@@ -253,8 +304,10 @@ export class PaxosObserver<V> {
     return problem;
   }
 
-  private report(kind: ProblemKind, explanation: string): void {
-    if (!this.problems.has(kind)) this.problems.set(kind, explanation);
+  private report(kind: ProblemKind, explanation: string, evidence: Evidence[]): void {
+    if (this.problems.has(kind)) return;
+    this.problems.set(kind, explanation);
+    this.evidence.set(kind, evidence);
   }
 }
 

@@ -32,12 +32,10 @@ import { isQuorum } from './quorum.js';
 import { replicateNew, sendAppend } from './replication.js';
 import type { ApplyResult } from './stateMachine.js';
 
-const OPERATIONS = new Set(['get', 'put', 'append', 'cas']);
-
 /** A client request arrived. */
 export function onClientRequest(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
   if (node.role !== 'leader' || node.disabled !== undefined) return redirect(node, ctx, msg);
-  if (!OPERATIONS.has(msg.op.f)) {
+  if (!node.kv.supports(msg.op.f)) {
     return node.send(ctx, msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
       error: `unsupported operation ${msg.op.f}` });
   }

@@ -3,6 +3,7 @@
  * and the catalogue of bug switches. Durations are local-clock microseconds.
  */
 import type { Micros } from '../../sim/index.js';
+import type { KvStore } from './stateMachine.js';
 
 /** The known bugs, each behind a switch in `bugs: [...]` (see README.md). */
 export const BUG_NAMES = [
@@ -38,6 +39,12 @@ export interface RaftConfig {
   /** Most snapshot records in one InstallSnapshot chunk. */
   readonly snapshotChunk: number;
   readonly bugs: ReadonlySet<BugName>;
+  /**
+   * The state machine each server applies entries to; default the key-value store. A service
+   * built on Raft (the lock protocol's coordination service) brings its own, with its own
+   * operations.
+   */
+  readonly machine?: () => KvStore;
 }
 
 /** Counters shared by the nodes of one run, for metrics (they survive crashes on purpose). */

@@ -12,18 +12,19 @@ import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
 import type { World } from '../../sim/check/property.js';
 import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { raftBugs } from './bugs.js';
-import { bugList, duration, durationRange } from '../params.js';
+import { bugList, duration, timer, timerRange } from '../params.js';
 import { BUG_NAMES, type BugName, type RaftConfig, type RaftStats } from './config.js';
 import { raftNode, raftProperties, RaftObserver, SAFETY_PROPERTIES } from './invariants.js';
 import { raftLiveness } from './liveness.js';
 import { raftMetrics } from './metrics.js';
 import { raftFuzz } from './nemesis.js';
 import { RaftNode } from './node.js';
+import { raftView } from './view.js';
 
 /** Raft's parameters as a scenario file writes them. */
 export const raftParams = z.object({
-  electionTimeout: durationRange().default([150_000, 300_000]),
-  heartbeat: duration().default(50_000),
+  electionTimeout: timerRange().default([150_000, 300_000]),
+  heartbeat: timer().default(50_000),
   preVote: z.boolean().default(false),
   checkQuorum: z.boolean().default(false),
   reads: z.enum(['read-index', 'log']).default('read-index'),
@@ -72,6 +73,7 @@ export const raft: ProtocolDefinition<RaftParams> = {
   params: raftParams,
   bugs: raftBugs,
   propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
+  view: raftView,
   fuzz: raftFuzz,
   setup({ params, workload, clientsStopAt }) {
     const config = raftConfig(params);

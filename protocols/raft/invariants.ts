@@ -31,7 +31,8 @@
  * snapshot) is checked where it was seen: in the leader that committed it.
  */
 import type { NodeId, NodeProgram } from '../../sim/index.js';
-import type { AlwaysProperty, Property, World } from '../../sim/check/property.js';
+import { type AlwaysProperty, type Evidence, evidenceNow, type Property, type World } from
+  '../../sim/check/property.js';
 import type { Entry } from './messages.js';
 import { RaftNode } from './node.js';
 
@@ -59,6 +60,8 @@ interface Committed {
   readonly term: number;
   /** The lowest term a node was in when it saw this index committed. */
   seenIn: number;
+  /** Where the checker first saw it committed (the evidence of a later violation). */
+  readonly seen: Evidence;
 }
 
 /** A Raft node if `program` is one (clients are not). */
@@ -72,12 +75,16 @@ const commandKey = (entry: Entry): string =>
 /** What the checker remembers between events; one per run. */
 export class RaftObserver {
   readonly leaders = new Map<number, NodeId>();
-  /** (index/term) → command key and the term of the entry before it. */
-  private readonly entries = new Map<string, { command: string; prevTerm: number }>();
+  /** Per term, the event at which its first leader took office. */
+  private readonly leaderSeen = new Map<number, Evidence>();
+  /** (index/term) → command key and the term of the entry before it, and where first seen. */
+  private readonly entries = new Map<string, { command: string; prevTerm: number;
+    seen: Evidence }>();
   readonly committed: Committed[] = [];
-  private readonly applied: number[] = [];
+  private readonly applied: { term: number; seen: Evidence }[] = [];
   private readonly shadows = new Map<NodeId, Shadow>();
   private readonly termFloor = new Map<NodeId, number>();
+  private readonly termFloorSeen = new Map<NodeId, Evidence>();
   /** Metrics: first leader time, messages then, maximum commit index. */
   firstLeaderAt: number | undefined;
   messagesAtFirstLeader: number | undefined;
@@ -85,7 +92,7 @@ export class RaftObserver {
   /** The most log entries any server held in memory at once (log compaction bounds it). */
   maxLogEntries = 0;
   private lastEvent = -1;
-  private problem: { name: string; text: string } | undefined;
+  private problem: { name: string; text: string; evidence: Evidence[] } | undefined;
 
   constructor(private readonly messages: () => number) {}
 
@@ -110,11 +117,16 @@ export class RaftObserver {
     return this.problem?.name === name ? this.problem.text : undefined;
   }
 
-  private fail(name: string, text: string): void {
+  /** The events that prove the problem found at this event, if it is `name`'s. */
+  evidence(name: string): Evidence[] | undefined {
+    return this.problem?.name === name ? this.problem.evidence : undefined;
+  }
+
+  private fail(name: string, text: string, evidence: Evidence[]): void {
     // Several problems after one event: keep the first, in the documented order.
     const rank = (n: string) => SAFETY_PROPERTIES.indexOf(n as (typeof SAFETY_PROPERTIES)[number]);
     if (this.problem === undefined || rank(name) < rank(this.problem.name)) {
-      this.problem = { name, text };
+      this.problem = { name, text, evidence };
     }
   }
 
@@ -122,7 +134,7 @@ export class RaftObserver {
     let shadow = this.shadows.get(id);
     const restarted = shadow === undefined || shadow.program !== node;
     if (restarted) {
-      this.checkRecoveredTerm(id, node);
+      this.checkRecoveredTerm(world, id, node);
       shadow = { program: node, seen: [], snapshotIndex: 0, term: node.currentTerm, commit: node.commitIndex,
         applied: 0, commitChecked: 0, leaderTerm: 0, leaderLength: 0, leaderLast: undefined };
       this.shadows.set(id, shadow);
@@ -130,33 +142,41 @@ export class RaftObserver {
     const s = shadow as Shadow;
     this.checkMonotonic(world, id, node, s);
     this.checkLeader(world, id, node, s);
-    this.checkNewEntries(id, node, s);
-    this.checkApplied(id, node, s);
+    this.checkNewEntries(world, id, node, s);
+    this.checkApplied(world, id, node, s);
     this.checkCommitted(world, id, node, s);
   }
 
-  private checkRecoveredTerm(id: NodeId, node: RaftNode): void {
+  private checkRecoveredTerm(world: World, id: NodeId, node: RaftNode): void {
     const floor = this.termFloor.get(id) ?? 0;
     if (node.disabled === undefined && node.currentTerm < floor) {
       this.fail('monotonic-term', `${id} restarted in term ${node.currentTerm}, but term ${
-        floor} was durable before its crash`);
+        floor} was durable before its crash`, [this.termFloorSeen.get(id) ??
+          evidenceNow(world, `${id}'s term ${floor} is durable`, id),
+        evidenceNow(world, `${id} restarts in term ${node.currentTerm}`, id)]);
     }
   }
 
   private checkMonotonic(world: World, id: NodeId, node: RaftNode, s: Shadow): void {
     if (node.currentTerm < s.term && node.disabled === undefined) {
-      this.fail('monotonic-term', `${id}'s term went from ${s.term} back to ${node.currentTerm}`);
+      this.fail('monotonic-term', `${id}'s term went from ${s.term} back to ${node.currentTerm}`,
+        [evidenceNow(world, `${id}'s term falls from ${s.term} to ${node.currentTerm}`, id)]);
     }
     if (node.commitIndex < s.commit) {
       this.fail('monotonic-commit',
-        `${id}'s commit index went from ${s.commit} back to ${node.commitIndex}`);
+        `${id}'s commit index went from ${s.commit} back to ${node.commitIndex}`,
+        [evidenceNow(world, `${id}'s commit index falls from ${s.commit} to ${
+          node.commitIndex}`, id)]);
     }
     s.term = node.currentTerm;
     s.commit = node.commitIndex;
     if (node.commitIndex > this.maxCommit) this.maxCommit = node.commitIndex;
     if (node.log.entries.length > this.maxLogEntries) this.maxLogEntries = node.log.entries.length;
-    if (world.disk(id).unsyncedWrites === 0 && node.disabled === undefined) {
-      this.termFloor.set(id, Math.max(this.termFloor.get(id) ?? 0, node.currentTerm));
+    if (world.disk(id).unsyncedWrites === 0 && node.disabled === undefined &&
+      node.currentTerm > (this.termFloor.get(id) ?? 0)) {
+      this.termFloor.set(id, node.currentTerm);
+      this.termFloorSeen.set(id, evidenceNow(world, `${id}'s term ${node.currentTerm} is durable`,
+        id));
     }
   }
 
@@ -168,10 +188,12 @@ export class RaftObserver {
     const term = node.currentTerm;
     const other = this.leaders.get(term);
     if (other !== undefined && other !== id) {
-      this.fail('election-safety', `${id} and ${other} both became leader in term ${term}`);
+      this.fail('election-safety', `${id} and ${other} both became leader in term ${term}`,
+        [this.leaderSeen.get(term) as Evidence, evidenceNow(world, `${id} leads term ${term}`, id)]);
     }
     if (other === undefined) {
       this.leaders.set(term, id);
+      this.leaderSeen.set(term, evidenceNow(world, `${id} leads term ${term}`, id));
       if (this.firstLeaderAt === undefined) {
         this.firstLeaderAt = world.now;
         this.messagesAtFirstLeader = this.messages();
@@ -182,10 +204,12 @@ export class RaftObserver {
       const replaced = s.leaderLength > log.snapshotIndex && log.entry(s.leaderLength) !== s.leaderLast;
       if (log.lastIndex < s.leaderLength || replaced) {
         this.fail('leader-append-only', `${id}, leader of term ${term}, removed or replaced ` +
-          `entries at or below index ${s.leaderLength} (its log now ends at ${log.lastIndex})`);
+          `entries at or below index ${s.leaderLength} (its log now ends at ${log.lastIndex})`,
+        [...this.leaderEvidence(term, id), evidenceNow(world,
+          `${id} drops entries up to ${s.leaderLength}`, id)]);
       }
     } else {
-      this.checkCompleteLeader(id, node, 1);
+      this.checkCompleteLeader(world, id, node, 1, 'leader');
     }
     s.leaderTerm = term;
     s.leaderLength = log.lastIndex;
@@ -199,8 +223,18 @@ export class RaftObserver {
     return s.seen[index - 1]?.term;
   }
 
-  /** Leader Completeness for leader `node` over committed indexes from `from`. */
-  private checkCompleteLeader(id: NodeId, node: RaftNode, from: number): void {
+  /** The event at which `id` took office in `term`, when it was the term's first leader. */
+  private leaderEvidence(term: number, id: NodeId): Evidence[] {
+    const seen = this.leaderSeen.get(term);
+    return seen !== undefined && this.leaders.get(term) === id ? [seen] : [];
+  }
+
+  /**
+   * Leader Completeness for leader `node` over committed indexes from `from`; `now` says what
+   * the event at hand did: made `id` leader, or committed entries it lacks.
+   */
+  private checkCompleteLeader(world: World, id: NodeId, node: RaftNode, from: number,
+    now: 'leader' | 'commit'): void {
     const s = this.shadows.get(id) as Shadow;
     for (let index = from; index <= this.committed.length; index++) {
       const c = this.committed[index - 1];
@@ -208,15 +242,18 @@ export class RaftObserver {
       const term = this.termIn(node, s, index);
       if (term === undefined && index < node.log.snapshotIndex) continue; // compacted unseen
       if (term !== c.term) {
+        const lacks = `${id}, leader of term ${node.currentTerm}, lacks entry ${index}`;
         this.fail('leader-completeness', `entry ${index} (term ${c.term}) was committed in term ${
           c.seenIn}, but ${id}, leader of term ${node.currentTerm}, has ${
-          term === undefined ? 'no entry there' : `an entry of term ${term}`}`);
+          term === undefined ? 'no entry there' : `an entry of term ${term}`}`,
+        now === 'leader' ? [c.seen, evidenceNow(world, lacks, id)]
+          : [...this.leaderEvidence(node.currentTerm, id), c.seen]);
         return;
       }
     }
   }
 
-  private checkNewEntries(id: NodeId, node: RaftNode, s: Shadow): void {
+  private checkNewEntries(world: World, id: NodeId, node: RaftNode, s: Shadow): void {
     const log = node.log;
     // An installed snapshot may replace entries the shadow saw: unless the shadow holds the
     // snapshot's last entry with its term, what it saw up to there is not this log's history.
@@ -237,11 +274,14 @@ export class RaftObserver {
       const key = `${index}/${entry.term}`;
       const command = commandKey(entry);
       const known = this.entries.get(key);
-      if (known === undefined) this.entries.set(key, { command, prevTerm });
-      else if (known.command !== command || known.prevTerm !== prevTerm) {
+      if (known === undefined) {
+        this.entries.set(key, { command, prevTerm, seen: evidenceNow(world,
+          `${id} appends entry ${index} of term ${entry.term}`, id) });
+      } else if (known.command !== command || known.prevTerm !== prevTerm) {
         this.fail('log-matching', `${id} holds entry ${index} of term ${entry.term} as ${command
           } after a term-${prevTerm} entry; another log holds it as ${known.command} after a term-${
-          known.prevTerm} entry`);
+          known.prevTerm} entry`, [known.seen, evidenceNow(world,
+          `${id} holds a different entry ${index} of term ${entry.term}`, id)]);
       }
     }
     if (s.seen.length !== same) s.seen.length = same;
@@ -251,15 +291,18 @@ export class RaftObserver {
     for (let index = from + 1; index <= log.lastIndex; index++) s.seen.push(log.entry(index));
   }
 
-  private checkApplied(id: NodeId, node: RaftNode, s: Shadow): void {
+  private checkApplied(world: World, id: NodeId, node: RaftNode, s: Shadow): void {
     for (let index = s.applied + 1; index <= node.lastApplied; index++) {
       const term = this.termIn(node, s, index);
       if (term === undefined) continue; // applied from a snapshot, not entry by entry
       const first = this.applied[index - 1];
-      if (first === undefined) this.applied[index - 1] = term;
-      else if (first !== term) {
+      if (first === undefined) {
+        this.applied[index - 1] = { term, seen: evidenceNow(world,
+          `${id} applies entry ${index} of term ${term}`, id) };
+      } else if (first.term !== term) {
         this.fail('state-machine-safety', `${id} applied an entry of term ${term} at index ${
-          index}, where another server applied one of term ${first}`);
+          index}, where another server applied one of term ${first.term}`, [first.seen,
+          evidenceNow(world, `${id} applies entry ${index} of term ${term}`, id)]);
       }
     }
     s.applied = node.lastApplied;
@@ -272,10 +315,13 @@ export class RaftObserver {
       const term = this.termIn(node, s, index);
       if (term === undefined) continue; // compacted before the checker saw it here
       const known = this.committed[index - 1];
-      if (known === undefined) this.committed[index - 1] = { term, seenIn: node.currentTerm };
-      else if (known.term !== term) {
+      if (known === undefined) {
+        this.committed[index - 1] = { term, seenIn: node.currentTerm, seen: evidenceNow(world,
+          `${id} commits entry ${index} of term ${term}`, id) };
+      } else if (known.term !== term) {
         this.fail('state-machine-safety', `${id} committed an entry of term ${term} at index ${
-          index}, where an entry of term ${known.term} was committed before`);
+          index}, where an entry of term ${known.term} was committed before`, [known.seen,
+          evidenceNow(world, `${id} commits entry ${index} of term ${term}`, id)]);
       } else if (node.currentTerm < known.seenIn) known.seenIn = node.currentTerm;
     }
     s.commitChecked = Math.max(s.commitChecked, upTo);
@@ -283,7 +329,7 @@ export class RaftObserver {
       for (const other of world.servers) {
         const leader = raftNode(world.program(other));
         if (leader?.role === 'leader' && world.isUp(other)) {
-          this.checkCompleteLeader(other, leader, before + 1);
+          this.checkCompleteLeader(world, other, leader, before + 1, 'commit');
         }
       }
     }
@@ -293,7 +339,8 @@ export class RaftObserver {
 /** The always-properties, sharing one observer. */
 export function safetyProperties(observer: RaftObserver): AlwaysProperty[] {
   return SAFETY_PROPERTIES.map((name) => ({ kind: 'always', name,
-    check: (world: World) => observer.check(world, name) }));
+    check: (world: World) => observer.check(world, name),
+    evidence: () => observer.evidence(name) }));
 }
 
 /** Every property: the safety ones and `leader-elected` (sometimes). */

@@ -8,15 +8,9 @@
  */
 import type { HistoryEvent } from '../../sim/check/history.js';
 import type { World } from '../../sim/check/property.js';
+import { percentile } from '../../sim/check/recovery.js';
 import type { RaftStats } from './config.js';
 import type { RaftObserver } from './invariants.js';
-
-/** The `p`-th percentile (0..100) of sorted values, by nearest rank; 0 when empty. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1] as number;
-}
 
 /** Metrics of one run. */
 export function raftMetrics(

@@ -15,7 +15,7 @@
  * isolate, sever or crash the leader as each phase begins, which is where its bugs live.
  */
 import type { NodeId } from '../../sim/index.js';
-import type { ClusterView } from '../../sim/check/nemesis.js';
+import { type ClusterView, highestLeader } from '../../sim/check/nemesis.js';
 import type { World } from '../../sim/check/property.js';
 import type { FuzzTraits } from '../protocol.js';
 import type { RaftParams } from './definition.js';
@@ -24,15 +24,12 @@ import type { RaftNode } from './node.js';
 
 export const RAFT_PHASES = ['election', 'replication', 'commit', 'read', 'snapshot'] as const;
 
-/** The leader of the highest term among the up servers, with its node. */
+/** The leader of the highest term, with its node. */
 function leaderOf(world: World): { id: NodeId; node: RaftNode } | undefined {
-  let best: { id: NodeId; node: RaftNode } | undefined;
-  for (const id of world.servers) {
+  return highestLeader(world, (id) => {
     const node = raftNode(world.program(id));
-    if (node === undefined || node.role !== 'leader') continue;
-    if (best === undefined || node.currentTerm > best.node.currentTerm) best = { id, node };
-  }
-  return best;
+    return node?.role === 'leader' ? node : undefined;
+  }, (a, b) => a.currentTerm - b.currentTerm);
 }
 
 function phasesOf(world: World): string[] {

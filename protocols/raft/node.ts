@@ -93,7 +93,8 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   leaderId: NodeId | undefined;
   commitIndex = 0;
   lastApplied = 0;
-  readonly kv = new KvStore();
+  /** The state machine (the key-value store unless the configuration brings another). */
+  readonly kv: KvStore;
   /** Why this node must not take part (damaged hard state), if so: see persistence.ts. */
   disabled: string | undefined;
   /** While > 0: a damaged log was cut; no votes or campaigns until a leader matched this far. */
@@ -120,7 +121,9 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   flushArmed = false;
   confirmedUpTo = 0;
 
-  constructor(readonly config: RaftConfig, readonly stats: RaftStats) {}
+  constructor(readonly config: RaftConfig, readonly stats: RaftStats) {
+    this.kv = config.machine?.() ?? new KvStore();
+  }
 
   /** Whether bug `name` is switched on. */
   bug(name: BugName): boolean {

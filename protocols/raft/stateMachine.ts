@@ -14,6 +14,8 @@ import { executeKv, type KvAnswer } from '../kvStore.js';
 /** The answer an applied command gives its client. */
 export type ApplyResult = KvAnswer;
 
+const KV_OPERATIONS: ReadonlySet<string> = new Set(['get', 'put', 'append', 'cas']);
+
 interface Session {
   readonly seq: number;
   readonly result: ApplyResult;
@@ -84,7 +86,13 @@ export class KvStore {
     }
   }
 
-  private execute(op: ClientOperation): ApplyResult {
+  /** Whether clients may ask for operation `f` (the leader refuses others definitely). */
+  supports(f: string): boolean {
+    return KV_OPERATIONS.has(f);
+  }
+
+  /** Executes one client operation on the data (a machine of another service overrides it). */
+  protected execute(op: ClientOperation): ApplyResult {
     return executeKv(this.data, op);
   }
 }

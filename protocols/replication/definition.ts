@@ -11,7 +11,7 @@ import type { AnyModel } from '../../sim/check/model.js';
 import { kvModel } from '../../sim/check/models/kv.js';
 import { kvOperations } from '../../sim/check/workload.js';
 import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
-import { bugList, duration } from '../params.js';
+import { bugList, timer } from '../params.js';
 import { detectorParams, detectorSettings, nominalTimeout } from '../heartbeat/definition.js';
 import { observed, replicasAgree } from './invariants.js';
 import { lostWrites, replicationMetrics } from './metrics.js';
@@ -20,16 +20,23 @@ import { ReplicationObserver } from './observer.js';
 import { ackedWritesSurvive, requiredAcks } from './options.js';
 import { RoutingClient } from './routingClient.js';
 import { REPLICATION_BUGS, replicationBugs } from './bugs.js';
+import { replicationView } from './view.js';
 
 const params = z.object({
   mode: z.enum(['async', 'semi-sync', 'sync']).default('semi-sync'),
   /** Slave acknowledgements per write in semi-sync mode. */
   acks: z.number().int().min(0).max(100).default(1),
   reads: z.enum(['master', 'round-robin', 'random', 'weighted']).default('master'),
+  /**
+   * How the master answers a read: `read-index` once a majority confirmed it is still master
+   * (linearizable), or `local` from its own state at once, as MySQL, PostgreSQL and Redis
+   * primaries do (a master cut off from the others keeps answering, possibly stale).
+   */
+  masterReads: z.enum(['read-index', 'local']).default('read-index'),
   weights: z.record(z.string(), z.number().min(0)).default({}),
   ...detectorParams,
   /** Base election delay; default: the detector's nominal timeout. */
-  electionTimeout: duration().optional(),
+  electionTimeout: timer().optional(),
   batch: z.number().int().min(1).max(10_000).default(64),
   /**
    * The run honours the synchronous model the detector's timeout assumes (no loss, no
@@ -62,6 +69,7 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
   params: params as unknown as z.ZodType<ReplicationParams>,
   bugs: replicationBugs,
   propertyNames: [...PROPERTIES, 'linearizable', 'replicas-agree'],
+  view: replicationView,
   fuzz: replicationFuzz,
   setup({ servers, params: p, workload }) {
     const bugs = new Set(p.bugs);
@@ -72,7 +80,8 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
       mode: p.mode, requiredAcks: acks,
       detector: detectorSettings(p, bugs.has('timeout-below-delay')),
       checkInterval: p.checkInterval, electionTimeout: p.electionTimeout ?? timeout,
-      slaveReads: p.reads !== 'master', batch: p.batch, fencing: !bugs.has('no-fencing'),
+      slaveReads: p.reads !== 'master', localReads: p.masterReads === 'local', batch: p.batch,
+      fencing: !bugs.has('no-fencing'),
       ackBeforeReplication: bugs.has('async-ack-failover'),
     };
     const grace = timeout + p.period + p.maxDelay + p.checkInterval;
@@ -83,10 +92,12 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
         : new RoutingClient(clientOptions(workload as WorkloadSpec), p.reads, p.weights),
       properties: properties.map((name) => observed(observer, name)),
       // Where acknowledged writes do not survive a failover (async, small semi-sync) or reads
-      // go to slaves, the protocol does not promise them or linearizability; both are still
-      // checked when a scenario names them, and then show what the mode costs.
+      // go to slaves or skip the master's confirmation, the protocol does not promise them or
+      // linearizability; both are still checked when a scenario names them, and then show
+      // what the mode costs.
       promised: [...properties.filter((name) => survive || name !== 'no-lost-acked-write'),
-        ...(survive && p.reads === 'master' ? ['linearizable'] : [])],
+        ...(survive && p.reads === 'master' && p.masterReads === 'read-index'
+          ? ['linearizable'] : [])],
       ...(p.synchronous ? {} : { notApplicable: { 'no-false-failover': 'it assumes the ' +
         'synchronous model of the detector\'s timeout (no loss, no partition, no pause, delays ' +
         'at most maxDelay); declare it with params.synchronous: true' } }),

@@ -31,6 +31,7 @@ export function observed(observer: ReplicationObserver, name: string): AlwaysPro
       observer.observe(world);
       return observer.problems.get(name);
     },
+    evidence: () => observer.evidence.get(name),
   };
 }
 

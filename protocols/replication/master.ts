@@ -63,7 +63,8 @@ export class MasterState {
     if (!isWrite(msg.op)) {
       this.reads.push({ client: msg.client, seq: msg.seq, key: msg.op.key ?? '',
         round: this.round + 1, readIndex: node.commit });
-      return this.beat(ctx, node);
+      // A local read needs no round of confirmations: it does not ship the log early either.
+      return node.options.localReads ? this.maybeServeReads(ctx, node) : this.beat(ctx, node);
     }
     const session = node.sessions.get(msg.client);
     if (session !== undefined && msg.seq < session.seq) return; // an old retry, answered long ago
@@ -171,10 +172,13 @@ export class MasterState {
       : { type: 'ClientReply', seq: waiter.seq, outcome: 'fail', error: 'cas-mismatch' });
   }
 
-  /** ReadIndex: answer reads once this epoch has a commit and a majority confirmed it since. */
+  /**
+   * ReadIndex: answer reads once this epoch has a commit and a majority confirmed it since.
+   * With local reads the master's own word is enough (`masterReads: local`).
+   */
   private maybeServeReads(ctx: Ctx, node: ReplicaNode): void {
     if (this.reads.length === 0 || node.commit < this.start) return;
-    const need = majority(this.slaves.length + 1);
+    const need = node.options.localReads ? 1 : majority(this.slaves.length + 1);
     const waiting: PendingRead[] = [];
     for (const read of this.reads) {
       const confirmed = 1 +

@@ -12,7 +12,7 @@
  * master may be deposed (`no-false-failover`).
  */
 import type { NodeId } from '../../sim/index.js';
-import type { ClusterView } from '../../sim/check/nemesis.js';
+import { type ClusterView, highestLeader } from '../../sim/check/nemesis.js';
 import type { World } from '../../sim/check/property.js';
 import type { FuzzTraits } from '../protocol.js';
 import { nominalTimeout } from '../heartbeat/definition.js';
@@ -25,13 +25,10 @@ function replica(world: World, id: NodeId): ReplicaNode | undefined {
 }
 
 function masterOf(world: World): { id: NodeId; node: ReplicaNode } | undefined {
-  let best: { id: NodeId; node: ReplicaNode } | undefined;
-  for (const id of world.servers) {
+  return highestLeader(world, (id) => {
     const node = replica(world, id);
-    if (node === undefined || node.role !== 'master') continue;
-    if (best === undefined || node.epoch > best.node.epoch) best = { id, node };
-  }
-  return best;
+    return node?.role === 'master' ? node : undefined;
+  }, (a, b) => a.epoch - b.epoch);
 }
 
 const view: ClusterView = {
@@ -69,7 +66,8 @@ export const replicationFuzz: FuzzTraits<ReplicationParams> = {
   view: () => view,
   timescale: (p) => ({ tick: p.period, timeout: nominalTimeout(p) }),
   variants: { mode: ['async', 'semi-sync', 'semi-sync', 'sync'],
-    reads: ['master', 'master', 'round-robin'], detector: ['fixed', 'fixed', 'phi'] },
+    reads: ['master', 'master', 'round-robin'], masterReads: ['read-index', 'read-index', 'local'],
+    detector: ['fixed', 'fixed', 'phi'] },
   // Accuracy under bounded delays is the fixed detector's promise; phi-accrual makes none.
   synchronous: { param: 'synchronous', bound: (p) => p.maxDelay, requires: { detector: 'fixed' } },
   // A replica that reads a record failing its checksum (corrupt, or torn by a crash) leaves

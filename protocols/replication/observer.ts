@@ -12,7 +12,7 @@
  */
 import type { Micros, NodeId } from '../../sim/index.js';
 import type { HistoryEvent } from '../../sim/check/history.js';
-import type { World } from '../../sim/check/property.js';
+import { type Evidence, evidenceNow, type World } from '../../sim/check/property.js';
 import { ReplicaNode } from './node.js';
 import { isWrite, writeToken } from './store.js';
 
@@ -25,6 +25,8 @@ export interface Completed {
   readonly invokedAt: Micros;
   readonly doneAt: Micros;
   readonly token: string;
+  /** The operation from invoke to acknowledgement, as evidence. */
+  readonly seen: Evidence;
 }
 
 /** Reads the replica program of a server, if it is up. */
@@ -37,7 +39,7 @@ export function replica(world: World, id: NodeId): ReplicaNode | undefined {
 export class ReplicationObserver {
   private lastIndex = -1;
   private seenHistory = 0;
-  private readonly invoked = new Map<NodeId, HistoryEvent>();
+  private readonly invoked = new Map<NodeId, { event: HistoryEvent; seen: Evidence }>();
   readonly acked: Completed[] = [];
   /** Tokens of acknowledged writes some later master did not have. */
   readonly lost = new Set<string>();
@@ -46,6 +48,10 @@ export class ReplicationObserver {
   private readonly durable = new Map<NodeId, number>();
   /** First violation of each invariant, kept once found. */
   readonly problems = new Map<string, string>();
+  /** The events that prove each problem, earliest first. */
+  readonly evidence = new Map<string, Evidence[]>();
+  /** Where each epoch's master was established. */
+  private readonly masterSeen = new Map<number, Evidence>();
   private checkedEpoch = 0;
   // Availability.
   /** The newest master seen, with the incarnation (program) that was master. */
@@ -105,17 +111,22 @@ export class ReplicationObserver {
     const node = replica(world, id);
     if (node === undefined || !node.eligible) return; // a quarantined node lost its disk's word
     const durable = this.durable.get(id) ?? 0;
-    if (node.epoch < durable && !this.problems.has('epochs-monotonic')) {
-      this.problems.set('epochs-monotonic', `${id} runs in epoch ${node.epoch}, below epoch ` +
-        `${durable} it had made durable`);
+    if (node.epoch < durable) {
+      this.report('epochs-monotonic', `${id} runs in epoch ${node.epoch}, below epoch ` +
+        `${durable} it had made durable`,
+      [evidenceNow(world, `${id} runs in epoch ${node.epoch}`, id)]);
     }
     this.durable.set(id, Math.max(durable, node.durableEpoch));
     if (node.role !== 'master') return;
     const known = this.masters.get(node.epoch);
-    if (known === undefined) this.masters.set(node.epoch, id);
-    else if (known !== id && !this.problems.has('one-master-per-epoch')) {
-      this.problems.set('one-master-per-epoch',
-        `${known} and ${id} are both master in epoch ${node.epoch}`);
+    const now = evidenceNow(world, `${id} is master in epoch ${node.epoch}`, id);
+    if (known === undefined) {
+      this.masters.set(node.epoch, id);
+      this.masterSeen.set(node.epoch, now);
+    } else if (known !== id) {
+      this.report('one-master-per-epoch',
+        `${known} and ${id} are both master in epoch ${node.epoch}`,
+      [this.masterSeen.get(node.epoch) as Evidence, now]);
     }
   }
 
@@ -128,18 +139,17 @@ export class ReplicationObserver {
       !world.isPaused(previous.id) && world.program(previous.id) === previous.program &&
       world.now - previous.liveSince > this.falseFailoverGrace) {
       this.falseFailovers++;
-      if (!this.problems.has('no-false-failover')) {
-        this.problems.set('no-false-failover', `${newest.id} became master in epoch ` +
-          `${newest.node.epoch} while master ${previous.id} (epoch ${previous.epoch}) was up ` +
-          'and running');
-      }
+      this.report('no-false-failover', `${newest.id} became master in epoch ` +
+        `${newest.node.epoch} while master ${previous.id} (epoch ${previous.epoch}) was up ` +
+        'and running', [...[this.masterSeen.get(previous.epoch)].filter((e) => e !== undefined),
+        evidenceNow(world, `${newest.id} is master in epoch ${newest.node.epoch}`, newest.id)]);
     }
     this.current = { id: newest.id, epoch: newest.node.epoch, liveSince: world.now,
       program: newest.node };
     if (newest.node.epoch > this.checkedEpoch) {
       this.checkedEpoch = newest.node.epoch;
       this.countLost(newest.node);
-      for (const write of this.acked) this.checkHeld(write, newest);
+      for (const write of this.acked) this.checkHeld(world, write, newest);
     }
   }
 
@@ -161,14 +171,19 @@ export class ReplicationObserver {
     for (; this.seenHistory < history.length; this.seenHistory++) {
       const event = history[this.seenHistory] as HistoryEvent;
       if (event.type === 'invoke') {
-        this.invoked.set(event.process, event);
+        this.invoked.set(event.process, { event, seen: evidenceNow(world, '', event.process) });
         continue;
       }
-      const call = this.invoked.get(event.process);
-      if (call === undefined || event.type !== 'ok') continue;
+      const invoked = this.invoked.get(event.process);
+      if (invoked === undefined || event.type !== 'ok') continue;
+      const call = invoked.event;
       const op = { f: call.f, key: call.key ?? '', value: call.value };
+      const label = `${event.process}'s ${call.f} ${op.key} ${JSON.stringify(call.value)
+      } is acknowledged`;
       const done: Completed = { f: call.f, key: op.key, input: call.value, output: event.value,
-        invokedAt: call.time, doneAt: event.time, token: writeToken(op) };
+        invokedAt: call.time, doneAt: event.time, token: writeToken(op),
+        seen: { ...evidenceNow(world, label, event.process),
+          from: { index: invoked.seen.index, time: invoked.seen.time } } };
       if (!isWrite(op)) {
         this.reads.push(done);
         continue;
@@ -179,16 +194,24 @@ export class ReplicationObserver {
       // seed 1, run 4615). When that master is down, the write is checked against the next
       // master established (observeMaster), which must hold every acknowledged write.
       if (newest !== undefined && newest.node.epoch >= this.checkedEpoch) {
-        this.checkHeld(done, newest);
+        this.checkHeld(world, done, newest);
       }
     }
   }
 
-  private checkHeld(write: Completed, master: { id: NodeId; node: ReplicaNode }): void {
+  private checkHeld(world: World, write: Completed,
+    master: { id: NodeId; node: ReplicaNode }): void {
     if (master.node.tokens.has(write.token) || this.problems.has('no-lost-acked-write')) return;
-    this.problems.set('no-lost-acked-write',
+    this.report('no-lost-acked-write',
       `${write.f} ${write.key} ${JSON.stringify(write.input)} was acknowledged at ` +
       `${Math.round(write.doneAt / 1000)} ms but master ${master.id} of epoch ` +
-      `${master.node.epoch} does not have it`);
+      `${master.node.epoch} does not have it`, [write.seen, evidenceNow(world,
+        `${master.id}, master of epoch ${master.node.epoch}, lacks the write`, master.id)]);
+  }
+
+  private report(name: string, explanation: string, evidence: Evidence[]): void {
+    if (this.problems.has(name)) return;
+    this.problems.set(name, explanation);
+    this.evidence.set(name, evidence);
   }
 }

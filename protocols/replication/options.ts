@@ -20,6 +20,8 @@ export interface ReplicaOptions {
   readonly electionTimeout: Micros;
   /** Whether slaves may answer reads (read/write splitting); else they redirect. */
   readonly slaveReads: boolean;
+  /** Whether the master answers reads from its own state without confirming its epoch. */
+  readonly localReads: boolean;
   /** Entries per Replicate message, at most. */
   readonly batch: number;
   /** False under the `no-fencing` bug: epochs are not checked. */

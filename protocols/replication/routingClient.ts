@@ -4,7 +4,7 @@
  * inner client's `route` option sends a `get` to the server the read policy picks. Writes go
  * where the inner client sends them (its master guess, or round robin).
  *
- * Policies (the load balancer of the source material):
+ * Policies, the load balancer's own (protocols/balancer/policies.ts):
  * - `master`: reads go with writes, to the master (linearizable reads);
  * - `round-robin`: reads rotate over the servers other than the master this client knows;
  * - `random`: a uniformly random such server, from the client's prng;
@@ -16,6 +16,7 @@
 import { assertNever, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ClientMessage } from '../../sim/check/clientProtocol.js';
 import { Client, type ClientOptions } from '../../sim/check/workload.js';
+import { RoundRobin, SmoothWeighted, UniformRandom } from '../balancer/policies.js';
 
 /** How reads are routed. */
 export type ReadPolicy = 'master' | 'round-robin' | 'random' | 'weighted';
@@ -27,8 +28,9 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
   private readonly inner: Client;
   private proxied: { from: Ctx; to: Ctx } | undefined;
   private masterGuess: NodeId | undefined;
-  private next = 0;
-  private readonly current = new Map<NodeId, number>();
+  private readonly roundRobin = new RoundRobin();
+  private readonly random = new UniformRandom();
+  private readonly smooth = new SmoothWeighted();
   private readonly writes = new Set<number>();
 
   constructor(options: ClientOptions, private readonly policy: ReadPolicy,
@@ -71,32 +73,13 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
     switch (this.policy) {
       case 'master':
       case 'round-robin':
-        return pool[this.next++ % pool.length] as NodeId;
+        return this.roundRobin.pick({ pool }) as NodeId;
       case 'random':
-        return ctx.prng.pick(pool);
+        return this.random.pick({ pool, prng: ctx.prng }) as NodeId;
       case 'weighted':
-        return this.smoothWeighted(pool);
+        return this.smooth.pick({ pool, weight: (id) => this.weights[id] ?? 1 }) as NodeId;
       default:
         return assertNever(this.policy, 'read policy');
     }
-  }
-
-  /** nginx's smooth weighted round robin: raise each by its weight, pick the top, lower it. */
-  private smoothWeighted(pool: readonly NodeId[]): NodeId {
-    let total = 0;
-    let best: NodeId = pool[0] as NodeId;
-    let bestValue = -Infinity;
-    for (const server of pool) {
-      const weight = this.weights[server] ?? 1;
-      const value = (this.current.get(server) ?? 0) + weight;
-      this.current.set(server, value);
-      total += weight;
-      if (value > bestValue) {
-        best = server;
-        bestValue = value;
-      }
-    }
-    this.current.set(best, bestValue - total);
-    return best;
   }
 }

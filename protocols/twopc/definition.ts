@@ -14,6 +14,7 @@ import { twoPcMetrics } from './metrics.js';
 import { TwoPcServer } from './node.js';
 import { Observer } from './observer.js';
 import { rolesOf, twoPcParams, type TwoPcParams } from './params.js';
+import { twoPcView } from './view.js';
 
 
 /** Share of `read-all` operations when the workload mix does not say. */
@@ -26,6 +27,7 @@ export const twoPc: ProtocolDefinition<TwoPcParams> = {
   params: twoPcParams,
   bugs: TWOPC_BUGS,
   propertyNames: [...PROPERTY_NAMES, 'ac5-all-decided'],
+  view: twoPcView,
   fuzz: twoPcFuzz,
   setup({ servers, params, workload }) {
     const roles = rolesOf(servers, params);

@@ -36,6 +36,7 @@ export function twoPcProperties(observer: Observer): Property[] {
       observer.observe(world);
       return observer.violations.get(name);
     },
+    evidence: () => observer.evidence.get(name),
   }));
   return [...always, {
     kind: 'sometimes', name: 'transaction-committed',

@@ -10,7 +10,7 @@
  * builds a new program whose lists start again with what it replays from its log, which the
  * memory recognises as already seen.
  */
-import type { World } from '../../sim/check/property.js';
+import { type Evidence, evidenceNow, type World } from '../../sim/check/property.js';
 import type { Micros, NodeId } from '../../sim/index.js';
 import type { CoordinatorDecision } from './coordinator.js';
 import type { Decision } from './messages.js';
@@ -38,6 +38,12 @@ interface Cursor {
 export class Observer {
   /** First violation found per property. */
   readonly violations = new Map<SafetyName, string>();
+  /** The events that prove each violation, earliest first. */
+  readonly evidence = new Map<SafetyName, Evidence[]>();
+  /** Where the world is while it is observed, for evidence. */
+  private at: Pick<World, 'eventIndex' | 'now'> = { eventIndex: -1, now: 0 };
+  /** Where each node's first decision and each yes vote were seen. */
+  private readonly seen = new Map<string, Evidence>();
   readonly committed = new Set<string>();
   /** Transactions some participant applied, durably or not yet: the balance check's commits. */
   private readonly appliedAnywhere = new Set<string>();
@@ -70,6 +76,7 @@ export class Observer {
   observe(world: World): void {
     if (world.eventIndex === this.lastIndex) return;
     this.lastIndex = world.eventIndex;
+    this.at = { eventIndex: world.eventIndex, now: world.now };
     const live: [NodeId, TwoPcServer][] = [];
     for (const id of world.servers) {
       const program = world.program(id) as TwoPcServer | undefined;
@@ -101,7 +108,10 @@ export class Observer {
     if (participant === undefined) return;
     for (; cursor.votes < participant.votes.length; cursor.votes++) {
       const vote = participant.votes[cursor.votes] as { tx: string; yes: boolean };
-      if (vote.yes) this.yes.add(`${id} ${vote.tx}`);
+      if (vote.yes && !this.yes.has(`${id} ${vote.tx}`)) {
+        this.yes.add(`${id} ${vote.tx}`);
+        this.seen.set(`yes ${id} ${vote.tx}`, this.now(`${id} votes yes on ${vote.tx}`, id));
+      }
       else this.no.add(vote.tx);
     }
   }
@@ -133,20 +143,26 @@ export class Observer {
     if (!this.onDecision(id, entry.tx, entry.decision, entry.participants)) return;
     if (entry.decision !== 'commit') return;
     const problem = this.graph.apply(entry.tx, entry.writes, entry.reads);
-    if (problem !== undefined) this.violate('serializable', `at ${id}: ${problem}`);
+    if (problem !== undefined) {
+      this.violate('serializable', `at ${id}: ${problem}`, [this.decision(id, entry.tx)]);
+    }
   }
 
   private onCoordinatorDecision(id: NodeId, entry: CoordinatorDecision): void {
     if (!this.onDecision(id, entry.tx, entry.decision, entry.participants)) return;
     if (entry.decision !== 'abort') return;
     this.abortReasons.set(entry.reason, (this.abortReasons.get(entry.reason) ?? 0) + 1);
+    const votes = (this.participantsOf.get(entry.tx) ?? []).flatMap((p) =>
+      this.seen.get(`yes ${p} ${entry.tx}`) ?? []);
     if (entry.reason === 'all-yes') {
       this.violate('ac4-abort-needs-cause',
-        `${id} aborted ${entry.tx} although every vote was yes`);
+        `${id} aborted ${entry.tx} although every vote was yes`,
+      [...votes, this.decision(id, entry.tx)]);
     }
     if (entry.reason === 'vote-no' && !this.no.has(entry.tx)) {
       this.violate('ac4-abort-needs-cause',
-        `${id} aborted ${entry.tx} for a no vote, but no participant voted no`);
+        `${id} aborted ${entry.tx} for a no vote, but no participant voted no`,
+      [...votes, this.decision(id, entry.tx)]);
     }
   }
 
@@ -158,26 +174,30 @@ export class Observer {
     }
     const key = `${id} ${tx}`;
     const before = this.firstByNode.get(key);
+    const now = this.now(`${id} decides ${decision} on ${tx}`, id);
     if (before !== undefined) {
       if (before !== decision) {
         this.violate('ac2-no-reversal',
-          `${id} decided ${decision} for ${tx} after deciding ${before}`);
+          `${id} decided ${decision} for ${tx} after deciding ${before}`,
+        [this.decision(id, tx), now]);
       }
       return false;
     }
     this.firstByNode.set(key, decision);
+    this.seen.set(`decided ${key}`, now);
     const first = this.firstByTx.get(tx);
     if (first === undefined) this.firstByTx.set(tx, { decision, node: id });
     else if (first.decision !== decision) {
       this.violate('ac1-agreement',
-        `${first.node} decided ${first.decision} for ${tx} but ${id} decided ${decision}`);
+        `${first.node} decided ${first.decision} for ${tx} but ${id} decided ${decision}`,
+      [this.decision(first.node, tx), now]);
     }
     (decision === 'commit' ? this.committed : this.aborted).add(tx);
     if (decision === 'commit') {
       for (const p of this.participantsOf.get(tx) ?? []) {
         if (!this.yes.has(`${p} ${tx}`)) {
           this.violate('ac3-commit-needs-yes',
-            `${id} decided commit for ${tx} but ${p} never voted yes`);
+            `${id} decided commit for ${tx} but ${p} never voted yes`, [now]);
         }
       }
     }
@@ -215,7 +235,8 @@ export class Observer {
     }
     if (total !== this.expectedTotal) {
       this.violate('balance-conserved', `the committed state holds ${total} in total, but the ` +
-        `bank opened with ${this.expectedTotal} and transfers only move money`);
+        `bank opened with ${this.expectedTotal} and transfers only move money`,
+      [this.now(`the committed balances add up to ${total}`)]);
     }
   }
 
@@ -240,13 +261,26 @@ export class Observer {
       const sum = values.reduce((a, b) => a + b, 0);
       if (sum !== this.expectedTotal) {
         this.violate('balance-conserved', `${event.process} read all accounts and saw ${sum} in ` +
-          `total, not ${this.expectedTotal}: ${JSON.stringify(event.value)}`);
+          `total, not ${this.expectedTotal}: ${JSON.stringify(event.value)}`,
+        [this.now(`${event.process} reads a total of ${sum}`, event.process)]);
       }
     }
   }
 
-  private violate(name: SafetyName, explanation: string): void {
-    if (!this.violations.has(name)) this.violations.set(name, explanation);
+  private violate(name: SafetyName, explanation: string, evidence: Evidence[]): void {
+    if (this.violations.has(name)) return;
+    this.violations.set(name, explanation);
+    this.evidence.set(name, evidence);
+  }
+
+  /** Evidence at the event being observed. */
+  private now(label: string, node?: NodeId): Evidence {
+    return evidenceNow(this.at, label, node);
+  }
+
+  /** Where `id` first decided `tx` (now, when it has not before). */
+  private decision(id: NodeId, tx: string): Evidence {
+    return this.seen.get(`decided ${id} ${tx}`) ?? this.now(`${id} decides on ${tx}`, id);
   }
 
   /** Blocked durations so far, open intervals counted up to `now` (µs). */

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, type NodeId } from '../../sim/index.js';
-import { bugList, duration } from '../params.js';
+import { bugList, timer } from '../params.js';
 
 /** The bug catalogue's switch names. */
 export const BUG_NAMES = ['commit-on-timeout', 'vote-before-log', 'decision-not-logged'] as const;
@@ -31,11 +31,11 @@ export const twoPcParams = z.object({
   /** Probability that a participant refuses a vote for no reason of its own (injected). */
   noVoteRate: z.number().min(0).max(1).default(0),
   /** How long the coordinator waits for votes before it aborts. */
-  voteTimeout: duration().default(100_000),
+  voteTimeout: timer().default(100_000),
   /** How long a prepared participant waits for the decision before it asks others. */
-  decisionTimeout: duration().default(150_000),
+  decisionTimeout: timer().default(150_000),
   /** How often the coordinator resends an unacknowledged commit. */
-  resendInterval: duration().default(100_000),
+  resendInterval: timer().default(100_000),
   bugs: bugList(BUG_NAMES),
 }).strict();
 

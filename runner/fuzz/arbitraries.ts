@@ -134,8 +134,8 @@ function toFaults(
       const k = 2 + (r.c % 2);
       const groups = Array.from({ length: k }, (_, g) =>
         servers.filter((_, i) => Math.floor(r.b / k ** i) % k === g)).filter((g) => g.length > 0);
-      return groups.length < 2 ? one({ kind: 'cut', from: node, to: other })
-        : one({ kind: 'partition', groups });
+      if (groups.length >= 2) return one({ kind: 'partition', groups });
+      return n < 2 ? [] : one({ kind: 'cut', from: node, to: other });
     }
     case 'cut':
       return n < 2 ? [] : one({ kind: 'cut', from: node, to: other });
@@ -258,9 +258,9 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
       ? { expect: { liveness: { after: window, settle: profile.settle } } } : {}),
   })).map((spec) => {
     const model = context.synchronous;
-    const on = model !== undefined && (spec.params as Record<string, unknown>)[model.param] === true;
-    if (!on) return spec;
-    const params = { ...(spec.params as object), ...model.requires, ...context.params };
+    const drawn = spec.params as Record<string, unknown>;
+    if (model === undefined || drawn[model.param] !== true) return spec;
+    const params = { ...drawn, ...model.requires, ...context.params };
     const bound = model.bound(params);
     return bound === undefined ? spec : synchronousRun({ ...spec, params }, bound);
   });

@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { ConfigError, fnv1a, type Micros, type ScheduledFault } from '../../sim/index.js';
 import type { AnyProtocol } from '../../protocols/index.js';
 import { clusterIds, type Coverage, type RunReport, runSpec } from '../run.js';
+import type { WatchdogFactory } from '../limits.js';
 import type { RunSpec } from '../spec.js';
 import { faultsArbitrary, specArbitrary } from './arbitraries.js';
 import type { NemesisPlan } from './nemesis.js';
@@ -50,6 +51,8 @@ export interface CampaignConfig {
    * `event-limit`, a failure, instead of stalling the campaign.
    */
   readonly maxEvents?: number;
+  /** Watches each run's memory and wall time, as for `faultline run` (runner/limits.ts). */
+  readonly watchdog?: WatchdogFactory;
   /** Told when a run fails, before it is shrunk (shrinking can take a while). */
   readonly onFailure?: (index: number, reason: string) => void;
   /** Whether runs have nemeses (default: yes, when the protocol has fuzz traits). */
@@ -244,7 +247,8 @@ export class Campaign {
     let replayed = true;
     if (first.report.struck.length > 0) {
       const again = this.judge(plain, undefined, false);
-      replayed = again.reason !== undefined && violatedName(again.report, again.reason) === violated;
+      replayed = again.reason !== undefined &&
+        violatedName(again.report, again.reason) === violated;
       if (replayed) start = { ...again, reason: again.reason as string };
     }
     const budget = this.config.shrinkRuns ?? 150;
@@ -277,7 +281,8 @@ export class Campaign {
     const checkMaxSteps = this.config.checkMaxSteps ?? CAMPAIGN_LIMITS.checkMaxSteps;
     const options = { trace: 'off' as const, checkMaxSteps, maxEvents: this.maxEvents,
       ...(plan === undefined ? {} : { nemesis: plan, nemesisDamage: this.damage }),
-      ...(first ? { coverage: true } : {}) };
+      ...(first ? { coverage: true } : {}),
+      ...(this.config.watchdog === undefined ? {} : { watchdog: this.config.watchdog }) };
     const report = runSpec(spec, options, this.config.registry);
     if (!report.passed && !inconclusive(report)) {
       return { report, reason: report.failures.join('; ') };
@@ -309,8 +314,15 @@ function withoutMetrics(expect: NonNullable<RunSpec['expect']>): RunSpec['expect
   return rest;
 }
 
-/** Only the linearizability check ran out of budget: nothing was found either way. */
+/**
+ * Only the linearizability check ran out of budget, or the run its memory or wall time:
+ * nothing was found either way.
+ */
 export function inconclusive(report: RunReport): boolean {
+  const outcome = report.result.outcome;
+  // A run stopped by its memory or wall-time limit stopped where this machine's speed said,
+  // so it would not replay: nothing was found either way.
+  if (outcome === 'memory-limit' || outcome === 'time-limit') return true;
   return report.linearizability?.verdict === 'unknown' && report.failures.length === 1;
 }
 
@@ -318,7 +330,8 @@ function violatedName(report: RunReport | undefined, reason: string | undefined)
   if (reason?.startsWith('nondeterminism') === true) return 'nondeterminism';
   if (report?.violation !== undefined) return report.violation.name;
   const outcome = report?.result.outcome;
-  return outcome === 'error' || outcome === 'event-limit' ? outcome : 'expectation';
+  return outcome === 'error' || outcome === 'event-limit' || outcome === 'memory-limit' ||
+    outcome === 'time-limit' ? outcome : 'expectation';
 }
 
 /** Whether the protocol has liveness checks, asked of a throwaway instance. */

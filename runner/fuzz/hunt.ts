@@ -67,7 +67,8 @@ export function hunt(protocol: AnyProtocol, bug: BugSwitch, options: HuntOptions
     }
     const found = outcome.counterexample;
     return { protocol: protocol.name, bug: bug.name, found: true, runs: index + 1,
-      seconds: (detectedAt - start) / 1000, violated, ...(firstOther === undefined ? {} : { firstOther }),
+      seconds: (detectedAt - start) / 1000, violated,
+      ...(firstOther === undefined ? {} : { firstOther }),
       ...(found === undefined || options.shrinkRuns === 0 ? {} : {
         faultsAfter: found.spec.faults.length, faultsBefore: found.faultsBefore,
         minimal: found.minimal }),

@@ -6,7 +6,8 @@
  */
 export { FUZZ_KINDS, faultsArbitrary, specArbitrary, type SpecContext } from './arbitraries.js';
 export {
-  Campaign, CAMPAIGN_LIMITS, type CampaignConfig, type Counterexample, inconclusive, indexesFor, type RunOutcome,
+  Campaign, CAMPAIGN_LIMITS, type CampaignConfig, type Counterexample, inconclusive, indexesFor,
+  type RunOutcome,
   runSeed, withStrikes,
 } from './campaign.js';
 export { catchingProperties, hunt, type HuntOptions, type HuntResult } from './hunt.js';

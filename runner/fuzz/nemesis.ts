@@ -170,7 +170,8 @@ export class RuleNemesis implements Nemesis {
     for (const node of this.targets(step.target, world, fresh)) {
       const { faults, repairs } = this.faults(step.action, node, length, world);
       for (const fault of faults) strike(fault, after);
-      if (faults.length > 0 && repairable) for (const fault of repairs) strike(fault, after + length);
+      if (faults.length === 0 || !repairable) continue;
+      for (const fault of repairs) strike(fault, after + length);
     }
   }
 
@@ -216,19 +217,29 @@ export class RuleNemesis implements Nemesis {
       case 'isolate':
         if (rest.length === 0 || !server) return NONE;
         return { faults: [{ kind: 'partition', groups: [[node], rest] }], repairs: HEAL };
-      case 'split': {
+      case 'split':
+      case 'split-clients': {
         if (!server) return NONE;
         const size = Math.floor((servers.length - 1) / 2);
         const minority = [node, ...this.prng.shuffle(rest).slice(0, Math.max(0, size - 1))];
         const majority = servers.filter((id) => !minority.includes(id));
         if (majority.length === 0) return NONE;
-        return { faults: [{ kind: 'partition', groups: [minority, majority] }], repairs: HEAL };
+        if (action === 'split') {
+          return { faults: [{ kind: 'partition', groups: [minority, majority] }], repairs: HEAL };
+        }
+        // The clients split too, as when each runs beside a server: those on the minority side
+        // reach only its servers, the others only the majority's.
+        const clients = this.prng.shuffle(world.clients);
+        const half = Math.ceil(clients.length / 2);
+        return { faults: [{ kind: 'partition', groups: [[...minority, ...clients.slice(0, half)],
+          [...majority, ...clients.slice(half)]] }], repairs: HEAL };
       }
       case 'sever': {
         if (rest.length === 0 || !server) return NONE;
         const other = this.prng.pick(rest);
-        return { faults: [{ kind: 'cut', from: node, to: other }, { kind: 'cut', from: other, to: node }],
-          repairs: [{ kind: 'heal', from: node, to: other }, { kind: 'heal', from: other, to: node }] };
+        const both = (kind: 'cut' | 'heal'): Fault[] =>
+          [{ kind, from: node, to: other }, { kind, from: other, to: node }];
+        return { faults: both('cut'), repairs: both('heal') };
       }
       case 'bridge':
         // The target at one end: the far half and the middle node make a majority without it,
@@ -241,15 +252,27 @@ export class RuleNemesis implements Nemesis {
         return { faults: [{ kind: 'ring' }], repairs: HEAL };
       case 'clock-jump':
       case 'clock-back':
-        return { faults: [{ kind: 'clock', node, jump: action === 'clock-jump' ? length : -length }],
-          repairs: [] };
+        return {
+          faults: [{ kind: 'clock', node, jump: action === 'clock-jump' ? length : -length }],
+          repairs: [],
+        };
       case 'slow':
       case 'lossy':
       case 'dup-delay':
         return { faults: [{ kind: 'link', set: this.linkFault(action, length) }],
           repairs: [{ kind: 'link', set: this.setting.link }] };
+      case 'limp': {
+        if (!server || rest.length === 0) return NONE;
+        const latency = { dist: 'uniform' as const, min: Math.floor(length / 2), max: length };
+        return {
+          faults: rest.map((to): Fault => ({ kind: 'link', from: node, to, set: { latency } })),
+          repairs: rest.map((to): Fault => ({ kind: 'link', from: node, to,
+            set: { latency: this.setting.link.latency } })),
+        };
+      }
       case 'fail-sync':
-        return server ? { faults: [{ kind: 'disk', node, fault: 'fail-sync' }], repairs: [] } : NONE;
+        if (!server) return NONE;
+        return { faults: [{ kind: 'disk', node, fault: 'fail-sync' }], repairs: [] };
       case 'corrupt':
         return server && this.mayDamage(node)
           ? { faults: [{ kind: 'disk', node, fault: 'corrupt' }], repairs: [] } : NONE;
@@ -266,8 +289,11 @@ export class RuleNemesis implements Nemesis {
       case 'lossy':
         return { loss: 1 / 3 };
       case 'dup-delay':
+        // A long tail: most messages as usual (so leadership still changes), one in a hundred
+        // as late as the whole strike, and half of them twice.
         return { duplicate: 1 / 2,
-          latency: { dist: 'uniform', min: 500, max: Math.max(1_000, Math.floor(length / 4)) } };
+          latency: { dist: 'lognormal', median: 1_000, p99: Math.max(2_000, length),
+            max: Math.max(4_000, 2 * length) } };
     }
   }
 

@@ -35,11 +35,11 @@ export type CoverageKind = (typeof COVERAGE_KINDS)[number];
 const ACTIONS_OF: Readonly<Record<CoverageKind, readonly Action[]>> = {
   crash: ['crash', 'crash-torn'],
   pause: ['pause'],
-  partition: ['isolate', 'split'],
+  partition: ['isolate', 'split', 'split-clients'],
   cut: ['sever'],
   bridge: ['bridge'],
   ring: ['ring'],
-  link: ['slow', 'lossy', 'dup-delay'],
+  link: ['slow', 'lossy', 'dup-delay', 'limp'],
   clock: ['clock-jump', 'clock-back'],
   disk: ['fail-sync', 'corrupt'],
 };
@@ -77,10 +77,20 @@ export const GENERIC_RULES: readonly Weighted[] = [
   w(2, rule('isolate-new-leader', onNewLeader, [step(LEADER, 'isolate', [1, 4], [0, 0.5])])),
   w(2, rule('sever-new-leader', onNewLeader, [step(LEADER, 'sever', [1, 4], [0, 0.5])])),
   w(1.5, rule('dup-delay-at-election', onNewLeader, [step('random', 'dup-delay', [1, 3])])),
+  w(2, rule('late-messages', every(3), [step('random', 'dup-delay', [2, 6])], 1, 3)),
+  // Replies of one leadership delivered in the next: a follower limps (its replies take a few
+  // timeouts) while the leader is cut off for a moment and a new one (or the same one, in a
+  // new term or ballot) takes over.
+  w(2, rule('stale-replies', onNewLeader, [step('follower', 'limp', [3, 8]),
+    step(LEADER, 'isolate', [1, 2], [0.2, 0.5])], 1, 4)),
+  w(1.5, rule('limping-node', every(3), [step('random', 'limp', [2, 6])], 1, 3)),
   w(1, rule('crash-leader', every(3), [step(LEADER, 'crash', [0.5, 3])], 1, 3)),
   w(1.5, rule('pause-leader', every(3), [step(LEADER, 'pause', [1, 4])], 1, 3)),
   w(1.5, rule('isolate-leader', every(3), [step(LEADER, 'isolate', [1, 4])], 1, 3)),
   w(1, rule('split-leader', every(3), [step(LEADER, 'split', [1, 4])], 1, 3)),
+  // A deposed leader that still has clients: the stale reads and lost writes of a minority.
+  w(3, rule('split-leader-with-clients', every(3), [step(LEADER, 'split-clients', [2, 6])],
+    1, 3)),
   // A partial cut must outlast an election for the cut-off side to elect another leader
   // while the old one still hears from (and answers) some servers: two timeouts or more.
   // Partial partitions are where most stale-leader bugs show (Jepsen's record), so they weigh
@@ -176,7 +186,8 @@ export function candidateRules(context: RuleContext): Weighted[] {
 
 /** The cells of a protocol's coverage matrix, phase-major, `idle` first. */
 export function coverageCells(phases: readonly string[]): { phase: string; kind: CoverageKind }[] {
-  return [IDLE_PHASE, ...phases].flatMap((phase) => COVERAGE_KINDS.map((kind) => ({ phase, kind })));
+  return [IDLE_PHASE, ...phases]
+    .flatMap((phase) => COVERAGE_KINDS.map((kind) => ({ phase, kind })));
 }
 
 /**

@@ -46,7 +46,8 @@ export function addOutcome(stats: CampaignStats, outcome: RunOutcome): void {
     const row = (stats.coverage[phase] ??= {});
     for (const [kind, n] of Object.entries(kinds)) row[kind] = (row[kind] ?? 0) + n;
   }
-  for (const rule of new Set(outcome.nemesis.map((name) => name.startsWith('aim-') ? 'aim' : name))) {
+  const rules = new Set(outcome.nemesis.map((name) => (name.startsWith('aim-') ? 'aim' : name)));
+  for (const rule of rules) {
     const entry = (stats.nemesis[rule] ??= { runs: 0, failures: 0 });
     entry.runs += 1;
     if (!outcome.passed) entry.failures += 1;

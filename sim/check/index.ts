@@ -3,8 +3,10 @@
  * checker that judges a history after it.
  */
 export type { HistoryEvent, Operation, Outcome as OperationOutcome } from './history.js';
+export { evidenceNow } from './property.js';
 export type {
   AlwaysProperty,
+  Evidence,
   LivenessCheck,
   LivenessPhase,
   Property,

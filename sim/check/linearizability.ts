@@ -37,6 +37,11 @@ export interface CheckOptions {
   readonly timeBudgetMs?: number;
   /** A millisecond clock for `timeBudgetMs` (sim/ never reads a real clock itself). */
   readonly now?: () => number;
+  /**
+   * Asked with the clock (every 65536 steps): true ends the search as `unknown`, exhausted
+   * `memory`. The caller's memory budget (sim/ never reads memory), beside `maxMemoryBytes`.
+   */
+  readonly overMemory?: () => boolean;
   /** Minimise and explain a violation (default true). */
   readonly explain?: boolean;
   /** Search steps the minimisation may spend (default 2 million, about a second). */
@@ -106,7 +111,8 @@ export function checkOperations<S, I, O>(
   const timed = now !== undefined && options.timeBudgetMs !== undefined;
   const deadline = timed ? now() + (options.timeBudgetMs ?? 0) : Infinity;
   const budget = { maxMemoEntries: options.maxMemoEntries ?? Infinity,
-    maxMemoryBytes: options.maxMemoryBytes ?? DEFAULT_MEMORY_BYTES, deadline, now };
+    maxMemoryBytes: options.maxMemoryBytes ?? DEFAULT_MEMORY_BYTES, deadline, now,
+    overMemory: options.overMemory };
   const maxSteps = options.maxSteps ?? Infinity;
   let active = [...partitions].map(([key, ops]) => ({
     key,

@@ -70,20 +70,24 @@ export type Target =
  * heal, a slow link by restoring the network) except clock jumps, which stay:
  * - `crash`, `crash-torn` (the write in progress is torn), `pause`;
  * - `isolate` (the target alone against the rest), `sever` (cut both ways from one other
- *   server), `split` (the target and a minority against the majority), `bridge` (the target
+ *   server), `split` (the target and a minority against the majority), `split-clients` (the
+ *   same, with half the clients on each side: those with the minority reach only it, as
+ *   clients running beside their servers do), `bridge` (the target
  *   at one end of a bridge: it reaches the middle node, which reaches a majority without it),
  *   `ring`;
  * - `clock-jump` forward by the length, `clock-back` back by it;
- * - `slow` (the target's links take about the length to deliver), `lossy` (its links lose a
- *   third), `dup-delay` (every link duplicates half its messages and delays them, so replies
- *   arrive late and twice, across whatever changes meanwhile);
+ * - `slow` (every link takes about the length to deliver), `lossy` (every link loses a
+ *   third), `dup-delay` (every link duplicates half its messages and gives delays a long tail,
+ *   one in a hundred as late as the length, so replies arrive late and twice, across whatever
+ *   changes meanwhile), `limp` (the target's outgoing links take about the length: a gray
+ *   failure, a node whose replies arrive long after the others moved on);
  * - `fail-sync`, `corrupt` (disk faults; no repair).
  */
 export type Action =
   | 'crash' | 'crash-torn' | 'pause'
-  | 'isolate' | 'sever' | 'split' | 'bridge' | 'ring'
+  | 'isolate' | 'sever' | 'split' | 'split-clients' | 'bridge' | 'ring'
   | 'clock-jump' | 'clock-back'
-  | 'slow' | 'lossy' | 'dup-delay'
+  | 'slow' | 'lossy' | 'dup-delay' | 'limp'
   | 'fail-sync' | 'corrupt';
 
 /** One strike of a rule. Times are in units of the protocol's timeout (see `Timescale`). */
@@ -115,4 +119,21 @@ export interface Timescale {
   readonly tick: Micros;
   /** An election timeout, a lease, a detector's timeout: what a fault must outlast to matter. */
   readonly timeout: Micros;
+}
+
+/**
+ * The leading server a view aims at: among the servers `leading` returns a node for (one that
+ * believes it leads), the one `compare` ranks highest (by term, ballot or epoch: a deposed
+ * leader that has not heard of its successor ranks below it). Undefined when none leads.
+ */
+export function highestLeader<N>(world: World, leading: (id: NodeId) => N | undefined,
+  compare: (a: N, b: N) => number): { id: NodeId; node: N } | undefined {
+  let best: { id: NodeId; node: N } | undefined;
+  for (const id of world.servers) {
+    const node = leading(id);
+    if (node !== undefined && (best === undefined || compare(node, best.node) > 0)) {
+      best = { id, node };
+    }
+  }
+  return best;
 }

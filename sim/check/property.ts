@@ -30,6 +30,11 @@ export interface World {
   isPaused(id: NodeId): boolean;
   /** A node's local clock reading now (offset, drift and jumps applied). */
   localTime(id: NodeId): Micros;
+  /**
+   * A node's monotonic clock reading now (`NodeContext.monotonic`): leases and timers that a
+   * node measures on it are judged on it.
+   */
+  monotonicTime(id: NodeId): Micros;
   disk(id: NodeId): SimDisk;
   /** The client history so far. */
   readonly history: readonly HistoryEvent[];
@@ -44,11 +49,40 @@ export interface World {
   readonly changed: readonly NodeId[];
 }
 
+/**
+ * One piece of a violation's evidence: an event of the run that, with the others, proves the
+ * violation (both leaders of a term, the commit a later leader lacks, both chosen values, the
+ * acknowledged write and the log it is missing from). A reader can go to each and see it.
+ */
+export interface Evidence {
+  /** Index of the trace event after which the checker saw it. */
+  readonly index: number;
+  readonly time: Micros;
+  /** The node it is about, when one is. */
+  readonly node?: NodeId;
+  /** What it shows, in a few words: `n2 leads term 3`. */
+  readonly label: string;
+  /** For a span, such as a client operation from invoke to completion: where it starts. */
+  readonly from?: { readonly index: number; readonly time: Micros };
+}
+
+/** Evidence at the event the world is at now. */
+export function evidenceNow(world: Pick<World, 'eventIndex' | 'now'>, label: string,
+  node?: NodeId): Evidence {
+  return { index: world.eventIndex, time: world.now, label,
+    ...(node === undefined ? {} : { node }) };
+}
+
 /** A safety property: the explanation of what is wrong, or undefined while it holds. */
 export interface AlwaysProperty {
   readonly kind: 'always';
   readonly name: string;
   check(world: World): string | undefined;
+  /**
+   * The events that prove the violation `check` just reported, earliest first (the last is
+   * usually the event at hand). Asked once, right after `check` returned an explanation.
+   */
+  evidence?(world: World): readonly Evidence[] | undefined;
 }
 
 /** A property that must hold at least once during the run. */
@@ -90,4 +124,6 @@ export interface Violation {
   readonly index: number;
   readonly time: Micros;
   readonly explanation: string;
+  /** The events that prove it, earliest first, when the checker names them. */
+  readonly evidence?: readonly Evidence[];
 }

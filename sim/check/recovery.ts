@@ -21,17 +21,29 @@
  *   the server that gave it crashed). A write is charged to the first outage that had not
  *   recovered when it was acknowledged.
  *
+ * - `client-availability-min`: the lowest share any one client got (a client cut off with a
+ *   minority sees what the others do not).
+ * - `service-availability`: the share of the run outside outages (below), in time: a client
+ *   waiting out an outage issues few operations, so the share of operations reads high
+ *   (coordinated omission); `service-nines` and `downtime-h-per-year` restate it.
+ * - `client-stale-reads`: reads that provably missed a write acknowledged before they began
+ *   (staleReads.ts). `latency-p50-ms`, `latency-p99-ms`: invoke to `ok`. `messages-per-op`:
+ *   every message the run sent, over the completed operations.
+ * - `node-availability`: the share of server time servers ran (not crashed, not paused);
+ *   `quorum-availability`: the share of time a majority of them ran.
+ *
  * Protocol-neutral by construction: it reads the shared history format (sim/check/history.ts)
  * and the World, and a protocol contributes only the acknowledgement times of lost writes
  * (`ProtocolInstance.lostWrites`). Per-protocol figures (failovers, lost-acked-writes, …)
  * live beside these under their own names.
  */
 import type { Micros, NodeId } from '../types.js';
+import { type Completion, completions } from './completions.js';
 import type { HistoryEvent } from './history.js';
 import type { World } from './property.js';
+import { hasKvReads, staleReads } from './staleReads.js';
 
-/** Operation names that read without writing, in the shared workloads (kv, bank). */
-export const READ_OPERATIONS: ReadonlySet<string> = new Set(['get', 'read', 'read-all']);
+export { READ_OPERATIONS } from './completions.js';
 
 /** Errors of a `fail` that refused the operation rather than answering it. */
 export const REFUSALS: ReadonlySet<string> = new Set(['not-leader', 'unavailable',
@@ -74,17 +86,36 @@ export interface RecoveryInput {
   readonly lost?: readonly AckedWrite[];
   /** When the run ended. */
   readonly end: Micros;
+  /** Messages the run sent (servers and clients alike), for `messages-per-op`. */
+  readonly messages?: number;
+  /** How long servers ran, for `node-availability` and `quorum-availability`. */
+  readonly uptime?: Uptime;
+}
+
+/** Server running time over a run (`DisruptionObserver.uptime`). */
+export interface Uptime {
+  /** The share of server time that servers ran: neither crashed nor paused. */
+  readonly node: number;
+  /** The share of time that a majority of the servers ran. */
+  readonly quorum: number;
 }
 
 /**
  * Watches the servers after every event and records each crash and pause as a disruption,
- * whatever caused it (a scheduled fault, a failed sync, a nemesis).
+ * whatever caused it (a scheduled fault, a failed sync, a nemesis), and how long servers ran.
  */
 export class DisruptionObserver {
   readonly disruptions: Disruption[] = [];
   private readonly running = new Map<NodeId, boolean>();
+  /** Servers not running now (every server runs from the start). */
+  private stopped = 0;
+  private last: Micros = 0;
+  /** Server-µs spent not running, and µs without a running majority, up to `last`. */
+  private downTime = 0;
+  private noQuorumTime = 0;
 
   observe(world: World): void {
+    this.account(world.now, world.servers.length);
     for (const id of world.changed) {
       if (!world.servers.includes(id)) continue;
       const up = world.isUp(id) && !world.isPaused(id);
@@ -93,8 +124,27 @@ export class DisruptionObserver {
         const what = `${world.isUp(id) ? 'pause' : 'crash'} ${id}`;
         this.disruptions.push({ at: world.now, what });
       }
+      if (was !== up) this.stopped += up ? -1 : 1;
       this.running.set(id, up);
     }
+  }
+
+  /** The servers' running time from the start to `end` (see `Uptime`). */
+  uptime(end: Micros, servers: number): Uptime {
+    this.account(end, servers);
+    const time = this.last;
+    if (time <= 0 || servers === 0) return { node: 1, quorum: 1 };
+    return { node: round(1 - this.downTime / (time * servers)),
+      quorum: round(1 - this.noQuorumTime / time) };
+  }
+
+  /** Adds the time since the last account, with the servers as they were meanwhile. */
+  private account(now: Micros, servers: number): void {
+    const elapsed = now - this.last;
+    if (elapsed <= 0) return;
+    this.downTime += elapsed * this.stopped;
+    if (servers - this.stopped < Math.floor(servers / 2) + 1) this.noQuorumTime += elapsed;
+    this.last = now;
   }
 }
 
@@ -138,57 +188,76 @@ function chargeLosses(found: readonly { start: Micros; end?: Micros; causes: str
     lost: charged[i] ?? [] }));
 }
 
-/** The shared figures of a run (docs/metrics.md). */
+/** The shared figures of a run (docs/metrics.md), in the order reports print them. */
 export function recoveryFigures(input: RecoveryInput): Record<string, number> {
   const ops = completions(input.history);
-  const answered = ops.filter((op) => op.outcome === 'ok' ||
-    (op.outcome === 'fail' && !REFUSALS.has(op.error ?? ''))).length;
   const list = outages(input);
   const lengths = list.map((o) => (o.end ?? input.end) - o.start);
   const windows = list.filter((o) => o.lost.length > 0).map((o) =>
     Math.max(o.start, ...o.lost.map((w) => w.acked)) - Math.min(...o.lost.map((w) => w.invoked)));
   const ms = (us: number) => Math.round(us) / 1_000;
+  const latencies = ops.filter((op) => op.outcome === 'ok').map((op) => op.done - op.invoked)
+    .sort((a, b) => a - b);
+  const down = lengths.reduce((a, b) => a + b, 0);
+  const service = input.end <= 0 ? 1 : Math.max(0, 1 - down / input.end);
   return {
-    'client-availability': ops.length === 0 ? 1 : round(answered / ops.length),
+    ...availabilityFigures(ops),
+    'service-availability': round(service),
+    'service-nines': nines(service),
+    'downtime-h-per-year': Math.round((1 - service) * HOURS_PER_YEAR * 10) / 10,
     outages: list.length,
     'outages-open': list.filter((o) => o.end === undefined).length,
     'rto-ms': lengths.length === 0 ? 0 : ms(lengths.reduce((a, b) => a + b, 0) / lengths.length),
     'rto-max-ms': ms(Math.max(0, ...lengths)),
     ...(input.lost === undefined ? {} : { 'rpo-writes': input.lost.length,
       'rpo-ms': ms(Math.max(0, ...windows)) }),
+    ...(hasKvReads(ops) ? { 'client-stale-reads': staleReads(ops) } : {}),
+    'latency-p50-ms': ms(percentile(latencies, 50)),
+    'latency-p99-ms': ms(percentile(latencies, 99)),
+    ...(input.messages === undefined ? {} : { 'messages-per-op':
+      Math.round((input.messages / Math.max(1, ops.length)) * 100) / 100 }),
+    ...(input.uptime === undefined ? {} : uptimeFigures(input.uptime)),
   };
 }
 
-/** A completed operation of the history. */
-interface Completion {
-  readonly process: NodeId;
-  /** The client's sequence number of it: its invocations so far (the shared client's). */
-  readonly seq: number;
-  readonly write: boolean;
-  readonly outcome: 'ok' | 'fail' | 'info';
-  readonly error: string | undefined;
-  readonly invoked: Micros;
-  readonly done: Micros;
+/** `node-availability` and `quorum-availability`: reported by every run, clients or not. */
+export function uptimeFigures(uptime: Uptime): Record<string, number> {
+  return { 'node-availability': uptime.node, 'quorum-availability': uptime.quorum };
 }
 
-function completions(history: readonly HistoryEvent[]): Completion[] {
-  const open = new Map<NodeId, { event: HistoryEvent; seq: number }>();
-  const count = new Map<NodeId, number>();
-  const out: Completion[] = [];
-  for (const event of history) {
-    if (event.type === 'invoke') {
-      const seq = (count.get(event.process) ?? 0) + 1;
-      count.set(event.process, seq);
-      open.set(event.process, { event, seq });
-      continue;
-    }
-    const call = open.get(event.process);
-    if (call === undefined) continue;
-    open.delete(event.process);
-    out.push({ process: event.process, seq: call.seq, write: !READ_OPERATIONS.has(call.event.f),
-      outcome: event.type, error: event.error, invoked: call.event.time, done: event.time });
+/** Hours in a year of 365.25 days. */
+export const HOURS_PER_YEAR = 8766;
+
+/** `client-availability`, and the same share per client: its lowest. */
+function availabilityFigures(ops: readonly Completion[]): Record<string, number> {
+  const answered = (op: Completion) => op.outcome === 'ok' ||
+    (op.outcome === 'fail' && !REFUSALS.has(op.error ?? ''));
+  const share = ops.length === 0 ? 1 : ops.filter(answered).length / ops.length;
+  const byClient = new Map<NodeId, { ops: number; answered: number }>();
+  for (const op of ops) {
+    const c = byClient.get(op.process) ?? { ops: 0, answered: 0 };
+    c.ops++;
+    if (answered(op)) c.answered++;
+    byClient.set(op.process, c);
   }
-  return out;
+  const worst = Math.min(1, ...[...byClient.values()].map((c) => c.answered / c.ops));
+  return { 'client-availability': round(share), 'client-availability-min': round(worst) };
+}
+
+/**
+ * An availability as nines, -log10(1 - a), to two decimals; a run with no outage at all shows
+ * as many as its length allows, capped at 9 (a run cannot show more than it measured).
+ */
+export function nines(availability: number): number {
+  const value = availability >= 1 ? 9 : Math.min(9, -Math.log10(1 - availability));
+  return Math.round(value * 100) / 100;
+}
+
+/** The `p`-th percentile (0..100) of sorted values, by nearest rank; 0 when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] as number;
 }
 
 /**

@@ -49,6 +49,13 @@ export interface ClientOptions {
    * server): read/write splitting sends reads elsewhere. Default: where proposed.
    */
   readonly route?: (ctx: NodeContext<ClientMessage>, op: ClientOperation, proposed: NodeId) => NodeId;
+  /**
+   * Whether an operation may be sent again after an attempt that may have taken effect (a
+   * timeout, an `unknown` answer). Default: always, for servers that keep client sessions and
+   * apply a retried request once. A non-idempotent operation at a service without sessions
+   * must not be: it then completes as `info`. Definite refusals are retried either way.
+   */
+  readonly retryable?: (op: ClientOperation) => boolean;
   readonly generate: OperationGenerator;
 }
 
@@ -88,6 +95,7 @@ export class Client implements NodeProgram<ClientMessage> {
       this.current.uncertain = true;
       this.current.lastError = 'timeout';
       this.leader = undefined;
+      if (this.options.retryable?.(this.current.op) === false) return this.complete(ctx, 'info');
       this.retry(ctx);
     }
   }
@@ -110,6 +118,9 @@ export class Client implements NodeProgram<ClientMessage> {
     current.lastError = msg.error;
     if (msg.outcome === 'unknown' || current.repeated) current.uncertain = true;
     this.leader = msg.leaderHint;
+    if (msg.outcome === 'unknown' && this.options.retryable?.(current.op) === false) {
+      return this.complete(ctx, 'info');
+    }
     // A definite failure that is an answer, not a redirection, ends the operation at once.
     if (msg.outcome === 'fail' && msg.leaderHint === undefined && msg.error !== 'not-leader' &&
       msg.error !== 'unavailable') {

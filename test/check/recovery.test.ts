@@ -1,14 +1,16 @@
 /**
  * The shared availability, RTO and RPO figures (sim/check/recovery.ts, docs/metrics.md) on
  * hand-made histories, a property against the definition on random ones, and on real runs:
- * a paused master and a partition both make an outage (the crash-only RTO reported 0 there).
+ * a paused master and a partition both make an outage (the crash-only RTO reported 0 there);
+ * the worst client, availability in time, latency, messages per operation and running time.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../sim/check/history.js';
-import { type Disruption, lostBySession, outages, recoveryFigures } from
-  '../../sim/check/recovery.js';
-import { loadScenario, runSpec } from '../../runner/index.js';
+import type { World } from '../../sim/check/property.js';
+import { type Disruption, DisruptionObserver, HOURS_PER_YEAR, lostBySession, nines, outages,
+  recoveryFigures } from '../../sim/check/recovery.js';
+import { judge, loadScenario, prepareRun, runSpec } from '../../runner/index.js';
 import { readFileSync } from 'node:fs';
 
 /** One operation: [client, f, invoke ms, completion ms, outcome, error]. */
@@ -126,10 +128,77 @@ describe('recovery figures on runs', () => {
       expect(report.metrics['rpo-writes']).toBe(0);
     });
 
-  it('counts nothing for a protocol without client operations', () => {
+  it('counts no client figure for a protocol without client operations, only running time', () => {
     const file = 'scenarios/heartbeat/detector-fixed.yaml';
     const report = runSpec(loadScenario(readFileSync(file, 'utf8'), file).spec);
     expect(report.metrics['rto-ms']).toBeUndefined();
     expect(report.metrics['client-availability']).toBeUndefined();
+    // n1 of 3 crashes at 30s of 60s: one server in three down half the run.
+    expect(report.metrics['node-availability']).toBeCloseTo(1 - 0.5 / 3, 3);
+    expect(report.metrics['quorum-availability']).toBe(1);
+  });
+
+  it('measures messages per operation and latency from the run itself', () => {
+    const file = 'scenarios/raft/leader-failure.yaml';
+    const prepared = prepareRun(loadScenario(readFileSync(file, 'utf8'), file).spec);
+    prepared.engine.run(prepared.spec.duration);
+    const report = judge(prepared);
+    const ops = report.history.filter((e) => e.type !== 'invoke').length;
+    expect(report.metrics['messages-per-op'])
+      .toBeCloseTo(prepared.engine.messagesSent / ops, 2);
+    expect(report.metrics['latency-p50-ms']).toBeGreaterThan(0);
+    expect(report.metrics['latency-p99-ms']).toBeGreaterThanOrEqual(
+      report.metrics['latency-p50-ms'] as number);
+  });
+});
+
+describe('shared figures beside availability', () => {
+  it('reports the worst client, and the share of the run outside outages in nines', () => {
+    const figures = recoveryFigures({ end: 10e6, disruptions: [at(1000)], history: history([
+      ['c1', 'put', 0, 5, 'ok'], ['c1', 'put', 10, 15, 'ok'], ['c1', 'put', 1001, 2000, 'info'],
+      ['c2', 'put', 0, 5, 'ok'], ['c2', 'put', 2001, 2010, 'ok'],
+    ]) });
+    expect(figures['client-availability']).toBe(0.8);
+    expect(figures['client-availability-min']).toBe(0.6667); // c1: two of three
+    // One outage, 1000 ms to 2010 ms, of a 10 s run.
+    expect(figures['service-availability']).toBe(0.899);
+    expect(figures['service-nines']).toBe(nines(0.899));
+    expect(figures['downtime-h-per-year']).toBeCloseTo((1 - 0.899) * HOURS_PER_YEAR, 0);
+  });
+
+  it('takes latency percentiles over answered operations by nearest rank', () => {
+    const figures = recoveryFigures({ end: 1e6, disruptions: [], history: history(
+      Array.from({ length: 100 }, (_, i): Op => ['c1', 'put', i * 1000, i * 1000 + i + 1, 'ok'])),
+    messages: 450 });
+    expect(figures['latency-p50-ms']).toBe(50);
+    expect(figures['latency-p99-ms']).toBe(99);
+    expect(figures['messages-per-op']).toBe(4.5);
+  });
+
+  it('counts nines capped at nine, and exactly for round shares', () => {
+    expect(nines(0.999)).toBe(3);
+    expect(nines(1)).toBe(9);
+    expect(nines(0.5)).toBe(0.3);
+  });
+
+  it('times servers running and a majority running, from crashes and pauses', () => {
+    const observer = new DisruptionObserver();
+    const up = new Map([['n1', true], ['n2', true], ['n3', true]]);
+    const paused = new Set<string>();
+    const world = (now: number, changed: string[]) => ({
+      now, changed, servers: ['n1', 'n2', 'n3'], isUp: (id: string) => up.get(id) === true,
+      isPaused: (id: string) => paused.has(id) }) as unknown as World;
+    observer.observe(world(0, ['n1', 'n2', 'n3']));
+    up.set('n1', false);
+    observer.observe(world(100, ['n1'])); // n1 down from 100
+    paused.add('n2');
+    observer.observe(world(300, ['n2'])); // n2 paused from 300: no majority
+    paused.delete('n2');
+    up.set('n1', true);
+    observer.observe(world(400, ['n1', 'n2']));
+    const uptime = observer.uptime(1000, 3);
+    // Down: n1 300 µs, n2 100 µs, of 3000 server-µs; no majority 100 µs of 1000.
+    expect(uptime).toEqual({ node: 0.8667, quorum: 0.9 });
+    expect(observer.disruptions.map((d) => d.what)).toEqual(['crash n1', 'pause n2']);
   });
 });

@@ -1,15 +1,14 @@
 /**
- * The visualizer in a real headless Chromium: the start page loads without console errors
- * and draws the default scenario (run in a Web Worker); a Raft scenario runs and draws lanes,
- * arrows and role bands, and the inspector shows each node's state mid-run. Screenshots of
- * the main views go to test-artifacts/screenshots/.
+ * The visualizer in a real headless Chromium at 1280×720: the start page loads without
+ * console errors and draws the default scenario (run in a Web Worker); the cluster view and
+ * each node's state sit beside the diagram, above the fold; the scenario chooser groups the
+ * bundled scenarios by protocol and lesson, with no test fixture among them. Screenshots go
+ * to test-artifacts/screenshots/.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import { openPage, probe, screenshot, waitForDraw, useBrowser } from './browser.js';
+import { openPage, probe, screenshot, useBrowser, VIEWPORT, waitForDraw } from './browser.js';
 
-/** The Raft scenario the tests use: the default one, which must exist. */
-const RAFT = 'raft/leader-failure';
 const browser = useBrowser();
 const base = () => inject('vizUrl');
 
@@ -18,6 +17,7 @@ describe('viz: start page', () => {
     const { page, errors } = await openPage(browser(), base());
     await waitForDraw(page);
     const p = await probe(page);
+    expect(p.label).toBe('raft/leader-failure');
     expect(p.events).toBeGreaterThan(0);
     expect(p.arrows).toBeGreaterThan(0);
     expect(p.ranIn).toBe('worker');
@@ -27,34 +27,49 @@ describe('viz: start page', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
-});
 
-describe(`viz: raft scenario ${RAFT}`, () => {
-  it('runs in the page and draws lanes, arrows and role bands', async () => {
-    const { page, errors } = await openPage(browser(), `${base()}#scenario=${RAFT}`);
+  it('puts the cluster and each node\'s state beside the diagram, above the fold', async () => {
+    const { page, errors } = await openPage(browser(), base());
     await waitForDraw(page);
-    const p = await probe(page);
-    expect(p.label).toBe(RAFT);
-    expect(p.arrows).toBeGreaterThan(10);
-    expect(p.roles).toBeGreaterThanOrEqual(5);
-    const height = await page.evaluate(() => (window as unknown as { faultline: {
-      view: { canvas: HTMLCanvasElement } } }).faultline.view.canvas.height);
-    expect(height).toBeGreaterThan(100);
     await page.locator('#inspector .node-card').first().waitFor();
-    const servers = Number(/^nodes:\s*(\d+)/m.exec(readFileSync(`scenarios/${RAFT}.yaml`,
-      'utf8'))?.[1]);
-    expect(await page.locator('#inspector .node-card').count()).toBe(servers);
-    // The inspector at an instant mid-run shows each live node's protocol state and disk.
-    await page.locator('#scrub').fill('500');
-    await page.locator('#scrub').dispatchEvent('change');
-    await page.waitForFunction(() => document.querySelector('#inspector .inspector-head')
-      ?.textContent?.startsWith('After event'));
-    const first = page.locator('#inspector .node-card.up').first();
-    await first.locator('summary', { hasText: 'state' }).waitFor();
-    expect(await first.locator('summary').allTextContents()).toEqual(expect.arrayContaining([
-      'state', 'durable disk', 'volatile (what the node sees)']));
-    await screenshot(page, 'raft-timeline');
+    const box = async (sel: string) => {
+      const b = await page.locator(sel).first().boundingBox();
+      if (b === null) throw new Error(`${sel} is not laid out`);
+      return b;
+    };
+    const diagram = await box('#diagram');
+    const cluster = await box('#cluster svg');
+    const card = await box('#inspector .node-card');
+    for (const b of [cluster, card]) {
+      expect(b.x).toBeGreaterThanOrEqual(diagram.x + diagram.width);
+      expect(b.y).toBeLessThan(VIEWPORT.height);
+    }
+    expect(diagram.y + diagram.height).toBeLessThan(VIEWPORT.height);
+    expect(diagram.width).toBeGreaterThan(700);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('groups the scenario chooser by protocol and lesson, with no fixtures', async () => {
+    const { page } = await openPage(browser(), base());
+    const groups = await page.locator('#scenario optgroup').evaluateAll((gs) =>
+      gs.map((g) => ({ label: g.getAttribute('label') ?? '',
+        keys: [...g.querySelectorAll('option')].map((o) => o.value) })));
+    const keys = groups.flatMap((g) => g.keys);
+    const bundled = readdirSync('scenarios').filter((d) => !d.includes('.')).flatMap((d) =>
+      readdirSync(`scenarios/${d}`).filter((f) => f.endsWith('.yaml'))
+        .map((f) => `${d}/${f.replace(/\.yaml$/, '')}`));
+    expect(keys.sort()).toEqual(bundled.sort());
+    expect(keys.some((k) => k.includes('fixture') || k.includes('toykv'))).toBe(false);
+    const labels = groups.map((g) => g.label);
+    expect(labels[0]).toBe('Raft · how it works');
+    expect(labels).toContain('Raft · bugs it catches');
+    expect(labels).toContain('Two-phase commit · under faults');
+    // Every scenario that demonstrates a bug is among its protocol's bugs.
+    for (const g of groups) {
+      if (g.label.endsWith('bugs it catches')) continue;
+      expect(g.keys.filter((k) => /\/(single-)?bug-/.test(k))).toEqual([]);
+    }
     await page.close();
   });
 });

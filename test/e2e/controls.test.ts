@@ -9,7 +9,7 @@ import { openPage, probe, waitForDraw, useBrowser } from './browser.js';
 
 const browser = useBrowser();
 async function fixture(): Promise<{ page: Page; errors: string[] }> {
-  const opened = await openPage(browser(), `${inject('vizUrl')}#scenario=fixture/toykv-crash`);
+  const opened = await openPage(browser(), `${inject('vizUrl')}#scenario=raft/basic-agree`);
   await waitForDraw(opened.page);
   return opened;
 }
@@ -60,14 +60,14 @@ describe('viz: controls', () => {
   it('shows markup in a scenario file as text', async () => {
     const { page, errors } = await fixture();
     const yaml = `name: markup\ndescription: "<b>bold</b><script>window.__pwned=1</script>"\n` +
-      `narrative: "<img src=x onerror=window.__pwned=2>"\nprotocol: toykv\nnodes: 1\n` +
+      `narrative: "<img src=x onerror=window.__pwned=2>"\nprotocol: heartbeat\nnodes: 2\n` +
       `duration: 100ms\nseed: 1\n`;
     await page.locator('#file').setInputFiles({ name: 'markup.yaml', mimeType: 'text/yaml',
       buffer: Buffer.from(yaml) });
     await page.waitForFunction(() => document.querySelector('#about')?.textContent
       ?.includes('<script>'));
-    expect(await page.locator('#about').textContent()).toContain('<img src=x onerror');
-    expect(await page.locator('#about b, #about script, #about img').count()).toBe(0);
+    expect(await page.locator('#story').textContent()).toContain('<img src=x onerror');
+    expect(await page.locator('#app b, #app script, #app img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned))
       .toBeUndefined();
     expect(errors).toEqual([]);

@@ -51,8 +51,9 @@ describe('viz: trace files', () => {
         window: [number, number] } } }).faultline.view;
       const r = view.canvas.getBoundingClientRect();
       const [t0, t1] = view.window;
-      const x = 44 + ((255 - t0) / (t1 - t0)) * (r.width - 8 - 44);
-      return { x: r.left + x, y: r.top + (30 + 21 + 30 + 63) / 2 };
+      // The arrow from n1 (lane 0) to n2 (lane 1), halfway: gutter 64, top 36, lanes 44 high.
+      const x = 64 + ((255 - t0) / (t1 - t0)) * (r.width - 8 - 64);
+      return { x: r.left + x, y: r.top + (36 + 22 + 36 + 44 + 22) / 2 };
     });
     await page.mouse.move(at.x, at.y);
     const tip = page.locator('.tooltip');

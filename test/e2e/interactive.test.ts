@@ -1,38 +1,36 @@
 /**
  * Interaction in a real browser: a crash added at the current instant changes the run and
  * lands in the address; opening that address reproduces the same trace hash; the downloaded
- * YAML replays in Node (`runSpec`, as `faultline run` does) with the same hash; a bug-switch
- * scenario shows its violation marker, and jumping there highlights the causal past.
+ * YAML replays in Node (`runSpec`, as `faultline run` does) with the same hash; a drifting
+ * clock shows in the state panel; a bug-switch scenario shows its violation marker, and
+ * jumping there highlights the causal past.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { loadScenario, runSpec } from '../../runner/index.js';
 import { protocols } from '../../protocols/index.js';
-import { toyKv } from '../support/toyKv.js';
 import { parseTraceFile } from '../../viz/src/model/traceFile.js';
 import { traceHash } from '../../viz/src/model/traceWrite.js';
-import { openPage, probe, screenshot, waitForDraw, useBrowser } from './browser.js';
+import { crashAt, hashOf, openPage, probe, screenshot, useBrowser, waitForDraw } from
+  './browser.js';
 
-const registry = { ...protocols, toykv: toyKv };
+const registry = protocols;
 
-/**
- * The default Raft scenario (a leader failure), else the first Raft scenario, else
- * the app's fixture.
- */
+/** The default Raft scenario (a leader failure), else the first Raft scenario. */
 function scenario(): string {
   for (const key of ['raft/leader-failure']) {
     if (existsSync(`scenarios/${key}.yaml`)) return key;
   }
   const raft = existsSync('scenarios/raft') ? readdirSync('scenarios/raft').sort()
     .find((f) => f.endsWith('.yaml')) : undefined;
-  return raft === undefined ? 'fixture/toykv-crash' : `raft/${raft.replace(/\.yaml$/, '')}`;
+  if (raft === undefined) throw new Error('no bundled Raft scenario');
+  return `raft/${raft.replace(/\.yaml$/, '')}`;
 }
 const SCENARIO = scenario();
 
 /**
  * A scenario demonstrating a bug switch (`expect.violate` with `bugs: [...]` on): a Raft one
- * first, else any protocol's, else the app's fixture.
+ * first, else any protocol's.
  */
 function violating(): string {
   const dirs = existsSync('scenarios') ? readdirSync('scenarios').filter((d) => !d.includes('.'))
@@ -45,26 +43,11 @@ function violating(): string {
       }
     }
   }
-  return 'fixture/toykv-forget-writes';
+  throw new Error('no bundled scenario demonstrates a bug switch');
 }
 
 const browser = useBrowser();
 const base = () => inject('vizUrl');
-
-async function hashOf(page: Page): Promise<string> {
-  return (await page.locator('#status').getAttribute('data-hash')) ?? '';
-}
-
-/** Crashes `node` at about `fraction` of the run through the page's controls. */
-async function crashAt(page: Page, node: string, fraction: number): Promise<void> {
-  await page.locator('#scrub').fill(String(Math.round(fraction * 1000)));
-  await page.locator('#scrub').dispatchEvent('change');
-  await page.locator('#fault-node').selectOption(node);
-  const before = (await probe(page)).added;
-  await page.locator('#fault-crash').click();
-  await page.waitForFunction((n) => (window as unknown as {
-    faultline: { probe(): { added: number } } }).faultline.probe().added > n, before);
-}
 
 describe(`viz: interactive faults on ${SCENARIO}`, () => {
   it('a crash at the current instant changes the run and the address carries it', async () => {
@@ -129,40 +112,10 @@ describe(`viz: interactive faults on ${SCENARIO}`, () => {
   });
 });
 
-describe(`viz: fork on ${SCENARIO}`, () => {
-  it('marks where a run with one more fault first diverges from the fork', async () => {
-    const { page, errors } = await openPage(browser(), `${base()}#scenario=${SCENARIO}`);
-    await waitForDraw(page);
-    await page.locator('#fork').click();
-    expect(await page.locator('#fork-info').textContent()).toContain('Forked at this run');
-    await crashAt(page, 'n3', 0.25); // early: a liveness phase may apply no later fault
-    const info = (await page.locator('#fork-info').textContent()) ?? '';
-    expect(info).toMatch(/first diverge at event #\d+/);
-    const at = await page.evaluate(() => {
-      const url = new URLSearchParams(location.hash.slice(1));
-      return (JSON.parse(url.get('faults') ?? '[]') as { at: number }[])[0]?.at ?? -1;
-    });
-    const { divergence, events } = await page.evaluate(() => (window as unknown as { faultline: {
-      probe(): { divergence: number; events: number } } }).faultline.probe());
-    expect(divergence).toBeGreaterThan(0);
-    expect(divergence).toBeLessThan(events);
-    // Everything before the crash is shared history: the runs cannot part earlier.
-    const t = await page.evaluate((i) => (window as unknown as { faultline: { view: {
-      model: { t: Float64Array } } } }).faultline.view.model.t[i], divergence);
-    expect(t).toBeGreaterThanOrEqual(at);
-    await page.locator('#goto-divergence').click();
-    expect((await probe(page)).instant).toBe(divergence);
-    await screenshot(page, 'fork-divergence');
-    expect(errors).toEqual([]);
-    await page.close();
-  });
-});
-
 const DRIFTING = `name: drifting-clock
-protocol: toykv
+protocol: heartbeat
 nodes: 2
 clocks: { n2: { offset: 20ms, drift: 200 } }
-workload: { clients: 1, rate: 20/s, keys: 1, mix: { get: 1, put: 1 }, timeout: 20ms, attempts: 1 }
 duration: 2s
 seed: 2
 `;
@@ -174,7 +127,7 @@ describe('viz: clocks', () => {
     await page.locator('#file').setInputFiles({ name: 'drifting.yaml', mimeType: 'text/yaml',
       buffer: Buffer.from(DRIFTING) });
     await page.waitForFunction(() => (window as unknown as { faultline: { probe(): {
-      label?: string } } }).faultline.probe().label === 'file:drifting.yaml');
+      label?: string } } }).faultline.probe().label === 'drifting.yaml');
     await page.locator('#scrub').fill('1000');
     await page.locator('#scrub').dispatchEvent('change');
     const clock = page.locator('#inspector .node-card[data-node="n2"] .clock');
@@ -194,7 +147,8 @@ describe(`viz: violation marker on ${violating()}`, () => {
     await waitForDraw(page);
     const status = page.locator('#status');
     expect(await status.getAttribute('data-violation')).not.toBe('');
-    expect(await status.textContent()).toContain('Violation:');
+    expect(await status.textContent()).toContain('violation:');
+    expect(await page.locator('#violation .violation-name').textContent()).toContain('Violation:');
     const p = await probe(page);
     expect(p.violation).toBeGreaterThanOrEqual(0);
     await page.locator('#goto-violation').click();

@@ -38,14 +38,15 @@ describe('viz: trace reader', () => {
       const r = engine.trace.record(i);
       const peer = r.kind === 'send' ? r.to : r.from;
       expect([model.t[i], model.kindOf(i), model.lanes[model.node[i] as number],
-        model.lanes[model.peer[i] as number], model.mid[i], model.tags[i]])
+        model.lanes[model.peer[i] as number], model.mid[i], model.tag(i)])
         .toEqual([r.t, r.kind, r.node, peer, r.id ?? -1, r.tag]);
     }
     const records = Array.from({ length: model.n }, (_, i) => model.record(i));
     expect(hashRecords(records, model.lanes)).toBe(report.result.hash);
     const derived = derive(model);
     expect(derived.arrowSend.length).toBeGreaterThan(0);
-    expect(derived.down).toEqual([{ lane: 1, t0: 100_000, t1: model.end }]);
+    expect(derived.down).toEqual([{ lane: 1, t0: 100_000, t1: model.end,
+      i0: model.lowerBound(100_000), i1: model.n }]);
   });
 
   it('reads lines in another form through JSON, the same', () => {
@@ -60,7 +61,8 @@ describe('viz: trace reader', () => {
     const model = parseTraceFile(`${lines.join('\n')}\n`);
     expect(model.n).toBe(5);
     expect(Array.from(model.t)).toEqual([0, 5, 6, 7.5, 8]);
-    expect(model.tags).toEqual(['Vote', 'Vote', 'rôle "x"', 'écrit', 'election']);
+    expect(Array.from({ length: model.n }, (_, i) => model.tag(i)))
+      .toEqual(['Vote', 'Vote', 'rôle "x"', 'écrit', 'election']);
     expect(Array.from(model.peer)).toEqual([1, 0, -1, -1, -1]);
     expect(derive(model).arrowEnd[0]).toBe(1);
   });

@@ -89,8 +89,18 @@ describe('paxos: invariants', () => {
     expect(c.check().get('agreement')).toMatch(/value-n1 was chosen at \(1,n1\).*then value-n3/);
   });
 
+  it('reports agreement when a node decides a value no majority has accepted', () => {
+    const c = new Cluster();
+    c.accept('n1', 4, b(1, 'n1'), 'value-n1');
+    c.node('n1').decisionLog.push({ slot: 4, ballot: b(0, ''), value: 'value-n1' });
+    expect(c.check().get('agreement'))
+      .toMatch(/slot 4: n1 decided "value-n1" .*but no majority had accepted it in one ballot/);
+  });
+
   it('reports agreement when two nodes decide differently, and integrity across a restart', () => {
     const c = new Cluster();
+    c.accept('n1', 4, b(1, 'n1'), 'value-n1');
+    c.accept('n2', 4, b(1, 'n1'), 'value-n1');
     c.node('n1').decisionLog.push({ slot: 4, ballot: b(0, ''), value: 'value-n1' });
     expect(c.check().size).toBe(0);
     c.restart('n1').decisionLog.push({ slot: 4, ballot: b(0, ''), value: 'value-n2' });

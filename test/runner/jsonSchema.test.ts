@@ -17,6 +17,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, prepareRun } from '../../runner/index.js';
+import { isComparisonText, loadComparison } from '../../runner/compare/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const schema = JSON.parse(readFileSync(join(root, 'scenarios/schema.json'), 'utf8'));
@@ -36,7 +37,8 @@ const schemaAccepts = (text: string): boolean => validate(parse(text)) === true;
 /** Whether the CLI accepts the text as input: it loads and its run can be prepared. */
 function cliAccepts(text: string, file: string): boolean {
   try {
-    prepareRun(loadScenario(text, file).spec);
+    if (isComparisonText(text)) loadComparison(text, file);
+    else prepareRun(loadScenario(text, file).spec);
     return true;
   } catch (error) {
     const name = (error as Error).name;

@@ -172,6 +172,42 @@ describe('loadScenario', () => {
     expect(found.map((p) => p.path)).toEqual(['network.loss', 'faults[1].restart']);
   });
 
+  it('finds protocols by own key only, so prototype names are no protocol', () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(one(edit('protocol: toykv', `protocol: ${name}`)))
+        .toBe(`3:11 protocol: one of toykv, got "${name}"`);
+    }
+  });
+
+  it('rejects faults that would do nothing, or nothing meant', () => {
+    expect(one(edit('{ at: 2s, restart: n1 }', '{ at: 2s, restart: c1 }'))).toBe(
+      '18:24 faults[1].restart: c1 is a client: restart takes a server (n1, n2, …); a client ' +
+      'can be paused, its clock changed and its links cut');
+    expect(one(edit('{ node: n1, fault: corrupt }', '{ node: c2, fault: corrupt }')))
+      .toMatch(/^25:29 faults\[8\]\.disk\.node: c2 is a client: disk takes a server/);
+    expect(one(edit('cut: { from: n1, to: n2 }', 'cut: { from: n2, to: n2 }'))).toBe(
+      '20:36 faults[3].cut.to: a link joins two nodes, got n2 to itself');
+    expect(one(edit('heal: all', 'heal: { from: c1, to: c1 }'))).toBe(
+      '26:41 faults[9].heal.to: a link joins two nodes, got c1 to itself');
+    expect(one(edit('{ at: 2500ms, pause: c2 }', '{ at: 2700ms, pause: c2 }'))).toBe(
+      '28:27 faults[11].resume: c2 is not paused: no pause of c2 comes before this resume');
+  });
+
+  it('reads YAML merge keys', () => {
+    const merged = edit('    - { from: n1, to: n2, loss: 0.5 }',
+      '    - &l { from: n1, to: n2, loss: 0.5 }\n    - { <<: *l, from: n2, to: n1 }');
+    const links = loadScenario(merged, 'x.yaml', registry).spec.network?.links;
+    expect(links).toEqual([{ from: 'n1', to: 'n2', loss: 0.5 },
+      { from: 'n2', to: 'n1', loss: 0.5 }]);
+  });
+
+  it('caps the length of a string seed', () => {
+    expect(loadScenario(edit('seed: 42', `seed: ${'s'.repeat(256)}`), 'x.yaml', registry).spec
+      .seed).toHaveLength(256);
+    expect(one(edit('seed: 42', `seed: ${'s'.repeat(257)}`)))
+      .toBe('30:7 seed: a seed of at most 256 characters');
+  });
+
   it('gives clear errors for files that are not scenarios', () => {
     expect(one('')).toMatch(/^1:1 : a scenario is a mapping/);
     expect(one('- a\n- b\n')).toMatch(/^1:1 : a scenario is a mapping/);

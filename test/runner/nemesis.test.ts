@@ -24,7 +24,8 @@ describe('nemesis: replay without it', () => {
       let struck = 0;
       for (let index = 0; index < 12; index++) {
         const { spec, plan } = campaign.generate(index);
-        const report = runSpec(spec, { ...options, ...(plan === undefined ? {} : { nemesis: plan }) });
+        const report = runSpec(spec,
+          { ...options, ...(plan === undefined ? {} : { nemesis: plan }) });
         struck += report.struck.length;
         const plain = runSpec(withStrikes(spec, report.struck), options);
         expect(plain.result.hash, `run ${index}`).toBe(report.result.hash);
@@ -37,7 +38,8 @@ describe('nemesis: replay without it', () => {
 
 describe('Engine.strike', () => {
   it('refuses a time that is not after now', () => {
-    const engine = new Engine({ seed: 1, servers: ['n1', 'n2'], program: (id) => new PingEcho(id) });
+    const engine = new Engine({ seed: 1, servers: ['n1', 'n2'],
+      program: (id) => new PingEcho(id) });
     engine.run(1_000);
     expect(() => engine.strike(1_000, { kind: 'crash', node: 'n1' })).toThrow(/after now/);
     engine.strike(1_001, { kind: 'crash', node: 'n1' });
@@ -110,7 +112,8 @@ describe('aims and coverage', () => {
       'snapshot']);
   }, 120_000);
 
-  it('leaves out rules whose roles the protocol lacks, and all but crashes and delays when it is synchronous', () => {
+  it('leaves out rules whose roles the protocol lacks, and when synchronous all but crashes ' +
+    'and delays', () => {
     const sync = candidateRules({ phases: ['suspicion'], roles: [], own: [], synchronous: true });
     expect(sync.length).toBeGreaterThan(0);
     for (const { rule } of sync) {

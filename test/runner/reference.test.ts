@@ -20,9 +20,11 @@ describe('generated scenario docs', () => {
     const page = scenarioReference();
     const fields = ['name', 'protocol', 'params', 'nodes', 'network', 'clocks', 'disk', 'workload',
       'faults', 'duration', 'seed', 'ties', 'expect', 'faults[].partition',
-      'expect.liveness.settle'];
+      'expect.liveness.settle', 'limits.events', 'limits.memory', 'limits.time'];
     for (const field of fields) {
       expect(page).toContain(`| \`${field}\` |`);
     }
+    expect(page).toContain('## Limits');
+    expect(page).toMatch(/`memory`: 2GiB of JavaScript heap/);
   });
 });

@@ -37,7 +37,7 @@ function enrich(spec: RunSpec, x: Extras): RunSpec {
     network: { ...spec.network, bandwidth: x.bandwidth,
       links: [{ from: 'n1', to: n2, loss: x.linkLoss,
         latency: { dist: 'exponential', mean: 1_500 } }] },
-    faults: [...spec.faults, ...(x.healPair ? [
+    faults: [...spec.faults, ...(x.healPair && spec.nodes > 1 ? [
       { at: 5, fault: { kind: 'heal' as const, from: 'n1', to: n2 } },
       { at: 6, fault: { kind: 'bridge' as const, nodes: ['n1'] } }] : [])],
     ...(x.stringSeed === undefined ? {} : { seed: x.stringSeed }),

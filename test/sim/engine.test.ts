@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Engine, type EngineConfig, type Fault, hashRecords, type NodeContext, type NodeProgram,
-  type TraceRecord,
+  type TraceRecord, WATCHDOG_EVERY,
 } from '../../sim/index.js';
 import { PingEcho, type PingMessage } from '../support/pingEcho.js';
 
@@ -253,6 +253,27 @@ describe('engine: checking', () => {
     expect(result.outcome).toBe('event-limit');
     expect(result.events).toBeGreaterThanOrEqual(100);
   });
+
+  it('asks its watchdog every WATCHDOG_EVERY events and stops when it says so', () => {
+    let asked = 0;
+    const watchdog = () => (++asked === 3 ? 'memory-limit' as const : undefined);
+    const result = new Engine(config({ watchdog })).run();
+    expect(result.outcome).toBe('memory-limit');
+    expect(asked).toBe(3);
+    // Asked after every WATCHDOG_EVERY events run (each leaves one or more records).
+    expect(result.events).toBeGreaterThanOrEqual(3 * WATCHDOG_EVERY);
+    const quiet = new Engine(config({ watchdog: () => undefined })).run(200_000);
+    expect(quiet).toEqual(new Engine(config()).run(200_000));
+  });
+
+  it('runs in slices (advance) exactly as in one go', () => {
+    const whole = new Engine(config({ faults: [{ at: 30_000, fault: { kind: 'ring' } }] }));
+    const sliced = new Engine(config({ faults: [{ at: 30_000, fault: { kind: 'ring' } }] }));
+    let slices = 0;
+    while (sliced.advance(100_000, 7)) slices++;
+    expect(slices).toBeGreaterThan(10);
+    expect(sliced.run(100_000)).toEqual(whole.run(100_000));
+  });
 });
 
 describe('engine: trace file', () => {
@@ -268,9 +289,14 @@ describe('engine: trace file', () => {
     expect(hashRecords(records, header.nodes)).toBe(result.hash);
   });
 
-  it('streams every record to the sink at level full', () => {
+  it('streams every record to the sink at level stream, as memory keeps it, and keeps none', () => {
     const lines: string[] = [];
-    const result = new Engine(config({ trace: 'full', traceSink: (l) => lines.push(l) })).run(50_000);
+    const streamed = new Engine(config({ trace: 'stream', traceSink: (l) => lines.push(l) }));
+    const result = streamed.run(50_000);
     expect(lines).toHaveLength(result.events);
+    expect(streamed.trace.storedLength).toBe(0);
+    const kept = new Engine(config({}));
+    expect(kept.run(50_000).hash).toBe(result.hash);
+    expect(lines).toEqual([...kept.trace.records()].map((r) => JSON.stringify(r)));
   });
 });

@@ -1,156 +1,205 @@
 /**
- * The visualizer's controller: picks what to show (a bundled scenario, a dropped scenario or
- * trace file, or a file named by the link), runs it, and keeps the views in step with the
- * current instant. It owns the address: the hash always says how to reproduce what is shown.
+ * The visualizer's controller: picks what to show (a bundled scenario, a scenario or trace
+ * file, or what the address names), runs it, and keeps the views in step with the current
+ * instant. It owns the address: the hash always says how to reproduce what is shown. What is
+ * drawn for a trace (its scene, story and panels) is built by display.ts; comparing runs is
+ * in compare.ts.
  */
 import type { ScheduledFault } from '../../sim/index.js';
-import { ScenarioError, type RunReport } from '../../runner/index.js';
-import { causalPast, violationAnchor } from './model/causal.js';
-import { clockNote } from './model/clockNote.js';
-import { describeRecord, firstDivergence } from './model/diverge.js';
-import { toJsonl, traceHash } from './model/traceWrite.js';
-import { derive, type Derived } from './model/derive.js';
-import { parseTraceFile } from './model/traceFile.js';
-import type { TraceModel } from './model/traceModel.js';
+import { ScenarioError } from '../../runner/index.js';
+import { toJsonl } from './model/traceWrite.js';
 import { catalogue, defaultKey, findEntry, loadText } from './run/catalogue.js';
 import { parseSeed, Session } from './run/session.js';
-import { runInWorker, TraceTooBig } from './run/workerClient.js';
-import { readHash, writeHash } from './run/urlState.js';
-import { el, setChildren } from './view/dom.js';
+import { openInWorker, runInWorker, TraceTooBig } from './run/workerClient.js';
+import { readHash, type RunRef, writeHash } from './run/urlState.js';
+import { Compare } from './compare.js';
+import { Display, type Shown } from './display.js';
+import { el } from './view/dom.js';
 import { faultBar } from './view/faultBar.js';
-import { renderInspector } from './view/inspector.js';
+import { type Action, bindKeys } from './view/keyboard.js';
 import { Player } from './view/player.js';
 import { shell, type Shell } from './view/shell.js';
-import { SpaceTime } from './view/spaceTime.js';
-import { ClusterView } from './view/clusterView.js';
-import { renderMetrics } from './view/metricsView.js';
+import { MAX_REPLAYED_EVENTS } from './view/inspector.js';
 import { formatTime } from './view/palette.js';
-
-/** What is on screen. */
-interface Shown {
-  readonly model: TraceModel;
-  readonly derived: Derived;
-  readonly report?: RunReport;
-  readonly session?: Session;
-  readonly label: string;
-  /** A trace file's hash, recomputed from its records (skipped for very large files). */
-  readonly hash?: string;
-}
-
-/** Trace files up to this many records get their hash recomputed when opened. */
-const HASHED_RECORDS = 200_000;
-
 
 /** The application. */
 export class App {
-  private readonly ui: Shell;
-  private shown: Shown | undefined;
-  private diagram: SpaceTime | undefined;
-  private cluster: ClusterView | undefined;
-  private metricsAt: (t: number) => void = () => undefined;
-  private readonly player: Player;
+  readonly ui: Shell;
+  readonly player: Player;
+  readonly display: Display;
+  readonly compare: Compare;
   private readonly faults: ReturnType<typeof faultBar>;
-  private inspectTimer = 0;
-  /** A run kept to compare the next runs with, and where the shown run leaves it. */
-  private forked: Shown | undefined;
-  private divergence = -1;
   /** The delivery or drop record of the message chosen on the diagram. */
   private chosen: number | undefined;
-  /** Milliseconds spent fetching, parsing and deriving the last trace file. */
-  private readonly timings: Record<string, number> = {};
+  /** Milliseconds spent fetching, reading and deriving the last trace file. */
+  readonly timings: Record<string, number> = {};
   /** Where the last run ran. */
-  private ranIn: 'worker' | 'page' | undefined;
+  ranIn: 'worker' | 'page' | undefined;
+  /** Runs started; a run's result is shown only if no later one started. */
+  private generation = 0;
 
   constructor(root: HTMLElement) {
-    this.player = new Player((index, time, settled) => this.moved(index, time, settled));
+    this.player = new Player((index, time, settled, playing) =>
+      this.display.moved(index, time, settled, playing));
     this.faults = faultBar({
       servers: () => this.shown?.model.lanes.slice(0, this.shown.model.servers) ?? [],
-      instant: () => (this.shown?.session === undefined ? undefined
-        : Math.min(Math.floor(this.player.now) + 1, this.shown.session.spec.duration)),
+      instant: () => this.instant(),
       added: () => this.shown?.session?.added ?? [],
       setAdded: (added) => this.rerun({ added }),
       selected: () => this.chosenMessage(),
     });
     this.ui = shell(root, catalogue, {
-      choose: (key) => void this.openKey(key, undefined, []).catch((e: unknown) => this.fail(e)),
+      choose: (key) => this.load(this.openKey(key, undefined, [])),
       reseed: (seed) => this.rerun({ seed }),
-      openFile: (name, bytes) => this.openData(name, bytes),
-      goToViolation: () => this.goToViolation(),
-      zoom: (f) => this.diagram?.zoomBy(f),
-      pan: (f) => this.diagram?.panBy(f),
-      resetView: () => this.diagram?.reset(),
+      openFile: (file) => this.load(this.openFile(file)),
+      goToViolation: () => this.display.goToViolation(),
+      zoom: (f) => this.display.diagram?.zoomBy(f),
+      pan: (f) => this.display.diagram?.panBy(f),
+      resetView: () => this.display.diagram?.reset(),
+      share: () => void this.share(),
       downloadYaml: () => this.download('yaml'),
       downloadTrace: () => this.download('trace'),
-      fork: () => this.fork(),
-      unfork: () => {
-        this.forked = undefined;
-        this.compareFork();
-      },
-      goToDivergence: () => {
-        if (this.divergence >= 0) this.player.seek(this.divergence);
-      },
+      fork: () => this.compare.keep(),
+      unfork: () => this.compare.stop(),
+      goToDivergence: () => this.compare.goToDivergence(),
+      openDefault: () => this.load(this.openKey(defaultKey(), undefined, [])),
     }, this.player.root, this.faults.root);
-    window.addEventListener('keydown', (e) => this.key(e));
+    this.display = new Display(this.ui, this.player, {
+      stepShown: () => void this.writeAddress(),
+      chooseMessage: (end) => this.chooseMessage(end),
+    });
+    this.compare = new Compare(this.ui, this.display, this.player,
+      () => void this.writeAddress());
+    bindKeys((action) => this.key(action));
   }
 
-  /** Opens what the address says, or the default scenario. */
+  get shown(): Shown | undefined {
+    return this.display.shown;
+  }
+
+  /** Opens what the address says, or the default scenario. A bad link leaves a clear error. */
   async start(): Promise<void> {
     try {
-      const state = readHash(location.hash);
-      if (state.open !== undefined) return await this.openUrl(state.open);
-      await this.openKey(state.scenario ?? defaultKey(), state.seed, state.faults);
+      const state = await readHash(location.hash);
+      if (state.fork !== undefined) await this.compare.restore(await this.sessionOf(state.fork));
+      if (state.open !== undefined) await this.openUrl(state.open);
+      else if (state.scenario !== undefined || state.text !== undefined) {
+        await this.runSession(await this.sessionOf(state));
+      } else await this.openKey(defaultKey(), undefined, []);
+      if (state.step !== undefined) this.display.story.go(state.step - 1);
     } catch (error) {
-      this.fail(error);
+      this.fail(error, true);
     }
+  }
+
+  private load(work: Promise<void>): void {
+    void work.catch((e: unknown) => this.fail(e));
+  }
+
+  /** A session for a run reference (a bundled key or a scenario's text). */
+  private async sessionOf(ref: RunRef): Promise<Session> {
+    const seed = ref.seed === undefined ? undefined : parseSeed(ref.seed);
+    if (ref.text !== undefined) {
+      const name = ref.name ?? 'scenario.yaml';
+      const loaded = loadText(ref.text, name);
+      return new Session(`file:${name}`, loaded, seed ?? loaded.spec.seed, ref.faults,
+        { text: ref.text, fileName: name });
+    }
+    const key = ref.scenario ?? defaultKey();
+    const entry = findEntry(key);
+    if (entry === undefined) throw new Error(`the link names no built-in scenario ${JSON.stringify(key)}`);
+    const fileName = `scenarios/${key}.yaml`;
+    const loaded = loadText(entry.text, fileName);
+    return new Session(key, loaded, seed ?? loaded.spec.seed, ref.faults,
+      { text: entry.text, fileName });
   }
 
   private async openUrl(path: string): Promise<void> {
     if (!/^[\w./-]+$/.test(path) || path.includes('..') || path.startsWith('/')) {
       throw new Error(`refusing to open ${JSON.stringify(path)}: only files the server offers`);
     }
-    const start = performance.now();
+    const name = path.split('/').pop() ?? path;
+    // The worker resolves a relative address against its own script: give it the page's.
+    if (/\.jsonl?$/.test(name)) {
+      return this.openTrace({ url: new URL(path, location.href).href }, name, path);
+    }
     const response = await fetch(path);
     if (!response.ok) throw new Error(`could not fetch ${path}: HTTP ${response.status}`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    this.timings.fetch = performance.now() - start;
-    this.openData(path.split('/').pop() ?? path, bytes, path);
+    const text = await response.text();
+    await this.runSession(await this.sessionOf({ text, name, faults: [] }));
   }
 
   private async openKey(key: string, seed: string | undefined,
     added: readonly ScheduledFault[]): Promise<void> {
-    const entry = findEntry(key);
-    if (entry === undefined) throw new Error(`no built-in scenario ${JSON.stringify(key)}`);
-    this.ui.select.value = key;
-    const fileName = `scenarios/${key}.yaml`;
-    const loaded = loadText(entry.text, fileName);
-    const session = new Session(key, loaded,
-      seed === undefined ? loaded.spec.seed : parseSeed(seed),
-      added, { text: entry.text, fileName });
-    await this.runSession(session);
+    await this.runSession(await this.sessionOf({ scenario: key, faults: added,
+      ...(seed === undefined ? {} : { seed }) }));
   }
 
-  /** A dropped or chosen file: a trace (JSON Lines, starts with `{`) or a scenario (YAML). */
-  private openData(name: string, bytes: Uint8Array, served?: string): void {
+  /** A dropped or chosen file: a trace (JSON Lines) or a scenario (YAML). */
+  private async openFile(file: File): Promise<void> {
+    const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());
+    const first = head.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+    if (first === 0x7b) return this.openTrace({ file }, file.name);
+    const text = await file.text();
+    await this.runSession(await this.sessionOf({ text, name: file.name, faults: [] }));
+  }
+
+  /** Opens a trace file in the trace worker; its embedded scenario, if any, describes it. */
+  private async openTrace(request: { url: string } | { file: Blob }, name: string,
+    served?: string): Promise<void> {
+    const generation = ++this.generation;
+    this.ui.progress(0);
     try {
-      if (firstNonSpace(bytes) === 0x7b) {
-        const t0 = performance.now();
-        const model = parseTraceFile(bytes);
-        const t1 = performance.now();
-        const derived = derive(model);
-        this.timings.parse = t1 - t0;
-        this.timings.derive = performance.now() - t1;
-        this.show({ model, derived, label: `trace file ${name}`,
-          ...(model.n <= HASHED_RECORDS ? { hash: traceHash(model) } : {}) });
-        history.replaceState(null, '',
-          served === undefined ? '#' : writeHash({ open: served, faults: [] }));
-        return;
-      }
-      const text = new TextDecoder().decode(bytes);
-      const loaded = loadText(text, name);
-      void this.runSession(new Session(`file:${name}`, loaded, loaded.spec.seed, [],
-        { text, fileName: name }));
+      const opened = await openInWorker(request);
+      if (generation !== this.generation) return;
+      Object.assign(this.timings, opened.timings);
+      // A trace too long to replay keeps its scenario's words, not a session to rerun it.
+      const embedded = this.embedded(opened.model.info.meta?.scenario, name);
+      const rerun = embedded !== undefined && opened.model.n <= MAX_REPLAYED_EVENTS &&
+        opened.hash !== undefined;
+      this.display.show({ model: opened.model, derived: opened.derived, label: `trace file ${name}`,
+        ...(opened.hash === undefined ? {} : { hash: opened.hash }),
+        ...(embedded === undefined ? {} : { loaded: embedded.loaded, carried: embedded.text,
+          ...(rerun ? { embedded: embedded.session } : {}) }),
+        ...(served === undefined ? {} : { served }) });
+      this.afterShow();
+      if (rerun) void this.verifyEmbedded(generation);
+    } finally {
+      this.ui.progress(undefined);
+    }
+  }
+
+  /**
+   * Reruns a trace's embedded scenario and compares trace hashes: only a scenario that
+   * reproduces the trace may draw its nodes' state. Traces too long to replay are left alone.
+   */
+  private async verifyEmbedded(generation: number): Promise<void> {
+    const shown = this.shown;
+    const session = shown?.embedded;
+    if (shown === undefined || session === undefined) return;
+    const outcome = await runInWorker(session, session.source?.text ?? '',
+      session.source?.fileName ?? 'embedded.yaml', () => undefined).catch(() => undefined);
+    if (generation !== this.generation || this.shown !== shown) return;
+    if (outcome?.report.result.hash === shown.hash) {
+      this.ui.announce(`The scenario this trace carries reproduces it (trace hash ${shown.hash}).`);
+      return;
+    }
+    this.display.show({ ...shown, embedded: undefined });
+    this.ui.announce('The scenario this trace carries does not reproduce it ' +
+      `(it gives trace hash ${outcome?.report.result.hash ?? 'nothing'}, the file ${shown.hash}).`);
+  }
+
+  /** The scenario a trace file carries, loaded, with a session that would rerun it. */
+  private embedded(text: string | undefined, name: string): { loaded: Session['loaded'];
+    session: Session; text: string } | undefined {
+    if (text === undefined) return undefined;
+    try {
+      const loaded = loadText(text, `${name} (its scenario)`);
+      return { loaded, text, session: new Session(`file:${name}`, loaded, loaded.spec.seed, [],
+        { text, fileName: `${name}.yaml` }) };
     } catch (error) {
-      this.fail(error);
+      this.ui.announce(`This trace carries a scenario that does not load: ${(error as Error).message}`);
+      return undefined;
     }
   }
 
@@ -164,11 +213,13 @@ export class App {
         'changes nothing.');
     }
     const seed = change.seed === undefined ? undefined : parseSeed(change.seed);
-    void this.runSession(session.with({ ...(seed === undefined ? {} : { seed }),
-      ...(change.added === undefined ? {} : { added: change.added }) }));
+    this.load(this.runSession(session.with({ ...(seed === undefined ? {} : { seed }),
+      ...(change.added === undefined ? {} : { added: change.added }) })));
   }
 
-  private async runSession(session: Session): Promise<void> {
+  /** Runs a session (in a worker) and shows it. */
+  async runSession(session: Session): Promise<void> {
+    const generation = ++this.generation;
     this.ui.progress(0);
     await new Promise((r) => setTimeout(r, 0)); // let the page paint "running…"
     try {
@@ -183,76 +234,63 @@ export class App {
           return session.run();
         })
         : session.run();
+      if (generation !== this.generation) return;
       this.timings.run = performance.now() - started;
-      this.show({ ...outcome, session, label: session.key });
-      if (!session.key.startsWith('file:')) {
-        history.replaceState(null, '', writeHash({ scenario: session.key,
-          seed: String(session.seed), faults: session.added }));
-      }
-    } catch (error) {
-      this.fail(error);
+      this.display.show({ ...outcome, session, loaded: session.loaded,
+        label: session.key.startsWith('file:') ? session.key.slice(5) : session.key });
+      this.afterShow();
     } finally {
       this.ui.progress(undefined);
     }
   }
 
-  private show(shown: Shown): void {
-    this.shown = shown;
+  private afterShow(): void {
     this.chosen = undefined;
-    this.ui.clearError();
-    if (this.diagram === undefined) {
-      this.diagram = new SpaceTime(this.ui.diagram, shown.model, shown.derived, {
-        onCursor: (t) => this.player.seekTime(t),
-        onViolation: () => this.goToViolation(),
-        onMessage: (end) => this.chooseMessage(end),
-      });
-    } else this.diagram.setTrace(shown.model, shown.derived);
-    if (this.cluster === undefined) {
-      this.cluster = new ClusterView(this.ui.cluster, shown.model, shown.derived);
-    } else this.cluster.setTrace(shown.model, shown.derived);
-    this.diagram.setLaneNotes(clockNotes(shown));
-    this.compareFork();
-    // Charts come after the diagram's first frame: they are not what a person looks at first.
-    this.metricsAt = () => undefined;
-    requestAnimationFrame(() => setTimeout(() => {
-      if (this.shown !== shown) return;
-      this.metricsAt = renderMetrics(this.ui.metrics, shown.model, shown.derived, shown.report);
-      this.metricsAt(this.player.now);
-    }, 0));
-    this.ui.describe(shown.session?.loaded, shown.session?.seed);
-    const key = shown.session?.key;
-    this.ui.select.value = key === undefined || key.startsWith('file:') ? '' : key;
-    this.ui.status(shown.model, shown.derived, shown.report, shown.label, shown.hash);
-    this.player.setModel(shown.model);
     this.faults.refresh();
-    this.ui.enableRunControls(shown.session !== undefined);
+    this.ui.enableRunControls(this.shown?.session !== undefined);
+    this.compare.refresh();
+    void this.writeAddress();
   }
 
-  private fork(): void {
-    if (this.shown?.session === undefined) return;
-    this.forked = this.shown;
-    this.compareFork();
-  }
-
-  /** Marks where the shown run first differs from the fork, and says what differs. */
-  private compareFork(): void {
-    const f = this.forked;
-    const s = this.shown;
-    this.divergence = -1;
-    this.diagram?.setMarker(undefined);
-    if (f === undefined || s === undefined) return this.ui.forkInfo(undefined, false);
-    const hash = f.report?.result.hash ?? '';
-    if (f === s) {
-      return this.ui.forkInfo(`Forked at this run (hash ${hash}). Change a fault: the next run ` +
-        'is compared with this one.', false);
+  /** The run as a reference for the address. */
+  private refOf(shown: Shown | undefined): RunRef | undefined {
+    const session = shown?.session;
+    if (session === undefined) return undefined;
+    const seed = String(session.seed);
+    if (!session.key.startsWith('file:')) {
+      return { scenario: session.key, seed, faults: session.added };
     }
-    const i = firstDivergence(f.model, s.model);
-    if (i < 0) return this.ui.forkInfo(`Identical to the fork (hash ${hash}).`, false);
-    this.divergence = Math.min(i, s.model.n - 1);
-    const t = s.model.t[this.divergence] as number;
-    this.diagram?.setMarker({ time: t, label: `diverges from the fork at #${i}` });
-    this.ui.forkInfo(`The runs first diverge at event #${i}, t = ${formatTime(t)}: the fork had ` +
-      `${describeRecord(f.model, i)}, this run has ${describeRecord(s.model, i)}.`, true);
+    return { text: session.source?.text ?? session.yaml(), name: session.source?.fileName ?? '',
+      seed, faults: session.added };
+  }
+
+  /** Writes the address so that it reproduces what is shown. */
+  private async writeAddress(): Promise<void> {
+    const shown = this.shown;
+    const ref = this.refOf(shown);
+    const fork = this.refOf(this.compare.kept);
+    const step = this.display.story.current;
+    const hash = await writeHash({ ...(ref ?? { faults: [] }),
+      ...(ref === undefined && shown?.served !== undefined ? { open: shown.served } : {}),
+      ...(fork === undefined ? {} : { fork }),
+      ...(step < 0 ? {} : { step: step + 1 }) });
+    if (shown === this.shown) history.replaceState(null, '', hash);
+  }
+
+  private async share(): Promise<void> {
+    await this.writeAddress();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      this.ui.announce('The link is copied: it reproduces this run, added faults included.');
+    } catch {
+      this.ui.announce(`The address reproduces this run: ${location.href}`);
+    }
+  }
+
+  private instant(): number | undefined {
+    const s = this.shown;
+    return s?.session === undefined ? undefined
+      : Math.min(Math.floor(this.player.now) + 1, s.session.spec.duration);
   }
 
   /**
@@ -269,48 +307,15 @@ export class App {
     const from = s.model.lanes[s.model.node[send] as number] as string;
     const to = s.model.lanes[s.model.node[end] as number] as string;
     const at = s.model.t[send] as number;
-    const tag = s.model.tags[send] ?? 'message';
+    const tag = s.model.tag(send) ?? 'message';
     return { label: `${tag} ${from} → ${to} sent at ${formatTime(at)}`,
       faults: [{ at, fault: { kind: 'drop', message } }] };
-  }
-
-  private moved(index: number, time: number, settled: boolean): void {
-    this.diagram?.setCursor(time);
-    this.cluster?.update(time);
-    this.metricsAt(time);
-    window.clearTimeout(this.inspectTimer);
-    this.inspectTimer = window.setTimeout(() => this.inspect(index), settled ? 0 : 150);
-  }
-
-  private inspect(index: number): void {
-    const s = this.shown;
-    if (s === undefined) return;
-    try {
-      renderInspector(this.ui.inspector, s.model, s.derived, index, s.session);
-    } catch (error) {
-      setChildren(this.ui.inspector, el('p', { class: 'error',
-        text: `The inspector failed: ${(error as Error).message}` }));
-    }
-  }
-
-  /** Jumps to the violation and highlights its causal past. */
-  goToViolation(): void {
-    const s = this.shown;
-    if (s === undefined || s.derived.violation < 0 || this.diagram === undefined) return;
-    const v = s.derived.violation;
-    const anchor = violationAnchor(s.model, v);
-    this.diagram.setHighlight(causalPast(s.model, s.derived, anchor));
-    const t = s.model.t[v] as number;
-    const span = Math.max(s.model.end / 10, 1_000);
-    this.diagram.showWindow(Math.max(0, t - span * 0.8), t + span * 0.2);
-    this.player.seek(v);
-    this.ui.announce(`Jumped to the violation at event #${v}; its causal past is highlighted.`);
   }
 
   private download(what: 'yaml' | 'trace'): void {
     const s = this.shown;
     if (s?.session === undefined) return;
-    const text = what === 'yaml' ? s.session.yaml() : toJsonl(s.model);
+    const text = what === 'yaml' ? s.session.yaml() : toJsonl(s.model, s.session.traceMeta());
     const blob = new Blob([text], { type: what === 'yaml' ? 'text/yaml' : 'application/x-ndjson' });
     const a = el('a', { attrs: { href: URL.createObjectURL(blob),
       download: `${s.session.spec.name}${what === 'yaml' ? '.yaml' : '.trace.jsonl'}` } });
@@ -318,36 +323,49 @@ export class App {
     setTimeout(() => URL.revokeObjectURL(a.href), 1_000);
   }
 
-  private key(e: KeyboardEvent): void {
-    const target = e.target as HTMLElement | null;
-    const typing = ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'];
-    if (target !== null && typing.includes(target.tagName)) return;
-    if (e.key === ' ') this.player.toggle();
-    else if (e.key === 'ArrowRight') this.player.step(1);
-    else if (e.key === 'ArrowLeft') this.player.step(-1);
-    else if (e.key === '+' || e.key === '=') this.diagram?.zoomBy(2);
-    else if (e.key === '-') this.diagram?.zoomBy(0.5);
-    else return;
-    e.preventDefault();
+  private key(action: Action): void {
+    const p = this.player;
+    const d = this.display;
+    const actions: Record<Action, () => void> = {
+      play: () => p.toggle(), step: () => p.step(1), back: () => p.step(-1),
+      step10: () => p.step(10), back10: () => p.step(-10), start: () => p.seek(-1),
+      end: () => p.toEnd(), next: () => d.story.next(), previous: () => d.story.previous(),
+      zoomIn: () => d.diagram?.zoomBy(2), zoomOut: () => d.diagram?.zoomBy(0.5),
+      whole: () => d.diagram?.reset(), violation: () => d.goToViolation(),
+      divergence: () => this.compare.goToDivergence(), future: () => d.toggleFuture(),
+      help: () => this.ui.toggleHelp(),
+    };
+    actions[action]();
   }
 
-  private fail(error: unknown): void {
+  private fail(error: unknown, offerDefault = false): void {
     const text = error instanceof ScenarioError ? `This scenario has problems:\n${error.message}`
-      : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    this.ui.error(text);
+      : error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`
+        : String(error);
+    this.ui.error(offerDefault ? `This link cannot be opened: ${text}` : text, offerDefault);
   }
 
-  /** State for tests and the benchmark (read-only). */
-  probe(): Record<string, unknown> {
+  /**
+   * A one-line account of what is shown, from the run itself: the README's screenshot
+   * captions are these, and a test recomputes them from runs in Node.
+   */
+  caption(): string {
     const s = this.shown;
-    return { label: s?.label, events: s?.model.n, hash: s?.report?.result.hash ?? s?.hash,
-      violation: s?.derived.violation, instant: this.player.index,
-      arrows: s?.derived.arrowSend.length, roles: s?.derived.roles.length,
-      frames: this.diagram?.frames,
-      frameMs: this.diagram?.lastFrameMs, firstFrameAt: this.diagram?.firstFrameAt,
-      timings: { ...this.timings }, ranIn: this.ranIn, divergence: this.divergence,
-      window: this.diagram?.window,
-      added: s?.session?.added.length ?? 0 };
+    if (s === undefined) return '';
+    const kept = this.compare.kept;
+    if (kept !== undefined && kept !== s) {
+      const i = this.compare.divergence;
+      return `${kept.label} kept, ${s.label} shown: they first differ at event #${i}, ` +
+        `t = ${formatTime(s.model.t[i] ?? 0)}`;
+    }
+    const d = s.derived;
+    if (d.violation < 0) {
+      return `${s.label}: ${s.model.n} events over ${formatTime(s.model.end)}, trace hash ${
+        s.report?.result.hash ?? s.hash ?? ''}`;
+    }
+    const evidence = d.evidence.map((e, k) => `${k + 1}. ${e.label} (${formatTime(e.time)})`);
+    return `${s.label}: ${d.violationName} is violated at ${formatTime(s.model.t[d.violation] ?? 0)
+    }. Evidence: ${evidence.join('; ')}`;
   }
 
   /** Chooses the message whose delivery or drop is record `end` (as a click on its arrow). */
@@ -361,26 +379,29 @@ export class App {
     return this.shown?.derived.arrowEnd[k];
   }
 
+  /** State for tests and the benchmark (read-only). */
+  probe(): Record<string, unknown> {
+    const s = this.shown;
+    const v = this.display.diagram;
+    return { label: s?.label, events: s?.model.n, hash: s?.report?.result.hash ?? s?.hash,
+      violation: s?.derived.violation, instant: this.player.index,
+      arrows: s?.derived.arrowSend.length, roles: s?.derived.roles.length,
+      evidence: s?.derived.evidence.length ?? 0, frames: v?.frames, frameMs: v?.lastFrameMs,
+      firstFrameAt: v?.firstFrameAt, timings: { ...this.timings }, ranIn: this.ranIn,
+      divergence: this.compare.divergence, window: v?.window, added: s?.session?.added.length ?? 0,
+      story: { step: this.display.story.current, steps: this.display.story.steps.length },
+      choices: this.display.choicesProbe(), comparing: this.compare.kept !== undefined,
+      embedded: s?.embedded !== undefined, loadedFrom: s?.loaded === undefined ? undefined
+        : 'scenario' };
+  }
+
   /** Draws the diagram now and returns how long it took (benchmark). */
   drawNow(): number {
-    this.diagram?.draw();
-    return this.diagram?.lastFrameMs ?? NaN;
+    this.display.diagram?.draw();
+    return this.display.diagram?.lastFrameMs ?? NaN;
   }
 
-  get view(): SpaceTime | undefined {
-    return this.diagram;
+  get view(): ReturnType<Display['diagramOrThrow']> | undefined {
+    return this.display.diagram;
   }
-}
-
-/** For each lane, its local clock when it is off true time, clock faults included (runs only). */
-function clockNotes(shown: Shown): (string | undefined)[] {
-  const spec = shown.session?.spec;
-  if (spec === undefined) return shown.model.lanes.map(() => undefined);
-  return shown.model.lanes.map((id) =>
-    clockNote(spec.clocks?.[id], spec.faults, id, shown.model.end));
-}
-
-function firstNonSpace(bytes: Uint8Array): number | undefined {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
-  return undefined;
 }

@@ -10,6 +10,10 @@
  *    report the same point as the end of the longest linearizable prefix).
  * 2. Remove operations that leave every reachable state unchanged (reads, failed CAS): a
  *    linearization with them is one without them, so removing them is a weakening.
+ * 2b. Remove operations with a known outcome while the witness stays non-linearizable on its
+ *    own, never one whose written value another operation mentions (the write a read saw, the
+ *    value a compare-and-set expected). Not a weakening, like step 5, but each removal makes
+ *    the next proofs cheaper, so a long history shrinks to the few operations a reader needs.
  * 3. Weaken one operation at a time to "outcome unknown" while the witness stays
  *    non-linearizable (greedy; the result is 1-minimal when the budget allows). Each proof
  *    attempt gets a step cap (ten times the last proof, at least 50 000): weakening adds
@@ -87,6 +91,14 @@ export function minimiseViolation(
   const removable = new Set(witness.filter((_, i) => preserving[i]).map((p) => p.op.id));
   witness = shrinkInChunks(witness, removable, (ws, chosen) =>
     ws.filter((p) => !chosen.has(p.op.id)), proveViolation);
+  // Remove known operations the violation does not need, keeping every one whose written
+  // value another operation mentions (the write a read saw, the value a CAS expected). Each
+  // removal makes later proofs cheaper, where weakening makes them dearer.
+  const cited = citedOperations(witness);
+  const spare = new Set(witness.filter((p) => p.output !== UNKNOWN && !cited.has(p.op.id))
+    .map((p) => p.op.id));
+  witness = shrinkInChunks(witness, spare, (ws, chosen) =>
+    ws.filter((p) => !chosen.has(p.op.id)), proveViolation);
   const known = new Set(witness.filter((p) => p.output !== UNKNOWN).map((p) => p.op.id));
   witness = shrinkInChunks(witness, known, (ws, chosen) =>
     ws.map((p) => (chosen.has(p.op.id) ? weaken(p) : p)), proveViolation);
@@ -123,6 +135,36 @@ function shrinkInChunks(
     left = kept;
   }
   return witness;
+}
+
+/** The strings and numbers inside a value (a written value, a CAS's expected and new values). */
+function leaves(value: unknown, out: (string | number)[] = []): (string | number)[] {
+  if (typeof value === 'string') out.push(value.trim());
+  else if (typeof value === 'number') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) leaves(v, out);
+  else if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) leaves(v, out);
+  }
+  return out;
+}
+
+/**
+ * Operations whose input another operation's input or output mentions: with the unique values
+ * workloads write, the write a read returned, or the value a compare-and-set expected. A
+ * number is mentioned when it appears itself; a string also when it appears inside another
+ * (appends concatenate). They stay in a witness, so that removing operations never leaves a
+ * read of a value no one wrote.
+ */
+function citedOperations(witness: readonly PreparedOperation[]): Set<number> {
+  const others = witness.map((p) => leaves([p.op.input, p.op.output]));
+  const cited = new Set<number>();
+  witness.forEach((p, i) => {
+    const mine = leaves(p.op.input).filter((v) => typeof v === 'number' || v.length > 0);
+    const mentioned = mine.some((v) => others.some((theirs, j) => j !== i && theirs.some((w) =>
+      w === v || (typeof v === 'string' && typeof w === 'string' && w.includes(v)))));
+    if (mentioned) cited.add(p.op.id);
+  });
+  return cited;
 }
 
 /** For each operation: does it leave every state of `states` unchanged (or is illegal)? */

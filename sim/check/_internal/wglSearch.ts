@@ -73,6 +73,8 @@ export interface SearchBudget {
   /** A clock and the time at which to stop; checked every 65536 steps. */
   readonly now?: (() => number) | undefined;
   readonly deadline: number;
+  /** The caller's memory budget, asked with the clock: true stops with `memory`. */
+  readonly overMemory?: (() => boolean) | undefined;
 }
 
 /** One partition to search: operation intervals and the interned model. @internal */
@@ -261,7 +263,8 @@ export class WglSearch {
           result = 'time';
           break;
         }
-        if (this.memo.bytes + states.bytes > this.maxMemoryBytes) {
+        if (this.memo.bytes + states.bytes > this.maxMemoryBytes ||
+          budget.overMemory?.() === true) {
           result = 'memory';
           break;
         }

@@ -14,7 +14,7 @@ export function firstDivergence(a: TraceModel, b: TraceModel): number {
   const n = Math.min(a.n, b.n);
   for (let i = 0; i < n; i++) {
     if (a.t[i] !== b.t[i] || a.kind[i] !== b.kind[i] || a.mid[i] !== b.mid[i] ||
-      a.tags[i] !== b.tags[i]) return i;
+      a.tag(i) !== b.tag(i)) return i;
     if (sameLanes) {
       if (a.node[i] !== b.node[i] || a.peer[i] !== b.peer[i]) return i;
     } else if (laneName(a, a.node[i] as number) !== laneName(b, b.node[i] as number) ||
@@ -31,5 +31,5 @@ export function describeRecord(m: TraceModel, i: number): string {
   const kind = m.kindOf(i);
   return `#${i} ${kind}${node < 0 ? '' : ` ${m.lanes[node]}`}` +
     `${peer < 0 ? '' : `${kind === 'send' ? ' to ' : ' from '}${m.lanes[peer]}`}` +
-    `${m.tags[i] === undefined ? '' : ` [${m.tags[i]}]`}`;
+    `${m.tag(i) === undefined ? '' : ` [${m.tag(i)}]`}`;
 }

@@ -16,13 +16,13 @@ export function cutsAfter(cuts: CutSet, model: TraceModel, i: number): CutSet {
   if (model.kind[i] === KIND.phase) return cuts.size === 0 ? cuts : new Set();
   const f = model.record(i).data as Record<string, unknown> | undefined;
   const servers = model.lanes.slice(0, model.servers);
-  switch (model.tags[i]) {
+  switch (model.tag(i)) {
     case 'partition':
       return partitionCuts(servers, Array.isArray(f?.groups) ? (f.groups as string[][]) : []);
     case 'bridge':
     case 'ring': {
       const nodes = Array.isArray(f?.nodes) ? (f.nodes as string[]) : servers;
-      const shape = model.tags[i] === 'bridge' ? bridgeCuts(nodes) : ringCuts(nodes);
+      const shape = model.tag(i) === 'bridge' ? bridgeCuts(nodes) : ringCuts(nodes);
       return new Set(shape.map(([a, b]) => `${a}>${b}`));
     }
     case 'cut':

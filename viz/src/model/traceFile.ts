@@ -1,7 +1,8 @@
 /**
  * Reads a trace file (JSON Lines, sim/trace.ts): a header line `{format: 'faultline-trace',
  * version, seed, nodes, clients}`, then one record per line. Everything in the file is data:
- * it is read with JSON.parse or the byte scanner (traceScan.ts), and shown with textContent
+ * it is read with JSON.parse or the byte scanner (traceScan.ts), checked by the trace schema
+ * that `faultline replay` checks with too (sim/traceSchema.ts), and shown with textContent
  * or canvas text. A malformed file gets an error naming the line and what was expected.
  *
  * For speed on a million records the file stays as bytes: lines in the engine's own form
@@ -9,46 +10,23 @@
  * record's payload is parsed only when someone looks at it (so a broken payload is reported
  * then, in the tooltip or inspector, rather than when the file opens).
  */
-import { TRACE_FORMAT_VERSION, TRACE_KINDS, type TraceRecord } from '../../../sim/index.js';
+import { readTraceHeader, TRACE_FORMAT_VERSION, TraceChecker, TraceFormatError, type TraceHeader,
+  type TraceRecord } from '../../../sim/index.js';
 import { scanLine } from './traceScan.js';
-import { ColumnBuilder, KIND, type TraceInfo, TraceModel } from './traceModel.js';
+import { ColumnBuilder, type Columns, KIND, type TraceInfo, TraceModel } from './traceModel.js';
 
-/** A trace file that cannot be read; `line` is 1-based. */
+/** A trace file that cannot be read; `line` and `column` are 1-based. */
 export class TraceFileError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(readonly line: number, message: string, readonly column = 1) {
     super(`line ${line}: ${message}`);
     this.name = 'TraceFileError';
   }
 }
 
-const KINDS = new Set<string>(TRACE_KINDS);
 const decoder = new TextDecoder();
 
-/** Line boundaries: line k is bytes [start[k], end[k]) without its newline. */
-function splitLines(bytes: Uint8Array): { start: Int32Array; end: Int32Array; count: number } {
-  let start = new Int32Array(1 << 16);
-  let end = new Int32Array(1 << 16);
-  let count = 0;
-  let from = 0;
-  const n = bytes.length;
-  while (from <= n) {
-    const nl = bytes.indexOf(10, from);
-    const p = nl < 0 ? n : nl;
-    if (count === start.length) {
-      start = growTo(start, count * 2);
-      end = growTo(end, count * 2);
-    }
-    start[count] = from;
-    end[count++] = p > from && bytes[p - 1] === 13 ? p - 1 : p;
-    from = p + 1;
-  }
-  if (count > 0 && start[count - 1] === n) count--; // after the final newline
-  while (count > 0 && blank(bytes, start[count - 1] as number, end[count - 1] as number)) count--;
-  return { start, end, count };
-}
-
-function growTo(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size);
+function growTo<A extends Int32Array | Uint8Array>(a: A, size: number, make: (n: number) => A): A {
+  const b = make(size);
   b.set(a);
   return b;
 }
@@ -61,93 +39,201 @@ function blank(bytes: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
-/** Parses a trace file (text or bytes) into a model. Throws TraceFileError. */
-export function parseTraceFile(input: string | Uint8Array): TraceModel {
+/**
+ * A trace file read into columns, with its bytes and where each line lies in them (a record's
+ * payload is parsed from its line when someone looks at it). Everything in it can be sent to
+ * another thread: typed arrays, a few strings, the file's bytes.
+ */
+export interface ReadTrace {
+  readonly info: TraceInfo;
+  readonly n: number;
+  readonly columns: Columns;
+  readonly bytes: Uint8Array;
+  /** Line k+1 (record k) is bytes [lineStart[k+1], lineEnd[k+1]). */
+  readonly lineStart: Int32Array;
+  readonly lineEnd: Int32Array;
+}
+
+/** Average bytes per line of an engine trace, to size the columns before reading. */
+const BYTES_PER_LINE = 150;
+
+/**
+ * Reads a trace file as its bytes arrive, chunk by chunk (a download or a file being read):
+ * every complete line is read into the columns at once, so reading overlaps the transfer.
+ * Blank lines may only end the file.
+ */
+export class TraceReader {
+  private buf: Uint8Array;
+  private length = 0;
+  /** Where the next unread line starts. */
+  private pos = 0;
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private lines = 0;
+  /** Blank lines seen and not yet followed by a record (they may end the file). */
+  private blanks = 0;
+  private info: TraceInfo | undefined;
+  private laneOf: ReadonlyMap<string, number> = new Map();
+  private b: ColumnBuilder | undefined;
+  private checker: TraceChecker | undefined;
+
+  /**
+   * `whole`: a file already in memory, read where it is, not copied. `header`: read a block of
+   * a file whose header is known (its lines are records from the first; a placeholder stands
+   * in for the header line, so record k is still line k + 1); `firstLine` numbers its first
+   * line in errors.
+   */
+  constructor(private readonly expectedBytes = 0, whole?: Uint8Array,
+    private readonly block?: { readonly header: TraceInfo; readonly firstLine: number;
+      /** Whether the block ends the file (only then may it end with blank lines). */
+      readonly last: boolean }) {
+    this.buf = whole ?? new Uint8Array(Math.max(expectedBytes, 1 << 16));
+    this.length = whole?.length ?? 0;
+    const lines = Math.max(1 << 12, Math.ceil(expectedBytes / BYTES_PER_LINE));
+    this.starts = new Int32Array(lines);
+    this.ends = new Int32Array(lines);
+    if (block !== undefined) {
+      // Record k of the file is on line k + 2: this block's first record is record firstLine - 2.
+      this.start(block.header, block.firstLine - 2);
+      this.lines = 1; // the header's place
+      this.offset = block.firstLine - 2;
+    }
+  }
+
+  /** Line numbers in errors are this much more than the reader's own count. */
+  private offset = 0;
+
+  private start(info: TraceInfo, firstRecord = 0): void {
+    this.info = info;
+    this.laneOf = new Map([...info.nodes, ...info.clients].map((id, i) => [id, i]));
+    this.b = new ColumnBuilder(Math.ceil(this.expectedBytes / BYTES_PER_LINE) + 16, this.laneOf);
+    this.checker = new TraceChecker(headerOf(info), firstRecord);
+  }
+
+  /** Appends the next bytes of the file and reads the lines they complete. */
+  push(chunk: Uint8Array): void {
+    if (this.length + chunk.length >= 2 ** 31) throw new TraceFileError(1, 'the file is over 2 GiB');
+    if (this.length + chunk.length > this.buf.length) {
+      this.buf = growTo(this.buf, Math.max(this.length + chunk.length,
+        Math.ceil(this.buf.length * 1.5)), (n) => new Uint8Array(n));
+    }
+    this.buf.set(chunk, this.length);
+    this.length += chunk.length;
+    this.readLines(false);
+  }
+
+  /** Reads the last line and returns the trace. */
+  finish(): ReadTrace {
+    this.readLines(true);
+    if (this.blanks > 0 && this.block?.last === false) {
+      throw new TraceFileError(this.lines + this.offset + 1, 'a blank line inside the trace');
+    }
+    const b = this.b;
+    if (this.info === undefined || b === undefined) {
+      throw new TraceFileError(1, 'the file is empty, expected a trace header');
+    }
+    return { info: this.info, n: b.count, columns: b.trimmed(),
+      bytes: this.buf.subarray(0, this.length), lineStart: this.starts, lineEnd: this.ends };
+  }
+
+  private readLines(final: boolean): void {
+    // Searched only up to the bytes received: the buffer past them is empty.
+    const buf = this.buf.subarray(0, this.length);
+    while (this.pos < this.length) {
+      const nl = buf.indexOf(10, this.pos);
+      if (nl < 0 && !final) return;
+      const p = nl < 0 ? this.length : nl;
+      this.line(this.pos, p > this.pos && buf[p - 1] === 13 ? p - 1 : p);
+      this.pos = p + 1;
+    }
+  }
+
+  /** One line, bytes [from, to). */
+  private line(from: number, to: number): void {
+    const number = this.lines + this.blanks + 1 + this.offset;
+    if (blank(this.buf, from, to)) {
+      this.blanks++;
+      return;
+    }
+    if (this.blanks > 0) throw new TraceFileError(number - 1, 'a blank line inside the trace');
+    if (this.lines === this.starts.length) {
+      this.starts = growTo(this.starts, this.lines * 2, (n) => new Int32Array(n));
+      this.ends = growTo(this.ends, this.lines * 2, (n) => new Int32Array(n));
+    }
+    this.starts[this.lines] = from;
+    this.ends[this.lines++] = to;
+    const text = () => decoder.decode(this.buf.subarray(from, to));
+    if (this.info === undefined) return this.start(traceInfo(text()));
+    const checker = this.checker as TraceChecker;
+    const b = this.b as ColumnBuilder;
+    located(() => {
+      const s = scanLine(this.buf, from, to);
+      if (s !== undefined) {
+        const [peerTo, peerFrom] = s.peerKey === 'to' ? [s.peer, undefined] : [undefined, s.peer];
+        checker.check(s.i, s.t, s.kind, s.node, peerTo, peerFrom, s.id < 0 ? undefined : s.id,
+          s.tag, text, number);
+        b.putFields(s.t, KIND[s.kind as keyof typeof KIND], s.node, s.peer, s.id, s.tag);
+      } else {
+        const r = checker.read(text(), number);
+        b.putFields(r.t, KIND[r.kind], r.node, r.kind === 'send' ? r.to : r.from, r.id ?? -1,
+          r.tag);
+      }
+    });
+  }
+}
+
+/** Reads a trace file (text or bytes) into columns. Throws TraceFileError. */
+export function readTrace(input: string | Uint8Array): ReadTrace {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   if (bytes.length >= 2 ** 31) throw new TraceFileError(1, 'the file is over 2 GiB');
-  const { start, end, count } = splitLines(bytes);
-  if (count === 0) throw new TraceFileError(1, 'the file is empty, expected a trace header');
-  const line = (k: number) => decoder.decode(bytes.subarray(start[k], end[k]));
-  const info = parseHeader(line(0));
-  const laneOf = new Map([...info.nodes, ...info.clients].map((id, i) => [id, i]));
-  const b = new ColumnBuilder(count - 1, laneOf);
-  let last = 0;
-  for (let l = 1; l < count; l++) {
-    const s = scanLine(bytes, start[l] as number, end[l] as number);
-    const r = s !== undefined && KINDS.has(s.kind) ? s : fromJson(parseLine(line(l), l + 1));
-    if (r.t < 0) throw new TraceFileError(l + 1, 'expected "t": a non-negative time in µs');
-    if (r.t < last) throw new TraceFileError(l + 1, `time ${r.t} goes back before ${last}`);
-    last = r.t;
-    if (r.node !== undefined && !laneOf.has(r.node)) {
-      throw new TraceFileError(l + 1, `node ${JSON.stringify(r.node)} is not in the header`);
-    }
-    b.putFields(r.t, KIND[r.kind as keyof typeof KIND], r.node, r.peer, r.id, r.tag);
-  }
+  return new TraceReader(bytes.length, bytes).finish();
+}
+
+/** The model over a read trace: payloads parsed from their lines on demand. */
+export function modelOf(read: ReadTrace): TraceModel {
+  const { bytes, lineStart, lineEnd } = read;
   const fetch = (i: number): TraceRecord => {
+    const text = decoder.decode(bytes.subarray(lineStart[i + 1], lineEnd[i + 1]));
     try {
-      return JSON.parse(line(i + 1)) as TraceRecord;
+      return JSON.parse(text) as TraceRecord;
     } catch (error) {
       throw new TraceFileError(i + 2, `not JSON (${(error as Error).message})`);
     }
   };
-  return new TraceModel(info, b.count, b, fetch);
+  return new TraceModel(read.info, read.n, read.columns, fetch);
 }
 
-function fromJson(r: TraceRecord): { t: number; kind: string; node?: string; peer?: string;
-  id: number; tag?: string } {
-  const peer = r.kind === 'send' ? r.to : r.from;
-  return { t: r.t, kind: r.kind, ...(r.node === undefined ? {} : { node: r.node }),
-    ...(peer === undefined ? {} : { peer }), id: r.id ?? -1,
-    ...(r.tag === undefined ? {} : { tag: r.tag }) };
+/** Parses a trace file (text or bytes) into a model. Throws TraceFileError. */
+export function parseTraceFile(input: string | Uint8Array): TraceModel {
+  return modelOf(readTrace(input));
 }
 
-function parseJson(line: string, at: number): unknown {
+/** Runs `read`, turning the trace schema's errors into this reader's. */
+function located<T>(read: () => T): T {
   try {
-    return JSON.parse(line) as unknown;
+    return read();
   } catch (error) {
-    throw new TraceFileError(at, `not JSON (${(error as Error).message})`);
+    if (!(error instanceof TraceFormatError)) throw error;
+    throw new TraceFileError(error.line, error.reason, error.column);
   }
 }
 
-function parseHeader(line: string): TraceInfo {
-  const h = parseJson(line, 1) as Record<string, unknown> | null;
-  if (typeof h !== 'object' || h === null || h.format !== 'faultline-trace') {
-    throw new TraceFileError(1, 'expected a header {"format":"faultline-trace",...}');
-  }
-  if (h.version !== TRACE_FORMAT_VERSION) {
-    throw new TraceFileError(1, `trace format version ${String(h.version)} is not supported ` +
-      `(this visualizer reads version ${TRACE_FORMAT_VERSION})`);
-  }
-  const ids = (v: unknown, field: string): string[] => {
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-      throw new TraceFileError(1, `header field "${field}" must be a list of node ids`);
-    }
-    return v as string[];
-  };
-  const nodes = ids(h.nodes, 'nodes');
-  const clients = ids(h.clients ?? [], 'clients');
-  if (nodes.length + clients.length > 2_000) {
-    throw new TraceFileError(1, 'more than 2000 nodes and clients: too many lanes to draw');
-  }
-  return { seed: String(h.seed), nodes, clients };
+/** The header line read and checked by the trace schema, with the `meta` the page shows. */
+export function traceInfo(line: string): TraceInfo {
+  const header = located(() => readTraceHeader(line));
+  const meta = typeof header.meta === 'object' && header.meta !== null
+    ? header.meta as Record<string, unknown> : {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const scenario = text(meta.scenario);
+  const file = text(meta.file);
+  const name = text(meta.name);
+  return { seed: header.seed, nodes: header.nodes, clients: header.clients,
+    ...(scenario === undefined ? {} : { meta: { scenario, ...(file === undefined ? {} : { file }),
+      ...(name === undefined ? {} : { name }) } }) };
 }
 
-function parseLine(line: string, at: number): TraceRecord {
-  const r = parseJson(line, at) as Record<string, unknown> | null;
-  if (typeof r !== 'object' || r === null) throw new TraceFileError(at, 'expected a record object');
-  if (typeof r.t !== 'number' || !Number.isFinite(r.t) || r.t < 0) {
-    throw new TraceFileError(at, 'expected "t": a non-negative time in µs');
-  }
-  if (typeof r.kind !== 'string' || !KINDS.has(r.kind)) {
-    throw new TraceFileError(at, `unknown kind ${JSON.stringify(r.kind)}`);
-  }
-  for (const field of ['node', 'to', 'from', 'tag'] as const) {
-    if (r[field] !== undefined && typeof r[field] !== 'string') {
-      throw new TraceFileError(at, `"${field}" must be a string`);
-    }
-  }
-  if (r.id !== undefined && typeof r.id !== 'number') {
-    throw new TraceFileError(at, '"id" must be a number');
-  }
-  return r as unknown as TraceRecord;
+/** The schema's header for a header already read. */
+function headerOf(info: TraceInfo): TraceHeader {
+  return { format: 'faultline-trace', version: TRACE_FORMAT_VERSION, seed: info.seed,
+    nodes: info.nodes, clients: info.clients };
 }

@@ -22,6 +22,23 @@ export interface TraceInfo {
   readonly clients: readonly string[];
   /** The trace hash when known (a run computes it; a file's is recomputed on demand). */
   readonly hash?: string;
+  /** The header's `meta`: the scenario text and file a run was made from, when written. */
+  readonly meta?: { readonly scenario?: string; readonly file?: string; readonly name?: string };
+}
+
+/**
+ * The columns of a trace, transferable between threads: typed arrays, and tags as codes into
+ * a small table (a trace has few distinct tags).
+ */
+export interface Columns {
+  readonly t: Float64Array;
+  readonly kind: Uint8Array;
+  readonly node: Int16Array;
+  readonly peer: Int16Array;
+  readonly mid: Float64Array;
+  /** Tag of each record as an index into `tagTable`; 0 for none. */
+  readonly tagCode: Uint16Array;
+  readonly tagTable: readonly (string | undefined)[];
 }
 
 /** One trace, in columns. Indexes are record positions (0..n-1), in time order. */
@@ -37,15 +54,13 @@ export class TraceModel {
   readonly peer: Int16Array;
   /** Message id, -1 for none. */
   readonly mid: Float64Array;
-  readonly tags: readonly (string | undefined)[];
+  private readonly tagCode: Uint16Array;
+  private readonly tagTable: readonly (string | undefined)[];
 
   constructor(
     readonly info: TraceInfo,
     readonly n: number,
-    columns: {
-      t: Float64Array; kind: Uint8Array; node: Int16Array; peer: Int16Array; mid: Float64Array;
-      tags: (string | undefined)[];
-    },
+    readonly columns: Columns,
     private readonly fetch: (i: number) => TraceRecord,
   ) {
     this.lanes = [...info.nodes, ...info.clients];
@@ -55,7 +70,13 @@ export class TraceModel {
     this.node = columns.node;
     this.peer = columns.peer;
     this.mid = columns.mid;
-    this.tags = columns.tags;
+    this.tagCode = columns.tagCode;
+    this.tagTable = columns.tagTable;
+  }
+
+  /** The tag of record `i` (message type, timer name, note kind, fault kind), if any. */
+  tag(i: number): string | undefined {
+    return this.tagTable[this.tagCode[i] as number];
   }
 
   /** Number of server lanes (the first lanes). */
@@ -104,13 +125,15 @@ export class TraceModel {
 }
 
 /** Builds column arrays of capacity `n`, filled by `put`. */
-export class ColumnBuilder {
-  readonly t: Float64Array;
-  readonly kind: Uint8Array;
-  readonly node: Int16Array;
-  readonly peer: Int16Array;
-  readonly mid: Float64Array;
-  readonly tags: (string | undefined)[];
+export class ColumnBuilder implements Columns {
+  t: Float64Array;
+  kind: Uint8Array;
+  node: Int16Array;
+  peer: Int16Array;
+  mid: Float64Array;
+  tagCode: Uint16Array;
+  readonly tagTable: (string | undefined)[] = [undefined];
+  private readonly codes = new Map<string, number>();
   count = 0;
 
   constructor(capacity: number, private readonly laneOf: ReadonlyMap<string, number>) {
@@ -119,7 +142,7 @@ export class ColumnBuilder {
     this.node = new Int16Array(capacity);
     this.peer = new Int16Array(capacity);
     this.mid = new Float64Array(capacity);
-    this.tags = new Array<string | undefined>(capacity);
+    this.tagCode = new Uint16Array(capacity);
   }
 
   /** Appends one record; returns false (and appends nothing) when its kind is unknown. */
@@ -131,16 +154,53 @@ export class ColumnBuilder {
     return true;
   }
 
+  /** The columns, cut to the records appended (views on the same buffers). */
+  trimmed(): Columns {
+    const n = this.count;
+    return { t: this.t.subarray(0, n), kind: this.kind.subarray(0, n),
+      node: this.node.subarray(0, n), peer: this.peer.subarray(0, n),
+      mid: this.mid.subarray(0, n), tagCode: this.tagCode.subarray(0, n), tagTable: this.tagTable };
+  }
+
+  /** Doubles the capacity (a trace read as it arrives has no known length). */
+  private grow(): void {
+    const size = Math.max(16, this.t.length * 2);
+    const copy = <A extends Float64Array | Uint8Array | Int16Array | Uint16Array>(a: A,
+      make: (n: number) => A): A => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.t = copy(this.t, (n) => new Float64Array(n));
+    this.kind = copy(this.kind, (n) => new Uint8Array(n));
+    this.node = copy(this.node, (n) => new Int16Array(n));
+    this.peer = copy(this.peer, (n) => new Int16Array(n));
+    this.mid = copy(this.mid, (n) => new Float64Array(n));
+    this.tagCode = copy(this.tagCode, (n) => new Uint16Array(n));
+  }
+
   /** Appends one record given field by field (`kind` as its code). */
   putFields(t: number, kind: number, node: string | undefined, peer: string | undefined,
     id: number, tag: string | undefined): void {
+    if (this.count === this.t.length) this.grow();
     const i = this.count++;
     this.t[i] = t;
     this.kind[i] = kind;
     this.node[i] = node === undefined ? -1 : (this.laneOf.get(node) ?? -1);
     this.peer[i] = peer === undefined ? -1 : (this.laneOf.get(peer) ?? -1);
     this.mid[i] = id;
-    this.tags[i] = tag;
+    this.tagCode[i] = tag === undefined ? 0 : this.code(tag);
+  }
+
+  private code(tag: string): number {
+    let c = this.codes.get(tag);
+    if (c === undefined) {
+      if (this.tagTable.length >= 65_535) throw new Error('more than 65535 distinct tags');
+      c = this.tagTable.length;
+      this.tagTable.push(tag);
+      this.codes.set(tag, c);
+    }
+    return c;
   }
 }
 

@@ -12,6 +12,7 @@
 
 /** The fields of one line, without its payload. */
 export interface ScannedLine {
+  i: number;
   t: number;
   kind: string;
   node: string | undefined;
@@ -112,7 +113,7 @@ const K = {
   data: enc(',"data":'),
 };
 
-const reused: ScannedLine = { t: 0, kind: '', node: undefined, peer: undefined,
+const reused: ScannedLine = { i: 0, t: 0, kind: '', node: undefined, peer: undefined,
   peerKey: undefined, id: -1, tag: undefined };
 
 /**
@@ -121,12 +122,15 @@ const reused: ScannedLine = { t: 0, kind: '', node: undefined, peer: undefined,
  */
 export function scanLine(bytes: Uint8Array, from: number, to: number): ScannedLine | undefined {
   const c = new Cursor(bytes, from, to);
-  if (!c.take(K.i) || Number.isNaN(c.int()) || !c.take(K.t)) return undefined;
+  if (!c.take(K.i)) return undefined;
+  const i = c.int();
+  if (Number.isNaN(i) || !c.take(K.t)) return undefined;
   const t = c.int();
   if (Number.isNaN(t) || !c.take(K.kind)) return undefined;
   const kind = c.str();
   if (kind === undefined) return undefined;
   const out = reused;
+  out.i = i;
   out.t = t;
   out.kind = kind;
   out.node = out.peer = out.peerKey = out.tag = undefined;
@@ -137,7 +141,8 @@ export function scanLine(bytes: Uint8Array, from: number, to: number): ScannedLi
     out.peerKey = peerKey;
     if ((out.peer = c.str()) === undefined) return undefined;
   }
-  if (c.take(K.id) && Number.isNaN(out.id = c.int())) return undefined;
+  // An id below 0 is not the engine's (it leaves `id` out): JSON's path reports it.
+  if (c.take(K.id) && !((out.id = c.int()) >= 0)) return undefined;
   if (c.take(K.tag) && (out.tag = c.str()) === undefined) return undefined;
   if (c.p === to - 1 && bytes[c.p] === CLOSE) return out;
   if (c.take(K.data) && c.p < to - 1 && bytes[to - 1] === CLOSE) return out;

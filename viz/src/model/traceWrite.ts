@@ -14,10 +14,15 @@ export function traceHash(model: TraceModel): string {
   return hashRecords(records(), model.lanes);
 }
 
-/** The model as a trace file: a header line, then one record per line. */
-export function toJsonl(model: TraceModel): string {
+/**
+ * The model as a trace file: a header line, then one record per line. The header carries
+ * `meta` (the scenario that reproduces the run), given or as the model read it, so that
+ * `faultline replay` can rerun the file and check its hash.
+ */
+export function toJsonl(model: TraceModel, meta = model.info.meta): string {
   const header = { format: 'faultline-trace', version: TRACE_FORMAT_VERSION,
-    seed: model.info.seed, nodes: model.info.nodes, clients: model.info.clients };
+    seed: model.info.seed, nodes: model.info.nodes, clients: model.info.clients,
+    ...(meta === undefined ? {} : { meta }) };
   const lines = [JSON.stringify(header)];
   for (let i = 0; i < model.n; i++) lines.push(JSON.stringify(model.record(i)));
   return `${lines.join('\n')}\n`;

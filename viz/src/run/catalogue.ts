@@ -1,95 +1,134 @@
+/// <reference types="vite/client" />
 /**
  * The built-in scenarios: every YAML file under scenarios/, bundled into the app as text by
- * Vite, grouped by protocol folder. The default is the lead's teaching scenario
- * `raft/leader-failure` (a leader crash) when it exists. A fixture scenario on the test protocol `toykv` is
- * always there too, so the app has something to run before any protocol is registered.
+ * Vite, grouped for the chooser by protocol and then by lesson: how the protocol works (no
+ * faults), how it behaves under faults, and the bugs its checkers catch (scenarios that
+ * demonstrate a violation). Test fixtures are not here: the chooser is for learning.
  */
-import { parse } from 'yaml';
 import { loadScenario, type LoadedScenario } from '../../../runner/index.js';
 import { type AnyProtocol, protocols } from '../../../protocols/index.js';
-import { toyKv } from '../../../test/support/toyKv.js';
 
 const files = import.meta.glob('../../../scenarios/**/*.yaml',
   { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
-/** Protocols the app can run: the registry plus the fixture protocol. */
-export const registry: Readonly<Record<string, AnyProtocol>> = { ...protocols, toykv: toyKv };
+/** Protocols the app can run. */
+export const registry: Readonly<Record<string, AnyProtocol>> = protocols;
 
-/** The key of the default scenario (checked in order). */
-export const DEFAULT_KEYS = ['raft/leader-failure'];
+/** The key of the default scenario. */
+export const DEFAULT_KEY = 'raft/leader-failure';
 
-const FIXTURE = `name: toykv-crash
-description: Three independent key-value servers (a test fixture); n1 crashes and restarts.
-narrative: |
-  Not a real protocol: each server keeps its own map, so clients that switch servers see
-  stale reads. It is here so the visualizer has something to show before protocols land.
-protocol: toykv
-nodes: 3
-workload: { clients: 2, rate: 40/s, keys: 2, mix: { get: 1, put: 1 }, timeout: 30ms, attempts: 2 }
-faults:
-  - { at: 300ms, crash: n1 }
-  - { at: 600ms, restart: n1 }
-duration: 1s
-seed: 7
-expect: { hold: [served-something] }
-`;
+/** Protocols in the chooser's order, with the names people know them by. */
+const PROTOCOL_NAMES: readonly [string, string][] = [['raft', 'Raft'],
+  ['paxos-single', 'Single-decree Paxos'], ['paxos', 'Multi-Paxos'],
+  ['twopc', 'Two-phase commit'], ['replication', 'Master-slave replication'],
+  ['heartbeat', 'Failure detection'], ['lock', 'Lock with fencing tokens']];
 
-const FIXTURE_BUG = `name: toykv-forget-writes
-description: One key-value server with the bug switch forget-writes; a read shows a lost put.
-narrative: |
-  The server drops every third put yet answers ok. The client history is not linearizable:
-  a later get does not return the value a completed put wrote. (A test fixture.)
-protocol: toykv
-params: { bugs: [forget-writes] }
-nodes: 1
-workload: { clients: 2, rate: 40/s, keys: 1, mix: { get: 1, put: 1 }, timeout: 30ms, attempts: 1 }
-duration: 500ms
-seed: 3
-expect: { violate: linearizable }
-`;
+/** Lessons in the chooser's order. */
+export const LESSONS = ['how it works', 'under faults', 'bugs it catches'] as const;
+export type Lesson = (typeof LESSONS)[number];
 
-/** One bundled scenario: its key (`protocol-folder/file`), text and headline fields. */
+/** One bundled scenario. */
 export interface CatalogueEntry {
+  /** `folder/file`, as in scenarios/ (and the address). */
   readonly key: string;
+  readonly protocol: string;
+  readonly lesson: Lesson;
+  /** The chooser's group label: `Raft · bugs it catches`. */
   readonly group: string;
   readonly text: string;
   readonly description: string;
 }
 
-function headline(text: string): string {
-  try {
-    const doc = parse(text) as { description?: unknown } | null;
-    return typeof doc?.description === 'string' ? doc.description : '';
-  } catch {
-    return '';
+/**
+ * A top-level field of a scenario file read without a YAML parser: the chooser needs three
+ * fields of each of a hundred files at startup, and parsing them all would hold the page for
+ * a good part of a second. Scalars only: plain, double- or single-quoted, on one line or
+ * folded over indented continuation lines (joined by a space), or a folded (`>`) or literal
+ * (`|`) block, as YAML reads them.
+ */
+function field(text: string, name: string): string | undefined {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${name}:`));
+  if (at < 0) return undefined;
+  const head = (lines[at] as string).slice(name.length + 1).replace(/[ \t]+#.*$/, '').trim();
+  const block = /^([>|])([+-]?)$/.exec(head);
+  const body: string[] = [];
+  for (let k = at + 1; k < lines.length; k++) {
+    const line = lines[k] as string;
+    if (/^[ \t]+\S/.test(line) || (block !== null && line.trim() === '')) body.push(line);
+    else break;
   }
+  if (block !== null) return blockScalar(body, block[1] === '>', block[2] ?? '');
+  const raw = [head, ...body].map((p) => p.trim()).join(' ').replace(/[ \t]+#.*$/, '').trim();
+  if (raw === '') return undefined;
+  if (raw.startsWith('"')) {
+    try {
+      return JSON.parse(raw) as string;
+    } catch {
+      return raw.slice(1, -1);
+    }
+  }
+  return raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw;
 }
 
-/** Every bundled scenario, sorted by key. */
-export const catalogue: readonly CatalogueEntry[] = [
-  ...Object.entries(files).map(([path, text]) => {
-    const key = path.replace(/^.*\/scenarios\//, '').replace(/\.yaml$/, '');
-    return { key, group: key.split('/')[0] ?? '', text, description: headline(text) };
-  }),
-  { key: 'fixture/toykv-crash', group: 'fixture', text: FIXTURE, description: headline(FIXTURE) },
-  { key: 'fixture/toykv-forget-writes', group: 'fixture', text: FIXTURE_BUG,
-    description: headline(FIXTURE_BUG) },
-].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+/** A block scalar's lines as YAML reads them: folded joins lines of a paragraph by a space. */
+function blockScalar(lines: readonly string[], folded: boolean, chomp: string): string {
+  while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === '') {
+    lines = lines.slice(0, -1);
+  }
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '')
+    .map((l) => (/^[ \t]*/.exec(l) as RegExpExecArray)[0].length));
+  const text = lines.map((l) => l.slice(indent));
+  let out = '';
+  if (!folded) out = text.join('\n');
+  else {
+    text.forEach((l, k) => {
+      const previous = text[k - 1];
+      if (k === 0) out = l;
+      else if (l === '') out += '\n';
+      else out += previous === '' ? l : ` ${l}`;
+    });
+  }
+  return chomp === '-' ? out : `${out}\n`;
+}
+
+/** Whether the file's `faults` list has an entry. */
+function hasFaults(text: string): boolean {
+  const m = /^faults:[ \t]*(.*)$/m.exec(text);
+  if (m === null) return false;
+  const rest = (m[1] ?? '').trim();
+  if (rest.startsWith('[')) return !/^\[\s*\]/.test(rest);
+  return /^faults:[^\n]*\n[ \t]*-/m.test(text);
+}
+
+function classify(key: string, text: string): CatalogueEntry {
+  const protocol = field(text, 'protocol') ?? key.split('/')[0] ?? '';
+  const lesson: Lesson = /^[ \t]+violate:[ \t]*\S/m.test(text) ? 'bugs it catches'
+    : hasFaults(text) ? 'under faults' : 'how it works';
+  const name = PROTOCOL_NAMES.find(([p]) => p === protocol)?.[1] ?? protocol;
+  return { key, protocol, lesson, group: `${name} · ${lesson}`, text,
+    description: field(text, 'description') ?? '' };
+}
+
+const order = (e: CatalogueEntry): number => {
+  const p = PROTOCOL_NAMES.findIndex(([name]) => name === e.protocol);
+  return (p < 0 ? PROTOCOL_NAMES.length : p) * 10 + LESSONS.indexOf(e.lesson);
+};
+
+/** Every bundled scenario, by protocol, lesson and key. */
+export const catalogue: readonly CatalogueEntry[] = Object.entries(files)
+  .map(([path, text]) => classify(path.replace(/^.*\/scenarios\//, '').replace(/\.yaml$/, ''),
+    text))
+  .sort((a, b) => order(a) - order(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 /** The entry for a key, if bundled. */
 export function findEntry(key: string): CatalogueEntry | undefined {
   return catalogue.find((e) => e.key === key);
 }
 
-/**
- * The default scenario's key: the lead's Raft scenario, else the first Raft one, else the
- * first of any real protocol, else the fixture.
- */
+/** The default scenario's key: the Raft leader crash, else the first scenario. */
 export function defaultKey(): string {
-  const first = (catalogue[0] as CatalogueEntry).key;
-  return DEFAULT_KEYS.find((k) => findEntry(k) !== undefined)
-    ?? catalogue.find((e) => e.group === 'raft')?.key
-    ?? catalogue.find((e) => e.group !== 'fixture')?.key ?? first;
+  return findEntry(DEFAULT_KEY)?.key ?? catalogue[0]?.key ?? DEFAULT_KEY;
 }
 
 /** Loads scenario text (bundled or dropped) into a spec; throws ScenarioError. */

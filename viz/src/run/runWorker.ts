@@ -1,10 +1,14 @@
 /**
  * The Web Worker that runs a scenario off the page's thread, so a long run keeps the page
  * responsive and shows progress. It receives the scenario text, seed and added faults, runs
- * exactly what the page would (Session.runEngine), and sends back progress, then the trace as
- * JSON Lines bytes (transferred, not copied) with the run's report.
+ * exactly what the page would (Session.runEngine), and sends back progress, then the trace
+ * read into columns with everything derived (transferred, not copied) and the run's report:
+ * the same path as a trace file, so the page reads what a download would hold.
  */
+import type { RunReport } from '../../../runner/index.js';
 import type { ScheduledFault, Seed, Trace } from '../../../sim/index.js';
+import { deriveWithReport } from '../model/runModel.js';
+import { packTrace, type PackedTrace } from '../model/transfer.js';
 import { loadText } from './catalogue.js';
 import { Session } from './session.js';
 
@@ -20,7 +24,7 @@ export interface RunRequest {
 /** Messages from the worker. */
 export type RunMessage =
   | { readonly type: 'progress'; readonly fraction: number; readonly events: number }
-  | { readonly type: 'done'; readonly trace: ArrayBuffer; readonly report: unknown }
+  | { readonly type: 'done'; readonly packed: PackedTrace; readonly report: unknown }
   | { readonly type: 'error'; readonly name: string; readonly message: string }
   /** The trace is too large to send as JSON Lines; the page runs it itself instead. */
   | { readonly type: 'too-big'; readonly bytes: number };
@@ -32,9 +36,9 @@ export const MAX_TRACE_BYTES = 256 * 2 ** 20;
  * The trace as JSON Lines bytes, encoded a batch of lines at a time (one string of the whole
  * trace can exceed what a JavaScript string may hold); undefined beyond MAX_TRACE_BYTES.
  */
-function encodeTrace(trace: Trace, seed: string): Uint8Array | undefined {
+function encodeTrace(trace: Trace, seed: string, meta: unknown): Uint8Array | undefined {
   const encoder = new TextEncoder();
-  const chunks: Uint8Array[] = [encoder.encode(`${JSON.stringify(trace.header({ seed }))}\n`)];
+  const chunks: Uint8Array[] = [encoder.encode(`${JSON.stringify(trace.header({ seed, meta }))}\n`)];
   let total = chunks[0]?.length ?? 0;
   for (let from = 0; from < trace.storedLength; from += 2_000) {
     const lines: string[] = [];
@@ -69,13 +73,14 @@ scope.onmessage = (e) => {
       last = fraction;
       scope.postMessage({ type: 'progress', fraction, events });
     });
-    const bytes = encodeTrace(engine.trace, String(seed));
+    const bytes = encodeTrace(engine.trace, String(seed), session.traceMeta());
     if (bytes === undefined) {
       scope.postMessage({ type: 'too-big', bytes: MAX_TRACE_BYTES });
       return;
     }
-    const trace = bytes.buffer as ArrayBuffer;
-    scope.postMessage({ type: 'done', trace, report: JSON.parse(JSON.stringify(report)) }, [trace]);
+    const plain = JSON.parse(JSON.stringify(report)) as RunReport;
+    const { packed, transfer } = packTrace(bytes, (model, d) => deriveWithReport(model, d, plain));
+    scope.postMessage({ type: 'done', packed, report: plain }, transfer);
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     scope.postMessage({ type: 'error', name: err.name, message: err.message });

@@ -6,10 +6,13 @@
  * fresh engine up to there (keeping it to step further for the next question).
  */
 import type { Engine, ScheduledFault, Seed } from '../../../sim/index.js';
+import type { ProtocolView, ViewWorld } from '../../../protocols/view.js';
+import type { LevelSample } from '../view/levelsChart.js';
 import { judge, type LoadedScenario, prepareRun, type PreparedRun, type RunReport,
   type RunSpec, toScenarioYaml } from '../../../runner/index.js';
-import { derive, type Derived, withViolation } from '../model/derive.js';
-import { fromRecords, type TraceModel } from '../model/traceModel.js';
+import type { Derived } from '../model/derive.js';
+import { modelOfRun } from '../model/runModel.js';
+import type { TraceModel } from '../model/traceModel.js';
 import { registry } from './catalogue.js';
 
 /** Wall-clock budget of the linearizability check after a run in the page. */
@@ -56,7 +59,7 @@ export class Session {
   /** Runs to the end, judges, and builds the model. `progress` gets the fraction done. */
   run(progress?: (fraction: number, events: number) => void): RunOutcome {
     const { engine, report } = this.runEngine(progress);
-    return { ...toModel(engine, report), report };
+    return { ...modelOfRun(engine, report), report };
   }
 
   /** Runs the engine to the end in slices, reporting progress, and judges the run. */
@@ -89,6 +92,37 @@ export class Session {
     return { engine, prepared: this.replay };
   }
 
+  /**
+   * The trace header's `meta`: the scenario file of this run (added faults included) and where
+   * it came from, so `faultline replay` reruns a downloaded trace and checks its hash.
+   */
+  traceMeta(): { scenario: string; file: string; name: string } {
+    return { scenario: this.yaml(), file: this.source?.fileName ?? `${this.spec.name}.yaml`,
+      name: this.spec.name };
+  }
+
+  /**
+   * The view's levels over the run: replays it once and samples every node whose `timer`
+   * fires, right after it does (a detector's phi at each check). Runs up to `maxEvents`.
+   */
+  sampleLevels(levels: NonNullable<ProtocolView['levels']>, maxEvents: number): LevelSample[] {
+    const prepared = prepareRun(this.spec, { trace: 'memory' }, registry);
+    const engine = prepared.engine;
+    const world = engine as unknown as ViewWorld;
+    const out: LevelSample[] = [];
+    let seen = 0;
+    while (engine.now <= this.spec.duration && engine.trace.length < maxEvents && engine.step()) {
+      for (; seen < engine.trace.storedLength; seen++) {
+        const r = engine.trace.record(seen);
+        if (r.kind !== 'timer' || r.tag !== levels.timer || r.node === undefined) continue;
+        for (const level of levels.sample(world, r.node)) {
+          out.push({ ...level, t: r.t, monitor: r.node, peerDown: !engine.isUp(level.of) });
+        }
+      }
+    }
+    return out;
+  }
+
   /** The scenario file of this run, added faults included. */
   yaml(): string {
     const note = this.added.length === 0 ? undefined
@@ -99,31 +133,4 @@ export class Session {
       ...(note === undefined ? {} : { comment: note }),
     });
   }
-}
-
-function toModel(engine: Engine<unknown>, report: RunReport): { model: TraceModel;
-  derived: Derived } {
-  const trace = engine.trace;
-  const model = fromRecords({ seed: engine.seed, nodes: engine.servers, clients: engine.clients,
-    hash: report.result.hash }, trace.storedLength, (i) => trace.record(i));
-  return { model, derived: deriveRun(model, report) };
-}
-
-/** Derives a run's model, marking a violation the trace itself does not record. */
-export function deriveRun(model: TraceModel, report: RunReport): Derived {
-  const v = report.violation;
-  const derived = v === undefined ? derive(model)
-    : withViolation(derive(model), model, blamedRecord(model, report) ?? v.index, v.name);
-  return derived;
-}
-
-/**
- * For a history found not linearizable after the run, the record to mark: the completion of
- * the last operation in the checker's minimal counterexample (where the contradiction shows).
- */
-function blamedRecord(model: TraceModel, report: RunReport): number | undefined {
-  const ops = report.linearizability?.violation?.operations ?? [];
-  const returns = ops.map((o) => o.returnTime).filter((t) => Number.isFinite(t));
-  if (returns.length === 0) return undefined;
-  return model.upperBound(Math.max(...returns)) - 1;
 }

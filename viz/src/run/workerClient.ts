@@ -1,15 +1,17 @@
 /**
- * Runs a session in the Web Worker (runWorker.ts) and rebuilds the outcome on the page from
- * the trace bytes it sends back, with the same reader as trace files. The trace hash of the
- * bytes read back is checked against the run's own: a mismatch would mean the trace format
- * lost something, and is reported rather than drawn. One run at a time: starting another
- * stops the one in flight.
+ * Runs a session in the Web Worker (runWorker.ts) and takes the outcome it sends back: the
+ * trace read from its own JSON Lines into columns, derived, and hashed in the worker. The
+ * hash read back is checked against the run's own: a mismatch would mean the trace format
+ * lost something, and is reported rather than drawn. Opens trace files in the trace worker
+ * (traceWorker.ts) the same way. One run at a time: starting another stops the one in flight.
  */
 import type { RunReport } from '../../../runner/index.js';
-import { parseTraceFile } from '../model/traceFile.js';
-import { traceHash } from '../model/traceWrite.js';
+import { type PackedTrace, unpackTrace } from '../model/transfer.js';
+import type { Derived } from '../model/derive.js';
+import type { TraceModel } from '../model/traceModel.js';
 import type { RunMessage, RunRequest } from './runWorker.js';
-import { deriveRun, type RunOutcome, type Session } from './session.js';
+import type { TraceReply, TraceRequest } from './traceWorker.js';
+import type { RunOutcome, Session } from './session.js';
 
 let current: Worker | undefined;
 
@@ -46,7 +48,7 @@ export function runInWorker(session: Session, text: string, fileName: string,
         return reject(error);
       }
       try {
-        resolve(outcome(new Uint8Array(m.trace), m.report as RunReport));
+        resolve(outcome(m.packed, m.report as RunReport));
       } catch (error) {
         reject(error);
       }
@@ -55,13 +57,33 @@ export function runInWorker(session: Session, text: string, fileName: string,
   });
 }
 
-function outcome(bytes: Uint8Array, report: RunReport): RunOutcome {
-  const model = parseTraceFile(bytes);
-  if (model.n <= 300_000) {
-    const hash = traceHash(model);
-    if (hash !== report.result.hash) {
-      throw new Error(`the trace read back hashes to ${hash}, the run to ${report.result.hash}`);
-    }
+function outcome(packed: PackedTrace, report: RunReport): RunOutcome {
+  const { model, derived, hash } = unpackTrace(packed);
+  if (hash !== undefined && hash !== report.result.hash) {
+    throw new Error(`the trace read back hashes to ${hash}, the run to ${report.result.hash}`);
   }
-  return { model, derived: deriveRun(model, report), report };
+  return { model, derived, report };
+}
+
+/** Opens a trace (a served path or a file) in the trace worker. */
+export function openInWorker(request: TraceRequest): Promise<{ model: TraceModel;
+  derived: Derived; hash: string | undefined; timings: { fetch: number; read: number } }> {
+  const worker = new Worker(new URL('./traceWorker.ts', import.meta.url), { type: 'module' });
+  return new Promise((resolve, reject) => {
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`the trace reader failed: ${e.message}`));
+    };
+    worker.onmessage = (e: MessageEvent<TraceReply>) => {
+      worker.terminate();
+      const m = e.data;
+      if (m.type === 'error') {
+        const error = new Error(m.message);
+        error.name = m.name;
+        return reject(error);
+      }
+      resolve({ ...unpackTrace(m.packed), timings: m.timings });
+    };
+    worker.postMessage(request);
+  });
 }

@@ -7,11 +7,12 @@
  */
 import { select, type Selection } from 'd3';
 import { firstArrow } from '../model/bisect.js';
-import { covers, type Derived } from '../model/derive.js';
+import { atIndex, type Derived } from '../model/derive.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
-import { roleColour } from './palette.js';
+import { DROP_COLOUR, TEXT, TONE_COLOURS, toneColour } from './palette.js';
+import { groupIndex, roleWord, type Scene } from './scene.js';
 
-const SIZE = 320;
+const SIZE = 260;
 const MAX_DOTS = 300;
 
 /** The cluster view widget. */
@@ -20,19 +21,26 @@ export class ClusterView {
   private positions: [number, number][] = [];
   private clientRadius = 11;
 
-  constructor(host: HTMLElement, private model: TraceModel, private derived: Derived) {
+  private model: TraceModel;
+  private derived: Derived;
+
+  constructor(host: HTMLElement, private scene: Scene) {
+    this.model = scene.model;
+    this.derived = scene.derived;
     this.svg = select(host).append('svg').attr('class', 'cluster')
       .attr('viewBox', `0 0 ${SIZE} ${SIZE}`).attr('width', SIZE).attr('height', SIZE)
       .attr('role', 'img').attr('aria-label', 'cluster at the current instant');
     this.svg.append('g').attr('class', 'links');
     this.svg.append('g').attr('class', 'dots');
     this.svg.append('g').attr('class', 'nodes');
-    this.setTrace(model, derived);
+    this.setScene(scene);
   }
 
-  setTrace(model: TraceModel, derived: Derived): void {
+  setScene(scene: Scene): void {
+    this.scene = scene;
+    const model = scene.model;
     this.model = model;
-    this.derived = derived;
+    this.derived = scene.derived;
     const servers = model.servers;
     const clients = model.lanes.length - servers;
     this.clientRadius = Math.max(3, Math.min(11, SIZE / Math.max(1, clients) / 2 - 1));
@@ -48,19 +56,19 @@ export class ClusterView {
     });
   }
 
-  /** Redraws for time `t`. */
-  update(t: number): void {
-    this.drawLinks(t);
+  /** Redraws for the instant after record `index`, at time `t`. */
+  update(t: number, index: number): void {
+    this.drawLinks(index);
     this.drawDots(t);
-    this.drawNodes(t);
+    this.drawNodes(index);
   }
 
   private at(lane: number): [number, number] {
     return this.positions[lane] ?? [0, 0];
   }
 
-  private drawLinks(t: number): void {
-    const epoch = this.derived.cuts.find((c) => c.t0 <= t && (t < c.t1 || c.t1 === this.model.end));
+  private drawLinks(index: number): void {
+    const epoch = this.derived.cuts.find((c) => c.i0 <= index && index < c.i1);
     const cut: [number, number][] = [];
     epoch?.isolatedFrom.forEach((others, a) => others.forEach((b) => {
       if (a < b || !epoch.isolatedFrom[b]?.includes(a)) cut.push([a, b]);
@@ -68,15 +76,15 @@ export class ClusterView {
     this.svg.select('g.links').selectAll('line').data(cut).join('line')
       .attr('x1', (d) => this.at(d[0])[0]).attr('y1', (d) => this.at(d[0])[1])
       .attr('x2', (d) => this.at(d[1])[0]).attr('y2', (d) => this.at(d[1])[1])
-      .attr('stroke', '#d62728').attr('stroke-dasharray', '4 3');
+      .attr('stroke', DROP_COLOUR).attr('stroke-dasharray', '4 3');
   }
 
   /** Messages in flight at `t`: sent at or before, delivered or dropped after. */
-  private inFlight(t: number): { x: number; y: number; drop: boolean }[] {
+  private inFlight(t: number): { x: number; y: number; drop: boolean; colour: string }[] {
     const { model: m, derived: d } = this;
     const lo = firstArrow(d, m.lowerBound(t - d.maxSpan));
     const hi = firstArrow(d, m.upperBound(t));
-    const out: { x: number; y: number; drop: boolean }[] = [];
+    const out: { x: number; y: number; drop: boolean; colour: string }[] = [];
     for (let a = lo; a < hi && out.length < MAX_DOTS; a++) {
       const s = d.arrowSend[a] as number;
       const e = d.arrowEnd[a] as number;
@@ -86,7 +94,10 @@ export class ClusterView {
       const f = (t - t0) / (t1 - t0);
       const [x0, y0] = this.at(m.node[s] as number);
       const [x1, y1] = this.at(m.node[e] as number);
-      out.push({ x: x0 + (x1 - x0) * f, y: y0 + (y1 - y0) * f, drop: m.kind[e] === KIND.drop });
+      const drop = m.kind[e] === KIND.drop;
+      out.push({ x: x0 + (x1 - x0) * f, y: y0 + (y1 - y0) * f, drop,
+        colour: drop ? DROP_COLOUR : this.scene.groups[groupIndex(this.scene, m.tag(s))]?.colour
+          ?? TEXT });
     }
     return out;
   }
@@ -94,16 +105,16 @@ export class ClusterView {
   private drawDots(t: number): void {
     this.svg.select('g.dots').selectAll('circle').data(this.inFlight(t)).join('circle')
       .attr('cx', (d) => d.x).attr('cy', (d) => d.y).attr('r', 3)
-      .attr('fill', (d) => (d.drop ? '#d62728' : '#1f5fa8'));
+      .attr('fill', (d) => d.colour);
   }
 
-  private drawNodes(t: number): void {
+  private drawNodes(index: number): void {
     const { model: m, derived: d } = this;
-    const during = (list: Derived['down'], lane: number) =>
-      list.some((r) => r.lane === lane && covers(r, t, m.end));
     const nodes = m.lanes.map((id, lane) => {
-      const role = d.roles.find((r) => r.lane === lane && covers(r, t, m.end));
-      return { id, lane, role, down: during(d.down, lane), paused: during(d.paused, lane) };
+      const role = atIndex(d.roles, lane, index);
+      return { id, lane, role, word: role === undefined ? undefined : roleWord(this.scene, role.role),
+        down: atIndex(d.down, lane, index) !== undefined,
+        paused: atIndex(d.paused, lane, index) !== undefined };
     });
     const g = this.svg.select('g.nodes').selectAll<SVGGElement, (typeof nodes)[number]>('g')
       .data(nodes).join((enter) => {
@@ -115,14 +126,16 @@ export class ClusterView {
       });
     g.attr('transform', (n) => `translate(${this.at(n.lane)[0]},${this.at(n.lane)[1]})`)
       .attr('data-node', (n) => n.id);
-    g.select('circle').attr('r', (n) => (n.lane < m.servers ? 18 : this.clientRadius))
-      .attr('fill', (n) => n.down ? '#bbb'
-        : n.role === undefined ? '#eee' : roleColour(n.role.role))
-      .attr('stroke', (n) => (n.paused ? '#3060c0' : '#333'))
+    g.select('circle').attr('r', (n) => (n.lane < m.servers ? 17 : this.clientRadius))
+      .attr('fill', (n) => n.down ? '#d4d4d8'
+        : n.word === undefined ? '#f5f5f4' : toneColour(n.word.tone))
+      .attr('stroke', (n) => (n.paused ? TONE_COLOURS.info : '#1f2937'))
       .attr('stroke-width', (n) => (n.paused ? 3 : 1));
-    g.select('text.id').text((n) => n.id);
+    g.select('text.id').text((n) => n.id)
+      .attr('fill', (n) => (n.word === undefined || n.down ? TEXT : '#ffffff'));
     g.select('text.role').text((n) => n.down ? 'down'
       : `${n.paused ? 'paused ' : ''}` +
-        `${n.role === undefined ? '' : `${n.role.role} ${n.role.number}`}`);
+        `${n.role === undefined || n.word === undefined ? '' : `${n.word.label} ${n.role.number}`}`)
+      .attr('fill', TEXT);
   }
 }

@@ -1,73 +1,65 @@
 /**
- * Draws one frame of the space-time diagram on a canvas: lanes, shaded partitions, crashes
- * and pauses, role bands, client operations, message arrows, point events, the violation
- * marker and the current instant. Only the visible time window is drawn, found by binary
- * search; when a window holds more arrows or events than a frame can afford, every k-th is
- * drawn and the frame says so. Text is drawn with fillText, so trace strings stay text.
+ * Draws one frame of the space-time diagram on a canvas: lanes, partitions, crashes and
+ * pauses, role bands in the protocol's words, the view's bands and marks, client operations
+ * coloured by what their outcome means, message arrows coloured by group (hidden groups left
+ * out), point events, the violation with its numbered evidence, and the current instant.
+ * With the future hidden, nothing after the current instant is drawn and messages in flight
+ * stop where they are. Only the visible window is drawn, found by binary search; when it
+ * holds more than a frame can afford, every k-th item is drawn and the frame says so. Labels
+ * go through a LabelLayer, so none overlaps another. Text is drawn with fillText, so trace
+ * strings stay text.
  */
-import { firstArrow, firstStarting } from '../model/bisect.js';
-import { type Derived, type Interval, opLabel } from '../model/derive.js';
-import { KIND, type TraceModel } from '../model/traceModel.js';
-import { formatTime, numberColour, OUTCOME_COLOURS, roleColour } from './palette.js';
+import { firstStarting } from '../model/bisect.js';
+import { type ClientOp, type Interval, opLabel } from '../model/derive.js';
+import type { Band, Mark } from '../../../protocols/view.js';
+import { drawArrows, drawPoints } from './drawMessages.js';
+import { type Drawn, type Frame, laneY, shown, verticalRule } from './frame.js';
+import { PRIORITY } from './labels.js';
+import {
+  CURSOR_COLOUR, CUT_FILL, CUT_TEXT, DIVERGENCE_COLOUR, DOWN_FILL, EVIDENCE_COLOUR, formatTime,
+  numberColour, numberOf, OUTCOME_COLOURS, PAUSED_FILL, SOFT_TEXT, TEXT, toneColour,
+  VIOLATION_COLOUR,
+} from './palette.js';
+import { roleWord, type Scene } from './scene.js';
 
-/** Maximum arrows and point events drawn per frame before thinning. */
-export const MAX_ARROWS = 6_000;
-export const MAX_POINTS = 12_000;
+export { type Drawn, type Frame, laneY } from './frame.js';
+
+/** Maximum client operations drawn per frame before thinning. */
 export const MAX_OPS = 6_000;
 
-/** Geometry of a frame. */
-export interface Frame {
-  readonly ctx: CanvasRenderingContext2D;
-  readonly width: number;
-  readonly height: number;
-  /** Time to x. */
-  readonly x: (t: number) => number;
-  readonly t0: number;
-  readonly t1: number;
-  readonly gutter: number;
-  readonly top: number;
-  readonly laneHeight: number;
-  readonly cursor: number;
-  /** 1 for highlighted (causal past) records; null when nothing is highlighted. */
-  readonly highlight: Uint8Array | null;
-  /** A note per lane drawn at its start (a drifting local clock), or undefined. */
-  readonly laneNotes: readonly (string | undefined)[];
+/** The last time drawn: the trace's when the future is shown, else the current instant. */
+function horizon(f: Frame): number {
+  return f.choices.future ? Infinity : f.cursor;
 }
 
-/** What a frame drew, for hit testing. */
-export interface Drawn {
-  readonly arrows: number[];
-  readonly points: number[];
-  readonly thinned: number;
-}
-
-/** Lane centre y. */
-export function laneY(f: Frame, lane: number): number {
-  return f.top + lane * f.laneHeight + f.laneHeight / 2;
-}
-
-/** Draws a whole frame. */
-export function drawFrame(f: Frame, m: TraceModel, d: Derived, ticks: number[]): Drawn {
+/** Draws a whole frame, with a labelled marker (where two runs diverge) when given. */
+export function drawFrame(f: Frame, scene: Scene, ticks: number[],
+  marker?: { time: number; label: string }): Drawn {
   const { ctx } = f;
   ctx.clearRect(0, 0, f.width, f.height);
   ctx.font = '11px system-ui, sans-serif';
   drawAxis(f, ticks);
-  drawLanes(f, m);
-  drawCuts(f, d);
-  drawRoles(f, d);
-  drawIntervals(f, d.down, 'rgba(90,90,90,0.35)', 'crashed');
-  drawIntervals(f, d.paused, 'rgba(80,120,220,0.25)', 'paused');
-  drawOps(f, m, d);
-  const arrows = drawArrows(f, m, d);
-  const points = drawPoints(f, m);
-  drawViolation(f, m, d);
+  drawLanes(f, scene);
+  drawCuts(f, scene);
+  drawRoles(f, scene);
+  drawIntervals(f, scene.derived.down, DOWN_FILL, 'crashed');
+  drawIntervals(f, scene.derived.paused, PAUSED_FILL, 'paused');
+  drawBands(f, scene);
+  drawOps(f, scene);
+  const arrows = drawArrows(f, scene);
+  const points = drawPoints(f, scene);
+  drawMarks(f, scene);
+  const violationX = drawViolation(f, scene);
+  const evidence = drawEvidence(f, scene);
   drawCursor(f);
+  if (marker !== undefined) drawMarker(f, marker.time, marker.label);
   const thinned = Math.max(arrows.stride, points.stride);
   if (thinned > 1) {
-    ctx.fillStyle = '#555';
-    ctx.fillText(`showing 1 in ${thinned} events at this zoom`, f.gutter + 4, f.height - 4);
+    f.labels.add(`showing 1 in ${thinned} events at this zoom`, f.gutter + 4, f.height - 4,
+      PRIORITY.violation, { colour: SOFT_TEXT });
   }
-  return { arrows: arrows.drawn, points: points.drawn, thinned };
+  f.labels.draw();
+  return { arrows: arrows.drawn, points: points.drawn, thinned, evidence, violationX };
 }
 
 function visible(f: Frame, t0: number, t1: number): boolean {
@@ -75,83 +67,88 @@ function visible(f: Frame, t0: number, t1: number): boolean {
 }
 
 function clampX(f: Frame, t: number): number {
-  return Math.max(f.gutter, Math.min(f.width, f.x(t)));
+  return Math.max(f.gutter, Math.min(f.width, f.x(Math.min(t, horizon(f)))));
 }
 
 function drawAxis(f: Frame, ticks: number[]): void {
   const { ctx } = f;
-  ctx.fillStyle = '#333';
-  ctx.strokeStyle = '#e4e4e4';
-  ctx.textAlign = 'center';
+  ctx.strokeStyle = '#e5e7eb';
   for (const t of ticks) {
     const x = f.x(t);
     ctx.beginPath();
     ctx.moveTo(x, f.top - 4);
     ctx.lineTo(x, f.height);
     ctx.stroke();
-    ctx.fillText(formatTime(t), x, f.top - 8);
+    f.labels.add(formatTime(t), x, f.top - 18, PRIORITY.tick, { align: 'center', colour: SOFT_TEXT });
   }
-  ctx.textAlign = 'left';
 }
 
-function drawLanes(f: Frame, m: TraceModel): void {
+function drawLanes(f: Frame, scene: Scene): void {
   const { ctx } = f;
+  const m = scene.model;
   m.lanes.forEach((id, lane) => {
     const y = laneY(f, lane);
-    ctx.strokeStyle = lane < m.servers ? '#222' : '#777';
+    ctx.strokeStyle = lane < m.servers ? '#1f2937' : '#6b7280';
     ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.moveTo(f.gutter, y);
     ctx.lineTo(f.width, y);
     ctx.stroke();
-    ctx.fillStyle = '#111';
-    ctx.fillText(id, 6, y + 4);
-    const note = f.laneNotes[lane];
+    ctx.fillStyle = TEXT;
+    ctx.font = 'bold 12px system-ui, sans-serif';
+    ctx.fillText(id, 4, y + 4);
+    const kind = scene.laneKinds[lane];
+    if (kind !== undefined) {
+      ctx.font = '9px system-ui, sans-serif';
+      ctx.fillStyle = SOFT_TEXT;
+      ctx.fillText(kind.slice(0, 11), 4, y + 15);
+    }
+    ctx.font = '11px system-ui, sans-serif';
+    const note = scene.laneNotes[lane];
     if (note !== undefined) {
-      ctx.fillStyle = '#7a5c00';
-      ctx.fillText(note, f.gutter + 4, y - f.laneHeight / 2 + 10);
+      f.labels.add(note, f.gutter + 4, y - f.laneHeight / 2 + 11, PRIORITY.note,
+        { colour: '#92400e' });
     }
   });
 }
 
-function drawCuts(f: Frame, d: Derived): void {
+function drawCuts(f: Frame, scene: Scene): void {
   const { ctx } = f;
-  for (const epoch of d.cuts) {
-    if (!visible(f, epoch.t0, epoch.t1)) continue;
+  for (const epoch of scene.derived.cuts) {
+    if (!visible(f, epoch.t0, epoch.t1) || epoch.t0 > horizon(f)) continue;
     const x0 = clampX(f, epoch.t0);
     const x1 = clampX(f, epoch.t1);
     epoch.isolatedFrom.forEach((others, lane) => {
       if (others.length === 0) return;
       const y = laneY(f, lane) - f.laneHeight / 2 + 2;
-      ctx.fillStyle = 'rgba(230,120,40,0.18)';
+      ctx.fillStyle = CUT_FILL;
       ctx.fillRect(x0, y, Math.max(1, x1 - x0), f.laneHeight - 4);
-      if (x1 - x0 > 80) {
-        ctx.fillStyle = '#b35900';
-        const label = `cut from ${others.length} node${others.length > 1 ? 's' : ''}`;
-        ctx.fillText(label, x0 + 3, y + 10);
-      }
+      const label = `cut off from ${others.map((o) => scene.model.lanes[o]).join(', ')}`;
+      f.labels.add(label, x0 + 3, y + f.laneHeight - 7, PRIORITY.cut, { colour: CUT_TEXT });
     });
   }
 }
 
-function drawRoles(f: Frame, d: Derived): void {
+function drawRoles(f: Frame, scene: Scene): void {
   const { ctx } = f;
-  for (const seg of d.roles) {
+  for (const seg of scene.derived.roles) {
     if (seg.t0 > f.t1) break;
-    if (!visible(f, seg.t0, seg.t1)) continue;
+    if (!visible(f, seg.t0, seg.t1) || !shown(f, seg.i0)) continue;
     const x0 = clampX(f, seg.t0);
-    const x1 = clampX(f, seg.t1);
+    // A role taken at the run's last instant still gets a visible band.
+    const x1 = Math.max(clampX(f, seg.t1), Math.min(f.width, x0 + 4));
     const y = laneY(f, seg.lane);
-    ctx.fillStyle = roleColour(seg.role);
-    ctx.fillRect(x0, y - 4, Math.max(1, x1 - x0), 8);
+    const word = roleWord(scene, seg.role);
+    ctx.fillStyle = toneColour(word.tone);
+    ctx.fillRect(x0, y - 4, x1 - x0, 8);
     if (seg.number !== '') {
       // A thin stripe coloured by the term (ballot, epoch): a change of term shows at a glance.
-      ctx.fillStyle = numberColour(seg.number);
-      ctx.fillRect(x0, y - 7, Math.max(1, x1 - x0), 3);
+      ctx.fillStyle = numberColour(numberOf(seg.number));
+      ctx.fillRect(x0, y - 7, x1 - x0, 3);
     }
-    if (x1 - x0 > 60) {
-      ctx.fillStyle = '#333';
-      ctx.fillText(`${seg.role} ${seg.number}`.trim(), x0 + 3, y + 15);
+    if (x1 - x0 > 30) {
+      f.labels.add(`${word.label} ${seg.number}`.trim(), x0 + 2, y - 9, PRIORITY.role,
+        { colour: toneColour(word.tone) });
     }
   }
 }
@@ -159,191 +156,160 @@ function drawRoles(f: Frame, d: Derived): void {
 function drawIntervals(f: Frame, list: readonly Interval[], colour: string, label: string): void {
   const { ctx } = f;
   for (const it of list) {
-    if (!visible(f, it.t0, it.t1)) continue;
+    if (!visible(f, it.t0, it.t1) || it.t0 > horizon(f)) continue;
     const x0 = clampX(f, it.t0);
     const x1 = clampX(f, it.t1);
     const y = laneY(f, it.lane) - f.laneHeight / 2 + 1;
     ctx.fillStyle = colour;
     ctx.fillRect(x0, y, Math.max(2, x1 - x0), f.laneHeight - 2);
-    if (x1 - x0 > 50) {
-      ctx.fillStyle = '#222';
-      ctx.fillText(label, x0 + 3, y + f.laneHeight - 6);
+    f.labels.add(label, x0 + 3, y + f.laneHeight - 5, PRIORITY.band, { colour: TEXT });
+  }
+}
+
+/** Sub-rows of a lane for bands, by tone: a transaction's locks, prepared, blocked. */
+const BAND_ROW: Readonly<Record<string, number>> = { info: 0, lead: 0, warn: 1, bad: 2 };
+
+function drawBands(f: Frame, scene: Scene): void {
+  const { ctx } = f;
+  for (const b of scene.timeline.bands as readonly Band[]) {
+    if (b.t0 > f.t1) break;
+    if (!visible(f, b.t0, b.t1) || !shown(f, b.index)) continue;
+    const lane = scene.model.laneOf.get(b.node);
+    if (lane === undefined) continue;
+    const x0 = clampX(f, b.t0);
+    const x1 = Math.max(clampX(f, b.t1), x0 + 2);
+    const y = laneY(f, lane) + 6 + 4 * (BAND_ROW[b.tone] ?? 1);
+    ctx.fillStyle = toneColour(b.tone);
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(x0, y, x1 - x0, 3);
+    ctx.globalAlpha = 1;
+    if (x1 - x0 > 40) {
+      f.labels.add(b.label, x0 + 2, laneY(f, lane) + f.laneHeight / 2 - 2, PRIORITY.band,
+        { colour: toneColour(b.tone), font: '10px system-ui, sans-serif' });
     }
   }
 }
 
-function drawOps(f: Frame, m: TraceModel, d: Derived): void {
+function drawMarks(f: Frame, scene: Scene): void {
   const { ctx } = f;
+  for (const mark of scene.timeline.marks as readonly Mark[]) {
+    if (mark.t < f.t0 || mark.t > f.t1 || !shown(f, mark.index)) continue;
+    const lane = scene.model.laneOf.get(mark.node);
+    if (lane === undefined) continue;
+    const x = f.x(mark.t);
+    const y = laneY(f, lane) - 11;
+    ctx.fillStyle = toneColour(mark.tone);
+    ctx.beginPath();
+    ctx.moveTo(x - 4, y - 5);
+    ctx.lineTo(x + 4, y - 5);
+    ctx.lineTo(x, y + 1);
+    ctx.fill();
+    f.labels.add(mark.label, x + 5, y - 1, PRIORITY.mark, { colour: toneColour(mark.tone),
+      font: '10px system-ui, sans-serif' });
+  }
+}
+
+function drawOps(f: Frame, scene: Scene): void {
+  const { ctx } = f;
+  const d = scene.derived;
   const from = firstStarting(d.ops, f.t0 - d.maxOpSpan);
   const to = firstStarting(d.ops, f.t1 + 1);
   const stride = Math.max(1, Math.ceil((to - from) / MAX_OPS));
-  const labels = (to - from) / stride < 400;
+  const labels = (to - from) / stride < 300;
   for (let i = from; i < to; i += stride) {
-    const op = d.ops[i] as Derived['ops'][number];
-    if (op.t1 < f.t0) continue;
+    const op = d.ops[i] as ClientOp;
+    if (op.t1 < f.t0 || !shown(f, op.invoke)) continue;
+    const done = shown(f, op.done) && op.done >= 0;
     const x0 = clampX(f, op.t0);
     const x1 = clampX(f, op.t1);
     const y = laneY(f, op.lane);
-    ctx.fillStyle = OUTCOME_COLOURS[op.outcome] ?? '#999';
+    const focused = f.focusOps?.has(op.invoke) ?? false;
+    ctx.globalAlpha = f.focusOps !== null && !focused ? 0.18 : 1;
+    ctx.fillStyle = OUTCOME_COLOURS[done ? op.meaning : 'pending'];
     ctx.fillRect(x0, y - 5, Math.max(2, x1 - x0), 10);
-    if (labels && x1 - x0 > 40) {
-      ctx.fillStyle = '#111';
-      ctx.fillText(opLabel(m, op).slice(0, Math.floor((x1 - x0) / 6)), x0 + 2, y - 7);
+    if (focused) {
+      ctx.strokeStyle = EVIDENCE_COLOUR;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x0 - 1, y - 7, Math.max(2, x1 - x0) + 2, 14);
+      ctx.lineWidth = 1;
+    }
+    ctx.globalAlpha = 1;
+    if ((labels && x1 - x0 > 40) || focused) {
+      f.labels.add(opLabel(scene.model, op), x0 + 1, y - 8, focused ? PRIORITY.evidence : PRIORITY.op);
     }
   }
 }
 
-
-
-function drawArrows(f: Frame, m: TraceModel, d: Derived): { drawn: number[]; stride: number } {
-  const from = firstArrow(d, m.lowerBound(f.t0 - d.maxSpan));
-  const to = firstArrow(d, m.upperBound(f.t1));
-  const stride = Math.max(1, Math.ceil((to - from) / MAX_ARROWS));
-  const drawn: number[] = [];
-  for (let a = from; a < to; a += stride) {
-    if ((m.t[d.arrowEnd[a] as number] as number) >= f.t0) drawn.push(a);
-  }
-  // One path per style: a few strokes per frame however many arrows are visible.
-  const heads = drawn.length <= 3_000;
-  for (const faint of f.highlight === null ? [false] : [true, false]) {
-    for (const drop of [false, true]) {
-      f.ctx.globalAlpha = faint ? 0.12 : 1;
-      f.ctx.strokeStyle = drop ? '#d62728' : '#1f5fa8';
-      f.ctx.fillStyle = f.ctx.strokeStyle;
-      f.ctx.setLineDash(drop ? [3, 2] : []);
-      f.ctx.beginPath();
-      for (const a of drawn) {
-        const s = d.arrowSend[a] as number;
-        const e = d.arrowEnd[a] as number;
-        if ((m.kind[e] === KIND.drop) !== drop) continue;
-        const dim = f.highlight !== null &&
-          (f.highlight[s] !== 1 || (f.highlight[e] !== 1 && !drop));
-        if (dim === faint) arrowPath(f, m, s, e, drop, heads);
-      }
-      f.ctx.stroke();
-    }
-  }
-  f.ctx.setLineDash([]);
-  f.ctx.globalAlpha = 1;
-  return { drawn, stride };
-}
-
-/** Adds one arrow (line, and a head or the drop cross) to the current path. */
-function arrowPath(f: Frame, m: TraceModel, s: number, e: number, drop: boolean,
-  heads: boolean): void {
-  const { ctx } = f;
-  const x0 = f.x(m.t[s] as number);
-  const y0 = laneY(f, m.node[s] as number);
-  let x1 = f.x(m.t[e] as number);
-  const y1 = laneY(f, m.node[e] as number);
-  if (drop && x1 - x0 < 1) x1 = x0 + 8; // dropped at once: a short stub toward the receiver
-  const ex = drop ? x0 + (x1 - x0) * 0.6 : x1;
-  const ey = drop ? y0 + (y1 - y0) * 0.6 : y1;
-  ctx.moveTo(x0, y0);
-  ctx.lineTo(ex, ey);
-  if (drop) {
-    ctx.moveTo(ex - 3, ey - 3);
-    ctx.lineTo(ex + 3, ey + 3);
-    ctx.moveTo(ex + 3, ey - 3);
-    ctx.lineTo(ex - 3, ey + 3);
-  } else if (heads) arrowHead(ctx, x0, y0, x1, y1);
-}
-
-/** Two strokes of an open arrow head at (x1, y1), added to the current path. */
-function arrowHead(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number,
-  y1: number): void {
-  const angle = Math.atan2(y1 - y0, x1 - x0);
-  ctx.moveTo(x1 - 6 * Math.cos(angle - 0.4), y1 - 6 * Math.sin(angle - 0.4));
-  ctx.lineTo(x1, y1);
-  ctx.lineTo(x1 - 6 * Math.cos(angle + 0.4), y1 - 6 * Math.sin(angle + 0.4));
-}
-
-const POINT_KINDS = new Set([KIND.crash, KIND.restart, KIND.pause, KIND.resume, KIND.timer,
-  KIND.start, KIND.corrupt, KIND.note, KIND.fault]);
-
-function drawPoints(f: Frame, m: TraceModel): { drawn: number[]; stride: number } {
-  const from = m.lowerBound(f.t0);
-  const to = m.upperBound(f.t1);
-  const stride = Math.max(1, Math.ceil((to - from) / MAX_POINTS));
-  const drawn: number[] = [];
-  for (let i = from; i < to; i += stride) {
-    const k = m.kind[i] as number;
-    if (!POINT_KINDS.has(k)) continue;
-    drawn.push(i);
-    f.ctx.globalAlpha = f.highlight !== null && f.highlight[i] !== 1 ? 0.15 : 1;
-    drawPoint(f, m, i, k);
-  }
-  f.ctx.globalAlpha = 1;
-  return { drawn, stride };
-}
-
-function drawPoint(f: Frame, m: TraceModel, i: number, k: number): void {
-  const { ctx } = f;
-  const x = f.x(m.t[i] as number);
-  const lane = m.node[i] as number;
-  if (k === KIND.fault) {
-    ctx.strokeStyle = '#b35900';
-    ctx.setLineDash([2, 3]);
-    ctx.beginPath();
-    ctx.moveTo(x, f.top);
-    ctx.lineTo(x, f.height - 12);
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.fillStyle = '#b35900';
-    ctx.fillText(m.tags[i] ?? 'fault', x + 2, f.top + 10);
-    return;
-  }
-  if (lane < 0) return;
-  const y = laneY(f, lane);
-  const style = POINT_STYLE[k] ?? ['#888', 2];
-  ctx.fillStyle = style[0];
-  if (k === KIND.crash || k === KIND.restart) {
-    ctx.font = 'bold 13px system-ui, sans-serif';
-    ctx.fillText(k === KIND.crash ? '✕' : '↻', x - 4, y + 5);
-    ctx.font = '11px system-ui, sans-serif';
-    return;
-  }
-  ctx.fillRect(x - style[1] / 2, y - style[1] / 2 - (k === KIND.timer ? 7 : 0), style[1], style[1]);
-}
-
-const POINT_STYLE: Readonly<Record<number, [string, number]>> = {
-  [KIND.crash]: ['#c00', 8], [KIND.restart]: ['#2a8a2a', 8], [KIND.pause]: ['#3060c0', 6],
-  [KIND.resume]: ['#3060c0', 6], [KIND.timer]: ['#999', 3], [KIND.start]: ['#2a8a2a', 4],
-  [KIND.corrupt]: ['#a0a', 6], [KIND.note]: ['#6a4', 3],
-};
-
-function drawViolation(f: Frame, m: TraceModel, d: Derived): void {
-  if (d.violation < 0) return;
-  const t = m.t[d.violation] as number;
-  if (t < f.t0 || t > f.t1) return;
+function drawViolation(f: Frame, scene: Scene): number | undefined {
+  const d = scene.derived;
+  if (d.violation < 0 || !shown(f, d.violation)) return undefined;
+  const t = scene.model.t[d.violation] as number;
+  if (t < f.t0 || t > f.t1) return undefined;
   const { ctx } = f;
   const x = f.x(t);
-  ctx.strokeStyle = '#d00';
+  ctx.strokeStyle = VIOLATION_COLOUR;
   ctx.lineWidth = 2;
   ctx.beginPath();
   ctx.moveTo(x, f.top);
   ctx.lineTo(x, f.height - 12);
   ctx.stroke();
   ctx.lineWidth = 1;
-  ctx.fillStyle = '#d00';
+  ctx.fillStyle = VIOLATION_COLOUR;
   ctx.beginPath();
-  ctx.moveTo(x, f.top - 2);
-  ctx.lineTo(x - 7, f.top - 11);
-  ctx.lineTo(x, f.top - 20);
-  ctx.lineTo(x + 7, f.top - 11);
+  ctx.moveTo(x, f.top - 1);
+  ctx.lineTo(x - 6, f.top - 8);
+  ctx.lineTo(x, f.top - 15);
+  ctx.lineTo(x + 6, f.top - 8);
   ctx.fill();
-  ctx.font = 'bold 11px system-ui, sans-serif';
-  const label = `violation: ${d.violationName}`;
-  const w = ctx.measureText(label).width;
-  ctx.fillText(label, x + 9 + w > f.width ? x - 9 - w : x + 9, f.top - 14);
-  ctx.font = '11px system-ui, sans-serif';
+  f.labels.add(`violation: ${d.violationName}`, x - 9, f.top - 4, PRIORITY.violation,
+    { colour: VIOLATION_COLOUR, font: 'bold 11px system-ui, sans-serif', align: 'end' });
+  return x;
+}
+
+/** Numbered markers at each piece of evidence, a bracket over a span, and its label. */
+function drawEvidence(f: Frame, scene: Scene): { x: number; y: number; k: number }[] {
+  const { ctx } = f;
+  const out: { x: number; y: number; k: number }[] = [];
+  scene.evidence.forEach((e, k) => {
+    if (!shown(f, e.index)) return;
+    const lane = e.node === undefined ? undefined : scene.model.laneOf.get(e.node);
+    const y = lane === undefined ? f.top + 8 : laneY(f, lane);
+    if (e.from !== undefined && visible(f, e.from.time, e.time)) {
+      const x0 = clampX(f, e.from.time);
+      const x1 = clampX(f, e.time);
+      ctx.strokeStyle = EVIDENCE_COLOUR;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x0 - 1, y - 8, Math.max(3, x1 - x0) + 2, 16);
+      ctx.lineWidth = 1;
+    }
+    if (e.time < f.t0 || e.time > f.t1) return;
+    const x = f.x(e.time);
+    ctx.fillStyle = '#ffffff';
+    ctx.strokeStyle = EVIDENCE_COLOUR;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.arc(x, y, 7, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.stroke();
+    ctx.lineWidth = 1;
+    ctx.fillStyle = EVIDENCE_COLOUR;
+    ctx.font = 'bold 10px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.fillText(String(k + 1), x, y + 3.5);
+    ctx.textAlign = 'left';
+    ctx.font = '11px system-ui, sans-serif';
+    f.labels.add(`${k + 1}. ${e.label}`, x + 9, y + 18, PRIORITY.evidence,
+      { colour: EVIDENCE_COLOUR, font: 'bold 11px system-ui, sans-serif' });
+    out.push({ x, y, k });
+  });
+  return out;
 }
 
 function drawCursor(f: Frame): void {
   if (f.cursor < f.t0 || f.cursor > f.t1) return;
   const { ctx } = f;
   const x = f.x(f.cursor);
-  ctx.strokeStyle = '#0a7';
+  ctx.strokeStyle = CURSOR_COLOUR;
   ctx.lineWidth = 1.5;
   ctx.beginPath();
   ctx.moveTo(x, f.top - 4);
@@ -352,21 +318,11 @@ function drawCursor(f: Frame): void {
   ctx.lineWidth = 1;
 }
 
-/** A purple vertical marker with a label at its top (a fork's divergence point). */
-export function drawMarker(f: Frame, time: number, label: string): void {
+/** A dashed vertical marker with a label at the bottom (where two runs diverge). */
+function drawMarker(f: Frame, time: number, label: string): void {
   if (time < f.t0 || time > f.t1) return;
-  const { ctx } = f;
   const x = f.x(time);
-  ctx.strokeStyle = '#8a2be2';
-  ctx.lineWidth = 2;
-  ctx.setLineDash([6, 3]);
-  ctx.beginPath();
-  ctx.moveTo(x, f.top);
-  ctx.lineTo(x, f.height - 12);
-  ctx.stroke();
-  ctx.setLineDash([]);
-  ctx.lineWidth = 1;
-  ctx.fillStyle = '#8a2be2';
-  const w = ctx.measureText(label).width;
-  ctx.fillText(label, x + 6 + w > f.width ? x - 6 - w : x + 6, f.height - 2);
+  verticalRule(f, x, DIVERGENCE_COLOUR, [6, 3], 2);
+  f.labels.add(label, x + 6, f.height - 2, PRIORITY.divergence,
+    { colour: DIVERGENCE_COLOUR, font: 'bold 11px system-ui, sans-serif' });
 }

@@ -12,7 +12,7 @@ import type { RunReport } from '../../../runner/index.js';
 import type { Derived } from '../model/derive.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
 import { el, setChildren } from './dom.js';
-import { formatTime, OUTCOME_COLOURS } from './palette.js';
+import { CURSOR_COLOUR, formatTime, GROUP_COLOURS, OUTCOME_COLOURS } from './palette.js';
 
 const W = 360;
 const H = 130;
@@ -23,6 +23,9 @@ const MAX_POINTS = 4_000;
 type Svg = Selection<SVGSVGElement, unknown, null, undefined>;
 type Scale = ScaleLinear<number, number>;
 
+/** How many times each host was rendered into, so an older render stops adding charts. */
+const renders = new WeakMap<HTMLElement, number>();
+
 /** Renders the charts into `host`; returns a function that moves the instant rule. */
 export function renderMetrics(host: HTMLElement, model: TraceModel, derived: Derived,
   report: RunReport | undefined): (t: number) => void {
@@ -30,16 +33,32 @@ export function renderMetrics(host: HTMLElement, model: TraceModel, derived: Der
   const end = Math.max(1, model.end);
   const x = scaleLinear().domain([0, end]).range([M.left, W - M.right]);
   const clients = derived.ops.length > 0; // no client workload: no latency or availability
-  const charts = [...(clients ? [latencyChart(host, x, derived),
-    availabilityChart(host, x, derived, end)] : []), notesChart(host, x, model, end)];
   const figures = Object.entries(report?.metrics ?? {});
-  if (figures.length > 0) {
-    host.append(el('table', { class: 'figures' },
-      el('caption', { text: 'Measured by the protocol' }),
-      ...figures.map(([k, v]) => el('tr', {}, el('th', { text: k }),
-        el('td', { text: Number.isInteger(v) ? String(v) : v.toFixed(2) })))));
-  }
+  const table = figures.length === 0 ? null : el('table', { class: 'figures' },
+    el('caption', { text: 'Measured by the protocol' }),
+    ...figures.map(([k, v]) => el('tr', {}, el('th', { text: k }),
+      el('td', { text: Number.isInteger(v) ? String(v) : v.toFixed(2) }))));
+  if (table !== null) host.append(table);
+  // One chart per task: on a million events each is a pass over the run. A later render of
+  // the same host stops this one.
+  const generation = (renders.get(host) ?? 0) + 1;
+  renders.set(host, generation);
+  const charts: Svg[] = [];
+  const makers = [...(clients ? [() => latencyChart(host, x, derived),
+    () => availabilityChart(host, x, derived, end)] : []), () => notesChart(host, x, model, end)];
+  let now = 0;
+  const next = (k: number) => {
+    const make = makers[k];
+    if (make === undefined || renders.get(host) !== generation) return;
+    const svg = make();
+    host.insertBefore(svg.node() as SVGSVGElement, table);
+    charts.push(svg);
+    svg.select('line.now').attr('x1', x(now)).attr('x2', x(now));
+    setTimeout(() => next(k + 1), 0);
+  };
+  next(0);
   return (t) => {
+    now = t;
     for (const svg of charts) {
       svg.select('line.now').attr('x1', x(t)).attr('x2', x(t));
     }
@@ -56,7 +75,7 @@ function chart(host: HTMLElement, title: string, x: Scale,
   svg.append('g').attr('transform', `translate(${M.left},0)`)
     .call(axisLeft(y).ticks(4).tickFormat((v) => yFormat(Number(v))));
   svg.append('line').attr('class', 'now').attr('y1', M.top).attr('y2', H - M.bottom)
-    .attr('stroke', '#0a7');
+    .attr('stroke', CURSOR_COLOUR);
   return svg;
 }
 
@@ -69,7 +88,7 @@ function latencyChart(host: HTMLElement, x: Scale, d: Derived): Svg {
   const svg = chart(host, 'Client operation latency', x, y, (v) => formatTime(v));
   svg.append('g').selectAll('circle').data(points).join('circle').attr('r', 1.6)
     .attr('cx', (o) => x(o.t0)).attr('cy', (o) => y(o.t1 - o.t0))
-    .attr('fill', (o) => OUTCOME_COLOURS[o.outcome] ?? '#999');
+    .attr('fill', (o) => OUTCOME_COLOURS[o.meaning]);
   return svg;
 }
 
@@ -86,34 +105,43 @@ function buckets<T>(list: readonly T[], end: number, time: (v: T) => number):
 function availabilityChart(host: HTMLElement, x: Scale, d: Derived,
   end: number): Svg {
   const y = scaleLinear().domain([0, 1]).range([H - M.bottom, M.top]);
-  const svg = chart(host, 'Availability: completed operations that succeeded', x, y,
+  // A correct "no" (a compare-and-set that found another value) is the service answering.
+  const svg = chart(host, 'Availability: completed operations answered', x, y,
     (v) => `${Math.round(v * 100)}%`);
   const rows = buckets(d.ops.filter((o) => o.outcome !== 'pending'), end, (o) => o.t1)
     .filter((b) => b.items.length > 0)
-    .map((b) => ({ t: b.t,
-      share: b.items.filter((o) => o.outcome === 'ok').length / b.items.length }));
+    .map((b) => ({ t: b.t, share: b.items.filter((o) => o.meaning === 'ok' ||
+      o.meaning === 'answered').length / b.items.length }));
   svg.append('g').selectAll('rect').data(rows).join('rect')
     .attr('x', (r) => x(r.t)).attr('width', Math.max(1, x(end / BUCKETS) - x(0) - 1))
     .attr('y', (r) => y(r.share)).attr('height', (r) => H - M.bottom - y(r.share))
-    .attr('fill', '#6ab04c');
+    .attr('fill', OUTCOME_COLOURS.ok);
   return svg;
 }
 
+/**
+ * Protocol notes per time bucket, for the four most frequent note kinds: one pass over the
+ * columns into a count per (kind, bucket), so a million notes cost a million increments.
+ */
 function notesChart(host: HTMLElement, x: Scale, m: TraceModel,
   end: number): Svg {
-  const kinds = new Map<string, number[]>();
+  const counts = new Map<string, Uint32Array>();
   for (let i = 0; i < m.n; i++) {
     if (m.kind[i] !== KIND.note) continue;
-    const tag = m.tags[i] ?? 'note';
-    if (!kinds.has(tag) && kinds.size >= 4) continue;
-    kinds.set(tag, [...(kinds.get(tag) ?? []), m.t[i] as number]);
+    const tag = m.tag(i) ?? 'note';
+    let row = counts.get(tag);
+    if (row === undefined) counts.set(tag, (row = new Uint32Array(BUCKETS)));
+    const b = Math.min(BUCKETS - 1, Math.floor(((m.t[i] as number) / end) * BUCKETS));
+    row[b] = (row[b] as number) + 1;
   }
-  const series = [...kinds].map(([tag, times]) => ({ tag,
-    counts: buckets(times, end, (t) => t).map((b) => ({ t: b.t, n: b.items.length })) }));
+  const total = (row: Uint32Array) => row.reduce((a, v) => a + v, 0);
+  const series = [...counts].sort((a, b) => total(b[1]) - total(a[1])).slice(0, 4)
+    .map(([tag, row]) => ({ tag,
+      counts: Array.from(row, (n, k) => ({ t: (end * k) / BUCKETS, n })) }));
   const y = scaleLinear().domain([0, max(series, (s) => max(s.counts, (c) => c.n)) ?? 1]).nice()
     .range([H - M.bottom, M.top]);
   const svg = chart(host, `Protocol notes per ${formatTime(end / BUCKETS)}`, x, y, String);
-  const colours = ['#f28705', '#1f5fa8', '#6a4', '#a0a'];
+  const colours = GROUP_COLOURS;
   series.forEach((s, k) => {
     const path = s.counts.map((c, i) => `${i === 0 ? 'M' : 'L'}${x(c.t)},${y(c.n)}`).join('');
     svg.append('path').attr('d', path).attr('fill', 'none').attr('stroke', colours[k] ?? '#888');

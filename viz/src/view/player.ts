@@ -24,7 +24,8 @@ export class Player {
   private readonly playButton: HTMLButtonElement;
   private readonly speed: HTMLSelectElement;
 
-  constructor(private readonly onMove: (index: number, time: number, settled: boolean) => void) {
+  constructor(private readonly onMove: (index: number, time: number, settled: boolean,
+    playing: boolean) => void) {
     this.slider = el('input', { attrs: { type: 'range', min: '0', max: '1000', value: '0',
       id: 'scrub', 'aria-label': 'scrub through time' } });
     this.slider.addEventListener('input', () => this.scrub());
@@ -35,7 +36,7 @@ export class Player {
       ...SPEEDS.map(([name, v]) => el('option', { text: name, attrs: { value: String(v) } })));
     this.speed.value = '100000';
     this.root = el('div', { class: 'player' },
-      button('⇤ Start', () => this.seek(-1), { id: 'to-start', title: 'to the start' }),
+      button('⇤ Start', () => this.seek(-1), { id: 'to-start', title: 'to the start (Home)' }),
       button('◀ Step', () => this.step(-1), { id: 'step-back' }),
       this.playButton,
       button('Step ▶', () => this.step(1), { id: 'step' }),
@@ -64,6 +65,16 @@ export class Player {
     this.index = m.upperBound(time) - 1;
     this.time = time;
     this.emit(true);
+  }
+
+  /** The last event. */
+  toEnd(): void {
+    this.pause();
+    this.seek((this.model?.n ?? 0) - 1);
+  }
+
+  get isPlaying(): boolean {
+    return this.playing;
   }
 
   /** The current instant's time. */
@@ -129,6 +140,6 @@ export class Player {
       this.slider.value = String(m.end === 0 ? 0 : Math.round((this.time / m.end) * 1000));
     }
     this.label.textContent = `event ${this.index + 1} of ${m.n}, t = ${formatTime(this.time)}`;
-    this.onMove(this.index, this.time, settled);
+    this.onMove(this.index, this.time, settled, this.playing);
   }
 }

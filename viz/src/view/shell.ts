@@ -1,99 +1,141 @@
 /**
- * The page's frame: the scenario chooser (grouped by protocol), seed, file opening (button or
- * drop anywhere), the scenario's description and narrative, the status line, the error box,
- * the view toolbar, and the places where the diagram, the fault bar and the inspector go.
- * Narratives are shown as plain text (pre-wrapped), never parsed as HTML.
+ * The page's frame, laid out for a 1280×720 screen: a header (the scenario chooser grouped by
+ * protocol and lesson, seed, open a file, share and download, the verdict), the playback bar,
+ * then the diagram on the left with its tools and legend under it, and on the right, beside
+ * it, the story, the violation with its evidence, the cluster, the levels and each node's
+ * state. Below: the fault controls, the scenario's description, metrics and the keyboard
+ * shortcuts. Scenario and trace text is shown as text, never parsed as HTML.
  */
 import type { LoadedScenario, RunReport } from '../../../runner/index.js';
 import type { Seed } from '../../../sim/index.js';
 import type { Derived } from '../model/derive.js';
 import type { TraceModel } from '../model/traceModel.js';
-import type { CatalogueEntry } from '../run/catalogue.js';
+import { type CatalogueEntry, LESSONS } from '../run/catalogue.js';
 import { button, el, setChildren } from './dom.js';
+import { shortcutList } from './keyboard.js';
 import { formatTime } from './palette.js';
 
 /** What the shell's controls ask the app to do. */
 export interface ShellActions {
   choose(key: string): void;
   reseed(seed: string): void;
-  openFile(name: string, bytes: Uint8Array): void;
+  openFile(file: File): void;
   goToViolation(): void;
   zoom(factor: number): void;
   pan(fraction: number): void;
   resetView(): void;
+  share(): void;
   downloadYaml(): void;
   downloadTrace(): void;
   fork(): void;
   unfork(): void;
   goToDivergence(): void;
+  openDefault(): void;
 }
 
 /** Handles to the parts of the page the app updates. */
 export interface Shell {
   readonly select: HTMLSelectElement;
   readonly diagram: HTMLElement;
+  readonly diagramB: HTMLElement;
   readonly inspector: HTMLElement;
   readonly cluster: HTMLElement;
   readonly metrics: HTMLElement;
-  describe(loaded: LoadedScenario | undefined, seed: Seed | undefined): void;
+  readonly legend: HTMLElement;
+  readonly story: HTMLElement;
+  readonly violation: HTMLElement;
+  readonly levels: HTMLElement;
+  readonly compare: HTMLElement;
+  readonly about: HTMLElement;
+  describe(loaded: LoadedScenario | undefined, seed: Seed | undefined, source: string): void;
   status(model: TraceModel, derived: Derived, report: RunReport | undefined, label: string,
     hash?: string): void;
   progress(fraction: number | undefined, events?: number): void;
-  error(text: string): void;
+  error(text: string, offerDefault?: boolean): void;
   clearError(): void;
   announce(text: string): void;
   enableRunControls(on: boolean): void;
   /** Shows what the fork comparison found (undefined: no fork). */
   forkInfo(text: string | undefined, canJump: boolean): void;
+  toggleHelp(): void;
 }
 
 /** Builds the page inside `root`. */
 export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act: ShellActions,
   player: HTMLElement, faults: HTMLElement): Shell {
   const select = scenarioSelect(entries, act);
-  const seed = el('input',
-    { attrs: { id: 'seed', type: 'text', size: '8', 'aria-label': 'seed' } });
+  const seed = el('input', { attrs: { id: 'seed', type: 'text', size: '7', 'aria-label': 'seed' } });
   seed.addEventListener('change', () => act.reseed(seed.value));
-  const file = el('input',
-    { attrs: { type: 'file', id: 'file', accept: '.yaml,.yml,.jsonl,.json' } });
-  file.addEventListener('change', () => void readFile(file.files?.[0], act));
+  const file = el('input', { attrs: { type: 'file', id: 'file', accept: '.yaml,.yml,.jsonl,.json',
+    'aria-label': 'open a scenario or trace file' } });
+  file.addEventListener('change', () => {
+    const f = file.files?.[0];
+    if (f !== undefined) act.openFile(f);
+    file.value = '';
+  });
   const progress = el('progress', { attrs: { id: 'progress', max: '1' } });
   const progressText = el('span', { class: 'progress-text', attrs: { id: 'progress-text' } });
   progress.hidden = true;
+  const verdict = el('span', { class: 'verdict', attrs: { id: 'verdict' } });
+  const { runOnly, share } = menu(act);
+  const help = el('div', { class: 'help', attrs: { id: 'help' } },
+    el('h3', { text: 'Keyboard shortcuts (anywhere on the page)' }), shortcutList('help-keys'));
+  help.hidden = true;
   const top = el('header', {}, el('h1', { text: 'Faultline' }),
-    el('label', {}, 'Scenario ', select), el('label', {}, ' Seed ', seed),
-    el('label', { class: 'open' }, ' Open a scenario or trace ', file),
-    progress, progressText);
-  const about = el('div', { class: 'about', attrs: { id: 'about' } });
+    el('label', {}, 'Scenario ', select), el('label', {}, 'Seed ', seed),
+    el('label', { class: 'open' }, 'Open ', file), share, ...runOnly,
+    button('?', () => { help.hidden = !help.hidden; }, { id: 'help-button',
+      title: 'keyboard shortcuts (?)', 'aria-label': 'keyboard shortcuts' }),
+    progress, progressText, verdict);
   const statusLine = el('div', { class: 'status', attrs: { id: 'status', role: 'status' } });
-  const errorBox = el('pre', { class: 'error', attrs: { id: 'error', role: 'alert' } });
+  const errorText = el('pre', { attrs: { id: 'error-text' } });
+  const fallback = button('Open the default scenario', act.openDefault, { id: 'error-default' });
+  const errorBox = el('div', { class: 'error', attrs: { id: 'error', role: 'alert' } },
+    errorText, fallback);
   errorBox.hidden = true;
   const note = el('div', { class: 'note', attrs: { id: 'note', 'aria-live': 'polite' } });
-  const { tools, runOnly, gotoViolation } = toolbar(act);
+  const { tools, gotoViolation } = toolbar(act);
   const fork = forkBar(act);
-  const diagram = el('div', { class: 'diagram', attrs: { id: 'diagram' } });
-  const inspector = el('div', { class: 'inspector', attrs: { id: 'inspector' } });
-  const cluster = el('div', { class: 'cluster-view', attrs: { id: 'cluster' } });
-  const metrics = el('div', { class: 'metrics', attrs: { id: 'metrics' } });
-  const views = el('div', { class: 'views' },
-    el('section', {}, el('h3', { text: 'Cluster' }), cluster),
-    el('section', {}, el('h3', { text: 'Metrics' }), metrics));
-  setChildren(root, top, about, statusLine, errorBox, player, tools, fork.root, note, diagram,
-    faults, legend(), views, el('h3', { text: 'State at the current instant' }), inspector);
+  const part = (cls: string, id: string) => el('div', { class: cls, attrs: { id } });
+  const diagram = part('diagram', 'diagram');
+  const diagramB = part('diagram second', 'diagram-b');
+  diagramB.hidden = true;
+  const legendHost = part('legend-host', 'legend-host');
+  const about = part('about', 'about');
+  const metrics = part('metrics', 'metrics');
+  const story = part('story-host', 'story-host');
+  const violation = el('section', { class: 'violation-panel', attrs: { id: 'violation' } });
+  violation.hidden = true;
+  const cluster = part('cluster-view', 'cluster');
+  const levels = part('levels', 'levels');
+  const compare = el('section', { class: 'compare-host', attrs: { id: 'compare' } });
+  compare.hidden = true;
+  const inspector = part('inspector', 'inspector');
+  const left = el('section', { class: 'left' }, tools, fork.root, note, diagram, diagramB,
+    legendHost, faults, about, el('h3', { text: 'Metrics' }), metrics,
+    el('h3', { text: 'Keyboard shortcuts' }), shortcutList('shortcuts'));
+  const right = el('aside', { class: 'right', attrs: { 'aria-label': 'state and story' } },
+    story, violation, compare, el('h3', { text: 'Cluster' }), cluster, levels,
+    el('h3', { text: 'State at the current instant' }), inspector);
+  setChildren(root, top, help, errorBox, statusLine, player,
+    el('div', { class: 'workspace' }, left, right));
   dropAnywhere(root, act);
   return {
-    select, diagram, inspector, cluster, metrics,
-    describe: (loaded, s) => {
+    select, diagram, diagramB, inspector, cluster, metrics, legend: legendHost, story, violation,
+    levels, compare, about,
+    describe: (loaded, s, source) => {
       seed.value = s === undefined ? '' : String(s);
       seed.disabled = loaded === undefined;
-      setChildren(about,
+      const steps = typeof loaded?.narrative === 'object';
+      setChildren(about, el('h3', { text: 'About this run' }),
+        el('p', { class: 'source', text: source }),
         loaded === undefined ? null : el('p', { class: 'description', text: loaded.description }),
-        loaded?.narrative === undefined ? null
-          : el('div', { class: 'narrative', text: loaded.narrative }));
+        loaded?.narrative === undefined ? null : el('p', { class: 'hint', text: steps
+          ? 'Its story is told step by step on the right.' : 'Its story is on the right.' }));
     },
     status: (model, derived, report, label, hash) => {
       gotoViolation.disabled = derived.violation < 0;
-      setStatus(statusLine, model, derived, report, label, hash);
+      setStatus(statusLine, verdict, model, derived, report, label, hash);
     },
     progress: (f, events) => {
       progress.hidden = f === undefined;
@@ -102,8 +144,9 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
       progressText.textContent = f === undefined ? '' : `running… ${Math.round(f * 100)}%` +
         `${events === undefined ? '' : `, ${events} events`}`;
     },
-    error: (text) => {
-      errorBox.textContent = text;
+    error: (text, offerDefault = false) => {
+      errorText.textContent = text;
+      fallback.hidden = !offerDefault;
       errorBox.hidden = false;
     },
     clearError: () => {
@@ -115,30 +158,44 @@ export function shell(root: HTMLElement, entries: readonly CatalogueEntry[], act
       for (const b of runOnly) b.disabled = !on;
       faults.hidden = !on;
     },
+    toggleHelp: () => {
+      help.hidden = !help.hidden;
+    },
   };
 }
 
-function toolbar(act: ShellActions): { tools: HTMLElement; runOnly: HTMLButtonElement[];
-  gotoViolation: HTMLButtonElement } {
-  const runOnly = [button('Download scenario YAML', act.downloadYaml, { id: 'download-yaml' }),
-    button('Download trace', act.downloadTrace, { id: 'download-trace' }),
-    button('Fork here', act.fork, { id: 'fork', title: 'keep this run to compare the next with' })];
-  const gotoViolation = button('⚠ Go to violation', act.goToViolation, { id: 'goto-violation' });
+function menu(act: ShellActions): { runOnly: HTMLButtonElement[]; share: HTMLButtonElement } {
+  const share = button('Copy link', act.share, { id: 'share',
+    title: 'copy the address: it reproduces this run' });
+  const runOnly = [
+    button('⬇ Scenario', act.downloadYaml, { id: 'download-yaml',
+      title: 'the scenario file, added faults included (faultline run replays it)' }),
+    button('⬇ Trace', act.downloadTrace, { id: 'download-trace',
+      title: 'the trace as JSON Lines, with its scenario (faultline replay checks its hash)' })];
+  return { runOnly, share };
+}
+
+function toolbar(act: ShellActions): { tools: HTMLElement; gotoViolation: HTMLButtonElement } {
+  const gotoViolation = button('⚠ Go to violation', act.goToViolation,
+    { id: 'goto-violation', title: 'V' });
   const tools = el('div', { class: 'tools' }, gotoViolation,
-    button('Zoom in', () => act.zoom(2), { id: 'zoom-in' }),
-    button('Zoom out', () => act.zoom(0.5), { id: 'zoom-out' }),
+    button('Zoom in', () => act.zoom(2), { id: 'zoom-in', title: '+' }),
+    button('Zoom out', () => act.zoom(0.5), { id: 'zoom-out', title: '−' }),
     button('◀ Pan', () => act.pan(-0.25), { id: 'pan-left' }),
     button('Pan ▶', () => act.pan(0.25), { id: 'pan-right' }),
-    button('Whole run', act.resetView, { id: 'zoom-reset' }), ...runOnly);
-  return { tools, runOnly, gotoViolation };
+    button('Whole run', act.resetView, { id: 'zoom-reset', title: '0' }),
+    button('Keep to compare', act.fork, { id: 'fork',
+      title: 'keep this run; change the seed, a fault or the scenario, and compare' }));
+  return { tools, gotoViolation };
 }
 
 function forkBar(act: ShellActions): { root: HTMLElement;
   show(text: string | undefined, canJump: boolean): void } {
   const text = el('span', { attrs: { id: 'fork-info' } });
-  const jump = button('Go to divergence', act.goToDivergence, { id: 'goto-divergence' });
+  const jump = button('Go to divergence', act.goToDivergence, { id: 'goto-divergence',
+    title: 'D' });
   const root = el('div', { class: 'fork' }, text, ' ', jump,
-    button('Forget the fork', act.unfork, { id: 'unfork' }));
+    button('Stop comparing', act.unfork, { id: 'unfork' }));
   root.hidden = true;
   return { root, show: (t, canJump) => {
     root.hidden = t === undefined;
@@ -151,15 +208,20 @@ function scenarioSelect(entries: readonly CatalogueEntry[], act: ShellActions): 
   const groups = new Map<string, CatalogueEntry[]>();
   for (const e of entries) groups.set(e.group, [...(groups.get(e.group) ?? []), e]);
   const select = el('select', { attrs: { id: 'scenario', 'aria-label': 'scenario' } },
-    ...[...groups].map(([group, list]) => el('optgroup', { attrs: { label: group } },
-      ...list.map((e) => el('option', { text: e.key.slice(group.length + 1),
-        title: e.description, attrs: { value: e.key } })))));
-  select.addEventListener('change', () => act.choose(select.value));
+    el('option', { text: '(a file)', attrs: { value: '', disabled: '' } }),
+    ...[...groups].map(([group, list]) => el('optgroup', { attrs: { label: group,
+      'data-lesson': list[0]?.lesson ?? LESSONS[0] } },
+    ...list.map((e) => el('option', { text: e.key.slice(e.key.indexOf('/') + 1),
+      title: e.description, attrs: { value: e.key } })))));
+  select.addEventListener('change', () => {
+    if (select.value !== '') act.choose(select.value);
+  });
   return select;
 }
 
-function setStatus(host: HTMLElement, model: TraceModel, derived: Derived,
-  report: RunReport | undefined, label: string, fileHash: string | undefined): void {
+function setStatus(host: HTMLElement, verdictChip: HTMLElement, model: TraceModel,
+  derived: Derived, report: RunReport | undefined, label: string,
+  fileHash: string | undefined): void {
   const hash = report?.result.hash ?? fileHash ?? '';
   host.dataset.hash = hash;
   host.dataset.events = String(model.n);
@@ -167,52 +229,23 @@ function setStatus(host: HTMLElement, model: TraceModel, derived: Derived,
   const expected = report?.passed === true && report.violation !== undefined;
   const verdict = report === undefined ? '' : expected ? 'passed: the expected violation happened'
     : report.passed ? 'passed' : 'failed';
-  const violation = report?.violation ?? (derived.violation >= 0
-    ? { name: derived.violationName, explanation: '' } : undefined);
+  verdictChip.textContent = verdict;
+  verdictChip.className = `verdict ${report === undefined ? '' : report.passed ? 'passed' : 'failed'}`;
   setChildren(host,
     el('span', { text: `${label}: ${model.n} events over ${formatTime(model.end)}, ` +
       `seed ${model.info.seed}` }),
     hash === '' ? null : el('span', { class: 'hash', text: ` · trace hash ${hash}` }),
-    verdict === '' ? null : el('span', {
-      class: `verdict ${report?.passed === true ? 'passed' : 'failed'}`,
-      text: ` · ${verdict}` }),
-    violation === undefined ? null : violationText(violation.name, violation.explanation),
-    ...(report?.failures ?? []).map((f) => folded('failure', f)));
-}
-
-/** The violation: its first line always shown, the rest (a long explanation) folded. */
-function violationText(name: string, explanation: string): HTMLElement {
-  const text = `Violation: ${name}${explanation === '' ? '' : ` — ${explanation}`}`;
-  return folded('violation-text', text);
-}
-
-/** Text whose first line is shown and whose further lines fold under it. */
-function folded(cls: string, text: string): HTMLElement {
-  const [head = '', ...rest] = text.split('\n');
-  if (rest.length === 0) return el('div', { class: cls, text: head });
-  return el('details', { class: cls }, el('summary', { text: head }),
-    el('pre', { text: rest.join('\n') }));
-}
-
-async function readFile(file: File | undefined, act: ShellActions): Promise<void> {
-  if (file === undefined) return;
-  act.openFile(file.name, new Uint8Array(await file.arrayBuffer()));
+    derived.violation < 0 ? null : el('span', { class: 'violation-text',
+      text: ` · violation: ${derived.violationName}` }),
+    ...(report?.failures ?? []).filter(() => !expected).map((f) =>
+      el('div', { class: 'failure', text: f.split('\n')[0] ?? f })));
 }
 
 function dropAnywhere(root: HTMLElement, act: ShellActions): void {
   root.addEventListener('dragover', (e) => e.preventDefault());
   root.addEventListener('drop', (e) => {
     e.preventDefault();
-    void readFile(e.dataTransfer?.files[0], act);
+    const f = e.dataTransfer?.files[0];
+    if (f !== undefined) act.openFile(f);
   });
-}
-
-function legend(): HTMLElement {
-  const items: [string, string][] = [['arrow', 'message: send → delivery (hover for its body)'],
-    ['drop', 'dropped message (✕, with its cause on hover)'], ['down', 'crashed'],
-    ['paused', 'paused'], ['cut', 'cut off by a partition'], ['role', 'role and term'],
-    ['op', 'client operation: green ok, red fail, yellow unknown'],
-    ['violation', 'violation: click the red marker to jump and see its causal past']];
-  return el('ul', { class: 'legend' }, ...items.map(([cls, text]) =>
-    el('li', {}, el('span', { class: `swatch ${cls}` }), text)));
 }

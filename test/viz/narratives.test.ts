@@ -1,0 +1,41 @@
+/**
+ * The claim check: every bundled scenario's narrative is resolved against its actual run, and
+ * every [claim] in every step must hold there (a state true at the step's instant, or an event
+ * since the previous step), every step must be placed where its anchor says and make at least
+ * one claim. Every scenario tells its run in steps (prose alone cannot be checked). Runs
+ * change when protocols change; this test is what keeps narratives honest.
+ * A failure lists the facts that do hold at the step, to rewrite the claim from.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { scenarioFiles } from '../support/scenarioFiles.js';
+import { judge, loadScenario, prepareRun } from '../../runner/index.js';
+import { protocols } from '../../protocols/index.js';
+import { Analysis } from '../../viz/src/model/analysis.js';
+import { narrativeProblems, resolveNarrative } from '../../viz/src/model/narrative.js';
+import { modelOfRun } from '../../viz/src/model/runModel.js';
+
+const files = scenarioFiles();
+
+/** Runs a scenario and resolves its narrative against the run. */
+export function checkNarrative(file: string) {
+  const loaded = loadScenario(readFileSync(file, 'utf8'), file);
+  const prepared = prepareRun(loaded.spec, { trace: 'memory' });
+  prepared.engine.run(loaded.spec.duration);
+  const report = judge(prepared);
+  const { model, derived } = modelOfRun(prepared.engine, report);
+  const protocol = protocols[loaded.spec.protocol];
+  const params = protocol?.params.parse(loaded.spec.params ?? {});
+  const analysis = new Analysis(model, derived, protocol?.view, params);
+  const resolved = resolveNarrative(loaded.narrative, model, analysis.book);
+  return { loaded, resolved, problems: narrativeProblems(resolved, analysis.book) };
+}
+
+describe('narratives: every claim holds in its run', () => {
+  it.each(files)('%s', (file) => {
+    const { loaded, resolved, problems } = checkNarrative(file);
+    expect(typeof loaded.narrative, 'a stepped narrative').toBe('object');
+    expect(resolved.steps.length).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Reading a trace as it arrives: whatever the chunks the bytes come in, the columns, lines
+ * and derived facts are those of reading the whole file at once (fast-check picks the cuts),
+ * and a trace moved between threads (packTrace, then unpackTrace) is the same trace, with the
+ * same hash. Link state round-trips: a scenario's text compressed into the address, faults
+ * and a kept run; malformed links are errors naming the field.
+ */
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { hashRecords } from '../../sim/index.js';
+import { judge, loadScenario, prepareRun } from '../../runner/index.js';
+import { readTrace, TraceReader } from '../../viz/src/model/traceFile.js';
+import { type Block, joinBlocks, lineEndBefore } from '../../viz/src/model/traceBlocks.js';
+import { packTrace, unpackTrace } from '../../viz/src/model/transfer.js';
+import { readHash, writeHash } from '../../viz/src/run/urlState.js';
+
+const SCENARIO = `name: reading
+protocol: heartbeat
+nodes: 3
+faults: [{ at: 100ms, crash: n2 }, { at: 150ms, partition: [[n1], [n3]] }, { at: 200ms, heal: all }]
+duration: 300ms
+seed: 9
+`;
+
+function run(): { text: string; hash: string } {
+  const prepared = prepareRun(loadScenario(SCENARIO, 'reading.yaml').spec);
+  prepared.engine.run(prepared.spec.duration);
+  return { text: prepared.engine.trace.toJsonl({ seed: '9' }), hash: judge(prepared).result.hash };
+}
+
+const { text, hash } = run();
+const bytes = new TextEncoder().encode(text);
+const whole = readTrace(bytes);
+
+describe('viz: reading traces', () => {
+  test.prop([fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 })])(
+    'reads the same columns whatever the chunks', (cuts) => {
+      const reader = new TraceReader(bytes.length);
+      const at = [...new Set(cuts)].sort((a, b) => a - b);
+      let from = 0;
+      for (const cut of [...at, bytes.length]) {
+        reader.push(bytes.slice(from, cut));
+        from = cut;
+      }
+      const read = reader.finish();
+      expect(read.n).toBe(whole.n);
+      expect(Array.from(read.columns.t)).toEqual(Array.from(whole.columns.t));
+      expect(Array.from(read.columns.node)).toEqual(Array.from(whole.columns.node));
+      expect(Array.from(read.columns.tagCode).map((c) => read.columns.tagTable[c]))
+        .toEqual(Array.from(whole.columns.tagCode).map((c) => whole.columns.tagTable[c]));
+    });
+
+  test.prop([fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 12 })])(
+    'reads the same trace in blocks cut at line ends, joined', (cuts) => {
+      const headerEnd = bytes.indexOf(10);
+      const ends = [...new Set(cuts.map((c) => lineEndBefore(bytes, headerEnd + 1, c))
+        .filter((c) => c > headerEnd + 1))].sort((a, b) => a - b);
+      const blocks: Block[] = [];
+      let from = headerEnd + 1;
+      let line = 2;
+      [...ends, bytes.length].forEach((end, k, all) => {
+        if (end <= from) return;
+        const read = new TraceReader(end - from, bytes.subarray(from, end),
+          { header: whole.info, firstLine: line, last: k === all.length - 1 }).finish();
+        blocks.push({ read, offset: from, firstLine: line });
+        line += read.n;
+        from = end;
+      });
+      const joined = joinBlocks(whole.info, { start: 0, end: headerEnd }, bytes, blocks);
+      expect(joined.n).toBe(whole.n);
+      expect(Array.from(joined.lineStart.subarray(0, joined.n + 1)))
+        .toEqual(Array.from(whole.lineStart.subarray(0, whole.n + 1)));
+      expect(Array.from(joined.columns.mid)).toEqual(Array.from(whole.columns.mid.subarray(0, whole.n)));
+      expect(Array.from(joined.columns.tagCode).map((c) => joined.columns.tagTable[c]))
+        .toEqual(Array.from(whole.columns.tagCode.subarray(0, whole.n))
+          .map((c) => whole.columns.tagTable[c]));
+    });
+
+  it('names the line of a time that goes back across a cut between blocks', () => {
+    const headerEnd = bytes.indexOf(10);
+    const cut = lineEndBefore(bytes, headerEnd + 1, Math.floor(bytes.length / 2));
+    const tail = new TextEncoder().encode(text.slice(cut).replace(/"t":\d+/, '"t":0'));
+    const first = new TraceReader(cut - headerEnd - 1, bytes.subarray(headerEnd + 1, cut),
+      { header: whole.info, firstLine: 2, last: false }).finish();
+    const second = new TraceReader(tail.length, tail,
+      { header: whole.info, firstLine: 2 + first.n, last: true }).finish();
+    expect(() => joinBlocks(whole.info, { start: 0, end: headerEnd }, bytes,
+      [{ read: first, offset: headerEnd + 1, firstLine: 2 },
+        { read: second, offset: cut, firstLine: 2 + first.n }]))
+      .toThrow(`line ${2 + first.n}: time 0 goes back`);
+  });
+
+  it('moves a trace between threads unchanged, with its hash', () => {
+    const { packed } = packTrace(bytes.slice());
+    const moved = structuredClone(packed);
+    const { model, derived, hash: recomputed } = unpackTrace(moved);
+    expect(recomputed).toBe(hash);
+    const records = Array.from({ length: model.n }, (_, i) => model.record(i));
+    expect(hashRecords(records, model.lanes)).toBe(hash);
+    expect(derived.sendOf.get(model.mid[derived.arrowSend[0] as number] as number))
+      .toBe(derived.arrowSend[0]);
+    expect(derived.down.map((d) => model.lanes[d.lane])).toEqual(['n2']);
+  });
+
+  it('rejects a blank line inside a trace, naming it', () => {
+    const lines = text.split('\n');
+    const bad = [...lines.slice(0, 3), '', ...lines.slice(3)].join('\n');
+    expect(() => readTrace(bad)).toThrow('line 4: a blank line inside the trace');
+  });
+});
+
+describe('viz: links', () => {
+  it('round-trips a scenario text, seed, faults and a kept run', async () => {
+    const state = { text: SCENARIO, name: 'mine.yaml', seed: '7',
+      faults: [{ at: 5, fault: { kind: 'crash' as const, node: 'n1' } }],
+      fork: { scenario: 'raft/leader-failure', seed: '2', faults: [] }, step: 3 };
+    const back = await readHash(await writeHash(state));
+    expect(back).toEqual(state);
+  });
+
+  it.each([
+    ['#scenario=leader-failure', '"scenario" must be a key'],
+    ['#scenario=raft/x&src=abc', 'both "scenario" and "src"'],
+    ['#fork=[1]', '"fork" must be an object'],
+    ['#fork={"seed":""}', '"fork.seed" must be a number or a short string'],
+    ['#step=-1', '"step" must be a step number'],
+  ])('refuses %s', async (hash, message) => {
+    await expect(readHash(hash)).rejects.toThrow(message);
+  });
+});
