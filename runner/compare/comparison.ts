@@ -22,6 +22,7 @@ import { type AnyProtocol, protocols } from '../../protocols/index.js';
 import { type LoadedScenario, loadRaw, type Raw, readScenarioYaml } from '../load.js';
 import { issueProblems, type Locator, parsePath, type Problem, ScenarioError, type Segment } from
   '../problems.js';
+import type { Narrative } from '../schema.js';
 import type { RunSpec } from '../spec.js';
 import { parseRelation, type Relation } from './relations.js';
 import { findRoleFaults, type RoleFault } from './roles.js';
@@ -85,7 +86,7 @@ export function loadDesigns(raw: Raw, locator: Locator,
   if ('compare' in raw) return loadComparisonRaw(raw, locator, registry);
   const loaded = loadRaw(raw, locator, registry);
   return { name: loaded.spec.name, description: loaded.description,
-    ...(loaded.narrative === undefined ? {} : { narrative: loaded.narrative }),
+    ...(loaded.narrative === undefined ? {} : { narrative: prose(loaded.narrative) }),
     designs: [{ name: loaded.spec.protocol, spec: loaded.spec }], roleFaults: [], expect: [] };
 }
 
@@ -129,7 +130,7 @@ export function loadComparisonRaw(raw: Raw, locator: Locator,
   });
   if (problems.length > 0 || loaded === undefined) throw new ScenarioError(dedupe(problems));
   return { name: String(raw.name), description: loaded.description,
-    ...(loaded.narrative === undefined ? {} : { narrative: loaded.narrative }),
+    ...(loaded.narrative === undefined ? {} : { narrative: prose(loaded.narrative) }),
     designs, roleFaults: found.roleFaults,
     expect: expect.filter((r): r is Relation => typeof r !== 'string') };
 }
@@ -221,4 +222,14 @@ export function conditionsDiffer(designs: readonly Design[]): string[] {
   if (first === undefined) return [];
   return CONDITIONS.filter((key) => designs.some((d) =>
     JSON.stringify(d.spec[key]) !== JSON.stringify(first[key])));
+}
+
+/**
+ * A comparison's narrative is read as prose: the steps of a stepped narrative anchor in one
+ * run, so across designs they are told in order, after the introduction.
+ */
+function prose(narrative: Narrative): string {
+  if (typeof narrative === 'string') return narrative;
+  return [narrative.intro, ...narrative.steps.map((s) => s.text)]
+    .filter((t): t is string => t !== undefined).join('\n\n');
 }
