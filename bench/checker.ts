@@ -44,7 +44,7 @@ interface Cell {
 }
 
 const GRID: readonly Cell[] = [
-  { label: '5 clients, 1k ops', options: { clients: 5, operations: 1_000 }, repeats: 20 },
+  { label: '5 clients, 1k ops', options: { clients: 5, operations: 1_000 }, repeats: 50 },
   { label: '10 clients, 5k ops', options: { clients: 10, operations: 5_000 }, repeats: 10 },
   { label: '10 clients, 20k ops', options: { clients: 10, operations: 20_000 }, repeats: 3 },
   { label: '10 clients, 20k ops, one impossible read',

@@ -166,8 +166,9 @@ function fencesOf<I, O, V>(
   described: readonly WriteEffects<V>[],
   observers: readonly (readonly number[] | undefined)[],
 ): (readonly number[] | undefined)[] {
-  const watching = new Set(observers.flatMap((o) => o ?? []));
-  if (watching.size === 0) return observers.map(() => undefined);
+  const watching = new Set<number>();
+  for (const o of observers) if (o !== undefined) for (const w of o) watching.add(w);
+  if (watching.size === 0) return new Array<undefined>(observers.length).fill(undefined);
   const replacing = ops.map((_, i) => i).filter((i) => {
     const e = described[i] as WriteEffects<V>;
     return e.replaces === true && e.writes !== undefined && e.mismatch !== true &&
