@@ -293,9 +293,23 @@ export class WglSearch {
       }
       const visited = this.tryLinearize(op, after);
       if (visited === MEMO_FULL) result = 'memory';
+      else if (visited === 1 && budget.overMemory !== undefined && this.memoAtPowerOfTwo() &&
+        budget.overMemory()) {
+        result = 'memory';
+      }
     }
     this.done = result;
     return result;
+  }
+
+  /**
+   * Whether the memo has just reached 1024, 2048, 4096, … entries: the caller's memory budget
+   * (`overMemory`) is asked there too, and not only every 65536 steps, so that a search whose
+   * memo grows fast stops soon after the budget is spent.
+   */
+  private memoAtPowerOfTwo(): boolean {
+    const size = this.memo.size;
+    return size >= 1024 && (size & (size - 1)) === 0;
   }
 
   /**
