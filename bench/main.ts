@@ -6,6 +6,7 @@
  */
 import { availabilityBench } from './availability.js';
 import { balancerBench } from './balancer.js';
+import { checkerBench, inconclusiveBench } from './checker.js';
 import { cliBench } from './cli.js';
 import { engineBench } from './engine.js';
 import { huntBench } from './hunt.js';
@@ -21,6 +22,8 @@ import { vizBench } from './viz.js';
 const suites: Record<string, BenchSuite> = {
   engine: engineBench,
   linearizability: linearizabilityBench,
+  checker: checkerBench,
+  inconclusive: inconclusiveBench,
   raft: raftBench,
   paxos: paxosBench,
   twopc: twoPcBench,

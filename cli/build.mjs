@@ -7,6 +7,7 @@ const entries = {
   'cli/faultline': 'cli/main.ts',
   'cli/fuzzWorker': 'cli/fuzzWorker.ts',
   'bench/main': 'bench/main.ts',
+  'bench/checkWorker': 'bench/checkWorker.ts',
   'cli/docs': 'cli/docs.ts',
   'cli/readme': 'cli/readme.ts',
   'cli/hostile': 'cli/hostile.ts',

@@ -93,6 +93,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
       .choices(['register', 'kv', 'mutex']))
     .option('--initial <value>', 'the initial value: nil (default), a number or a string')
     .option('--budget <seconds>', 'time budget for the search', '60')
+    .option('--memory <MiB>', 'memory budget for the search', '512')
     .option('--no-explain', 'the verdict only: skip minimising and explaining a violation')
     .option('--json', JSON_HELP)
     .action(async (file: string, o) => {

@@ -46,6 +46,8 @@ export interface HistoryCheckOptions {
   /** Wall-time budget in milliseconds, with the clock to measure it. */
   readonly timeBudgetMs?: number;
   readonly now?: () => number;
+  /** Memory budget of the search in bytes (`CheckOptions.maxMemoryBytes`). */
+  readonly maxMemoryBytes?: number;
 }
 
 /** A checked history file. */
@@ -84,6 +86,7 @@ export function checkHistoryText(
     ...(options.explain === undefined ? {} : { explain: options.explain }),
     ...(options.timeBudgetMs === undefined || options.now === undefined ? {}
       : { timeBudgetMs: options.timeBudgetMs, now: options.now }),
+    ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }),
     ...(formatTime === undefined ? {} : { formatTime }),
   });
   return { parsed, model: name, initial, result };

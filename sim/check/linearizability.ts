@@ -26,18 +26,20 @@ import { pairOperations } from './operations.js';
 export interface CheckOptions {
   /** Search steps allowed over all partitions (default: unlimited). */
   readonly maxSteps?: number;
-  /**
-   * Memo entries (and distinct model states) allowed in one partition's search (default
-   * 5 million, a few hundred MB at most).
-   */
+  /** Memo entries allowed in one partition's search (default: as many as memory allows). */
   readonly maxMemoEntries?: number;
+  /**
+   * Bytes the search's memo and model states may take (default 512 MiB); past it the verdict
+   * is `unknown` (memory). The check never takes memory without bound.
+   */
+  readonly maxMemoryBytes?: number;
   /** Wall-time budget in milliseconds, measured with `now` (both needed). */
   readonly timeBudgetMs?: number;
   /** A millisecond clock for `timeBudgetMs` (sim/ never reads a real clock itself). */
   readonly now?: () => number;
   /**
-   * Asked with the clock (every 65536 steps) and before the memo doubles: true ends the search
-   * as `unknown`, exhausted `memory`. The caller's memory budget (sim/ never reads memory).
+   * Asked with the clock (every 65536 steps): true ends the search as `unknown`, exhausted
+   * `memory`. The caller's memory budget (sim/ never reads memory), beside `maxMemoryBytes`.
    */
   readonly overMemory?: () => boolean;
   /** Minimise and explain a violation (default true). */
@@ -86,6 +88,10 @@ export interface LinearizabilityResult {
   readonly violation?: Violation;
 }
 
+/** The default memory budget of one partition's search, in MiB. */
+export const DEFAULT_MEMORY_MIB = 512;
+const DEFAULT_MEMORY_BYTES = DEFAULT_MEMORY_MIB * 2 ** 20;
+
 /** First slice of search steps per partition; it doubles every round. */
 const FIRST_SLICE_STEPS = 10_000;
 
@@ -104,13 +110,14 @@ export function checkOperations<S, I, O>(
   const now = options.now;
   const timed = now !== undefined && options.timeBudgetMs !== undefined;
   const deadline = timed ? now() + (options.timeBudgetMs ?? 0) : Infinity;
-  const budget = { maxMemoEntries: options.maxMemoEntries ?? 5_000_000, deadline, now,
+  const budget = { maxMemoEntries: options.maxMemoEntries ?? Infinity,
+    maxMemoryBytes: options.maxMemoryBytes ?? DEFAULT_MEMORY_BYTES, deadline, now,
     overMemory: options.overMemory };
   const maxSteps = options.maxSteps ?? Infinity;
   let active = [...partitions].map(([key, ops]) => ({
     key,
     ops,
-    search: new WglSearch(searchProblem(anyModel, ops)),
+    search: new WglSearch(searchProblem(anyModel, ops), false, budget),
   }));
   let steps = 0;
   let checked = 0;

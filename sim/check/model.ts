@@ -13,6 +13,7 @@
  * accept in any state.
  */
 import type { Operation } from './history.js';
+import type { WriteObservers } from './models/unseenWrites.js';
 
 /** The output of an operation whose outcome is unknown (`info` or still pending). */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -58,19 +59,31 @@ export interface Model<State, Input, Output> {
    */
   internKey?(state: State): string | number | boolean | null | undefined;
   /**
+   * Optional: about how many bytes a state takes in memory (default 64), so that the checker
+   * keeps to its memory budget when states are large (long strings, say).
+   */
+  stateSize?(state: State): number;
+  /**
+   * Optional: whether an operation never changes a state (a read, a compare-and-set that
+   * failed): in every state it is illegal or leaves the state as it was. The search then
+   * linearizes it as soon as it is legal, without trying the other orders (see
+   * `_internal/wglSearch.ts`). Only say true when it holds for every state.
+   */
+  readOnly?(input: Input, output: Output | Unknown): boolean;
+  /**
    * The partition (key) an operation belongs to. Operations in different partitions never
    * constrain each other, so each partition is checked alone (P-compositionality, Horn and
    * Kroening 2015). Absent means one partition for the whole history.
    */
   partitionKey?(op: Operation): string;
   /**
-   * Optional: operations of one partition, in call order, that may be dropped before the
-   * search without changing the verdict (true at their index). Only operations of unknown
-   * outcome may be: dropping one means it never took effect, which it may not have. A model
-   * answers for those that, had they taken effect, no operation could have told (see
-   * models/kv.ts); the search then no longer tries every subset and order of them.
+   * Optional: for the operations of one partition, in call order, what could observe each
+   * write of unknown outcome (see models/unseenWrites.ts). A write that nothing observes is
+   * dropped before the search: it may not have happened, and had it, nothing could tell. The
+   * search also leaves such a write out where nothing still to place observes it, so it no
+   * longer tries every subset and order of them.
    */
-  droppable?(ops: readonly TimedOperation<Input, Output>[]): readonly boolean[];
+  observers?(ops: readonly TimedOperation<Input, Output>[]): WriteObservers<State>;
   /** How an operation reads in a violation message, e.g. `read x → 2` or `cas 1→3 ok`. */
   describeOperation(input: Input, output: Output | Unknown): string;
   /** How a state reads in a violation message, e.g. `x = 5` or `"x 1 y"`. */

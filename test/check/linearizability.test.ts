@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateRegisterHistory } from '../../sim/check/generate.js';
 import { parseHistory } from '../../sim/check/historyFormat.js';
 import { checkHistory, checkOperations } from '../../sim/check/linearizability.js';
 import { kvModel } from '../../sim/check/models/kv.js';
@@ -102,6 +103,20 @@ describe('check: linearizability: register', () => {
     expect(verdict(ops)).toBe('linearizable');
   });
 
+  it('keeps an unseen write of unknown outcome that a failed CAS needs', () => {
+    // The CAS expecting 1 failed, so something overwrote 1 after the read: only the write of 3.
+    const ops = [
+      op('c1', 'write', 1, undefined, 0, 1),
+      op('c2', 'write', 1, undefined, 0, Infinity, 'info'),
+      op('c3', 'write', 2, undefined, 2, 3),
+      op('c3', 'read', null, 1, 5, 6),
+      op('c4', 'write', 3, undefined, 4, Infinity, 'info'),
+      op('c3', 'cas', [1, 5], undefined, 10, 11, 'fail'),
+    ];
+    expect(verdict(ops)).toBe('linearizable');
+    expect(verdict(ops.filter((o) => o.input !== 3))).toBe('not-linearizable');
+  });
+
   it('drops reads of unknown outcome: they neither change nor show anything', () => {
     // Twenty concurrent reads that never returned would otherwise each be tried (and, when a
     // later operation cannot be placed, in every subset); dropped, the search is short.
@@ -154,6 +169,18 @@ describe('check: linearizability: kv', () => {
     expect(checkOperations(kv, ops).verdict).toBe('linearizable');
     const observing = kvModel({ failedCasIsObservation: true });
     expect(checkOperations(observing, ops).verdict).toBe('not-linearizable');
+  });
+
+  it('keeps a write of unknown outcome that a later failed CAS needs before an append', () => {
+    // The CAS expected "ab", which the append alone would make: the unknown put went first.
+    const ops = [
+      op('c1', 'append', 'ab', undefined, 0, 1, 'ok', 'k'),
+      op('c1', 'cas', ['ab', 'b'], undefined, 2, 2, 'fail', 'k'),
+      op('c2', 'put', 'ab', undefined, 0, Infinity, 'info', 'k'),
+    ];
+    const observing = kvModel({ failedCasIsObservation: true });
+    expect(checkOperations(observing, ops).verdict).toBe('linearizable');
+    expect(checkOperations(observing, ops.slice(0, 2)).verdict).toBe('not-linearizable');
   });
 
   it('starts keys at the given initial value', () => {
@@ -217,28 +244,35 @@ describe('check: linearizability: budgets', () => {
   const load = (file: string) =>
     parseHistory(readFileSync(path.join(data, file), 'utf8'), file).events;
 
+  // Ten clients, 5 000 operations, one stale read in the middle: over a million steps.
+  const hard = generateRegisterHistory({ seed: 1, clients: 10, operations: 5_000,
+    impossibleRead: 0.5 }).events;
+
   it('gives unknown, not a verdict, when the step budget runs out', () => {
-    const hard = load('etcd_002.log'); // linearizable, about a million steps
     const result = checkHistory(register, hard, { maxSteps: 1_000 });
     expect(result).toMatchObject({ verdict: 'unknown', exhausted: 'steps' });
     expect(result.steps).toBeLessThanOrEqual(1_000);
   });
 
   it('gives unknown when the memo budget runs out', () => {
-    const result = checkHistory(register, load('etcd_002.log'), { maxMemoEntries: 100 });
+    const result = checkHistory(register, hard, { maxMemoEntries: 100 });
     expect(result).toMatchObject({ verdict: 'unknown', exhausted: 'memory' });
+    const bytes = checkHistory(register, hard, { maxMemoryBytes: 1 << 20 });
+    expect(bytes).toMatchObject({ verdict: 'unknown', exhausted: 'memory' });
   });
 
   it('gives unknown when the injected clock passes the deadline', () => {
     let clock = 0;
     const now = () => (clock += 1_000);
-    const result = checkHistory(register, load('etcd_002.log'), { now, timeBudgetMs: 5_000 });
+    const result = checkHistory(register, hard, { now, timeBudgetMs: 5_000 });
     expect(result).toMatchObject({ verdict: 'unknown', exhausted: 'time' });
   });
 
   it('never contradicts the unbounded verdict, whatever the budget', () => {
-    for (const file of ['etcd_000.log', 'etcd_002.log', 'etcd_007.log', 'etcd_040.log']) {
-      const events = load(file);
+    const generated = generateRegisterHistory({ seed: 2, clients: 10, operations: 500,
+      impossibleRead: 0.8 }).events;
+    const files = ['etcd_000.log', 'etcd_002.log', 'etcd_007.log', 'etcd_040.log'];
+    for (const events of [...files.map(load), hard, generated]) {
       const full = checkHistory(register, events, { explain: false }).verdict;
       for (const maxSteps of [10, 1_000, 100_000]) {
         const bounded = checkHistory(register, events, { maxSteps, explain: false }).verdict;

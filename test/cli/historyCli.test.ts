@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateRegisterHistory } from '../../sim/check/generate.js';
 import { PORCUPINE_DATA } from '../support/data.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -62,14 +63,25 @@ describe('faultline check-history: exit codes', () => {
     const quick = faultline('check-history', etcd('000'), '--no-explain');
     expect(quick.code).toBe(1);
     expect(quick.stdout).not.toContain('cannot come next');
-    const unknown = faultline('check-history', etcd('002'), '--budget', '0.000001');
+    // Ten clients, 5 000 operations and a stale read: over a million search steps.
+    const { events } = generateRegisterHistory({ seed: 1, clients: 10, operations: 5_000,
+      impossibleRead: 0.5 });
+    writeFileSync(join(dir, 'hard.jsonl'), events.map((e) => JSON.stringify(e)).join('\n'));
+    const hard = ['check-history', 'hard.jsonl', '--model', 'register'];
+    const unknown = faultline(...hard, '--budget', '0.000001');
     expect(unknown.stdout).toContain('ran out of time');
     expect(unknown.code).toBe(3);
+    const small = faultline(...hard, '--memory', '1', '--json');
+    expect(JSON.parse(small.stdout)).toMatchObject({ verdict: 'unknown', exhausted: 'memory' });
+    expect(small.code).toBe(3);
+    expect(faultline(...hard, '--memory', '1').stdout)
+      .toContain('ran out of memory (1 MiB); --memory gives it more');
   });
 
   it.each([
     ['--budget abc', ['x.jsonl', '--budget', 'abc'], /^--budget: a positive number of seconds/],
     ['--budget -1', ['x.jsonl', '--budget', '-1'], /^--budget: a positive number/],
+    ['--memory 0', ['x.jsonl', '--memory', '0'], /^--memory: a positive number of MiB/],
     ['no such file', ['missing.edn'], /^missing\.edn: cannot read \(no such file\)/],
     ['--model graph', ['x.jsonl', '--model', 'graph'], /--model/],
   ])('2 for bad options: %s', (_, args, message) => {

@@ -24,8 +24,9 @@
  * 5. Remove unknown operations while the witness stays non-linearizable. This is not a
  *    weakening (the full history's reason may involve them), but the reported set is then
  *    non-linearizable on its own, which is what a reader checks by hand. Operations with a
- *    known outcome are never removed this way: removing the only write of a value a read saw
- *    would produce a misleading witness.
+ *    known outcome are never removed this way, nor weakened writes that a read in the witness
+ *    saw: removing the writes of a value a read saw would produce a misleading witness (a read
+ *    alone, impossible from the initial state, where the writes it saw show what is missing).
  * @internal
  */
 import type { AnyModel } from '../model.js';
@@ -46,6 +47,9 @@ export interface Witness {
   /** False when the budget ran out before minimisation finished. */
   readonly minimal: boolean;
 }
+
+/** Search steps spent looking for the longest legal order of the final witness. */
+const LONGEST_STEPS = 200_000;
 
 /** Search steps a single proof attempt may take at least, and as a multiple of the last. */
 const MIN_STEPS_PER_PROOF = 50_000;
@@ -100,8 +104,9 @@ export function minimiseViolation(
     ws.map((p) => (chosen.has(p.op.id) ? weaken(p) : p)), proveViolation);
   witness = dropIrrelevantUnknowns(model, witness);
   // Finally remove unknown operations the violation does not need, so the report shows a set
-  // that is not linearizable on its own (and no weakened operation it could do without).
-  const unknowns = new Set(witness.filter((p) => p.output === UNKNOWN).map((p) => p.op.id));
+  // that is not linearizable on its own (and no weakened operation it could do without, unless
+  // a read in it saw what that operation wrote).
+  const unknowns = new Set(removableUnknowns(model, witness).map((p) => p.op.id));
   witness = shrinkInChunks(witness, unknowns, (ws, chosen) =>
     ws.filter((p) => !chosen.has(p.op.id)), proveViolation);
   return finish(model, witness, budget, complete);
@@ -181,13 +186,16 @@ function finish(
   budget: SearchBudget,
   minimal: boolean,
 ): Witness {
-  const final = searchPrepared(model, witness, { ...budget, maxSteps: 10_000_000 }, true);
+  const proof = searchPrepared(model, witness, { ...budget, maxSteps: 10_000_000 });
+  // The longest order is for the reader: a thorough search finds it early, on its first
+  // descent, and need not run to the end (with many unknown operations it could not).
+  const thorough = searchPrepared(model, witness, { ...budget, maxSteps: LONGEST_STEPS }, true);
   return {
     ops: witness,
-    longest: final.longest ?? [],
-    states: final.states,
-    initialState: final.states.intern(model.init()),
-    minimal: minimal && final.verdict === 'not-linearizable',
+    longest: thorough.longest ?? [],
+    states: thorough.states,
+    initialState: thorough.states.intern(model.init()),
+    minimal: minimal && proof.verdict === 'not-linearizable',
   };
 }
 
@@ -232,4 +240,16 @@ function dropIrrelevantUnknowns(
     for (let s = 0; s < reached; s++) if (probe.states.next(s, i) !== s) return true;
     return false;
   });
+}
+
+/** Unknown operations step 5 may try to remove: not weakened writes a known read saw. */
+function removableUnknowns(
+  model: AnyModel,
+  witness: readonly PreparedOperation[],
+): PreparedOperation[] {
+  const observed = model.observers?.(witness);
+  const seenByRead = (i: number): boolean => observed?.observers[i]?.some((j) =>
+    witness[j]!.output !== UNKNOWN && observed.adders[j] === undefined) === true;
+  return witness.filter((p, i) => p.output === UNKNOWN &&
+    (p.original === undefined || !seenByRead(i)));
 }

@@ -43,11 +43,12 @@ export function preparePartitions(
     if (list === undefined) partitions.set(key, [prepared]);
     else list.push(prepared);
   }
-  if (model.droppable === undefined) return partitions;
+  if (model.observers === undefined) return partitions;
   for (const [key, list] of partitions) {
-    const drop = model.droppable(list);
-    if (!drop.some((d) => d)) continue;
-    partitions.set(key, list.filter((p, i) => drop[i] !== true || p.output !== UNKNOWN));
+    if (!list.some((p) => p.output === UNKNOWN)) continue;
+    const { observers } = model.observers(list);
+    const unseen = (i: number) => observers[i]?.length === 0 && list[i]!.output === UNKNOWN;
+    if (list.some((_, i) => unseen(i))) partitions.set(key, list.filter((_, i) => !unseen(i)));
   }
   return partitions;
 }
@@ -64,11 +65,15 @@ export function searchProblem(model: AnyModel, ops: readonly PreparedOperation[]
   const initialState = states.intern(model.init());
   const callTimes = new Float64Array(ops.length);
   const returnTimes = new Float64Array(ops.length);
+  const readOnly = new Uint8Array(ops.length);
   ops.forEach((p, i) => {
     callTimes[i] = p.op.callTime;
     returnTimes[i] = p.returnTime;
+    readOnly[i] = model.readOnly?.(p.input, p.output) === true ? 1 : 0;
   });
-  return { callTimes, returnTimes, states, initialState };
+  const observers = model.observers?.(ops);
+  return { callTimes, returnTimes, states, initialState, readOnly,
+    ...(observers === undefined ? {} : { observers }) };
 }
 
 /** Runs a whole WGL search over prepared operations. @internal */

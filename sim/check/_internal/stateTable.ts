@@ -12,7 +12,9 @@ import { ILLEGAL } from '../model.js';
 /** `next` result for an operation that is illegal in the state. @internal */
 export const ILLEGAL_ID = -1;
 /** Above this many cached transitions, new ones are computed but not cached. */
-const MAX_CACHED_TRANSITIONS = 1 << 23;
+const MAX_CACHED_TRANSITIONS = 1 << 22;
+/** Bytes of a native Map entry, for the memory estimate. */
+const MAP_ENTRY_BYTES = 40;
 
 /** Interned states and their cached transitions for one partition's operations. @internal */
 export class StateTable {
@@ -22,6 +24,7 @@ export class StateTable {
   private stateSlots = new Int32Array(1 << 10);
   private stateHashes = new Int32Array(1 << 9);
   private keyOf: AnyModel['internKey'];
+  private readonly sizeOf: (state: unknown) => number;
   /** Transition cache: (state, op) → next id, open addressing; `fromState` -1 is empty. */
   private fromState: Int32Array;
   private viaOp: Int32Array;
@@ -30,13 +33,18 @@ export class StateTable {
   private cached = 0;
   private hits = 0;
   private caching = true;
+  /** Estimated bytes of the interned states (`Model.stateSize`, else 64 each). */
+  private stateBytes = 0;
 
   constructor(
     private readonly model: AnyModel,
     private readonly ops: readonly ModelOperation<unknown, unknown>[],
   ) {
     this.keyOf = model.internKey?.bind(model);
-    const capacity = 1 << 12;
+    this.sizeOf = model.stateSize === undefined ? () => 64 : model.stateSize.bind(model);
+    // About one cached transition per search step; a linearizable history takes a few steps
+    // per operation.
+    const capacity = 2 ** Math.ceil(Math.log2(Math.min(1 << 20, Math.max(1 << 12, 8 * ops.length))));
     this.fromState = new Int32Array(capacity).fill(-1);
     this.viaOp = new Int32Array(capacity);
     this.toState = new Int32Array(capacity);
@@ -48,6 +56,12 @@ export class StateTable {
     return this.states.length;
   }
 
+  /** Approximate bytes held: the transition cache, the state index and the states. */
+  get bytes(): number {
+    return this.fromState.byteLength * 3 + this.stateSlots.byteLength +
+      this.stateHashes.byteLength + this.stateBytes;
+  }
+
   /** The id of `state`, adding it if new. */
   intern(state: unknown): number {
     if (this.keyOf !== undefined) {
@@ -55,6 +69,7 @@ export class StateTable {
       const known = this.byKey.get(key);
       if (known !== undefined) return known;
       this.byKey.set(key, this.states.length);
+      this.stateBytes += this.sizeOf(state) + MAP_ENTRY_BYTES;
       return this.states.push(state) - 1;
     }
     const hash = this.model.hash(state) | 0;
@@ -69,6 +84,7 @@ export class StateTable {
     }
     const id = this.states.length;
     this.states.push(state);
+    this.stateBytes += this.sizeOf(state);
     if (id === this.stateHashes.length) {
       this.growStateIndex();
       this.stateHashes[id] = hash;

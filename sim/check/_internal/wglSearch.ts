@@ -1,33 +1,75 @@
 /**
  * The Wing–Gong linearizability search with Lowe's memoisation (WGL; Wing and Gong 1993,
- * Lowe 2017), as Porcupine implements it in checker.go `checkSingle`.
+ * Lowe 2017), as Porcupine implements it in checker.go `checkSingle`, with additions that
+ * keep it fast and small where Porcupine is not: forced reads, deadline order, covering of
+ * operations of unknown outcome, leaving out writes that nothing left could observe, and
+ * dropping states that the next read rules out.
  *
- * The history becomes a doubly linked list of call and return entries in time order. The search
- * walks the list from its head: at a call entry it tries to linearize that operation next
- * (legal in the current model state, and the resulting (linearized set, state) pair not seen
- * before); if so it "lifts" the call and its return out of the list and starts again from the
- * head. Reaching a return entry means the operation it belongs to must have been linearized
- * already (real-time order), so the search backtracks: it pops the last choice, "unlifts" it
- * and tries the next call after it. An empty stack at a return entry proves the history is not
- * linearizable.
+ * A configuration is a set of linearized operations and the model state after them. From a
+ * configuration the search may linearize any operation called no later than the earliest
+ * return among the known operations not yet linearized (that one must come before anything
+ * called after it returned: real-time order). It tries them depth first, and backtracks when
+ * none is legal or leads to a configuration not explored before. It succeeds once every
+ * operation with a known outcome is linearized; operations of unknown outcome
+ * (`returnTime = Infinity`) may be linearized after their call, or never.
  *
- * Ties: at equal times calls sort before returns, so an operation returning at t and one
+ * Ties: at equal times calls come before returns, so an operation returning at t and one
  * called at t count as concurrent (closed intervals), as in Porcupine's `byTime`.
  *
- * Operations with unknown outcome (`returnTime = Infinity`) have no return entry: nothing has
- * to precede them and they never force a backtrack, so each may be linearized anywhere after
- * its call or never; the search succeeds once every operation with a known return is placed.
+ * The additions, each of which leaves the verdict unchanged:
+ * 1. Forced reads. An operation that never changes a state (`Model.readOnly`) and is legal now
+ *    is linearized at once, as the configuration's only choice. Any linearization from here
+ *    can move it to the front: it was legal in the current state, it leaves every state as it
+ *    was, and nothing had to precede it (it is a candidate). So the configuration succeeds
+ *    exactly when the one after it does.
+ * 2. Deadline order. Known operations are tried earliest return first, and operations of
+ *    unknown outcome after them. The first is the order in which a linearizable history most
+ *    likely took effect; the second lets covering (3) prune.
+ * 3. Covering. Configurations with the same known operations and state, of which one has
+ *    linearized a subset of the other's operations of unknown outcome: the smaller one covers
+ *    the larger, since it can do all the larger can by leaving the extra ones out. The memo
+ *    skips a configuration covered by one already explored (`memoTable.ts`), and an operation
+ *    of unknown outcome that leaves the state unchanged is never tried (the current
+ *    configuration covers the result). Nor is an operation that leads to the same state from
+ *    a configuration a few operations of unknown outcome back (`absorbs`): that one covers it.
+ * 4. Writes nothing left could observe. A write of unknown outcome is not tried where none of
+ *    its observers (`Model.observers`, models/unseenWrites.ts) still to place could tell
+ *    whether it took effect: any linearization that places it here stays legal without it.
+ *    It may still be placed later, after an operation that makes it observable.
+ * 5. Dead states. A configuration is dropped when the first read still to place saw a value
+ *    its state cannot become before that read: each write that replaces the value and could
+ *    come first wrote a value the read's cannot come from, or is a compare-and-set that
+ *    cannot swap (the value it expects cannot come about), and the writes that add to the
+ *    value cannot make it from this state (`WriteObservers.grows`: a KV append only
+ *    lengthens it). On append-heavy
+ *    keys a read lists the order of the appends, and an append placed too early is
+ *    abandoned at once instead of after every order of the rest.
+ * Why skipping covered configurations is sound: when the search fails, every configuration it
+ * explored had all its successors explored or covered by explored ones (a forced one: its one
+ * successor, which succeeds exactly when it does; a write left out by 4: the successors that
+ * do without it; a dead state has no success to find). Covering is a simulation, so by induction along any successful
+ * linearization, each of its configurations is covered by an explored one, including the last,
+ * which would then be a success.
  * @internal
  */
-import { MemoTable } from './memoTable.js';
-import type { StateTable } from './stateTable.js';
+import type { WriteObservers } from '../models/unseenWrites.js';
+import { MEMO_FULL, MemoTable } from './memoTable.js';
+import { ILLEGAL_ID, type StateTable } from './stateTable.js';
+
+/** How many writes that could come before a read `dead` looks at, before it gives up. */
+const MAX_RESETS = 64;
+
+/** How many operations of unknown outcome in a row `absorbs` looks back over. */
+const MAX_ABSORBED = 8;
 
 /** What the search may spend before giving up with `unknown`. @internal */
 export interface SearchBudget {
-  /** Search steps allowed (one step = one list entry visited). */
+  /** Search steps allowed (one step = one operation tried, or one backtrack). */
   readonly maxSteps: number;
-  /** Memo entries (and interned states) allowed in this search. */
+  /** Memo entries allowed in this search. */
   readonly maxMemoEntries: number;
+  /** Bytes the memo and the model states may take (default: no limit). */
+  readonly maxMemoryBytes?: number;
   /** A clock and the time at which to stop; checked every 65536 steps. */
   readonly now?: (() => number) | undefined;
   readonly deadline: number;
@@ -41,6 +83,10 @@ export interface SearchProblem {
   readonly returnTimes: ArrayLike<number>;
   readonly states: StateTable;
   readonly initialState: number;
+  /** Per operation, 1 when it never changes a state (`Model.readOnly`). */
+  readonly readOnly?: ArrayLike<number>;
+  /** What could observe each write of unknown outcome (`Model.observers`). */
+  readonly observers?: WriteObservers;
 }
 
 /** The answer of a whole search. `longest` is set when asked for. @internal */
@@ -57,7 +103,7 @@ export interface SearchOutcome {
 export type RunResult = 'linearizable' | 'not-linearizable' | 'paused' | 'memory' | 'time';
 
 /**
- * A resumable WGL search over one partition. `run` searches for a number of steps and can be
+ * A resumable search over one partition. `run` searches for a number of steps and can be
  * called again to continue, so a checker can interleave partitions (as Porcupine runs them in
  * parallel goroutines) and stop at the first violation without finishing a hard partition.
  * @internal
@@ -67,73 +113,189 @@ export class WglSearch {
   steps = 0;
   /** The longest linearized sequence (operation indices), when tracking was asked for. */
   longest: number[] | undefined;
-  private readonly problem: SearchProblem;
-  private readonly finite: Uint8Array;
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
-  private readonly zobrist: Int32Array;
-  private readonly bits: Uint32Array;
   readonly memo: MemoTable;
-  private readonly stackOp: Int32Array;
-  private readonly stackState: Int32Array;
-  private finiteLeft = 0;
+  // The problem's parts, as fields of one shape (problems differ in shape, which would make
+  // every access in the hot loop polymorphic).
+  private readonly callTimes: Float64Array;
+  private readonly returnTimes: Float64Array;
+  private readonly states: StateTable;
+  private readonly observers: WriteObservers | undefined;
+  private readonly grows: ((op: number, state: unknown) => boolean) | undefined;
+  private readonly n: number;
+  private readonly known: Uint8Array;
+  private readonly readOnly: Uint8Array;
+  /** Rank of each operation among the known (or unknown-outcome) ones by call time. */
+  private readonly rank: Int32Array;
+  private readonly knownCount: number;
+  private readonly infoCount: number;
+  /** Lists of operations not linearized, head at index n, -1 at the end (dancing links). */
+  private readonly callNext: Int32Array;
+  private readonly callPrev: Int32Array;
+  private readonly returnNext: Int32Array;
+  private readonly returnPrev: Int32Array;
+  private readonly infoNext: Int32Array;
+  private readonly infoPrev: Int32Array;
+  /** Writes that replace the value, in call order, and reads of known outcome, by return. */
+  private readonly replacing: Uint8Array;
+  private readonly replaceNext: Int32Array;
+  private readonly replacePrev: Int32Array;
+  private readonly reads: Uint8Array;
+  private readonly readNext: Int32Array;
+  private readonly readPrev: Int32Array;
+  /** The current configuration: linearized sets by rank, and their upper ends. */
+  private readonly knownBits: Uint32Array;
+  private readonly infoBits: Uint32Array;
+  private readonly zobrist: Int32Array;
+  private readonly infoZobrist: Int32Array;
+  /** Per depth: operation that led there, state, hash and upper ends of the sets. */
+  private readonly frameOp: Int32Array;
+  private readonly frameState: Int32Array;
+  private readonly frameHash: Int32Array;
+  private readonly frameInfoHash: Int32Array;
+  private readonly frameKnownHi: Int32Array;
+  private readonly frameInfoHi: Int32Array;
+  /** Per depth: the known candidates still to try, `candidates[cursor … end)`. */
+  private readonly frameCursor: Int32Array;
+  private readonly frameEnd: Int32Array;
+  /** Per depth: the next operation of unknown outcome to try, or -1. */
+  private readonly frameInfo: Int32Array;
+  private candidates: Int32Array;
+  private knownLeft: number;
   private depth = 0;
-  private state: number;
-  private hash = 0;
-  private entry: number;
   private done: RunResult | undefined;
+  private readonly maxMemoryBytes: number;
+  private readonly thorough: boolean;
 
-  constructor(problem: SearchProblem, trackLongest = false) {
+  /**
+   * With `trackLongest` (for an explanation) the search is thorough: it keeps the longest
+   * order it can find rather than pruning, so it neither covers nor leaves writes of unknown
+   * outcome out (only forced reads and the exact memo stay). The verdict is the same.
+   */
+  constructor(problem: SearchProblem, trackLongest = false, budget?: Partial<SearchBudget>) {
     const n = problem.callTimes.length;
-    this.problem = problem;
-    this.finite = new Uint8Array(n);
+    this.callTimes = Float64Array.from(problem.callTimes);
+    this.returnTimes = Float64Array.from(problem.returnTimes);
+    this.states = problem.states;
+    this.observers = problem.observers;
+    this.grows = problem.observers?.grows;
+    this.n = n;
+    this.known = new Uint8Array(n);
+    this.readOnly = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      if (problem.returnTimes[i]! !== Infinity) {
-        this.finite[i] = 1;
-        this.finiteLeft++;
-      }
+      this.known[i] = problem.returnTimes[i]! !== Infinity ? 1 : 0;
+      this.readOnly[i] = problem.readOnly?.[i] === 1 ? 1 : 0;
     }
-    this.next = new Int32Array(2 * n + 1);
-    this.prev = new Int32Array(2 * n + 1);
-    linkEntries(problem, this.finite, this.next, this.prev);
-    this.zobrist = zobristKeys(n);
-    this.bits = new Uint32Array(Math.max(1, (n + 31) >>> 5));
-    this.memo = new MemoTable(this.bits.length);
-    this.stackOp = new Int32Array(n);
-    this.stackState = new Int32Array(n);
-    this.state = problem.initialState;
-    this.entry = this.next[2 * n]!;
+    const { callTimes, returnTimes } = problem;
+    const knownOps: number[] = [];
+    const infoOps: number[] = [];
+    for (let i = 0; i < n; i++) (this.known[i] === 1 ? knownOps : infoOps).push(i);
+    // Operations usually come in call order already: sort only when they do not.
+    const byCall = (a: number, b: number) => callTimes[a]! - callTimes[b]! || a - b;
+    const byReturnTime = (a: number, b: number) => returnTimes[a]! - returnTimes[b]! || byCall(a, b);
+    sortUnlessSorted(knownOps, byCall);
+    sortUnlessSorted(infoOps, byCall);
+    const byReturn = sortUnlessSorted(knownOps.slice(), byReturnTime);
+    this.rank = new Int32Array(n);
+    knownOps.forEach((op, r) => (this.rank[op] = r));
+    infoOps.forEach((op, r) => (this.rank[op] = r));
+    this.knownCount = knownOps.length;
+    this.infoCount = infoOps.length;
+    this.knownLeft = knownOps.length;
+    [this.callNext, this.callPrev] = linkList(n, knownOps);
+    [this.returnNext, this.returnPrev] = linkList(n, byReturn);
+    [this.infoNext, this.infoPrev] = linkList(n, infoOps);
+    const observers = problem.observers;
+    this.replacing = new Uint8Array(n);
+    this.reads = new Uint8Array(n);
+    for (let i = 0; i < n && observers !== undefined && !trackLongest; i++) {
+      this.replacing[i] = observers.replacing[i] === true ? 1 : 0;
+      this.reads[i] = observers.reads[i] === true && this.known[i] === 1 ? 1 : 0;
+    }
+    const all = [...knownOps, ...infoOps];
+    [this.replaceNext, this.replacePrev] = linkList(n,
+      sortUnlessSorted(all.filter((i) => this.replacing[i] === 1), byCall));
+    [this.readNext, this.readPrev] = linkList(n, byReturn.filter((i) => this.reads[i] === 1));
+    this.knownBits = new Uint32Array(((knownOps.length + 31) >>> 5) + 1);
+    this.infoBits = new Uint32Array(((infoOps.length + 31) >>> 5) + 1);
+    this.zobrist = zobristKeys(knownOps.length, 0x2545f491);
+    this.infoZobrist = zobristKeys(infoOps.length, 0x61c88647);
+    const depths = n + 1;
+    this.frameOp = new Int32Array(depths);
+    this.frameState = new Int32Array(depths);
+    this.frameHash = new Int32Array(depths);
+    this.frameInfoHash = new Int32Array(depths);
+    this.frameKnownHi = new Int32Array(depths);
+    this.frameInfoHi = new Int32Array(depths);
+    this.frameCursor = new Int32Array(depths);
+    this.frameEnd = new Int32Array(depths);
+    this.frameInfo = new Int32Array(depths);
+    this.candidates = new Int32Array(Math.max(16, 4 * n));
+    this.maxMemoryBytes = budget?.maxMemoryBytes ?? Infinity;
+    this.thorough = trackLongest;
+    this.memo = new MemoTable(this.maxMemoryBytes, budget?.maxMemoEntries ?? Infinity,
+      2 ** Math.ceil(Math.log2(Math.max(1024, 2 * n))), !trackLongest);
     this.longest = trackLongest ? [] : undefined;
+    this.frameOp[0] = -1;
+    this.frameState[0] = problem.initialState;
+    const initial = problem.initialState;
+    this.memo.visit(Math.imul(initial + 1, 0x9e3779b1), initial, 0, 0, this.knownBits, 0, 0,
+      this.infoBits, 0);
+    this.enter(0, 0);
   }
 
   /** Searches for at most `maxSteps` more steps; see `RunResult`. */
   run(maxSteps: number, budget: Omit<SearchBudget, 'maxSteps'>): RunResult {
     if (this.done !== undefined) return this.done;
     const checkClock = budget.now !== undefined && budget.deadline !== Infinity;
-    const watched = checkClock || budget.overMemory !== undefined;
     const stepLimit = this.steps + maxSteps;
-    const next = this.next;
-    const head = 2 * this.finite.length;
+    const states = this.states;
+    const { known, frameCursor, frameEnd, frameInfo, infoNext } = this;
+    const callTimes = this.callTimes;
     let result: RunResult | undefined;
     while (result === undefined) {
-      if (this.finiteLeft === 0) result = 'linearizable';
-      else if (this.steps >= stepLimit) return 'paused';
-      else if ((++this.steps & 0xffff) === 0 && watched &&
-        (result = spent(budget, checkClock)) !== undefined) {
-        // Out of time or memory: `result` says which, and the loop ends.
-      } else if (this.entry >= 0 && (this.entry & 1) === 0) {
-        if (this.tryLinearize(this.entry >>> 1)) {
-          this.entry = next[head]!;
-          const memoEntries = Math.max(this.memo.size, this.problem.states.size);
-          if (memoEntries > budget.maxMemoEntries) result = 'memory';
-          else if (this.memoFull() && budget.overMemory?.() === true) result = 'memory';
-        } else {
-          this.entry = next[this.entry]!;
+      if (this.knownLeft === 0) {
+        result = 'linearizable';
+        break;
+      }
+      if (this.steps >= stepLimit) return 'paused';
+      if ((++this.steps & 0xffff) === 0) {
+        if (checkClock && budget.now!() > budget.deadline) {
+          result = 'time';
+          break;
         }
-      } else if (this.depth === 0) {
-        result = 'not-linearizable';
+        if (this.memo.bytes + states.bytes > this.maxMemoryBytes ||
+          budget.overMemory?.() === true) {
+          result = 'memory';
+          break;
+        }
+      }
+      const d = this.depth;
+      let op: number;
+      const cursor = frameCursor[d]!;
+      if (cursor < frameEnd[d]!) {
+        op = this.candidates[cursor]!;
+        frameCursor[d] = cursor + 1;
+      } else if (frameInfo[d]! >= 0) {
+        op = frameInfo[d]!;
+        const following = infoNext[op]!;
+        frameInfo[d] = following >= 0 && callTimes[following]! <= this.deadline() ? following : -1;
       } else {
-        this.backtrack();
+        if (d === 0) result = 'not-linearizable';
+        else this.backtrack();
+        continue;
+      }
+      const state = this.frameState[d]!;
+      const after = states.next(state, op);
+      if (after < 0) continue;
+      if (!this.thorough) {
+        if (known[op] === 0 && (after === state || this.unobserved(op, state))) continue;
+        if (this.absorbs(op, after)) continue;
+      }
+      const visited = this.tryLinearize(op, after);
+      if (visited === MEMO_FULL) result = 'memory';
+      else if (visited === 1 && budget.overMemory !== undefined && this.memoAtPowerOfTwo() &&
+        budget.overMemory()) {
+        result = 'memory';
       }
     }
     this.done = result;
@@ -141,54 +303,241 @@ export class WglSearch {
   }
 
   /**
-   * Whether the memo is full, so that its next entry doubles it. An entry holds a bitset of
-   * every operation, so a large partition's memo grows by gigabytes: the caller's memory
-   * budget is asked here, before each doubling, and not only every 65536 steps.
+   * Whether the memo has just reached 1024, 2048, 4096, … entries: the caller's memory budget
+   * (`overMemory`) is asked there too, and not only every 65536 steps, so that a search whose
+   * memo grows fast stops soon after the budget is spent.
    */
-  private memoFull(): boolean {
+  private memoAtPowerOfTwo(): boolean {
     const size = this.memo.size;
     return size >= 1024 && (size & (size - 1)) === 0;
   }
 
   /**
-   * Tries `op` as the next linearized operation: legal in the current state and leading to a
-   * configuration not explored before. On success it is pushed and lifted out of the list.
+   * Whether nothing still to place could observe the write of unknown outcome `op` if it took
+   * effect now (models/unseenWrites.ts). Each of its observers is placed, or comes after a
+   * write still to place that replaces the value (a fence, which ends the effect of `op`), or
+   * is a mismatch that expects a value other than the current one which no write still to
+   * place could complete by adding to it. Then it need not be tried here.
    */
-  private tryLinearize(op: number): boolean {
-    const after = this.problem.states.next(this.state, op);
-    if (after < 0) return false;
-    const bits = this.bits;
-    const word = op >>> 5;
-    const mask = 1 << (op & 31);
-    bits[word]! |= mask;
-    const lifted = this.hash ^ this.zobrist[op]!;
-    if (!this.memo.addIfAbsent(bits, lifted ^ Math.imul(after + 1, 0x9e3779b1), after)) {
-      bits[word]! &= ~mask;
-      return false;
-    }
-    this.stackOp[this.depth] = op;
-    this.stackState[this.depth] = this.state;
-    this.depth++;
-    this.hash = lifted;
-    this.state = after;
-    lift(2 * op, this.finite[op] === 1, this.next, this.prev);
-    this.finiteLeft -= this.finite[op]!;
-    if (this.longest !== undefined && this.depth > this.longest.length) {
-      this.longest = Array.from(this.stackOp.subarray(0, this.depth));
+  private unobserved(op: number, state: number): boolean {
+    const observers = this.observers;
+    const watching = observers?.observers[op];
+    if (observers === undefined || watching === undefined) return false;
+    next: for (const w of watching) {
+      if (this.placed(w)) continue;
+      for (const z of observers.fences[w] ?? []) if (!this.placed(z)) continue next;
+      const adders = observers.adders[w];
+      if (adders === undefined) return false;
+      const states = this.states;
+      if (this.grows?.(w, states.states[state]) === false) continue;
+      if (states.next(state, w) === ILLEGAL_ID) return false;
+      for (const a of adders) if (!this.placed(a)) return false;
     }
     return true;
   }
 
-  /** Undoes the last choice and continues with the entry after it. */
+  /**
+   * Whether `state` cannot lead anywhere: the first read still to place must see a value that
+   * the state cannot become before it. No write that replaces the value and could come first
+   * (called before that read returned) wrote a value the read's could come from
+   * (`WriteObservers.derives`), and the writes that add to the value cannot make it from this
+   * state (`WriteObservers.grows`).
+   */
+  private dead(state: number): boolean {
+    const read = this.readNext[this.n]!;
+    if (read < 0) return false;
+    const deadline = this.returnTimes[read]!;
+    const observers = this.observers!;
+    let looked = 0;
+    for (let z = this.replaceNext[this.n]!; z >= 0 && this.callTimes[z]! <= deadline;
+      z = this.replaceNext[z]!) {
+      if (++looked > MAX_RESETS) return false;
+      if (observers.derives(read, z) && this.canTakeEffect(z, state, deadline)) return false;
+    }
+    const states = this.states;
+    if (states.next(state, read) !== ILLEGAL_ID) return false;
+    return this.grows?.(read, states.states[state]) !== true;
+  }
+
+  /**
+   * Whether replacing write `z` could take effect before `deadline`: unconditionally, or, for
+   * a compare-and-set, if the value it expects could come about: from `state` by additions,
+   * or from another replacing write still to place before then.
+   */
+  private canTakeEffect(z: number, state: number, deadline: number): boolean {
+    const observers = this.observers!;
+    if (!observers.conditional[z]) return true;
+    if (this.grows === undefined || this.grows(z, this.states.states[state])) return true;
+    let looked = 0;
+    for (let w = this.replaceNext[this.n]!; w >= 0 && this.callTimes[w]! <= deadline;
+      w = this.replaceNext[w]!) {
+      if (++looked > MAX_RESETS) return true;
+      if (w !== z && observers.derives(z, w)) return true;
+    }
+    return false;
+  }
+
+  /** Whether an operation is linearized in the current configuration. */
+  private placed(op: number): boolean {
+    const r = this.rank[op]!;
+    const bits = this.known[op] === 1 ? this.knownBits : this.infoBits;
+    return (bits[r >>> 5]! & (1 << (r & 31))) !== 0;
+  }
+
+  /**
+   * Whether `op`, leading to `after`, undoes the operations of unknown outcome just linearized:
+   * it leads to the same state from the configuration before some of them, which has the
+   * same known operations and fewer unknown ones, so it covers the result (see covering).
+   */
+  private absorbs(op: number, after: number): boolean {
+    const states = this.states;
+    const stop = Math.max(1, this.depth - MAX_ABSORBED);
+    for (let j = this.depth; j >= stop && this.known[this.frameOp[j]!] === 0; j--) {
+      if (states.next(this.frameState[j - 1]!, op) === after) return true;
+    }
+    return false;
+  }
+
+  /** The earliest return among known operations not linearized (Infinity if none). */
+  private deadline(): number {
+    const first = this.returnNext[this.n]!;
+    return first < 0 ? Infinity : this.returnTimes[first]!;
+  }
+
+  /**
+   * Linearizes `op` (legal, leading to state `after`) if the configuration it leads to is new:
+   * then pushes it and returns 1. Returns 0 when covered, `MEMO_FULL` when out of memory.
+   */
+  private tryLinearize(op: number, after: number): number {
+    const d = this.depth;
+    const r = this.rank[op]!;
+    const isKnown = this.known[op] === 1;
+    const word = r >>> 5;
+    const mask = 1 << (r & 31);
+    let hash = this.frameHash[d]!;
+    let infoHash = this.frameInfoHash[d]!;
+    let knownHi = this.frameKnownHi[d]!;
+    let infoHi = this.frameInfoHi[d]!;
+    if (isKnown) {
+      this.knownBits[word]! |= mask;
+      hash ^= this.zobrist[r]!;
+      if (r >= knownHi) knownHi = r + 1;
+    } else {
+      this.infoBits[word]! |= mask;
+      infoHash ^= this.infoZobrist[r]!;
+      if (r >= infoHi) infoHi = r + 1;
+    }
+    this.lift(op, isKnown);
+    if (this.dead(after)) {
+      this.unlift(op, isKnown);
+      if (isKnown) this.knownBits[word]! &= ~mask;
+      else this.infoBits[word]! &= ~mask;
+      return 0;
+    }
+    const n = this.n;
+    const firstKnown = this.callNext[n]!;
+    const firstInfo = this.infoNext[n]!;
+    const kLo = firstKnown < 0 ? this.knownCount : this.rank[firstKnown]!;
+    const iLo = firstInfo < 0 ? this.infoCount : this.rank[firstInfo]!;
+    const visited = this.memo.visit(hash ^ Math.imul(after + 1, 0x9e3779b1), after,
+      kLo, knownHi, this.knownBits, iLo, infoHi, this.infoBits, infoHash);
+    if (visited !== 1) {
+      this.unlift(op, isKnown);
+      if (isKnown) this.knownBits[word]! &= ~mask;
+      else this.infoBits[word]! &= ~mask;
+      return visited;
+    }
+    const next = d + 1;
+    this.depth = next;
+    this.frameOp[next] = op;
+    this.frameState[next] = after;
+    this.frameHash[next] = hash;
+    this.frameInfoHash[next] = infoHash;
+    this.frameKnownHi[next] = knownHi;
+    this.frameInfoHi[next] = infoHi;
+    if (isKnown) this.knownLeft--;
+    if (this.longest !== undefined && next > this.longest.length) {
+      this.longest = Array.from(this.frameOp.subarray(1, next + 1));
+    }
+    this.enter(next, this.frameEnd[d]!);
+    return 1;
+  }
+
+  /**
+   * Sets up the choices of the configuration at `depth`, storing its known candidates from
+   * `from` in `candidates`: a legal read-only one alone (forced), else all by deadline.
+   */
+  private enter(depth: number, from: number): void {
+    const n = this.n;
+    const deadline = this.deadline();
+    const callTimes = this.callTimes;
+    const returnTimes = this.returnTimes;
+    const state = this.frameState[depth]!;
+    if (this.candidates.length < from + n) {
+      const grown = new Int32Array(Math.max(2 * this.candidates.length, from + n));
+      grown.set(this.candidates);
+      this.candidates = grown;
+    }
+    const candidates = this.candidates;
+    let end = from;
+    for (let op = this.callNext[n]!; op >= 0 && callTimes[op]! <= deadline; op = this.callNext[op]!) {
+      if (this.readOnly[op] === 1 && this.states.next(state, op) === state) {
+        candidates[from] = op;
+        this.frameCursor[depth] = from;
+        this.frameEnd[depth] = from + 1;
+        this.frameInfo[depth] = -1;
+        return;
+      }
+      // Insertion by return time: candidates are few (about the concurrency).
+      let at = end++;
+      while (at > from && returnTimes[candidates[at - 1]!]! > returnTimes[op]!) {
+        candidates[at] = candidates[at - 1]!;
+        at--;
+      }
+      candidates[at] = op;
+    }
+    this.frameCursor[depth] = from;
+    this.frameEnd[depth] = end;
+    const firstInfo = this.infoNext[n]!;
+    this.frameInfo[depth] = firstInfo >= 0 && callTimes[firstInfo]! <= deadline ? firstInfo : -1;
+  }
+
+  /** Undoes the last choice; the configuration below continues with its next candidate. */
   private backtrack(): void {
-    this.depth--;
-    const op = this.stackOp[this.depth]!;
-    this.state = this.stackState[this.depth]!;
-    this.bits[op >>> 5]! &= ~(1 << (op & 31));
-    this.hash ^= this.zobrist[op]!;
-    unlift(2 * op, this.finite[op] === 1, this.next, this.prev);
-    this.finiteLeft += this.finite[op]!;
-    this.entry = this.next[2 * op]!;
+    const d = this.depth;
+    const op = this.frameOp[d]!;
+    const r = this.rank[op]!;
+    const isKnown = this.known[op] === 1;
+    this.unlift(op, isKnown);
+    if (isKnown) {
+      this.knownBits[r >>> 5]! &= ~(1 << (r & 31));
+      this.knownLeft++;
+    } else {
+      this.infoBits[r >>> 5]! &= ~(1 << (r & 31));
+    }
+    this.depth = d - 1;
+  }
+
+  private lift(op: number, isKnown: boolean): void {
+    if (this.replacing[op] === 1) unlink(op, this.replaceNext, this.replacePrev);
+    if (this.reads[op] === 1) unlink(op, this.readNext, this.readPrev);
+    if (isKnown) {
+      unlink(op, this.callNext, this.callPrev);
+      unlink(op, this.returnNext, this.returnPrev);
+    } else {
+      unlink(op, this.infoNext, this.infoPrev);
+    }
+  }
+
+  private unlift(op: number, isKnown: boolean): void {
+    if (isKnown) {
+      relink(op, this.returnNext, this.returnPrev);
+      relink(op, this.callNext, this.callPrev);
+    } else {
+      relink(op, this.infoNext, this.infoPrev);
+    }
+    if (this.reads[op] === 1) relink(op, this.readNext, this.readPrev);
+    if (this.replacing[op] === 1) relink(op, this.replaceNext, this.replacePrev);
   }
 }
 
@@ -198,7 +547,7 @@ export function wglSearch(
   budget: SearchBudget,
   trackLongest = false,
 ): SearchOutcome {
-  const search = new WglSearch(problem, trackLongest);
+  const search = new WglSearch(problem, trackLongest, budget);
   const result = search.run(budget.maxSteps, budget);
   const base = { steps: search.steps, memoEntries: search.memo.size };
   const withLongest = search.longest === undefined ? base : { ...base, longest: search.longest };
@@ -208,68 +557,45 @@ export function wglSearch(
   return { ...withLongest, verdict: 'unknown', exhausted: result === 'paused' ? 'steps' : result };
 }
 
-/** Whether the search has spent its time or its memory, by the caller's clock and probe. */
-function spent(budget: Omit<SearchBudget, 'maxSteps'>, checkClock: boolean):
-  'time' | 'memory' | undefined {
-  if (checkClock && (budget.now as () => number)() > budget.deadline) return 'time';
-  return budget.overMemory?.() === true ? 'memory' : undefined;
+/** Sorts `items` in place by `compare` unless they already are in order; returns them. */
+function sortUnlessSorted(items: number[], compare: (a: number, b: number) => number): number[] {
+  for (let i = 1; i < items.length; i++) {
+    if (compare(items[i - 1]!, items[i]!) > 0) return items.sort(compare);
+  }
+  return items;
 }
 
-/**
- * Builds the entry list: op i has call entry 2i and, if its return time is finite, return
- * entry 2i + 1; entry 2n is the head. Sorted by time, calls before returns at equal times.
- */
-function linkEntries(
-  problem: SearchProblem,
-  finite: Uint8Array,
-  next: Int32Array,
-  prev: Int32Array,
-): void {
-  const n = finite.length;
-  const entries: number[] = [];
-  for (let i = 0; i < n; i++) {
-    entries.push(2 * i);
-    if (finite[i] === 1) entries.push(2 * i + 1);
-  }
-  const time = (e: number): number =>
-    (e & 1) === 0 ? problem.callTimes[e >>> 1]! : problem.returnTimes[e >>> 1]!;
-  entries.sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || a - b);
-  let last = 2 * n;
-  for (const e of entries) {
-    next[last] = e;
-    prev[e] = last;
-    last = e;
+/** A doubly linked list of `order` over nodes 0 … n-1, head at n, -1 at the end. */
+function linkList(n: number, order: readonly number[]): [Int32Array, Int32Array] {
+  const next = new Int32Array(n + 1).fill(-1);
+  const prev = new Int32Array(n + 1).fill(-1);
+  let last = n;
+  for (const node of order) {
+    next[last] = node;
+    prev[node] = last;
+    last = node;
   }
   next[last] = -1;
+  return [next, prev];
 }
 
-/** Removes a call entry and its return entry (if any) from the list. */
-function lift(call: number, hasReturn: boolean, next: Int32Array, prev: Int32Array): void {
-  const callNext = next[call]!;
-  next[prev[call]!] = callNext;
-  if (callNext !== -1) prev[callNext] = prev[call]!;
-  if (!hasReturn) return;
-  const ret = call + 1;
-  const retNext = next[ret]!;
-  next[prev[ret]!] = retNext;
-  if (retNext !== -1) prev[retNext] = prev[ret]!;
+/** Removes a node from its list; `relink` puts it back (dancing links, in reverse order). */
+function unlink(node: number, next: Int32Array, prev: Int32Array): void {
+  const after = next[node]!;
+  next[prev[node]!] = after;
+  if (after !== -1) prev[after] = prev[node]!;
 }
 
-/** Puts back what `lift` removed, in reverse order (dancing links). */
-function unlift(call: number, hasReturn: boolean, next: Int32Array, prev: Int32Array): void {
-  if (hasReturn) {
-    const ret = call + 1;
-    next[prev[ret]!] = ret;
-    if (next[ret] !== -1) prev[next[ret]!] = ret;
-  }
-  next[prev[call]!] = call;
-  if (next[call] !== -1) prev[next[call]!] = call;
+function relink(node: number, next: Int32Array, prev: Int32Array): void {
+  next[prev[node]!] = node;
+  const after = next[node]!;
+  if (after !== -1) prev[after] = node;
 }
 
-/** Deterministic random 32-bit keys per operation, for an incremental bitset hash. */
-function zobristKeys(n: number): Int32Array {
+/** Deterministic random 32-bit keys per rank, for an incremental set hash. */
+function zobristKeys(n: number, seed: number): Int32Array {
   const keys = new Int32Array(n);
-  let x = 0x2545f491;
+  let x = seed;
   for (let i = 0; i < n; i++) {
     x = (x + 0x9e3779b9) | 0;
     let z = x;

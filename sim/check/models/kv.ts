@@ -15,7 +15,8 @@
  * Keys start at `initial`: `null` (missing) for our store, `""` for Porcupine's kv histories.
  *
  * Writes of unknown outcome that nothing could have seen are dropped before the search
- * (`droppable`, unseenWrites.ts): a write shows in every value that contains its text.
+ * (`observers`, unseenWrites.ts): a put shows in the values that start with its text, an append
+ * in those that contain it (see `kvShows`).
  *
  * Performance: appends make values long, and hashing every new value in full dominated the
  * search on Porcupine's c50 histories. So a state carries a polynomial hash of its value that
@@ -26,7 +27,7 @@ import type { Operation } from '../history.js';
 import type { Model, ModelOperation, TimedOperation } from '../model.js';
 import { ILLEGAL, OperationError, showValue as show, UNKNOWN } from '../model.js';
 import { type FailedCas, failedCasObserves } from './failedCas.js';
-import { unseenWrites, type WriteEffects } from './unseenWrites.js';
+import { type Shows, type WriteEffects, writeObservers } from './unseenWrites.js';
 
 /** The value of one key: a string, or `null` when the key is missing. */
 export type KvValue = string | null;
@@ -94,8 +95,22 @@ export function kvModel(options: KvModelOptions = {}): Model<KvState, KvInput, K
     },
     equal: (a, b) => a.hash === b.hash && a.value === b.value,
     hash: (state) => state.hash,
+    stateSize: (state) => 64 + 2 * (state.value?.length ?? 0),
+    readOnly: (input, output) => input.f === 'get' || (input.f === 'cas' && output === false),
     partitionKey: (op) => op.key ?? '',
-    droppable: (ops) => unseenWrites(ops, kvEffects, (seen, text) => seen.includes(text)),
+    observers: (ops) => {
+      const shows = kvShows(ops);
+      // From a state, appends make its value followed by appended texts (a missing key
+      // counts as the empty string); a read of, or a compare-and-set expecting, a missing key
+      // needs one.
+      const grows = (index: number, state: KvState) => {
+        const { input, output } = ops[index]!;
+        const seen = input.f === 'cas' ? input.from : input.f === 'get' ? output : undefined;
+        if (seen === undefined || typeof seen === 'boolean' || seen === UNKNOWN) return true;
+        return seen === null ? state.value === null : shows(seen, state.value ?? '', true);
+      };
+      return { ...writeObservers(ops, kvEffects, shows), grows };
+    },
     describeOperation(input, output) {
       const k = input.key;
       const unknown = output === UNKNOWN;
@@ -117,19 +132,49 @@ export function kvModel(options: KvModelOptions = {}): Model<KvState, KvInput, K
   };
 }
 
-/** What a KV operation writes and sees (see unseenWrites.ts); an empty text shows nowhere. */
-function kvEffects(op: TimedOperation<KvInput, KvOutput>): WriteEffects<string> {
+/**
+ * What a KV operation writes and sees (see unseenWrites.ts). An empty text is a write too (it
+ * may produce an empty value); a compare-and-set expecting a missing key sees `null`.
+ */
+function kvEffects(op: TimedOperation<KvInput, KvOutput>): WriteEffects<KvValue> {
   const input = op.input;
   switch (input.f) {
     case 'get':
       return typeof op.output === 'string' ? { sees: op.output } : {};
     case 'put':
     case 'append':
-      return input.value.text === '' ? {} : { writes: input.value.text };
+      return { writes: input.value.text, replaces: input.f === 'put' };
     case 'cas':
-      return { ...(input.to.text === '' ? {} : { writes: input.to.text }),
-        ...(input.from === null ? {} : { sees: input.from }), mismatch: op.output === false };
+      return { writes: input.to.text, replaces: true, sees: input.from,
+        mismatch: op.output === false };
   }
+}
+
+/**
+ * Whether a value seen could hold a written text, given the texts appended in the partition:
+ * a value is a put's (or compare-and-set's) text followed by appended texts, so a replacing
+ * write shows at the start and an appended text anywhere, each followed by nothing or by an
+ * appended text ("c4.1" does not show in "c4.10"). A missing key holds none.
+ */
+function kvShows(ops: readonly TimedOperation<KvInput, KvOutput>[]): Shows<KvValue> {
+  const appended = new Map<string, string[]>();
+  for (const { input } of ops) {
+    if (input.f !== 'append' || input.value.text === '') continue;
+    const text = input.value.text;
+    const list = appended.get(text[0]!);
+    if (list === undefined) appended.set(text[0]!, [text]);
+    else list.push(text);
+  }
+  const follows = (value: string, at: number): boolean => at === value.length ||
+    (appended.get(value[at]!)?.some((text) => value.startsWith(text, at)) ?? false);
+  return (seen, text, replaces) => {
+    if (seen === null || text === null) return false;
+    if (replaces) return seen.startsWith(text) && follows(seen, text.length);
+    for (let at = seen.indexOf(text); at >= 0; at = seen.indexOf(text, at + 1)) {
+      if (follows(seen, at + text.length)) return true;
+    }
+    return false;
+  };
 }
 
 /** Maps a recorded KV operation to model input and output. */

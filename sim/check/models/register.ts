@@ -23,7 +23,7 @@ import type { Model, ModelOperation, Unknown } from '../model.js';
 import { hashPrimitive, ILLEGAL, OperationError, showValue, type TimedOperation, UNKNOWN }
   from '../model.js';
 import { type FailedCas, failedCasObserves } from './failedCas.js';
-import { unseenWrites, type WriteEffects } from './unseenWrites.js';
+import { type WriteEffects, writeObservers } from './unseenWrites.js';
 
 /** A register value: a number, a string, or `null` for "no value" (nil). */
 export type RegisterValue = number | string | null;
@@ -81,7 +81,8 @@ export function registerModel(
     equal: (a, b) => a === b,
     hash: hashPrimitive,
     internKey: (state) => state,
-    droppable: (ops) => unseenWrites(ops, registerEffects, (seen, written) => seen === written),
+    readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output === false),
+    observers: (ops) => writeObservers(ops, registerEffects, (seen, written) => seen === written),
     describeOperation(input, output) {
       const unknown = output === UNKNOWN;
       switch (input.f) {
@@ -145,9 +146,9 @@ function registerEffects(
     case 'read':
       return op.output === UNKNOWN ? {} : { sees: op.output as RegisterValue };
     case 'write':
-      return { writes: input.value };
+      return { writes: input.value, replaces: true };
     case 'cas':
-      return { writes: input.to, sees: input.from, mismatch: op.output === false };
+      return { writes: input.to, replaces: true, sees: input.from, mismatch: op.output === false };
   }
 }
 
