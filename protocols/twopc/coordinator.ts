@@ -169,9 +169,7 @@ export class Coordinator {
     const active = this.active.get(msg.tx);
     if (active === undefined) {
       const decision = this.outcomes.get(msg.tx);
-      if (decision !== undefined && !this.paxos) {
-        ctx.send(from, { type: 'Decision', tx: msg.tx, decision });
-      }
+      if (decision !== undefined && !this.paxos) this.tell(ctx, from, msg.tx, decision);
       return;
     }
     active.votes.set(from, msg.yes);
@@ -303,7 +301,7 @@ export class Coordinator {
     const interval = this.config.params.resendInterval;
     for (const [tx, waiting] of this.unacknowledged) {
       if (ctx.now() - (this.committedAt.get(tx) ?? -Infinity) < interval) continue;
-      for (const p of waiting) ctx.send(p, { type: 'Decision', tx, decision: 'commit' });
+      for (const p of waiting) this.tell(ctx, p, tx, 'commit');
     }
     if (this.unacknowledged.size > 0) this.armResend(ctx, interval);
   }
@@ -317,7 +315,20 @@ export class Coordinator {
       this.remember(msg.tx, decision, 'presumed', []);
       ctx.note('decide', { tx: msg.tx, decision, presumed: true });
     }
-    ctx.send(from, { type: 'Decision', tx: msg.tx, decision });
+    this.tell(ctx, from, msg.tx, decision);
+  }
+
+  /**
+   * Tells a participant a decision made earlier (a duplicate vote, a resend, a question). A
+   * commit whose record is not durable yet leaves only once it is: sent before, it could
+   * outlive a crash that loses the record, after which this coordinator presumes abort
+   * (faultline fuzz twopc --seed 20261207, run 1561: a duplicated vote answered with the
+   * commit before its fsync failed; scenarios/twopc/duplicate-vote-before-decision-sync.yaml).
+   */
+  private tell(ctx: Ctx, to: NodeId, tx: string, decision: Decision): void {
+    const message = { type: 'Decision' as const, tx, decision };
+    if (decision === 'commit' && this.unlogged.has(tx)) ctx.sendAfterSync(to, message);
+    else ctx.send(to, message);
   }
 }
 
