@@ -38,14 +38,19 @@ export function observed(observer: ReplicationObserver, name: string): AlwaysPro
 
 /**
  * `replicas-agree`: a master exists, and every eligible replica that is up has committed what
- * that master had committed when the check first ran after the heal (or when a master first
- * appeared after it), with the same entry there (so the same log up to it). A fixed target,
+ * the newest master had committed when the check first saw it after the heal, with the same
+ * entry there (so the same log up to it). When a master of a newer epoch appears, the target
+ * is its own: a master cut off before the heal, in async or semi-sync mode, commits writes
+ * alone or with a minority that its successor rightly discards (faultline fuzz replication
+ * --seed 7, run 331: scenarios/replication/agree-after-deposed-master.yaml; --seed 20261207,
+ * run 1243, the same in async mode). A fixed target,
  * as Raft's `servers-caught-up`: under a workload that never pauses, replicas rarely hold the
  * master's very last entry at one instant, and a check that wanted that failed correct runs
  * (faultline fuzz replication --seed 1, run 9: scenarios/replication/agree-under-load.yaml).
  */
 export function replicasAgree(observer: ReplicationObserver): LivenessCheck {
-  let target: { readonly index: number; readonly epoch: number } | undefined;
+  let target: { readonly index: number; readonly epoch: number; readonly master: number } |
+    undefined;
   return {
     name: 'replicas-agree',
     explain: 'no master, or a replica that has not caught up with what the master had ' +
@@ -54,7 +59,9 @@ export function replicasAgree(observer: ReplicationObserver): LivenessCheck {
       const master = observer.newestMaster(world);
       if (master === undefined) return false;
       const index = master.node.commit;
-      target ??= { index, epoch: master.node.log.epochAt(index) };
+      if (target === undefined || master.node.epoch > target.master) {
+        target = { index, epoch: master.node.log.epochAt(index), master: master.node.epoch };
+      }
       const { index: at, epoch } = target;
       return world.servers.every((id) => {
         const node = replica(world, id);

@@ -94,6 +94,20 @@ export class ReplicationLog {
     return index <= this.lastIndex && this.epochAt(index) === epoch;
   }
 
+  /**
+   * After a Replicate at `prevIndex` did not match: the highest index the master should try
+   * next, skipping at once every entry of the epoch that conflicts there (Raft §5.3's
+   * optimisation): a master that backs off one entry a round trip never catches up a replica
+   * that wrote a long suffix alone under a steady workload.
+   */
+  retryBelow(prevIndex: number): number {
+    if (prevIndex > this.lastIndex) return this.lastIndex;
+    const epoch = this.epochAt(prevIndex);
+    let index = prevIndex - 1;
+    while (index > 0 && this.epochAt(index) === epoch) index--;
+    return index;
+  }
+
   /** Whether a log ending at (index, epoch) is at least as up to date as this one. */
   isBehind(lastIndex: number, lastEpoch: number): boolean {
     return lastEpoch > this.lastEpoch ||

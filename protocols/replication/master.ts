@@ -30,6 +30,8 @@ interface PendingRead {
 /** A master's volatile state; see the file comment. */
 export class MasterState {
   readonly nextIndex = new Map<NodeId, number>();
+  /** Per slave, the highest index a refusal since its last acceptance allows to try next. */
+  private readonly matchBound = new Map<NodeId, number>();
   readonly matchIndex = new Map<NodeId, number>();
   private readonly ackedRound = new Map<NodeId, number>();
   private readonly waiters = new Map<number, { client: NodeId; seq: number }>();
@@ -98,12 +100,17 @@ export class MasterState {
     }
     if (msg.epoch !== node.epoch && node.options.fencing) return;
     if (msg.success) {
+      this.matchBound.delete(from);
       const match = Math.max(this.matchIndex.get(from) ?? 0, msg.matchIndex);
       this.matchIndex.set(from, match);
       if ((this.nextIndex.get(from) ?? 1) <= match) this.nextIndex.set(from, match + 1);
       this.maybeCommit(ctx, node);
     } else {
-      const next = Math.max(1, Math.min((this.nextIndex.get(from) ?? 1) - 1, msg.matchIndex + 1));
+      // A refusal bounds where the slave's log can match until it next accepts: a late reply
+      // to an earlier Replicate (which names a higher index) must not undo the backing off.
+      const bound = Math.min(this.matchBound.get(from) ?? Infinity, msg.matchIndex + 1);
+      this.matchBound.set(from, bound);
+      const next = Math.max(1, Math.min((this.nextIndex.get(from) ?? 1) - 1, bound));
       this.nextIndex.set(from, next);
       this.replicateTo(ctx, node, from);
     }

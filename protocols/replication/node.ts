@@ -237,7 +237,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     this.monitor.onHeartbeat(ctx, from);
     if (!this.log.matches(msg.prevIndex, msg.prevEpoch)) {
       return ctx.send(from, { type: 'ReplicateReply', epoch: this.epoch, success: false,
-        matchIndex: Math.min(this.log.lastIndex, msg.prevIndex - 1), round: msg.round });
+        matchIndex: this.log.retryBelow(msg.prevIndex), round: msg.round });
     }
     msg.entries.forEach((entry, i) => this.receiveEntry(ctx, msg.prevIndex + 1 + i, entry));
     const matchIndex = msg.prevIndex + msg.entries.length;
