@@ -141,6 +141,7 @@ PreparedRun {
       link: { ...DEFAULT_LINK, ...spec.network },
       windowEnd: spec.expect?.liveness?.after ?? spec.duration,
       damage: options.nemesisDamage === true, damaged: damagedServers(spec.faults),
+      corrupted: damagedServers(spec.faults, true),
       ...synchronousBound(protocol, parsed.data),
     });
   const onFault = (fault: Fault, w: World): void => {
@@ -312,11 +313,11 @@ function count(coverage: Coverage, fault: Fault, phases: readonly string[]): voi
   }
 }
 
-/** Servers whose records a schedule damages (torn writes, corruption). */
-export function damagedServers(faults: readonly ScheduledFault[]): NodeId[] {
+/** Servers whose records a schedule damages (torn writes, corruption), or corrupts only. */
+export function damagedServers(faults: readonly ScheduledFault[], corruptOnly = false): NodeId[] {
   const damaged = new Set<NodeId>();
   for (const { fault } of faults) {
-    if ((fault.kind === 'crash' && fault.tear === true) ||
+    if ((fault.kind === 'crash' && fault.tear === true && !corruptOnly) ||
       (fault.kind === 'disk' && fault.fault === 'corrupt')) damaged.add(fault.node);
   }
   return [...damaged];

@@ -180,17 +180,23 @@ function damages(f: Fault): boolean {
 
 /**
  * The schedule with damage on at most a minority of `nodes` servers: the first servers a
- * damaging fault hits (in time order) keep it; on any other it becomes harmless.
+ * damaging fault hits (in time order) keep it; on any other it becomes harmless. A server's
+ * disk is corrupted once at most: a second corruption could hit the twin of the record the
+ * first hit, and no protocol here keeps more than two copies of a record on one disk
+ * (faultline fuzz twopc --seed 20261207, run 4463: the coordinator's log lost in both copies).
  */
 function damageOnMinority(faults: readonly ScheduledFault[], nodes: number): ScheduledFault[] {
   const damaged = new Set<NodeId>();
+  const corrupted = new Set<NodeId>();
   const most = Math.floor((nodes - 1) / 2);
   return faults.map((scheduled) => {
     const f = scheduled.fault;
     if (!damages(f)) return scheduled;
     const node = (f as { node: NodeId }).node;
-    if (damaged.has(node) || damaged.size < most) {
+    const corrupts = f.kind === 'disk';
+    if ((damaged.has(node) || damaged.size < most) && !(corrupts && corrupted.has(node))) {
       damaged.add(node);
+      if (corrupts) corrupted.add(node);
       return scheduled;
     }
     return withoutDamage(scheduled);

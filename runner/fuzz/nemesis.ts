@@ -40,6 +40,8 @@ export interface NemesisSetting {
   readonly damage: boolean;
   /** Servers whose records the run's own schedule already damages. */
   readonly damaged: readonly NodeId[];
+  /** Servers whose disk the run's own schedule corrupts. */
+  readonly corrupted?: readonly NodeId[];
   /** The delay bound of a synchronous model the run honours, if it does. */
   readonly bound?: Micros;
 }
@@ -72,6 +74,8 @@ export class RuleNemesis implements Nemesis {
   private readonly prng: Prng;
   private readonly states: RuleState[];
   private readonly damaged: Set<NodeId>;
+  /** Servers whose disk was corrupted once, by the schedule or by a strike. */
+  private readonly corrupted: Set<NodeId>;
   /** Servers that held unsynced writes at the last look. */
   private readonly unsynced = new Set<NodeId>();
   private readonly watchesPhases: boolean;
@@ -80,6 +84,7 @@ export class RuleNemesis implements Nemesis {
   constructor(private readonly plan: NemesisPlan, private readonly setting: NemesisSetting) {
     this.prng = new Prng('nemesis', String(plan.seed));
     this.damaged = new Set(setting.damaged);
+    this.corrupted = new Set(setting.corrupted ?? []);
     this.states = plan.rules.map((rule) => ({ fired: 0, holders: [], active: new Set<string>(),
       next: rule.trigger.on === 'every' ? this.span(rule.trigger.period, 0.5, 1.5) : 0 }));
     this.watchesPhases = plan.rules.some((r) => r.trigger.on === 'enter');
@@ -274,8 +279,11 @@ export class RuleNemesis implements Nemesis {
         if (!server) return NONE;
         return { faults: [{ kind: 'disk', node, fault: 'fail-sync' }], repairs: [] };
       case 'corrupt':
-        return server && this.mayDamage(node)
-          ? { faults: [{ kind: 'disk', node, fault: 'corrupt' }], repairs: [] } : NONE;
+        // One corruption a node: a second could hit the twin of the record the first hit,
+        // and no protocol here keeps more than two copies of a record on one disk.
+        if (!server || this.corrupted.has(node) || !this.mayDamage(node)) return NONE;
+        this.corrupted.add(node);
+        return { faults: [{ kind: 'disk', node, fault: 'corrupt' }], repairs: [] };
     }
   }
 

@@ -117,7 +117,7 @@ describe('specArbitrary', () => {
     }
   });
 
-  it('damages no record for a profile without damage; with, only on a minority of servers', () => {
+  it('damages no record for a profile without damage; with, only on a minority of servers, each disk corrupted once at most', () => {
     type Spec = { nodes: number; faults: readonly { fault: { kind: string; fault?: string;
       tear?: boolean; node?: string } }[] };
     const damaged = (s: Spec) => new Set(s.faults.filter((f) => (f.fault.kind === 'disk' &&
@@ -131,6 +131,10 @@ describe('specArbitrary', () => {
     expect(withDamage.some((s) => damaged(s).size > 1)).toBe(true);
     for (const s of withDamage) {
       expect(damaged(s).size, `${s.nodes} servers`).toBeLessThanOrEqual((s.nodes - 1) / 2);
+      // One corruption a server: a second could hit the first one's twin copy.
+      const corrupted = s.faults.filter((f) => f.fault.kind === 'disk' &&
+        f.fault.fault === 'corrupt').map((f) => f.fault.node);
+      expect(new Set(corrupted).size).toBe(corrupted.length);
     }
     expect(sample(false).some((s) => damaged(s).size > 0)).toBe(false);
   });
