@@ -256,7 +256,8 @@ export class Balancer implements NodeProgram<AnyBalancerMessage> {
     ctx.setTimer(`attempt.${attempt}`, this.options.requestTimeout);
   }
 
-  private weight(id: NodeId): number {
+  /** The weight the policy gives `id` now (feedback's measured weight, or the configured). */
+  weight(id: NodeId): number {
     if (this.options.policy === 'feedback') return this.feedback.weight(id);
     return this.options.weights[id] ?? 1;
   }
@@ -331,6 +332,16 @@ export class Balancer implements NodeProgram<AnyBalancerMessage> {
       ctx.send(request.client, { type: 'ClientReply', seq: request.seq, outcome: answer.outcome,
         error: answer.error });
     }
+  }
+
+  /** Retry tokens in the budget now. */
+  get retryTokens(): number {
+    return this.budget.tokens;
+  }
+
+  /** Requests admitted and not yet answered. */
+  get openRequests(): number {
+    return this.requests.size;
   }
 
   /** The inspector's view. */

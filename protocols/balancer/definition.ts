@@ -17,6 +17,7 @@ import { BALANCER_PROPERTIES, balancerLiveness, BalancerObserver, balancerProper
 import { balancerMetrics } from './metrics.js';
 import { balancerFuzz, balancerIds } from './nemesis.js';
 import { HASH_POLICIES, POLICIES, type PolicyName } from './policies.js';
+import { balancerView } from './view.js';
 
 const nodeMap = (value: z.ZodNumber) => z.record(z.string().regex(/^n\d+$/), value).default({});
 
@@ -161,6 +162,7 @@ export const balancer: ProtocolDefinition<BalancerParams> = {
   params: params as unknown as z.ZodType<BalancerParams>,
   bugs: balancerBugs,
   propertyNames: [...BALANCER_PROPERTIES],
+  view: balancerView,
   fuzz: balancerFuzz,
   setup(setup) {
     const p = setup.params;

@@ -22,6 +22,7 @@ import { type AnyProtocol, protocols } from '../../protocols/index.js';
 import { type LoadedScenario, loadRaw, type Raw, readScenarioYaml } from '../load.js';
 import { issueProblems, type Locator, parsePath, type Problem, ScenarioError, type Segment } from
   '../problems.js';
+import type { Narrative } from '../schema.js';
 import type { RunSpec } from '../spec.js';
 import { parseRelation, type Relation } from './relations.js';
 import { findRoleFaults, type RoleFault } from './roles.js';
@@ -36,7 +37,7 @@ export interface Design {
 export interface Comparison {
   readonly name: string;
   readonly description: string;
-  readonly narrative?: string;
+  readonly narrative?: Narrative;
   readonly designs: readonly Design[];
   /** Faults of the script that name roles, resolved in each design's run. */
   readonly roleFaults: readonly RoleFault[];

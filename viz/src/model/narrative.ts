@@ -54,6 +54,14 @@ export function pieces(text: string): { text: string; claim: boolean }[] {
   return out;
 }
 
+/** A narrative as plain paragraphs: its prose, or its intro and each step's text unbracketed. */
+export function narrativeText(narrative: Narrative | undefined): string {
+  if (narrative === undefined) return '';
+  if (typeof narrative === 'string') return narrative;
+  return [narrative.intro ?? '', ...narrative.steps.map((s) => pieces(s.text)
+    .map((p) => p.text).join(''))].filter((t) => t !== '').join('\n\n');
+}
+
 /** Resolves a narrative against a run's facts. */
 export function resolveNarrative(narrative: Narrative | undefined, model: TraceModel,
   book: FactBook): Resolved {
