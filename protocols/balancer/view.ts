@@ -11,7 +11,7 @@
  */
 import type { NodeId } from '../../sim/index.js';
 import {
-  type Band, type Cell, fields, formatMicros, type Mark, type NodePicture, type NoteRecord,
+  type Band, type Cell, type Fact, fields, formatMicros, type Mark, type NodePicture, type NoteRecord,
   type Part, type ProtocolView, type RunFrame, type Timeline, type ViewWorld,
 } from '../view.js';
 import { Backend } from './backend.js';
@@ -179,9 +179,43 @@ function timeline(records: readonly NoteRecord[], run: RunFrame): Timeline {
   return { bands: bands.sort((a, b) => a.t0 - b.t0), marks };
 }
 
+/** A backend's load as a word: the share of its workers busy since its previous answer. */
+function loadWord(load: number): string {
+  return load >= 0.9 ? 'saturated' : load >= 0.25 ? 'busy' : 'mostly idle';
+}
+
+/**
+ * Load as facts, from each probe answer (the share of the backend's workers busy since its
+ * previous answer to that balancer) until the next: `n5 is saturated` (at least 90%),
+ * `n3 is busy`, `n2 is mostly idle` (under 25%); and `n3 has requests queued` while it
+ * reports more outstanding requests than it has workers.
+ */
+function facts(records: readonly NoteRecord[], run: RunFrame): Fact[] {
+  const workers = Number((run.params as { workers?: number } | undefined)?.workers ?? 4);
+  const out: Fact[] = [];
+  const last = new Map<string, { t: number; index: number; says: string[] }>();
+  const close = (key: string, until: number) => {
+    const o = last.get(key);
+    if (o === undefined) return;
+    for (const says of o.says) out.push({ says, index: o.index, t: o.t, until });
+  };
+  for (const r of records) {
+    const f = fields(r.data);
+    if (typeof f.load !== 'number') continue;
+    const key = `${r.node} ${r.to ?? ''}`;
+    close(key, r.t);
+    const queued = Number(f.outstanding) > workers ? [`${r.node} has requests queued`] : [];
+    last.set(key, { t: r.t, index: r.index, says: [`${r.node} is ${loadWord(f.load)}`,
+      ...queued] });
+  }
+  for (const key of [...last.keys()]) close(key, run.end);
+  return out;
+}
+
 /** The balancer's view. */
 export const balancerView: ProtocolView = {
   vocabulary,
   picture: (world) => ({ nodes: picture(world) }),
   timeline: { tags: ['health', 'pool'], messages: ['Probe'], build: timeline },
+  facts: { tags: [], messages: ['ProbeAnswer'], from: facts },
 };
