@@ -25,7 +25,8 @@
  *    monotonic clock. Caught: `unfenced-takeover`.
  */
 import type { Micros, NodeId } from '../../sim/index.js';
-import type { AlwaysProperty, LivenessCheck, World } from '../../sim/check/property.js';
+import { type AlwaysProperty, type Evidence, evidenceNow, type LivenessCheck, type World } from
+  '../../sim/check/property.js';
 import { Backend } from './backend.js';
 import { Balancer, type ForwardRecord } from './balancer.js';
 import { RetryExcess } from './retryBudget.js';
@@ -56,7 +57,10 @@ interface Followed {
   version: number;
   readonly left: Map<NodeId, number>;
   readonly joined: Map<NodeId, number>;
-  readonly owners: Map<string, { backend: NodeId; version: number }>;
+  readonly owners: Map<string, { backend: NodeId; version: number; seen: Evidence }>;
+  /** Where each backend last left the rotation, and where each was last ejected. */
+  readonly leftAt: Map<NodeId, Evidence>;
+  readonly ejectedAt: Map<NodeId, Evidence>;
 }
 
 /** A forward as the metrics read it: when, where, and whether the backend was down. */
@@ -82,6 +86,13 @@ export class BalancerObserver {
   private readonly backendSeen = new Map<NodeId, { program: Backend; applied: number }>();
   private readonly bookings = new Map<string, Set<string>>();
   readonly problems = new Map<string, string>();
+  /** The events that prove each problem, earliest first. */
+  readonly evidence = new Map<string, Evidence[]>();
+  /** Where each backend crashed (while it is down), each balancer became active, and each
+   * attempt of an order was booked. */
+  private readonly crashEvidence = new Map<NodeId, Evidence>();
+  private readonly activeSince = new Map<NodeId, Evidence>();
+  private readonly bookedAt = new Map<string, Evidence>();
   /** Figures for the metrics. */
   readonly forwards: ForwardSeen[] = [];
   admitted = 0;
@@ -107,15 +118,15 @@ export class BalancerObserver {
       const program = world.program(id);
       if (!(program instanceof Balancer)) continue;
       const f = this.follow(id, program);
-      this.checkRotation(world, f);
+      this.checkRotation(world, id, f);
       this.checkForwards(world, id, f);
-      this.checkBudget(f);
-      this.checkEjections(f);
+      this.checkBudget(world, f);
+      this.checkEjections(world, id, f);
       if (program.pair === undefined || program.pair.active(world.monotonicTime(id))) {
         active.push(id);
       }
     }
-    this.checkActive(active);
+    this.checkActive(world, active);
     this.checkRecovery(world);
   }
 
@@ -135,7 +146,8 @@ export class BalancerObserver {
     if (known?.program === program) return known;
     const f: Followed = { program, seen: 0, admitted: 0, retried: 0,
       excess: new RetryExcess(this.setup.retryBudget), ejected: 0, rotation: new Set(),
-      version: 0, left: new Map(), joined: new Map(), owners: new Map() };
+      version: 0, left: new Map(), joined: new Map(), owners: new Map(), leftAt: new Map(),
+      ejectedAt: new Map() };
     this.followed.set(id, f);
     // A new incarnation starts with every backend in rotation: exposure to a crashed backend
     // runs from its start.
@@ -152,6 +164,7 @@ export class BalancerObserver {
       if (up) this.started.add(id);
       if (!up && this.started.has(id) && !this.crashedAt.has(id)) {
         this.crashedAt.set(id, world.now);
+        this.crashEvidence.set(id, evidenceNow(world, `${id} crashes`, id));
         this.crashes.push({ backend: id, at: world.now });
         for (const b of this.setup.balancers) {
           this.exposure.set(`${b}/${id}`, this.running.get(b) ?? 0);
@@ -161,11 +174,11 @@ export class BalancerObserver {
         this.restarts.push({ backend: id, at: world.now });
       }
       const program = world.program(id);
-      if (program instanceof Backend) this.readBookings(id, program);
+      if (program instanceof Backend) this.readBookings(world, id, program);
     }
   }
 
-  private readBookings(id: NodeId, program: Backend): void {
+  private readBookings(world: World, id: NodeId, program: Backend): void {
     let seen = this.backendSeen.get(id);
     if (seen?.program !== program) {
       seen = { program, applied: 0 };
@@ -177,21 +190,30 @@ export class BalancerObserver {
       const attempts = this.bookings.get(order.request) ?? new Set<string>();
       attempts.add(order.attempt);
       this.bookings.set(order.request, attempts);
+      this.bookedAt.set(order.attempt, evidenceNow(world, `${id} books ${order.client}'s order ${
+        order.seq}`, id));
       if (attempts.size > 1) {
         this.fail('at-most-once', `order ${order.client}.${order.seq} (request ${
           order.request}) was booked by ${attempts.size} attempts: the balancer retried it ` +
-          `after an attempt that had run`);
+          `after an attempt that had run`, [...attempts].flatMap((a) => {
+          const e = this.bookedAt.get(a);
+          return e === undefined ? [] : [e];
+        }));
       }
     }
   }
 
   /** Notes rotation changes (before this event's forwards: handlers change health first). */
-  private checkRotation(world: World, f: Followed): void {
+  private checkRotation(world: World, balancer: NodeId, f: Followed): void {
     const now = new Set(f.program.rotation());
     const same = now.size === f.rotation.size && [...now].every((id) => f.rotation.has(id));
     if (same) return;
     f.version++;
-    for (const id of f.rotation) if (!now.has(id)) f.left.set(id, f.version);
+    for (const id of f.rotation) {
+      if (now.has(id)) continue;
+      f.left.set(id, f.version);
+      f.leftAt.set(id, evidenceNow(world, `${balancer} takes ${id} out of rotation`, balancer));
+    }
     for (const id of now) if (!f.rotation.has(id)) f.joined.set(id, f.version);
     if (f.seen > 0 || f.rotation.size > 0) {
       this.rotationChanges.push({ at: world.now, before: [...f.rotation].sort(),
@@ -206,42 +228,52 @@ export class BalancerObserver {
       const record = forwards[f.seen] as ForwardRecord;
       const dead = !world.isUp(record.backend);
       this.forwards.push({ at: world.now, record, dead });
+      const sent = () => evidenceNow(world, `${id} sends ${record.f} ${record.key ?? ''} to ${
+        record.backend}`.replace('  ', ' '), id);
       if (!f.rotation.has(record.backend)) {
+        const left = f.leftAt.get(record.backend);
         this.fail('no-request-to-down', `${id} sent ${record.attempt} (${record.f} ${
-          record.key ?? ''}) to ${record.backend}, which it has out of rotation`);
+          record.key ?? ''}) to ${record.backend}, which it has out of rotation`,
+        [...(left === undefined ? [] : [left]), sent()]);
       }
-      if (dead) this.checkDetection(id, record);
+      if (dead) this.checkDetection(id, record, sent);
       if (this.setup.hashed && record.retry === 0 && record.key !== undefined) {
-        this.checkKey(id, f, record);
+        this.checkKey(id, f, record, sent);
       }
     }
   }
 
-  private checkDetection(id: NodeId, record: ForwardRecord): void {
+  private checkDetection(id: NodeId, record: ForwardRecord, sent: () => Evidence): void {
     const since = this.exposure.get(`${id}/${record.backend}`);
     if (since === undefined) return;
     const exposed = (this.running.get(id) ?? 0) - since;
     if (exposed > this.setup.detectionBound) {
       this.fail('crash-detected', `${id} sent ${record.attempt} to ${record.backend}, crashed ` +
         `for ${Math.round(exposed / 1000)} ms of ${id}'s running time (bound ${
-          Math.round(this.setup.detectionBound / 1000)} ms): it never noticed the crash`);
+          Math.round(this.setup.detectionBound / 1000)} ms): it never noticed the crash`,
+      [...[this.crashEvidence.get(record.backend)].filter((e) => e !== undefined), sent()]);
     }
   }
 
-  private checkKey(id: NodeId, f: Followed, record: ForwardRecord): void {
+  private checkKey(id: NodeId, f: Followed, record: ForwardRecord, sent: () => Evidence): void {
     const key = record.key as string;
     const before = f.owners.get(key);
-    f.owners.set(key, { backend: record.backend, version: f.version });
-    if (before === undefined || before.backend === record.backend) return;
+    if (before !== undefined && before.backend === record.backend) {
+      f.owners.set(key, { ...before, version: f.version });
+      return;
+    }
+    const seen = sent();
+    f.owners.set(key, { backend: record.backend, version: f.version, seen });
+    if (before === undefined) return;
     const ownerLeft = (f.left.get(before.backend) ?? 0) > before.version;
     const newcomer = (f.joined.get(record.backend) ?? 0) > before.version;
     if (ownerLeft || newcomer) return;
     this.fail('stable-keys', `${id} moved key ${key} from ${before.backend} to ${
       record.backend}, though ${before.backend} stayed in rotation and ${record.backend} ` +
-      'did not just join it');
+      'did not just join it', [before.seen, seen]);
   }
 
-  private checkBudget(f: Followed): void {
+  private checkBudget(world: World, f: Followed): void {
     const p = f.program;
     const admitted = p.admitted - f.admitted;
     const retried = p.retried - f.retried;
@@ -254,12 +286,19 @@ export class BalancerObserver {
     if (f.excess.exceeds(this.setup.retryReserve)) {
       this.fail('retry-budget', `${p.options.pair === undefined ? 'the balancer' : 'a balancer'} ` +
         `sent ${f.excess.current} more retries than ${this.setup.retryBudget} per ` +
-        `request admitted allow over a stretch of time (reserve ${this.setup.retryReserve})`);
+        `request admitted allow over a stretch of time (reserve ${this.setup.retryReserve})`,
+      [evidenceNow(world, `${f.excess.current} retries beyond the budget`)]);
     }
   }
 
-  private checkEjections(f: Followed): void {
+  private checkEjections(world: World, balancer: NodeId, f: Followed): void {
     const pool = f.program.pool;
+    for (const b of pool) {
+      const out = f.program.health.view(b).ejected;
+      if (out && !f.ejectedAt.has(b)) {
+        f.ejectedAt.set(b, evidenceNow(world, `${balancer} ejects ${b}`, balancer));
+      } else if (!out) f.ejectedAt.delete(b);
+    }
     const ejected = f.program.health.ejectedCount(pool);
     if (ejected > f.ejected) {
       this.ejections += ejected - f.ejected;
@@ -267,15 +306,22 @@ export class BalancerObserver {
       if (ejected > most) {
         this.fail('ejection-limit', `outlier detection holds out ${ejected} of ${pool.length} ` +
           `backends (${pool.filter((b) => f.program.health.view(b).ejected).join(', ')}), more ` +
-          `than ${this.setup.maxEjectionPercent}% (${most})`);
+          `than ${this.setup.maxEjectionPercent}% (${most})`,
+        [...f.ejectedAt.values()].sort((a, b) => a.index - b.index));
       }
     }
     f.ejected = ejected;
   }
 
   /** Counts takeovers: a balancer becomes active after another one was. */
-  private checkActive(active: readonly NodeId[]): void {
+  private checkActive(world: World, active: readonly NodeId[]): void {
+    for (const id of [...this.activeSince.keys()]) {
+      if (!active.includes(id)) this.activeSince.delete(id);
+    }
     for (const id of active) {
+      if (!this.activeSince.has(id)) {
+        this.activeSince.set(id, evidenceNow(world, `${id} is active`, id));
+      }
       if (this.activeBefore.has(id)) continue;
       if (this.lastActive !== undefined && id !== this.lastActive) this.takeovers++;
       this.lastActive = id;
@@ -283,7 +329,8 @@ export class BalancerObserver {
     this.activeBefore = new Set(active);
     if (active.length > 1) {
       this.fail('one-active', `${active.join(' and ')} both serve the virtual address, each ` +
-        'holding the lease by its own clock');
+        'holding the lease by its own clock', active.map((id) => this.activeSince.get(id))
+        .filter((e) => e !== undefined).sort((a, b) => a.index - b.index));
     }
   }
 
@@ -307,8 +354,10 @@ export class BalancerObserver {
     }
   }
 
-  private fail(name: string, explanation: string): void {
-    if (!this.problems.has(name)) this.problems.set(name, explanation);
+  private fail(name: string, explanation: string, evidence: readonly Evidence[]): void {
+    if (this.problems.has(name)) return;
+    this.problems.set(name, explanation);
+    this.evidence.set(name, [...evidence].sort((a, b) => a.index - b.index));
   }
 }
 
@@ -321,7 +370,7 @@ export function balancerProperty(observer: BalancerObserver, name: string): Alwa
   return { kind: 'always', name, check(world: World): string | undefined {
     observer.observe(world);
     return observer.problems.get(name);
-  } };
+  }, evidence: () => observer.evidence.get(name) };
 }
 
 /**

@@ -17,7 +17,8 @@ const BUGS: readonly [string, number][] = [
   ['raft/bug-commit-previous-term', 2], ['raft/bug-vote-not-persisted', 2],
   ['paxos/single-bug-own-value', 2], ['twopc/bug-commit-on-timeout', 2],
   ['replication/bug-async-ack-failover', 2], ['lock/bug-lock-without-fencing', 2],
-  ['heartbeat/timeout-below-delay', 1],
+  ['heartbeat/timeout-below-delay', 1], ['lock/redlock-clock-jump', 2],
+  ['balancer/bug-unfenced-takeover', 2], ['balancer/bug-ring-ignores-health', 2],
 ];
 
 interface Ev { index: number; time: number; label: string; from?: { time: number } }
