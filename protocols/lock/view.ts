@@ -34,8 +34,8 @@ const SHOWN_WRITES = 16;
 
 /** The servers that hold the lock in each variant (the storage is the last server). */
 const KINDS: Readonly<Record<string, readonly [string, boolean]>> = {
-  lease: ['lock service', false], redis: ['redis', false], redlock: ['redis instance', true],
-  zookeeper: ['coordination server', true],
+  lease: ['lock service', false], redis: ['redis', false], redlock: ['redis', true],
+  zookeeper: ['coordination', true],
 };
 
 const vocabulary: ProtocolView['vocabulary'] = {

@@ -163,7 +163,7 @@ describe('protocol views', () => {
     const params = protocols.lock?.params.parse({ variant: 'redlock' });
     const servers = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'];
     expect(servers.map((id) => early.view.vocabulary.serverKind?.(id, servers, params)))
-      .toEqual([...Array(5).fill('redis instance'), 'storage']);
+      .toEqual([...Array(5).fill('redis'), 'storage']);
     const bands = run(file).analysis?.timeline.bands ?? [];
     // c1's keys expire while it is paused; c2 then sets its own on every instance.
     for (const id of ['n1', 'n2', 'n3', 'n4', 'n5']) {
