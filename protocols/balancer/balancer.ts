@@ -62,6 +62,18 @@ export interface BalancerOptions {
   readonly bugs: ReadonlySet<string>;
 }
 
+/** Backends a resize adds before any removes them: they start outside the pool. */
+export function addedLater(resize: readonly Resize[]): Set<NodeId> {
+  const added = new Set<NodeId>();
+  const touched = new Set<NodeId>();
+  for (const r of [...resize].sort((a, b) => a.at - b.at)) {
+    const id = (r.add ?? r.remove) as NodeId;
+    if (r.add !== undefined && !touched.has(id)) added.add(id);
+    touched.add(id);
+  }
+  return added;
+}
+
 /** One forwarded attempt, as the observer reads it. */
 export interface ForwardRecord {
   readonly backend: NodeId;

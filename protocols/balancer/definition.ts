@@ -8,7 +8,7 @@ import { ConfigError, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ProtocolDefinition, ProtocolSetup } from '../protocol.js';
 import { bugList, duration, timer } from '../params.js';
 import { Backend } from './backend.js';
-import { Balancer, type BalancerOptions } from './balancer.js';
+import { addedLater, Balancer, type BalancerOptions } from './balancer.js';
 import { BALANCER_BUGS, type BalancerBug, balancerBugs } from './bugs.js';
 import { BalancerClient } from './client.js';
 import { isPrime } from './hashing.js';
@@ -113,13 +113,7 @@ function layout(setup: ProtocolSetup<BalancerParams>): { balancers: NodeId[];
       throw new ConfigError(`params.${field}`, `a backend (${backends.join(', ')}), got ${id}`);
     }
   }
-  const firstAdded = new Set<NodeId>();
-  const touched = new Set<NodeId>();
-  for (const r of [...p.resize].sort((a, b) => a.at - b.at)) {
-    const id = (r.add ?? r.remove) as NodeId;
-    if (r.add !== undefined && !touched.has(id)) firstAdded.add(id);
-    touched.add(id);
-  }
+  const firstAdded = addedLater(p.resize);
   return { balancers, backends, initial: backends.filter((id) => !firstAdded.has(id)) };
 }
 

@@ -15,7 +15,8 @@ import {
   type Part, type ProtocolView, type RunFrame, type Timeline, type ViewWorld,
 } from '../view.js';
 import { Backend } from './backend.js';
-import { Balancer } from './balancer.js';
+import { addedLater, Balancer, type Resize } from './balancer.js';
+import { balancerIds } from './nemesis.js';
 
 const vocabulary: ProtocolView['vocabulary'] = {
   roles: {
@@ -101,20 +102,13 @@ function picture(world: ViewWorld): NodePicture[] {
 
 const OUT = { down: 'down', ejected: 'ejected' } as const;
 
-interface Params { readonly standby?: boolean;
-  readonly resize?: readonly { readonly at: number; readonly add?: string }[] }
+interface Params { readonly standby?: boolean; readonly resize?: readonly Resize[] }
 
 /** The pool a balancer starts with: every backend but those a resize adds first. */
 function initialPool(run: RunFrame): readonly string[] {
   const p = (run.params ?? {}) as Params;
-  const balancers = run.servers.slice(0, p.standby === true ? 2 : 1);
-  const added = new Set<string>();
-  const touched = new Set<string>();
-  for (const r of [...(p.resize ?? [])].sort((a, b) => a.at - b.at)) {
-    const id = r.add ?? (r as { remove?: string }).remove ?? '';
-    if (r.add !== undefined && !touched.has(id)) added.add(id);
-    touched.add(id);
-  }
+  const balancers = balancerIds({ servers: run.servers, params: { standby: p.standby === true } });
+  const added = addedLater(p.resize ?? []);
   return run.servers.filter((id) => !balancers.includes(id) && !added.has(id));
 }
 
