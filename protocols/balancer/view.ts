@@ -11,8 +11,8 @@
  */
 import type { NodeId } from '../../sim/index.js';
 import {
-  type Band, type Cell, type Fact, fields, formatMicros, type Mark, type NodePicture, type NoteRecord,
-  type Part, type ProtocolView, type RunFrame, type Timeline, type ViewWorld,
+  type Band, type Cell, type Fact, fields, formatMicros, type Mark, type NodePicture,
+  type NoteRecord, type Part, type ProtocolView, type RunFrame, type Timeline, type ViewWorld,
 } from '../view.js';
 import { Backend } from './backend.js';
 import { addedLater, Balancer, type Resize } from './balancer.js';

@@ -90,14 +90,16 @@ function redisPicture(world: ViewWorld, id: NodeId, r: RedisServer): NodePicture
       : { tone: 'lead' as const }) },
     ...(entry?.expiresAt === undefined ? holder === undefined ? [] : [{ label: 'expires',
       value: 'never (no expiry set)', tone: 'bad' as const }] : [{ label: 'expires in',
-      value: formatMicros(Math.max(0, entry.expiresAt - world.monotonicTime(id))) }]),
+      value: formatMicros(Math.max(0, entry.expiresAt -
+        r.expiryNow(world.localTime(id), world.monotonicTime(id)))) }]),
   ] }] };
 }
 
 function zkPicture(id: NodeId, z: ZkServer): NodePicture {
   const raft = z.raft;
   const owners = z.tree.owners(LOCK_PATH);
-  return { id, headline: `${raft.role} · term ${raft.currentTerm}${z.serving ? ' · serving' : ''}`,
+  const serving = z.serving ? ' · serving' : '';
+  return { id, headline: `${raft.role} · term ${raft.currentTerm}${serving}`,
     tone: raft.role === 'leader' ? 'lead' : raft.role === 'candidate' ? 'seek' : 'follow',
     parts: [{ kind: 'cells', label: LOCK_PATH, cells: owners.map((o, k): Cell => ({
       text: `${o.name.replace(/^.*?(\d+)$/, '$1')} ${o.owner ?? '?'}`,

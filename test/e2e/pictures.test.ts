@@ -136,7 +136,7 @@ describe('viz: protocol state as pictures', () => {
     await page.close();
   });
 
-  it('lock variants: Redlock\'s instances hold the key, the storage is the last server', async () => {
+  it('lock variants: Redlock\'s instances hold the key; the storage is the last server', async () => {
     const { page, errors } = await openScenario(browser(), base(), 'lock/redlock-gc-pause');
     expect(await page.locator('#legend').textContent()).toContain('key set for');
     await at(page, 0.02);

@@ -174,8 +174,9 @@ describe('protocol views', () => {
     }
   });
 
-  it('lock variants: ZooKeeper\'s leader draws the lock\'s sequential nodes, the holder first', () => {
-    const { engine, view } = run('scenarios/lock/zookeeper-session-expires-in-pause.yaml', 1_200_000);
+  it('lock variants: ZooKeeper\'s leader draws the lock\'s nodes in order, the holder first', () => {
+    const file = 'scenarios/lock/zookeeper-session-expires-in-pause.yaml';
+    const { engine, view } = run(file, 1_200_000);
     const picture = view.picture(world(engine));
     const leader = picture.nodes.find((n) => n.headline.startsWith('leader'));
     const nodes = leader?.parts.find((p) => p.kind === 'cells' && p.label === '/lock');

@@ -174,7 +174,9 @@ export function comparisonNarrativeProblems(narrative: Narrative | undefined,
         `happen since the previous step; what does: ${near.slice(0, 40).join('; ')}${
           near.length > 40 ? '; …' : ''}`);
     }
-    for (const d of designs) since.set(d.name, Math.max(since.get(d.name) ?? -1, index.get(d.name) ?? -1));
+    for (const d of designs) {
+      since.set(d.name, Math.max(since.get(d.name) ?? -1, index.get(d.name) ?? -1));
+    }
   });
   return out;
 }
