@@ -85,8 +85,10 @@ describe('viz: violations with their evidence', () => {
     expect(node).toBeDefined();
     const role = await page.locator(`#cluster g[data-node="${node}"] text.role`).textContent();
     expect(role).toMatch(/^leader term 1/);
+    // The card is drawn at once and its picture when the worker has it (a moment later on a
+    // loaded machine): wait for the picture, which must say leader.
     const inspector = page.locator(`#inspector .node-card[data-node="${node}"] h4`);
-    await inspector.waitFor();
+    await inspector.filter({ hasText: '·' }).waitFor({ timeout: 30_000 });
     expect(await inspector.textContent()).toContain('leader · term 1');
     expect(errors).toEqual([]);
     await page.close();
