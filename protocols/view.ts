@@ -57,8 +57,11 @@ export interface Vocabulary {
   /** The number that goes with a role: `term`, `ballot`, `epoch`; absent when none. */
   readonly number?: string;
   readonly messages: readonly MessageGroup[];
-  /** What a server is, by id, when servers differ (`lock service`, `storage`). */
-  serverKind?(id: NodeId, servers: readonly NodeId[]): string | undefined;
+  /**
+   * What a server is, by id, when servers differ (`lock service`, `storage`); `params` are the
+   * run's parsed parameters when its scenario is known (a variant may change who is what).
+   */
+  serverKind?(id: NodeId, servers: readonly NodeId[], params?: unknown): string | undefined;
 }
 
 /** The world a picture reads: the run's omniscient view and each node's pending timers. */

@@ -81,6 +81,15 @@ export class Backend implements NodeProgram<AnyBalancerMessage> {
     return this.queue.length + this.running.size;
   }
 
+  /** Its workers, queue and lease now, as the visualizer draws them. */
+  load(now: Micros): { busy: number; workers: number; queued: number; queueLimit: number;
+    lease: { holder: NodeId; epoch: number } | undefined } {
+    const lease = this.lease !== undefined && now < this.lease.until
+      ? { holder: this.lease.holder, epoch: this.lease.epoch } : undefined;
+    return { busy: this.running.size, workers: this.options.workers, queued: this.queue.length,
+      queueLimit: this.options.queueLimit, lease };
+  }
+
   onMessage(ctx: Ctx, from: NodeId, msg: AnyBalancerMessage): void {
     switch (msg.type) {
       case 'Forward':

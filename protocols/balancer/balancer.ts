@@ -62,6 +62,18 @@ export interface BalancerOptions {
   readonly bugs: ReadonlySet<string>;
 }
 
+/** Backends a resize adds before any removes them: they start outside the pool. */
+export function addedLater(resize: readonly Resize[]): Set<NodeId> {
+  const added = new Set<NodeId>();
+  const touched = new Set<NodeId>();
+  for (const r of [...resize].sort((a, b) => a.at - b.at)) {
+    const id = (r.add ?? r.remove) as NodeId;
+    if (r.add !== undefined && !touched.has(id)) added.add(id);
+    touched.add(id);
+  }
+  return added;
+}
+
 /** One forwarded attempt, as the observer reads it. */
 export interface ForwardRecord {
   readonly backend: NodeId;
@@ -256,7 +268,8 @@ export class Balancer implements NodeProgram<AnyBalancerMessage> {
     ctx.setTimer(`attempt.${attempt}`, this.options.requestTimeout);
   }
 
-  private weight(id: NodeId): number {
+  /** The weight the policy gives `id` now (feedback's measured weight, or the configured). */
+  weight(id: NodeId): number {
     if (this.options.policy === 'feedback') return this.feedback.weight(id);
     return this.options.weights[id] ?? 1;
   }
@@ -331,6 +344,16 @@ export class Balancer implements NodeProgram<AnyBalancerMessage> {
       ctx.send(request.client, { type: 'ClientReply', seq: request.seq, outcome: answer.outcome,
         error: answer.error });
     }
+  }
+
+  /** Retry tokens in the budget now. */
+  get retryTokens(): number {
+    return this.budget.tokens;
+  }
+
+  /** Requests admitted and not yet answered. */
+  get openRequests(): number {
+    return this.requests.size;
   }
 
   /** The inspector's view. */

@@ -8,7 +8,7 @@ import { ConfigError, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ProtocolDefinition, ProtocolSetup } from '../protocol.js';
 import { bugList, duration, timer } from '../params.js';
 import { Backend } from './backend.js';
-import { Balancer, type BalancerOptions } from './balancer.js';
+import { addedLater, Balancer, type BalancerOptions } from './balancer.js';
 import { BALANCER_BUGS, type BalancerBug, balancerBugs } from './bugs.js';
 import { BalancerClient } from './client.js';
 import { isPrime } from './hashing.js';
@@ -17,6 +17,7 @@ import { BALANCER_PROPERTIES, balancerLiveness, BalancerObserver, balancerProper
 import { balancerMetrics } from './metrics.js';
 import { balancerFuzz, balancerIds } from './nemesis.js';
 import { HASH_POLICIES, POLICIES, type PolicyName } from './policies.js';
+import { balancerView } from './view.js';
 
 const nodeMap = (value: z.ZodNumber) => z.record(z.string().regex(/^n\d+$/), value).default({});
 
@@ -112,13 +113,7 @@ function layout(setup: ProtocolSetup<BalancerParams>): { balancers: NodeId[];
       throw new ConfigError(`params.${field}`, `a backend (${backends.join(', ')}), got ${id}`);
     }
   }
-  const firstAdded = new Set<NodeId>();
-  const touched = new Set<NodeId>();
-  for (const r of [...p.resize].sort((a, b) => a.at - b.at)) {
-    const id = (r.add ?? r.remove) as NodeId;
-    if (r.add !== undefined && !touched.has(id)) firstAdded.add(id);
-    touched.add(id);
-  }
+  const firstAdded = addedLater(p.resize);
   return { balancers, backends, initial: backends.filter((id) => !firstAdded.has(id)) };
 }
 
@@ -161,6 +156,7 @@ export const balancer: ProtocolDefinition<BalancerParams> = {
   params: params as unknown as z.ZodType<BalancerParams>,
   bugs: balancerBugs,
   propertyNames: [...BALANCER_PROPERTIES],
+  view: balancerView,
   fuzz: balancerFuzz,
   setup(setup) {
     const p = setup.params;

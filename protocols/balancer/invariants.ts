@@ -57,8 +57,10 @@ interface Followed {
   version: number;
   readonly left: Map<NodeId, number>;
   readonly joined: Map<NodeId, number>;
-  /** Per key: the backend it went to last, the rotation version then, and that forward. */
-  readonly owners: Map<string, { backend: NodeId; version: number; sent: Evidence }>;
+  readonly owners: Map<string, { backend: NodeId; version: number; seen: Evidence }>;
+  /** Where each backend last left the rotation, and where each was last ejected. */
+  readonly leftAt: Map<NodeId, Evidence>;
+  readonly ejectedAt: Map<NodeId, Evidence>;
 }
 
 /** A forward as the metrics read it: when, where, and whether the backend was down. */
@@ -78,17 +80,19 @@ export class BalancerObserver {
   private readonly wasRunning = new Set<NodeId>();
   /** Per backend: true time it crashed, while it is down. */
   private readonly crashedAt = new Map<NodeId, Micros>();
-  /** Per backend down: the crash as evidence (the crash fault is no event of the backend's). */
-  private readonly crashSeen = new Map<NodeId, Evidence>();
   /** Per balancer and crashed backend: the balancer's running time when exposure began. */
   private readonly exposure = new Map<string, Micros>();
   private readonly started = new Set<NodeId>();
   private readonly backendSeen = new Map<NodeId, { program: Backend; applied: number }>();
-  /** Per order request: the attempts that booked it, and where the first one did. */
-  private readonly bookings = new Map<string, { attempts: Set<string>; first: Evidence }>();
+  private readonly bookings = new Map<string, Set<string>>();
   readonly problems = new Map<string, string>();
-  /** The events that prove each violation, earliest first. */
+  /** The events that prove each problem, earliest first. */
   readonly evidence = new Map<string, Evidence[]>();
+  /** Where each backend crashed (while it is down), each balancer became active, and each
+   * attempt of an order was booked. */
+  private readonly crashEvidence = new Map<NodeId, Evidence>();
+  private readonly activeSince = new Map<NodeId, Evidence>();
+  private readonly bookedAt = new Map<string, Evidence>();
   /** Figures for the metrics. */
   readonly forwards: ForwardSeen[] = [];
   admitted = 0;
@@ -101,8 +105,6 @@ export class BalancerObserver {
   /** The balancer that last became active, and those active at the last look. */
   private lastActive: NodeId | undefined;
   private activeBefore: ReadonlySet<NodeId> = new Set();
-  /** When each balancer active at the last look became so. */
-  private readonly activeSince = new Map<NodeId, Evidence>();
 
   constructor(readonly setup: ObserverSetup) {}
 
@@ -116,9 +118,9 @@ export class BalancerObserver {
       const program = world.program(id);
       if (!(program instanceof Balancer)) continue;
       const f = this.follow(id, program);
-      this.checkRotation(world, f);
+      this.checkRotation(world, id, f);
       this.checkForwards(world, id, f);
-      this.checkBudget(world, id, f);
+      this.checkBudget(world, f);
       this.checkEjections(world, id, f);
       if (program.pair === undefined || program.pair.active(world.monotonicTime(id))) {
         active.push(id);
@@ -144,7 +146,8 @@ export class BalancerObserver {
     if (known?.program === program) return known;
     const f: Followed = { program, seen: 0, admitted: 0, retried: 0,
       excess: new RetryExcess(this.setup.retryBudget), ejected: 0, rotation: new Set(),
-      version: 0, left: new Map(), joined: new Map(), owners: new Map() };
+      version: 0, left: new Map(), joined: new Map(), owners: new Map(), leftAt: new Map(),
+      ejectedAt: new Map() };
     this.followed.set(id, f);
     // A new incarnation starts with every backend in rotation: exposure to a crashed backend
     // runs from its start.
@@ -161,14 +164,13 @@ export class BalancerObserver {
       if (up) this.started.add(id);
       if (!up && this.started.has(id) && !this.crashedAt.has(id)) {
         this.crashedAt.set(id, world.now);
-        this.crashSeen.set(id, evidenceNow(world, `${id} is down`));
+        this.crashEvidence.set(id, evidenceNow(world, `${id} crashes`, id));
         this.crashes.push({ backend: id, at: world.now });
         for (const b of this.setup.balancers) {
           this.exposure.set(`${b}/${id}`, this.running.get(b) ?? 0);
         }
       } else if (up && this.crashedAt.has(id)) {
         this.crashedAt.delete(id);
-        this.crashSeen.delete(id);
         this.restarts.push({ backend: id, at: world.now });
       }
       const program = world.program(id);
@@ -185,26 +187,33 @@ export class BalancerObserver {
     for (; seen.applied < program.applied.length; seen.applied++) {
       const order = program.applied[seen.applied];
       if (order === undefined) continue;
-      const label = `${id} books order ${order.client}.${order.seq} (${order.attempt})`;
-      const booked = this.bookings.get(order.request) ??
-        { attempts: new Set<string>(), first: evidenceNow(world, label, id) };
-      booked.attempts.add(order.attempt);
-      this.bookings.set(order.request, booked);
-      if (booked.attempts.size > 1) {
+      const attempts = this.bookings.get(order.request) ?? new Set<string>();
+      attempts.add(order.attempt);
+      this.bookings.set(order.request, attempts);
+      this.bookedAt.set(order.attempt, evidenceNow(world, `${id} books ${order.client}'s order ${
+        order.seq}`, id));
+      if (attempts.size > 1) {
         this.fail('at-most-once', `order ${order.client}.${order.seq} (request ${
-          order.request}) was booked by ${booked.attempts.size} attempts: the balancer retried ` +
-          `it after an attempt that had run`, [booked.first, evidenceNow(world, label, id)]);
+          order.request}) was booked by ${attempts.size} attempts: the balancer retried it ` +
+          `after an attempt that had run`, [...attempts].flatMap((a) => {
+          const e = this.bookedAt.get(a);
+          return e === undefined ? [] : [e];
+        }));
       }
     }
   }
 
   /** Notes rotation changes (before this event's forwards: handlers change health first). */
-  private checkRotation(world: World, f: Followed): void {
+  private checkRotation(world: World, balancer: NodeId, f: Followed): void {
     const now = new Set(f.program.rotation());
     const same = now.size === f.rotation.size && [...now].every((id) => f.rotation.has(id));
     if (same) return;
     f.version++;
-    for (const id of f.rotation) if (!now.has(id)) f.left.set(id, f.version);
+    for (const id of f.rotation) {
+      if (now.has(id)) continue;
+      f.left.set(id, f.version);
+      f.leftAt.set(id, evidenceNow(world, `${balancer} takes ${id} out of rotation`, balancer));
+    }
     for (const id of now) if (!f.rotation.has(id)) f.joined.set(id, f.version);
     if (f.seen > 0 || f.rotation.size > 0) {
       this.rotationChanges.push({ at: world.now, before: [...f.rotation].sort(),
@@ -219,20 +228,22 @@ export class BalancerObserver {
       const record = forwards[f.seen] as ForwardRecord;
       const dead = !world.isUp(record.backend);
       this.forwards.push({ at: world.now, record, dead });
+      const sent = () => evidenceNow(world, `${id} sends ${record.f} ${record.key ?? ''} to ${
+        record.backend}`.replace('  ', ' '), id);
       if (!f.rotation.has(record.backend)) {
+        const left = f.leftAt.get(record.backend);
         this.fail('no-request-to-down', `${id} sent ${record.attempt} (${record.f} ${
           record.key ?? ''}) to ${record.backend}, which it has out of rotation`,
-        [evidenceNow(world, `${id} sends ${record.attempt} to ${record.backend}, out of its ` +
-          'rotation', id)]);
+        [...(left === undefined ? [] : [left]), sent()]);
       }
-      if (dead) this.checkDetection(world, id, record);
+      if (dead) this.checkDetection(id, record, sent);
       if (this.setup.hashed && record.retry === 0 && record.key !== undefined) {
-        this.checkKey(world, id, f, record);
+        this.checkKey(id, f, record, sent);
       }
     }
   }
 
-  private checkDetection(world: World, id: NodeId, record: ForwardRecord): void {
+  private checkDetection(id: NodeId, record: ForwardRecord, sent: () => Evidence): void {
     const since = this.exposure.get(`${id}/${record.backend}`);
     if (since === undefined) return;
     const exposed = (this.running.get(id) ?? 0) - since;
@@ -240,26 +251,29 @@ export class BalancerObserver {
       this.fail('crash-detected', `${id} sent ${record.attempt} to ${record.backend}, crashed ` +
         `for ${Math.round(exposed / 1000)} ms of ${id}'s running time (bound ${
           Math.round(this.setup.detectionBound / 1000)} ms): it never noticed the crash`,
-      [...this.crashEvidence(record.backend),
-        evidenceNow(world, `${id} still sends ${record.attempt} to ${record.backend}`, id)]);
+      [...[this.crashEvidence.get(record.backend)].filter((e) => e !== undefined), sent()]);
     }
   }
 
-  private checkKey(world: World, id: NodeId, f: Followed, record: ForwardRecord): void {
+  private checkKey(id: NodeId, f: Followed, record: ForwardRecord, sent: () => Evidence): void {
     const key = record.key as string;
     const before = f.owners.get(key);
-    const sent = evidenceNow(world, `${id} sends key ${key} to ${record.backend}`, id);
-    f.owners.set(key, { backend: record.backend, version: f.version, sent });
-    if (before === undefined || before.backend === record.backend) return;
+    if (before !== undefined && before.backend === record.backend) {
+      f.owners.set(key, { ...before, version: f.version });
+      return;
+    }
+    const seen = sent();
+    f.owners.set(key, { backend: record.backend, version: f.version, seen });
+    if (before === undefined) return;
     const ownerLeft = (f.left.get(before.backend) ?? 0) > before.version;
     const newcomer = (f.joined.get(record.backend) ?? 0) > before.version;
     if (ownerLeft || newcomer) return;
     this.fail('stable-keys', `${id} moved key ${key} from ${before.backend} to ${
       record.backend}, though ${before.backend} stayed in rotation and ${record.backend} ` +
-      'did not just join it', [before.sent, sent]);
+      'did not just join it', [before.seen, seen]);
   }
 
-  private checkBudget(world: World, id: NodeId, f: Followed): void {
+  private checkBudget(world: World, f: Followed): void {
     const p = f.program;
     const admitted = p.admitted - f.admitted;
     const retried = p.retried - f.retried;
@@ -273,21 +287,27 @@ export class BalancerObserver {
       this.fail('retry-budget', `${p.options.pair === undefined ? 'the balancer' : 'a balancer'} ` +
         `sent ${f.excess.current} more retries than ${this.setup.retryBudget} per ` +
         `request admitted allow over a stretch of time (reserve ${this.setup.retryReserve})`,
-      [evidenceNow(world, `${id} retries past its budget`, id)]);
+      [evidenceNow(world, `${f.excess.current} retries beyond the budget`)]);
     }
   }
 
-  private checkEjections(world: World, id: NodeId, f: Followed): void {
+  private checkEjections(world: World, balancer: NodeId, f: Followed): void {
     const pool = f.program.pool;
+    for (const b of pool) {
+      const out = f.program.health.view(b).ejected;
+      if (out && !f.ejectedAt.has(b)) {
+        f.ejectedAt.set(b, evidenceNow(world, `${balancer} ejects ${b}`, balancer));
+      } else if (!out) f.ejectedAt.delete(b);
+    }
     const ejected = f.program.health.ejectedCount(pool);
     if (ejected > f.ejected) {
       this.ejections += ejected - f.ejected;
       const most = Math.max(1, Math.floor((pool.length * this.setup.maxEjectionPercent) / 100));
       if (ejected > most) {
-        const out = pool.filter((b) => f.program.health.view(b).ejected).join(', ');
         this.fail('ejection-limit', `outlier detection holds out ${ejected} of ${pool.length} ` +
-          `backends (${out}), more than ${this.setup.maxEjectionPercent}% (${most})`,
-        [evidenceNow(world, `${id} holds out ${out}`, id)]);
+          `backends (${pool.filter((b) => f.program.health.view(b).ejected).join(', ')}), more ` +
+          `than ${this.setup.maxEjectionPercent}% (${most})`,
+        [...f.ejectedAt.values()].sort((a, b) => a.index - b.index));
       }
     }
     f.ejected = ejected;
@@ -295,10 +315,14 @@ export class BalancerObserver {
 
   /** Counts takeovers: a balancer becomes active after another one was. */
   private checkActive(world: World, active: readonly NodeId[]): void {
-    for (const id of this.activeBefore) if (!active.includes(id)) this.activeSince.delete(id);
+    for (const id of [...this.activeSince.keys()]) {
+      if (!active.includes(id)) this.activeSince.delete(id);
+    }
     for (const id of active) {
+      if (!this.activeSince.has(id)) {
+        this.activeSince.set(id, evidenceNow(world, `${id} is active`, id));
+      }
       if (this.activeBefore.has(id)) continue;
-      this.activeSince.set(id, evidenceNow(world, `${id} becomes active`, id));
       if (this.lastActive !== undefined && id !== this.lastActive) this.takeovers++;
       this.lastActive = id;
     }
@@ -306,7 +330,7 @@ export class BalancerObserver {
     if (active.length > 1) {
       this.fail('one-active', `${active.join(' and ')} both serve the virtual address, each ` +
         'holding the lease by its own clock', active.map((id) => this.activeSince.get(id))
-        .filter((e): e is Evidence => e !== undefined).sort((a, b) => a.index - b.index));
+        .filter((e) => e !== undefined).sort((a, b) => a.index - b.index));
     }
   }
 
@@ -330,16 +354,10 @@ export class BalancerObserver {
     }
   }
 
-  /** The crash of a backend that is down, as evidence, if the observer saw it. */
-  private crashEvidence(backend: NodeId): Evidence[] {
-    const seen = this.crashSeen.get(backend);
-    return seen === undefined ? [] : [seen];
-  }
-
   private fail(name: string, explanation: string, evidence: readonly Evidence[]): void {
     if (this.problems.has(name)) return;
     this.problems.set(name, explanation);
-    this.evidence.set(name, [...evidence]);
+    this.evidence.set(name, [...evidence].sort((a, b) => a.index - b.index));
   }
 }
 

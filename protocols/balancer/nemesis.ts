@@ -18,7 +18,7 @@
 import type { NodeId } from '../../sim/index.js';
 import type { ClusterView, NemesisRule } from '../../sim/check/nemesis.js';
 import type { World } from '../../sim/check/property.js';
-import type { FuzzTraits, ProtocolSetup } from '../protocol.js';
+import type { FuzzTraits } from '../protocol.js';
 import { Balancer } from './balancer.js';
 import type { BalancerParams } from './definition.js';
 import { POLICIES } from './policies.js';
@@ -85,8 +85,8 @@ function viewOf(balancers: readonly NodeId[]): ClusterView {
 }
 
 /** The balancers of a run: n1, and n2 with a standby. */
-export function balancerIds(setup: Pick<ProtocolSetup<BalancerParams>, 'servers' | 'params'>):
-NodeId[] {
+export function balancerIds(setup: { readonly servers: readonly NodeId[];
+  readonly params: Pick<BalancerParams, 'standby'> }): NodeId[] {
   return setup.servers.slice(0, setup.params.standby ? 2 : 1);
 }
 

@@ -174,8 +174,8 @@ export class LockObserver {
       if (wake === undefined || wake.clients.length <= 1 || this.problems.has('no-herd')) continue;
       this.problems.set('no-herd', `one change (${wake.cause}) woke ${wake.clients.length} ` +
         `waiters: ${wake.clients.join(', ')}`);
-      this.evidence.set('no-herd', [evidenceNow(world, `${id} wakes ${
-        wake.clients.join(', ')} on one change (${wake.cause})`, id)]);
+      this.evidence.set('no-herd', [evidenceNow(world, `the service wakes ${
+        wake.clients.join(' and ')}`, id)]);
     }
     for (const { session, client } of server.tree.expired) {
       if (this.expired.has(session)) continue;

@@ -56,10 +56,15 @@ export class RedisServer implements NodeProgram<AnyLockMessage> {
     return now < this.loadingUntil;
   }
 
+  /** The time on the clock keys expire by (wall or monotonic), given both readings. */
+  expiryNow(local: Micros, monotonic: Micros): Micros {
+    return this.options.expiryClock === 'wall' ? local : monotonic;
+  }
+
   /** The lock key's value at time `now` of its expiry clock, for nemeses and the inspector. */
   lockValue(local: Micros, monotonic: Micros): string | undefined {
     const entry = this.keys.get(LOCK_KEY);
-    const now = this.options.expiryClock === 'wall' ? local : monotonic;
+    const now = this.expiryNow(local, monotonic);
     return entry === undefined || (entry.expiresAt !== undefined && now >= entry.expiresAt)
       ? undefined : entry.value;
   }

@@ -79,6 +79,14 @@ export class ZkTree extends KvStore {
     return session === undefined ? undefined : this.data.get(`s/${session}`);
   }
 
+  /** The children of `parent` in sequence order, each with the client of its session. */
+  owners(parent: string): { name: string; owner: NodeId | undefined }[] {
+    return this.children(parent).map((name) => {
+      const session = this.data.get(`n/${parent}/${name}`);
+      return { name, owner: session === undefined ? undefined : this.data.get(`s/${session}`) };
+    });
+  }
+
   /** The children of `parent`, by name, in sequence order. */
   children(parent: string): string[] {
     const prefix = `n/${parent}/`;

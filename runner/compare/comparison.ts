@@ -37,8 +37,7 @@ export interface Design {
 export interface Comparison {
   readonly name: string;
   readonly description: string;
-  /** Prose: a stepped narrative's intro and steps, its anchors' brackets dropped (`proseOf`). */
-  readonly narrative?: string;
+  readonly narrative?: Narrative;
   readonly designs: readonly Design[];
   /** Faults of the script that name roles, resolved in each design's run. */
   readonly roleFaults: readonly RoleFault[];
@@ -46,18 +45,6 @@ export interface Comparison {
 }
 
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-/**
- * A narrative as prose. A stepped one (the visualizer's Next through one run) has no single
- * run to step through in a comparison: its intro and its steps' texts become paragraphs, the
- * brackets of their anchors (`[n1 leads epoch 1]`) dropped.
- */
-export function proseOf(narrative: Narrative): string {
-  if (typeof narrative === 'string') return narrative;
-  return [narrative.intro, ...narrative.steps.map((s) => s.text)]
-    .filter((text): text is string => text !== undefined && text.trim() !== '')
-    .map((text) => text.replace(/\[([^\]]+)\]/g, '$1').trim()).join('\n\n');
-}
 
 /** The `compare:` block. Protocols and parameters are checked as each design loads. */
 export const compareSchema = z.strictObject({
@@ -99,7 +86,7 @@ export function loadDesigns(raw: Raw, locator: Locator,
   if ('compare' in raw) return loadComparisonRaw(raw, locator, registry);
   const loaded = loadRaw(raw, locator, registry);
   return { name: loaded.spec.name, description: loaded.description,
-    ...(loaded.narrative === undefined ? {} : { narrative: proseOf(loaded.narrative) }),
+    ...(loaded.narrative === undefined ? {} : { narrative: loaded.narrative }),
     designs: [{ name: loaded.spec.protocol, spec: loaded.spec }], roleFaults: [], expect: [] };
 }
 
@@ -143,7 +130,7 @@ export function loadComparisonRaw(raw: Raw, locator: Locator,
   });
   if (problems.length > 0 || loaded === undefined) throw new ScenarioError(dedupe(problems));
   return { name: String(raw.name), description: loaded.description,
-    ...(loaded.narrative === undefined ? {} : { narrative: proseOf(loaded.narrative) }),
+    ...(loaded.narrative === undefined ? {} : { narrative: loaded.narrative }),
     designs, roleFaults: found.roleFaults,
     expect: expect.filter((r): r is Relation => typeof r !== 'string') };
 }

@@ -14,6 +14,7 @@ import { type Outage, outages } from '../../sim/check/recovery.js';
 import { type AnyProtocol, protocols } from '../../protocols/index.js';
 import { withStrikes } from '../fuzz/campaign.js';
 import { clusterIds, judge, LINEARIZABLE, prepareRun, type RunReport } from '../run.js';
+import type { Narrative } from '../schema.js';
 import type { RunSpec } from '../spec.js';
 import type { Comparison, Design } from './comparison.js';
 import { checkRelation, type DesignFigures, type RelationResult } from './relations.js';
@@ -53,7 +54,7 @@ export interface DesignRun {
 export interface ComparisonReport {
   readonly name: string;
   readonly description: string;
-  readonly narrative?: string;
+  readonly narrative?: Narrative;
   readonly runs: readonly DesignRun[];
   readonly relations: readonly RelationResult[];
   /** Every relation held and every design ran without problems. */

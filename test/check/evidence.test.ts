@@ -26,7 +26,8 @@ function actor(trace: { record(i: number): { t: number; node?: string } }, index
 /** Properties whose proof takes two events, as the checkers report them. */
 const TWO_EVENTS = new Set(['election-safety', 'leader-completeness', 'agreement',
   'no-lost-acked-write', 'fenced-writes', 'one-holder', 'ac1-agreement', 'ac2-no-reversal',
-  'no-false-failover', 'one-master-per-epoch', 'log-matching', 'state-machine-safety']);
+  'no-false-failover', 'one-master-per-epoch', 'log-matching', 'state-machine-safety',
+  'one-active', 'no-request-to-down', 'crash-detected', 'at-most-once', 'stable-keys']);
 
 describe('violation evidence', () => {
   it('finds scenarios that demonstrate violations', () => {

@@ -70,6 +70,15 @@ describe('viz: start page', () => {
       if (g.label.endsWith('bugs it catches')) continue;
       expect(g.keys.filter((k) => /\/(single-)?bug-/.test(k))).toEqual([]);
     }
+    // Comparisons of designs come last, and choosing one opens the comparison page.
+    expect(labels.at(-1)).toMatch(/^Compare designs/);
+    expect(groups.at(-1)?.keys.every((k) => k.startsWith('compare/'))).toBe(true);
+    expect(labels).toContain('Load balancer · bugs it catches');
+    await page.locator('#scenario').selectOption('compare/commit');
+    await page.waitForURL(/compare\.html#compare=compare%2Fcommit$/);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 120_000 });
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(await page.locator('.narrative').textContent()).toContain('2pc: n2 is blocked');
     await page.close();
   });
 });

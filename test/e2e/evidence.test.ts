@@ -17,7 +17,8 @@ const BUGS: readonly [string, number][] = [
   ['raft/bug-commit-previous-term', 2], ['raft/bug-vote-not-persisted', 2],
   ['paxos/single-bug-own-value', 2], ['twopc/bug-commit-on-timeout', 2],
   ['replication/bug-async-ack-failover', 2], ['lock/bug-lock-without-fencing', 2],
-  ['heartbeat/timeout-below-delay', 1],
+  ['heartbeat/timeout-below-delay', 1], ['lock/redlock-clock-jump', 2],
+  ['balancer/bug-unfenced-takeover', 2], ['balancer/bug-ring-ignores-health', 2],
 ];
 
 interface Ev { index: number; time: number; label: string; from?: { time: number } }
@@ -84,8 +85,10 @@ describe('viz: violations with their evidence', () => {
     expect(node).toBeDefined();
     const role = await page.locator(`#cluster g[data-node="${node}"] text.role`).textContent();
     expect(role).toMatch(/^leader term 1/);
+    // The card is drawn at once and its picture when the worker has it (a moment later on a
+    // loaded machine): wait for the picture, which must say leader.
     const inspector = page.locator(`#inspector .node-card[data-node="${node}"] h4`);
-    await inspector.waitFor();
+    await inspector.filter({ hasText: '·' }).waitFor({ timeout: 30_000 });
     expect(await inspector.textContent()).toContain('leader · term 1');
     expect(errors).toEqual([]);
     await page.close();

@@ -4,7 +4,8 @@
  * commit index and an election timer; Paxos shows its three roles, ballots and slots; 2PC its
  * prepared, blocked and lock-held bands and the coordinator's log; the detectors their level
  * curves against the threshold; replication the writes a failover lost; the lock its leases
- * and the storage's tokens.
+ * and the storage's tokens (the last server, in every variant: Redlock's instances show its
+ * key); the balancer its pool by health and its backends' workers and queues.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
@@ -131,6 +132,36 @@ describe('viz: protocol state as pictures', () => {
     const storage = page.locator('#inspector .node-card[data-node="n2"]');
     expect(await storage.locator('h4').textContent()).toMatch(/storage · highest token \d+/);
     expect(await storage.locator('.caption').textContent()).toMatch(/[1-9]\d* refused/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lock variants: Redlock\'s instances hold the key; the storage is the last server', async () => {
+    const { page, errors } = await openScenario(browser(), base(), 'lock/redlock-gc-pause');
+    expect(await page.locator('#legend').textContent()).toContain('key set for');
+    await at(page, 0.02);
+    for (const id of ['n1', 'n5']) {
+      expect(await page.locator(`#inspector .node-card[data-node="${id}"] h4`).textContent())
+        .toMatch(/redis · lock held by c1$/);
+    }
+    expect(await page.locator('#inspector .node-card[data-node="n6"] h4').textContent())
+      .toMatch(/storage · highest token \d+/);
+    await noJson(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('balancer: the pool by health, each backend\'s workers and queue', async () => {
+    const { page, errors } = await openScenario(browser(), base(), 'balancer/crash-round-robin');
+    expect(await page.locator('#legend').textContent()).toContain('down at');
+    await at(page, 0.45);
+    const n1 = page.locator('#inspector .node-card[data-node="n1"]');
+    expect(await n1.locator('h4').textContent()).toMatch(/balancer · round-robin$/);
+    expect(await n1.locator('.cells .cell').count()).toBe(4);
+    const backend = page.locator('#inspector .node-card[data-node="n2"]');
+    expect(await backend.locator('.meter .part-label').allTextContents())
+      .toEqual(['workers busy', 'queue']);
+    await noJson(page);
     expect(errors).toEqual([]);
     await page.close();
   });

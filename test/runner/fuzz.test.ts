@@ -117,7 +117,8 @@ describe('specArbitrary', () => {
     }
   });
 
-  it('damages no record for a profile without damage; with, only on a minority of servers, each disk corrupted once at most', () => {
+  it('damages no record without damage; with, on a minority of servers, each disk corrupted once at most',
+    () => {
     type Spec = { nodes: number; faults: readonly { fault: { kind: string; fault?: string;
       tear?: boolean; node?: string } }[] };
     const damaged = (s: Spec) => new Set(s.faults.filter((f) => (f.fault.kind === 'disk' &&
@@ -132,7 +133,7 @@ describe('specArbitrary', () => {
     for (const s of withDamage) {
       expect(damaged(s).size, `${s.nodes} servers`).toBeLessThanOrEqual((s.nodes - 1) / 2);
       // One corruption a server: a second could hit the first one's twin copy.
-      const corrupted = s.faults.filter((f) => f.fault.kind === 'disk' &&
+      const corrupted = (s as Spec).faults.filter((f) => f.fault.kind === 'disk' &&
         f.fault.fault === 'corrupt').map((f) => f.fault.node);
       expect(new Set(corrupted).size).toBe(corrupted.length);
     }

@@ -5,14 +5,18 @@
  * one claim. Every scenario tells its run in steps (prose alone cannot be checked). Runs
  * change when protocols change; this test is what keeps narratives honest.
  * A failure lists the facts that do hold at the step, to rewrite the claim from.
+ * A comparison's steps claim about one design each (`[raft: n2 leads term 2]`), checked in
+ * that design's run as `faultline compare` runs it.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scenarioFiles } from '../support/scenarioFiles.js';
+import { comparisonFiles, scenarioFiles } from '../support/scenarioFiles.js';
 import { judge, loadScenario, prepareRun } from '../../runner/index.js';
 import { protocols } from '../../protocols/index.js';
 import { Analysis } from '../../viz/src/model/analysis.js';
-import { narrativeProblems, resolveNarrative } from '../../viz/src/model/narrative.js';
+import { comparisonNarrativeProblems, narrativeProblems, resolveNarrative } from
+  '../../viz/src/model/narrative.js';
+import { loadComparison, runDesign } from '../../runner/compare/index.js';
 import { modelOfRun } from '../../viz/src/model/runModel.js';
 
 const files = scenarioFiles();
@@ -37,5 +41,21 @@ describe('narratives: every claim holds in its run', () => {
     expect(typeof loaded.narrative, 'a stepped narrative').toBe('object');
     expect(resolved.steps.length).toBeGreaterThan(0);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('narratives: every claim of a comparison holds in its design\'s run', () => {
+  it.each(comparisonFiles())('%s', (file) => {
+    const comparison = loadComparison(readFileSync(file, 'utf8'), file);
+    const designs = comparison.designs.map((design) => {
+      const run = runDesign(comparison, design, { trace: 'memory' });
+      const { model, derived } = modelOfRun(run.engine, run.report);
+      const protocol = protocols[design.spec.protocol];
+      const analysis = new Analysis(model, derived, protocol?.view,
+        protocol?.params.parse(design.spec.params ?? {}));
+      return { name: design.name, model, book: analysis.book };
+    });
+    expect(typeof comparison.narrative, 'a stepped narrative').toBe('object');
+    expect(comparisonNarrativeProblems(comparison.narrative, designs)).toEqual([]);
   });
 });

@@ -151,4 +151,58 @@ describe('protocol views', () => {
     const sorted = [...leases].sort((a, b) => a.t0 - b.t0);
     sorted.slice(1).forEach((b, k) => expect(b.t0).toBeGreaterThanOrEqual(sorted[k]?.t1 ?? 0));
   });
+
+  it('lock variants: the storage is the last server; Redlock\'s keys on every instance', () => {
+    const file = 'scenarios/lock/redlock-gc-pause.yaml';
+    const early = run(file, 100_000);
+    const picture = early.view.picture(world(early.engine));
+    expect(picture.nodes.find((n) => n.id === 'n6')?.headline).toMatch(/^storage · /);
+    for (const id of ['n1', 'n2', 'n3', 'n4', 'n5']) {
+      expect(picture.nodes.find((n) => n.id === id)?.headline).toBe('redis · lock held by c1');
+    }
+    const params = protocols.lock?.params.parse({ variant: 'redlock' });
+    const servers = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'];
+    expect(servers.map((id) => early.view.vocabulary.serverKind?.(id, servers, params)))
+      .toEqual([...Array(5).fill('redis'), 'storage']);
+    const bands = run(file).analysis?.timeline.bands ?? [];
+    // c1's keys expire while it is paused; c2 then sets its own on every instance.
+    for (const id of ['n1', 'n2', 'n3', 'n4', 'n5']) {
+      const c1 = bands.find((b) => b.node === id && b.label === 'key set for c1');
+      const c2 = bands.find((b) => b.node === id && b.label === 'key set for c2');
+      expect(c1?.t1).toBeLessThan(c2?.t0 ?? 0);
+      expect((c1?.t1 ?? 0) - (c1?.t0 ?? 0)).toBeLessThanOrEqual(500_000);
+    }
+  });
+
+  it('lock variants: ZooKeeper\'s leader draws the lock\'s nodes in order, the holder first', () => {
+    const file = 'scenarios/lock/zookeeper-session-expires-in-pause.yaml';
+    const { engine, view } = run(file, 1_200_000);
+    const picture = view.picture(world(engine));
+    const leader = picture.nodes.find((n) => n.headline.startsWith('leader'));
+    const nodes = leader?.parts.find((p) => p.kind === 'cells' && p.label === '/lock');
+    if (nodes?.kind !== 'cells') throw new Error('no /lock part');
+    expect(nodes.cells[0]?.text).toMatch(/ c1$/);
+    expect(picture.nodes.find((n) => n.id === 'n4')?.headline).toMatch(/^storage · /);
+    expect(picture.nodes.find((n) => n.id === 'c1')?.headline).toBe('holds token 3');
+  });
+
+  it('balancer: a crashed backend is drawn out of rotation once the probes mark it down', () => {
+    const file = 'scenarios/balancer/crash-round-robin.yaml';
+    const { engine, view } = run(file, 3_000_000);
+    const picture = view.picture(world(engine));
+    const pool = part(picture, 'n1', 'pool');
+    if (pool?.kind !== 'cells') throw new Error('no pool part');
+    expect(pool.cells.map((c) => c.text.split(' ')[0])).toEqual(['n2', 'n3', 'n4', 'n5']);
+    expect(pool.cells.map((c) => c.tone)).toEqual(['ok', 'bad', 'ok', 'ok']);
+    expect(picture.nodes.find((n) => n.id === 'n2')?.headline).toMatch(/^backend · /);
+    const timeline = run(file).analysis?.timeline;
+    const down = timeline?.bands.find((b) => b.node === 'n3' && b.label === 'down at n1');
+    // n3 crashed at 2 s and restarted at 5 s: three missed probes later it is down, and it
+    // is up again two answers after its restart.
+    expect(down?.t0).toBeGreaterThan(2_000_000);
+    expect(down?.t0).toBeLessThan(2_400_000);
+    expect(down?.t1).toBeGreaterThan(5_000_000);
+    expect(timeline?.marks.some((m) => m.label === 'marks n3 down')).toBe(true);
+    expect(protocols.balancer?.view?.vocabulary.roles.active?.leads).toBe(true);
+  });
 });

@@ -8,7 +8,7 @@
 import type { ScheduledFault } from '../../sim/index.js';
 import { ScenarioError } from '../../runner/index.js';
 import { toJsonl } from './model/traceWrite.js';
-import { catalogue, defaultKey, findEntry, loadText } from './run/catalogue.js';
+import { catalogue, comparisonHref, defaultKey, findEntry, loadText } from './run/catalogue.js';
 import { parseSeed, Session } from './run/session.js';
 import { openInWorker, runInWorker, TraceTooBig } from './run/workerClient.js';
 import { readHash, type RunRef, writeHash } from './run/urlState.js';
@@ -108,6 +108,10 @@ export class App {
     const key = ref.scenario ?? defaultKey();
     const entry = findEntry(key);
     if (entry === undefined) throw new Error(`the link names no built-in scenario ${JSON.stringify(key)}`);
+    if (entry.comparison) {
+      throw new Error(`${key} compares designs: open it on the comparison page, ` +
+        comparisonHref(key));
+    }
     const fileName = `scenarios/${key}.yaml`;
     const loaded = loadText(entry.text, fileName);
     return new Session(key, loaded, seed ?? loaded.spec.seed, ref.faults,

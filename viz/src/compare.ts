@@ -99,9 +99,12 @@ export class Compare {
   /** The kept run's diagram, under the shown one, sharing its zoom. */
   private drawLower(a: Shown): void {
     const spec = a.session?.spec ?? a.loaded?.spec;
-    const view = spec === undefined ? undefined : registry[spec.protocol]?.view;
-    const analysis = new Analysis(a.model, a.derived, view);
-    const scene = makeScene(a.model, a.derived, view, analysis.timeline, []);
+    const protocol = spec === undefined ? undefined : registry[spec.protocol];
+    const view = protocol?.view;
+    const parsed = protocol?.params.safeParse(spec?.params ?? {});
+    const params = parsed?.success === true ? parsed.data : undefined;
+    const analysis = new Analysis(a.model, a.derived, view, params);
+    const scene = makeScene(a.model, a.derived, view, analysis.timeline, [], params);
     this.ui.diagramB.hidden = false;
     const upper = this.display.diagram;
     if (this.lower === undefined) {

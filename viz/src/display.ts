@@ -106,7 +106,7 @@ export class Display {
     const spec = shown.session?.spec ?? shown.loaded?.spec;
     const notes = shown.model.lanes.map((id) =>
       spec === undefined ? undefined : clockNote(spec.clocks?.[id], spec.faults, id, shown.model.end));
-    const scene = makeScene(shown.model, shown.derived, view, analysis.timeline, notes);
+    const scene = makeScene(shown.model, shown.derived, view, analysis.timeline, notes, params);
     this.scene = scene;
     this.choices = { ...this.choices, hidden: new Set() };
     if (this.diagram === undefined) {

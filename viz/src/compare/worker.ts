@@ -9,6 +9,7 @@ import { type AnyProtocol, protocols } from '../../../protocols/index.js';
 import { compareRuns, type DesignRun, figureRows, type FigureRow, loadComparison,
   type RelationResult, type ResolvedRole, runDesign } from '../../../runner/compare/index.js';
 import { deriveLanes, type Lanes } from './lanes.js';
+import { narrativeText } from '../model/narrative.js';
 
 /** What the page asks. */
 export interface CompareRequest {
@@ -45,7 +46,7 @@ export function compareInto(request: CompareRequest, post: (m: CompareMessage) =
   const comparison = loadComparison(request.text, request.fileName, registry);
   const duration = Math.max(...comparison.designs.map((d) => d.spec.duration));
   post({ type: 'loaded', name: comparison.name, description: comparison.description,
-    narrative: comparison.narrative ?? '', designs: comparison.designs.map((d) => d.name),
+    narrative: narrativeText(comparison.narrative), designs: comparison.designs.map((d) => d.name),
     duration });
   const runs: DesignRun[] = [];
   for (const design of comparison.designs) {

@@ -54,6 +54,14 @@ export function pieces(text: string): { text: string; claim: boolean }[] {
   return out;
 }
 
+/** A narrative as plain paragraphs: its prose, or its intro and each step's text unbracketed. */
+export function narrativeText(narrative: Narrative | undefined): string {
+  if (narrative === undefined) return '';
+  if (typeof narrative === 'string') return narrative;
+  return [narrative.intro ?? '', ...narrative.steps.map((s) => pieces(s.text)
+    .map((p) => p.text).join(''))].filter((t) => t !== '').join('\n\n');
+}
+
 /** Resolves a narrative against a run's facts. */
 export function resolveNarrative(narrative: Narrative | undefined, model: TraceModel,
   book: FactBook): Resolved {
@@ -100,5 +108,75 @@ export function narrativeProblems(resolved: Resolved, book: FactBook): string[] 
         near.slice(0, 40).join('; ')}${near.length > 40 ? '; …' : ''}`);
     }
   }
+  return out;
+}
+
+/** One design's run, as a comparison's narrative is checked against it. */
+export interface DesignFacts {
+  readonly name: string;
+  readonly model: TraceModel;
+  readonly book: FactBook;
+}
+
+/**
+ * What is wrong with a comparison's stepped narrative (empty when nothing is). Its designs
+ * share the fault script and the time axis, so a step is anchored by a time (`at`), or by a
+ * claim about one design (`when: "raft: n2 leads term 2"`), which places the step at that
+ * instant in every design. Each claim names the design it is about, `[async: n1 crashes]`,
+ * and must hold in that design's run as a scenario's claims do in its run.
+ */
+export function comparisonNarrativeProblems(narrative: Narrative | undefined,
+  designs: readonly DesignFacts[]): string[] {
+  if (narrative === undefined || typeof narrative === 'string') return ['no steps'];
+  const out: string[] = [];
+  const since = new Map(designs.map((d) => [d.name, -1]));
+  const split = (text: string) => {
+    const colon = text.indexOf(':');
+    const design = designs.find((d) => d.name === text.slice(0, colon).trim());
+    return { design, phrase: text.slice(colon + 1).trim() };
+  };
+  narrative.steps.forEach((s, k) => {
+    const where = `step ${k + 1}`;
+    let time = s.at ?? 0;
+    let anchor: { name: string; index: number } | undefined;
+    if (s.when !== undefined) {
+      const { design, phrase } = split(s.when);
+      if (design === undefined) {
+        out.push(`${where}: when "${s.when}" names no design (${designs.map((d) => d.name)
+          .join(', ')})`);
+        return;
+      }
+      const found = design.book.firstAfter(phrase, since.get(design.name) ?? -1);
+      if (found === undefined) {
+        out.push(`${where}: "${phrase}" does not begin to hold in ${design.name} after the ` +
+          'previous step');
+        return;
+      }
+      anchor = { name: design.name, index: found };
+      time = design.model.t[found] as number;
+    }
+    const index = new Map(designs.map((d) => [d.name, anchor?.name === d.name ? anchor.index
+      : d.model.upperBound(time) - 1]));
+    const claims = pieces(s.text).filter((p) => p.claim);
+    if (claims.length === 0) out.push(`${where}: makes no [claim] to check`);
+    for (const claim of claims) {
+      const { design, phrase } = split(claim.text);
+      if (design === undefined) {
+        out.push(`${where}: [${claim.text}] names no design: write [design: claim]`);
+        continue;
+      }
+      const i = index.get(design.name) ?? -1;
+      const from = since.get(design.name) ?? -1;
+      if (i < from) out.push(`${where}: comes before the previous step in ${design.name}`);
+      if (design.book.holds(phrase, i, from) !== undefined) continue;
+      const near = design.book.near(i, from);
+      out.push(`${where}: [${claim.text}] does not hold in ${design.name} at its instant nor ` +
+        `happen since the previous step; what does: ${near.slice(0, 40).join('; ')}${
+          near.length > 40 ? '; …' : ''}`);
+    }
+    for (const d of designs) {
+      since.set(d.name, Math.max(since.get(d.name) ?? -1, index.get(d.name) ?? -1));
+    }
+  });
   return out;
 }

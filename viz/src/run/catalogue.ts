@@ -4,6 +4,8 @@
  * Vite, grouped for the chooser by protocol and then by lesson: how the protocol works (no
  * faults), how it behaves under faults, and the bugs its checkers catch (scenarios that
  * demonstrate a violation). Test fixtures are not here: the chooser is for learning.
+ * Comparisons of designs (a top-level `compare:` block) are listed last, in their own group:
+ * choosing one opens the comparison page (compare.html), which runs them.
  */
 import { loadScenario, type LoadedScenario } from '../../../runner/index.js';
 import { type AnyProtocol, protocols } from '../../../protocols/index.js';
@@ -14,6 +16,11 @@ const files = import.meta.glob('../../../scenarios/**/*.yaml',
 /** Protocols the app can run. */
 export const registry: Readonly<Record<string, AnyProtocol>> = protocols;
 
+/** The address of the comparison page for a bundled comparison's key. */
+export function comparisonHref(key: string): string {
+  return `compare.html#compare=${encodeURIComponent(key)}`;
+}
+
 /** The key of the default scenario. */
 export const DEFAULT_KEY = 'raft/leader-failure';
 
@@ -21,7 +28,11 @@ export const DEFAULT_KEY = 'raft/leader-failure';
 const PROTOCOL_NAMES: readonly [string, string][] = [['raft', 'Raft'],
   ['paxos-single', 'Single-decree Paxos'], ['paxos', 'Multi-Paxos'],
   ['twopc', 'Two-phase commit'], ['replication', 'Master-slave replication'],
-  ['heartbeat', 'Failure detection'], ['lock', 'Lock with fencing tokens']];
+  ['heartbeat', 'Failure detection'], ['lock', 'Locks: lease, Redis, Redlock, ZooKeeper'],
+  ['balancer', 'Load balancer']];
+
+/** The group of comparisons of designs, after every protocol's. */
+export const COMPARE_GROUP = 'Compare designs (opens the comparison page)';
 
 /** Lessons in the chooser's order. */
 export const LESSONS = ['how it works', 'under faults', 'bugs it catches'] as const;
@@ -37,6 +48,8 @@ export interface CatalogueEntry {
   readonly group: string;
   readonly text: string;
   readonly description: string;
+  /** A comparison of designs: the comparison page runs it, not this one. */
+  readonly comparison: boolean;
 }
 
 /**
@@ -102,15 +115,21 @@ function hasFaults(text: string): boolean {
 }
 
 function classify(key: string, text: string): CatalogueEntry {
+  const description = field(text, 'description') ?? '';
+  if (/^compare\s*:/m.test(text)) {
+    return { key, protocol: '', lesson: 'under faults', group: COMPARE_GROUP, text,
+      description, comparison: true };
+  }
   const protocol = field(text, 'protocol') ?? key.split('/')[0] ?? '';
   const lesson: Lesson = /^[ \t]+violate:[ \t]*\S/m.test(text) ? 'bugs it catches'
     : hasFaults(text) ? 'under faults' : 'how it works';
   const name = PROTOCOL_NAMES.find(([p]) => p === protocol)?.[1] ?? protocol;
-  return { key, protocol, lesson, group: `${name} · ${lesson}`, text,
-    description: field(text, 'description') ?? '' };
+  return { key, protocol, lesson, group: `${name} · ${lesson}`, text, description,
+    comparison: false };
 }
 
 const order = (e: CatalogueEntry): number => {
+  if (e.comparison) return (PROTOCOL_NAMES.length + 1) * 10;
   const p = PROTOCOL_NAMES.findIndex(([name]) => name === e.protocol);
   return (p < 0 ? PROTOCOL_NAMES.length : p) * 10 + LESSONS.indexOf(e.lesson);
 };

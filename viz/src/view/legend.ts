@@ -82,8 +82,12 @@ export function legend(scene: Scene, choices: Choices, change: (c: Choices) => v
       (on) => change({ ...choices, timers: on }), 'show-timers', 'dot'),
     toggle('protocol notes (small squares on a lane)', toneColour('learn'), choices.notes,
       (on) => change({ ...choices, notes: on }), 'show-notes', 'dot'));
+  // The roles this trace has (a lock variant without a Raft group draws no Raft roles).
   const roleWords = new Map<string, Tone>();
-  for (const w of Object.values(scene.roles)) if (!roleWords.has(w.label)) roleWords.set(w.label, w.tone);
+  const taken = new Set(scene.derived.roles.map((r) => r.role));
+  for (const [role, w] of Object.entries(scene.roles)) {
+    if (taken.has(role) && !roleWords.has(w.label)) roleWords.set(w.label, w.tone);
+  }
   const lanes = el('ul', { class: 'legend-list' },
     ...[...roleWords].map(([label, tone]) => item(toneColour(tone), `${label} (role band)`, 'band')),
     !scene.derived.roles.some((r) => r.number !== '') ? null : el('li', {},

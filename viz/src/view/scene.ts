@@ -53,7 +53,7 @@ export const SHOW_ALL: Choices = { hidden: new Set(), timers: true, notes: true,
 
 /** Builds the scene of a trace for a protocol's view (none: a plain trace). */
 export function makeScene(model: TraceModel, derived: Derived, view: ProtocolView | undefined,
-  timeline: Timeline, laneNotes: readonly (string | undefined)[]): Scene {
+  timeline: Timeline, laneNotes: readonly (string | undefined)[], params?: unknown): Scene {
   const listed = view?.vocabulary.messages ?? [];
   let next = 0;
   const groups = [...listed, OTHER].map((g): DrawnGroup => ({ ...g,
@@ -65,7 +65,7 @@ export function makeScene(model: TraceModel, derived: Derived, view: ProtocolVie
   const kind = view?.vocabulary.serverKind;
   return { model, derived, timeline, groups, groupOf,
     roles: view?.vocabulary.roles ?? {},
-    laneKinds: model.lanes.map((id, lane) => lane < model.servers ? kind?.(id, servers)
+    laneKinds: model.lanes.map((id, lane) => lane < model.servers ? kind?.(id, servers, params)
       : undefined),
     evidence: derived.evidence, laneNotes };
 }

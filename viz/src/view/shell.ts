@@ -10,7 +10,7 @@ import type { LoadedScenario, RunReport } from '../../../runner/index.js';
 import type { Seed } from '../../../sim/index.js';
 import type { Derived } from '../model/derive.js';
 import type { TraceModel } from '../model/traceModel.js';
-import { type CatalogueEntry, LESSONS } from '../run/catalogue.js';
+import { type CatalogueEntry, comparisonHref, LESSONS } from '../run/catalogue.js';
 import { button, el, setChildren } from './dom.js';
 import { shortcutList } from './keyboard.js';
 import { formatTime } from './palette.js';
@@ -212,9 +212,12 @@ function scenarioSelect(entries: readonly CatalogueEntry[], act: ShellActions): 
     ...[...groups].map(([group, list]) => el('optgroup', { attrs: { label: group,
       'data-lesson': list[0]?.lesson ?? LESSONS[0] } },
     ...list.map((e) => el('option', { text: e.key.slice(e.key.indexOf('/') + 1),
-      title: e.description, attrs: { value: e.key } })))));
+      title: e.description, attrs: { value: e.key,
+        ...(e.comparison ? { 'data-href': comparisonHref(e.key) } : {}) } })))));
   select.addEventListener('change', () => {
-    if (select.value !== '') act.choose(select.value);
+    const href = select.selectedOptions[0]?.dataset.href;
+    if (href !== undefined) window.location.assign(href);
+    else if (select.value !== '') act.choose(select.value);
   });
   return select;
 }
