@@ -8,6 +8,7 @@
  * resolved to the nodes they named. Exit 1 when a relation of `compare.expect` fails or a
  * design's run failed otherwise than by its linearizability verdict.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadScenario, ScenarioError, toScenarioYaml } from '../../runner/index.js';
@@ -94,15 +95,25 @@ export function compareCommand(files: readonly string[], o: CompareCommandOption
   return passed ? EXIT.ok : EXIT.failed;
 }
 
-/** Writes each design's run as a scenario file that replays it, with its trace hash. */
+/**
+ * Writes each design's run as a scenario file that replays it, with its trace hash; all of
+ * them or none (a file that cannot be written removes the ones written before it).
+ */
 function save(report: ComparisonReport, dir: string): void {
-  for (const run of report.runs) {
-    const file = join(dir, `${run.spec.name}.yaml`);
-    const roles = run.resolved.map((r) => `${r.word} = ${r.node}`).join(', ');
-    const comment = [`Design ${run.name} of the comparison ${report.name} (faultline compare)`,
-      ...(roles === '' ? [] : [`roles resolved: ${roles}`]),
-      `trace hash: ${run.report.result.hash}`].join('\n');
-    writeWhole(file, toScenarioYaml(run.spec, { description: report.description, comment }),
-      '--out');
+  const written: string[] = [];
+  try {
+    for (const run of report.runs) {
+      const file = join(dir, `${run.spec.name}.yaml`);
+      const roles = run.resolved.map((r) => `${r.word} = ${r.node}`).join(', ');
+      const comment = [`Design ${run.name} of the comparison ${report.name} (faultline compare)`,
+        ...(roles === '' ? [] : [`roles resolved: ${roles}`]),
+        `trace hash: ${run.report.result.hash}`].join('\n');
+      writeWhole(file, toScenarioYaml(run.spec, { description: report.description, comment }),
+        '--out');
+      written.push(file);
+    }
+  } catch (error) {
+    for (const file of written) rmSync(file, { force: true });
+    throw error;
   }
 }

@@ -49,6 +49,15 @@ describe('faultline compare', () => {
     expect(replay.stdout).toContain(`reproduced: trace hash ${c.designs[0].run.hash}`);
   });
 
+  it('writes every design with --out or none: a file it cannot write removes the others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-compare-'));
+    mkdirSync(join(dir, 'compare-commit-paxos-commit.yaml')); // the second design's file
+    const r = run('compare', COMMIT, '--out', dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--out: cannot write .*compare-commit-paxos-commit\.yaml/);
+    expect(readdirSync(dir)).toEqual(['compare-commit-paxos-commit.yaml']);
+  });
+
   it('compares scenario files named together, and notes where their conditions differ', () => {
     const same = run('compare', 'scenarios/twopc/blocking-2pc.yaml',
       'scenarios/twopc/blocking-paxos-commit.yaml');
