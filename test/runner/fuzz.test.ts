@@ -117,7 +117,7 @@ describe('specArbitrary', () => {
     }
   });
 
-  it('damages no record without damage; with, on a minority of servers, each disk corrupted once at most',
+  it('damages no record without damage; with, a minority of servers, each disk corrupted once',
     () => {
     type Spec = { nodes: number; faults: readonly { fault: { kind: string; fault?: string;
       tear?: boolean; node?: string } }[] };
