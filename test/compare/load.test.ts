@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadComparison, loadDesigns, parseRelation } from '../../runner/compare/index.js';
+import { loadComparison, parseRelation } from '../../runner/compare/index.js';
 import { findRoleFaults } from '../../runner/compare/roles.js';
 import { resolveFault } from '../../runner/compare/roles.js';
-import { loadScenario, readScenarioYaml, ScenarioError } from '../../runner/index.js';
+import { loadScenario, ScenarioError } from '../../runner/index.js';
 
 const BASE = `name: two
 nodes: 3
