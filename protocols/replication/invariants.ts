@@ -43,7 +43,7 @@ export function observed(observer: ReplicationObserver, name: string): AlwaysPro
  * is its own: a master cut off before the heal, in async or semi-sync mode, commits writes
  * alone or with a minority that its successor rightly discards (faultline fuzz replication
  * --seed 7, run 331: scenarios/replication/agree-after-deposed-master.yaml; --seed 20261207,
- * run 1243, the same in async mode). A fixed target,
+ * run 762, the same in async mode). A fixed target,
  * as Raft's `servers-caught-up`: under a workload that never pauses, replicas rarely hold the
  * master's very last entry at one instant, and a check that wanted that failed correct runs
  * (faultline fuzz replication --seed 1, run 9: scenarios/replication/agree-under-load.yaml).
