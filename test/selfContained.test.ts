@@ -1,13 +1,13 @@
 /**
  * The repository stands alone: a fresh clone, with nothing beside it, must pass its own tests
  * and run its benchmarks. So no file of it may name a path outside it: a relative path that
- * climbs above the repository root (`../shared/…`), or an absolute path into someone's
+ * climbs above the repository root (`../neighbour/…`), or an absolute path into someone's
  * workspace or home (`/work/…`, `/home/…`). System paths (`/usr/bin/chromium`, `/tmp`, `/dev`)
  * are allowed: they are the machine's, not a neighbour's.
  *
  * A relative path must name something in the repository: from the file that holds it (an
  * import), or from some folder of the repository (`../schema.json` in documentation that
- * speaks of a scenario file). `../shared/peer-data` names nothing here from anywhere, whether
+ * speaks of a scenario file). `../neighbour/data` names nothing here from anywhere, whether
  * it was meant from the file or from the working directory.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -86,11 +86,11 @@ describe('the repository stands alone', () => {
   });
 
   it('catches the references it is meant to catch', () => {
-    expect(outsideReferences('test/x.test.ts', "path.resolve('../shared/peer-data/x')"))
-      .toEqual(['../shared/peer-data/x']);
-    expect(outsideReferences('bench/x.ts', "'../../shared/peer-data'")).not.toEqual([]);
-    expect(outsideReferences('test/x.test.ts', "const d = '/work/shared/peer-data';"))
-      .toEqual(['/work/shared/peer-data']);
+    expect(outsideReferences('test/x.test.ts', "path.resolve('../neighbour/data/x')"))
+      .toEqual(['../neighbour/data/x']);
+    expect(outsideReferences('bench/x.ts', "'../../neighbour/data'")).not.toEqual([]);
+    expect(outsideReferences('test/x.test.ts', "const d = '/work/neighbour/data';"))
+      .toEqual(['/work/neighbour/data']);
     expect(outsideReferences('README.md', 'see /home/me/notes.md')).toEqual(['/home/me/notes.md']);
     expect(outsideReferences('test/cli/x.ts', "import '../../sim/index.js'")).toEqual([]);
     expect(outsideReferences('scenarios/raft/x.yaml', '$schema=../schema.json')).toEqual([]);
