@@ -61,10 +61,11 @@ export function onInstallSnapshot(
   node: RaftNode, ctx: Ctx, from: NodeId, msg: InstallSnapshot,
 ): void {
   if (node.disabled !== undefined) return; // may not acknowledge: see persistence.ts
-  const answer = (received: number, installed: boolean): InstallSnapshotReply => ({
+  const answer = (received: number, installed: boolean, round = msg.round): InstallSnapshotReply => ({
     type: 'InstallSnapshotReply', term: node.currentTerm, lastIncludedIndex: msg.lastIncludedIndex,
-    received, installed, round: msg.round });
-  if (msg.term < node.currentTerm) return node.send(ctx, from, answer(0, false));
+    received, installed, round });
+  // A stale term's round is not one of our term's rounds (see onAppendEntries).
+  if (msg.term < node.currentTerm) return node.send(ctx, from, answer(0, false, 0));
   if (msg.term > node.currentTerm || node.role !== 'follower') node.becomeFollower(ctx, msg.term);
   node.leaderId = msg.leader;
   node.lastLeaderContact = ctx.now();
@@ -122,7 +123,7 @@ export function onInstallSnapshotReply(
   if (progress === undefined) return;
   progress.lastReply = ctx.now();
   progress.inflightEnd = 0;
-  serveReadsOnAck(node, ctx, progress, msg.round);
+  serveReadsOnAck(node, ctx, progress, msg);
   if (msg.installed) {
     progress.matchIndex = Math.max(progress.matchIndex, msg.lastIncludedIndex);
     progress.nextIndex = Math.max(progress.nextIndex, progress.matchIndex + 1);

@@ -46,6 +46,9 @@ export interface RequestVoteReply {
 /**
  * AppendEntries (Figure 2). `round` is the leader's read round when it sent this (ReadIndex,
  * thesis §6.4): a reply in the same term proves the leader still led after the round began.
+ * A reply echoes it only when the request was of the replier's term; the answer to a stale
+ * term's request carries round 0, since its sender may since lead the replier's term and
+ * reuse the number for a new round.
  */
 export interface AppendEntries {
   readonly type: 'AppendEntries';

@@ -74,7 +74,10 @@ export function replicateNew(node: RaftNode, ctx: Ctx): void {
 export function onAppendEntries(node: RaftNode, ctx: Ctx, from: NodeId, msg: AppendEntries): void {
   if (node.disabled !== undefined) return; // may not acknowledge: see persistence.ts
   if (msg.term < node.currentTerm) {
-    return node.send(ctx, from, reply(node, false, 0, 0, 0, msg.round));
+    // Round 0: the sender's round was in its older term. Echoing it would let the sender,
+    // if it now leads our term, count this as an answer to its new term's round of that
+    // number, and serve a read without a majority (fuzz raft --seed 1041210710, run 2762).
+    return node.send(ctx, from, reply(node, false, 0, 0, 0, 0));
   }
   if (msg.term > node.currentTerm || node.role !== 'follower') node.becomeFollower(ctx, msg.term);
   node.leaderId = msg.leader;
@@ -151,7 +154,7 @@ export function onAppendEntriesReply(
   if (progress === undefined) return;
   progress.lastReply = ctx.now();
   if (!msg.success || msg.matchIndex >= progress.inflightEnd) progress.inflightEnd = 0;
-  serveReadsOnAck(node, ctx, progress, msg.round);
+  serveReadsOnAck(node, ctx, progress, msg);
   if (msg.success) {
     onAccepted(node, ctx, progress, msg);
   } else if (msg.conflictIndex === 0 || !onRejected(node, progress, msg)) {
@@ -168,7 +171,13 @@ export function onAppendEntriesReply(
 }
 
 /** Any answer in our term shows we still led when its read round began (ReadIndex). */
-export function serveReadsOnAck(node: RaftNode, ctx: Ctx, progress: Progress, round: number): void {
+export function serveReadsOnAck(
+  node: RaftNode, ctx: Ctx, progress: Progress, msg: { term: number; round: number },
+): void {
+  // The bug: an answer from a later term (its round is 0: see onAppendEntries) is taken as
+  // an acknowledgement of the round now out, as if it had come from a follower of ours.
+  const round = msg.term > node.currentTerm && node.bug('ignore-higher-term-in-reply')
+    ? node.readRound : msg.round;
   if (round <= progress.ackedRound) return;
   progress.ackedRound = round;
   serveReads(node, ctx);
