@@ -136,3 +136,21 @@ describe('raft: snapshot recovery', () => {
     expect(recover(outran).disabled).toMatch(/log compacted to 2 past the readable snapshot/);
   });
 });
+
+describe('raft: answers to an older term carry no read round', () => {
+  // Round numbers start again at each leadership: echoing a term-2 round in a term-5 answer
+  // would let its sender, leading term 5, count it as an answer to its own round 70
+  // (scenarios/raft/read-round-across-terms.yaml).
+  const append = (term: number, round: number): RaftMessage => ({ type: 'AppendEntries', term,
+    leader: 'n1', prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0, round });
+
+  it('rejects a stale AppendEntries or snapshot chunk with round 0, and echoes its own term\'s', () => {
+    const s = server();
+    s.deliver(append(5, 3));
+    expect(s.lastReply()).toMatchObject({ type: 'AppendEntriesReply', term: 5, success: true, round: 3 });
+    s.deliver(append(2, 70));
+    expect(s.lastReply()).toMatchObject({ type: 'AppendEntriesReply', term: 5, success: false, round: 0 });
+    s.deliver({ ...chunk(0, [], true), term: 2, round: 70 });
+    expect(s.lastReply()).toMatchObject({ type: 'InstallSnapshotReply', term: 5, round: 0 });
+  });
+});
