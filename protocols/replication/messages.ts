@@ -15,7 +15,10 @@ export interface Replicate {
   readonly prevEpoch: number;
   readonly entries: readonly Entry[];
   readonly commit: number;
-  /** Heartbeat round, echoed in the reply; confirms mastership for reads. */
+  /**
+   * Heartbeat round, echoed in the reply; confirms mastership for reads. A slave that fences
+   * the sender (an older epoch) answers round 0: the number was of that older mastership.
+   */
   readonly round: number;
 }
 

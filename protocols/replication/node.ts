@@ -228,8 +228,11 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   private onReplicate(ctx: Ctx, from: NodeId, msg: Replicate): void {
     if (msg.epoch < this.epoch && this.options.fencing) {
       ctx.note('fenced', { from, epoch: msg.epoch });
+      // Round 0: the sender's round belongs to its older epoch, and if it now leads ours its
+      // rounds count from 1 again; echoing the number would confirm a read for it that no
+      // majority confirmed (Raft had this: scenarios/raft/read-round-across-terms.yaml).
       return ctx.send(from, { type: 'ReplicateReply', epoch: this.epoch, success: false,
-        matchIndex: this.log.lastIndex, round: msg.round });
+        matchIndex: this.log.lastIndex, round: 0 });
     }
     if (!this.options.fencing && this.role === 'master') return; // no-fencing: never yield
     if (msg.epoch > this.epoch && this.options.fencing) this.adoptEpoch(ctx, msg.epoch);
