@@ -4,7 +4,10 @@
  * are met. A file for a protocol that is not registered fails loudly, never skips. A sample
  * also runs twice to show that one seed gives one trace hash. Every run whose history was
  * checked has it written to a file in each export format and checked from there, as
- * `faultline check-history` does: the verdict must be the run's.
+ * `faultline check-history` does: the verdict must be the run's. Every trace hash is pinned
+ * (__snapshots__/scenarios.test.ts.snap): a refactor that should not change behaviour must
+ * leave them all as they are; a change that alters them on purpose updates them with
+ * `npx vitest run test/scenarios.test.ts -u`, and its commit says why.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -21,12 +24,14 @@ describe('scenario files', () => {
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 
-  it.each(files.map((file, i) => ({ file, i })))('$file passes', ({ file, i }) => {
+  // Named in full (it.each would shorten long paths, and two pinned hashes would share a name).
+  files.forEach((file, i) => it(`${file} passes`, () => {
     const { spec } = loadScenario(readFileSync(file, 'utf8'), file);
     const report = runSpec(spec, { trace: 'off' });
     expect(report.failures, `${file} (seed ${report.seed}, trace hash ${report.result.hash})`)
       .toEqual([]);
     expect(report.passed).toBe(true);
+    expect(report.result.hash, `${file}: its trace hash`).toMatchSnapshot();
     if (i % Math.max(1, Math.floor(files.length / HASH_SAMPLE)) === 0) {
       expect(runSpec(spec, { trace: 'off' }).result.hash).toBe(report.result.hash);
     }
@@ -35,5 +40,5 @@ describe('scenario files', () => {
       expect(recheckedVerdicts(report), `${file}: its history checked from a file`)
         .toEqual({ jsonl: verdict, edn: verdict, porcupine: verdict });
     }
-  });
+  }));
 });
