@@ -61,8 +61,9 @@ const HEAL: readonly Fault[] = [{ kind: 'heal' }];
 /** What a rule saw last, to fire on changes only. */
 interface RuleState {
   fired: number;
-  /** Holders of the trigger's role at the last look. */
+  /** Holders of the trigger's role at the last look, and every node that ever held it. */
   holders: readonly NodeId[];
+  former: Set<NodeId>;
   /** The trigger's phases active at the last look. */
   active: ReadonlySet<string>;
   /** The next periodic firing, true µs. */
@@ -85,7 +86,8 @@ export class RuleNemesis implements Nemesis {
     this.prng = new Prng('nemesis', String(plan.seed));
     this.damaged = new Set(setting.damaged);
     this.corrupted = new Set(setting.corrupted ?? []);
-    this.states = plan.rules.map((rule) => ({ fired: 0, holders: [], active: new Set<string>(),
+    this.states = plan.rules.map((rule) => ({ fired: 0, holders: [], former: new Set<NodeId>(),
+      active: new Set<string>(),
       next: rule.trigger.on === 'every' ? this.span(rule.trigger.period, 0.5, 1.5) : 0 }));
     this.watchesPhases = plan.rules.some((r) => r.trigger.on === 'enter');
     this.watchesUnsynced = plan.rules.some((r) => r.trigger.on === 'unsynced' ||
@@ -138,7 +140,11 @@ export class RuleNemesis implements Nemesis {
         const now = this.setting.view.holders(world, trigger.role);
         const before = state.holders;
         state.holders = now;
-        return now.length > 0 && now.some((id) => !before.includes(id));
+        const fresh = now.filter((id) => !before.includes(id));
+        const fires = trigger.returning === true
+          ? fresh.some((id) => state.former.has(id)) : fresh.length > 0;
+        for (const id of fresh) state.former.add(id);
+        return fires;
       }
       case 'enter': {
         if (phases === undefined) return false;
@@ -266,13 +272,19 @@ export class RuleNemesis implements Nemesis {
       case 'dup-delay':
         return { faults: [{ kind: 'link', set: this.linkFault(action, length) }],
           repairs: [{ kind: 'link', set: this.setting.link }] };
-      case 'limp': {
+      case 'limp':
+      case 'straggle': {
         if (!server || rest.length === 0) return NONE;
-        const latency = { dist: 'uniform' as const, min: Math.floor(length / 2), max: length };
+        const set: Partial<LinkConfig> = action === 'limp'
+          ? { latency: { dist: 'uniform', min: Math.floor(length / 2), max: length } }
+          : this.linkFault('dup-delay', length);
+        const links = rest.flatMap((other): [NodeId, NodeId][] =>
+          action === 'limp' ? [[node, other]] : [[node, other], [other, node]]);
+        const { latency, duplicate } = this.setting.link;
+        const restore: Partial<LinkConfig> = action === 'limp' ? { latency } : { latency, duplicate };
         return {
-          faults: rest.map((to): Fault => ({ kind: 'link', from: node, to, set: { latency } })),
-          repairs: rest.map((to): Fault => ({ kind: 'link', from: node, to,
-            set: { latency: this.setting.link.latency } })),
+          faults: links.map(([from, to]): Fault => ({ kind: 'link', from, to, set })),
+          repairs: links.map(([from, to]): Fault => ({ kind: 'link', from, to, set: restore })),
         };
       }
       case 'fail-sync':

@@ -10,7 +10,8 @@
  *   what the old one left half done;
  * - time: jump a leader's clock forward or back by about a timeout (leases), slow the network
  *   to about a timeout (detectors), duplicate and delay messages across a leadership change
- *   (stale replies);
+ *   (stale replies), and bring a leader back while messages of its earlier term are still
+ *   on their way (term confusion);
  * - churn and the disk: flapping isolation, failed syncs, corrupted records.
  * Each protocol adds rules of its own (its nemesis.ts) and declares its phases and roles; a
  * rule naming a role or phase the protocol does not have is left out.
@@ -57,13 +58,15 @@ const rule = (name: string, trigger: Trigger, steps: readonly StrikeStep[], chan
 const onNewLeader: Trigger = { on: 'change', role: 'leader' };
 const every = (period: number): Trigger => ({ on: 'every', period });
 
-/** A rule and how often a plan draws it, relative to the others. */
+/** A rule and how often a plan draws it, relative to the others; `with`: rules drawn with it. */
 export interface Weighted {
   readonly rule: NemesisRule;
   readonly weight: number;
+  readonly with?: readonly NemesisRule[];
 }
 
-const w = (weight: number, r: NemesisRule): Weighted => ({ rule: r, weight });
+const w = (weight: number, r: NemesisRule, companions?: readonly NemesisRule[]): Weighted =>
+  companions === undefined ? { rule: r, weight } : { rule: r, weight, with: companions };
 
 /**
  * Rules for any protocol; those aimed at the leader need a `leader` role. The weights favour
@@ -83,6 +86,18 @@ export const GENERIC_RULES: readonly Weighted[] = [
   // new term or ballot) takes over.
   w(2, rule('stale-replies', onNewLeader, [step('follower', 'limp', [3, 8]),
     step(LEADER, 'isolate', [1, 2], [0.2, 0.5])], 1, 4)),
+  // The same leader back in a later term or ballot while messages of its earlier one are
+  // still on their way (term confusion, the Students' Guide to Raft's warning). Now and then
+  // a few messages to and from the leader start to arrive timeouts late, and a follower is
+  // cut off long enough to come back with a higher term and depose it (without pre-vote);
+  // being behind, that follower cannot win, so the next leader is often the same one. When a
+  // former leader leads again it is cut off at once with half the clients, so that whatever
+  // it takes from a late message of its earlier leadership (a read round or a slot's answer
+  // matched by number alone) shows in what those clients see.
+  w(2, rule('leader-returns', every(8), [step(LEADER, 'straggle', [4, 8]),
+    step('follower', 'isolate', [1.5, 2.5], [1, 2])], 1, 2),
+  [rule('cut-off-returning-leader', { on: 'change', role: 'leader', returning: true },
+    [step(LEADER, 'split-clients', [4, 8], [0.2, 0.8])], 1, 2)]),
   w(1.5, rule('limping-node', every(3), [step('random', 'limp', [2, 6])], 1, 3)),
   w(1, rule('crash-leader', every(3), [step(LEADER, 'crash', [0.5, 3])], 1, 3)),
   w(1.5, rule('pause-leader', every(3), [step(LEADER, 'pause', [1, 4])], 1, 3)),
@@ -179,7 +194,7 @@ export function candidateRules(context: RuleContext): Weighted[] {
   const leader = context.roles.includes('leader');
   const phased = leader ? phaseRules(context.phases) : [];
   return [...context.own.map((r) => w(OWN_WEIGHT, r)), ...GENERIC_RULES, ...phased]
-    .filter(({ rule: r }) => applicable(r, context))
+    .filter((c) => [c.rule, ...(c.with ?? [])].every((r) => applicable(r, context)))
     .map((c) => context.synchronous && c.rule.steps.some((s) => s.action === 'slow')
       ? { ...c, weight: 4 * c.weight } : c);
 }
@@ -214,14 +229,14 @@ NemesisRule | undefined {
 }
 
 /** One candidate, drawn by weight. */
-function pickWeighted(prng: Prng, candidates: readonly Weighted[]): NemesisRule {
+function pickWeighted(prng: Prng, candidates: readonly Weighted[]): Weighted {
   const total = candidates.reduce((sum, c) => sum + c.weight, 0);
   let draw = prng.float() * total;
   for (const c of candidates) {
     draw -= c.weight;
-    if (draw < 0) return c.rule;
+    if (draw < 0) return c;
   }
-  return (candidates[candidates.length - 1] as Weighted).rule;
+  return candidates[candidates.length - 1] as Weighted;
 }
 
 /**
@@ -237,12 +252,12 @@ export function drawPlan(seed: number, candidates: readonly Weighted[],
   if (candidates.length > 0 && !prng.chance(1 / 6)) {
     const count = prng.int(1, 3);
     for (let i = 0; i < count; i++) {
-      const r = pickWeighted(prng, candidates);
+      const { rule: r, with: companions = [] } = pickWeighted(prng, candidates);
       if (rules.some((other) => other.name === r.name)) continue;
       // Swarm: a rule strikes at every chance in one run and at one in ten in another, and
       // some runs let it strike twice as often.
       rules.push({ ...r, chance: r.chance * prng.pick([1, 1, 0.3, 0.1]),
-        limit: r.limit * prng.pick([1, 2]) });
+        limit: r.limit * prng.pick([1, 2]) }, ...companions);
     }
   }
   const quiet = rules.length > 0 && prng.chance(1 / 3);

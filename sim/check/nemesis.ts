@@ -43,12 +43,14 @@ export interface ClusterView {
 export const IDLE_PHASE = 'idle';
 
 /**
- * When a rule fires: a node newly holds `role` (a new leader); one of `phases` becomes active
- * (each time one does); a server holds writes that are not durable yet (a promise may be out
- * before its fsync); or every `period` (in timescale units, see `NemesisRule`).
+ * When a rule fires: a node newly holds `role` (a new leader; with `returning`, only a node
+ * that held it before in this run: a former leader back in a later term); one of `phases`
+ * becomes active (each time one does); a server holds writes that are not durable yet (a
+ * promise may be out before its fsync); or every `period` (in timescale units, see
+ * `NemesisRule`).
  */
 export type Trigger =
-  | { readonly on: 'change'; readonly role: string }
+  | { readonly on: 'change'; readonly role: string; readonly returning?: boolean }
   | { readonly on: 'enter'; readonly phases: readonly string[] }
   | { readonly on: 'unsynced' }
   | { readonly on: 'every'; readonly period: number };
@@ -80,14 +82,16 @@ export type Target =
  *   third), `dup-delay` (every link duplicates half its messages and gives delays a long tail,
  *   one in a hundred as late as the length, so replies arrive late and twice, across whatever
  *   changes meanwhile), `limp` (the target's outgoing links take about the length: a gray
- *   failure, a node whose replies arrive long after the others moved on);
+ *   failure, a node whose replies arrive long after the others moved on), `straggle` (the
+ *   target's links to and from every other server as `dup-delay`: on time as a rule, so
+ *   nothing times out, but now and then a message to or from it arrives a length late);
  * - `fail-sync`, `corrupt` (disk faults; no repair).
  */
 export type Action =
   | 'crash' | 'crash-torn' | 'pause'
   | 'isolate' | 'sever' | 'split' | 'split-clients' | 'bridge' | 'ring'
   | 'clock-jump' | 'clock-back'
-  | 'slow' | 'lossy' | 'dup-delay' | 'limp'
+  | 'slow' | 'lossy' | 'dup-delay' | 'limp' | 'straggle'
   | 'fail-sync' | 'corrupt';
 
 /** One strike of a rule. Times are in units of the protocol's timeout (see `Timescale`). */

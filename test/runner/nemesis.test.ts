@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { protocols } from '../../protocols/index.js';
 import { runSpec, type RunSpec } from '../../runner/index.js';
 import { Campaign, coverageCells, shrinkRun, withStrikes } from '../../runner/fuzz/index.js';
-import { aimRule, candidateRules } from '../../runner/fuzz/rules.js';
+import { aimRule, candidateRules, drawPlan } from '../../runner/fuzz/rules.js';
+import type { NemesisRule } from '../../sim/check/nemesis.js';
 import { Engine, type ScheduledFault } from '../../sim/index.js';
 import { PingEcho } from '../support/pingEcho.js';
 
@@ -122,5 +123,60 @@ describe('aims and coverage', () => {
         expect(typeof step.target === 'object' || step.target === 'follower').toBe(false);
       }
     }
+  });
+});
+
+describe('term confusion: a leader back in a later term', () => {
+  const raft = protocols.raft;
+  if (raft === undefined) throw new Error('raft');
+  const campaign = new Campaign({ protocol: raft, registry: protocols, seed: 5 });
+  const returning: NemesisRule = { name: 'returning', chance: 1, limit: 50,
+    trigger: { on: 'change', role: 'leader', returning: true },
+    steps: [{ target: { role: 'leader' }, action: 'straggle', after: [0, 0], length: [1, 1] }] };
+
+  it('fires only when a server that led before leads again, and straggles its links both ways', () => {
+    let strikes = 0;
+    for (let index = 0; index < 6; index++) {
+      const { spec } = campaign.generate(index);
+      const leaders: { at: number; node: string }[] = [];
+      const report = runSpec(spec, { trace: 'stream', checkMaxSteps: 200_000,
+        nemesis: { seed: index, rules: [returning] },
+        traceSink: (line) => {
+          const r = JSON.parse(line) as { t: number; kind: string; tag?: string; node: string;
+            data?: { role?: string } };
+          if (r.kind === 'note' && r.tag === 'role' && r.data?.role === 'leader') {
+            leaders.push({ at: r.t, node: r.node });
+          }
+        } });
+      // The strikes (half their messages duplicated), not the repairs that restore the links.
+      const links = report.struck.filter((s) => s.fault.kind === 'link' &&
+        s.fault.set.duplicate === 0.5);
+      for (const { at, fault } of links) {
+        if (fault.kind !== 'link' || fault.from === undefined || fault.to === undefined) continue;
+        // The node that leads as the strike lands led once before, at an earlier time.
+        const now = leaders.filter((l) => l.at < at).at(-1);
+        expect(now, `run ${index} at ${at}`).toBeDefined();
+        expect(leaders.filter((l) => l.node === now?.node && l.at < (now?.at ?? 0)).length,
+          `run ${index}: ${now?.node} led before`).toBeGreaterThan(0);
+        expect([fault.from, fault.to]).toContain(now?.node);
+        strikes++;
+      }
+      // Both ways to every other server, each later restored.
+      expect(links.length % (2 * (spec.nodes - 1))).toBe(0);
+    }
+    expect(strikes).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('draws the rule that cuts off a returning leader whenever it draws leader-returns', () => {
+    const candidates = candidateRules({ phases: [], roles: ['leader'], own: [],
+      synchronous: false });
+    let drawn = 0;
+    for (let seed = 0; seed < 400; seed++) {
+      const names = drawPlan(seed, candidates, undefined).rules.map((r) => r.name);
+      if (!names.includes('leader-returns')) continue;
+      drawn++;
+      expect(names).toContain('cut-off-returning-leader');
+    }
+    expect(drawn).toBeGreaterThan(5);
   });
 });
