@@ -81,14 +81,21 @@ export type Target =
  *   one in a hundred as late as the length, so replies arrive late and twice, across whatever
  *   changes meanwhile), `limp` (the target's outgoing links take about the length: a gray
  *   failure, a node whose replies arrive long after the others moved on);
- * - `fail-sync`, `corrupt` (disk faults; no repair).
+ * - `fail-sync`, `corrupt` (disk faults; no repair);
+ * - `remove` (the operator removes the target from the configuration; undone by adding it
+ *   back), `add` (the operator adds the target, a spare; not undone): membership changes, for
+ *   protocols that have them, in runs whose membership may change.
  */
 export type Action =
   | 'crash' | 'crash-torn' | 'pause'
   | 'isolate' | 'sever' | 'split' | 'split-clients' | 'bridge' | 'ring'
   | 'clock-jump' | 'clock-back'
   | 'slow' | 'lossy' | 'dup-delay' | 'limp'
-  | 'fail-sync' | 'corrupt';
+  | 'fail-sync' | 'corrupt'
+  | 'remove' | 'add';
+
+/** The actions that ask the operator for a membership change (the run needs its process). */
+export const MEMBERSHIP_ACTIONS: ReadonlySet<Action> = new Set(['remove', 'add']);
 
 /** One strike of a rule. Times are in units of the protocol's timeout (see `Timescale`). */
 export interface StrikeStep {
