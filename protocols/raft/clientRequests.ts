@@ -28,7 +28,6 @@ import type { ClientRequest } from '../../sim/check/clientProtocol.js';
 import type { NodeId } from '../../sim/index.js';
 import { appendAsLeader, confirmDurable } from './election.js';
 import type { Ctx, RaftNode } from './node.js';
-import { isQuorum } from './quorum.js';
 import { replicateNew, sendAppend } from './replication.js';
 import type { ApplyResult } from './stateMachine.js';
 
@@ -145,9 +144,7 @@ export function serveReads(node: RaftNode, ctx: Ctx): void {
 
 /** Whether a majority (the leader included) has acknowledged read round `round`. */
 function roundConfirmed(node: RaftNode, ctx: Ctx, round: number): boolean {
-  let acks = 1;
-  for (const progress of node.progress.values()) if (progress.ackedRound >= round) acks++;
-  return isQuorum(acks, ctx.servers.length);
+  return node.hasQuorum(ctx, (progress) => progress.ackedRound >= round);
 }
 
 /**
