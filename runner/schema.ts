@@ -160,6 +160,9 @@ const faultInput = z.strictObject({
   remove: nodeId.optional().describe('Membership: the operator asks the cluster to remove ' +
     'this server from its configuration (Raft: a leader that removes itself steps down once ' +
     'the configuration without it has committed).'),
+  transfer: nodeId.optional().describe('The operator asks the leader to hand its leadership ' +
+    'to this server (Raft: leadership transfer with TimeoutNow, thesis §3.10), as before ' +
+    'removing the leader gracefully.'),
 });
 type FaultInput = z.output<typeof faultInput>;
 

@@ -12,7 +12,7 @@
  * that did not only from that message on (the visualizer's "drop this message").
  *
  * Beside the faults, the schedule carries what an operator asks of the cluster (`admin`):
- * add or remove a server. It is not
+ * add or remove a server, or move the leadership. It is not
  * done to the cluster but asked of it: the engine hands it to the run's operator process
  * (sim/check/operator.ts), which sends the request to the servers as an administrator's tool
  * would, following leader hints and retrying. Jepsen's membership nemeses are the model.
@@ -23,10 +23,11 @@ import { type LinkPatch, validateLinkPatch } from './network.js';
 import type { Micros, NodeId } from './types.js';
 
 /**
- * What an operator can ask of a cluster: add a server to its configuration, or remove one. A
- * protocol says which it supports (`ProtocolDefinition.membership`).
+ * What an operator can ask of a cluster: add a server to its configuration, remove one, or
+ * hand the leadership to one (leadership transfer). A protocol says which it supports
+ * (`ProtocolDefinition.membership`).
  */
-export const ADMIN_OPS = ['add', 'remove'] as const;
+export const ADMIN_OPS = ['add', 'remove', 'transfer'] as const;
 export type AdminOp = (typeof ADMIN_OPS)[number];
 
 /** One fault. */

@@ -34,6 +34,9 @@ import type { ApplyResult } from './stateMachine.js';
 /** A client request arrived. */
 export function onClientRequest(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
   if (node.role !== 'leader' || node.disabled !== undefined) return redirect(node, ctx, msg);
+  // Handing the leadership over (thesis §3.10): take no new requests, so the target can catch
+  // up; the client's retry finds the new leader.
+  if (node.transfer !== undefined) return;
   if (!node.kv.supports(msg.op.f)) {
     return node.send(ctx, msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
       error: `unsupported operation ${msg.op.f}` });

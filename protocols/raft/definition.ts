@@ -89,7 +89,7 @@ export const raft: ProtocolDefinition<RaftParams> = {
   propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable', 'servers-caught-up'],
   view: raftView,
   fuzz: raftFuzz,
-  membership: { ops: ['add', 'remove'], membersParam: 'members' },
+  membership: { ops: ['add', 'remove', 'transfer'], membersParam: 'members' },
   setup({ servers, params, workload, clientsStopAt }) {
     const config = raftConfig(params, servers);
     const stats: RaftStats = { messages: 0, bytes: 0, snapshotsTaken: 0, snapshotsInstalled: 0,

@@ -19,17 +19,17 @@
 import { assert, type NodeId, snapshot } from '../../sim/index.js';
 import { broadcastAppend } from './replication.js';
 import { isUpToDate } from './log.js';
-import type { Entry, RequestVote, RequestVoteReply } from './messages.js';
+import type { Entry, RequestVote, RequestVoteReply, TimeoutNow } from './messages.js';
 import type { Ctx, RaftNode } from './node.js';
 import { appendToDisk } from './persistence.js';
-import { checkLearners, syncProgress } from './membership.js';
+import { checkLeaderTimers, onTransferVote, syncProgress } from './membership.js';
 
 /** The election timer fired: campaign, or (a leader) check that a quorum still answers. */
 export function onElectionTimeout(node: RaftNode, ctx: Ctx): void {
   if (!node.electionTimerFired(ctx)) return; // restarted since it was armed
   node.resetElectionTimer(ctx);
   if (node.role === 'leader') {
-    if (node.learners.size > 0) checkLearners(node, ctx);
+    if (node.learners.size > 0 || node.transfer !== undefined) checkLeaderTimers(node, ctx);
     return maybeStepDownWithoutQuorum(node, ctx);
   }
   // May not campaign: damaged hard state or log (persistence.ts), or lost refusals (node.ts).
@@ -63,7 +63,7 @@ function becomePreCandidate(node: RaftNode, ctx: Ctx): void {
   if (node.configuration.isQuorum(node.votes)) becomeCandidate(node, ctx);
 }
 
-function becomeCandidate(node: RaftNode, ctx: Ctx): void {
+function becomeCandidate(node: RaftNode, ctx: Ctx, transfer = false): void {
   node.setTerm(ctx, node.currentTerm + 1);
   node.setVote(ctx, ctx.id);
   // What this server may start as leader is bounded by this term, durably before it can
@@ -71,16 +71,32 @@ function becomeCandidate(node: RaftNode, ctx: Ctx): void {
   node.refusals.extend(ctx.disk, node.currentTerm);
   node.setRole(ctx, 'candidate');
   node.votes = new Set();
-  const request = voteRequest(node, ctx.id, node.currentTerm, false);
+  const request = voteRequest(node, ctx.id, node.currentTerm, false, transfer);
   // Our own vote counts once it is durable, like anyone else's.
   node.sendAfterSync(ctx, ctx.id,
     { type: 'RequestVoteReply', term: node.currentTerm, granted: true, preVote: false });
   for (const peer of node.peers(ctx)) node.sendAfterSync(ctx, peer, request);
 }
 
-function voteRequest(node: RaftNode, self: NodeId, term: number, preVote: boolean): RequestVote {
+function voteRequest(node: RaftNode, self: NodeId, term: number, preVote: boolean,
+  transfer = false): RequestVote {
   return { type: 'RequestVote', term, candidate: self, lastLogIndex: node.log.lastIndex,
-    lastLogTerm: node.log.lastTerm, preVote };
+    lastLogTerm: node.log.lastTerm, preVote, ...(transfer ? { transfer: true } : {}) };
+}
+
+/**
+ * TimeoutNow (thesis §3.10): the leader hands its leadership over; campaign at once, without
+ * pre-votes, saying so (voters that hear from the leader then do not ignore the request).
+ */
+export function onTimeoutNow(node: RaftNode, ctx: Ctx, from: NodeId, msg: TimeoutNow): void {
+  if (msg.term !== node.currentTerm || node.leaderId !== from || node.role !== 'follower') {
+    return; // stale: another term, or not from this term's leader
+  }
+  if (node.disabled !== undefined || node.repairUpTo > 0 || node.refusals.damaged) return;
+  if (!node.configuration.has(ctx.id)) return;
+  ctx.note('config', { event: 'timeout-now', node: from });
+  node.resetElectionTimer(ctx);
+  becomeCandidate(node, ctx, true);
 }
 
 /** RequestVote receiver (Figure 2), and the PreVote variant that changes no state. */
@@ -88,12 +104,15 @@ export function onRequestVote(node: RaftNode, ctx: Ctx, from: NodeId, msg: Reque
   if (node.disabled !== undefined) return; // may not vote: see persistence.ts
   if (msg.preVote) return onPreVote(node, ctx, from, msg);
   // Leader stickiness (thesis §9.6 with CheckQuorum): a server that hears from a leader
-  // ignores a disruptive candidate rather than adopting its term.
-  if (node.config.checkQuorum && msg.term > node.currentTerm && node.leaderId !== undefined &&
-    node.inLeaderLease(ctx)) {
-    return;
+  // ignores a disruptive candidate rather than adopting its term; not one the leader asked
+  // to campaign (a transfer, §3.10).
+  if (msg.transfer !== true && msg.term > node.currentTerm) {
+    if (node.config.checkQuorum && node.leaderId !== undefined && node.inLeaderLease(ctx)) return;
+    if (ignoredAsDisruptive(node, ctx)) return;
   }
-  if (msg.term > node.currentTerm && ignoredAsDisruptive(node, ctx)) return;
+  if (msg.transfer === true && msg.term > node.currentTerm && node.role === 'leader') {
+    onTransferVote(node, ctx, from);
+  }
   if (msg.term > node.currentTerm) node.becomeFollower(ctx, msg.term);
   const granted = msg.term === node.currentTerm && node.repairUpTo === 0 &&
     (node.votedFor === null || node.votedFor === msg.candidate) &&

@@ -17,11 +17,18 @@
  * - Removing a server appends the configuration without it at once. A leader that removes
  *   itself keeps leading, without counting itself, until that configuration commits, then
  *   steps down (§4.2.2); a server that knows its removal committed never campaigns.
+ * - Leadership transfer (§3.10; `transfer: n2`, as an operator does before removing the
+ *   leader, or to move it off a slow machine): the leader stops taking client requests,
+ *   brings the target's log up to its own, and sends it TimeoutNow; the target campaigns at
+ *   once, and voters that still hear from the leader do not ignore it (the RequestVote says
+ *   so). The request is answered `ok` when the target's RequestVote of the next term reaches
+ *   the leader, and `retry` if that has not happened within an election timeout: the leader
+ *   then takes client requests again.
  * - A configuration takes effect on every server as soon as it is in its log (node.ts
  *   `configuration`); the operator hears `ok` once it is committed, or `unknown` if the leader
  *   lost the leadership first (the change may still commit; asking again is safe).
  *
- * Two bug switches undo these rules (bugs.ts): `two-changes-at-once` drops the one-at-a-time
+ * Two bug switches undo the membership rules (bugs.ts): `two-changes-at-once` drops the one-at-a-time
  * rule, and `count-before-caught-up` adds a server at once and counts it as holding the log
  * (so the leader, believing it holds what it lacks, never sends it that).
  */
@@ -37,8 +44,17 @@ import { replicateNew, sendAppend } from './replication.js';
 export interface AdminWaiter {
   readonly from: NodeId;
   readonly seq: number;
-  readonly op: 'add' | 'remove';
+  readonly op: 'add' | 'remove' | 'transfer';
   readonly node: NodeId;
+}
+
+/** A leadership transfer under way at a leader. */
+export interface Transfer {
+  readonly target: NodeId;
+  /** Local time it gives up (an election timeout after it began). */
+  readonly deadline: number;
+  /** Whether TimeoutNow went out (once the target's log matched). */
+  sent: boolean;
 }
 
 /** Learner silence that ends a catch-up, in maximum election timeouts. */
@@ -49,15 +65,13 @@ export function onAdminRequest(node: RaftNode, ctx: Ctx, from: NodeId, msg: Admi
   const answer = (reply: { outcome: AdminReply['outcome']; error: string; leaderHint?: NodeId }):
   void =>
     node.send(ctx, from, { type: 'AdminReply', seq: msg.seq, ...reply } as AdminReply);
-  if (msg.op !== 'add' && msg.op !== 'remove') {
-    return answer({ outcome: 'refused', error: `raft does not ${msg.op}` });
-  }
   if (node.role !== 'leader' || node.disabled !== undefined) {
     const hint = node.leaderId !== undefined && node.leaderId !== ctx.id ? node.leaderId : undefined;
     return answer({ outcome: 'retry', error: NOT_LEADER,
       ...(hint === undefined ? {} : { leaderHint: hint }) });
   }
   const waiter: AdminWaiter = { from, seq: msg.seq, op: msg.op, node: msg.node };
+  if (msg.op === 'transfer') return onTransferRequest(node, ctx, waiter, answer);
   const config = node.configuration;
   const done = msg.op === 'add' ? config.has(msg.node) : !config.has(msg.node);
   if (done || node.learners.has(msg.node)) {
@@ -159,8 +173,12 @@ export function checkCatchUp(node: RaftNode, ctx: Ctx): void {
   }
 }
 
-/** The leader's election timer (once per timeout): gives up on silent learners. */
-export function checkLearners(node: RaftNode, ctx: Ctx): void {
+/**
+ * The leader's election timer (once per timeout): gives up on silent learners, and on a
+ * transfer that did not happen in time.
+ */
+export function checkLeaderTimers(node: RaftNode, ctx: Ctx): void {
+  checkTransfer(node, ctx);
   const limit = SILENT_TIMEOUTS * node.config.electionTimeout[1];
   for (const id of [...node.learners.keys()]) {
     const heard = node.progress.get(id)?.lastReply ?? -Infinity;
@@ -188,6 +206,10 @@ export function onLeaderCommit(node: RaftNode, ctx: Ctx): void {
   const config = node.configuration;
   if (config.index === 0 || config.index > node.commitIndex) return;
   settleWaiters(node, ctx);
+  // A server removed gets one last AppendEntries, carrying the commit index: once it knows its
+  // removal committed it stops campaigning (else it would, ignored, §4.2.3).
+  const peers = node.peers(ctx);
+  for (const id of node.progress.keys()) if (!peers.includes(id)) sendAppend(node, ctx, id);
   syncProgress(node, ctx);
   if (!config.has(ctx.id)) {
     ctx.note('config', { event: 'step-down', index: config.index });
@@ -200,8 +222,72 @@ function settleWaiters(node: RaftNode, ctx: Ctx): void {
   const config = node.configuration;
   if (config.index > node.commitIndex) return;
   node.adminWaiting = node.adminWaiting.filter((w) => {
-    if ((w.op === 'add') !== config.has(w.node)) return true;
+    if (w.op === 'transfer' || (w.op === 'add') !== config.has(w.node)) return true;
     node.send(ctx, w.from, { type: 'AdminReply', seq: w.seq, outcome: 'ok' });
+    return false;
+  });
+}
+
+type Answer = (reply: { outcome: AdminReply['outcome']; error: string }) => void;
+
+/** A leadership transfer was asked for (§3.10). */
+function onTransferRequest(node: RaftNode, ctx: Ctx, waiter: AdminWaiter, answer: Answer): void {
+  if (waiter.node === ctx.id) return node.send(ctx, waiter.from, { type: 'AdminReply',
+    seq: waiter.seq, outcome: 'ok' });
+  if (!node.configuration.has(waiter.node)) {
+    return answer({ outcome: 'refused', error: `${waiter.node} does not vote` });
+  }
+  if (node.transfer !== undefined && node.transfer.target !== waiter.node) {
+    return answer({ outcome: 'retry', error: `transferring to ${node.transfer.target}` });
+  }
+  wait(node, waiter);
+  if (node.transfer !== undefined) return;
+  node.transfer = { target: waiter.node, sent: false,
+    deadline: ctx.now() + node.config.electionTimeout[1] };
+  ctx.note('config', { event: 'transfer', node: waiter.node });
+  maybeTimeoutNow(node, ctx);
+}
+
+/**
+ * Sends TimeoutNow once the transfer's target holds the leader's whole log (else brings it
+ * up to date first: replication goes on as usual).
+ */
+export function maybeTimeoutNow(node: RaftNode, ctx: Ctx): void {
+  const transfer = node.transfer;
+  if (transfer === undefined || transfer.sent) return;
+  const progress = node.progress.get(transfer.target);
+  if (progress === undefined) return;
+  // Not yet: replication brings it up to date (new client requests wait meanwhile).
+  if (progress.matchIndex < node.log.lastIndex) return;
+  transfer.sent = true;
+  node.send(ctx, transfer.target, { type: 'TimeoutNow', term: node.currentTerm });
+}
+
+/**
+ * A RequestVote of a higher term reached the leader: if it is its transfer's target
+ * campaigning at its request, the transfer is done.
+ */
+export function onTransferVote(node: RaftNode, ctx: Ctx, from: NodeId): void {
+  if (node.transfer?.target !== from) return;
+  node.adminWaiting = node.adminWaiting.filter((w) => {
+    if (w.op !== 'transfer') return true;
+    node.send(ctx, w.from, { type: 'AdminReply', seq: w.seq, outcome: 'ok' });
+    return false;
+  });
+  ctx.note('config', { event: 'transferred', node: from });
+  node.transfer = undefined;
+}
+
+/** The leader's election timer: a transfer that did not happen in time is given up. */
+function checkTransfer(node: RaftNode, ctx: Ctx): void {
+  const transfer = node.transfer;
+  if (transfer === undefined || ctx.now() < transfer.deadline) return;
+  node.transfer = undefined;
+  ctx.note('config', { event: 'transfer-failed', node: transfer.target });
+  node.adminWaiting = node.adminWaiting.filter((w) => {
+    if (w.op !== 'transfer') return true;
+    node.send(ctx, w.from, { type: 'AdminReply', seq: w.seq, outcome: 'retry',
+      error: `${transfer.target} did not take over in time` });
     return false;
   });
 }
@@ -214,4 +300,5 @@ export function abandonChanges(node: RaftNode, ctx: Ctx): void {
   }
   node.adminWaiting = [];
   node.learners.clear();
+  node.transfer = undefined;
 }

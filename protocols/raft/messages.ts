@@ -33,7 +33,11 @@ export interface Entry {
   readonly command: Command;
 }
 
-/** RequestVote (Figure 2), or a PreVote when `preVote` is set (thesis §9.6). */
+/**
+ * RequestVote (Figure 2), or a PreVote when `preVote` is set (thesis §9.6). `transfer` marks
+ * an election the leader asked for (TimeoutNow, thesis §3.10): a voter that hears from that
+ * leader does not ignore it (§4.2.3, and CheckQuorum's stickiness). Absent otherwise.
+ */
 export interface RequestVote {
   readonly type: 'RequestVote';
   readonly term: number;
@@ -41,6 +45,7 @@ export interface RequestVote {
   readonly lastLogIndex: number;
   readonly lastLogTerm: number;
   readonly preVote: boolean;
+  readonly transfer?: true;
 }
 
 export interface RequestVoteReply {
@@ -48,6 +53,7 @@ export interface RequestVoteReply {
   readonly term: number;
   readonly granted: boolean;
   readonly preVote: boolean;
+  readonly transfer?: true;
 }
 
 /**
@@ -139,6 +145,15 @@ export interface InstallSnapshotReply {
   readonly round: number;
 }
 
+/**
+ * TimeoutNow (thesis §3.10): a leader handing over its leadership tells the server it brought
+ * up to date to start an election at once, without waiting for its timeout or pre-votes.
+ */
+export interface TimeoutNow {
+  readonly type: 'TimeoutNow';
+  readonly term: number;
+}
+
 /** Local: every write up to log `index`, made in `term`, is durable. */
 export interface Persisted {
   readonly type: 'Persisted';
@@ -154,6 +169,7 @@ export type RaftMessage =
   | AppendEntriesReply
   | InstallSnapshot
   | InstallSnapshotReply
+  | TimeoutNow
   | Persisted
   | ClientRequest
   | ClientReply

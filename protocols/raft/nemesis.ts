@@ -18,7 +18,8 @@
  * also gets one of the membership rules below (thesis chapter 4): two removals asked at once,
  * then the leader split off with part of the cluster and crashed, so that servers holding
  * different configurations elect leaders; a spare added and a follower crashed soon after (a
- * new server counted before it holds the log); the leader removed.
+ * new server counted before it holds the log); the leader removed, or first moved off with a
+ * leadership transfer and then removed.
  */
 import type { NodeId } from '../../sim/index.js';
 import { type ClusterView, highestLeader, type NemesisRule } from '../../sim/check/nemesis.js';
@@ -106,6 +107,13 @@ const MEMBERSHIP_RULES: readonly NemesisRule[] = [
     ] },
   { name: 'remove-leader', trigger: { on: 'change', role: 'leader' }, chance: 0.5, limit: 2,
     steps: [{ target: LEADER, action: 'remove', after: [0, 0.5], length: [2, 5] }] },
+  // Moved off gracefully (§3.10), then removed, while a follower crashes.
+  { name: 'move-and-remove-leader', trigger: { on: 'change', role: 'leader' }, chance: 0.5,
+    limit: 2, steps: [
+      { target: 'follower', action: 'transfer', after: [0, 0.3], length: QUICK },
+      { target: LEADER, action: 'remove', after: [0.3, 0.6], length: [2, 5] },
+      { target: 'follower', action: 'crash', after: [0.1, 1], length: [0.5, 2] },
+    ] },
 ];
 
 /** Raft's fuzz traits. */

@@ -35,7 +35,8 @@ import { failPending, onFlush } from './clientRequests.js';
 import { type IncomingSnapshot, onInstallSnapshot, onInstallSnapshotReply } from
   './compaction.js';
 import type { BugName, RaftConfig, RaftStats } from './config.js';
-import { onElectionTimeout, onRequestVote, onRequestVoteReply } from './election.js';
+import { onElectionTimeout, onRequestVote, onRequestVoteReply, onTimeoutNow } from
+  './election.js';
 import { RaftLog } from './log.js';
 import { type Entry, messageBytes, type RaftMessage, type Snapshot } from './messages.js';
 import { recover, saveHardState } from './persistence.js';
@@ -44,7 +45,8 @@ import { onAppendEntries, onAppendEntriesReply, onHeartbeat, onPersisted } from
   './replication.js';
 import { onClientRequest } from './clientRequests.js';
 import { KvStore } from './stateMachine.js';
-import { type AdminWaiter, abandonChanges, onAdminRequest } from './membership.js';
+import { type AdminWaiter, abandonChanges, onAdminRequest, type Transfer } from
+  './membership.js';
 import { type CatchUp, Configuration } from '../membership.js';
 
 export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
@@ -132,6 +134,8 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   readonly learners = new Map<NodeId, CatchUp>();
   /** A leader's operator requests waiting for their change to commit. */
   adminWaiting: AdminWaiter[] = [];
+  /** A leader's leadership transfer under way (thesis §3.10), if any. */
+  transfer: Transfer | undefined;
   /** The first configuration (from the parameters, else every server), set at start. */
   private initialVoters: readonly NodeId[] = [];
   private cachedConfig: Configuration | undefined;
@@ -185,6 +189,8 @@ export class RaftNode implements NodeProgram<RaftMessage> {
         return onInstallSnapshot(this, ctx, from, msg);
       case 'InstallSnapshotReply':
         return onInstallSnapshotReply(this, ctx, from, msg);
+      case 'TimeoutNow':
+        return onTimeoutNow(this, ctx, from, msg);
       case 'Persisted':
         return onPersisted(this, ctx, msg);
       case 'ClientRequest':

@@ -17,7 +17,7 @@ import { assert, type NodeId } from '../../sim/index.js';
 import { serveReads } from './clientRequests.js';
 import { replyToClient } from './clientRequests.js';
 import { maybeSnapshot, sendSnapshotChunk } from './compaction.js';
-import { checkCatchUp, onLeaderCommit } from './membership.js';
+import { checkCatchUp, maybeTimeoutNow, onLeaderCommit } from './membership.js';
 import { backtrack, conflictHint, matchesAt, mergePlan } from './log.js';
 import type { AppendEntries, AppendEntriesReply, Entry, Persisted } from './messages.js';
 import type { Ctx, Progress, RaftNode } from './node.js';
@@ -214,6 +214,7 @@ export function onPersisted(node: RaftNode, ctx: Ctx, msg: Persisted): void {
  */
 export function maybeCommit(node: RaftNode, ctx: Ctx): void {
   if (node.learners.size > 0) checkCatchUp(node, ctx);
+  if (node.transfer !== undefined) maybeTimeoutNow(node, ctx);
   const candidate = quorumMatchIndex(node.voterMatches(ctx));
   if (candidate <= node.commitIndex) return;
   const ownTerm = node.log.termAt(candidate) === node.currentTerm;

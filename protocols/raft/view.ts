@@ -134,8 +134,8 @@ const raftVocabulary: ProtocolView['vocabulary'] = {
       types: ['ClientRequest', 'ClientReply'] },
     { name: 'sync', label: 'disk sync notices (Persisted, to itself)', types: ['Persisted'],
       routine: true },
-    { name: 'membership', label: 'operator requests (add or remove a server)',
-      types: ['AdminCommand', 'AdminRequest', 'AdminReply'] },
+    { name: 'membership', label: 'operator requests (add or remove a server, transfer)',
+      types: ['AdminCommand', 'AdminRequest', 'AdminReply', 'TimeoutNow'] },
   ],
 };
 
@@ -209,7 +209,10 @@ const changeWords = (op: unknown, node: unknown): string =>
  * n4`, `n1 starts catching up n4`, `n4 has caught up`, `n1 appends the configuration adding
  * n4`, `adding n4 commits` (when the leader that appended it commits its index), `n1 gives
  * up adding n4`, `n1 answers to retry adding n5 later` (a change is under way), `n1 steps
- * down, removed`, `the operator's add n4 is done`.
+ * down, removed`, `the operator's add n4 is done`; and for a leadership transfer, `the
+ * operator asks to move the leadership to n2`, `n1 starts handing its leadership to n2`, `n2
+ * campaigns at n1's request`, `n1 hands its leadership to n2` (or `n1's transfer to n2
+ * fails`).
  */
 class Changes {
   /** Configuration entries appended, by leader: index → words. */
@@ -219,10 +222,13 @@ class Changes {
     const f = fields(n.data);
     const fact = (says: string) => out.push({ says, index: n.index, t: n.t });
     if (n.tag === 'admin') {
-      if (f.outcome === 'invoke') fact(`the operator asks to ${String(f.op)} ${String(f.node)}`);
-      else if (f.outcome === 'ok') fact(`the operator's ${String(f.op)} ${String(f.node)} is done`);
-      else fact(`the operator's ${String(f.op)} ${String(f.node)} ${f.outcome === 'refused'
-        ? 'is refused' : 'gives up'}`);
+      const what = f.op === 'transfer' ? `transfer to ${String(f.node)}`
+        : `${String(f.op)} ${String(f.node)}`;
+      if (f.outcome === 'invoke') {
+        fact(f.op === 'transfer' ? `the operator asks to move the leadership to ${String(f.node)}`
+          : `the operator asks to ${what}`);
+      } else if (f.outcome === 'ok') fact(`the operator's ${what} is done`);
+      else fact(`the operator's ${what} ${f.outcome === 'refused' ? 'is refused' : 'gives up'}`);
       return;
     }
     switch (f.event) {
@@ -243,6 +249,14 @@ class Changes {
         return void fact(`${n.node} answers to retry ${changeWords(f.op, f.node)} later`);
       case 'step-down':
         return void fact(`${n.node} steps down, removed`);
+      case 'transfer':
+        return void fact(`${n.node} starts handing its leadership to ${String(f.node)}`);
+      case 'timeout-now':
+        return void fact(`${n.node} campaigns at ${String(f.node)}'s request`);
+      case 'transferred':
+        return void fact(`${n.node} hands its leadership to ${String(f.node)}`);
+      case 'transfer-failed':
+        return void fact(`${n.node}'s transfer to ${String(f.node)} fails`);
       default:
     }
   }

@@ -15,7 +15,7 @@
  *
  * For a protocol whose membership changes (`membership`), one run in three also starts with
  * spares outside the first configuration and draws operator requests: add a spare, remove a
- * server, sometimes two at once (two tools run by two operators). They are drawn after
+ * server, move the leadership, sometimes two at once (two tools run by two operators). They are drawn after
  * everything else, so the other runs are what they were before membership existed. Such a
  * run damages no records (see `withMembership`).
  *
@@ -234,8 +234,9 @@ const membershipDraw = (window: Micros): fc.Arbitrary<MembershipDraw> => fc.reco
 
 /**
  * The membership of one run (one in three, `on` 0): up to two spares (keeping three members),
- * and operator requests: an add names a spare when there is one, a remove any server; every
- * other request comes with a second one at the same instant, on the next server.
+ * and operator requests: an add names a spare when there is one, a remove or a leadership
+ * transfer any server; every other request comes with a second one at the same instant, on
+ * the next server.
  */
 function membershipOf(draw: MembershipDraw, nodes: number, ops: readonly AdminOp[]):
 { members: number; faults: ScheduledFault[] } | undefined {
@@ -245,7 +246,7 @@ function membershipOf(draw: MembershipDraw, nodes: number, ops: readonly AdminOp
   const all = servers(nodes);
   const spareIds = all.slice(members);
   const request = (r: RawFault, shift: number): ScheduledFault | undefined => {
-    const op: AdminOp = r.u % 3 === 0 ? 'remove' : 'add';
+    const op: AdminOp = r.u % 3 === 0 ? 'remove' : r.u % 5 === 1 ? 'transfer' : 'add';
     if (!ops.includes(op)) return undefined;
     const pool = op === 'add' && spareIds.length > 0 ? spareIds : all;
     return { at: r.at, fault: { kind: 'admin', op, node: pool[(r.a + shift) % pool.length] as NodeId } };

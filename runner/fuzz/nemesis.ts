@@ -289,8 +289,9 @@ export class RuleNemesis implements Nemesis {
         return { faults: [{ kind: 'admin', op: 'remove', node }],
           repairs: [{ kind: 'admin', op: 'add', node }] };
       case 'add':
+      case 'transfer':
         if (!server) return NONE;
-        return { faults: [{ kind: 'admin', op: 'add', node }], repairs: [] };
+        return { faults: [{ kind: 'admin', op: action, node }], repairs: [] };
     }
   }
 

@@ -1,12 +1,13 @@
 /**
  * The messages between the operator process (operator.ts) and the servers of a protocol that
- * changes its membership: what an administrator's tool sends (etcdctl's `member add`, the
- * AddServer and RemoveServer RPCs of Ongaro's thesis, Figure 4.1) and what it is told.
+ * changes its membership: what an administrator's tool sends (etcdctl's `member add` and
+ * `move-leader`, the AddServer and RemoveServer RPCs of Ongaro's thesis, Figure 4.1) and what
+ * it is told.
  *
  * A reply says what the operator should do next, in the classes a tool needs:
- * - `ok`: done (a configuration change is committed);
+ * - `ok`: done (a configuration change is committed, a leadership transfer took place);
  * - `refused`: it will not be done, and asking again will not help (removing the last
- *   voter);
+ *   voter, a transfer to a server that does not vote);
  * - `retry`: not now: this server does not lead (`leaderHint` says where to go), or a change
  *   is already under way, or the new server could not catch up in time; asking again later
  *   may succeed;

@@ -83,7 +83,8 @@ export type Target =
  *   failure, a node whose replies arrive long after the others moved on);
  * - `fail-sync`, `corrupt` (disk faults; no repair);
  * - `remove` (the operator removes the target from the configuration; undone by adding it
- *   back), `add` (the operator adds the target, a spare; not undone): membership changes, for
+ *   back), `add` (the operator adds the target, a spare; not undone), `transfer` (the
+ *   operator moves the leadership to the target; not undone): membership changes, for
  *   protocols that have them, in runs whose membership may change.
  */
 export type Action =
@@ -92,10 +93,10 @@ export type Action =
   | 'clock-jump' | 'clock-back'
   | 'slow' | 'lossy' | 'dup-delay' | 'limp'
   | 'fail-sync' | 'corrupt'
-  | 'remove' | 'add';
+  | 'remove' | 'add' | 'transfer';
 
 /** The actions that ask the operator for a membership change (the run needs its process). */
-export const MEMBERSHIP_ACTIONS: ReadonlySet<Action> = new Set(['remove', 'add']);
+export const MEMBERSHIP_ACTIONS: ReadonlySet<Action> = new Set(['remove', 'add', 'transfer']);
 
 /** One strike of a rule. Times are in units of the protocol's timeout (see `Timescale`). */
 export interface StrikeStep {

@@ -1,6 +1,6 @@
 /**
  * The operator process: an administrator's tool, simulated. A scenario's schedule asks it to
- * add or remove a server (`admin` entries); the engine
+ * add or remove a server or to move the leadership (`admin` entries); the engine
  * hands it each request as a message from itself, and it carries the request to the cluster
  * as `etcdctl member add` or a script calling the thesis's AddServer RPC would: it sends an
  * `AdminRequest` to the server it believes leads (else to the server it tried last, moving to

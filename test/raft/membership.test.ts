@@ -105,6 +105,41 @@ describe('raft: membership changes', () => {
     expect(runSpec(spec).passed).toBe(true);
   });
 
+  it('moves the leadership with TimeoutNow in a round trip, and refuses a non-voter (§3.10)',
+    () => {
+      const spec = raftSpec({ nodes: 4, params: { members: 3 }, faults: [
+        { at: 1_000_000, fault: { kind: 'admin', op: 'transfer', node: 'n4' } },
+        { at: 1_100_000, fault: { kind: 'admin', op: 'transfer', node: 'n2' } }] });
+      const { notes, node } = run(spec, ['config', 'admin', 'role']);
+      const outcomes = events(notes.filter((n) => n.tag === 'admin' &&
+        n.data.outcome !== 'invoke'));
+      expect(outcomes).toEqual(['refused n4', 'ok n2']);
+      const at = (tag: string, what: (d: Record<string, unknown>) => boolean) =>
+        notes.findIndex((n) => n.tag === tag && what(n.data));
+      expect(at('config', (d) => d.event === 'timeout-now'))
+        .toBeLessThan(at('role', (d) => d.role === 'leader' && d.term === 2));
+      expect(node('n2').role).toBe('leader');
+      expect(node('n2').currentTerm).toBe(2);
+    });
+
+  it('gives a transfer up when the target cannot take over, and serves clients again', () => {
+    // n3 is cut off; with PreVote it cannot disrupt the others meanwhile.
+    const spec = raftSpec({ nodes: 3, params: { preVote: true }, faults: [
+      { at: 990_000, fault: { kind: 'partition', groups: [['n3'], ['n1', 'n2']] } },
+      { at: 1_000_000, fault: { kind: 'admin', op: 'transfer', node: 'n3' } }],
+      duration: 2_000_000 });
+    const { notes, node } = run(spec);
+    expect(events(notes.filter((n) => n.tag === 'config')).slice(0, 2))
+      .toEqual(['transfer n3', 'transfer-failed n3']);
+    expect(node('n1').role).toBe('leader');
+    const commitAtFailure = node('n1').commitIndex;
+    expect(commitAtFailure).toBeGreaterThan(0);
+    // Between attempts the leader serves clients: the run commits and stays linearizable.
+    const report = runSpec(spec);
+    expect(report.failures).toEqual([]);
+    expect(report.metrics['ops-ok']).toBeGreaterThan(40);
+  });
+
   it('keeps the trace of a run whose configuration is every server', () => {
     const spec = raftSpec({ nodes: 3 });
     expect(runSpec({ ...spec, params: { members: 3 } }).result.hash)
