@@ -13,8 +13,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { TRACE_FORMAT_VERSION } from '../sim/index.js';
-import { clusterIds, judge, type PreparedRun, prepareRun, type RunReport, type RunSpec } from
-  '../runner/index.js';
+import { clusterIds, judge, operatorOf, type PreparedRun, prepareRun, type RunReport,
+  type RunSpec } from '../runner/index.js';
 import type { RunOptions } from '../runner/spec.js';
 import { MAX_SEED_LENGTH } from '../runner/schema.js';
 import { err, InputError } from './io.js';
@@ -93,7 +93,10 @@ async function runWithTrace(
 ): Promise<RunReport> {
   const file = new OutputFile(path);
   try {
-    const { servers, clients } = clusterIds(spec);
+    const { servers, clients: workload } = clusterIds(spec);
+    // The operator process has a lane of its own after the clients (runner/run.ts).
+    const operator = operatorOf(spec);
+    const clients = operator === undefined ? workload : [...workload, operator];
     const meta = { scenario: source.text, file: source.file, name: spec.name };
     const header = { format: 'faultline-trace', version: TRACE_FORMAT_VERSION,
       seed: String(spec.seed), nodes: servers, clients, meta };

@@ -15,8 +15,8 @@ import { twoPc } from './twopc/definition.js';
 export type AnyProtocol = ProtocolDefinition<any>;
 
 export { formatDuration, parseDuration, showDuration } from './durations.js';
-export type { BugSwitch, ProtocolDefinition, ProtocolInstance, ProtocolSetup, WorkloadSpec } from
-  './protocol.js';
+export type { BugSwitch, Membership, ProtocolDefinition, ProtocolInstance, ProtocolSetup,
+  WorkloadSpec } from './protocol.js';
 
 /** Protocols by name. */
 export const protocols: Readonly<Record<string, AnyProtocol>> = {

@@ -13,7 +13,7 @@ import type { LivenessCheck, Property, World } from '../sim/check/property.js';
 import type { AckedWrite } from '../sim/check/recovery.js';
 import type { AnyModel } from '../sim/check/model.js';
 import type { ClusterView, NemesisRule, Timescale } from '../sim/check/nemesis.js';
-import type { Micros, NodeId, NodeProgram, ProgramFactory } from '../sim/index.js';
+import type { AdminOp, Micros, NodeId, NodeProgram, ProgramFactory } from '../sim/index.js';
 import type { ProtocolView } from './view.js';
 
 /** A realistic bug behind a named switch in the protocol's parameters. */
@@ -128,6 +128,13 @@ export interface FuzzTraits<Params> {
   };
   /** Nemesis rules that strike where this protocol is weak, beside the generic ones. */
   readonly rules?: readonly NemesisRule[];
+  /**
+   * Rules for runs whose membership may change (a campaign draws spares and operator
+   * requests for a protocol with `membership`, in some runs): membership changes at the
+   * moments they are weak. Each such run gets one of them beside its other rules; the other
+   * runs keep their plans.
+   */
+  readonly membershipRules?: readonly NemesisRule[];
   /** Generator ranges other than the defaults (runner/fuzz/profile.ts). */
   readonly profile?: {
     readonly nodes?: readonly [number, number];
@@ -137,6 +144,18 @@ export interface FuzzTraits<Params> {
     readonly mix?: Readonly<Record<string, number>>;
     readonly damage?: boolean;
   };
+}
+
+/**
+ * What an operator may ask of a protocol that changes its membership (a scenario's `add`,
+ * `remove`, `transfer` and `rebuild` entries), and how a run starts: the parameter that says
+ * how many servers (n1..nK) form the first configuration; the others start as spares outside
+ * it, waiting to be added. Fuzz campaigns draw the operations and the spares from here.
+ */
+export interface Membership {
+  readonly ops: readonly AdminOp[];
+  /** The parameter holding the first configuration's size (absent: every server). */
+  readonly membersParam: string;
 }
 
 /** A protocol as the registry knows it. */
@@ -156,6 +175,8 @@ export interface ProtocolDefinition<Params = unknown> {
    * afresh. Default: no (a crash of a key-value client would only end its operations).
    */
   readonly clientCrashes?: boolean;
+  /** Membership changes an operator may ask for; without, a scenario may ask none. */
+  readonly membership?: Membership;
   setup(setup: ProtocolSetup<Params>): ProtocolInstance;
   /** How the visualizer draws it (view.ts in its folder). */
   readonly view?: ProtocolView;

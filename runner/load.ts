@@ -11,7 +11,7 @@
  * mapped back to a place in the file. Browser-safe: no Node APIs (the visualizer imports it).
  */
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError } from '../sim/index.js';
+import { ADMIN_OPS, ConfigError } from '../sim/index.js';
 import { type AnyProtocol, protocolNamed, protocols } from '../protocols/index.js';
 import { durationOrReason, formatDuration } from '../protocols/durations.js';
 import { prepareRun } from './run.js';
@@ -165,8 +165,11 @@ function checkMeaning(raw: Raw, registry: Readonly<Record<string, AnyProtocol>>,
   return problems;
 }
 
-/** Faults that only a server suffers: a client process has no disk and no recovery. */
-const SERVER_FAULTS = new Set(['crash', 'restart', 'disk']);
+/**
+ * Faults that only a server suffers (a client process has no disk and no recovery), and the
+ * operator's requests, which concern servers.
+ */
+const SERVER_FAULTS = new Set<string>(['crash', 'restart', 'disk', ...ADMIN_OPS]);
 
 /** Whether the scenario's protocol lets its clients crash and restart (`clientCrashes`). */
 function clientCrashes(raw: Raw, registry: Readonly<Record<string, AnyProtocol>>): boolean {
@@ -194,8 +197,9 @@ function checkSchedule(raw: Raw, problems: Problem[], locator: Locator,
     const clientFault = SERVER_FAULTS.has(kind) && !(crashableClients && kind !== 'disk');
     if (clientFault && typeof node === 'string' && node.startsWith('c')) {
       const path: Segment[] = ['faults', i, kind, ...(typeof value === 'string' ? [] : ['node'])];
+      const admin = (ADMIN_OPS as readonly string[]).includes(kind);
       problems.push(locator.problem(path, `${node} is a client: ${kind} takes a server (n1, n2, ` +
-        '…); a client can be paused, its clock changed and its links cut'));
+        `…)${admin ? '' : '; a client can be paused, its clock changed and its links cut'}`));
     }
     const { from, to } = record(value);
     if ((kind === 'cut' || kind === 'heal') && typeof from === 'string' && from === to) {

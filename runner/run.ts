@@ -16,17 +16,18 @@ import {
 } from '../sim/index.js';
 import { checkHistory, type LinearizabilityResult } from '../sim/check/linearizability.js';
 import type { HistoryEvent, Operation } from '../sim/check/history.js';
-import { IDLE_PHASE } from '../sim/check/nemesis.js';
+import { IDLE_PHASE, MEMBERSHIP_ACTIONS } from '../sim/check/nemesis.js';
 import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures, uptimeFigures }
   from '../sim/check/recovery.js';
 import type { Evidence, LivenessPhase, Property, Violation, World } from
   '../sim/check/property.js';
+import { Operator, OPERATOR } from '../sim/check/operator.js';
 import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } from
   '../protocols/index.js';
 import { limitFailure, resolveLimits, type RunLimits, type Watchdog } from './limits.js';
 import { LINEARIZABLE, type NotChecked, selectChecked } from './selection.js';
 import { withFailures } from './failures.js';
-import { RuleNemesis } from './fuzz/nemesis.js';
+import { type NemesisPlan, RuleNemesis } from './fuzz/nemesis.js';
 import { COVERAGE_KINDS } from './fuzz/rules.js';
 
 /** Faults struck per protocol phase and fault kind: phase → kind → count. */
@@ -99,6 +100,32 @@ export function clusterIds(spec: Pick<RunSpec, 'nodes' | 'workload'>): {
   return { servers, clients };
 }
 
+/**
+ * The operator process of a spec (sim/check/operator.ts): present when its schedule asks
+ * something of the cluster (`admin` entries) or its nemesis may (membership actions), so a
+ * run without one has the lanes it always had.
+ */
+export function operatorOf(spec: Pick<RunSpec, 'faults'>, nemesis?: NemesisPlan):
+NodeId | undefined {
+  const asks = spec.faults.some(({ fault }) => fault.kind === 'admin') ||
+    (nemesis?.rules.some((rule) => rule.steps.some((s) => MEMBERSHIP_ACTIONS.has(s.action))) ??
+      false);
+  return asks ? OPERATOR : undefined;
+}
+
+/** Rejects an operator's request the protocol cannot carry out (with the entry's path). */
+function checkAdmin(spec: RunSpec, protocol: AnyProtocol): void {
+  spec.faults.forEach(({ fault }, i) => {
+    if (fault.kind !== 'admin') return;
+    const ops = protocol.membership?.ops ?? [];
+    if (!ops.includes(fault.op)) {
+      throw new ConfigError(`faults[${i}].${fault.op}`, ops.length === 0
+        ? `an operation ${protocol.name} supports; it has no membership changes`
+        : `an operation ${protocol.name} supports (${ops.join(', ')}), got ${fault.op}`);
+    }
+  });
+}
+
 /** Finds a protocol by name or says which exist. */
 export function findProtocol(name: string, registry = protocols): AnyProtocol {
   const protocol = protocolNamed(registry, name);
@@ -122,6 +149,8 @@ PreparedRun {
     throw new ConfigError(path, issue?.message ?? 'valid parameters');
   }
   const { servers, clients } = clusterIds(spec);
+  checkAdmin(spec, protocol);
+  const operator = operatorOf(spec, options.nemesis);
   const setup = { servers, clients, params: parsed.data, workload: spec.workload,
     clientsStopAt: undefined };
   const instance = protocol.setup(setup);
@@ -151,8 +180,11 @@ PreparedRun {
   // The spec's own limits are part of what is run; the caller's cap applies when it has none.
   const limits = resolveLimits(spec.limits, options.maxEvents);
   const watchdog = options.watchdog?.(limits);
+  const program = operator === undefined ? instance.program
+    : (id: NodeId) => (id === operator ? new Operator() : instance.program(id));
   const engineConfig: EngineConfig<unknown> = {
-    seed: spec.seed, servers, clients, program: instance.program,
+    seed: spec.seed, servers, clients, program,
+    ...(operator === undefined ? {} : { operator }),
     ...(spec.network === undefined ? {} : { network: spec.network }),
     ...(spec.clocks === undefined ? {} : { clocks: spec.clocks }),
     ...(spec.disk === undefined ? {} : { disk: spec.disk }),

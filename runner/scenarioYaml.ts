@@ -68,6 +68,8 @@ function fault(f: Fault): Plain {
       return { disk: { node: f.node, fault: f.fault } };
     case 'drop':
       return { drop: { message: f.message } };
+    case 'admin':
+      return { [f.op]: f.node };
     default:
       return assertNever(f, 'fault');
   }

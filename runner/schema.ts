@@ -8,7 +8,7 @@
  * protocol's own parameters) the loader checks afterwards, with the same error locations.
  */
 import { z } from 'zod';
-import type { Fault, ScheduledFault } from '../sim/index.js';
+import { ADMIN_OPS, type Fault, type ScheduledFault } from '../sim/index.js';
 import { duration, MIN_TIMER } from '../protocols/durations.js';
 import { DEFAULT_LIMITS, formatBytes, MEMORY_RANGE, parseBytes } from './limits.js';
 
@@ -120,7 +120,7 @@ const workloadSchema = z.strictObject({
 
 /** Fault kinds as a scenario file names them (the key that is not `at`). */
 export const FAULT_KEYS = ['crash', 'restart', 'pause', 'resume', 'partition', 'cut', 'bridge',
-  'ring', 'link', 'clock', 'disk', 'drop', 'heal'] as const;
+  'ring', 'link', 'clock', 'disk', 'drop', 'heal', ...ADMIN_OPS] as const;
 
 const allOrNodes = z.union([z.literal('all'), z.array(nodeId).min(1)],
   { error: 'the word all or a list of node ids' });
@@ -154,6 +154,15 @@ const faultInput = z.strictObject({
   heal: z.union([z.literal('all'), z.strictObject({ from: nodeId, to: nodeId })],
     { error: 'the word all or { from, to }' }).optional()
     .describe('Heal every partition and cut (all) or one directed link.'),
+  add: nodeId.optional().describe('Membership: the operator asks the cluster to add this ' +
+    'server to its configuration (Raft: it first catches up as a non-voting learner, then ' +
+    'votes). The operator process finds the leader, follows hints and retries.'),
+  remove: nodeId.optional().describe('Membership: the operator asks the cluster to remove ' +
+    'this server from its configuration (Raft: a leader that removes itself steps down once ' +
+    'the configuration without it has committed).'),
+  transfer: nodeId.optional().describe('The operator asks the leader to hand its leadership ' +
+    'to this server (Raft: leadership transfer with TimeoutNow, thesis §3.10), as before ' +
+    'removing the leader gracefully.'),
 });
 type FaultInput = z.output<typeof faultInput>;
 
@@ -199,6 +208,10 @@ function toFault(e: FaultInput): Fault {
   }
   if (e.disk !== undefined) return { kind: 'disk', node: e.disk.node, fault: e.disk.fault };
   if (e.drop !== undefined) return { kind: 'drop', message: e.drop.message };
+  for (const op of ADMIN_OPS) {
+    const node = e[op];
+    if (node !== undefined) return { kind: 'admin', op, node };
+  }
   const heal = e.heal;
   return heal === undefined || heal === 'all' ? { kind: 'heal' } : { kind: 'heal', ...heal };
 }

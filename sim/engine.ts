@@ -38,6 +38,12 @@ export interface EngineConfig<M> {
   readonly seed: Seed;
   readonly servers: readonly NodeId[];
   readonly clients?: readonly NodeId[];
+  /**
+   * The operator process, when the schedule asks anything of the cluster (`admin` faults):
+   * the engine hands it each request as a message from itself (sim/check/operator.ts). It is
+   * neither a server nor a workload client, and no fault strikes it.
+   */
+  readonly operator?: NodeId;
   /** Builds the program of a server or client, at boot and at every restart. */
   readonly program: ProgramFactory<M>;
   readonly network?: NetworkConfig;
@@ -123,6 +129,8 @@ export class Engine<M = unknown> implements World {
   readonly trace: Trace;
   readonly servers: readonly NodeId[];
   readonly clients: readonly NodeId[];
+  /** The operator process, if the run has one (see `EngineConfig.operator`). */
+  readonly operator: NodeId | undefined;
   readonly history: HistoryEvent[] = [];
   readonly faultCounts: Record<string, number> = {};
   /** Message ids a `drop` fault named: lost in flight, every copy, when they would arrive. */
@@ -162,10 +170,11 @@ export class Engine<M = unknown> implements World {
     this.config = config;
     this.servers = config.servers;
     this.clients = config.clients ?? [];
+    this.operator = config.operator;
     validateEngineConfig(config);
     this.prng = new PrngRoot(config.seed);
     this.network = new Network(this.servers, this.prng, config.network);
-    const ids = [...this.servers, ...this.clients];
+    const ids = engineIds(config);
     this.trace = new Trace(config.trace ?? 'memory', ids, config.traceSink);
     for (const id of ids) this.hosts.set(id, this.makeHost(id));
     for (const id of ids) this.push(0, { k: 'start', node: id });
@@ -268,7 +277,7 @@ export class Engine<M = unknown> implements World {
 
   /** Schedules a fault at true time `at` (not in the past). */
   schedule(at: Micros, fault: Fault): void {
-    validateFault(fault, new Set(this.hosts.keys()), 'fault');
+    this.validateLater(fault);
     if (!(Number.isInteger(at) && at >= this.time)) {
       throw new ConfigError('fault.at', `a time not before now (${this.time} µs), got ${at}`);
     }
@@ -284,7 +293,7 @@ export class Engine<M = unknown> implements World {
    * exact (the scheduled faults' ties are drawn at random).
    */
   strike(at: Micros, fault: Fault): void {
-    validateFault(fault, new Set(this.hosts.keys()), 'fault');
+    this.validateLater(fault);
     if (!(Number.isInteger(at) && at > this.time)) {
       throw new ConfigError('fault.at', `a time after now (${this.time} µs), got ${at}`);
     }
@@ -292,6 +301,14 @@ export class Engine<M = unknown> implements World {
     this.queue.push(at, { k: 'fault', fault },
       this.scheduledTie + (this.strikes.length + 1) / STRIKE_TIE_SLOTS);
     this.strikes.push({ at, fault });
+  }
+
+  /** Checks a fault added while the run goes on, as the schedule's are checked at the start. */
+  private validateLater(fault: Fault): void {
+    validateFault(fault, new Set(this.hosts.keys()), 'fault');
+    if (fault.kind === 'admin' && this.operator === undefined) {
+      throw new ConfigError('fault', 'an operator process to ask (this run has none)');
+    }
   }
 
   /** The faults `strike` queued so far, in the order they were struck. */
@@ -366,14 +383,24 @@ export class Engine<M = unknown> implements World {
   }
 
   /**
-   * @internal Notes that a node's state may have changed (see `World.changed`). Nothing is
-   * listed when nothing is checked, so the list cannot grow without end.
+   * @internal An `admin` fault: the operator process receives the request as a message from
+   * itself, now (a local delivery, reliable, traced like any other).
    */
+  command(fault: Extract<Fault, { kind: 'admin' }>): void {
+    assert(this.operator !== undefined, 'an admin request without an operator process');
+    const host = this.host(this.operator);
+    this.transmit(host, host, { type: 'AdminCommand', op: fault.op, node: fault.node });
+  }
+
   /** @internal A `drop` fault: message `id` is lost in flight (see sim/faults.ts). */
   dropMessage(id: number): void {
     this.droppedMessages.add(id);
   }
 
+  /**
+   * @internal Notes that a node's state may have changed (see `World.changed`). Nothing is
+   * listed when nothing is checked, so the list cannot grow without end.
+   */
   touch(host: NodeHost): void {
     if (!this.checking || host.touchedInEpoch === this.checkEpoch) return;
     host.touchedInEpoch = this.checkEpoch;
@@ -661,8 +688,14 @@ export function messageTag(msg: unknown): string | undefined {
   return undefined;
 }
 
+/** Every node of a run: servers, clients, then the operator if there is one. */
+function engineIds<M>(config: EngineConfig<M>): NodeId[] {
+  return [...config.servers, ...(config.clients ?? []),
+    ...(config.operator === undefined ? [] : [config.operator])];
+}
+
 function validateEngineConfig<M>(config: EngineConfig<M>): void {
-  const ids = [...config.servers, ...(config.clients ?? [])];
+  const ids = engineIds(config);
   if (config.servers.length === 0) throw new ConfigError('nodes', 'at least one server');
   const seen = new Set<NodeId>();
   ids.forEach((id, i) => {
@@ -682,6 +715,12 @@ function validateEngineConfig<M>(config: EngineConfig<M>): void {
       throw new ConfigError(`faults[${i}].at`, `a non-negative integer time in µs, got ${at}`);
     }
     validateFault(fault, seen, `faults[${i}]`);
+    if (fault.kind === 'admin' && config.operator === undefined) {
+      throw new ConfigError(`faults[${i}]`, 'an operator process to ask (EngineConfig.operator)');
+    }
+    if (fault.kind === 'admin' && !config.servers.includes(fault.node)) {
+      throw new ConfigError(`faults[${i}].node`, `a server, got ${fault.node}`);
+    }
   });
   const live = config.liveness;
   if (live !== undefined && !(live.healAt >= 0 && live.settle > 0)) {

@@ -10,11 +10,25 @@
  * and the loss of one message, named by its id in the trace (`drop`): it was sent as usual,
  * random draws included, and is lost in flight, so a run that drops it differs from the run
  * that did not only from that message on (the visualizer's "drop this message").
+ *
+ * Beside the faults, the schedule carries what an operator asks of the cluster (`admin`):
+ * add or remove a server, or move the leadership. It is not
+ * done to the cluster but asked of it: the engine hands it to the run's operator process
+ * (sim/check/operator.ts), which sends the request to the servers as an administrator's tool
+ * would, following leader hints and retrying. Jepsen's membership nemeses are the model.
  */
 import { ConfigError } from './assert.js';
 import { validateClock } from './clock.js';
 import { type LinkPatch, validateLinkPatch } from './network.js';
 import type { Micros, NodeId } from './types.js';
+
+/**
+ * What an operator can ask of a cluster: add a server to its configuration, remove one, or
+ * hand the leadership to one (leadership transfer). A protocol says which it supports
+ * (`ProtocolDefinition.membership`).
+ */
+export const ADMIN_OPS = ['add', 'remove', 'transfer'] as const;
+export type AdminOp = (typeof ADMIN_OPS)[number];
 
 /** One fault. */
 export type Fault =
@@ -36,7 +50,8 @@ export type Fault =
       readonly jump?: Micros;
     }
   | { readonly kind: 'disk'; readonly node: NodeId; readonly fault: 'fail-sync' | 'corrupt' }
-  | { readonly kind: 'drop'; readonly message: number };
+  | { readonly kind: 'drop'; readonly message: number }
+  | { readonly kind: 'admin'; readonly op: AdminOp; readonly node: NodeId };
 
 /** The names of fault kinds, for reports ("faults by kind"). */
 export type FaultKind = Fault['kind'];
@@ -73,6 +88,8 @@ export function describeFault(fault: Fault): string {
       return `disk ${fault.node} ${fault.fault}`;
     case 'drop':
       return `drop message #${fault.message}`;
+    case 'admin':
+      return `${fault.op} ${fault.node} (asked by the operator)`;
   }
 }
 
@@ -95,6 +112,12 @@ export function validateFault(fault: Fault, nodes: ReadonlySet<NodeId>, path: st
     case 'pause':
     case 'resume':
     case 'disk':
+      return known(fault.node, 'node');
+    case 'admin':
+      if (!(ADMIN_OPS as readonly string[]).includes(fault.op)) {
+        throw new ConfigError(`${path}.op`, `one of ${ADMIN_OPS.join(', ')}, got ${
+          JSON.stringify(fault.op)}`);
+      }
       return known(fault.node, 'node');
     case 'clock':
       known(fault.node, 'node');

@@ -16,7 +16,8 @@ export {
   type RunResult,
   WATCHDOG_EVERY,
 } from './engine.js';
-export { describeFault, type Fault, type FaultKind, type ScheduledFault, validateFault } from './faults.js';
+export { ADMIN_OPS, type AdminOp, describeFault, type Fault, type FaultKind, type ScheduledFault,
+  validateFault } from './faults.js';
 export { fnv1a, RunningHash } from './hash.js';
 export { type Latency, latencyBounds, sampleLatency, validateLatency } from './latency.js';
 export {

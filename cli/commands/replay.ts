@@ -10,7 +10,7 @@
  */
 import { hashRecords, readTraceHeader, TraceChecker, TraceFormatError, type TraceHeader,
   type TraceRecord } from '../../sim/index.js';
-import { clusterIds, loadScenario, ScenarioError } from '../../runner/index.js';
+import { clusterIds, loadScenario, operatorOf, ScenarioError } from '../../runner/index.js';
 import { EXIT, InputError, out, outJson } from '../io.js';
 import { execute } from '../execute.js';
 import { firstCharacter, MAX_SCENARIO_BYTES, readLines } from '../inputFiles.js';
@@ -68,7 +68,9 @@ function scenarioOf(file: string, header: TraceHeader, registry: Registry): Scen
   }
   const from = typeof meta.file === 'string' ? ` (from ${meta.file})` : '';
   const source = load(meta.scenario, `${file}${from}`, registry);
-  const { servers, clients } = clusterIds(source.spec);
+  const { servers, clients: workload } = clusterIds(source.spec);
+  const operator = operatorOf(source.spec);
+  const clients = operator === undefined ? workload : [...workload, operator];
   if (servers.join() !== header.nodes.join() || clients.join() !== header.clients.join()) {
     throw new InputError(`${file}:1:1: the header's nodes (${[...header.nodes,
       ...header.clients].join(', ')}) are not its scenario's (${[...servers, ...clients]

@@ -39,4 +39,15 @@ export const raftBugs: readonly BugSwitch[] = [
   bug('ack-before-sync', 'leader-completeness',
     'Appended entries are acknowledged (and the leader counts itself) before ' +
     'they are durable; a crash loses committed entries.'),
+  bug('two-changes-at-once', 'election-safety',
+    'A leader starts a membership change before the previous one has committed, so a ' +
+    'majority of the older configuration and one of the newer need not overlap: each elects ' +
+    'a leader in one term, or the newer commits an entry the older then elects a leader without.',
+    // The same disjoint majorities: one elects a leader, the other had committed without it.
+    ['leader-completeness']),
+  bug('count-before-caught-up', 'servers-caught-up',
+    'A new server is added as a voter at once, and the leader counts it as holding the log ' +
+    'it held then: it never sends the server what it lacks. The cluster counts on an empty ' +
+    'voter, so one more failure among the others stops every commit, and the new server ' +
+    'never catches up.'),
 ];

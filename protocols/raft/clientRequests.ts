@@ -28,13 +28,15 @@ import type { ClientRequest } from '../../sim/check/clientProtocol.js';
 import type { NodeId } from '../../sim/index.js';
 import { appendAsLeader, confirmDurable } from './election.js';
 import type { Ctx, RaftNode } from './node.js';
-import { isQuorum } from './quorum.js';
 import { replicateNew, sendAppend } from './replication.js';
 import type { ApplyResult } from './stateMachine.js';
 
 /** A client request arrived. */
 export function onClientRequest(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
   if (node.role !== 'leader' || node.disabled !== undefined) return redirect(node, ctx, msg);
+  // Handing the leadership over (thesis §3.10): take no new requests, so the target can catch
+  // up; the client's retry finds the new leader.
+  if (node.transfer !== undefined) return;
   if (!node.kv.supports(msg.op.f)) {
     return node.send(ctx, msg.client, { type: 'ClientReply', seq: msg.seq, outcome: 'fail',
       error: `unsupported operation ${msg.op.f}` });
@@ -145,9 +147,7 @@ export function serveReads(node: RaftNode, ctx: Ctx): void {
 
 /** Whether a majority (the leader included) has acknowledged read round `round`. */
 function roundConfirmed(node: RaftNode, ctx: Ctx, round: number): boolean {
-  let acks = 1;
-  for (const progress of node.progress.values()) if (progress.ackedRound >= round) acks++;
-  return isQuorum(acks, ctx.servers.length);
+  return node.hasQuorum(ctx, (progress) => progress.ackedRound >= round);
 }
 
 /**

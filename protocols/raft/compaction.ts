@@ -29,7 +29,9 @@ export function maybeSnapshot(node: RaftNode, ctx: Ctx): void {
   if (every === 0 || node.lastApplied - node.log.snapshotIndex < every) return;
   const index = node.lastApplied;
   const term = node.log.termAt(index) as number;
-  const snap: Snapshot = freeze({ index, term, records: node.kv.records() });
+  const voters = node.snapshotVoters(index);
+  const snap: Snapshot = freeze({ index, term, records: node.kv.records(),
+    ...(voters === undefined ? {} : { voters }) });
   node.snapshot = snap;
   node.log.compactTo(index, term);
   saveSnapshot(ctx.disk, snap, true);
@@ -53,7 +55,7 @@ export function sendSnapshotChunk(node: RaftNode, ctx: Ctx, to: NodeId, progress
   node.send(ctx, to, { type: 'InstallSnapshot', term: node.currentTerm, leader: ctx.id,
     lastIncludedIndex: snap.index, lastIncludedTerm: snap.term, offset,
     records: snap.records.slice(offset, end), done: end === snap.records.length,
-    round: node.readRound });
+    round: node.readRound, ...(snap.voters === undefined ? {} : { voters: snap.voters }) });
 }
 
 /** InstallSnapshot receiver (Figure 13). */
@@ -77,7 +79,8 @@ export function onInstallSnapshot(
     return node.sendAfterSync(ctx, from, answer(received, true));
   }
   if (msg.offset === 0) {
-    node.incoming = { index: msg.lastIncludedIndex, term: msg.lastIncludedTerm, records: [] };
+    node.incoming = { index: msg.lastIncludedIndex, term: msg.lastIncludedTerm, records: [],
+      ...(msg.voters === undefined ? {} : { voters: msg.voters }) };
   }
   const incoming = node.incoming;
   if (incoming === undefined || incoming.index !== msg.lastIncludedIndex ||
@@ -89,7 +92,8 @@ export function onInstallSnapshot(
   for (const record of msg.records) incoming.records.push(record);
   if (!msg.done) return node.send(ctx, from, answer(received, false));
   install(node, ctx, freeze({ index: incoming.index, term: incoming.term,
-    records: incoming.records }));
+    records: incoming.records,
+    ...(incoming.voters === undefined ? {} : { voters: incoming.voters }) }));
   node.sendAfterSync(ctx, from, answer(received, true));
 }
 
@@ -144,4 +148,6 @@ export interface IncomingSnapshot {
   readonly index: number;
   readonly term: number;
   readonly records: SnapshotRecord[];
+  /** The snapshot's configuration, when not the first one (thesis §5.1). */
+  readonly voters?: readonly NodeId[];
 }

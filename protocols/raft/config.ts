@@ -2,7 +2,7 @@
  * A Raft node's configuration, after the protocol's parameter schema (definition.ts) parsed it,
  * and the catalogue of bug switches. Durations are local-clock microseconds.
  */
-import type { Micros } from '../../sim/index.js';
+import type { Micros, NodeId } from '../../sim/index.js';
 import type { KvStore } from './stateMachine.js';
 
 /** The known bugs, each behind a switch in `bugs: [...]` (see README.md). */
@@ -14,6 +14,8 @@ export const BUG_NAMES = [
   'ignore-higher-term-in-reply',
   'stale-leader-read',
   'ack-before-sync',
+  'two-changes-at-once',
+  'count-before-caught-up',
 ] as const;
 
 export type BugName = (typeof BUG_NAMES)[number];
@@ -38,6 +40,14 @@ export interface RaftConfig {
   readonly snapshotEvery: number;
   /** Most snapshot records in one InstallSnapshot chunk. */
   readonly snapshotChunk: number;
+  /**
+   * The first configuration: the servers that vote from the start (thesis §4.4's bootstrap,
+   * given to every server as etcd's `--initial-cluster` is). The other servers are spares:
+   * they start with empty logs, outside it, until an operator adds them. Absent: every server.
+   */
+  readonly initialVoters?: readonly NodeId[];
+  /** Rounds a new server gets to catch up as a learner before it is added (§4.2.1; 10). */
+  readonly catchUpRounds?: number;
   readonly bugs: ReadonlySet<BugName>;
   /**
    * The state machine each server applies entries to; default the key-value store. A service

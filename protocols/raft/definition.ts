@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { kvModel } from '../../sim/check/models/kv.js';
 import type { AnyModel } from '../../sim/check/model.js';
 import { Client, kvOperations } from '../../sim/check/workload.js';
-import type { NodeProgram } from '../../sim/index.js';
+import { ConfigError, type NodeId, type NodeProgram } from '../../sim/index.js';
 import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
 import type { World } from '../../sim/check/property.js';
 import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
@@ -36,18 +36,32 @@ export const raftParams = z.object({
     .describe('applied entries between snapshots (log compaction); 0 never snapshots'),
   snapshotChunk: z.number().int().min(1).max(1_000_000).default(64)
     .describe('most snapshot records (keys and client sessions) in one InstallSnapshot'),
+  members: z.number().int().min(1).optional()
+    .describe('servers n1..nK that form the first configuration (default: every server); ' +
+      'the others start as spares with empty logs, until an operator adds them'),
+  catchUpRounds: z.number().int().min(1).max(100).default(10)
+    .describe('rounds of replication a new server gets as a non-voting learner before it is ' +
+      'added (thesis §4.2.1): it is added once a round takes less than the minimum election ' +
+      'timeout, and the change is refused after this many rounds'),
   bugs: bugList(BUG_NAMES as unknown as readonly [BugName, ...BugName[]]),
 }).strict();
 
 export type RaftParams = z.infer<typeof raftParams>;
 
 
-/** The node configuration for parsed parameters. */
-export function raftConfig(params: RaftParams): RaftConfig {
+/** The node configuration for parsed parameters, on a cluster of `servers`. */
+export function raftConfig(params: RaftParams, servers: readonly NodeId[]): RaftConfig {
+  const members = params.members ?? servers.length;
+  if (members > servers.length) {
+    throw new ConfigError('params.members', `at most the ${servers.length} servers of the ` +
+      `cluster, got ${members}`);
+  }
   return { electionTimeout: params.electionTimeout, heartbeat: params.heartbeat,
     preVote: params.preVote, checkQuorum: params.checkQuorum, reads: params.reads,
     maxBatch: params.maxBatch, batchDelay: params.batchDelay, snapshotEvery: params.snapshotEvery,
-    snapshotChunk: params.snapshotChunk, bugs: new Set(params.bugs) };
+    snapshotChunk: params.snapshotChunk,
+    ...(params.members === undefined ? {} : { initialVoters: servers.slice(0, members) }),
+    catchUpRounds: params.catchUpRounds, bugs: new Set(params.bugs) };
 }
 
 function kvClient(workload: WorkloadSpec | undefined, stopAt: number | undefined): Client {
@@ -72,11 +86,12 @@ export const raft: ProtocolDefinition<RaftParams> = {
     'and request batching as options.',
   params: raftParams,
   bugs: raftBugs,
-  propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable'],
+  propertyNames: [...SAFETY_PROPERTIES, 'leader-elected', 'linearizable', 'servers-caught-up'],
   view: raftView,
   fuzz: raftFuzz,
-  setup({ params, workload, clientsStopAt }) {
-    const config = raftConfig(params);
+  membership: { ops: ['add', 'remove', 'transfer'], membersParam: 'members' },
+  setup({ servers, params, workload, clientsStopAt }) {
+    const config = raftConfig(params, servers);
     const stats: RaftStats = { messages: 0, bytes: 0, snapshotsTaken: 0, snapshotsInstalled: 0,
       snapshotRestores: 0 };
     const observer = new RaftObserver(() => stats.messages);

@@ -19,18 +19,27 @@
 import { assert, type NodeId, snapshot } from '../../sim/index.js';
 import { broadcastAppend } from './replication.js';
 import { isUpToDate } from './log.js';
-import type { Entry, RequestVote, RequestVoteReply } from './messages.js';
+import type { Entry, RequestVote, RequestVoteReply, TimeoutNow } from './messages.js';
 import type { Ctx, RaftNode } from './node.js';
 import { appendToDisk } from './persistence.js';
-import { isQuorum } from './quorum.js';
+import { checkLeaderTimers, onTransferVote, syncProgress } from './membership.js';
 
 /** The election timer fired: campaign, or (a leader) check that a quorum still answers. */
 export function onElectionTimeout(node: RaftNode, ctx: Ctx): void {
   if (!node.electionTimerFired(ctx)) return; // restarted since it was armed
   node.resetElectionTimer(ctx);
-  if (node.role === 'leader') return maybeStepDownWithoutQuorum(node, ctx);
+  if (node.role === 'leader') {
+    if (node.learners.size > 0 || node.transfer !== undefined) checkLeaderTimers(node, ctx);
+    return maybeStepDownWithoutQuorum(node, ctx);
+  }
   // May not campaign: damaged hard state or log (persistence.ts), or lost refusals (node.ts).
   if (node.disabled !== undefined || node.repairUpTo > 0 || node.refusals.damaged) return;
+  // Nor a server that knows it is outside the configuration: a spare not yet added, or a
+  // server whose removal it knows committed. One whose removal is not yet committed here may
+  // hold the only log a majority of the new configuration would vote for; it campaigns and,
+  // elected by them, leads until that configuration commits (§4.2.2).
+  const config = node.configuration;
+  if (!config.has(ctx.id) && config.index <= node.commitIndex) return;
   if (node.config.preVote) becomePreCandidate(node, ctx);
   else becomeCandidate(node, ctx);
 }
@@ -38,9 +47,9 @@ export function onElectionTimeout(node: RaftNode, ctx: Ctx): void {
 function maybeStepDownWithoutQuorum(node: RaftNode, ctx: Ctx): void {
   if (!node.config.checkQuorum) return;
   const since = ctx.now() - node.config.electionTimeout[1];
+  if (node.hasQuorum(ctx, (progress) => progress.lastReply >= since)) return;
   let heard = 1;
   for (const progress of node.progress.values()) if (progress.lastReply >= since) heard++;
-  if (isQuorum(heard, ctx.servers.length)) return;
   ctx.note('check-quorum', { heard, term: node.currentTerm });
   node.becomeFollower(ctx, node.currentTerm);
 }
@@ -51,10 +60,10 @@ function becomePreCandidate(node: RaftNode, ctx: Ctx): void {
   node.votes = new Set([ctx.id]);
   const request = voteRequest(node, ctx.id, node.currentTerm + 1, true);
   for (const peer of node.peers(ctx)) node.send(ctx, peer, request);
-  if (isQuorum(node.votes.size, ctx.servers.length)) becomeCandidate(node, ctx);
+  if (node.configuration.isQuorum(node.votes)) becomeCandidate(node, ctx);
 }
 
-function becomeCandidate(node: RaftNode, ctx: Ctx): void {
+function becomeCandidate(node: RaftNode, ctx: Ctx, transfer = false): void {
   node.setTerm(ctx, node.currentTerm + 1);
   node.setVote(ctx, ctx.id);
   // What this server may start as leader is bounded by this term, durably before it can
@@ -62,16 +71,32 @@ function becomeCandidate(node: RaftNode, ctx: Ctx): void {
   node.refusals.extend(ctx.disk, node.currentTerm);
   node.setRole(ctx, 'candidate');
   node.votes = new Set();
-  const request = voteRequest(node, ctx.id, node.currentTerm, false);
+  const request = voteRequest(node, ctx.id, node.currentTerm, false, transfer);
   // Our own vote counts once it is durable, like anyone else's.
   node.sendAfterSync(ctx, ctx.id,
     { type: 'RequestVoteReply', term: node.currentTerm, granted: true, preVote: false });
   for (const peer of node.peers(ctx)) node.sendAfterSync(ctx, peer, request);
 }
 
-function voteRequest(node: RaftNode, self: NodeId, term: number, preVote: boolean): RequestVote {
+function voteRequest(node: RaftNode, self: NodeId, term: number, preVote: boolean,
+  transfer = false): RequestVote {
   return { type: 'RequestVote', term, candidate: self, lastLogIndex: node.log.lastIndex,
-    lastLogTerm: node.log.lastTerm, preVote };
+    lastLogTerm: node.log.lastTerm, preVote, ...(transfer ? { transfer: true } : {}) };
+}
+
+/**
+ * TimeoutNow (thesis §3.10): the leader hands its leadership over; campaign at once, without
+ * pre-votes, saying so (voters that hear from the leader then do not ignore the request).
+ */
+export function onTimeoutNow(node: RaftNode, ctx: Ctx, from: NodeId, msg: TimeoutNow): void {
+  if (msg.term !== node.currentTerm || node.leaderId !== from || node.role !== 'follower') {
+    return; // stale: another term, or not from this term's leader
+  }
+  if (node.disabled !== undefined || node.repairUpTo > 0 || node.refusals.damaged) return;
+  if (!node.configuration.has(ctx.id)) return;
+  ctx.note('config', { event: 'timeout-now', node: from });
+  node.resetElectionTimer(ctx);
+  becomeCandidate(node, ctx, true);
 }
 
 /** RequestVote receiver (Figure 2), and the PreVote variant that changes no state. */
@@ -79,10 +104,14 @@ export function onRequestVote(node: RaftNode, ctx: Ctx, from: NodeId, msg: Reque
   if (node.disabled !== undefined) return; // may not vote: see persistence.ts
   if (msg.preVote) return onPreVote(node, ctx, from, msg);
   // Leader stickiness (thesis §9.6 with CheckQuorum): a server that hears from a leader
-  // ignores a disruptive candidate rather than adopting its term.
-  if (node.config.checkQuorum && msg.term > node.currentTerm && node.leaderId !== undefined &&
-    node.inLeaderLease(ctx)) {
-    return;
+  // ignores a disruptive candidate rather than adopting its term; not one the leader asked
+  // to campaign (a transfer, §3.10).
+  if (msg.transfer !== true && msg.term > node.currentTerm) {
+    if (node.config.checkQuorum && node.leaderId !== undefined && node.inLeaderLease(ctx)) return;
+    if (ignoredAsDisruptive(node, ctx)) return;
+  }
+  if (msg.transfer === true && msg.term > node.currentTerm && node.role === 'leader') {
+    onTransferVote(node, ctx, from);
   }
   if (msg.term > node.currentTerm) node.becomeFollower(ctx, msg.term);
   const granted = msg.term === node.currentTerm && node.repairUpTo === 0 &&
@@ -97,6 +126,21 @@ export function onRequestVote(node: RaftNode, ctx: Ctx, from: NodeId, msg: Reque
   // The vote must be durable before the candidate may count it.
   if (node.bug('vote-not-persisted')) node.send(ctx, from, reply);
   else node.sendAfterSync(ctx, from, reply);
+}
+
+/**
+ * Thesis §4.2.3, when membership changes (without CheckQuorum too): a removed server that
+ * missed its removal hears from no leader and campaigns; it must not depose the leader. A
+ * server ignores a RequestVote within the minimum election timeout of hearing from a leader,
+ * and a leader does while a majority of its configuration answered within that time.
+ */
+function ignoredAsDisruptive(node: RaftNode, ctx: Ctx): boolean {
+  if (!node.membershipChanges(ctx)) return false;
+  if (node.role === 'leader') {
+    const since = ctx.now() - node.config.electionTimeout[0];
+    return node.hasQuorum(ctx, (progress) => progress.lastReply >= since);
+  }
+  return node.leaderId !== undefined && node.inLeaderLease(ctx);
 }
 
 function onPreVote(node: RaftNode, ctx: Ctx, from: NodeId, msg: RequestVote): void {
@@ -126,12 +170,12 @@ export function onRequestVoteReply(
   if (msg.preVote) {
     if (node.role !== 'precandidate' || msg.term !== node.currentTerm + 1) return; // stale
     node.votes.add(from);
-    if (isQuorum(node.votes.size, ctx.servers.length)) becomeCandidate(node, ctx);
+    if (node.configuration.isQuorum(node.votes)) becomeCandidate(node, ctx);
     return;
   }
   if (node.role !== 'candidate' || msg.term !== node.currentTerm) return; // stale
   node.votes.add(from);
-  if (isQuorum(node.votes.size, ctx.servers.length)) becomeLeader(node, ctx);
+  if (node.configuration.isQuorum(node.votes)) becomeLeader(node, ctx);
 }
 
 /** Won the election: take over replication, starting with a no-op of this term (§8). */
@@ -143,10 +187,7 @@ function becomeLeader(node: RaftNode, ctx: Ctx): void {
   node.selfMatch = 0;
   node.readRound = 0;
   node.progress.clear();
-  for (const peer of node.peers(ctx)) {
-    node.progress.set(peer, { nextIndex: node.log.lastIndex + 1, matchIndex: 0,
-      inflightEnd: 0, lastReply: ctx.now(), ackedRound: 0, snapshotIndex: 0, snapshotOffset: 0 });
-  }
+  syncProgress(node, ctx);
   // The no-op of §8 commits the older entries at once. The commit-previous-term switch omits
   // it, as the leaders of Figure 8 do: with the no-op, the bug's early commit of an older
   // entry happens in the same round as the no-op's legitimate one and would stay hidden.

@@ -69,8 +69,11 @@ export function raftNode(program: NodeProgram<unknown> | undefined): RaftNode | 
   return program instanceof RaftNode ? program : undefined;
 }
 
-const commandKey = (entry: Entry): string =>
-  entry.command.kind === 'noop' ? 'noop' : `${entry.command.client}#${entry.command.seq}`;
+const commandKey = (entry: Entry): string => {
+  const command = entry.command;
+  if (command.kind === 'client') return `${command.client}#${command.seq}`;
+  return command.kind === 'config' ? `config ${command.voters.join(',')}` : 'noop';
+};
 
 /** What the checker remembers between events; one per run. */
 export class RaftObserver {

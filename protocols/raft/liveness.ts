@@ -8,7 +8,8 @@
  * - `servers-caught-up`: every server that is up (and not disabled by a damaged disk) has
  *   applied everything any server had committed at the heal: a server that was cut off or
  *   down catches up, through AppendEntries or InstallSnapshot (the lab's "agreement after
- *   the follower reconnects").
+ *   the follower reconnects"). Only the servers of the configuration in force count (that of
+ *   the server that committed most): a spare never added, or a removed server, is left alone.
  * A check is first asked at the heal itself (the engine checks after the heal event), which is
  * when `pending-ops-complete` takes its snapshot of what is pending.
  */
@@ -16,6 +17,7 @@ import { type HistoryEvent, served } from '../../sim/check/history.js';
 import type { LivenessCheck, World } from '../../sim/check/property.js';
 import type { NodeId } from '../../sim/index.js';
 import { raftNode } from './invariants.js';
+import type { RaftNode } from './node.js';
 
 /** Some up server leads and has committed in its term. */
 export function leaderCanCommit(world: World): boolean {
@@ -53,8 +55,14 @@ export function raftLiveness(): LivenessCheck[] {
         const nodes = world.servers.map((id) => ({ id, node: raftNode(world.program(id)) }));
         committedAtHeal ??= Math.max(0, ...nodes.map(({ node }) => node?.commitIndex ?? 0));
         const target = committedAtHeal;
+        let ahead: RaftNode | undefined;
+        for (const { node } of nodes) {
+          if (node !== undefined && node.commitIndex >= (ahead?.commitIndex ?? -1)) ahead = node;
+        }
+        const config = ahead?.configuration;
         return nodes.every(({ id, node }) => node === undefined || !world.isUp(id) ||
-          node.disabled !== undefined || node.lastApplied >= target);
+          node.disabled !== undefined || node.lastApplied >= target ||
+          (config !== undefined && !config.has(id)));
       } },
     { name: 'pending-ops-complete',
       explain: 'client operations pending at the heal did not complete, or a client made no ' +

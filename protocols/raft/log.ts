@@ -10,15 +10,42 @@
  */
 import type { Entry } from './messages.js';
 
-/** The log: the entries after the snapshot (entry `snapshotIndex + 1 + k` is `entries[k]`). */
+/**
+ * The log: the entries after the snapshot (entry `snapshotIndex + 1 + k` is `entries[k]`).
+ *
+ * It also keeps the indexes of its configuration entries (thesis §4.1), in increasing order,
+ * so a server finds the configuration it uses (the latest in its log) without a scan.
+ * Invariant: `configIndexes` lists exactly the indexes above the snapshot whose entry is a
+ * `config` command; every mutator keeps it so (test/raft/log.test.ts checks it against a scan).
+ */
 export class RaftLog {
+  private readonly configs: number[] = [];
+
   constructor(
     /** Index of the last entry the snapshot covers (0 without a snapshot). */
     public snapshotIndex = 0,
     /** Term of that entry (0 without a snapshot). */
     public snapshotTerm = 0,
     public entries: Entry[] = [],
-  ) {}
+  ) {
+    entries.forEach((entry, k) => {
+      if (entry.command.kind === 'config') this.configs.push(snapshotIndex + 1 + k);
+    });
+  }
+
+  /** Indexes of the configuration entries in the log, oldest first. */
+  get configIndexes(): readonly number[] {
+    return this.configs;
+  }
+
+  /** The index of the latest configuration entry at or below `index`, or 0 if none. */
+  configIndexAt(index: number): number {
+    for (let k = this.configs.length - 1; k >= 0; k--) {
+      const at = this.configs[k] as number;
+      if (at <= index) return at;
+    }
+    return 0;
+  }
 
   /** A log holding `entries` from index 1 (tests and recovery). */
   static of(entries: Entry[]): RaftLog {
@@ -58,10 +85,16 @@ export class RaftLog {
   /** Keeps the entries up to `index` (at least the snapshot's) and drops the rest. */
   truncateTo(index: number): void {
     this.entries.length = Math.max(0, index - this.snapshotIndex);
+    while (this.configs.length > 0 && (this.configs[this.configs.length - 1] as number) > index) {
+      this.configs.pop();
+    }
   }
 
   append(entries: readonly Entry[]): void {
-    for (const entry of entries) this.entries.push(entry);
+    for (const entry of entries) {
+      this.entries.push(entry);
+      if (entry.command.kind === 'config') this.configs.push(this.lastIndex);
+    }
   }
 
   /**
@@ -74,6 +107,9 @@ export class RaftLog {
     this.entries = keep ? this.entries.slice(index - this.snapshotIndex) : [];
     this.snapshotIndex = index;
     this.snapshotTerm = term;
+    const kept = keep ? this.configs.filter((at) => at > index) : [];
+    this.configs.length = 0;
+    this.configs.push(...kept);
   }
 }
 

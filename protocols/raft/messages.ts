@@ -4,13 +4,19 @@
  *
  * `Persisted` is local: a node sends it to itself with `sendAfterSync`, so it arrives only
  * once every write made before it is durable. A leader counts its own log towards a quorum
- * only through it (§3.6: a leader may not count an entry that is not on its own disk).
+ * only through it (§3.6: a leader may not count an entry that is not on its own disk). The
+ * operator's `AdminRequest` and the answer `AdminReply` (sim/check/adminProtocol.ts) are the
+ * thesis's AddServer and RemoveServer RPCs (Figure 4.1).
  */
+import type { AdminMessage } from '../../sim/check/adminProtocol.js';
 import type { ClientReply, ClientRequest } from '../../sim/check/clientProtocol.js';
 import type { ClientOperation, NodeId } from '../../sim/index.js';
 import type { KvAnswer } from '../kvStore.js';
 
-/** What a log entry asks the state machine to do. */
+/**
+ * What a log entry asks the state machine to do; a `config` entry names the voters of a new
+ * configuration, which every server uses as soon as the entry is in its log (thesis §4.1).
+ */
 export type Command =
   | { readonly kind: 'noop' }
   | {
@@ -18,7 +24,8 @@ export type Command =
       readonly client: NodeId;
       readonly seq: number;
       readonly op: ClientOperation;
-    };
+    }
+  | { readonly kind: 'config'; readonly voters: readonly NodeId[] };
 
 /** A log entry: the term of the leader that created it, and its command. */
 export interface Entry {
@@ -26,7 +33,11 @@ export interface Entry {
   readonly command: Command;
 }
 
-/** RequestVote (Figure 2), or a PreVote when `preVote` is set (thesis §9.6). */
+/**
+ * RequestVote (Figure 2), or a PreVote when `preVote` is set (thesis §9.6). `transfer` marks
+ * an election the leader asked for (TimeoutNow, thesis §3.10): a voter that hears from that
+ * leader does not ignore it (§4.2.3, and CheckQuorum's stickiness). Absent otherwise.
+ */
 export interface RequestVote {
   readonly type: 'RequestVote';
   readonly term: number;
@@ -34,6 +45,7 @@ export interface RequestVote {
   readonly lastLogIndex: number;
   readonly lastLogTerm: number;
   readonly preVote: boolean;
+  readonly transfer?: true;
 }
 
 export interface RequestVoteReply {
@@ -41,6 +53,7 @@ export interface RequestVoteReply {
   readonly term: number;
   readonly granted: boolean;
   readonly preVote: boolean;
+  readonly transfer?: true;
 }
 
 /**
@@ -89,11 +102,16 @@ export type SnapshotRecord =
   | { readonly kind: 'session'; readonly client: NodeId; readonly seq: number;
       readonly result: KvAnswer };
 
-/** A snapshot (§7): the state machine after applying every entry up to `index`. */
+/**
+ * A snapshot (§7): the state machine after applying every entry up to `index`, and the
+ * configuration in effect there (thesis §5.1), its voters absent when they are the first
+ * configuration's (so a run without membership changes takes and sends the snapshots it did).
+ */
 export interface Snapshot {
   readonly index: number;
   readonly term: number;
   readonly records: readonly SnapshotRecord[];
+  readonly voters?: readonly NodeId[];
 }
 
 /**
@@ -112,6 +130,8 @@ export interface InstallSnapshot {
   readonly done: boolean;
   /** The leader's read round, as in AppendEntries (ReadIndex). */
   readonly round: number;
+  /** The snapshot's configuration, as in `Snapshot` (absent: the first configuration). */
+  readonly voters?: readonly NodeId[];
 }
 
 /**
@@ -126,6 +146,15 @@ export interface InstallSnapshotReply {
   readonly received: number;
   readonly installed: boolean;
   readonly round: number;
+}
+
+/**
+ * TimeoutNow (thesis §3.10): a leader handing over its leadership tells the server it brought
+ * up to date to start an election at once, without waiting for its timeout or pre-votes.
+ */
+export interface TimeoutNow {
+  readonly type: 'TimeoutNow';
+  readonly term: number;
 }
 
 /** Local: every write up to log `index`, made in `term`, is durable. */
@@ -143,9 +172,11 @@ export type RaftMessage =
   | AppendEntriesReply
   | InstallSnapshot
   | InstallSnapshotReply
+  | TimeoutNow
   | Persisted
   | ClientRequest
-  | ClientReply;
+  | ClientReply
+  | AdminMessage;
 
 /** The JSON length of each entry already measured (entries are frozen and shared, §5.3). */
 const entryBytes = new WeakMap<Entry, number>();

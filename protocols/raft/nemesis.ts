@@ -8,14 +8,21 @@
  *   leaves followers to elect a leader from what they acknowledged);
  * - `read`: a ReadIndex round or reads waiting on one (a leader deposed now must not answer);
  * - `snapshot`: an InstallSnapshot is under way (a cut now leaves a follower with part of one).
- * The role nemeses aim at is the `leader`: the up server that leads in the highest term.
+ * The roles nemeses aim at are the `leader`, the up server that leads in the highest term,
+ * and the `spare`s, servers outside its configuration (not yet added, or removed).
  *
- * Raft adds no rules of its own: the generic ones (runner/fuzz/rules.ts) crash the servers
- * whose vote or acknowledgement is not durable as a leader appears or a commit begins, and
- * isolate, sever or crash the leader as each phase begins, which is where its bugs live.
+ * Raft adds no rules of its own for every run: the generic ones (runner/fuzz/rules.ts) crash
+ * the servers whose vote or acknowledgement is not durable as a leader appears or a commit
+ * begins, and isolate, sever or crash the leader as each phase begins, which is where its
+ * bugs live. A run whose membership may change (spares, operator requests: one run in three)
+ * also gets one of the membership rules below (thesis chapter 4): two removals asked at once,
+ * then the leader split off with part of the cluster and crashed, so that servers holding
+ * different configurations elect leaders; a spare added and a follower crashed soon after (a
+ * new server counted before it holds the log); the leader removed, or first moved off with a
+ * leadership transfer and then removed.
  */
 import type { NodeId } from '../../sim/index.js';
-import { type ClusterView, highestLeader } from '../../sim/check/nemesis.js';
+import { type ClusterView, highestLeader, type NemesisRule } from '../../sim/check/nemesis.js';
 import type { World } from '../../sim/check/property.js';
 import type { FuzzTraits } from '../protocol.js';
 import type { RaftParams } from './definition.js';
@@ -70,16 +77,50 @@ function phasesOf(world: World): string[] {
 const view: ClusterView = {
   phases: phasesOf,
   holders(world, role) {
-    if (role !== 'leader') return [];
     const leader = leaderOf(world);
-    return leader === undefined ? [] : [leader.id];
+    if (role === 'leader') return leader === undefined ? [] : [leader.id];
+    if (role !== 'spare' || leader === undefined) return [];
+    const config = leader.node.configuration;
+    return world.servers.filter((id) => !config.has(id) && !leader.node.learners.has(id));
   },
 };
+
+const LEADER = { role: 'leader' } as const;
+const SPARE = { role: 'spare' } as const;
+const NOW = [0, 0] as const;
+const QUICK = [0.01, 0.1] as const;
+
+/** Rules for runs whose membership may change (see the file comment); times in timeouts. */
+const MEMBERSHIP_RULES: readonly NemesisRule[] = [
+  { name: 'two-changes-then-split', trigger: { on: 'every', period: 3 }, chance: 1, limit: 2,
+    steps: [
+      { target: 'follower', action: 'remove', after: NOW, length: [3, 6] },
+      { target: 'follower', action: 'remove', after: NOW, length: [3, 6] },
+      { target: SPARE, action: 'add', after: NOW, length: QUICK },
+      { target: LEADER, action: 'split', after: [0.005, 0.05], length: [1, 3] },
+      { target: LEADER, action: 'crash', after: [0.3, 0.8], length: [0.2, 0.8] },
+    ] },
+  { name: 'add-and-crash', trigger: { on: 'every', period: 3 }, chance: 1, limit: 2,
+    steps: [
+      { target: SPARE, action: 'add', after: NOW, length: QUICK },
+      { target: 'follower', action: 'crash', after: [0.1, 1], length: [1, 3] },
+    ] },
+  { name: 'remove-leader', trigger: { on: 'change', role: 'leader' }, chance: 0.5, limit: 2,
+    steps: [{ target: LEADER, action: 'remove', after: [0, 0.5], length: [2, 5] }] },
+  // Moved off gracefully (§3.10), then removed, while a follower crashes.
+  { name: 'move-and-remove-leader', trigger: { on: 'change', role: 'leader' }, chance: 0.5,
+    limit: 2, steps: [
+      { target: 'follower', action: 'transfer', after: [0, 0.3], length: QUICK },
+      { target: LEADER, action: 'remove', after: [0.3, 0.6], length: [2, 5] },
+      { target: 'follower', action: 'crash', after: [0.1, 1], length: [0.5, 2] },
+    ] },
+];
 
 /** Raft's fuzz traits. */
 export const raftFuzz: FuzzTraits<RaftParams> = {
   phases: RAFT_PHASES,
-  roles: ['leader'],
+  roles: ['leader', 'spare'],
+  membershipRules: MEMBERSHIP_RULES,
   view: () => view,
   timescale: (p) => ({ tick: p.heartbeat, timeout: p.electionTimeout[0] }),
   variants: {

@@ -20,8 +20,14 @@
  * leader brings a follower that needs compacted entries up to date with InstallSnapshot
  * (compaction.ts).
  *
+ * Membership changes (thesis chapter 4, membership.ts): the servers that vote are the
+ * configuration, the latest `config` entry in a server's log (committed or not) or, before
+ * any, its snapshot's or the first one. Every majority (votes, commitment, CheckQuorum,
+ * ReadIndex rounds) is a majority of that configuration. A server that knows it is outside
+ * it (a spare, or removed by a committed configuration) never campaigns.
+ *
  * This file holds the node's state, recovery, dispatch and role changes; the handlers live in
- * election.ts, replication.ts, compaction.ts and clientRequests.ts.
+ * election.ts, replication.ts, compaction.ts, clientRequests.ts and membership.ts.
  */
 import { assert, assertNever, type NodeContext, type NodeId, type NodeProgram } from
   '../../sim/index.js';
@@ -29,15 +35,19 @@ import { failPending, onFlush } from './clientRequests.js';
 import { type IncomingSnapshot, onInstallSnapshot, onInstallSnapshotReply } from
   './compaction.js';
 import type { BugName, RaftConfig, RaftStats } from './config.js';
-import { onElectionTimeout, onRequestVote, onRequestVoteReply } from './election.js';
+import { onElectionTimeout, onRequestVote, onRequestVoteReply, onTimeoutNow } from
+  './election.js';
 import { RaftLog } from './log.js';
-import { messageBytes, type RaftMessage, type Snapshot } from './messages.js';
+import { type Entry, messageBytes, type RaftMessage, type Snapshot } from './messages.js';
 import { recover, saveHardState } from './persistence.js';
 import { RefusalLedger } from '../refusals.js';
 import { onAppendEntries, onAppendEntriesReply, onHeartbeat, onPersisted } from
   './replication.js';
 import { onClientRequest } from './clientRequests.js';
 import { KvStore } from './stateMachine.js';
+import { type AdminWaiter, abandonChanges, onAdminRequest, type Transfer } from
+  './membership.js';
+import { type CatchUp, Configuration } from '../membership.js';
 
 export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
 export type Ctx = NodeContext<RaftMessage>;
@@ -120,6 +130,16 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   /** Batching (`batchDelay`): the flush timer is armed; the log end last confirmed durable. */
   flushArmed = false;
   confirmedUpTo = 0;
+  /** A leader's new servers catching up as non-voting learners (thesis §4.2.1). */
+  readonly learners = new Map<NodeId, CatchUp>();
+  /** A leader's operator requests waiting for their change to commit. */
+  adminWaiting: AdminWaiter[] = [];
+  /** A leader's leadership transfer under way (thesis §3.10), if any. */
+  transfer: Transfer | undefined;
+  /** The first configuration (from the parameters, else every server), set at start. */
+  private initialVoters: readonly NodeId[] = [];
+  private cachedConfig: Configuration | undefined;
+  private cachedSource: readonly NodeId[] | undefined;
 
   constructor(readonly config: RaftConfig, readonly stats: RaftStats) {
     this.kv = config.machine?.() ?? new KvStore();
@@ -131,6 +151,7 @@ export class RaftNode implements NodeProgram<RaftMessage> {
   }
 
   start(ctx: Ctx): void {
+    this.initialVoters = this.config.initialVoters ?? ctx.servers;
     const state = recover(ctx.disk);
     this.currentTerm = state.term;
     this.votedFor = state.votedFor;
@@ -168,12 +189,19 @@ export class RaftNode implements NodeProgram<RaftMessage> {
         return onInstallSnapshot(this, ctx, from, msg);
       case 'InstallSnapshotReply':
         return onInstallSnapshotReply(this, ctx, from, msg);
+      case 'TimeoutNow':
+        return onTimeoutNow(this, ctx, from, msg);
       case 'Persisted':
         return onPersisted(this, ctx, msg);
       case 'ClientRequest':
         return onClientRequest(this, ctx, msg);
       case 'ClientReply':
         return; // servers are not clients
+      case 'AdminRequest':
+        return onAdminRequest(this, ctx, from, msg);
+      case 'AdminCommand':
+      case 'AdminReply':
+        return; // the operator's own messages
       default:
         return assertNever(msg, 'message');
     }
@@ -202,9 +230,95 @@ export class RaftNode implements NodeProgram<RaftMessage> {
     this.stats.bytes += messageBytes(msg);
   }
 
-  /** The other servers. */
+  /**
+   * The servers this one talks to, in id order: the other voters of its configuration; for a
+   * leader also its learners, and, until the configuration that removed them commits, the
+   * servers it removed (so they learn of it and stop campaigning). Without membership
+   * changes: every other server.
+   */
   peers(ctx: Ctx): NodeId[] {
-    return ctx.servers.filter((id) => id !== ctx.id);
+    const config = this.configuration;
+    const removing = config.index > this.commitIndex ? this.configurationAt(config.index - 1)
+      : undefined;
+    return ctx.servers.filter((id) => id !== ctx.id && (config.has(id) ||
+      this.learners.has(id) || (removing?.has(id) ?? false)));
+  }
+
+  /**
+   * The configuration this server uses (thesis §4.1): the latest in its log, committed or
+   * not; before any configuration entry, its snapshot's, or the first one.
+   */
+  get configuration(): Configuration {
+    const index = this.log.configIndexes[this.log.configIndexes.length - 1] ?? 0;
+    // The entry's voters (or the base list) identify it: a new leader's log may replace a
+    // configuration entry by another at the same index.
+    const source = index === 0 ? this.baseVoters
+      : (this.log.entry(index)?.command as { voters: readonly NodeId[] }).voters;
+    const cached = this.cachedConfig;
+    if (cached !== undefined && cached.index === index && this.cachedSource === source) {
+      return cached;
+    }
+    const config = this.configurationAt(this.log.lastIndex);
+    this.cachedConfig = config;
+    this.cachedSource = source;
+    return config;
+  }
+
+  /** The configuration in effect at log index `index` (at or above the snapshot's). */
+  configurationAt(index: number): Configuration {
+    const at = this.log.configIndexAt(index);
+    if (at === 0) return new Configuration(0, this.baseVoters);
+    const command = (this.log.entry(at) as Entry).command;
+    assert(command.kind === 'config', 'a configuration index names a configuration entry');
+    return new Configuration(at, command.voters);
+  }
+
+  /** The voters before any configuration entry in the log: the snapshot's, or the first. */
+  private get baseVoters(): readonly NodeId[] {
+    return this.snapshot?.voters ?? this.initialVoters;
+  }
+
+  /**
+   * The voters a snapshot up to `index` records (thesis §5.1): the configuration in effect
+   * there, or undefined when that is still the first one (so a run without membership
+   * changes writes and sends the snapshots it always did).
+   */
+  snapshotVoters(index: number): readonly NodeId[] | undefined {
+    return this.log.configIndexAt(index) === 0 ? this.snapshot?.voters
+      : this.configurationAt(index).list;
+  }
+
+  /**
+   * Whether this cluster's membership has changed or can: a configuration entry or a
+   * snapshot's configuration here, or spares outside the first configuration. Then a server
+   * that hears from a leader ignores RequestVote (thesis §4.2.3: removed servers must not
+   * disrupt the cluster), as it does with CheckQuorum anyway.
+   */
+  membershipChanges(ctx: Ctx): boolean {
+    return this.log.configIndexes.length > 0 || this.snapshot?.voters !== undefined ||
+      this.initialVoters.length < ctx.servers.length;
+  }
+
+  /**
+   * The match index of each voter of the configuration in force, this leader's own durable
+   * log end for itself (the commit rule counts only voters; §4.2.2: a leader being removed
+   * does not count itself).
+   */
+  voterMatches(ctx: Ctx): number[] {
+    return this.configuration.list.map((id) => (id === ctx.id ? this.selfMatch
+      : this.progress.get(id)?.matchIndex ?? 0));
+  }
+
+  /**
+   * Whether this server (if it votes) and the followers for which `acked` holds make a
+   * majority of the configuration in force (a leader being removed does not count itself,
+   * thesis §4.2.2).
+   */
+  hasQuorum(ctx: Ctx, acked: (progress: Progress) => boolean): boolean {
+    const config = this.configuration;
+    let count = config.has(ctx.id) ? 1 : 0;
+    for (const [id, progress] of this.progress) if (config.has(id) && acked(progress)) count++;
+    return count >= config.quorum;
   }
 
   /** Changes role, noting it for the trace and the visualizer. */
@@ -248,6 +362,7 @@ export class RaftNode implements NodeProgram<RaftMessage> {
       ctx.cancelTimer('flush');
       this.flushArmed = false;
       failPending(this, ctx);
+      abandonChanges(this, ctx);
       this.progress.clear();
     }
     // Noted on a new term too, so the trace (and the visualizer's lanes) show the term a

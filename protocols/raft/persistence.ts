@@ -127,7 +127,7 @@ function recoverLog(disk: Disk, snapshot: Snapshot | undefined): { log: RaftLog;
       truncateOnDisk(disk, i);
       return { log, repairUpTo: length };
     }
-    log.entries.push(record);
+    log.append([record]);
   }
   return { log, repairUpTo: 0 };
 }
@@ -154,9 +154,15 @@ function isEntry(value: unknown): value is Entry {
 
 function isSnapshot(value: unknown): value is Snapshot {
   if (typeof value !== 'object' || value === null || value instanceof CorruptRecord) return false;
-  const v = value as { index?: unknown; term?: unknown; records?: unknown };
+  const v = value as { index?: unknown; term?: unknown; records?: unknown; voters?: unknown };
   return isTerm(v.index) && isTerm(v.term) && Array.isArray(v.records) &&
-    v.records.every(isSnapshotRecord);
+    v.records.every(isSnapshotRecord) && (v.voters === undefined || isVoters(v.voters));
+}
+
+/** A configuration's voters: a non-empty list of distinct server ids. */
+function isVoters(value: unknown): value is readonly NodeId[] {
+  return Array.isArray(value) && value.length > 0 &&
+    value.every((id) => typeof id === 'string') && new Set(value).size === value.length;
 }
 
 function isSnapshotRecord(value: unknown): value is SnapshotRecord {
@@ -170,8 +176,10 @@ function isSnapshotRecord(value: unknown): value is SnapshotRecord {
 
 function isCommand(value: unknown): value is Command {
   if (typeof value !== 'object' || value === null) return false;
-  const c = value as { kind?: unknown; client?: unknown; seq?: unknown; op?: unknown };
+  const c = value as { kind?: unknown; client?: unknown; seq?: unknown; op?: unknown;
+    voters?: unknown };
   if (c.kind === 'noop') return true;
+  if (c.kind === 'config') return isVoters(c.voters);
   return c.kind === 'client' && typeof c.client === 'string' && typeof c.seq === 'number' &&
     typeof c.op === 'object' && c.op !== null;
 }

@@ -17,6 +17,7 @@ import { assert, type NodeId } from '../../sim/index.js';
 import { serveReads } from './clientRequests.js';
 import { replyToClient } from './clientRequests.js';
 import { maybeSnapshot, sendSnapshotChunk } from './compaction.js';
+import { checkCatchUp, maybeTimeoutNow, onLeaderCommit } from './membership.js';
 import { backtrack, conflictHint, matchesAt, mergePlan } from './log.js';
 import type { AppendEntries, AppendEntriesReply, Entry, Persisted } from './messages.js';
 import type { Ctx, Progress, RaftNode } from './node.js';
@@ -216,11 +217,14 @@ export function onPersisted(node: RaftNode, ctx: Ctx, msg: Persisted): void {
   maybeCommit(node, ctx);
 }
 
-/** Commits the highest index a majority matched, if it is of the current term (§5.4.2). */
+/**
+ * Commits the highest index a majority of the configuration matched, if it is of the current
+ * term (§5.4.2). A follower matched more: first moves new servers' catch-ups along.
+ */
 export function maybeCommit(node: RaftNode, ctx: Ctx): void {
-  const matches = [node.selfMatch];
-  for (const progress of node.progress.values()) matches.push(progress.matchIndex);
-  const candidate = quorumMatchIndex(matches);
+  if (node.learners.size > 0) checkCatchUp(node, ctx);
+  if (node.transfer !== undefined) maybeTimeoutNow(node, ctx);
+  const candidate = quorumMatchIndex(node.voterMatches(ctx));
   if (candidate <= node.commitIndex) return;
   const ownTerm = node.log.termAt(candidate) === node.currentTerm;
   if (!ownTerm && !node.bug('commit-previous-term')) return;
@@ -234,6 +238,7 @@ export function advanceCommit(node: RaftNode, ctx: Ctx, index: number): void {
   ctx.note('commit', { index });
   applyCommitted(node, ctx);
   if (node.role === 'leader') serveReads(node, ctx);
+  if (node.role === 'leader') onLeaderCommit(node, ctx);
 }
 
 /**

@@ -33,7 +33,8 @@ export class KvStore {
    * applied again: the cached result answers it (undefined for one older than the last).
    */
   apply(command: Command): ApplyResult | undefined {
-    if (command.kind === 'noop') return undefined;
+    // A configuration takes effect when it enters the log (thesis §4.1), not here.
+    if (command.kind !== 'client') return undefined;
     const session = this.sessions.get(command.client);
     if (session !== undefined && command.seq <= session.seq) {
       return command.seq === session.seq ? session.result : undefined;

@@ -13,12 +13,18 @@
  * Each run also draws its disk's sync latency (up to 50 ms): a slow disk widens the window in
  * which a crash loses what a node has already promised.
  *
+ * For a protocol whose membership changes (`membership`), one run in three also starts with
+ * spares outside the first configuration and draws operator requests: add a spare, remove a
+ * server, move the leadership, sometimes two at once (two tools run by two operators). They are drawn after
+ * everything else, so the other runs are what they were before membership existed. Such a
+ * run damages no records (see `withMembership`).
+ *
  * Heavy loss (up to 30% on every link, 50% on one) comes as a `link` fault, which the liveness
  * phase repairs; the network's own loss stays at most 5%, because it outlives the heal and a
  * liveness check under permanent heavy loss would fail for want of luck, not for a bug.
  */
 import fc from 'fast-check';
-import type { Fault, Micros, NodeId, ScheduledFault } from '../../sim/index.js';
+import type { AdminOp, Fault, Micros, NodeId, ScheduledFault } from '../../sim/index.js';
 import type { RunSpec } from '../spec.js';
 import type { FuzzProfile } from './profile.js';
 
@@ -50,6 +56,8 @@ export interface SpecContext {
   };
   /** Whether the protocol has liveness checks (then each run ends with a liveness phase). */
   readonly liveness: boolean;
+  /** Membership changes the protocol supports, and its first configuration's parameter. */
+  readonly membership?: { readonly ops: readonly AdminOp[]; readonly membersParam: string };
   readonly maxFaults?: number;
 }
 
@@ -217,6 +225,37 @@ function withoutDamage(scheduled: ScheduledFault): ScheduledFault {
 
 const servers = (n: number): NodeId[] => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 
+/** A run's membership draw: whether it has any, its spares, and the operator's requests. */
+interface MembershipDraw { on: number; spares: number; raws: RawFault[] }
+
+const membershipDraw = (window: Micros): fc.Arbitrary<MembershipDraw> => fc.record({
+  on: fc.nat(2), spares: fc.nat(1), raws: fc.array(rawFault(window), { minLength: 1, maxLength: 4 }),
+});
+
+/**
+ * The membership of one run (one in three, `on` 0): up to two spares (keeping three members),
+ * and operator requests: an add names a spare when there is one, a remove or a leadership
+ * transfer any server; every other request comes with a second one at the same instant, on
+ * the next server.
+ */
+function membershipOf(draw: MembershipDraw, nodes: number, ops: readonly AdminOp[]):
+{ members: number; faults: ScheduledFault[] } | undefined {
+  if (draw.on !== 0) return undefined;
+  const spares = Math.max(0, Math.min(1 + draw.spares, nodes - 3));
+  const members = nodes - spares;
+  const all = servers(nodes);
+  const spareIds = all.slice(members);
+  const request = (r: RawFault, shift: number): ScheduledFault | undefined => {
+    const op: AdminOp = r.u % 3 === 0 ? 'remove' : r.u % 5 === 1 ? 'transfer' : 'add';
+    if (!ops.includes(op)) return undefined;
+    const pool = op === 'add' && spareIds.length > 0 ? spareIds : all;
+    return { at: r.at, fault: { kind: 'admin', op, node: pool[(r.a + shift) % pool.length] as NodeId } };
+  };
+  const faults = draw.raws.flatMap((r) => [request(r, 0), r.c % 2 === 0 ? request(r, 1)
+    : undefined]).filter((f): f is ScheduledFault => f !== undefined);
+  return { members, faults };
+}
+
 /** A fault schedule and seed for a cluster of `nodes` servers (used on top of a scenario). */
 export function faultsArbitrary(nodes: number, window: Micros, maxFaults = 12) {
   return fc.record({ w: weights, raws: fc.array(rawFault(window), { maxLength: maxFaults }),
@@ -245,7 +284,9 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     // Clients that give up on a server sooner move to the new leader sooner, and leave one
     // that still believes it leads with fewer followers: each a different race.
     timeout: fc.constantFrom(500_000, 500_000, 200_000, 100_000),
-  }).map((g): RunSpec => ({
+    // Drawn last (see the file comment).
+    membership: membershipDraw(window),
+  }).map((g): RunSpec => withMembership({
     name: `${context.protocol}-fuzz-${g.seed}`,
     protocol: context.protocol,
     params: g.params,
@@ -262,7 +303,7 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     seed: g.seed,
     ...(context.liveness
       ? { expect: { liveness: { after: window, settle: profile.settle } } } : {}),
-  })).map((spec) => {
+  }, g.membership, context)).map((spec) => {
     const model = context.synchronous;
     const drawn = spec.params as Record<string, unknown>;
     if (model === undefined || drawn[model.param] !== true) return spec;
@@ -270,4 +311,18 @@ export function specArbitrary(profile: FuzzProfile, context: SpecContext): fc.Ar
     const bound = model.bound(params);
     return bound === undefined ? spec : synchronousRun({ ...spec, params }, bound);
   });
+}
+
+/** The spec with the run's membership draw, for a protocol that has membership changes. */
+function withMembership(spec: RunSpec, draw: MembershipDraw, context: SpecContext): RunSpec {
+  const traits = context.membership;
+  if (traits === undefined || traits.membersParam in context.params) return spec;
+  const drawn = membershipOf(draw, spec.nodes, traits.ops);
+  if (drawn === undefined) return spec;
+  // No record damage: the configuration may shrink until a minority of the servers is a
+  // majority of it, and Raft by design stops when a majority lost data.
+  const faults = [...spec.faults.map(withoutDamage), ...drawn.faults].map((f, i) => ({ f, i }))
+    .sort((x, y) => x.f.at - y.f.at || x.i - y.i).map((x) => x.f);
+  return { ...spec, params: { ...spec.params as Record<string, unknown>,
+    [traits.membersParam]: drawn.members }, faults };
 }

@@ -14,7 +14,7 @@
  * budget) is injected by the caller.
  */
 import fc from 'fast-check';
-import { ConfigError, fnv1a, type Micros, type ScheduledFault } from '../../sim/index.js';
+import { ConfigError, fnv1a, type Micros, Prng, type ScheduledFault } from '../../sim/index.js';
 import type { AnyProtocol } from '../../protocols/index.js';
 import { clusterIds, type Coverage, type RunReport, runSpec } from '../run.js';
 import type { WatchdogFactory } from '../limits.js';
@@ -171,7 +171,8 @@ export class Campaign {
             const parsed = protocol.params.safeParse(raw);
             return parsed.success ? model.bound(parsed.data) : undefined;
           } } }),
-        liveness: hasLiveness(protocol, params) });
+        liveness: hasLiveness(protocol, params),
+        ...(protocol.membership === undefined ? {} : { membership: protocol.membership }) });
     }
   }
 
@@ -216,8 +217,14 @@ export class Campaign {
       own: traits.rules ?? [],
       synchronous: model !== undefined &&
         (spec.params as Record<string, unknown> | undefined)?.[model.param] === true };
-    return drawPlan(fnv1a(`plan/${seed}`), candidateRules(context),
+    const plan = drawPlan(fnv1a(`plan/${seed}`), candidateRules(context),
       aimRule(this.config.seed, index, context));
+    // A run whose membership may change also gets one of the protocol's membership rules
+    // (drawn from its own stream, so the other runs keep the plans they had).
+    const membership = traits.membershipRules ?? [];
+    if (membership.length === 0 || !this.changesMembership(spec)) return plan;
+    const extra = new Prng('membership', String(seed)).pick(membership);
+    return { ...plan, rules: [...plan.rules, extra] };
   }
 
   /** Runs campaign run `index`; on failure, writes it as a plain schedule and shrinks it. */
@@ -276,11 +283,25 @@ export class Campaign {
       faultsBefore: plain.faults.length, replayed };
   }
 
+  /**
+   * Whether a run's membership may change: it has spares or operator requests. Its nemesis
+   * then damages no records: the configuration may shrink until a minority of the servers is
+   * a majority of it (a lone voter with a torn log waits for a leader to repair it forever).
+   */
+  private changesMembership(spec: RunSpec): boolean {
+    const membership = this.config.protocol.membership;
+    if (membership === undefined) return false;
+    const params = spec.params as Record<string, unknown> | undefined;
+    return spec.faults.some((f) => f.fault.kind === 'admin') ||
+      params?.[membership.membersParam] !== undefined;
+  }
+
   /** Runs a spec (with a nemesis plan, or plain); `reason` is set when it failed. */
   private judge(spec: RunSpec, plan: NemesisPlan | undefined, first: boolean): Judged {
     const checkMaxSteps = this.config.checkMaxSteps ?? CAMPAIGN_LIMITS.checkMaxSteps;
+    const damage = this.damage && !this.changesMembership(spec);
     const options = { trace: 'off' as const, checkMaxSteps, maxEvents: this.maxEvents,
-      ...(plan === undefined ? {} : { nemesis: plan, nemesisDamage: this.damage }),
+      ...(plan === undefined ? {} : { nemesis: plan, nemesisDamage: damage }),
       ...(first ? { coverage: true } : {}),
       ...(this.config.watchdog === undefined ? {} : { watchdog: this.config.watchdog }) };
     const report = runSpec(spec, options, this.config.registry);

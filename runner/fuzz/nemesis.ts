@@ -296,6 +296,14 @@ export class RuleNemesis implements Nemesis {
         if (!server || this.corrupted.has(node) || !this.mayDamage(node)) return NONE;
         this.corrupted.add(node);
         return { faults: [{ kind: 'disk', node, fault: 'corrupt' }], repairs: [] };
+      case 'remove':
+        if (!server) return NONE;
+        return { faults: [{ kind: 'admin', op: 'remove', node }],
+          repairs: [{ kind: 'admin', op: 'add', node }] };
+      case 'add':
+      case 'transfer':
+        if (!server) return NONE;
+        return { faults: [{ kind: 'admin', op: action, node }], repairs: [] };
     }
   }
 

@@ -55,6 +55,8 @@ function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
       return network.setLink(fault.from, fault.to, fault.set);
     case 'drop':
       return engine.dropMessage(fault.message);
+    case 'admin':
+      return engine.command(fault);
     case 'clock': {
       engine.touch(engine.host(fault.node));
       const clock = engine.clock(fault.node);

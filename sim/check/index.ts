@@ -37,3 +37,6 @@ export * from './porcupineFormat.js';
 export type { ClientMessage, ClientReply, ClientRequest } from './clientProtocol.js';
 export { isClientRequest } from './clientProtocol.js';
 export * from './workload.js';
+export type { AdminCommand, AdminMessage, AdminReply, AdminRequest } from './adminProtocol.js';
+export { NOT_LEADER } from './adminProtocol.js';
+export { ATTEMPT_TIMEOUT, MAX_ATTEMPTS, Operator, OPERATOR, RETRY_PAUSE } from './operator.js';

@@ -85,14 +85,22 @@ export type Target =
  *   failure, a node whose replies arrive long after the others moved on), `straggle` (the
  *   target's links to and from every other server as `dup-delay`: on time as a rule, so
  *   nothing times out, but now and then a message to or from it arrives a length late);
- * - `fail-sync`, `corrupt` (disk faults; no repair).
+ * - `fail-sync`, `corrupt` (disk faults; no repair);
+ * - `remove` (the operator removes the target from the configuration; undone by adding it
+ *   back), `add` (the operator adds the target, a spare; not undone), `transfer` (the
+ *   operator moves the leadership to the target; not undone): membership changes, for
+ *   protocols that have them, in runs whose membership may change.
  */
 export type Action =
   | 'crash' | 'crash-torn' | 'pause'
   | 'isolate' | 'sever' | 'split' | 'split-clients' | 'bridge' | 'ring'
   | 'clock-jump' | 'clock-back'
   | 'slow' | 'lossy' | 'dup-delay' | 'limp' | 'straggle'
-  | 'fail-sync' | 'corrupt';
+  | 'fail-sync' | 'corrupt'
+  | 'remove' | 'add' | 'transfer';
+
+/** The actions that ask the operator for a membership change (the run needs its process). */
+export const MEMBERSHIP_ACTIONS: ReadonlySet<Action> = new Set(['remove', 'add', 'transfer']);
 
 /** One strike of a rule. Times are in units of the protocol's timeout (see `Timescale`). */
 export interface StrikeStep {

@@ -30,7 +30,7 @@ function server(disk = new SimDisk(), params: Record<string, unknown> = { snapsh
     },
     setTimer: () => {}, cancelTimer: () => {}, drawDelay: () => 1, note: () => {}, record: () => {},
   };
-  const node = new RaftNode(raftConfig(raftParams.parse(params)),
+  const node = new RaftNode(raftConfig(raftParams.parse(params), ['n1', 'n2', 'n3']),
     { messages: 0, bytes: 0, snapshotsTaken: 0, snapshotsInstalled: 0, snapshotRestores: 0 });
   node.start(ctx);
   const deliver = (msg: RaftMessage) => node.onMessage(ctx, 'n1', snapshot(msg));

@@ -100,4 +100,36 @@ describe('raft: log', () => {
       expect([foreign.lastIndex, foreign.entries.length]).toEqual([cut, 0]);
     }));
   });
+
+  it('keeps the indexes of its configuration entries under any appends, cuts and compactions',
+    () => {
+      const config = (term: number): Entry => ({ term, command: { kind: 'config', voters: ['n1'] } });
+      const opArb = fc.oneof(
+        fc.record({ op: fc.constant('append' as const), configs: fc.array(fc.boolean(),
+          { minLength: 1, maxLength: 4 }) }),
+        fc.record({ op: fc.constant('truncate' as const), at: fc.nat(20) }),
+        fc.record({ op: fc.constant('compact' as const), at: fc.nat(20), keep: fc.boolean() }));
+      fc.assert(fc.property(fc.array(opArb, { maxLength: 12 }), (ops) => {
+        const log = new RaftLog();
+        for (const o of ops) {
+          if (o.op === 'append') {
+            log.append(o.configs.map((c) => (c ? config(log.lastTerm + 1) : { term: log.lastTerm + 1,
+              command: noop })));
+          } else if (o.op === 'truncate') {
+            log.truncateTo(Math.max(log.snapshotIndex, Math.min(o.at, log.lastIndex)));
+          } else {
+            const at = Math.max(log.snapshotIndex, Math.min(o.at, log.lastIndex));
+            log.compactTo(at, o.keep ? log.termAt(at) as number : 99);
+          }
+          // The reference: a scan of the entries above the snapshot.
+          const scan = log.entries.flatMap((e, k) => (e.command.kind === 'config'
+            ? [log.snapshotIndex + 1 + k] : []));
+          expect(log.configIndexes).toEqual(scan);
+          expect(log.configIndexAt(log.lastIndex)).toBe(scan[scan.length - 1] ?? 0);
+        }
+        // A log built from its entries at once (recovery) agrees.
+        expect(new RaftLog(log.snapshotIndex, log.snapshotTerm, log.entries.slice())
+          .configIndexes).toEqual(log.configIndexes);
+      }));
+    });
 });

@@ -29,7 +29,7 @@ function server(disk = new SimDisk()) {
     setTimer: () => {}, cancelTimer: () => {}, drawDelay: () => 1_000, note: () => {},
     record: () => {},
   };
-  const node = new RaftNode(raftConfig(raftParams.parse({})),
+  const node = new RaftNode(raftConfig(raftParams.parse({}), ['n1', 'n2', 'n3']),
     { messages: 0, bytes: 0, snapshotsTaken: 0, snapshotsInstalled: 0, snapshotRestores: 0 });
   node.start(ctx);
   const deliver = (from: NodeId, msg: RaftMessage) => node.onMessage(ctx, from, snapshot(msg));

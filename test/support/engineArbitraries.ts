@@ -44,10 +44,14 @@ export function faultArb(nodes: NodeId[], kinds?: readonly Fault['kind'][]): fc.
     disk: fc.record({ kind: fc.constant('disk' as const), node,
       fault: fc.constantFrom('fail-sync' as const, 'corrupt' as const) }),
     drop: fc.record({ kind: fc.constant('drop' as const), message: fc.nat(300) }),
+    admin: fc.record({ kind: fc.constant('admin' as const),
+      op: fc.constantFrom('add' as const, 'remove' as const), node }),
   };
-  // `drop` only when asked for: added after the others, it would change what every existing
-  // seed generates (and the Raft bug budgets measured on them).
-  const chosen = kinds ?? (Object.keys(all) as Fault['kind'][]).filter((k) => k !== 'drop');
+  // `drop` and `admin` only when asked for: added after the others, they would change what
+  // every existing seed generates (and the Raft bug budgets measured on them); and `admin`
+  // needs an operator process in the run.
+  const chosen = kinds ?? (Object.keys(all) as Fault['kind'][])
+    .filter((k) => k !== 'drop' && k !== 'admin');
   return fc.oneof(...chosen.map((k) => all[k]));
 }
 

@@ -12,7 +12,11 @@ import { fromRecords, type TraceModel } from './traceModel.js';
 export function modelOfRun(engine: Engine<unknown>, report: RunReport): { model: TraceModel;
   derived: Derived } {
   const trace = engine.trace;
-  const model = fromRecords({ seed: engine.seed, nodes: engine.servers, clients: engine.clients,
+  // The operator process, when the run has one, has a lane after the clients (as in a trace
+  // file's header, cli/execute.ts).
+  const clients = engine.operator === undefined ? engine.clients
+    : [...engine.clients, engine.operator];
+  const model = fromRecords({ seed: engine.seed, nodes: engine.servers, clients,
     hash: report.result.hash }, trace.storedLength, (i) => trace.record(i));
   return { model, derived: deriveRun(model, report) };
 }
