@@ -11,7 +11,7 @@ import { Backend } from './backend.js';
 import { addedLater, Balancer, type BalancerOptions } from './balancer.js';
 import { BALANCER_BUGS, type BalancerBug, balancerBugs } from './bugs.js';
 import { BalancerClient } from './client.js';
-import { isPrime } from './hashing.js';
+import { DEFAULT_HASH_SETTINGS, isPrime } from './hashing.js';
 import { BALANCER_PROPERTIES, balancerLiveness, BalancerObserver, balancerProperty } from
   './invariants.js';
 import { balancerMetrics } from './metrics.js';
@@ -35,8 +35,8 @@ const raw = z.object({
     .describe('a second balancer, n2, takes over through leases; default false (true with ' +
       'unfenced-takeover)'),
   weights: nodeMap(z.number().positive()),
-  vnodes: z.number().int().min(1).max(1_000).default(100),
-  maglevSize: z.number().int().min(3).max(1_000_003).default(4_099)
+  vnodes: z.number().int().min(1).max(1_000).default(DEFAULT_HASH_SETTINGS.vnodes),
+  maglevSize: z.number().int().min(3).max(1_000_003).default(DEFAULT_HASH_SETTINGS.maglevSize)
     .refine(isPrime, { message: 'a prime (Maglev lookup table size)' }),
   targetLoad: z.number().min(0).max(1).default(0.6),
   targets: nodeMap(z.number().min(0).max(1)),

@@ -125,6 +125,9 @@ export interface HashSettings {
   readonly maglevSize: number;
 }
 
+/** Virtual nodes per backend on the ring, and Maglev's table size (a prime), by default. */
+export const DEFAULT_HASH_SETTINGS: HashSettings = { vnodes: 100, maglevSize: 4_099 };
+
 /** Builds the map of `kind` over `backends` (sorted, non-empty). */
 export function keyMap(kind: HashKind, backends: readonly NodeId[], settings: HashSettings): KeyMap {
   switch (kind) {

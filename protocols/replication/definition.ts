@@ -18,7 +18,7 @@ import { lostWrites, replicationMetrics } from './metrics.js';
 import { ReplicaNode } from './node.js';
 import { ReplicationObserver } from './observer.js';
 import { ackedWritesSurvive, requiredAcks } from './options.js';
-import { RoutingClient } from './routingClient.js';
+import { READ_POLICIES, RoutingClient } from './routingClient.js';
 import { REPLICATION_BUGS, replicationBugs } from './bugs.js';
 import { replicationView } from './view.js';
 
@@ -26,7 +26,8 @@ const params = z.object({
   mode: z.enum(['async', 'semi-sync', 'sync']).default('semi-sync'),
   /** Slave acknowledgements per write in semi-sync mode. */
   acks: z.number().int().min(0).max(100).default(1),
-  reads: z.enum(['master', 'round-robin', 'random', 'weighted']).default('master'),
+  /** Where reads go: the master, or a load-balancing policy over the slaves (routingClient.ts). */
+  reads: z.enum(READ_POLICIES).default('master'),
   /**
    * How the master answers a read: `read-index` once a majority confirmed it is still master
    * (linearizable), or `local` from its own state at once, as MySQL, PostgreSQL and Redis

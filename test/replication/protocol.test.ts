@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSpec } from '../../runner/index.js';
+import { READ_POLICIES } from '../../protocols/replication/routingClient.js';
 import { crashMaster, isolateMaster, pauseMaster, replicationSpec } from './support.js';
 
 const SAFETY = ['one-master-per-epoch', 'epochs-monotonic', 'no-lost-acked-write', 'linearizable'];
@@ -64,12 +65,59 @@ describe('replication: read/write splitting', () => {
     expect(report.metrics['stale-reads']).toBeGreaterThan(0);
   });
 
-  it('weighted and random policies run and are measured', () => {
-    for (const reads of ['weighted', 'random'] as const) {
+  it('every read policy of the balancer it offers runs and is measured', () => {
+    for (const reads of READ_POLICIES) {
       const report = runSpec(replicationSpec({ params: { reads, weights: { n2: 3, n3: 1 } } }));
-      expect(report.failures).toEqual([]);
-      expect(report.metrics.reads).toBeGreaterThan(20);
+      expect(report.failures, reads).toEqual([]);
+      expect(report.metrics.reads, reads).toBeGreaterThan(20);
     }
+  });
+
+  /** Where each client's gets went after 1 s, once it knows the master: client, key, server. */
+  function readsBy(reads: string, weights: Record<string, number> = {}) {
+    const sent = new Map<string, Map<string, Map<string, number>>>();
+    runSpec(replicationSpec({ params: { reads, weights } }), { trace: 'stream',
+      traceSink: (line) => {
+        const r = JSON.parse(line) as { t: number; kind: string; node: string; to?: string;
+          data?: { type?: string; op?: { f: string; key?: string } } };
+        if (r.kind !== 'send' || r.t < 1_000_000 || r.data?.type !== 'ClientRequest' ||
+          r.data.op?.f !== 'get' || r.to === undefined) return;
+        const byKey = sent.get(r.node) ?? new Map<string, Map<string, number>>();
+        sent.set(r.node, byKey);
+        const byServer = byKey.get(r.data.op.key ?? '') ?? new Map<string, number>();
+        byKey.set(r.data.op.key ?? '', byServer);
+        byServer.set(r.to, (byServer.get(r.to) ?? 0) + 1);
+      } });
+    return sent;
+  }
+
+  it('ring and maglev send each key\'s reads to the one slave that owns it', () => {
+    for (const reads of ['ring', 'maglev']) {
+      const owners = new Map<string, string>();
+      for (const byKey of readsBy(reads).values()) {
+        for (const [key, byServer] of byKey) {
+          expect([...byServer.keys()], `${reads}: key ${key}`).toHaveLength(1);
+          const owner = [...byServer.keys()][0] as string;
+          expect(owner).not.toBe('n1'); // the master
+          // Every client maps the key to the same replica.
+          expect(owners.get(key) ?? owner, `${reads}: key ${key}`).toBe(owner);
+          owners.set(key, owner);
+        }
+      }
+      expect(owners.size).toBe(3);
+    }
+  });
+
+  it('weighted round robin gives each slave reads in proportion to its weight', () => {
+    const per = new Map<string, number>();
+    for (const byKey of readsBy('weighted-round-robin', { n2: 3, n3: 1 }).values()) {
+      for (const byServer of byKey.values()) {
+        for (const [server, n] of byServer) per.set(server, (per.get(server) ?? 0) + n);
+      }
+    }
+    const ratio = (per.get('n2') ?? 0) / (per.get('n3') ?? 1);
+    expect(ratio).toBeGreaterThan(2.5);
+    expect(ratio).toBeLessThan(3.5);
   });
 });
 
