@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { hashRecords } from '../../sim/index.js';
 import { judge, loadScenario, prepareRun } from '../../runner/index.js';
 import { readTrace, TraceReader } from '../../viz/src/model/traceFile.js';
-import { type Block, joinBlocks, lineEndBefore } from '../../viz/src/model/traceBlocks.js';
+import { type Block, BlockedReading, joinBlocks, lineEndBefore, type ReadBlock } from
+  '../../viz/src/model/traceBlocks.js';
+import { scanLine } from '../../viz/src/model/traceScan.js';
 import { packTrace, unpackTrace } from '../../viz/src/model/transfer.js';
 import { readHash, writeHash } from '../../viz/src/run/urlState.js';
 
@@ -74,6 +76,94 @@ describe('viz: reading traces', () => {
       expect(Array.from(joined.columns.tagCode).map((c) => joined.columns.tagTable[c]))
         .toEqual(Array.from(whole.columns.tagCode.subarray(0, whole.n))
           .map((c) => whole.columns.tagTable[c]));
+    });
+
+  /** Reads blocks as the worker's block readers do: not knowing where they lie. */
+  const unplaced: ReadBlock = async (block, header, last) =>
+    new TraceReader(block.length, block, { header, last }).finish();
+
+  /** Reads `input` as the trace worker does: chunks as they arrive, blocks of `size` bytes. */
+  async function blocked(input: Uint8Array, cuts: readonly number[], size: number,
+    known = true) {
+    const reading = new BlockedReading(known ? input.length : 0, unplaced, size);
+    let from = 0;
+    for (const cut of [...[...new Set(cuts)].sort((a, b) => a - b), input.length]) {
+      if (cut > from) reading.push(input.slice(from, cut));
+      from = Math.max(from, cut);
+    }
+    return reading.finish();
+  }
+
+  test.prop([fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 30 }),
+    fc.integer({ min: 200, max: 20_000 }), fc.boolean()])(
+    'reads the same trace chunk by chunk in blocks read before their place is known',
+    async (cuts, size, known) => {
+      const read = await blocked(bytes, cuts, size, known);
+      expect(read.n).toBe(whole.n);
+      for (const column of ['t', 'kind', 'node', 'peer', 'mid'] as const) {
+        expect(Array.from(read.columns[column])).toEqual(
+          Array.from(whole.columns[column].subarray(0, whole.n)));
+      }
+      expect(Array.from(read.columns.tagCode).map((c) => read.columns.tagTable[c]))
+        .toEqual(Array.from(whole.columns.tagCode.subarray(0, whole.n))
+          .map((c) => whole.columns.tagTable[c]));
+      expect(Array.from(read.lineEnd.subarray(0, read.n + 1)))
+        .toEqual(Array.from(whole.lineEnd.subarray(0, whole.n + 1)));
+      const { hash: recomputed } = unpackTrace(structuredClone(
+        (await import('../../viz/src/model/transfer.js')).packRead(read).packed));
+      expect(recomputed).toBe(hash);
+    });
+
+  test.prop([fc.integer({ min: 3, max: 400 }), fc.constantFrom(
+    (l: string) => l.replace(/"i":\d+/, '"i":7'),
+    (l: string) => l.replace(/"kind":"\w+"/, '"kind":"teleport"'),
+    (l: string) => l.replace(/"node":"\w+"/, '"node":"n9"'),
+    (l: string) => l.replace(/"t":\d+/, '"t":0'),
+    (l: string) => `${l.slice(0, -1)}`,
+    () => '',
+  ), fc.integer({ min: 200, max: 5_000 })])(
+    'reports a bad line in a late block at its true line, as reading it whole does',
+    async (at, spoil, size) => {
+      const lines = text.split('\n');
+      const k = Math.min(at, lines.length - 3);
+      const bad = new TextEncoder().encode(
+        [...lines.slice(0, k), spoil(lines[k] as string), ...lines.slice(k + 1)].join('\n'));
+      let expected = '';
+      try {
+        readTrace(bad);
+      } catch (error) {
+        expected = (error as Error).message;
+      }
+      if (expected === '') {
+        await expect(blocked(bad, [], size)).resolves.toBeDefined();
+        return;
+      }
+      await expect(blocked(bad, [], size)).rejects.toThrow(expected);
+    });
+
+  test.prop([fc.integer({ min: 1, max: 2000 }), fc.string({ maxLength: 3 }),
+    fc.integer({ min: 0, max: 60 })])(
+    'scans a line to the fields JSON.parse gives, or leaves it to JSON.parse',
+    (k, junk, where) => {
+      const lines = text.split('\n');
+      const line = lines[1 + (k % (lines.length - 2))] as string;
+      const spoilt = `${line.slice(0, where)}${junk}${line.slice(where)}`;
+      for (const candidate of [line, spoilt]) {
+        const b = new TextEncoder().encode(candidate);
+        const s = scanLine(b, 0, b.length);
+        if (candidate === line) expect(s).toBeDefined();
+        if (s === undefined) continue;
+        let r: Record<string, unknown>;
+        try {
+          r = JSON.parse(candidate) as Record<string, unknown>;
+        } catch {
+          continue; // a payload is checked when it is read, not here
+        }
+        expect({ i: s.i, t: s.t, kind: s.kind, node: s.node, peer: s.peer, id: s.id, tag: s.tag })
+          .toEqual({ i: r.i, t: r.t, kind: r.kind, node: r.node, peer: r.to ?? r.from,
+            id: r.id ?? -1, tag: r.tag });
+        expect(s.peerKey).toBe('to' in r ? 'to' : 'from' in r ? 'from' : undefined);
+      }
     });
 
   it('names the line of a time that goes back across a cut between blocks', () => {
