@@ -79,7 +79,9 @@ export class Display {
 
   constructor(private readonly ui: Shell, private readonly player: Player,
     private readonly host: DisplayHost) {
-    this.story = new StoryPanel({ step: (s) => this.showStep(s), claim: (i) => this.goTo(i) });
+    this.story = new StoryPanel({ step: (s) => this.showStep(s), claim: (c) => {
+      if (c.at !== undefined) this.goTo(c.at);
+    } });
     ui.story.append(this.story.root);
   }
 
