@@ -14,7 +14,7 @@ import { type Block, BlockedReading, joinBlocks, lineEndBefore, type ReadBlock }
   '../../viz/src/model/traceBlocks.js';
 import { scanLine } from '../../viz/src/model/traceScan.js';
 import { packTrace, unpackTrace } from '../../viz/src/model/transfer.js';
-import { readHash, writeHash } from '../../viz/src/run/urlState.js';
+import { readHash, servedTrace, writeHash } from '../../viz/src/run/urlState.js';
 
 const SCENARIO = `name: reading
 protocol: heartbeat
@@ -207,6 +207,20 @@ describe('viz: links', () => {
     const back = await readHash(await writeHash(state));
     expect(back).toEqual(state);
   });
+
+  it.each([
+    ['#open=input/run.jsonl', 'input/run.jsonl'],
+    ['#open=input/run.jsonl&step=2', 'input/run.jsonl'],
+    ['#open=input/run.json', 'input/run.json'],
+    ['#open=input/scenario.yaml', undefined],
+    ['#open=../secret.jsonl', undefined],
+    ['#open=/etc/run.jsonl', undefined],
+    ['#open=input/a%20b.jsonl', undefined],
+    ['#scenario=raft/leader-failure', undefined],
+  ])('starts reading %s before the app loads only when it names a served trace: %s',
+    (hash, path) => {
+      expect(servedTrace(hash)).toBe(path);
+    });
 
   it.each([
     ['#scenario=leader-failure', '"scenario" must be a key'],

@@ -12,6 +12,7 @@
  */
 import type { FigureRow } from '../../../runner/compare/index.js';
 import type { ComparisonStep, DesignClaim, ResolvedComparison } from '../model/narrative.js';
+import { servable } from '../run/urlState.js';
 import { StoryPanel } from '../view/storyPanel.js';
 import { drawRuns, type Focus, renderTable } from './runsView.js';
 import { drawSweep, parseSweep, sweepMetrics, type SweepJson } from './sweepChart.js';
@@ -253,7 +254,7 @@ function fromAddress(): void {
   const step = Number(params.get('step') ?? '');
   wantedStep = Number.isSafeInteger(step) && step > 0 ? step : undefined;
   if (open !== null) {
-    if (!/^[\w./-]+$/.test(open) || open.includes('..') || open.startsWith('/')) {
+    if (!servable(open)) {
       return fail(`refusing to open ${JSON.stringify(open)}: only files the server offers`);
     }
     void fetch(open).then(async (r) => {

@@ -6,6 +6,7 @@
  * is tiny on purpose: it is all the entry runs before the app.
  */
 import type { TraceReply, TraceRequest } from './traceWorker.js';
+import { servedTrace } from './urlState.js';
 
 /** A trace worker at work on a request, with its one reply to come. */
 export interface Started {
@@ -26,22 +27,6 @@ export function startTraceWorker(request: TraceRequest): Started {
   }).finally(() => worker.terminate());
   worker.postMessage(request);
   return { url: 'url' in request ? request.url : undefined, worker, reply };
-}
-
-/** Whether a link may open `path`: a plain relative path the server could offer. */
-export function servable(path: string): boolean {
-  return /^[\w./-]+$/.test(path) && !path.includes('..') && !path.startsWith('/');
-}
-
-/** Whether `path` names a trace (JSON Lines) rather than a scenario. */
-export function isTracePath(path: string): boolean {
-  return /\.jsonl?$/.test(path.split('/').pop() ?? path);
-}
-
-/** The served trace an address opens (`#open=input/run.jsonl`), if it opens one. */
-export function servedTrace(hash: string): string | undefined {
-  const path = new URLSearchParams(hash.replace(/^#/, '')).get('open') ?? undefined;
-  return path !== undefined && servable(path) && isTracePath(path) ? path : undefined;
 }
 
 /** Starts reading the trace the address names, if it names one. */
