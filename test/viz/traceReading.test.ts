@@ -5,11 +5,13 @@
  * same hash. Link state round-trips: a scenario's text compressed into the address, faults
  * and a kept run; malformed links are errors naming the field.
  */
+import { readFileSync } from 'node:fs';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { hashRecords } from '../../sim/index.js';
 import { judge, loadScenario, prepareRun } from '../../runner/index.js';
-import { readTrace, TraceReader } from '../../viz/src/model/traceFile.js';
+import { parseTraceFile, readTrace, TraceReader } from '../../viz/src/model/traceFile.js';
+import { derive } from '../../viz/src/model/derive.js';
 import { type Block, BlockedReading, joinBlocks, lineEndBefore, type ReadBlock } from
   '../../viz/src/model/traceBlocks.js';
 import { scanLine } from '../../viz/src/model/traceScan.js';
@@ -190,6 +192,18 @@ describe('viz: reading traces', () => {
     expect(derived.sendOf.get(model.mid[derived.arrowSend[0] as number] as number))
       .toBe(derived.arrowSend[0]);
     expect(derived.down.map((d) => model.lanes[d.lane])).toEqual(['n2']);
+  });
+
+  it('moves client operations between threads as columns, the same operations', () => {
+    const file = 'scenarios/raft/leader-failure.yaml';
+    const prepared = prepareRun(loadScenario(readFileSync(file, 'utf8'), file).spec);
+    prepared.engine.run(prepared.spec.duration);
+    const raft = new TextEncoder().encode(prepared.engine.trace.toJsonl({ seed: '1' }));
+    const here = derive(parseTraceFile(raft));
+    // Several outcomes, so a mix-up of their codes would show.
+    expect(new Set(here.ops.map((o) => o.meaning)).size).toBeGreaterThanOrEqual(3);
+    const { packed } = packTrace(raft.slice());
+    expect(unpackTrace(structuredClone(packed)).derived.ops).toEqual(here.ops);
   });
 
   it('rejects a blank line inside a trace, naming it', () => {
