@@ -13,48 +13,54 @@
 import { type ReadTrace, TraceFileError, traceInfo, TraceReader } from './traceFile.js';
 import type { Columns, TraceInfo } from './traceModel.js';
 
-/** Reads one block of records (bytes cut at line ends), elsewhere; a rejection is its error. */
+/** What became of a block given to a reader: read, or an error and the bytes back. */
+export type BlockOutcome = { readonly read: ReadTrace } |
+  { readonly error: unknown; readonly bytes: Uint8Array | undefined };
+
+/**
+ * Reads one block of records (bytes cut at line ends, not yet placed in the file), elsewhere:
+ * the block's buffer may be transferred, and comes back as the read's piece (or with the error).
+ */
 export type ReadBlock = (block: Uint8Array, header: TraceInfo, last: boolean) =>
-  Promise<ReadTrace>;
+  Promise<BlockOutcome>;
 
 /** Blocks are about this long; a file of fewer than two is read in one, where it arrives. */
 export const BLOCK = 8 * 2 ** 20;
 
-type Outcome = { readonly read: ReadTrace } | { readonly error: unknown };
-
 /**
- * Reads a file into blocks as it arrives: `push` each chunk, then `finish`. Blocks go to
- * `readBlock` as soon as they are complete, so reading overlaps the transfer.
+ * Reads a file into blocks as it arrives: `push` each chunk, then `finish`. Chunks are copied
+ * into the block being filled, each block into a buffer of its own, and a full block is cut
+ * at its last line end and handed to `readBlock` at once (its buffer transferred, not copied:
+ * on a file of hundreds of MiB a second copy costs the receiving thread as much as the first),
+ * so reading overlaps the transfer. The blocks' buffers come back as the trace's pieces.
  */
 export class BlockedReading {
-  private buf: Uint8Array;
-  private length = 0;
+  /** The block being filled, from byte `curAt` of the file; its records start at `curFrom`. */
+  private cur: Uint8Array;
+  private curLen = 0;
+  private curAt = 0;
+  private curFrom = 0;
+  private total = 0;
   private header: { info: TraceInfo; start: number; end: number } | undefined;
-  private next = 0;
-  private readonly cuts: { from: number; end: number; last: boolean }[] = [];
-  private readonly outcomes: Promise<Outcome>[] = [];
+  /** Where each block starts in the file, and whether it ends it. */
+  private readonly cuts: { at: number; last: boolean }[] = [];
+  private readonly outcomes: Promise<BlockOutcome>[] = [];
 
-  /** `size`: the file's length when known (0 otherwise), so its buffer is made once. */
-  constructor(size: number, private readonly readBlock: ReadBlock,
-    private readonly blockSize = BLOCK) {
-    this.buf = new Uint8Array(Math.max(size, 1 << 16));
+  constructor(private readonly readBlock: ReadBlock, private readonly blockSize = BLOCK) {
+    this.cur = new Uint8Array(blockSize);
   }
 
   push(chunk: Uint8Array): void {
-    if (this.length + chunk.length >= 2 ** 31) throw new TraceFileError(1, 'the file is over 2 GiB');
-    if (this.length + chunk.length > this.buf.length) {
-      const grown = new Uint8Array(Math.min(2 ** 31 - 1,
-        Math.max(this.length + chunk.length, this.buf.length * 2)));
-      grown.set(this.buf.subarray(0, this.length));
-      this.buf = grown;
-    }
-    this.buf.set(chunk, this.length);
-    this.length += chunk.length;
-    if (this.header === undefined) this.readHeader();
-    while (this.header !== undefined && this.length - this.next >= this.blockSize) {
-      const end = lineEndBefore(this.buf, this.next, this.next + this.blockSize);
-      if (end < 0) break; // a line longer than a block: wait for its end
-      this.dispatch(end, false);
+    this.total += chunk.length;
+    if (this.total >= 2 ** 31) throw new TraceFileError(1, 'the file is over 2 GiB');
+    let p = 0;
+    while (p < chunk.length) {
+      const n = Math.min(chunk.length - p, this.cur.length - this.curLen);
+      this.cur.set(chunk.subarray(p, p + n), this.curLen);
+      this.curLen += n;
+      p += n;
+      if (this.header === undefined) this.readHeader(false);
+      if (this.curLen === this.cur.length) this.cut();
     }
   }
 
@@ -62,47 +68,68 @@ export class BlockedReading {
     if (this.header === undefined) this.readHeader(true);
     const header = this.header;
     if (header === undefined) throw new TraceFileError(1, 'the file is empty, expected a trace header');
-    if (this.next < this.length || this.cuts.length === 0) this.dispatch(this.length, true);
+    if (this.curLen > this.curFrom || this.cuts.length === 0) this.send(this.curLen, true);
     const outcomes = await Promise.all(this.outcomes);
     const blocks: Block[] = [];
     let firstLine = 2;
     outcomes.forEach((outcome, k) => {
-      const cut = this.cuts[k] as { from: number; end: number; last: boolean };
+      const cut = this.cuts[k] as { at: number; last: boolean };
       let read = 'read' in outcome ? outcome.read : undefined;
       if (read === undefined || (read.n > 0 && read.firstRecord !== firstLine - 2)) {
         // Read it again where it lies: this throws the error reading it whole would.
-        read = new TraceReader(cut.end - cut.from, this.buf.subarray(cut.from, cut.end),
-          { header: header.info, firstLine, last: cut.last }).finish();
+        const bytes = read?.pieces[0] ?? ('bytes' in outcome ? outcome.bytes : undefined);
+        if (bytes === undefined) throw (outcome as { error: unknown }).error;
+        read = new TraceReader(bytes.length, bytes, { header: header.info, firstLine,
+          last: cut.last }).finish();
       }
-      blocks.push({ read, offset: cut.from, firstLine });
+      blocks.push({ read, offset: cut.at, firstLine });
       firstLine += read.n;
     });
-    return joinBlocks(header.info, header, this.buf.subarray(0, this.length), blocks);
+    return joinBlocks(header.info, header, blocks);
   }
 
-  private readHeader(final = false): void {
-    const nl = this.buf.subarray(0, this.length).indexOf(10);
+  /** The block is full: hand it on up to its last line end, and start the next with the rest. */
+  private cut(): void {
+    const end = this.header === undefined ? -1 : lineEndBefore(this.cur, this.curFrom, this.curLen);
+    if (end <= this.curFrom) {
+      // A header or line longer than a block: make room and wait for its end.
+      const grown = new Uint8Array(this.cur.length * 2);
+      grown.set(this.cur);
+      this.cur = grown;
+      return;
+    }
+    const rest = this.cur.slice(end, this.curLen);
+    const at = this.curAt + end;
+    this.send(end, false);
+    this.cur = new Uint8Array(Math.max(this.blockSize, rest.length * 2));
+    this.cur.set(rest);
+    this.curLen = rest.length;
+    this.curAt = at;
+    this.curFrom = 0;
+  }
+
+  private readHeader(final: boolean): void {
+    const nl = this.cur.subarray(0, this.curLen).indexOf(10);
     if (nl < 0 && !final) return;
-    const end = nl < 0 ? this.length : nl;
-    const text = new TextDecoder().decode(this.buf.subarray(0, end)).replace(/\r$/, '');
+    const end = nl < 0 ? this.curLen : nl;
+    const text = new TextDecoder().decode(this.cur.subarray(0, end)).replace(/\r$/, '');
     this.header = { info: traceInfo(text), start: 0, end };
-    this.next = Math.min(this.length, end + 1);
+    this.curFrom = Math.min(this.curLen, end + 1);
   }
 
-  /** Reads bytes [next, end) as the next block: here for a file of one, else by readBlock. */
-  private dispatch(end: number, last: boolean): void {
+  /** Hands on bytes [curFrom, end) of the block: read here for a file of one, else by readBlock. */
+  private send(end: number, last: boolean): void {
     const info = (this.header as { info: TraceInfo }).info;
-    const from = this.next;
-    this.next = end;
-    this.cuts.push({ from, end, last });
+    const block = this.cur.subarray(this.curFrom, end);
+    this.cuts.push({ at: this.curAt + this.curFrom, last });
     if (last && this.outcomes.length === 0) {
-      const read = new TraceReader(end - from, this.buf.subarray(from, end),
-        { header: info, firstLine: 2, last }).finish();
+      const read = new TraceReader(block.length, block, { header: info, firstLine: 2, last })
+        .finish();
       this.outcomes.push(Promise.resolve({ read: { ...read, firstRecord: 0 } }));
       return;
     }
-    this.outcomes.push(this.readBlock(this.buf.slice(from, end), info, last)
-      .then((read) => ({ read }), (error: unknown) => ({ error })));
+    this.outcomes.push(this.readBlock(block, info, last)
+      .catch((error: unknown) => ({ error, bytes: undefined })));
   }
 }
 
@@ -119,9 +146,9 @@ export function lineEndBefore(bytes: Uint8Array, from: number, to: number): numb
   return nl < 0 ? -1 : from + nl + 1;
 }
 
-/** Joins blocks read apart into the trace read whole. */
+/** Joins blocks read apart into the trace read whole; their bytes stay the pieces they are. */
 export function joinBlocks(info: TraceInfo, header: { start: number; end: number },
-  bytes: Uint8Array, blocks: readonly Block[]): ReadTrace {
+  blocks: readonly Block[]): ReadTrace {
   const n = blocks.reduce((sum, b) => sum + b.read.n, 0);
   const t = new Float64Array(n);
   const kind = new Uint8Array(n);
@@ -165,6 +192,7 @@ export function joinBlocks(info: TraceInfo, header: { start: number; end: number
     if (read.n > 0) last = c.t[read.n - 1] as number;
     at += read.n;
   }
-  return { info, n, columns: { t, kind, node, peer, mid, tagCode, tagTable }, bytes,
-    lineStart, lineEnd };
+  return { info, n, columns: { t, kind, node, peer, mid, tagCode, tagTable },
+    pieces: blocks.map((b) => b.read.pieces[0] ?? new Uint8Array(0)),
+    pieceAt: blocks.map((b) => b.offset), lineStart, lineEnd };
 }

@@ -48,8 +48,13 @@ export interface ReadTrace {
   readonly info: TraceInfo;
   readonly n: number;
   readonly columns: Columns;
-  readonly bytes: Uint8Array;
-  /** Line k+1 (record k) is bytes [lineStart[k+1], lineEnd[k+1]). */
+  /**
+   * The file's bytes, in the pieces it was read in (one, or a block each when read in blocks:
+   * never copied together); piece k starts at byte `pieceAt[k]` of the file.
+   */
+  readonly pieces: readonly Uint8Array[];
+  readonly pieceAt: readonly number[];
+  /** Line k+1 (record k) is the file's bytes [lineStart[k+1], lineEnd[k+1]). */
   readonly lineStart: Int32Array;
   readonly lineEnd: Int32Array;
   /**
@@ -144,7 +149,8 @@ export class TraceReader {
       throw new TraceFileError(1, 'the file is empty, expected a trace header');
     }
     return { info: this.info, n: b.count, columns: b.trimmed(),
-      bytes: this.buf.subarray(0, this.length), lineStart: this.starts, lineEnd: this.ends,
+      pieces: [this.buf.subarray(0, this.length)], pieceAt: [0], lineStart: this.starts,
+      lineEnd: this.ends,
       ...(this.firstRecord === undefined ? {} : { firstRecord: this.firstRecord }) };
   }
 
@@ -233,9 +239,20 @@ export function readTrace(input: string | Uint8Array): ReadTrace {
 
 /** The model over a read trace: payloads parsed from their lines on demand. */
 export function modelOf(read: ReadTrace): TraceModel {
-  const { bytes, lineStart, lineEnd } = read;
+  const { pieces, pieceAt, lineStart, lineEnd } = read;
   const fetch = (i: number): TraceRecord => {
-    const text = decoder.decode(bytes.subarray(lineStart[i + 1], lineEnd[i + 1]));
+    const from = lineStart[i + 1] as number;
+    // The last piece that starts at or before the line (a line never spans two).
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((pieceAt[mid] as number) <= from) lo = mid;
+      else hi = mid - 1;
+    }
+    const base = pieceAt[lo] as number;
+    const text = decoder.decode((pieces[lo] as Uint8Array).subarray(from - base,
+      (lineEnd[i + 1] as number) - base));
     try {
       return JSON.parse(text) as TraceRecord;
     } catch (error) {

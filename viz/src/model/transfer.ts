@@ -111,7 +111,7 @@ export function packRead(read: ReadTrace, adjust?: (model: TraceModel, d: Derive
   const hash = model.n <= HASHED_RECORDS ? columnHash(model) : undefined;
   const c = read.columns;
   const packedOps = packOps(ops);
-  const transfer = [read.bytes, read.lineStart, read.lineEnd, c.t, c.kind, c.node, c.peer, c.mid,
+  const transfer = [...read.pieces, read.lineStart, read.lineEnd, c.t, c.kind, c.node, c.peer, c.mid,
     c.tagCode, derived.arrowSend, derived.arrowEnd, sendOf.dense, ...Object.values(packedOps)]
     .map((a) => a.buffer as ArrayBuffer);
   return { packed: { read: { ...read, columns: { t: c.t, kind: c.kind, node: c.node,

@@ -1,11 +1,12 @@
 /**
  * The Web Worker that opens trace files off the page's thread. It fetches the file (a link the
- * `faultline viz` server offers) or reads it (a dropped or chosen file) as a stream, and reads
- * it in blocks cut at line ends as the bytes arrive: the blocks go in turn to two block
- * readers (this same script), so on two cores the reading takes about half as long and
- * overlaps the transfer, which this worker goes on receiving. The blocks are joined in order,
- * what the views draw is derived and the records hashed, and the result is transferred
- * (packRead) to the page, which only draws.
+ * `faultline viz` server offers) or reads it (a dropped or chosen file) as a stream, and cuts it
+ * into blocks at line ends as the bytes arrive (traceBlocks.ts): each block goes, its buffer
+ * transferred, to one of two block readers (this same script, started before the first byte),
+ * so on two cores the reading takes about half as long and overlaps the transfer, which this
+ * worker goes on receiving. The blocks are joined in order (their bytes stay the pieces they
+ * came in), what the views draw is derived, and the result is transferred (packRead) to the
+ * page, which only draws.
  */
 import { BLOCK, BlockedReading, type ReadBlock } from '../model/traceBlocks.js';
 import { type ReadTrace, TraceReader } from '../model/traceFile.js';
@@ -24,7 +25,8 @@ export type TraceReply =
     readonly timings: { readonly fetch: number; readonly read: number } }
   | { readonly type: 'error'; readonly name: string; readonly message: string };
 type BlockReply = { readonly type: 'block'; readonly k: number; readonly read: ReadTrace } |
-  { readonly type: 'error'; readonly k: number; readonly name: string; readonly message: string };
+  { readonly type: 'error'; readonly k: number; readonly name: string; readonly message: string;
+    readonly bytes: Uint8Array };
 
 /**
  * Block readers: one per core on the machines this runs on. This worker only receives the
@@ -68,19 +70,20 @@ class Readers {
     this.warm();
     const k = this.k++;
     const helper = this.helpers[k % this.helpers.length] as Worker;
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       const listen = (e: MessageEvent<BlockReply>) => {
         if (e.data.k !== k) return;
         helper.removeEventListener('message', listen);
         if (e.data.type === 'error') {
           const error = new Error(e.data.message);
           error.name = e.data.name;
-          return reject(error);
+          return resolve({ error, bytes: e.data.bytes });
         }
-        resolve(e.data.read);
+        resolve({ read: e.data.read });
       };
       helper.addEventListener('message', listen);
-      helper.addEventListener('error', (e) => reject(new Error(`the block reader failed: ${e.message}`)));
+      helper.addEventListener('error', (e) => resolve({
+        error: new Error(`the block reader failed: ${e.message}`), bytes: undefined }));
       const request: BlockRequest = { block, k, header, last };
       helper.postMessage(request, [block.buffer as ArrayBuffer]);
     });
@@ -91,18 +94,20 @@ class Readers {
   }
 }
 
-/** As a block reader: reads one block and sends its columns back. */
+/** As a block reader: reads one block and sends its columns back, with its bytes. */
 function readBlock(request: BlockRequest): void {
+  const bytes = request.block;
   try {
-    const read = new TraceReader(request.block.length, request.block,
+    const read = new TraceReader(bytes.length, bytes,
       { header: request.header, last: request.last }).finish();
     const c = read.columns;
-    scope.postMessage({ type: 'block', k: request.k, read: { ...read, bytes: new Uint8Array(0) } },
-      [c.t, c.kind, c.node, c.peer, c.mid, c.tagCode, read.lineStart, read.lineEnd]
+    scope.postMessage({ type: 'block', k: request.k, read },
+      [bytes, c.t, c.kind, c.node, c.peer, c.mid, c.tagCode, read.lineStart, read.lineEnd]
         .map((a) => a.buffer as ArrayBuffer));
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
-    scope.postMessage({ type: 'error', k: request.k, name: err.name, message: err.message });
+    scope.postMessage({ type: 'error', k: request.k, name: err.name, message: err.message,
+      bytes }, [bytes.buffer as ArrayBuffer]);
   }
 }
 
@@ -117,7 +122,7 @@ scope.onmessage = (e) => {
       try {
         const { stream, size } = await source(request);
         if (size === 0 || size >= 2 * BLOCK) readers.warm(); // unknown, or several blocks
-        const reading = new BlockedReading(size, readers.read);
+        const reading = new BlockedReading(readers.read);
         const chunks = stream.getReader();
         for (let next = await chunks.read(); !next.done; next = await chunks.read()) {
           reading.push(next.value);
