@@ -7,8 +7,9 @@
  * a file can also be opened or dropped. A stepped narrative is told a step at a time, as on
  * the single-run page: Next (N) and Previous (P) move a cursor to the step's instant across
  * every design, frame the events it tells of and mark each claim in its design's run, where
- * the worker checked it (`&step=N` in the address opens a step). The main visualizer (index.html) is untouched by this
- * page: it is its own entry, sharing only sim/, protocols/ and runner/.
+ * the worker checked it (`&step=N` in the address opens a step). The main visualizer
+ * (index.html) is untouched by this page: it is its own entry, sharing only sim/, protocols/,
+ * runner/ and the story panel.
  */
 import type { FigureRow } from '../../../runner/compare/index.js';
 import type { ComparisonStep, DesignClaim, ResolvedComparison } from '../model/narrative.js';

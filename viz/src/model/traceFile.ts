@@ -208,8 +208,9 @@ export class TraceReader {
     try {
       const s = scanLine(this.buf, from, to);
       if (s !== undefined) {
-        const to = s.peerKey === 'to';
-        checker.check(s.i, s.t, s.kind, s.node, to ? s.peer : undefined, to ? undefined : s.peer,
+        const sent = s.peerKey === 'to';
+        checker.check(s.i, s.t, s.kind, s.node, sent ? s.peer : undefined,
+          sent ? undefined : s.peer,
           s.id < 0 ? undefined : s.id, s.tag, this.text, number);
         b.putFields(s.t, KIND[s.kind as keyof typeof KIND], s.node, s.peer, s.id, s.tag);
       } else {
