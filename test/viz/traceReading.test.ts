@@ -238,7 +238,7 @@ describe('viz: links', () => {
     ['#open=input/run.jsonl&step=2', 'input/run.jsonl'],
     ['#open=input/run.json', 'input/run.json'],
     ['#open=input/scenario.yaml', undefined],
-    ['#open=../secret.jsonl', undefined],
+    ['#open=input%2F..%2Fsecret.jsonl', undefined],
     ['#open=/etc/run.jsonl', undefined],
     ['#open=input/a%20b.jsonl', undefined],
     ['#scenario=raft/leader-failure', undefined],
