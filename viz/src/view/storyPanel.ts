@@ -8,6 +8,7 @@
 import type { Claim, Piece, Resolved, Step } from '../model/narrative.js';
 import { button, el, setChildren } from './dom.js';
 import { formatTime } from './palette.js';
+import './storyPanel.css';
 
 /** What the panel asks the app to do. */
 export interface StoryActions {
