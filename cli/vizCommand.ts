@@ -14,8 +14,8 @@
  * which never needs decoding since its name is plain.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from
-  'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync,
+  statSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,10 +81,7 @@ export async function startViz(target: string | undefined, options: VizOptions =
       return;
     }
     if (input?.file !== undefined && path === `/input/${input.name}`) {
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8',
-        'x-content-type-options': 'nosniff', 'cache-control': 'no-store' })
-        .end(readFileSync(input.file));
-      return;
+      return sendInput(input.file, req.method === 'HEAD', res);
     }
     app(req, res, () => { notFound(res); });
   });
@@ -92,6 +89,30 @@ export async function startViz(target: string | undefined, options: VizOptions =
     options.port === undefined);
   const url = `http://127.0.0.1:${port}/${input?.hash ?? ''}`;
   return { url, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/**
+ * The input file, streamed with its length: the page sizes its buffer once from it (a trace
+ * of hundreds of MiB sent chunked would be copied again at every doubling) and reads the first
+ * blocks while the rest is on its way. A file that cannot be read is a 404, not a hang.
+ */
+function sendInput(file: string, head: boolean, res: ServerResponse): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': size,
+    'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+  if (head) {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }
 
 /** The path of a request URL, decoded; undefined when its escapes are malformed (`/%`). */

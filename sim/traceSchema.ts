@@ -134,6 +134,17 @@ export class TraceChecker {
    */
   check(i: unknown, t: unknown, kind: unknown, node: unknown, to: unknown, from: unknown,
     id: unknown, tag: unknown, text: LineText, line: number): void {
+    // The common case first, without making a closure: this runs a million times a trace.
+    if (i === this.index && typeof t === 'number' && t >= this.last && Number.isFinite(t) &&
+      typeof kind === 'string' && KINDS.has(kind) && this.lane(node) && this.lane(to) &&
+      this.lane(from) && (to === undefined || kind === 'send') &&
+      (from === undefined || kind !== 'send') &&
+      (id === undefined || (Number.isSafeInteger(id) && (id as number) >= 0)) &&
+      (tag === undefined || typeof tag === 'string')) {
+      this.index++;
+      this.last = t;
+      return;
+    }
     const fail = (key: string, reason: string): never => {
       throw new TraceFormatError(line, columnOf(text, key), reason);
     };
@@ -156,8 +167,13 @@ export class TraceChecker {
       fail('id', '"id" must be a message id, an integer >= 0');
     }
     if (tag !== undefined && typeof tag !== 'string') fail('tag', '"tag" must be a string');
-    this.index++;
-    this.last = t as number;
+    // Every check passed the second time: the first one cannot have failed.
+    throw new Error('the trace checker disagrees with itself');
+  }
+
+  /** True when `id` is absent or a lane of the header. */
+  private lane(id: unknown): boolean {
+    return id === undefined || (typeof id === 'string' && this.ids.has(id));
   }
 
   private checkLane(key: string, id: unknown, fail: (key: string, reason: string) => never): void {

@@ -78,7 +78,10 @@ describe('viz: start page', () => {
     await page.waitForURL(/compare\.html#compare=compare%2Fcommit$/);
     await page.waitForSelector('body[data-ready="1"]', { timeout: 120_000 });
     expect(await page.locator('#error').isHidden()).toBe(true);
-    expect(await page.locator('.narrative').textContent()).toContain('2pc: n2 is blocked');
+    // Its narrative is a story to step through, each claim checked in its design's run.
+    expect(await page.locator('.narrative #story-count').textContent()).toMatch(/^\d+ steps$/);
+    await page.locator('#story-next').click();
+    expect(await page.locator('#step-text button.claim.holds').count()).toBeGreaterThan(0);
     await page.close();
   });
 });

@@ -15,6 +15,7 @@ import { sweepJson } from '../../cli/scenarioSweep.js';
 import { loadComparison, runComparison } from '../../runner/compare/index.js';
 import { readScenarioYaml } from '../../runner/index.js';
 import { runSweep, sweepCells } from '../../runner/sweep/index.js';
+import { type CompareMessage, compareInto } from '../../viz/src/compare/compareRun.js';
 import { openPage, screenshot, useBrowser } from './browser.js';
 
 const browser = useBrowser();
@@ -52,6 +53,69 @@ describe('viz: comparing designs', () => {
       await server.close();
     }
   });
+
+  it('steps through its narrative: each step at its instant, its claims marked in their designs\' runs',
+    async () => {
+      // The story as the page's worker resolves it, run here in Node.
+      const posted: CompareMessage[] = [];
+      compareInto({ text: readFileSync(COMMIT, 'utf8'), fileName: COMMIT }, (m) => posted.push(m));
+      const done = posted.at(-1);
+      if (done?.type !== 'done') throw new Error('the comparison did not finish');
+      const { steps } = done.story;
+      expect(steps.length).toBeGreaterThan(1);
+      const server = await startViz(COMMIT, { distDir: dist, build: 'never', port: 0 });
+      try {
+        const { page, errors } = await openPage(browser(), server.url);
+        await page.locator('#story-next').click();
+        for (const [k, step] of steps.entries()) {
+          if (k > 0) await page.keyboard.press('n');
+          expect(await page.locator('#story-count').textContent())
+            .toContain(`Step ${k + 1} of ${steps.length}`);
+          expect(Number(await page.locator('#runs line.cursor').getAttribute('data-time')))
+            .toBe(step.time);
+          // Framed: the step's instant and every claim's event are in view.
+          const from = Number(await page.locator('#runs').getAttribute('data-from'));
+          const to = Number(await page.locator('#runs').getAttribute('data-to'));
+          for (const t of [step.time, ...step.claims.map((c) => c.time ?? NaN)]) {
+            expect(t).toBeGreaterThanOrEqual(from);
+            expect(t).toBeLessThanOrEqual(to);
+          }
+          const marks = await page.locator('#runs g.mark').evaluateAll((ms) => ms.map((m) =>
+            `${m.closest('g.design')?.getAttribute('data-design')} ${m.getAttribute('data-time')} ${
+              m.getAttribute('data-lane')}`));
+          expect(marks.sort()).toEqual(step.claims.map((c) => `${c.design} ${c.time} ${
+            c.lane ?? ''}`).sort());
+          expect(await page.locator('#step-text button.claim.holds').count())
+            .toBe(step.claims.length);
+          expect(await page.locator('#step-text button.claim.unsupported').count()).toBe(0);
+        }
+        expect(page.url()).toContain(`step=${steps.length}`);
+        await screenshot(page, 'compare-commit-story');
+        // A claim goes to where it holds, in its design's run.
+        const claim = steps.at(-1)?.claims[0];
+        await page.locator('#step-text button.claim').first().click();
+        expect(Number(await page.locator('#runs line.cursor').getAttribute('data-time')))
+          .toBe(claim?.time);
+        expect(await page.locator('#runs g.mark').evaluateAll((ms) => ms.map((m) =>
+          m.closest('g.design')?.getAttribute('data-design')))).toEqual([claim?.design]);
+        await page.keyboard.press('p');
+        expect(await page.locator('#story-count').textContent())
+          .toContain(`Step ${steps.length - 1} of`);
+        await page.locator('#whole').click();
+        expect(await page.locator('#runs').getAttribute('data-from')).toBe('0');
+        // The address opens the step it names.
+        await page.goto('about:blank');
+        await page.goto(`${server.url}&step=2`);
+        await page.waitForFunction(() => document.body.dataset.ready === '1');
+        expect(await page.locator('#story-count').textContent()).toContain(`Step 2 of`);
+        expect(Number(await page.locator('#runs line.cursor').getAttribute('data-time')))
+          .toBe(steps[1]?.time);
+        expect(errors).toEqual([]);
+        await page.close();
+      } finally {
+        await server.close();
+      }
+    });
 
   it('draws a sweep with a band per design and the formula beside it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-viz-sweep-'));

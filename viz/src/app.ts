@@ -9,9 +9,10 @@ import type { ScheduledFault } from '../../sim/index.js';
 import { ScenarioError } from '../../runner/index.js';
 import { toJsonl } from './model/traceWrite.js';
 import { catalogue, comparisonHref, defaultKey, findEntry, loadText } from './run/catalogue.js';
+import { dropEarly } from './run/early.js';
 import { parseSeed, Session } from './run/session.js';
 import { openInWorker, runInWorker, TraceTooBig } from './run/workerClient.js';
-import { readHash, type RunRef, writeHash } from './run/urlState.js';
+import { isTracePath, readHash, type RunRef, servable, writeHash } from './run/urlState.js';
 import { Compare } from './compare.js';
 import { Display, type Shown } from './display.js';
 import { el } from './view/dom.js';
@@ -88,6 +89,7 @@ export class App {
       } else await this.openKey(defaultKey(), undefined, []);
       if (state.step !== undefined) this.display.story.go(state.step - 1);
     } catch (error) {
+      dropEarly();
       this.fail(error, true);
     }
   }
@@ -119,12 +121,12 @@ export class App {
   }
 
   private async openUrl(path: string): Promise<void> {
-    if (!/^[\w./-]+$/.test(path) || path.includes('..') || path.startsWith('/')) {
+    if (!servable(path)) {
       throw new Error(`refusing to open ${JSON.stringify(path)}: only files the server offers`);
     }
     const name = path.split('/').pop() ?? path;
     // The worker resolves a relative address against its own script: give it the page's.
-    if (/\.jsonl?$/.test(name)) {
+    if (isTracePath(path)) {
       return this.openTrace({ url: new URL(path, location.href).href }, name, path);
     }
     const response = await fetch(path);

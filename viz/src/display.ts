@@ -34,9 +34,13 @@ const MARGIN = 0.08;
 const MAX_SAMPLED_EVENTS = 200_000;
 /** Above this many events a story's facts are built in slices after the first frame. */
 const EAGER_FACTS = 200_000;
-/** Records read per slice of the fact book, and the main-thread time one turn may take. */
-const FACT_SLICE = 2_000;
-const SLICE_MS = 15;
+/**
+ * Records read per slice of the fact book, and the main-thread time one turn may take: short,
+ * because a garbage collection of the trace's heap (tens of milliseconds) can land in any
+ * turn, and a turn and a collection together should stay under a long task's 50 ms.
+ */
+const FACT_SLICE = 500;
+const SLICE_MS = 8;
 
 /** What is shown. */
 export interface Shown {
@@ -79,7 +83,9 @@ export class Display {
 
   constructor(private readonly ui: Shell, private readonly player: Player,
     private readonly host: DisplayHost) {
-    this.story = new StoryPanel({ step: (s) => this.showStep(s), claim: (i) => this.goTo(i) });
+    this.story = new StoryPanel({ step: (s) => this.showStep(s), claim: (c) => {
+      if (c.at !== undefined) this.goTo(c.at);
+    } });
     ui.story.append(this.story.root);
   }
 

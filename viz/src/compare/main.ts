@@ -4,13 +4,20 @@
  * sweep's result as a chart with confidence bands. What to show comes from the address:
  * `#compare=compare/cap` (a comparison bundled from scenarios/compare/, with `&seed=N`), or
  * `#open=input/NAME` (a comparison YAML or a sweep JSON that `faultline viz FILE` offers);
- * a file can also be opened or dropped. The main visualizer (index.html) is untouched by this
- * page: it is its own entry, sharing only sim/, protocols/ and runner/.
+ * a file can also be opened or dropped. A stepped narrative is told a step at a time, as on
+ * the single-run page: Next (N) and Previous (P) move a cursor to the step's instant across
+ * every design, frame the events it tells of and mark each claim in its design's run, where
+ * the worker checked it (`&step=N` in the address opens a step). The main visualizer
+ * (index.html) is untouched by this page: it is its own entry, sharing only sim/, protocols/,
+ * runner/ and the story panel.
  */
 import type { FigureRow } from '../../../runner/compare/index.js';
-import { drawRuns, renderTable } from './runsView.js';
+import type { ComparisonStep, DesignClaim, ResolvedComparison } from '../model/narrative.js';
+import { servable } from '../run/urlState.js';
+import { StoryPanel } from '../view/storyPanel.js';
+import { drawRuns, type Focus, renderTable } from './runsView.js';
 import { drawSweep, parseSweep, sweepMetrics, type SweepJson } from './sweepChart.js';
-import type { CompareMessage, CompareRequest, DesignView } from './worker.js';
+import type { CompareMessage, CompareRequest, DesignView } from './compareRun.js';
 
 const bundled = import.meta.glob('../../../scenarios/compare/*.yaml',
   { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
@@ -67,9 +74,74 @@ const home = el('a', { href: './' }, 'single runs');
 header.append(el('h1', {}, 'Faultline: compare designs'), pick, seed, file, home);
 const side = el('div', { class: 'side-by-side' });
 side.append(runsBox, table);
-root.replaceChildren(header, error, description, narrative, status, legend, side, sweepBox);
+const whole = el('button', { id: 'whole', type: 'button', hidden: '',
+  title: 'show the whole run (W)' }, 'Whole run');
+root.replaceChildren(header, error, description, narrative, status, legend, whole, side,
+  sweepBox);
 
 let worker: Worker | undefined;
+
+/** What is drawn: the designs run so far, on the time axis of the longest. */
+const shown: { views: DesignView[]; duration: number; focus: Focus | undefined;
+  story: ResolvedComparison } = { views: [], duration: 1, focus: undefined,
+  story: { intro: '', steps: [], problems: [] } };
+/** The step to open once the story is ready (from the address). */
+let wantedStep: number | undefined;
+
+function redraw(): void {
+  drawRuns(svg, shown.views, shown.duration, width(), shown.focus);
+  whole.hidden = shown.focus === undefined;
+}
+
+/** A stretch of the run around `times`, at least a fortieth of it wide, with a margin. */
+function around(times: readonly number[]): { from: number; to: number } {
+  let from = Math.min(...times);
+  let to = Math.max(...times);
+  const least = shown.duration / 40;
+  if (to - from < least) {
+    const mid = (from + to) / 2;
+    from = mid - least / 2;
+    to = mid + least / 2;
+  }
+  const margin = (to - from) * 0.08;
+  return { from: Math.max(0, from - margin), to: Math.min(shown.duration, to + margin) };
+}
+
+function marksOf(claims: readonly DesignClaim[]): Focus['marks'] {
+  return claims.flatMap((c) => c.design === undefined || c.time === undefined ? []
+    : [{ design: c.design, lane: c.lane, time: c.time, label: c.phrase }]);
+}
+
+const story = new StoryPanel({
+  step: (s) => {
+    const step = shown.story.steps[s.number - 1] as ComparisonStep;
+    const times = [step.time, ...step.claims.flatMap((c) => c.time === undefined ? [] : [c.time])];
+    shown.focus = { ...around(times), cursor: step.time, marks: marksOf(step.claims) };
+    redraw();
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    params.set('step', String(s.number));
+    history.replaceState(null, '', `#${params.toString()}`);
+  },
+  claim: (c) => {
+    const claim = c as DesignClaim;
+    if (claim.time === undefined) return;
+    shown.focus = { ...around([claim.time]), cursor: claim.time, marks: marksOf([claim]) };
+    redraw();
+  },
+});
+whole.onclick = () => {
+  shown.focus = undefined;
+  redraw();
+};
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement | null;
+  if (e.ctrlKey || e.metaKey || e.altKey || target?.closest('input, select, textarea') != null) {
+    return;
+  }
+  if (e.key === 'n' || e.key === 'N') story.next();
+  else if (e.key === 'p' || e.key === 'P') story.previous();
+  else if ((e.key === 'w' || e.key === 'W') && shown.focus !== undefined) whole.click();
+});
 
 function fail(message: string): void {
   error.hidden = false;
@@ -85,9 +157,11 @@ function runComparison(text: string, fileName: string, seedText: string): void {
   side.hidden = false;
   legend.hidden = false;
   document.body.removeAttribute('data-ready');
-  const views: DesignView[] = [];
+  shown.views = [];
+  shown.focus = undefined;
+  shown.story = { intro: '', steps: [], problems: [] };
+  story.setNarrative(shown.story);
   let names: readonly string[] = [];
-  let duration = 1;
   const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   worker = w;
   const request: CompareRequest = { text, fileName,
@@ -99,16 +173,16 @@ function runComparison(text: string, fileName: string, seedText: string): void {
     if (m.type === 'error') return fail(m.message);
     if (m.type === 'loaded') {
       names = m.designs;
-      duration = m.duration;
+      shown.duration = m.duration;
       description.textContent = m.description;
       narrative.textContent = m.narrative;
       status.textContent = `${m.name}: running ${names.length} designs…`;
       return undefined;
     }
     if (m.type === 'design') {
-      views.push(m.view);
-      drawRuns(svg, views, duration, width());
-      status.textContent = `${views.length} of ${names.length} designs run`;
+      shown.views.push(m.view);
+      redraw();
+      status.textContent = `${shown.views.length} of ${names.length} designs run`;
       return undefined;
     }
     done(names, m.rows, m);
@@ -125,6 +199,15 @@ function done(names: readonly string[], rows: readonly FigureRow[],
   status.textContent = `${m.passed ? 'PASSED' : 'FAILED'}: ${names.length} designs, ` +
     `${held} of ${m.relations.length} relations hold`;
   status.dataset.passed = String(m.passed);
+  if (m.story.steps.length > 0) {
+    // The story replaces the narrative's text: the same words, a step at a time.
+    shown.story = m.story;
+    narrative.replaceChildren(story.root);
+    story.setNarrative(m.story);
+    const wanted = wantedStep;
+    wantedStep = undefined;
+    if (wanted !== undefined) story.go(wanted - 1);
+  }
   document.body.setAttribute('data-ready', '1');
 }
 
@@ -138,6 +221,7 @@ function showSweep(sweep: SweepJson): void {
   error.hidden = true;
   side.hidden = true;
   legend.hidden = true;
+  whole.hidden = true;
   sweepBox.hidden = false;
   description.textContent = `sweep of ${sweep.scenario}: ${sweep.rows.length} cells`;
   narrative.textContent = sweep.axes.map((a) => `${a.path}: ${a.values.map(String).join(', ')}`)
@@ -168,8 +252,10 @@ function fromAddress(): void {
   const params = new URLSearchParams(location.hash.replace(/^#/, ''));
   const open = params.get('open');
   seed.value = params.get('seed') ?? '';
+  const step = Number(params.get('step') ?? '');
+  wantedStep = Number.isSafeInteger(step) && step > 0 ? step : undefined;
   if (open !== null) {
-    if (!/^[\w./-]+$/.test(open) || open.includes('..') || open.startsWith('/')) {
+    if (!servable(open)) {
       return fail(`refusing to open ${JSON.stringify(open)}: only files the server offers`);
     }
     void fetch(open).then(async (r) => {

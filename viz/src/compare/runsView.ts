@@ -8,7 +8,7 @@
  */
 import * as d3 from 'd3';
 import type { FigureRow, RelationResult } from '../../../runner/compare/index.js';
-import type { DesignView } from './worker.js';
+import type { DesignView } from './compareRun.js';
 
 const LANE = 13;
 const STRIP = 12;
@@ -29,28 +29,79 @@ function blockHeight(servers: number): number {
 
 const seconds = (us: number) => `${+(us / 1e6).toFixed(3)}s`;
 
-/** Draws the designs (those run so far) into `svg`, `width` pixels wide. */
+/** A place a story step points at in one design's run: where a claim of it holds. */
+export interface Mark {
+  readonly design: string;
+  /** The server whose event it is; on the clients' strip when none (or a client). */
+  readonly lane: string | undefined;
+  readonly time: number;
+  readonly label: string;
+}
+
+/**
+ * What a story step shows: the stretch of time framed, the step's instant as a cursor across
+ * every design, and its claims marked in their designs' runs.
+ */
+export interface Focus {
+  readonly from: number;
+  readonly to: number;
+  readonly cursor: number | undefined;
+  readonly marks: readonly Mark[];
+}
+
+/**
+ * Draws the designs (those run so far) into `svg`, `width` pixels wide: the whole run, or
+ * the stretch a story step frames, with its cursor and marks.
+ */
 export function drawRuns(svg: SVGSVGElement, views: readonly DesignView[], duration: number,
-  width: number): void {
+  width: number, focus?: Focus): void {
   const height = views.reduce((h, v) => h + blockHeight(v.lanes.servers.length), 0) + 30;
   const root = d3.select(svg).attr('width', width).attr('height', height)
     .attr('role', 'img').attr('aria-label', 'the designs\' runs on one time axis');
   root.selectAll('*').remove();
-  const x = d3.scaleLinear().domain([0, duration]).range([LEFT, width - RIGHT]);
+  const from = focus?.from ?? 0;
+  const to = Math.max(from + 1, focus?.to ?? duration);
+  root.attr('data-from', from).attr('data-to', to);
+  const x = d3.scaleLinear().domain([from, to]).range([LEFT, width - RIGHT]).clamp(true);
+  const seen = (a: number, b: number) => b >= from && a <= to;
   let top = 0;
   for (const view of views) {
     const g = root.append('g').attr('class', 'design').attr('data-design', view.name)
       .attr('data-hash', view.hash).attr('transform', `translate(0,${top})`);
-    drawBlock(g, view, x);
+    drawBlock(g, view, x, seen);
+    for (const mark of focus?.marks ?? []) {
+      if (mark.design === view.name && seen(mark.time, mark.time)) drawMark(g, view, x, mark);
+    }
     top += blockHeight(view.lanes.servers.length);
+  }
+  const cursor = focus?.cursor;
+  if (cursor !== undefined && seen(cursor, cursor)) {
+    root.append('line').attr('class', 'cursor').attr('data-time', cursor)
+      .attr('x1', x(cursor)).attr('x2', x(cursor)).attr('y1', 0).attr('y2', top);
   }
   root.append('g').attr('class', 'axis').attr('transform', `translate(0,${top})`)
     .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 90)))
       .tickFormat((d) => seconds(Number(d))));
 }
 
+/** A claim's place in its design's block: a ring on its server's lane, and its words. */
+function drawMark(g: d3.Selection<SVGGElement, unknown, null, undefined>, view: DesignView,
+  x: d3.ScaleLinear<number, number>, mark: Mark): void {
+  const lane = mark.lane === undefined ? -1 : view.lanes.servers.indexOf(mark.lane);
+  const cy = lane < 0 ? HEAD + view.lanes.servers.length * LANE + STRIP / 2
+    : HEAD + lane * LANE + LANE / 2;
+  const cx = x(mark.time);
+  const m = g.append('g').attr('class', 'mark').attr('data-time', mark.time)
+    .attr('data-lane', mark.lane ?? '');
+  m.append('circle').attr('cx', cx).attr('cy', cy).attr('r', 5);
+  const right = cx < (x.range()[1] as number) - 160;
+  m.append('text').attr('x', right ? cx + 8 : cx - 8).attr('y', cy + 4)
+    .attr('text-anchor', right ? 'start' : 'end').text(mark.label);
+  m.append('title').text(`${mark.label} (${seconds(mark.time)})`);
+}
+
 function drawBlock(g: d3.Selection<SVGGElement, unknown, null, undefined>, view: DesignView,
-  x: d3.ScaleLinear<number, number>): void {
+  x: d3.ScaleLinear<number, number>, seen: (from: number, to: number) => boolean): void {
   const lanes = view.lanes;
   const body = lanes.servers.length * LANE + STRIP;
   g.append('text').attr('class', 'design-name').attr('x', 4).attr('y', 12)
@@ -63,6 +114,7 @@ function drawBlock(g: d3.Selection<SVGGElement, unknown, null, undefined>, view:
       .attr('y1', y(s) + LANE / 2).attr('y2', y(s) + LANE / 2);
   });
   for (const span of lanes.spans) {
+    if (!seen(span.from, span.to)) continue;
     const lead = span.kind === 'lead';
     g.append('rect').attr('class', `span ${span.kind}`).attr('x', x(span.from))
       .attr('width', Math.max(1, x(span.to) - x(span.from)))
@@ -75,6 +127,7 @@ function drawBlock(g: d3.Selection<SVGGElement, unknown, null, undefined>, view:
     .attr('text-anchor', 'end').text('clients');
   const colour = d3.scaleSequential(d3.interpolateRdYlGn).domain([0, 1]);
   for (const bin of lanes.bins) {
+    if (!seen(bin.from, bin.to)) continue;
     g.append('rect').attr('class', 'bin').attr('x', x(bin.from))
       .attr('width', Math.max(1, x(bin.to) - x(bin.from))).attr('y', stripTop + 1)
       .attr('height', STRIP - 2)
@@ -83,12 +136,14 @@ function drawBlock(g: d3.Selection<SVGGElement, unknown, null, undefined>, view:
         `${bin.total} operations answered`);
   }
   for (const o of view.outages) {
+    if (!seen(o.start, o.end ?? lanes.end)) continue;
     g.append('rect').attr('class', 'outage').attr('x', x(o.start))
       .attr('width', Math.max(1, x(o.end ?? lanes.end) - x(o.start))).attr('y', HEAD)
       .attr('height', body).append('title')
       .text(`outage ${seconds(o.start)}–${o.end === null ? 'end' : seconds(o.end)}`);
   }
   for (const f of lanes.faults) {
+    if (!seen(f.at, f.at)) continue;
     g.append('line').attr('class', 'fault').attr('x1', x(f.at)).attr('x2', x(f.at))
       .attr('y1', HEAD - 2).attr('y2', HEAD + body).append('title')
       .text(`${seconds(f.at)}: ${f.text}`);

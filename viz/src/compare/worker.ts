@@ -1,81 +1,18 @@
 /**
- * The Web Worker of the comparison page: loads a comparison, runs its designs one after the
- * other exactly as `faultline compare` does (runner/compare), and sends each design's lanes
- * (lanes.ts) as it finishes, then the table and the relations. The engines stay here; only
- * plain data crosses to the page.
+ * The Web Worker of the comparison page: runs what the page asks (compareRun.ts) and posts
+ * what it finds as it goes.
  */
-import type { Seed } from '../../../sim/index.js';
-import { type AnyProtocol, protocols } from '../../../protocols/index.js';
-import { compareRuns, type DesignRun, figureRows, type FigureRow, loadComparison,
-  type RelationResult, type ResolvedRole, runDesign } from '../../../runner/compare/index.js';
-import { deriveLanes, type Lanes } from './lanes.js';
-import { narrativeText } from '../model/narrative.js';
+import { type CompareMessage, compareInto, type CompareRequest } from './compareRun.js';
 
-/** What the page asks. */
-export interface CompareRequest {
-  readonly text: string;
-  readonly fileName: string;
-  readonly seed?: Seed;
-}
-
-/** One design, run and drawn. */
-export interface DesignView {
-  readonly name: string;
-  readonly protocol: string;
-  readonly params: unknown;
-  readonly verdict: string;
-  readonly hash: string;
-  readonly lanes: Lanes;
-  readonly outages: readonly { readonly start: number; readonly end: number | null }[];
-  readonly resolved: readonly ResolvedRole[];
-  readonly problems: readonly string[];
-}
-
-/** What the worker sends. */
-export type CompareMessage =
-  | { readonly type: 'loaded'; readonly name: string; readonly description: string;
-    readonly narrative: string; readonly designs: readonly string[]; readonly duration: number }
-  | { readonly type: 'design'; readonly view: DesignView }
-  | { readonly type: 'done'; readonly rows: readonly FigureRow[];
-    readonly relations: readonly RelationResult[]; readonly passed: boolean }
-  | { readonly type: 'error'; readonly message: string };
-
-/** Runs a comparison, sending what it finds to `post`. Exported for tests in Node. */
-export function compareInto(request: CompareRequest, post: (m: CompareMessage) => void,
-  registry: Readonly<Record<string, AnyProtocol>> = protocols): void {
-  const comparison = loadComparison(request.text, request.fileName, registry);
-  const duration = Math.max(...comparison.designs.map((d) => d.spec.duration));
-  post({ type: 'loaded', name: comparison.name, description: comparison.description,
-    narrative: narrativeText(comparison.narrative), designs: comparison.designs.map((d) => d.name),
-    duration });
-  const runs: DesignRun[] = [];
-  for (const design of comparison.designs) {
-    const run = runDesign(comparison, design,
-      { trace: 'memory', ...(request.seed === undefined ? {} : { seed: request.seed }) }, registry);
-    runs.push(run);
-    const { engine } = run;
-    post({ type: 'design', view: { name: run.name, protocol: run.protocol, params: run.params,
-      verdict: run.verdict, hash: run.report.result.hash,
-      lanes: deriveLanes(engine.trace.records(), engine.servers, run.report.result.time),
-      outages: run.outages.map((o) => ({ start: o.start, end: o.end ?? null })),
-      resolved: run.resolved, problems: run.problems } });
-  }
-  const report = compareRuns(comparison, runs);
-  post({ type: 'done', rows: figureRows(runs), relations: report.relations,
-    passed: report.passed });
-}
-
-const scope = globalThis as unknown as {
+const scope = self as unknown as {
   onmessage: ((e: MessageEvent<CompareRequest>) => void) | null;
-  postMessage?: (m: CompareMessage) => void;
+  postMessage(m: CompareMessage): void;
 };
-if (typeof scope.postMessage === 'function' && typeof document === 'undefined') {
-  scope.onmessage = (e) => {
-    const post = (m: CompareMessage) => scope.postMessage?.(m);
-    try {
-      compareInto(e.data, post);
-    } catch (error) {
-      post({ type: 'error', message: (error as Error).message });
-    }
-  };
-}
+scope.onmessage = (e) => {
+  const post = (m: CompareMessage) => scope.postMessage(m);
+  try {
+    compareInto(e.data, post);
+  } catch (error) {
+    post({ type: 'error', message: (error as Error).message });
+  }
+};

@@ -29,44 +29,88 @@ export function normalise(phrase: string): string {
   return phrase.toLowerCase().replace(/\s+/g, ' ').trim().replace(/[.]$/, '');
 }
 
+/**
+ * Where one phrase holds. Events are kept as bare record indexes: a long run has about one
+ * per record, and an object for each would make the page's heap and its garbage collections
+ * grow with the trace.
+ */
+interface Entry {
+  readonly events: number[];
+  readonly states: Occurrence[];
+  sorted: boolean;
+}
+
+/** Whether an occurrence holds at the instant after `index`, events counted after `since`. */
+function holdsAt(o: Occurrence, index: number, since: number): boolean {
+  return o.state ? o.i0 <= index && index < o.i1 : o.i0 > since && o.i0 <= index;
+}
+
+/** The first position in sorted `list` whose value is above `v`. */
+function firstAbove(list: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as number) <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Every fact of one run, by phrase. */
 export class FactBook {
-  private readonly byPhrase = new Map<string, Occurrence[]>();
-  private sorted = true;
+  private readonly byPhrase = new Map<string, Entry>();
 
   /** Adds a state holding over records [i0, i1). */
   state(says: string, i0: number, i1: number): void {
     if (i1 <= i0) i1 = i0 + 1;
-    this.add(says, { i0, i1, state: true });
+    const entry = this.entry(says);
+    entry.states.push({ i0, i1, state: true });
+    entry.sorted = false;
   }
 
   /** Adds an event at record `i`. */
   event(says: string, i: number): void {
-    this.add(says, { i0: i, i1: i + 1, state: false });
+    const entry = this.entry(says);
+    const last = entry.events[entry.events.length - 1];
+    if (last !== undefined && last > i) entry.sorted = false;
+    entry.events.push(i);
   }
 
   /** Phrases as written, normalised once each: a trace says the same few thousand often. */
   private readonly keys = new Map<string, string>();
 
-  private add(says: string, o: Occurrence): void {
-    this.sorted = false;
+  private entry(says: string): Entry {
     let key = this.keys.get(says);
     if (key === undefined) {
       key = normalise(says);
       this.keys.set(says, key);
     }
-    const list = this.byPhrase.get(key);
-    if (list === undefined) this.byPhrase.set(key, [o]);
-    else list.push(o);
+    let entry = this.byPhrase.get(key);
+    if (entry === undefined) {
+      entry = { events: [], states: [], sorted: true };
+      this.byPhrase.set(key, entry);
+    }
+    return entry;
+  }
+
+  private sortedEntry(phrase: string): Entry | undefined {
+    const entry = this.byPhrase.get(normalise(phrase));
+    if (entry !== undefined && !entry.sorted) {
+      entry.events.sort((a, b) => a - b);
+      entry.states.sort((a, b) => a.i0 - b.i0);
+      entry.sorted = true;
+    }
+    return entry;
   }
 
   /** Where `phrase` holds, in record order. */
   occurrences(phrase: string): readonly Occurrence[] {
-    if (!this.sorted) {
-      for (const list of this.byPhrase.values()) list.sort((a, b) => a.i0 - b.i0);
-      this.sorted = true;
-    }
-    return this.byPhrase.get(normalise(phrase)) ?? [];
+    const entry = this.sortedEntry(phrase);
+    if (entry === undefined) return [];
+    const events = entry.events.map((i): Occurrence => ({ i0: i, i1: i + 1, state: false }));
+    return [...entry.states, ...events].sort((a, b) => a.i0 - b.i0 ||
+      Number(b.state) - Number(a.state));
   }
 
   /**
@@ -75,24 +119,31 @@ export class FactBook {
    * the record where it holds (the state's start or the event), or undefined.
    */
   holds(phrase: string, index: number, since: number): number | undefined {
-    for (const o of this.occurrences(phrase)) {
-      if (o.state ? o.i0 <= index && index < o.i1 : o.i0 > since && o.i0 <= index) return o.i0;
-    }
-    return undefined;
+    const entry = this.sortedEntry(phrase);
+    if (entry === undefined) return undefined;
+    const state = entry.states.find((o) => holdsAt(o, index, since));
+    const k = firstAbove(entry.events, since);
+    const event = k < entry.events.length && (entry.events[k] as number) <= index
+      ? entry.events[k] : undefined;
+    if (state === undefined) return event;
+    return event === undefined || state.i0 <= event ? state.i0 : event;
   }
 
   /** The first record after `since` at which `phrase` begins to hold (a state's start or an event). */
   firstAfter(phrase: string, since: number): number | undefined {
-    return this.occurrences(phrase).find((o) => o.i0 > since)?.i0;
+    const entry = this.sortedEntry(phrase);
+    if (entry === undefined) return undefined;
+    const state = entry.states.find((o) => o.i0 > since)?.i0;
+    const event = entry.events[firstAbove(entry.events, since)];
+    if (state === undefined) return event;
+    return event === undefined ? state : Math.min(state, event);
   }
 
   /** Phrases that hold at `index` (events since `since`), sorted: what a writer may claim there. */
   near(index: number, since: number): string[] {
     const out: string[] = [];
-    for (const [phrase, list] of this.byPhrase) {
-      if (list.some((o) => (o.state ? o.i0 <= index && index < o.i1 : o.i0 > since && o.i0 <= index))) {
-        out.push(phrase);
-      }
+    for (const phrase of this.byPhrase.keys()) {
+      if (this.holds(phrase, index, since) !== undefined) out.push(phrase);
     }
     return out.sort();
   }
@@ -187,24 +238,43 @@ const COMPLETIONS: Readonly<Record<number, string>> = {
 /** Events read record by record: life, faults, timers, messages, client outcomes. */
 function* recordFacts(book: FactBook, model: TraceModel, slice: number): Generator<void> {
   const invoked = new Map<number, string>();
+  // The phrase of a life, timer, send or drop record depends only on its kind, lanes and tag:
+  // made once per combination, not once per record (a million records say a few hundred).
+  const said = new Map<number, string | null>();
+  const keyed = model.lanes.length < 4095; // lanes, peers and tag codes packed in one number
+  const say = (i: number, kind: number, lane: number, node: string): string | null => {
+    const peer = model.peer[i] as number;
+    const key = keyed ? ((kind * 4096 + lane + 1) * 4096 + peer + 1) * 65536 + model.tagCodeAt(i)
+      : NaN;
+    let phrase = said.get(key);
+    if (phrase !== undefined) return phrase;
+    const tag = model.tag(i);
+    const life = LIFE_EVENTS[kind];
+    phrase = life !== undefined ? `${node} ${life}`
+      : tag === undefined ? null
+        : kind === KIND.timer ? `${node}'s ${tag} timer fires`
+          : kind === KIND.send ? `${node} sends ${tag}`
+            : `${peer < 0 ? 'a' : `${model.lanes[peer]}'s`} message to ${node} is dropped`;
+    if (keyed) said.set(key, phrase);
+    return phrase;
+  };
   for (let i = 0; i < model.n; i++) {
     if (i > 0 && i % slice === 0) yield;
     const kind = model.kind[i] as number;
     const lane = model.node[i] as number;
     const node = lane < 0 ? '' : model.lanes[lane] as string;
-    const tag = model.tag(i);
-    const life = LIFE_EVENTS[kind];
-    if (life !== undefined) book.event(`${node} ${life}`, i);
-    else if (kind === KIND.fault) faultFacts(book, model, i);
+    if (LIFE_EVENTS[kind] !== undefined || kind === KIND.timer || kind === KIND.send ||
+      kind === KIND.drop) {
+      const phrase = say(i, kind, lane, node);
+      if (phrase !== null) book.event(phrase, i);
+    } else if (kind === KIND.fault) faultFacts(book, model, i);
     else if (kind === KIND.phase) book.event('everything heals', i);
-    else if (kind === KIND.timer && tag !== undefined) book.event(`${node}'s ${tag} timer fires`, i);
-    else if (kind === KIND.send && tag !== undefined) book.event(`${node} sends ${tag}`, i);
-    else if (kind === KIND.drop && tag !== undefined) {
-      const from = model.peer[i] as number;
-      book.event(`${from < 0 ? 'a' : `${model.lanes[from]}'s`} message to ${node} is dropped`, i);
-    } else if (kind === KIND.invoke && tag !== undefined) invoked.set(lane, tag);
-    else if (COMPLETIONS[kind] !== undefined) {
-      book.event(`${node}'s ${invoked.get(lane) ?? tag ?? 'operation'} ${COMPLETIONS[kind]}`, i);
+    else if (kind === KIND.invoke) {
+      const tag = model.tag(i);
+      if (tag !== undefined) invoked.set(lane, tag);
+    } else if (COMPLETIONS[kind] !== undefined) {
+      book.event(`${node}'s ${invoked.get(lane) ?? model.tag(i) ?? 'operation'} ${
+        COMPLETIONS[kind]}`, i);
       if (kind === KIND.info) book.event(`${node} times out`, i);
     }
   }

@@ -118,65 +118,119 @@ export interface DesignFacts {
   readonly book: FactBook;
 }
 
+/** A claim of a comparison's step: about one design, placed in that design's run. */
+export interface DesignClaim extends Claim {
+  /** The design it names, when it names one of the comparison's. */
+  readonly design: string | undefined;
+  /** The claim without its design, as the design's facts are phrased. */
+  readonly phrase: string;
+  /** When it holds (the time of record `at`), and the lane of that record if any. */
+  readonly time: number | undefined;
+  readonly lane: string | undefined;
+}
+
+/** A comparison's step: one instant on the designs' shared time axis. */
+export interface ComparisonStep extends Step {
+  readonly pieces: readonly (Piece & { readonly claim?: DesignClaim })[];
+  readonly claims: readonly DesignClaim[];
+  /** The design whose run a `when` anchors the step in, if any. */
+  readonly anchor: string | undefined;
+  /** Per design: the record after which the step's instant is, and the previous step's. */
+  readonly places: Readonly<Record<string, { readonly index: number; readonly since: number }>>;
+}
+
+/** A comparison's narrative resolved against its designs' runs, with what is wrong in it. */
+export interface ResolvedComparison {
+  readonly intro: string;
+  readonly steps: readonly ComparisonStep[];
+  readonly problems: readonly string[];
+}
+
 /**
- * What is wrong with a comparison's stepped narrative (empty when nothing is). Its designs
- * share the fault script and the time axis, so a step is anchored by a time (`at`), or by a
- * claim about one design (`when: "raft: n2 leads term 2"`), which places the step at that
- * instant in every design. Each claim names the design it is about, `[async: n1 crashes]`,
- * and must hold in that design's run as a scenario's claims do in its run.
+ * A comparison's stepped narrative resolved against its designs' runs. The designs share the
+ * fault script and the time axis, so a step is anchored by a time (`at`), or by a claim about
+ * one design (`when: "raft: n2 leads term 2"`), which places the step at that instant in every
+ * design. Each claim names the design it is about, `[async: n1 crashes]`, and must hold in
+ * that design's run as a scenario's claims do in its run. Plain data: the comparison page
+ * gets it from its worker.
  */
-export function comparisonNarrativeProblems(narrative: Narrative | undefined,
-  designs: readonly DesignFacts[]): string[] {
-  if (narrative === undefined || typeof narrative === 'string') return ['no steps'];
+export function resolveComparison(narrative: Narrative | undefined,
+  designs: readonly DesignFacts[]): ResolvedComparison {
+  if (narrative === undefined || typeof narrative === 'string') {
+    return { intro: narrative ?? '', steps: [], problems: ['no steps'] };
+  }
   const out: string[] = [];
+  const steps: ComparisonStep[] = [];
   const since = new Map(designs.map((d) => [d.name, -1]));
+  let lastTime = 0;
   const split = (text: string) => {
     const colon = text.indexOf(':');
-    const design = designs.find((d) => d.name === text.slice(0, colon).trim());
+    const design = colon < 0 ? undefined
+      : designs.find((d) => d.name === text.slice(0, colon).trim());
     return { design, phrase: text.slice(colon + 1).trim() };
   };
   narrative.steps.forEach((s, k) => {
     const where = `step ${k + 1}`;
-    let time = s.at ?? 0;
+    let time = s.at ?? lastTime;
     let anchor: { name: string; index: number } | undefined;
+    let problem: string | undefined;
     if (s.when !== undefined) {
       const { design, phrase } = split(s.when);
+      const found = design?.book.firstAfter(phrase, since.get(design.name) ?? -1);
       if (design === undefined) {
-        out.push(`${where}: when "${s.when}" names no design (${designs.map((d) => d.name)
-          .join(', ')})`);
-        return;
+        problem = `when "${s.when}" names no design (${designs.map((d) => d.name).join(', ')})`;
+      } else if (found === undefined) {
+        problem = `"${phrase}" does not begin to hold in ${design.name} after the previous step`;
+      } else {
+        anchor = { name: design.name, index: found };
+        time = design.model.t[found] as number;
       }
-      const found = design.book.firstAfter(phrase, since.get(design.name) ?? -1);
-      if (found === undefined) {
-        out.push(`${where}: "${phrase}" does not begin to hold in ${design.name} after the ` +
-          'previous step');
-        return;
-      }
-      anchor = { name: design.name, index: found };
-      time = design.model.t[found] as number;
     }
-    const index = new Map(designs.map((d) => [d.name, anchor?.name === d.name ? anchor.index
-      : d.model.upperBound(time) - 1]));
-    const claims = pieces(s.text).filter((p) => p.claim);
-    if (claims.length === 0) out.push(`${where}: makes no [claim] to check`);
-    for (const claim of claims) {
-      const { design, phrase } = split(claim.text);
-      if (design === undefined) {
-        out.push(`${where}: [${claim.text}] names no design: write [design: claim]`);
-        continue;
-      }
-      const i = index.get(design.name) ?? -1;
-      const from = since.get(design.name) ?? -1;
-      if (i < from) out.push(`${where}: comes before the previous step in ${design.name}`);
-      if (design.book.holds(phrase, i, from) !== undefined) continue;
-      const near = design.book.near(i, from);
-      out.push(`${where}: [${claim.text}] does not hold in ${design.name} at its instant nor ` +
-        `happen since the previous step; what does: ${near.slice(0, 40).join('; ')}${
-          near.length > 40 ? '; …' : ''}`);
-    }
+    if (problem !== undefined) out.push(`${where}: ${problem}`);
+    const places: Record<string, { index: number; since: number }> = {};
     for (const d of designs) {
-      since.set(d.name, Math.max(since.get(d.name) ?? -1, index.get(d.name) ?? -1));
+      places[d.name] = { index: anchor?.name === d.name ? anchor.index
+        : d.model.upperBound(time) - 1, since: since.get(d.name) ?? -1 };
+    }
+    const pieceList = pieces(s.text).map((p): Piece & { claim?: DesignClaim } => {
+      if (!p.claim) return { text: p.text };
+      const { design, phrase } = split(p.text);
+      if (design === undefined) {
+        out.push(`${where}: [${p.text}] names no design: write [design: claim]`);
+        return { text: p.text, claim: { text: p.text, design: undefined, phrase, at: undefined,
+          time: undefined, lane: undefined } };
+      }
+      const { index, since: from } = places[design.name] as { index: number; since: number };
+      if (index < from) out.push(`${where}: comes before the previous step in ${design.name}`);
+      const at = design.book.holds(phrase, index, from);
+      if (at === undefined) {
+        const near = design.book.near(index, from);
+        out.push(`${where}: [${p.text}] does not hold in ${design.name} at its instant nor ` +
+          `happen since the previous step; what does: ${near.slice(0, 40).join('; ')}${
+            near.length > 40 ? '; …' : ''}`);
+      }
+      const lane = at === undefined ? -1 : design.model.node[at] as number;
+      return { text: p.text, claim: { text: p.text, design: design.name, phrase, at,
+        time: at === undefined ? undefined : design.model.t[at] as number,
+        lane: lane < 0 ? undefined : design.model.lanes[lane] } };
+    });
+    const claims = pieceList.flatMap((p) => p.claim === undefined ? [] : [p.claim]);
+    if (claims.length === 0) out.push(`${where}: makes no [claim] to check`);
+    const home = places[anchor?.name ?? designs[0]?.name ?? ''] ?? { index: -1, since: -1 };
+    steps.push({ number: k + 1, index: home.index, since: home.since, time, pieces: pieceList,
+      claims, anchor: anchor?.name, places, ...(problem === undefined ? {} : { problem }) });
+    if (problem === undefined) {
+      for (const d of designs) {
+        since.set(d.name, Math.max(since.get(d.name) ?? -1, places[d.name]?.index ?? -1));
+      }
+      lastTime = time;
     }
   });
-  return out;
+  return { intro: narrative.intro ?? '', steps, problems: out };
+}
+
+/** What is wrong with a comparison's stepped narrative (empty when nothing is). */
+export function comparisonNarrativeProblems(narrative: Narrative | undefined,
+  designs: readonly DesignFacts[]): string[] {
+  return [...resolveComparison(narrative, designs).problems];
 }

@@ -48,10 +48,20 @@ export interface ReadTrace {
   readonly info: TraceInfo;
   readonly n: number;
   readonly columns: Columns;
-  readonly bytes: Uint8Array;
-  /** Line k+1 (record k) is bytes [lineStart[k+1], lineEnd[k+1]). */
+  /**
+   * The file's bytes, in the pieces it was read in (one, or a block each when read in blocks:
+   * never copied together); piece k starts at byte `pieceAt[k]` of the file.
+   */
+  readonly pieces: readonly Uint8Array[];
+  readonly pieceAt: readonly number[];
+  /** Line k+1 (record k) is the file's bytes [lineStart[k+1], lineEnd[k+1]). */
   readonly lineStart: Int32Array;
   readonly lineEnd: Int32Array;
+  /**
+   * A block read without knowing where it lies in the file (`firstLine` undefined): the index
+   * its first record gave, which the join checks is the count of records before it.
+   */
+  readonly firstRecord?: number;
 }
 
 /** Average bytes per line of an engine trace, to size the columns before reading. */
@@ -81,10 +91,12 @@ export class TraceReader {
    * `whole`: a file already in memory, read where it is, not copied. `header`: read a block of
    * a file whose header is known (its lines are records from the first; a placeholder stands
    * in for the header line, so record k is still line k + 1); `firstLine` numbers its first
-   * line in errors.
+   * line in errors. A block whose place is not known yet (no `firstLine`) takes its first
+   * record's index as given and numbers its lines from 2: the join checks the index, and
+   * reads the block again, placed, to report any error at its true line.
    */
   constructor(private readonly expectedBytes = 0, whole?: Uint8Array,
-    private readonly block?: { readonly header: TraceInfo; readonly firstLine: number;
+    private readonly block?: { readonly header: TraceInfo; readonly firstLine?: number;
       /** Whether the block ends the file (only then may it end with blank lines). */
       readonly last: boolean }) {
     this.buf = whole ?? new Uint8Array(Math.max(expectedBytes, 1 << 16));
@@ -94,21 +106,25 @@ export class TraceReader {
     this.ends = new Int32Array(lines);
     if (block !== undefined) {
       // Record k of the file is on line k + 2: this block's first record is record firstLine - 2.
-      this.start(block.header, block.firstLine - 2);
+      this.start(block.header, block.firstLine === undefined ? null : block.firstLine - 2);
       this.lines = 1; // the header's place
-      this.offset = block.firstLine - 2;
+      this.offset = (block.firstLine ?? 2) - 2;
     }
   }
 
   /** Line numbers in errors are this much more than the reader's own count. */
   private offset = 0;
 
-  private start(info: TraceInfo, firstRecord = 0): void {
+  /** `firstRecord` null: taken from the first record (a block not yet placed). */
+  private start(info: TraceInfo, firstRecord: number | null = 0): void {
     this.info = info;
     this.laneOf = new Map([...info.nodes, ...info.clients].map((id, i) => [id, i]));
     this.b = new ColumnBuilder(Math.ceil(this.expectedBytes / BYTES_PER_LINE) + 16, this.laneOf);
-    this.checker = new TraceChecker(headerOf(info), firstRecord);
+    if (firstRecord !== null) this.checker = new TraceChecker(headerOf(info), firstRecord);
   }
+
+  /** The index the first record of an unplaced block gives (0 when it gives none). */
+  private firstRecord: number | undefined;
 
   /** Appends the next bytes of the file and reads the lines they complete. */
   push(chunk: Uint8Array): void {
@@ -133,7 +149,9 @@ export class TraceReader {
       throw new TraceFileError(1, 'the file is empty, expected a trace header');
     }
     return { info: this.info, n: b.count, columns: b.trimmed(),
-      bytes: this.buf.subarray(0, this.length), lineStart: this.starts, lineEnd: this.ends };
+      pieces: [this.buf.subarray(0, this.length)], pieceAt: [0], lineStart: this.starts,
+      lineEnd: this.ends,
+      ...(this.firstRecord === undefined ? {} : { firstRecord: this.firstRecord }) };
   }
 
   private readLines(final: boolean): void {
@@ -146,6 +164,25 @@ export class TraceReader {
       this.line(this.pos, p > this.pos && buf[p - 1] === 13 ? p - 1 : p);
       this.pos = p + 1;
     }
+  }
+
+  /**
+   * The checker of an unplaced block, made at its first record: it expects the index that
+   * record gives (the join checks that index against the records before the block).
+   */
+  private placeAt(from: number, to: number): TraceChecker {
+    let first = scanLine(this.buf, from, to)?.i;
+    if (first === undefined) {
+      try {
+        const r = JSON.parse(decoder.decode(this.buf.subarray(from, to))) as { i?: unknown };
+        first = typeof r.i === 'number' && Number.isSafeInteger(r.i) && r.i >= 0 ? r.i : 0;
+      } catch {
+        first = 0; // not JSON: the checker reports it
+      }
+    }
+    this.firstRecord = first;
+    this.checker = new TraceChecker(headerOf(this.info as TraceInfo), first);
+    return this.checker;
   }
 
   /** One line, bytes [from, to). */
@@ -162,24 +199,36 @@ export class TraceReader {
     }
     this.starts[this.lines] = from;
     this.ends[this.lines++] = to;
-    const text = () => decoder.decode(this.buf.subarray(from, to));
-    if (this.info === undefined) return this.start(traceInfo(text()));
-    const checker = this.checker as TraceChecker;
+    this.at = from;
+    this.to = to;
+    if (this.info === undefined) return this.start(traceInfo(this.text()));
+    const checker = this.checker ?? this.placeAt(from, to);
     const b = this.b as ColumnBuilder;
-    located(() => {
+    // No closure per line: on a million lines their allocation alone shows in the profile.
+    try {
       const s = scanLine(this.buf, from, to);
       if (s !== undefined) {
-        const [peerTo, peerFrom] = s.peerKey === 'to' ? [s.peer, undefined] : [undefined, s.peer];
-        checker.check(s.i, s.t, s.kind, s.node, peerTo, peerFrom, s.id < 0 ? undefined : s.id,
-          s.tag, text, number);
+        const sent = s.peerKey === 'to';
+        checker.check(s.i, s.t, s.kind, s.node, sent ? s.peer : undefined,
+          sent ? undefined : s.peer,
+          s.id < 0 ? undefined : s.id, s.tag, this.text, number);
         b.putFields(s.t, KIND[s.kind as keyof typeof KIND], s.node, s.peer, s.id, s.tag);
       } else {
-        const r = checker.read(text(), number);
+        const r = checker.read(this.text(), number);
         b.putFields(r.t, KIND[r.kind], r.node, r.kind === 'send' ? r.to : r.from, r.id ?? -1,
           r.tag);
       }
-    });
+    } catch (error) {
+      throw located(error);
+    }
   }
+
+  /** Bytes [at, to) are the line being read. */
+  private at = 0;
+  private to = 0;
+
+  /** The text of the line being read (for errors, and lines not in the engine's form). */
+  private readonly text = (): string => decoder.decode(this.buf.subarray(this.at, this.to));
 }
 
 /** Reads a trace file (text or bytes) into columns. Throws TraceFileError. */
@@ -191,9 +240,20 @@ export function readTrace(input: string | Uint8Array): ReadTrace {
 
 /** The model over a read trace: payloads parsed from their lines on demand. */
 export function modelOf(read: ReadTrace): TraceModel {
-  const { bytes, lineStart, lineEnd } = read;
+  const { pieces, pieceAt, lineStart, lineEnd } = read;
   const fetch = (i: number): TraceRecord => {
-    const text = decoder.decode(bytes.subarray(lineStart[i + 1], lineEnd[i + 1]));
+    const from = lineStart[i + 1] as number;
+    // The last piece that starts at or before the line (a line never spans two).
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((pieceAt[mid] as number) <= from) lo = mid;
+      else hi = mid - 1;
+    }
+    const base = pieceAt[lo] as number;
+    const text = decoder.decode((pieces[lo] as Uint8Array).subarray(from - base,
+      (lineEnd[i + 1] as number) - base));
     try {
       return JSON.parse(text) as TraceRecord;
     } catch (error) {
@@ -208,19 +268,20 @@ export function parseTraceFile(input: string | Uint8Array): TraceModel {
   return modelOf(readTrace(input));
 }
 
-/** Runs `read`, turning the trace schema's errors into this reader's. */
-function located<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof TraceFormatError)) throw error;
-    throw new TraceFileError(error.line, error.reason, error.column);
-  }
+/** The trace schema's error as this reader's; any other error as it is. */
+function located(error: unknown): unknown {
+  return error instanceof TraceFormatError
+    ? new TraceFileError(error.line, error.reason, error.column) : error;
 }
 
 /** The header line read and checked by the trace schema, with the `meta` the page shows. */
 export function traceInfo(line: string): TraceInfo {
-  const header = located(() => readTraceHeader(line));
+  let header: TraceHeader;
+  try {
+    header = readTraceHeader(line);
+  } catch (error) {
+    throw located(error);
+  }
   const meta = typeof header.meta === 'object' && header.meta !== null
     ? header.meta as Record<string, unknown> : {};
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);

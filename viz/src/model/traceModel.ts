@@ -79,6 +79,11 @@ export class TraceModel {
     return this.tagTable[this.tagCode[i] as number];
   }
 
+  /** The code of record `i`'s tag (0 for none): equal codes, equal tags. */
+  tagCodeAt(i: number): number {
+    return this.tagCode[i] as number;
+  }
+
   /** Number of server lanes (the first lanes). */
   get servers(): number {
     return this.info.nodes.length;

@@ -56,54 +56,55 @@ function intern(bytes: Uint8Array, from: number, to: number): string {
   return made;
 }
 
-/** A tiny cursor over one line's bytes. */
-class Cursor {
-  constructor(readonly b: Uint8Array, public p: number, readonly end: number) {}
+/**
+ * Where the scan is, and the line's end: module state rather than a cursor object, so the
+ * helpers below are plain functions the compiler inlines (a million lines a trace).
+ */
+let at = 0;
+let end = 0;
 
-  /** Consumes the ASCII text `lit` if it is next. */
-  take(lit: Uint8Array): boolean {
-    if (this.p + lit.length > this.end) return false;
-    for (let i = 0; i < lit.length; i++) if (this.b[this.p + i] !== lit[i]) return false;
-    this.p += lit.length;
-    return true;
-  }
+/** Consumes the ASCII text `lit` if it is next. */
+function take(b: Uint8Array, lit: Uint8Array): boolean {
+  const n = lit.length;
+  if (at + n > end) return false;
+  for (let i = 0; i < n; i++) if (b[at + i] !== lit[i]) return false;
+  at += n;
+  return true;
+}
 
-  /** A plain decimal integer (digits, optional minus); NaN when something else is there. */
-  int(): number {
-    let v = 0;
-    let neg = false;
-    if (this.b[this.p] === 0x2d) {
-      neg = true;
-      this.p++;
-    }
-    const start = this.p;
-    while (this.p < this.end) {
-      const c = this.b[this.p] as number;
-      if (c < 0x30 || c > 0x39) break;
-      v = v * 10 + (c - 0x30);
-      this.p++;
-    }
-    if (this.p === start || this.p - start > 15) return NaN;
-    const c = this.b[this.p];
-    if (c !== COMMA && c !== CLOSE) return NaN; // a fraction or exponent: not ours
-    return neg ? -v : v;
+/** A plain decimal integer (digits, optional minus); NaN when something else is there. */
+function int(b: Uint8Array): number {
+  let v = 0;
+  let neg = false;
+  if (b[at] === 0x2d) {
+    neg = true;
+    at++;
   }
+  const start = at;
+  let c = b[at] as number;
+  while (c >= 0x30 && c <= 0x39 && at < end) {
+    v = v * 10 + (c - 0x30);
+    c = b[++at] as number;
+  }
+  if (at === start || at - start > 15) return NaN;
+  if (c !== COMMA && c !== CLOSE) return NaN; // a fraction or exponent: not ours
+  return neg ? -v : v;
+}
 
-  /** A string with no escapes and only ASCII; the closing quote is consumed. */
-  str(): string | undefined {
-    const start = this.p;
-    while (this.p < this.end) {
-      const c = this.b[this.p] as number;
-      if (c === Q) {
-        const s = intern(this.b, start, this.p);
-        this.p++;
-        return s;
-      }
-      if (c === 0x5c || c >= 0x80 || c < 0x20) return undefined;
-      this.p++;
+/** A string with no escapes and only ASCII; the closing quote is consumed. */
+function str(b: Uint8Array): string | undefined {
+  const start = at;
+  while (at < end) {
+    const c = b[at] as number;
+    if (c === Q) {
+      const s = intern(b, start, at);
+      at++;
+      return s;
     }
-    return undefined;
+    if (c === 0x5c || c >= 0x80 || c < 0x20) return undefined;
+    at++;
   }
+  return undefined;
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -112,6 +113,12 @@ const K = {
   to: enc(',"to":"'), from: enc(',"from":"'), id: enc(',"id":'), tag: enc(',"tag":"'),
   data: enc(',"data":'),
 };
+/** The byte after `,"` that tells the optional keys apart. */
+const N = 0x6e; // n
+const T = 0x74; // t
+const F = 0x66; // f
+const I = 0x69; // i
+const D = 0x64; // d
 
 const reused: ScannedLine = { i: 0, t: 0, kind: '', node: undefined, peer: undefined,
   peerKey: undefined, id: -1, tag: undefined };
@@ -121,13 +128,15 @@ const reused: ScannedLine = { i: 0, t: 0, kind: '', node: undefined, peer: undef
  * result is one shared object, overwritten by the next call.
  */
 export function scanLine(bytes: Uint8Array, from: number, to: number): ScannedLine | undefined {
-  const c = new Cursor(bytes, from, to);
-  if (!c.take(K.i)) return undefined;
-  const i = c.int();
-  if (Number.isNaN(i) || !c.take(K.t)) return undefined;
-  const t = c.int();
-  if (Number.isNaN(t) || !c.take(K.kind)) return undefined;
-  const kind = c.str();
+  at = from;
+  end = to;
+  const b = bytes;
+  if (!take(b, K.i)) return undefined;
+  const i = int(b);
+  if (Number.isNaN(i) || !take(b, K.t)) return undefined;
+  const t = int(b);
+  if (Number.isNaN(t) || !take(b, K.kind)) return undefined;
+  const kind = str(b);
   if (kind === undefined) return undefined;
   const out = reused;
   out.i = i;
@@ -135,16 +144,19 @@ export function scanLine(bytes: Uint8Array, from: number, to: number): ScannedLi
   out.kind = kind;
   out.node = out.peer = out.peerKey = out.tag = undefined;
   out.id = -1;
-  if (c.take(K.node) && (out.node = c.str()) === undefined) return undefined;
-  const peerKey = c.take(K.to) ? 'to' : c.take(K.from) ? 'from' : undefined;
+  // Each optional key is looked for only when its first letter is next.
+  if (b[at + 2] === N && take(b, K.node) && (out.node = str(b)) === undefined) return undefined;
+  const next = b[at + 2];
+  const peerKey = next === T && take(b, K.to) ? 'to' : next === F && take(b, K.from) ? 'from'
+    : undefined;
   if (peerKey !== undefined) {
     out.peerKey = peerKey;
-    if ((out.peer = c.str()) === undefined) return undefined;
+    if ((out.peer = str(b)) === undefined) return undefined;
   }
   // An id below 0 is not the engine's (it leaves `id` out): JSON's path reports it.
-  if (c.take(K.id) && !((out.id = c.int()) >= 0)) return undefined;
-  if (c.take(K.tag) && (out.tag = c.str()) === undefined) return undefined;
-  if (c.p === to - 1 && bytes[c.p] === CLOSE) return out;
-  if (c.take(K.data) && c.p < to - 1 && bytes[to - 1] === CLOSE) return out;
+  if (b[at + 2] === I && take(b, K.id) && !((out.id = int(b)) >= 0)) return undefined;
+  if (b[at + 2] === T && take(b, K.tag) && (out.tag = str(b)) === undefined) return undefined;
+  if (at === to - 1 && b[at] === CLOSE) return out;
+  if (b[at + 2] === D && take(b, K.data) && at < to - 1 && b[to - 1] === CLOSE) return out;
   return undefined;
 }

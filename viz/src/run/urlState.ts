@@ -154,3 +154,19 @@ export async function decodeText(value: string, field: string): Promise<string> 
     throw new Error(`the link's "${field}" is damaged: it does not decompress to a scenario`);
   }
 }
+
+/** Whether a link may open `path`: a plain relative path the server could offer. */
+export function servable(path: string): boolean {
+  return /^[\w./-]+$/.test(path) && !path.includes('..') && !path.startsWith('/');
+}
+
+/** Whether `path` names a trace (JSON Lines) rather than a scenario. */
+export function isTracePath(path: string): boolean {
+  return /\.jsonl?$/.test(path.split('/').pop() ?? path);
+}
+
+/** The served trace an address opens (`#open=input/run.jsonl`), if it opens one. */
+export function servedTrace(hash: string): string | undefined {
+  const path = new URLSearchParams(hash.replace(/^#/, '')).get('open') ?? undefined;
+  return path !== undefined && servable(path) && isTracePath(path) ? path : undefined;
+}

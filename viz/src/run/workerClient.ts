@@ -10,7 +10,8 @@ import { type PackedTrace, unpackTrace } from '../model/transfer.js';
 import type { Derived } from '../model/derive.js';
 import type { TraceModel } from '../model/traceModel.js';
 import type { RunMessage, RunRequest } from './runWorker.js';
-import type { TraceReply, TraceRequest } from './traceWorker.js';
+import type { TraceRequest } from './traceWorker.js';
+import { startTraceWorker, takeEarly } from './early.js';
 import type { RunOutcome, Session } from './session.js';
 
 let current: Worker | undefined;
@@ -65,25 +66,17 @@ function outcome(packed: PackedTrace, report: RunReport): RunOutcome {
   return { model, derived, report };
 }
 
-/** Opens a trace (a served path or a file) in the trace worker. */
-export function openInWorker(request: TraceRequest): Promise<{ model: TraceModel;
+/**
+ * Opens a trace (a served path or a file) in the trace worker: the one the page's entry
+ * started on the address's trace (early.ts), or a new one.
+ */
+export async function openInWorker(request: TraceRequest): Promise<{ model: TraceModel;
   derived: Derived; hash: string | undefined; timings: { fetch: number; read: number } }> {
-  const worker = new Worker(new URL('./traceWorker.ts', import.meta.url), { type: 'module' });
-  return new Promise((resolve, reject) => {
-    worker.onerror = (e) => {
-      worker.terminate();
-      reject(new Error(`the trace reader failed: ${e.message}`));
-    };
-    worker.onmessage = (e: MessageEvent<TraceReply>) => {
-      worker.terminate();
-      const m = e.data;
-      if (m.type === 'error') {
-        const error = new Error(m.message);
-        error.name = m.name;
-        return reject(error);
-      }
-      resolve({ ...unpackTrace(m.packed), timings: m.timings });
-    };
-    worker.postMessage(request);
-  });
+  const m = await (takeEarly(request) ?? startTraceWorker(request)).reply;
+  if (m.type === 'error') {
+    const error = new Error(m.message);
+    error.name = m.name;
+    throw error;
+  }
+  return { ...unpackTrace(m.packed), timings: m.timings };
 }

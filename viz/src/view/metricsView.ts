@@ -9,7 +9,7 @@
 import { axisBottom, axisLeft, max, type ScaleLinear, scaleLinear, select, type Selection }
   from 'd3';
 import type { RunReport } from '../../../runner/index.js';
-import type { Derived } from '../model/derive.js';
+import type { Derived, Meaning } from '../model/derive.js';
 import { KIND, type TraceModel } from '../model/traceModel.js';
 import { el, setChildren } from './dom.js';
 import { CURSOR_COLOUR, formatTime, GROUP_COLOURS, OUTCOME_COLOURS } from './palette.js';
@@ -19,6 +19,8 @@ const H = 130;
 const M = { top: 16, right: 8, bottom: 20, left: 40 };
 const BUCKETS = 60;
 const MAX_POINTS = 4_000;
+/** Radius of a latency dot. */
+const DOT = 1.6;
 
 type Svg = Selection<SVGSVGElement, unknown, null, undefined>;
 type Scale = ScaleLinear<number, number>;
@@ -86,9 +88,20 @@ function latencyChart(host: HTMLElement, x: Scale, d: Derived): Svg {
   const y = scaleLinear().domain([0, max(points, (o) => o.t1 - o.t0) ?? 1]).nice()
     .range([H - M.bottom, M.top]);
   const svg = chart(host, 'Client operation latency', x, y, (v) => formatTime(v));
-  svg.append('g').selectAll('circle').data(points).join('circle').attr('r', 1.6)
-    .attr('cx', (o) => x(o.t0)).attr('cy', (o) => y(o.t1 - o.t0))
-    .attr('fill', (o) => OUTCOME_COLOURS[o.meaning]);
+  // One path of dots per outcome, not an element per point: thousands of elements with
+  // their attributes would hold the page's thread for tens of milliseconds on a long trace.
+  const dots = new Map<Meaning, string[]>();
+  for (const o of points) {
+    const list = dots.get(o.meaning) ?? [];
+    if (list.length === 0) dots.set(o.meaning, list);
+    list.push(`M${(x(o.t0) - DOT).toFixed(1)},${y(o.t1 - o.t0).toFixed(1)}` +
+      `a${DOT},${DOT} 0 1,0 ${2 * DOT},0a${DOT},${DOT} 0 1,0 ${-2 * DOT},0`);
+  }
+  const g = svg.append('g').attr('class', 'latency');
+  for (const [meaning, list] of dots) {
+    g.append('path').attr('class', `dots ${meaning}`).attr('d', list.join(''))
+      .attr('fill', OUTCOME_COLOURS[meaning]);
+  }
   return svg;
 }
 

@@ -5,16 +5,17 @@
  * [claim] in the text is a button marked as borne out by the run (it was checked against the
  * trace); pressing it goes to the event where it comes true.
  */
-import type { Piece, Resolved, Step } from '../model/narrative.js';
+import type { Claim, Piece, Resolved, Step } from '../model/narrative.js';
 import { button, el, setChildren } from './dom.js';
 import { formatTime } from './palette.js';
+import './storyPanel.css';
 
 /** What the panel asks the app to do. */
 export interface StoryActions {
   /** Go to step `k` (0-based). */
   step(step: Step): void;
-  /** Go to the record where a claim holds. */
-  claim(index: number): void;
+  /** Go to where a claim holds (its record: `claim.at`). */
+  claim(claim: Claim): void;
 }
 
 /** The story panel. */
@@ -112,12 +113,16 @@ export class StoryPanel {
 
   private piece(p: Piece): Node {
     if (p.claim === undefined) return document.createTextNode(p.text);
-    const at = p.claim.at;
+    const claim = p.claim;
+    const at = claim.at;
+    // A comparison's claim is about one design's run, and says which.
+    const design = (claim as { design?: string }).design;
+    const run = design === undefined ? 'the run' : `${design}'s run`;
     const chip = button(p.text, () => {
-      if (at !== undefined) this.act.claim(at);
+      if (at !== undefined) this.act.claim(claim);
     }, { class: `claim ${at === undefined ? 'unsupported' : 'holds'}`,
-      title: at === undefined ? 'not borne out by this run'
-        : `borne out by the run at event #${at}: press to go there` });
+      title: at === undefined ? `not borne out by ${run}`
+        : `borne out by ${run} at event #${at}: press to go there` });
     return chip;
   }
 }
