@@ -4,7 +4,7 @@
  */
 export { assert, assertNever, AssertionError, ConfigError } from './assert.js';
 export { Clock, type ClockConfig, MAX_DRIFT_PPM } from './clock.js';
-export { CorruptRecord, type Disk, type DiskView, SimDisk } from './disk.js';
+export { CorruptRecord, type Disk, type DiskView, type DiskWrite, SimDisk } from './disk.js';
 export {
   DEFAULT_MAX_EVENTS,
   DEFAULT_SYNC_LATENCY,
@@ -23,6 +23,7 @@ export {
   bridgeCuts,
   DEFAULT_LINK,
   type DropCause,
+  type Fate,
   type LinkConfig,
   type LinkPatch,
   MAX_COPIES,
@@ -53,4 +54,5 @@ export {
   TraceChecker,
   TraceFormatError,
 } from './traceSchema.js';
+export { type Effect, sends, type Step, Transcript, type TranscriptOptions } from './transcript.js';
 export { MS, SECOND, type Micros, type NodeId } from './types.js';
