@@ -184,7 +184,8 @@ export class Engine<M = unknown> implements World, Kernel {
 
   /** Runs events up to and including time `until` (or until the queue empties or it stops). */
   run(until: Micros = Infinity): RunResult {
-    while (this.stopped === undefined && this.queue.peekTime() <= until) this.step();
+    // `step` is false once the queue is empty: `run()` with no bound ends there.
+    while (this.stopped === undefined && this.queue.peekTime() <= until && this.step());
     if (this.stopped === undefined && Number.isFinite(until)) this.time = Math.max(this.time, until);
     return this.finish();
   }
