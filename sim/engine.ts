@@ -422,15 +422,19 @@ export class Engine<M = unknown> implements World, Kernel {
       host.deferred.push(event);
       return;
     }
-    host.timers.delete(event.name);
     this.trace.add(this.time, 'timer', host.index, -1, -1, event.name);
     this.touch(host);
     const program = host.enter();
+    // The timer stays in the map while its handler runs: re-armed (the common case), it keeps
+    // its entry and its event; otherwise its entry goes when the handler is done.
     host.firing = event;
     try {
       program.onTimer(host.context as NodeContext<unknown>, event.name);
     } finally {
-      leave(this, host); // before `firing` is cleared: re-arming it reuses the event
+      leave(this, host); // before `firing` is read: re-arming it reuses the event
+      if (host.firing === event && host.timers.get(event.name) === event) {
+        host.timers.delete(event.name);
+      }
       host.firing = undefined;
     }
   }

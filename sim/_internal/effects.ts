@@ -7,7 +7,7 @@ import type { Outcome } from '../check/history.js';
 import type { HistoryEvent } from '../check/history.js';
 import type { ClientOperation } from '../node.js';
 import type { Micros } from '../types.js';
-import type { NodeHost } from './host.js';
+import type { NodeHost, TimerEvent } from './host.js';
 import type { Kernel } from './kernel.js';
 import { CANCEL_TIMER, NOTE, RECORD, SEND, SEND_AFTER_SYNC, SET_TIMER, SYNC } from './outbox.js';
 
@@ -104,13 +104,16 @@ export function messageTag(msg: unknown): string | undefined {
  * running reuses its event object, which left the queue when it fired.
  */
 function armTimer(kernel: Kernel, host: NodeHost, name: string, at: Micros): void {
-  let event = host.firing;
-  if (event !== undefined && event.name === name) {
+  const firing = host.firing;
+  if (firing !== undefined && firing.name === name) {
     host.firing = undefined;
-    event.at = at;
-  } else {
-    event = { k: 'timer' as const, host, name, at };
+    firing.at = at;
+    // Still its name's entry unless the handler cancelled it first: then it goes back in.
+    if (host.timers.get(name) !== firing) host.timers.set(name, firing);
+    kernel.push(at, firing);
+    return;
   }
+  const event: TimerEvent = { k: 'timer' as const, host, name, at };
   host.timers.set(name, event);
   kernel.push(at, event);
 }
