@@ -19,7 +19,8 @@ import type { Micros, NodeId } from './types.js';
 import { makeContext } from './_internal/context.js';
 import { NodeHost } from './_internal/host.js';
 import type { HandlerKernel } from './_internal/kernel.js';
-import { type Effect, freeze } from './_internal/outbox.js';
+import type { Effect } from './_internal/outbox.js';
+import { snapshot } from './snapshot.js';
 
 export type { Effect } from './_internal/outbox.js';
 
@@ -109,7 +110,7 @@ export class Transcript<M> implements HandlerKernel {
   /** Delivers `msg` from `from` (copied and frozen, as the network delivers it). */
   message(from: NodeId, msg: M): Step {
     this.host(from);
-    const frozen = freeze(msg);
+    const frozen = snapshot(msg);
     return this.handle(() => this.program.onMessage(this.context, from, frozen));
   }
 

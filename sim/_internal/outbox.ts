@@ -18,8 +18,9 @@
  * A handler that throws has the entries it made before the throw applied, so the trace shows
  * them before the error that stops the run.
  *
- * Messages, notes' data and client operations are copied and frozen once, here (`freeze`),
- * when the handler hands them over: nothing the handler does afterwards changes them.
+ * Messages, notes' data and client operations are copied and frozen once, here (the
+ * outbox's methods call `snapshot`, and nothing else on the way out does), when the handler
+ * hands them over: nothing the handler does afterwards changes them.
  *
  * The outbox keeps its entries in parallel arrays reused from one handler to the next, so an
  * effect costs no allocation beyond its frozen payload. It holds and lists; ./effects.ts
@@ -54,11 +55,6 @@ export const CANCEL_TIMER = 4;
 export const NOTE = 5;
 export const RECORD = 6;
 
-/** The one place where what a node hands over (a message, a note, an operation) is copied and frozen. */
-export function freeze<T>(value: T): T {
-  return snapshot(value);
-}
-
 /**
  * The effects one handler of one node asked for, not yet applied. `T` is what names a
  * message's receiver (the engine's host of that node).
@@ -83,11 +79,11 @@ export class Outbox<T extends { readonly id: NodeId }> {
   }
 
   send(to: T, msg: unknown): void {
-    this.add(SEND, to, freeze(msg), 0, 0);
+    this.add(SEND, to, snapshot(msg), 0, 0);
   }
 
   sendAfterSync(to: T, msg: unknown, needs: number): void {
-    this.add(SEND_AFTER_SYNC, to, freeze(msg), needs, 0);
+    this.add(SEND_AFTER_SYNC, to, snapshot(msg), needs, 0);
   }
 
   sync(upTo: number): void {
@@ -103,11 +99,11 @@ export class Outbox<T extends { readonly id: NodeId }> {
   }
 
   note(kind: string, data: unknown): void {
-    this.add(NOTE, kind, data === undefined ? undefined : freeze(data), 0, 0);
+    this.add(NOTE, kind, data === undefined ? undefined : snapshot(data), 0, 0);
   }
 
   record(type: 'invoke' | Outcome, op: ClientOperation): void {
-    this.add(RECORD, type, freeze(op), 0, 0);
+    this.add(RECORD, type, snapshot(op), 0, 0);
   }
 
   /** The entries waiting, in order, as plain data. */
