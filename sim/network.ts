@@ -9,8 +9,8 @@
  * Partitions are sets of cut directed links. `partition(groups)` replaces the current
  * grouping; `cut` adds a one-way cut (asymmetric partitions); `heal` removes cuts. A message
  * sent across a cut is dropped at once (its `fate` says so); one in flight when its link is
- * cut is dropped on arrival (the engine asks `isCut` at delivery). Partitions group servers: a client process
- * keeps its links unless a group names it.
+ * cut is dropped on arrival (the engine asks `isCut` at delivery). Partitions group servers:
+ * a client process keeps its links unless a group names it.
  *
  * Each directed link draws from its own stream `net/<from>/<to>`, so adding a node does not
  * change what happens on existing links.
