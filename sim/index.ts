@@ -18,6 +18,7 @@ export {
 } from './engine.js';
 export { describeFault, type Fault, type FaultKind, type ScheduledFault, validateFault } from './faults.js';
 export { fnv1a, RunningHash } from './hash.js';
+export { jsonLength } from './jsonLength.js';
 export { type Latency, latencyBounds, sampleLatency, validateLatency } from './latency.js';
 export {
   bridgeCuts,

@@ -16,6 +16,7 @@
  * change what happens on existing links.
  */
 import { ConfigError } from './assert.js';
+import { jsonLength } from './jsonLength.js';
 import { type Latency, sampleLatency, validateLatency } from './latency.js';
 import type { Prng, PrngRoot } from './prng.js';
 import type { Micros, NodeId } from './types.js';
@@ -205,7 +206,7 @@ export class Network {
     if (link.bandwidth !== undefined) {
       const key = linkKey(from, to);
       const start = Math.max(now, this.busyUntil.get(key) ?? 0);
-      departure = start + Math.ceil((JSON.stringify(message).length * 1e6) / link.bandwidth);
+      departure = start + Math.ceil((jsonLength(message) * 1e6) / link.bandwidth);
       this.busyUntil.set(key, departure);
     }
     const at = departure + sampleLatency(link.latency, prng);

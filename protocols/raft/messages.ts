@@ -7,7 +7,7 @@
  * only through it (§3.6: a leader may not count an entry that is not on its own disk).
  */
 import type { ClientReply, ClientRequest } from '../../sim/check/clientProtocol.js';
-import type { ClientOperation, NodeId } from '../../sim/index.js';
+import { type ClientOperation, jsonLength, type NodeId } from '../../sim/index.js';
 import type { KvAnswer } from '../kvStore.js';
 
 /** What a log entry asks the state machine to do. */
@@ -156,11 +156,11 @@ const entryBytes = new WeakMap<Entry, number>();
  * again; each entry is measured once.
  */
 export function messageBytes(msg: RaftMessage): number {
-  if (msg.type !== 'AppendEntries' || msg.entries.length === 0) return JSON.stringify(msg).length;
-  let bytes = JSON.stringify({ ...msg, entries: [] }).length + msg.entries.length - 1;
+  if (msg.type !== 'AppendEntries' || msg.entries.length === 0) return jsonLength(msg);
+  let bytes = jsonLength({ ...msg, entries: [] }) + msg.entries.length - 1;
   for (const entry of msg.entries) {
     let size = entryBytes.get(entry);
-    if (size === undefined) entryBytes.set(entry, size = JSON.stringify(entry).length);
+    if (size === undefined) entryBytes.set(entry, size = jsonLength(entry));
     bytes += size;
   }
   return bytes;
