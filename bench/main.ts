@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark suite in one process, so rows that are compared are
  * measured side by side on the same machine state, and prints a table (or, with --json, the
- * same rows as one JSON document). `--only NAME` runs the suites whose name contains NAME.
+ * same rows as one JSON document). `--only NAME` runs the suites whose name contains NAME
+ * (`--only engine,raft` any of several). A row with a numeric goal is judged against it from
+ * the figures of the same run: `met`, and `ofGoal` (the figure divided by the goal).
  * Targets live here, never in timed tests: these machines are shared and noisy.
  */
 import { availabilityBench } from './availability.js';
@@ -9,11 +11,12 @@ import { balancerBench } from './balancer.js';
 import { checkerBench, inconclusiveBench } from './checker.js';
 import { cliBench } from './cli.js';
 import { engineBench } from './engine.js';
+import { fuzzBench } from './fuzz.js';
 import { huntBench } from './hunt.js';
 import { linearizabilityBench } from './linearizability.js';
 import { memoryBench, memoryChild } from './memory.js';
 import { paxosBench } from './paxos.js';
-import type { BenchRow, BenchSuite } from './row.js';
+import { type BenchRow, type BenchSuite, judge, type JudgedRow } from './row.js';
 import { twoPcBench } from './twopc.js';
 import { raftBench } from './raft.js';
 import { vizBench } from './viz.js';
@@ -31,6 +34,7 @@ const suites: Record<string, BenchSuite> = {
   balancer: balancerBench,
   hunt: huntBench,
   memory: memoryBench,
+  fuzz: fuzzBench,
   cli: cliBench,
   viz: vizBench,
 };
@@ -42,10 +46,15 @@ function format(value: number): string {
   return value.toFixed(2);
 }
 
-function table(rows: readonly BenchRow[]): string {
+function verdict(row: JudgedRow): string {
+  if (row.met === undefined) return '';
+  return `${row.met ? 'met' : 'missed'}${row.ofGoal === undefined ? '' : ` (${row.ofGoal.toFixed(2)}x the goal)`}`;
+}
+
+function table(rows: readonly JudgedRow[]): string {
   const cells = rows.map((r) => [r.name, format(r.value), r.unit,
-    r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`, r.goal ?? '']);
-  const head = ['benchmark', 'value', 'unit', 'ratio', 'goal'];
+    r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`, r.goal ?? '', verdict(r)]);
+  const head = ['benchmark', 'value', 'unit', 'ratio', 'goal', 'verdict'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
   const line = (c: string[]) => c.map((x, i) => (i === 1 || i === 3 ? x.padStart(widths[i] as number)
     : x.padEnd(widths[i] as number))).join('  ').trimEnd();
@@ -55,12 +64,12 @@ function table(rows: readonly BenchRow[]): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
-  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-  const rows: BenchRow[] = [];
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1]?.split(',') : undefined;
+  const rows: JudgedRow[] = [];
   for (const [name, suite] of Object.entries(suites)) {
-    if (only !== undefined && !name.includes(only)) continue;
+    if (only !== undefined && !only.some((word) => name.includes(word))) continue;
     if (!json) process.stderr.write(`running ${name}…\n`);
-    rows.push(...(await suite()));
+    rows.push(...(await suite()).map((row: BenchRow) => judge(row)));
   }
   process.stdout.write(json ? `${JSON.stringify({ rows }, null, 2)}\n` : `${table(rows)}\n`);
 }

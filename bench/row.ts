@@ -11,6 +11,41 @@ export interface BenchRow {
   readonly baseline?: string;
   readonly ratio?: number;
   readonly goal?: string;
+  /** A goal as a number: `npm run bench` says whether it is met, from this run's figures. */
+  readonly target?: Target;
+}
+
+/** A numeric goal on a row's value or on its ratio to its baseline. */
+export interface Target {
+  /** Which figure the goal bounds. */
+  readonly of: 'value' | 'ratio';
+  readonly at: '>=' | '<=';
+  readonly goal: number;
+}
+
+/** A row judged against its target, as `npm run bench -- --json` prints it. */
+export interface JudgedRow extends BenchRow {
+  /** Whether the goal is met in this run. */
+  readonly met?: boolean;
+  /** The figure the goal bounds divided by the goal, in this run (>= 1 meets a `>=` goal). */
+  readonly ofGoal?: number;
+}
+
+/** `row` with a numeric goal, which also becomes its `goal` text. */
+export function withTarget(row: BenchRow, at: Target['at'], goal: number,
+  of: Target['of'] = 'value'): BenchRow {
+  const text = `${at} ${goal}${of === 'ratio' ? 'x' : ` ${row.unit}`}`;
+  return { ...row, goal: text, target: { of, at, goal } };
+}
+
+/** Whether a row meets its target, and by what ratio, from the figures of this run. */
+export function judge(row: BenchRow): JudgedRow {
+  const target = row.target;
+  if (target === undefined) return row;
+  const figure = target.of === 'ratio' ? row.ratio : row.value;
+  if (figure === undefined || !Number.isFinite(figure)) return { ...row, met: false };
+  const met = target.at === '>=' ? figure >= target.goal : figure <= target.goal;
+  return { ...row, met, ofGoal: figure / target.goal };
 }
 
 /** A group of rows measured together (one file of bench/ each). */

@@ -29,6 +29,14 @@ export class CorruptRecord {
   constructor(readonly where: string) {}
 }
 
+/** One write as data: what a transcript (sim/transcript.ts) lists of a handler's writes. */
+export type DiskWrite =
+  | { readonly op: 'put'; readonly key: string; readonly value: unknown }
+  | { readonly op: 'delete'; readonly key: string }
+  | { readonly op: 'append'; readonly log: string; readonly record: unknown }
+  | { readonly op: 'truncate'; readonly log: string; readonly length: number }
+  | { readonly op: 'compact'; readonly log: string; readonly before: number };
+
 /** The disk as a node sees it. */
 export interface Disk {
   /** The value under `key`, undefined if absent, or a CorruptRecord. */
@@ -177,6 +185,24 @@ export class SimDisk implements Disk {
     if (upTo <= this.syncRequestedUpTo) return;
     this.syncRequestedUpTo = upTo;
     this.onSyncRequest(upTo);
+  }
+
+  /** The unsynced writes with sequence `from` or above, in order, as data. */
+  writesSince(from: number): DiskWrite[] {
+    return this.pending.slice(Math.max(0, from - this.pendingBase)).map((op): DiskWrite => {
+      switch (op.kind) {
+        case 'put':
+          return { op: 'put', key: op.key, value: decode(op.record, `key ${op.key}`) };
+        case 'append':
+          return { op: 'append', log: op.log, record: decode(op.record, `log ${op.log}`) };
+        case 'delete':
+          return { op: 'delete', key: op.key };
+        case 'truncate':
+          return { op: 'truncate', log: op.log, length: op.length };
+        case 'compact':
+          return { op: 'compact', log: op.log, before: op.before };
+      }
+    });
   }
 
   /** Makes writes with sequence below `upTo` durable (a sync completed). */

@@ -4,7 +4,7 @@
  */
 export { assert, assertNever, AssertionError, ConfigError } from './assert.js';
 export { Clock, type ClockConfig, MAX_DRIFT_PPM } from './clock.js';
-export { CorruptRecord, type Disk, type DiskView, SimDisk } from './disk.js';
+export { CorruptRecord, type Disk, type DiskView, type DiskWrite, SimDisk } from './disk.js';
 export {
   DEFAULT_MAX_EVENTS,
   DEFAULT_SYNC_LATENCY,
@@ -19,11 +19,13 @@ export {
 export { ADMIN_OPS, type AdminOp, describeFault, type Fault, type FaultKind, type ScheduledFault,
   validateFault } from './faults.js';
 export { fnv1a, RunningHash } from './hash.js';
+export { jsonLength } from './jsonLength.js';
 export { type Latency, latencyBounds, sampleLatency, validateLatency } from './latency.js';
 export {
   bridgeCuts,
   DEFAULT_LINK,
   type DropCause,
+  type Fate,
   type LinkConfig,
   type LinkPatch,
   MAX_COPIES,
@@ -54,4 +56,5 @@ export {
   TraceChecker,
   TraceFormatError,
 } from './traceSchema.js';
+export { type Effect, sends, type Step, Transcript, type TranscriptOptions } from './transcript.js';
 export { MS, SECOND, type Micros, type NodeId } from './types.js';

@@ -8,14 +8,15 @@
  *
  * Partitions are sets of cut directed links. `partition(groups)` replaces the current
  * grouping; `cut` adds a one-way cut (asymmetric partitions); `heal` removes cuts. A message
- * sent across a cut is dropped at once; one in flight when its link is cut is dropped on
- * arrival (the engine asks `isCut` at delivery). Partitions group servers: a client process
- * keeps its links unless a group names it.
+ * sent across a cut is dropped at once (its `fate` says so); one in flight when its link is
+ * cut is dropped on arrival (the engine asks `isCut` at delivery). Partitions group servers:
+ * a client process keeps its links unless a group names it.
  *
  * Each directed link draws from its own stream `net/<from>/<to>`, so adding a node does not
  * change what happens on existing links.
  */
 import { ConfigError } from './assert.js';
+import { jsonLength } from './jsonLength.js';
 import { type Latency, sampleLatency, validateLatency } from './latency.js';
 import type { Prng, PrngRoot } from './prng.js';
 import type { Micros, NodeId } from './types.js';
@@ -54,9 +55,24 @@ export type DropCause =
   | 'partition'
   | 'partition-in-flight'
   | 'loss'
+  | 'fault'
   | 'node-down'
   | 'pause-buffer-full'
   | 'sender-crashed';
+
+/**
+ * What the network does with one message, decided once when it is sent: delivered at a true
+ * time, duplicated (two copies, each with its own latency), or dropped at once with a cause.
+ * A copy can still be dropped on arrival (a cut made while it flew, a `drop` fault, a crashed
+ * or overloaded receiver): the engine decides that at delivery, with its own causes.
+ */
+export type Fate =
+  | { readonly kind: 'delivered'; readonly at: Micros }
+  | { readonly kind: 'duplicated'; readonly at: Micros; readonly again: Micros }
+  | { readonly kind: 'dropped'; readonly cause: 'partition' | 'loss' };
+
+const CUT: Fate = Object.freeze({ kind: 'dropped', cause: 'partition' });
+const LOST: Fate = Object.freeze({ kind: 'dropped', cause: 'loss' });
 
 /** Validates a link patch; `path` names it in errors. */
 export function validateLinkPatch(patch: LinkPatch, path: string): void {
@@ -83,12 +99,10 @@ export class Network {
   private readonly cuts = new Set<string>();
   private readonly busyUntil = new Map<string, Micros>();
   /**
-   * Each link's random stream by sender, then receiver. `transmit` runs for every message, and
+   * Each link's random stream by sender, then receiver. `fate` runs for every message, and
    * building the stream's name and hashing it there cost more than sampling the message's fate.
    */
   private readonly streams = new Map<NodeId, Map<NodeId, Prng>>();
-  /** Arrival time of the duplicate of the last message `transmit` sampled, or -1 for none. */
-  duplicateArrival: Micros = -1;
 
   constructor(
     readonly servers: readonly NodeId[],
@@ -179,28 +193,27 @@ export class Network {
   }
 
   /**
-   * Samples the fate of one message: the true arrival time of its first copy, or -1 when it is
-   * lost; when it is duplicated, the second copy's arrival is in `duplicateArrival` (else -1).
-   * The message matters only on links with bandwidth, which take its JSON length as its size.
-   * Numbers rather than an array of arrivals: this runs for every message sent.
+   * Samples the fate of one message sent now on the directed link from → to. A cut link drops
+   * it without a draw; otherwise the link's stream decides loss, latency and duplication. The
+   * message matters only on links with bandwidth, which take its JSON length as its size.
    */
-  transmit(from: NodeId, to: NodeId, now: Micros, message: unknown): Micros {
+  fate(from: NodeId, to: NodeId, now: Micros, message: unknown): Fate {
+    if (this.isCut(from, to)) return CUT;
     const link = this.link(from, to);
     const prng = this.stream(from, to);
-    this.duplicateArrival = -1;
-    if (prng.chance(link.loss)) return -1;
+    if (prng.chance(link.loss)) return LOST;
     let departure = now;
     if (link.bandwidth !== undefined) {
       const key = linkKey(from, to);
       const start = Math.max(now, this.busyUntil.get(key) ?? 0);
-      departure = start + Math.ceil((JSON.stringify(message).length * 1e6) / link.bandwidth);
+      departure = start + Math.ceil((jsonLength(message) * 1e6) / link.bandwidth);
       this.busyUntil.set(key, departure);
     }
-    const arrival = departure + sampleLatency(link.latency, prng);
+    const at = departure + sampleLatency(link.latency, prng);
     if (prng.chance(link.duplicate)) {
-      this.duplicateArrival = departure + sampleLatency(link.latency, prng);
+      return { kind: 'duplicated', at, again: departure + sampleLatency(link.latency, prng) };
     }
-    return arrival;
+    return { kind: 'delivered', at };
   }
 
   /** The random stream of the directed link from → to. */

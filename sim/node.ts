@@ -30,7 +30,11 @@ export interface ClientOperation {
   readonly error?: string;
 }
 
-/** What a node can ask of the engine. Every method is an effect the engine carries out. */
+/**
+ * What a node can ask of the engine. Every method but the readers (`now`, `monotonic`,
+ * `drawDelay`, `disk`, `prng`) is an effect: it goes into the node's outbox, and the engine
+ * carries the outbox out when the handler returns, in the order asked (sim/_internal/outbox.ts).
+ */
 export interface NodeContext<M> {
   readonly id: NodeId;
   /** The servers of the cluster, `n1`…`nN`, in order. */

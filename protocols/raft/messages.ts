@@ -10,7 +10,7 @@
  */
 import type { AdminMessage } from '../../sim/check/adminProtocol.js';
 import type { ClientReply, ClientRequest } from '../../sim/check/clientProtocol.js';
-import type { ClientOperation, NodeId } from '../../sim/index.js';
+import { type ClientOperation, jsonLength, type NodeId } from '../../sim/index.js';
 import type { KvAnswer } from '../kvStore.js';
 
 /**
@@ -187,11 +187,11 @@ const entryBytes = new WeakMap<Entry, number>();
  * again; each entry is measured once.
  */
 export function messageBytes(msg: RaftMessage): number {
-  if (msg.type !== 'AppendEntries' || msg.entries.length === 0) return JSON.stringify(msg).length;
-  let bytes = JSON.stringify({ ...msg, entries: [] }).length + msg.entries.length - 1;
+  if (msg.type !== 'AppendEntries' || msg.entries.length === 0) return jsonLength(msg);
+  let bytes = jsonLength({ ...msg, entries: [] }) + msg.entries.length - 1;
   for (const entry of msg.entries) {
     let size = entryBytes.get(entry);
-    if (size === undefined) entryBytes.set(entry, size = JSON.stringify(entry).length);
+    if (size === undefined) entryBytes.set(entry, size = jsonLength(entry));
     bytes += size;
   }
   return bytes;

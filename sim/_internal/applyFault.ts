@@ -6,28 +6,23 @@
  * @internal
  */
 import { assertNever } from '../assert.js';
-import type { Engine } from '../engine.js';
 import { describeFault, type Fault } from '../faults.js';
 import { bridgeCuts, ringCuts } from '../network.js';
 import type { NodeHost } from './host.js';
+import type { Kernel } from './kernel.js';
+import { boot, crash, pause, resume } from './lifecycle.js';
 
 /** @internal */
-export function applyFault(engine: Engine<unknown>, fault: Fault): void {
+export function applyFault(engine: Kernel, fault: Fault): void {
   switch (fault.kind) {
     case 'crash':
-      return engine.crash(fault.node, 'fault', fault.tear === true);
+      return crash(engine, engine.host(fault.node), 'fault', fault.tear === true);
     case 'restart':
-      return engine.boot(fault.node, 'restart');
-    case 'pause': {
-      const host = engine.host(fault.node);
-      if (!host.up || host.paused) return;
-      engine.touch(host);
-      host.paused = true;
-      engine.trace.add(engine.now, 'pause', host.index);
-      return;
-    }
+      return boot(engine, engine.host(fault.node), 'restart');
+    case 'pause':
+      return pause(engine, engine.host(fault.node));
     case 'resume':
-      return engine.resume(fault.node);
+      return resume(engine, engine.host(fault.node));
     default:
       applyEnvironmentFault(engine, fault);
       engine.trace.add(engine.now, 'fault', -1, -1, -1, fault.kind,
@@ -35,7 +30,7 @@ export function applyFault(engine: Engine<unknown>, fault: Fault): void {
   }
 }
 
-function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
+function applyEnvironmentFault(engine: Kernel, fault: Fault): void {
   const network = engine.network;
   switch (fault.kind) {
     case 'partition':
@@ -59,7 +54,7 @@ function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
       return engine.command(fault);
     case 'clock': {
       engine.touch(engine.host(fault.node));
-      const clock = engine.clock(fault.node);
+      const clock = engine.host(fault.node).clock;
       if (fault.offset !== undefined) clock.setOffset(engine.now, fault.offset);
       if (fault.driftPpm !== undefined) setDrift(engine, engine.host(fault.node), fault.driftPpm);
       if (fault.jump !== undefined) clock.jump(engine.now, fault.jump);
@@ -71,7 +66,7 @@ function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
         engine.host(fault.node).failNextSync = true;
       } else {
         const prng = engine.prng.stream(`faults/disk/${fault.node}`);
-        const where = engine.disk(fault.node).corrupt((count) => prng.int(0, count - 1));
+        const where = engine.host(fault.node).disk.corrupt((count) => prng.int(0, count - 1));
         engine.trace.add(engine.now, 'corrupt', engine.host(fault.node).index, -1, -1,
           where ?? 'nothing');
       }
@@ -90,14 +85,14 @@ function applyEnvironmentFault(engine: Engine<unknown>, fault: Fault): void {
  * @internal The start of the liveness phase: heal every cut, restore every link to the
  * configured defaults, resume paused nodes, restart crashed ones and clear pending disk faults.
  */
-export function healEverything(engine: Engine<unknown>): void {
+export function healEverything(engine: Kernel): void {
   engine.network.heal();
   engine.network.restoreLinks();
   for (const id of [...engine.servers, ...engine.clients]) {
     const host = engine.host(id);
     host.failNextSync = false;
-    if (host.paused) engine.resume(id);
-    if (!host.up) engine.boot(id, 'restart');
+    if (host.paused) resume(engine, host);
+    if (!host.up) boot(engine, host, 'restart');
   }
 }
 
@@ -105,7 +100,7 @@ export function healEverything(engine: Engine<unknown>): void {
  * A drift change on `host`'s clock, which also moves its pending timers: each still has some
  * local time to run, which from now on passes at the new rate (sim/clock.ts).
  */
-function setDrift(engine: Engine<unknown>, host: NodeHost, driftPpm: number): void {
+function setDrift(engine: Kernel, host: NodeHost, driftPpm: number): void {
   const now = engine.now;
   const pending = [...host.timers.values()].filter((timer) => timer.at > now)
     .map((timer) => ({ timer, local: host.clock.localSpan(now, timer.at) }));

@@ -1,6 +1,7 @@
 /**
  * The engine's record of one node: the live program (absent while crashed), its clock and
- * disk, its timers, the replies waiting for a sync, and what arrived while it was paused.
+ * disk, its timers, the outbox of the handler running, the replies waiting for a sync, and
+ * what arrived while it was paused.
  * Each incarnation (boot or restart) gets its own context object; a context kept by a
  * crashed incarnation fails an assertion if used, so a stale callback cannot act.
  *
@@ -11,6 +12,7 @@ import type { Clock } from '../clock.js';
 import type { SimDisk } from '../disk.js';
 import type { NodeContext, NodeProgram } from '../node.js';
 import type { Micros, NodeId } from '../types.js';
+import { Outbox } from './outbox.js';
 
 /** A reply held until the writes made before it are durable. */
 export interface HeldMessage {
@@ -46,8 +48,13 @@ export class NodeHost {
    * generation matters to the engine's event rate.
    */
   firing: TimerEvent | undefined;
+  /** The effects of the handler running, applied when it returns (./effects.ts). */
+  readonly outbox = new Outbox<NodeHost>();
   held: HeldMessage[] = [];
+  /** A held reply waits on writes no requested sync covers: request one after the handler. */
   syncWanted = false;
+  /** Starts a sync of the writes below `upTo` now: traced, completing as an engine event. */
+  startSync: (upTo: number) => void = () => {};
   failNextSync = false;
   lastSyncDone: Micros = 0;
   /** A handler is running; used to assert handlers do not nest. */
@@ -84,7 +91,7 @@ export class NodeHost {
 
   /**
    * Enters a handler of the live program and returns it; asserts the node can run one. Every
-   * `enter` is paired with `exit` (in a finally).
+   * `enter` is paired with a `leave` (./lifecycle.ts), in a finally.
    */
   enter(): NodeProgram<unknown> {
     const program = this.program;
@@ -93,15 +100,6 @@ export class NodeHost {
     if (this.busy) throw new AssertionError(`nested handler on ${this.id}`);
     this.busy = true;
     return program;
-  }
-
-  /** Leaves a handler: starts the sync that replies held during it need (group commit). */
-  exit(): void {
-    this.busy = false;
-    if (this.syncWanted && this.program !== undefined) {
-      this.syncWanted = false;
-      this.disk.sync();
-    }
   }
 
   /** Removes and returns the held replies whose writes are now durable (below `upTo`). */
