@@ -171,7 +171,7 @@ export class Campaign {
             const parsed = protocol.params.safeParse(raw);
             return parsed.success ? model.bound(parsed.data) : undefined;
           } } }),
-        liveness: hasLiveness(protocol, params),
+        liveness: hasLiveness(protocol, params, profile.nodes),
         ...(protocol.membership === undefined ? {} : { membership: protocol.membership }) });
     }
   }
@@ -355,11 +355,24 @@ function violatedName(report: RunReport | undefined, reason: string | undefined)
     outcome === 'time-limit' ? outcome : 'expectation';
 }
 
-/** Whether the protocol has liveness checks, asked of a throwaway instance. */
-function hasLiveness(protocol: AnyProtocol, params: unknown): boolean {
+/**
+ * Whether the protocol has liveness checks, asked of a throwaway instance the size of the
+ * campaign's largest cluster (parameters such as Raft's `members` are checked against it).
+ */
+function hasLiveness(protocol: AnyProtocol, params: unknown,
+  [fewest, most]: readonly [number, number]): boolean {
   const parsed = protocol.params.safeParse(params);
   if (!parsed.success) return false;
-  const instance = protocol.setup({ servers: ['n1', 'n2', 'n3'], clients: ['c1'],
+  const setup = (n: number) => protocol.setup({
+    servers: Array.from({ length: Math.max(1, n) }, (_, i) => `n${i + 1}`), clients: ['c1'],
     params: parsed.data, workload: undefined, clientsStopAt: undefined });
-  return instance.liveness.length > 0;
+  try {
+    setup(fewest);
+  } catch (err) {
+    // The parameters do not fit the smallest cluster the campaign may draw: say so up front.
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError('--nodes', `cluster sizes that fit the parameters; with ${fewest} ` +
+      `servers (the fewest the campaign draws): ${err.message}`);
+  }
+  return setup(most).liveness.length > 0;
 }

@@ -140,3 +140,18 @@ describe('specArbitrary', () => {
     expect(sample(false).some((s) => damaged(s).size > 0)).toBe(false);
   });
 });
+
+describe('campaign parameters against its cluster sizes', () => {
+  it('checks a fixed Raft members count against the campaign\'s own sizes, not three servers', async () => {
+    const { protocols } = await import('../../protocols/index.js');
+    const raft = protocols.raft;
+    if (raft === undefined) throw new Error('raft');
+    const fits = new Campaign({ protocol: raft, registry: protocols, seed: 1,
+      params: { members: 4 }, nodes: [4, 7] });
+    const { spec } = fits.generate(0);
+    expect(spec.nodes).toBeGreaterThanOrEqual(4);
+    expect((spec.params as { members?: number }).members).toBe(4);
+    expect(() => new Campaign({ protocol: raft, registry: protocols, seed: 1,
+      params: { members: 4 }, nodes: [3, 7] })).toThrow(/--nodes: .*with 3 servers/);
+  });
+});
