@@ -184,10 +184,10 @@ function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
       return `one of ${issue.values.map((v) => String(v)).join(', ')}, got ${show(value)}`;
     case 'too_small':
       return issue.origin === 'array' ? `at least ${issue.minimum} item(s)`
-        : `at least ${issue.minimum}, got ${show(value)}`;
+        : `${issue.inclusive === false ? 'above' : 'at least'} ${issue.minimum}, got ${show(value)}`;
     case 'too_big':
       return issue.origin === 'array' ? `at most ${issue.maximum} item(s)`
-        : `at most ${issue.maximum}, got ${show(value)}`;
+        : `${issue.inclusive === false ? 'below' : 'at most'} ${issue.maximum}, got ${show(value)}`;
     case 'invalid_union':
       return `none of the allowed forms matches ${show(value)}`;
     default:

@@ -6,7 +6,7 @@
  */
 import { replicationFuzz } from './nemesis.js';
 import { z } from 'zod';
-import type { NodeId } from '../../sim/index.js';
+import { ConfigError, type NodeId } from '../../sim/index.js';
 import type { AnyModel } from '../../sim/check/model.js';
 import { kvModel } from '../../sim/check/models/kv.js';
 import { kvOperations } from '../../sim/check/workload.js';
@@ -34,7 +34,8 @@ const params = z.object({
    * primaries do (a master cut off from the others keeps answering, possibly stale).
    */
   masterReads: z.enum(['read-index', 'local']).default('read-index'),
-  weights: z.record(z.string(), z.number().min(0)).default({}),
+  /** Relative read weights of servers for the weighted policies (1 when not named). */
+  weights: z.record(z.string(), z.number().positive()).default({}),
   ...detectorParams,
   /** Base election delay; default: the detector's nominal timeout. */
   electionTimeout: timer().optional(),
@@ -73,6 +74,11 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
   view: replicationView,
   fuzz: replicationFuzz,
   setup({ servers, params: p, workload }) {
+    for (const id of Object.keys(p.weights)) {
+      if (!servers.includes(id)) {
+        throw new ConfigError('params.weights', `a server (${servers.join(', ')}), got ${id}`);
+      }
+    }
     const bugs = new Set(p.bugs);
     const acks = requiredAcks(p.mode, p.acks, servers.length);
     const survive = ackedWritesSurvive(acks, servers.length);

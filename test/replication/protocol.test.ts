@@ -6,7 +6,7 @@
  * one trace.
  */
 import { describe, expect, it } from 'vitest';
-import { runSpec } from '../../runner/index.js';
+import { loadScenario, runSpec, ScenarioError } from '../../runner/index.js';
 import { READ_POLICIES } from '../../protocols/replication/routingClient.js';
 import { crashMaster, isolateMaster, pauseMaster, replicationSpec } from './support.js';
 
@@ -156,5 +156,32 @@ describe('replication: determinism', () => {
     const a = runSpec(replicationSpec({ faults: crashMaster })).result.hash;
     expect(runSpec(replicationSpec({ faults: crashMaster })).result.hash).toBe(a);
     expect(runSpec(replicationSpec({ faults: crashMaster, seed: 2 })).result.hash).not.toBe(a);
+  });
+});
+
+describe('replication: read weights in a scenario file', () => {
+  const file = (weights: string) => `name: w
+protocol: replication
+params: { mode: async, reads: weighted-random, weights: ${weights} }
+nodes: 3
+workload: { clients: 2, rate: 20/s, keys: 2 }
+duration: 2s
+seed: 1
+`;
+  const problem = (weights: string): string => {
+    try {
+      loadScenario(file(weights), 'w.yaml');
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      return error.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    }
+    return '';
+  };
+
+  it('names only servers, with positive weights, and says where', () => {
+    expect(problem('{ n2: 2 }')).toBe('');
+    expect(problem('{ n9: 2 }')).toMatch(/params\.weights: a server \(n1, n2, n3\), got n9/);
+    expect(problem('{ c1: 3 }')).toMatch(/got c1/);
+    expect(problem('{ n2: 0 }')).toMatch(/params\.weights\.n2: above 0, got 0/);
   });
 });
