@@ -23,7 +23,7 @@ import type { ClientOperation, NodeContext, NodeId, NodeProgram } from '../../si
 import type { ClientMessage } from '../../sim/check/clientProtocol.js';
 import { Client, type ClientOptions } from '../../sim/check/workload.js';
 import { DEFAULT_HASH_SETTINGS } from '../balancer/hashing.js';
-import { makePolicy, type Policy, type PolicyName } from '../balancer/policies.js';
+import { makePolicy, type Policy } from '../balancer/policies.js';
 
 /** How reads are routed: at the master, or by one of the balancer's policies. */
 export const READ_POLICIES = ['master', 'round-robin', 'weighted-round-robin', 'random',
@@ -37,18 +37,16 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
   private readonly inner: Client;
   private proxied: { from: Ctx; to: Ctx } | undefined;
   private masterGuess: NodeId | undefined;
-  private readonly policy: Policy;
   private readonly writes = new Set<number>();
   /** The server each read not yet answered was last sent to, by sequence number. */
   private readonly openReads = new Map<number, NodeId>();
 
-  constructor(options: ClientOptions, private readonly reads: ReadPolicy,
+  constructor(options: ClientOptions, reads: ReadPolicy,
     private readonly weights: Readonly<Record<NodeId, number>> = {}) {
-    // `master` never picks; its policy object is a placeholder.
-    this.policy = makePolicy(reads === 'master' ? 'round-robin' : reads as PolicyName,
-      DEFAULT_HASH_SETTINGS);
+    // `master` has no policy: its reads go where the writes go.
+    const policy = reads === 'master' ? undefined : makePolicy(reads, DEFAULT_HASH_SETTINGS);
     this.inner = new Client({ ...options, route: (ctx, op, proposed) =>
-      op.f === 'get' && this.reads !== 'master' ? this.pickReader(ctx, op) : proposed });
+      op.f === 'get' && policy !== undefined ? this.pickReader(ctx, op, policy) : proposed });
   }
 
   start(ctx: Ctx): void {
@@ -83,7 +81,7 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
     return to;
   }
 
-  private pickReader(ctx: Ctx, op: ClientOperation): NodeId {
+  private pickReader(ctx: Ctx, op: ClientOperation, policy: Policy): NodeId {
     const slaves = ctx.servers.filter((s) => s !== this.masterGuess);
     const pool = slaves.length > 0 ? slaves : ctx.servers;
     const open = (id: NodeId): number => {
@@ -91,7 +89,7 @@ export class RoutingClient implements NodeProgram<ClientMessage> {
       for (const server of this.openReads.values()) if (server === id) count++;
       return count;
     };
-    return this.policy.pick({ pool, key: op.key, prng: ctx.prng, inflight: open,
+    return policy.pick({ pool, key: op.key, prng: ctx.prng, inflight: open,
       outstanding: open, weight: (id) => this.weights[id] ?? 1 }) as NodeId;
   }
 }

@@ -140,10 +140,13 @@ export class RuleNemesis implements Nemesis {
         const now = this.setting.view.holders(world, trigger.role);
         const before = state.holders;
         state.holders = now;
-        const fresh = now.filter((id) => !before.includes(id));
-        const fires = trigger.returning === true
-          ? fresh.some((id) => state.former.has(id)) : fresh.length > 0;
-        for (const id of fresh) state.former.add(id);
+        // A new holder fires it (with `returning`, only one that held the role before).
+        let fires = false;
+        for (const id of now) {
+          if (before.includes(id)) continue;
+          fires ||= trigger.returning !== true || state.former.has(id);
+          state.former.add(id);
+        }
         return fires;
       }
       case 'enter': {

@@ -23,6 +23,8 @@ export function makeContext<M>(kernel: HandlerKernel, host: NodeHost): NodeConte
   };
   const prng = kernel.prng.stream(`node/${host.id}`);
   const timerPrng = kernel.prng.stream(`timer/${host.id}`);
+  const draw = (after: TimerDelay): Micros =>
+    typeof after === 'number' ? after : timerPrng.int(after[0], after[1]);
   return {
     id: host.id,
     servers: kernel.servers,
@@ -38,12 +40,10 @@ export function makeContext<M>(kernel: HandlerKernel, host: NodeHost): NodeConte
       live('sendAfterSync');
       outbox.sendAfterSync(kernel.host(to), msg, host.disk.writeSequence);
     },
-    drawDelay(after: TimerDelay): Micros {
-      return typeof after === 'number' ? after : timerPrng.int(after[0], after[1]);
-    },
+    drawDelay: draw,
     setTimer(name: string, after: TimerDelay): void {
       live('setTimer');
-      const local = typeof after === 'number' ? after : timerPrng.int(after[0], after[1]);
+      const local = draw(after);
       if (!(Number.isInteger(local) && local >= 0)) {
         throw new AssertionError(`${host.id}: timer ${name} delay ${local}`);
       }
