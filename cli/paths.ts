@@ -3,8 +3,9 @@
  * scenario files under scenarios/, the default scenario, reading a file with a clear error.
  * Only Node built-ins here, so `faultline --help` starts fast.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from
-  'node:fs';
+import {
+  existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readBounded } from './inputFiles.js';
@@ -18,6 +19,17 @@ export function packageRoot(): string {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
   }
   return process.cwd();
+}
+
+/** The package's version, from its package.json ('unknown' when it cannot be read). */
+export function packageVersion(): string {
+  try {
+    const meta = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as unknown;
+    const version = (meta as { version?: unknown } | null)?.version;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** A path as short as it reads well: relative to the working directory when inside it. */

@@ -11,7 +11,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, err, InputError, outJson } from './io.js';
-import { defaultScenario } from './paths.js';
+import { defaultScenario, packageVersion } from './paths.js';
 import { ownProtocols, type Registry } from './registry.js';
 import { parseReporter } from './reporters.js';
 
@@ -55,6 +55,7 @@ function program(context: CliContext, done: (code: number) => void): Command {
   const registry = async (): Promise<Registry> => ownProtocols(await context.registry());
   const cli = new Command('faultline')
     .description('A deterministic distributed-systems simulator: run scenarios, fuzz protocols.')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeErr: (s) => err(s.trimEnd()) });
   cli.command('run').argument('<scenario...>', 'scenario files (YAML)')

@@ -303,4 +303,14 @@ describe('faultline list, check-history and the default', () => {
     expect(r.code === 0 || r.code === 1, r.stderr).toBe(true);
     expect(r.stdout).toMatch(/PASSED|FAILED|Usage: faultline/);
   });
+
+  it('prints the package version with --version and -V', () => {
+    const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
+      { version: string }).version;
+    for (const flag of ['--version', '-V']) {
+      const r = faultline(flag);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe(version);
+    }
+  });
 });
