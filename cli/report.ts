@@ -29,6 +29,8 @@ export interface RunJson {
   readonly events: number;
   readonly simulatedMicros: number;
   readonly faults: Readonly<Record<string, number>>;
+  /** The operator's requests (membership changes, leadership transfers) and their outcomes. */
+  readonly operator?: RunReport['admin'];
   readonly determinism?: { readonly hashes: readonly string[]; readonly same: boolean };
 }
 
@@ -47,8 +49,22 @@ export function runJson(report: RunReport, file?: string, hashes?: readonly stri
     checked: report.checked, liveness: report.liveness, notChecked: report.notChecked,
     metrics: report.metrics, hash: report.result.hash,
     events: report.result.events, simulatedMicros: report.result.time, faults: report.result.faults,
+    ...(report.admin === undefined ? {} : { operator: report.admin }),
     ...(hashes === undefined ? {} : { determinism: { hashes, same } }),
   };
+}
+
+/** One operator request as the summary shows it: `remove n3 at 1s refused after 2ms (...)`. */
+function operatorText(a: NonNullable<RunJson['operator']>[number]): string {
+  const details = [...a.attempts > 1 ? [`${a.attempts} attempts`] : [],
+    ...a.error === undefined ? [] : [a.error]];
+  const suffix = details.length === 0 ? '' : ` (${details.join('; ')})`;
+  const head = `${a.op} ${a.node} at ${showTime(a.asked)}`;
+  if (a.outcome === 'pending' || a.ended === undefined) {
+    return `${head} still under way at the end${suffix}`;
+  }
+  const word = a.outcome === 'gave-up' ? 'given up' : a.outcome;
+  return `${head} ${word} after ${showTime(a.ended - a.asked)}${suffix}`;
 }
 
 /** The readable summary of one run. */
@@ -61,6 +77,9 @@ export function runText(run: RunJson): string {
     `trace hash ${run.hash}`);
   const faults = Object.entries(run.faults).map(([k, n]) => `${k} ${n}`).join(', ');
   lines.push(`  faults: ${faults === '' ? 'none' : faults}`);
+  if (run.operator !== undefined && run.operator.length > 0) {
+    lines.push(`  operator: ${run.operator.map(operatorText).join('; ')}`);
+  }
   lines.push(`  checked: ${run.checked.length === 0 ? 'nothing' : run.checked.join(', ')}`);
   if (run.liveness.length > 0) lines.push(`  liveness: ${run.liveness.join(', ')}`);
   if (run.notChecked.length > 0) {

@@ -21,7 +21,7 @@ import { DISRUPTIVE_FAULTS, type Disruption, DisruptionObserver, recoveryFigures
   from '../sim/check/recovery.js';
 import type { Evidence, LivenessPhase, Property, Violation, World } from
   '../sim/check/property.js';
-import { Operator, OPERATOR } from '../sim/check/operator.js';
+import { type AdminOutcome, Operator, OPERATOR } from '../sim/check/operator.js';
 import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } from
   '../protocols/index.js';
 import { limitFailure, resolveLimits, type RunLimits, type Watchdog } from './limits.js';
@@ -57,6 +57,8 @@ export interface PreparedRun {
   readonly limits: RunLimits;
   /** The run's watchdog, which watches the linearizability check's memory too. */
   readonly watchdog?: Watchdog;
+  /** What became of the operator's requests so far (absent when the run has no operator). */
+  readonly admin?: () => AdminOutcome[];
 }
 
 /** The outcome of a run, with everything a report prints. */
@@ -88,6 +90,8 @@ export interface RunReport {
    * linearizable) ranks below: safety is reported first.
    */
   readonly alsoViolated?: Violation;
+  /** The operator's requests and what became of each (absent when the run has none). */
+  readonly admin?: readonly AdminOutcome[];
 }
 
 /** Server and client ids for a spec. */
@@ -180,8 +184,9 @@ PreparedRun {
   // The spec's own limits are part of what is run; the caller's cap applies when it has none.
   const limits = resolveLimits(spec.limits, options.maxEvents);
   const watchdog = options.watchdog?.(limits);
+  let operatorProgram: Operator | undefined;
   const program = operator === undefined ? instance.program
-    : (id: NodeId) => (id === operator ? new Operator() : instance.program(id));
+    : (id: NodeId) => (id === operator ? operatorProgram = new Operator() : instance.program(id));
   const engineConfig: EngineConfig<unknown> = {
     seed: spec.seed, servers, clients, program,
     ...(operator === undefined ? {} : { operator }),
@@ -205,7 +210,8 @@ PreparedRun {
   engine = new Engine(engineConfig);
   return { spec, protocol, instance, engine, checked, notChecked, liveness, disruptions, splits,
     limits, ...(coverage === undefined ? {} : { coverage }),
-    ...(watchdog === undefined ? {} : { watchdog }) };
+    ...(watchdog === undefined ? {} : { watchdog }),
+    ...(operator === undefined ? {} : { admin: () => operatorProgram?.outcomes() ?? [] }) };
 }
 
 /** Runs a spec to its duration and judges it. */
@@ -266,6 +272,7 @@ export function judge(prepared: PreparedRun, options: RunOptions = {}): RunRepor
     notChecked, liveness, metrics, failures, passed: failures.length === 0,
     struck: [...engine.struck],
     ...(prepared.coverage === undefined ? {} : { coverage: prepared.coverage }),
+    ...(prepared.admin === undefined ? {} : { admin: prepared.admin() }),
   };
 }
 

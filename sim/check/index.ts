@@ -40,3 +40,4 @@ export * from './workload.js';
 export type { AdminCommand, AdminMessage, AdminReply, AdminRequest } from './adminProtocol.js';
 export { NOT_LEADER } from './adminProtocol.js';
 export { ATTEMPT_TIMEOUT, MAX_ATTEMPTS, Operator, OPERATOR, RETRY_PAUSE } from './operator.js';
+export type { AdminOutcome } from './operator.js';

@@ -30,6 +30,20 @@ export const MAX_ATTEMPTS = 60;
 
 type Ctx = NodeContext<AdminMessage>;
 
+/** One request the schedule made of the operator, and what became of it. */
+export interface AdminOutcome {
+  readonly op: AdminOp;
+  readonly node: NodeId;
+  /** When the schedule asked. */
+  readonly asked: Micros;
+  /** When it ended; absent while it is still under way. */
+  readonly ended?: Micros;
+  readonly outcome: 'ok' | 'refused' | 'gave-up' | 'pending';
+  readonly attempts: number;
+  /** Why it was refused or given up (the server's or the last attempt's error). */
+  readonly error?: string;
+}
+
 interface Pending {
   readonly seq: number;
   readonly op: AdminOp;
@@ -37,6 +51,7 @@ interface Pending {
   attempt: number;
   target: NodeId;
   lastError: string;
+  readonly asked: Micros;
 }
 
 /** The operator process; see the file comment. */
@@ -45,14 +60,23 @@ export class Operator implements NodeProgram<AdminMessage> {
   private leader: NodeId | undefined;
   private next = 0;
   private readonly pending = new Map<number, Pending>();
+  private readonly ended: AdminOutcome[] = [];
 
   start(): void {}
+
+  /** Every request so far, in the order asked: those that ended, then those under way. */
+  outcomes(): AdminOutcome[] {
+    const open = [...this.pending.values()].map((r): AdminOutcome => ({ op: r.op, node: r.node,
+      asked: r.asked, outcome: 'pending', attempts: r.attempt,
+      ...(r.lastError === '' ? {} : { error: r.lastError }) }));
+    return [...this.ended, ...open].sort((a, b) => a.asked - b.asked);
+  }
 
   onMessage(ctx: Ctx, from: NodeId, msg: AdminMessage): void {
     if (msg.type === 'AdminCommand') {
       if (from !== ctx.id) return; // only the engine, through itself, gives orders
       const request: Pending = { seq: ++this.seq, op: msg.op, node: msg.node, attempt: 0,
-        target: '', lastError: '' };
+        target: '', lastError: '', asked: ctx.now() };
       this.pending.set(request.seq, request);
       ctx.note('admin', { seq: request.seq, op: msg.op, node: msg.node, outcome: 'invoke' });
       return this.send(ctx, request);
@@ -108,6 +132,8 @@ export class Operator implements NodeProgram<AdminMessage> {
     error: string | undefined): void {
     this.pending.delete(request.seq);
     ctx.cancelTimer(`attempt/${request.seq}`);
+    this.ended.push({ op: request.op, node: request.node, asked: request.asked, ended: ctx.now(),
+      outcome, attempts: request.attempt, ...(error === undefined ? {} : { error }) });
     ctx.note('admin', { seq: request.seq, op: request.op, node: request.node, outcome,
       attempts: request.attempt, ...(error === undefined ? {} : { error }) });
   }

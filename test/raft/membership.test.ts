@@ -12,6 +12,7 @@ import type { NodeId, ScheduledFault } from '../../sim/index.js';
 import { loadScenario, prepareRun, runSpec, type RunSpec, ScenarioError } from
   '../../runner/index.js';
 import { toScenarioYaml } from '../../runner/scenarioYaml.js';
+import { runJson, runText } from '../../cli/report.js';
 import { raftNode } from '../../protocols/raft/invariants.js';
 import type { RaftNode } from '../../protocols/raft/node.js';
 import { assertRaftFuzz } from './fuzzProperty.js';
@@ -88,6 +89,13 @@ describe('raft: membership changes', () => {
     const outcomes = events(run(spec).notes.filter((n) => n.tag === 'admin' &&
       n.data.outcome !== 'invoke'));
     expect(outcomes).toEqual(['refused n1', 'ok n1', 'ok n2']);
+    // The report carries the same outcomes, and the run's summary shows the refusal and why.
+    const report = runSpec(spec);
+    expect(report.admin?.map((a) => `${a.outcome} ${a.op} ${a.node}`))
+      .toEqual(['refused remove n1', 'ok add n1', 'ok remove n2']);
+    expect(report.admin?.[0]?.error).toMatch(/last voter/);
+    expect(runText(runJson(report))).toMatch(
+      /operator: remove n1 at 500ms refused after [\d.]+ms \(.*last voter.*\); add n1 at 600ms ok/);
   });
 
   it('records the configuration in snapshots, and recovers it from them (thesis §5.1)', () => {
