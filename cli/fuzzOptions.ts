@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { durationOrReason } from '../protocols/durations.js';
 import { parseSeed } from './execute.js';
 import type { ShareConfig } from './fuzzShare.js';
+import { describeIssue } from '../runner/problems.js';
 import { InputError } from './io.js';
 import type { Registry } from './registry.js';
 import { loadAll } from './scenarioFiles.js';
@@ -105,14 +106,16 @@ function params(texts: readonly string[], protocol: string, registry: Registry,
     }
   }
   const schema = registry[protocol]?.params;
-  const parsed = schema?.safeParse({ ...out, bugs: [...bugs] });
+  const given = { ...out, bugs: [...bugs] };
+  const parsed = schema?.safeParse(given);
   if (parsed !== undefined && !parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue?.code === 'unrecognized_keys') {
       throw new InputError(`--param ${issue.keys.join(', ')}: not a parameter of ${protocol}`);
     }
     const where = issue?.path.length ? issue.path.join('.') : 'params';
-    throw new InputError(`--param ${where}: ${issue?.message ?? 'invalid'}`);
+    throw new InputError(`--param ${where}: ${issue === undefined ? 'invalid'
+      : describeIssue(issue, given)}`);
   }
   return out;
 }

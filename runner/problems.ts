@@ -172,6 +172,11 @@ function matchingBranch(errors: readonly (readonly z.core.$ZodIssue[])[]):
   return typed.length === 1 ? [...(typed[0] as z.core.$ZodIssue[])] : undefined;
 }
 
+/** What a validation issue of `data` asks for, in this file's words (`one of a, b, got c`). */
+export function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  return issueMessage(issue, valueAt(data, issue.path));
+}
+
 function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
   const own = !issue.message.startsWith('Invalid') && !issue.message.startsWith('Too ');
   if (own) return issue.message;

@@ -27,6 +27,7 @@ import { type AnyProtocol, type ProtocolInstance, protocolNamed, protocols } fro
 import { limitFailure, resolveLimits, type RunLimits, type Watchdog } from './limits.js';
 import { LINEARIZABLE, type NotChecked, selectChecked } from './selection.js';
 import { withFailures } from './failures.js';
+import { describeIssue } from './problems.js';
 import { type NemesisPlan, RuleNemesis } from './fuzz/nemesis.js';
 import { COVERAGE_KINDS } from './fuzz/rules.js';
 
@@ -150,7 +151,8 @@ PreparedRun {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = ['params', ...(issue?.path ?? []).map(String)].join('.');
-    throw new ConfigError(path, issue?.message ?? 'valid parameters');
+    throw new ConfigError(path, issue === undefined ? 'valid parameters'
+      : describeIssue(issue, spec.params ?? {}));
   }
   const { servers, clients } = clusterIds(spec);
   checkAdmin(spec, protocol);
