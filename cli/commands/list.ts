@@ -28,12 +28,26 @@ function paramsOf(schema: z.ZodType): ParamInfo[] {
   }));
 }
 
-/** A parameter's type as a person reads it: its title (`duration`), else its JSON type. */
+/**
+ * A parameter's type as a person reads it: its title (`duration`), else its JSON type, with
+ * the values it allows (`one of a, b`) and its bounds (`integer, at least 1`).
+ */
 function typeOf(p: Record<string, unknown>): string {
   if (typeof p.title === 'string') return p.title;
-  if (typeof p.type === 'string') return p.type;
-  if (Array.isArray(p.type)) return p.type.join(' or ');
-  return p.anyOf !== undefined ? 'one of several' : 'any';
+  if (Array.isArray(p.enum)) return `one of ${p.enum.map(String).join(', ')}`;
+  const base = typeof p.type === 'string' ? p.type : Array.isArray(p.type) ? p.type.join(' or ')
+    : p.anyOf !== undefined ? 'one of several' : 'any';
+  const bounds = [
+    typeof p.minimum === 'number' ? `at least ${p.minimum}` : undefined,
+    typeof p.exclusiveMinimum === 'number' ? `above ${p.exclusiveMinimum}` : undefined,
+    typeof p.maximum === 'number' && p.maximum < Number.MAX_SAFE_INTEGER
+      ? `at most ${p.maximum}` : undefined,
+    typeof p.exclusiveMaximum === 'number' ? `below ${p.exclusiveMaximum}` : undefined,
+  ].filter((b) => b !== undefined);
+  const items = p.items as Record<string, unknown> | undefined;
+  const of = base === 'array' && items !== undefined && Array.isArray(items.enum)
+    ? ` of ${items.enum.map(String).join(', ')}` : '';
+  return [base + of, ...bounds].join(', ');
 }
 
 /** Lists protocols and scenarios; returns the exit code. */
@@ -63,7 +77,8 @@ export function listCommand(options: { json?: boolean }, registry: Registry): nu
     lines.push(`  ${p.name} - ${p.description}`);
     for (const param of p.params) {
       lines.push(`    param ${param.name} (${param.type}${param.default === undefined ? ''
-        : `, default ${JSON.stringify(param.default)}`})`);
+        : `, default ${JSON.stringify(param.default)}`})${param.description === undefined ? ''
+        : `: ${param.description}`}`);
     }
     for (const bug of p.bugs) {
       lines.push(`    bug ${bug.name}: ${bug.description} [caught by ${bug.caughtBy}]`);

@@ -267,6 +267,8 @@ describe('faultline list, check-history and the default', () => {
     const toy = json.protocols.find((p: { name: string }) => p.name === 'toykv');
     expect(toy.bugs[0].name).toBe('forget-writes');
     expect(faultline('list').stdout).toContain('bug forget-writes: drops every third put');
+    // A parameter shows the values it allows.
+    expect(faultline('list').stdout).toContain('param bugs (array of forget-writes, default [])');
   });
 
   it('checks a history file and names the operations that cannot be ordered', () => {
