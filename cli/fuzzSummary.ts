@@ -1,6 +1,6 @@
 /**
  * The table a fuzz campaign ends with: runs, runs per second, simulated time covered, events,
- * faults by kind, violations by property; the fault × phase coverage matrix; then each distinct
+ * faults by kind, violations by property; the properties checked; the fault × phase coverage matrix; then each distinct
  * failure, safety first, with its seeds, the shrunk counterexample file, whether its schedule
  * is 1-minimal, and whether that file replays with the same trace hash.
  */
@@ -10,6 +10,26 @@ import type { SavedCounterexample } from './counterexample.js';
 import type { ShareConfig } from './fuzzShare.js';
 import { showDuration as showTime } from '../protocols/durations.js';
 import { table } from './io.js';
+
+/**
+ * What the runs checked: the properties every run checked, those only some did (with how
+ * many), and those some runs did not check, with each reason and its count of runs. A
+ * campaign with no failures passed only what is listed here.
+ */
+export function checkedLines(stats: CampaignStats): string[] {
+  const every = Object.keys(stats.checked).filter((name) => stats.checked[name] === stats.runs);
+  const some = Object.entries(stats.checked).filter(([, n]) => n < stats.runs)
+    .map(([name, n]) => `${name} (${n} of ${stats.runs} runs)`);
+  const not = Object.entries(stats.notChecked).flatMap(([name, reasons]) =>
+    Object.entries(reasons).map(([reason, n]) =>
+      `    ${name}, in ${n === stats.runs ? 'every run' : `${n} run${n === 1 ? '' : 's'}`}: ${
+        reason}`));
+  return [
+    `checked in every run: ${every.length === 0 ? 'nothing' : every.join(', ')}`,
+    ...some.length === 0 ? [] : [`checked in some runs: ${some.join(', ')}`],
+    ...not.length === 0 ? [] : ['not checked:', ...not],
+  ];
+}
 
 /** A failure as the campaign reports it. */
 export interface Failure extends SavedCounterexample {
@@ -101,5 +121,6 @@ export function fuzzSummary(
   ];
   const body = table(['', 'total'], rows.map(([k, v]) => [k, String(v)]));
   const matrix = phases === undefined ? [] : ['', coverageMatrix(stats, phases)];
-  return [head, '', body, ...matrix, ...ordered(failures).flatMap(failureLines)].join('\n');
+  return [head, '', body, '', ...checkedLines(stats), ...matrix,
+    ...ordered(failures).flatMap(failureLines)].join('\n');
 }

@@ -100,6 +100,10 @@ export interface RunOutcome {
   readonly nemesis: readonly string[];
   /** Faults by protocol phase and kind (the coverage matrix's share of this run). */
   readonly coverage: Coverage;
+  /** The properties the run checked: safety, linearizability and liveness checks. */
+  readonly checked: readonly string[];
+  /** The protocol's other properties, each with the reason it was not checked in this run. */
+  readonly notChecked: readonly { readonly name: string; readonly reason: string }[];
   /**
    * The violated property when it failed, or `error` (the run crashed), `event-limit`,
    * `nondeterminism`, `expectation` (a metric bound or an undetermined check).
@@ -238,6 +242,8 @@ export class Campaign {
       simulated: report.result.time, faults: report.result.faults,
       inconclusive: inconclusive(report), nemesis: plan?.rules.map((r) => r.name) ?? [],
       coverage: report.coverage ?? {},
+      checked: [...report.checked, ...report.liveness],
+      notChecked: report.notChecked.map(({ name, reason }) => ({ name, reason })),
     };
     if (first.reason === undefined) return outcome;
     this.config.onFailure?.(index, first.reason);

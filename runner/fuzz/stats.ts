@@ -20,12 +20,16 @@ export interface CampaignStats {
   coverage: Record<string, Record<string, number>>;
   /** Per nemesis rule (aims counted as `aim`): runs that drew it, and failures among them. */
   nemesis: Record<string, { runs: number; failures: number }>;
+  /** Per property: the runs that checked it. */
+  checked: Record<string, number>;
+  /** Per property and reason: the runs that did not check it, for that reason. */
+  notChecked: Record<string, Record<string, number>>;
 }
 
 /** Empty totals. */
 export function emptyStats(): CampaignStats {
   return { runs: 0, failures: 0, inconclusive: 0, events: 0, simulated: 0, faults: {},
-    violations: {}, coverage: {}, nemesis: {} };
+    violations: {}, coverage: {}, nemesis: {}, checked: {}, notChecked: {} };
 }
 
 /** Adds one run's outcome to the totals. */
@@ -36,6 +40,11 @@ export function addOutcome(stats: CampaignStats, outcome: RunOutcome): void {
   if (outcome.inconclusive) stats.inconclusive += 1;
   for (const [kind, n] of Object.entries(outcome.faults)) {
     stats.faults[kind] = (stats.faults[kind] ?? 0) + n;
+  }
+  for (const name of outcome.checked) stats.checked[name] = (stats.checked[name] ?? 0) + 1;
+  for (const { name, reason } of outcome.notChecked) {
+    const reasons = (stats.notChecked[name] ??= {});
+    reasons[reason] = (reasons[reason] ?? 0) + 1;
   }
   if (!outcome.passed) {
     stats.failures += 1;

@@ -3,8 +3,9 @@
  * counts the cells hit against the protocol's phases times the fault kinds.
  */
 import { describe, expect, it } from 'vitest';
-import { coverageMatrix, type Failure, ordered } from '../../cli/fuzzSummary.js';
-import { emptyStats } from '../../runner/fuzz/index.js';
+import { checkedLines, coverageMatrix, type Failure, ordered } from '../../cli/fuzzSummary.js';
+import { addOutcome, Campaign, emptyStats } from '../../runner/fuzz/index.js';
+import { protocols } from '../../protocols/index.js';
 
 const failure = (index: number, kind?: string): Failure => ({
   index, runSeed: index, seed: String(index), violated: `p${index}`,
@@ -27,5 +28,25 @@ describe('fuzz summary', () => {
     expect(text).toMatch(/\(2 of 27 cells\)/);
     expect(text).toMatch(/^election +\. +\. .* 1 +\.$/m);
     expect(text).toMatch(/^commit( +\.)+$/m);
+  });
+
+  it('says what the runs checked, and what they did not and why', () => {
+    // Reads from slaves by round robin: linearizability is not the design's promise.
+    const campaign = new Campaign({ protocol: protocols.replication, seed: 3,
+      params: { reads: 'round-robin' }, duration: 2_000_000 });
+    const stats = emptyStats();
+    for (let i = 0; i < 3; i++) addOutcome(stats, campaign.run(i));
+    expect(stats.checked['one-master-per-epoch']).toBe(3);
+    expect(stats.checked.linearizable).toBeUndefined();
+    const lines = checkedLines(stats);
+    expect(lines[0]).toMatch(/^checked in every run: .*one-master-per-epoch/);
+    expect(lines).toContain('not checked:');
+    expect(lines.find((l) => l.startsWith('    linearizable, in every run: '))).toBeDefined();
+    // A property some runs checked shows how many.
+    const partial = emptyStats();
+    partial.runs = 4;
+    partial.checked = { a: 4, b: 1 };
+    expect(checkedLines(partial).slice(0, 2))
+      .toEqual(['checked in every run: a', 'checked in some runs: b (1 of 4 runs)']);
   });
 });
