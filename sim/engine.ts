@@ -497,7 +497,7 @@ export class Engine<M = unknown> implements World, Kernel {
   private livenessDeadline(): void {
     assert(this.config.liveness !== undefined, 'deadline without a liveness phase');
     this.checkProperties();
-    const missed = this.monitor.missedLiveness(
+    const missed = this.monitor.missedLiveness(this,
       this.healedAt === undefined ? undefined : [this.healedAt]);
     if (missed !== undefined) this.violate(missed);
   }

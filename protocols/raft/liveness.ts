@@ -46,24 +46,28 @@ export function raftLiveness(): LivenessCheck[] {
     }
   };
   let committedAtHeal: number | undefined;
+  /** The servers that must catch up and have not, as `n3 applied 40 of 212`. */
+  const behind = (world: World): string[] => {
+    const nodes = world.servers.map((id) => ({ id, node: raftNode(world.program(id)) }));
+    committedAtHeal ??= Math.max(0, ...nodes.map(({ node }) => node?.commitIndex ?? 0));
+    const target = committedAtHeal;
+    let ahead: RaftNode | undefined;
+    for (const { node } of nodes) {
+      if (node !== undefined && node.commitIndex >= (ahead?.commitIndex ?? -1)) ahead = node;
+    }
+    const config = ahead?.configuration;
+    return nodes.filter(({ id, node }) => node !== undefined && world.isUp(id) &&
+      node.disabled === undefined && node.lastApplied < target &&
+      (config === undefined || config.has(id)))
+      .map(({ id, node }) => `${id} applied ${node?.lastApplied} of ${target}`);
+  };
   return [
     { name: 'leader-elected', explain: 'no leader able to commit in its term was elected',
       holds: leaderCanCommit },
     { name: 'servers-caught-up',
       explain: 'a server that is up did not apply the entries committed before the heal',
-      holds(world) {
-        const nodes = world.servers.map((id) => ({ id, node: raftNode(world.program(id)) }));
-        committedAtHeal ??= Math.max(0, ...nodes.map(({ node }) => node?.commitIndex ?? 0));
-        const target = committedAtHeal;
-        let ahead: RaftNode | undefined;
-        for (const { node } of nodes) {
-          if (node !== undefined && node.commitIndex >= (ahead?.commitIndex ?? -1)) ahead = node;
-        }
-        const config = ahead?.configuration;
-        return nodes.every(({ id, node }) => node === undefined || !world.isUp(id) ||
-          node.disabled !== undefined || node.lastApplied >= target ||
-          (config !== undefined && !config.has(id)));
-      } },
+      holds: (world) => behind(world).length === 0,
+      detail: (world) => behind(world).join(', ') },
     { name: 'pending-ops-complete',
       explain: 'client operations pending at the heal did not complete, or a client made no ' +
         'progress after it',
@@ -75,6 +79,13 @@ export function raftLiveness(): LivenessCheck[] {
         }
         scan(world.history);
         return pending.size === 0 && world.clients.every((c) => okAfter.has(c));
+      },
+      detail(world) {
+        const idle = world.clients.filter((c) => !okAfter.has(c) && !pending.has(c));
+        return pending.size === 0 && idle.length === 0 ? undefined : [
+          ...pending.size === 0 ? [] : [`still pending: ${[...pending].join(', ')}`],
+          ...idle.length === 0 ? [] : [`no operation served since: ${idle.join(', ')}`],
+        ].join('; ');
       } },
   ];
 }

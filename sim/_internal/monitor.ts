@@ -75,14 +75,16 @@ export class Monitor {
   }
 
   /** At the liveness deadline: the first check that never held, if any. */
-  missedLiveness(healedAt: Violation['evidence'] | undefined): Finding | undefined {
+  missedLiveness(world: World, healedAt: Violation['evidence'] | undefined): Finding | undefined {
     const live = this.liveness;
     if (live === undefined) return undefined;
     for (const check of live.checks) {
       if (this.pendingLiveness.has(check.name)) {
+        const detail = check.detail?.(world);
         return { name: check.name, kind: 'liveness', explanation:
           `${check.explain} (not within ${live.settle / 1000} ms after the heal at ` +
-            `${live.healAt / 1000} ms)`, ...(healedAt === undefined ? {} : { evidence: healedAt }) };
+            `${live.healAt / 1000} ms)${detail === undefined ? '' : `: ${detail}`}`,
+          ...(healedAt === undefined ? {} : { evidence: healedAt }) };
       }
     }
     return undefined;

@@ -102,6 +102,8 @@ export interface LivenessCheck {
   holds(world: World): boolean;
   /** What the user is told when it did not come to hold in time. */
   readonly explain: string;
+  /** At the deadline, what still keeps it from holding (`n3 applied 40 of 212`), if known. */
+  detail?(world: World): string | undefined;
 }
 
 /**

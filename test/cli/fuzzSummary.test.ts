@@ -32,7 +32,9 @@ describe('fuzz summary', () => {
 
   it('says what the runs checked, and what they did not and why', () => {
     // Reads from slaves by round robin: linearizability is not the design's promise.
-    const campaign = new Campaign({ protocol: protocols.replication, seed: 3,
+    const replication = protocols.replication;
+    if (replication === undefined) throw new Error('replication is not registered');
+    const campaign = new Campaign({ protocol: replication, registry: protocols, seed: 3,
       params: { reads: 'round-robin' }, duration: 2_000_000 });
     const stats = emptyStats();
     for (let i = 0; i < 3; i++) addOutcome(stats, campaign.run(i));

@@ -8,7 +8,8 @@
  * a run the linearizability checker cannot decide in its budget counts as inconclusive).
  */
 import { describe, expect, it } from 'vitest';
-import { runSpec } from '../../runner/index.js';
+import { prepareRun, runSpec } from '../../runner/index.js';
+import { raftLiveness } from '../../protocols/raft/liveness.js';
 import { assertRaftFuzz } from './fuzzProperty.js';
 import { raftRunArb, raftSpec } from './support.js';
 
@@ -34,6 +35,28 @@ describe('raft: runs', () => {
     expect(report.failures).toEqual([]);
     expect(report.metrics['leaders-elected']).toBeGreaterThanOrEqual(2);
   });
+
+  it('names what keeps a liveness check from holding: the server behind, the clients waiting',
+    () => {
+      // n3 is cut off for good: it stays up and falls behind what the others commit.
+      const spec = raftSpec({ nodes: 3, faults: [
+        { at: 500_000, fault: { kind: 'partition', groups: [['n3'], ['n1', 'n2']] } }] });
+      const { engine } = prepareRun(spec);
+      engine.run(2_000_000);
+      const [, caughtUp, pendingOps] = raftLiveness();
+      expect(caughtUp?.holds(engine)).toBe(false);
+      expect(caughtUp?.detail?.(engine)).toMatch(/(^|, )n3 applied \d+ of \d+$/);
+      const holds = pendingOps?.holds(engine);
+      const detail = pendingOps?.detail?.(engine);
+      expect(detail === undefined).toBe(holds);
+      if (detail !== undefined) {
+        expect(detail).toMatch(/^(still pending: c\d(, c\d)*)?(; )?(no operation served since: c\d(, c\d)*)?$/);
+      }
+      // Once the clients are served after the first look, it holds and says nothing.
+      engine.run(2_500_000);
+      expect(pendingOps?.holds(engine)).toBe(true);
+      expect(pendingOps?.detail?.(engine)).toBeUndefined();
+    });
 
   it('gives one trace hash for one seed, and another for another seed', () => {
     const spec = raftSpec({ nodes: 5, faults: [
