@@ -218,11 +218,14 @@ function checkNodeIds(raw: Raw, nodes: number, problems: Problem[], locator: Loc
   const clients = count(record(raw.workload).clients, MAX_CLIENTS) ?? 0;
   const ids = new Set([...Array.from({ length: nodes }, (_, i) => `n${i + 1}`),
     ...Array.from({ length: clients }, (_, i) => `c${i + 1}`)]);
-  const idList = `${nodes === 1 ? 'n1' : `n1..n${nodes}`}${
+  const serverList = nodes === 1 ? 'n1' : `n1..n${nodes}`;
+  const idList = `${serverList}${
     clients === 0 ? '' : clients === 1 ? ', c1' : `, c1..c${clients}`}`;
-  const known = (path: Segment[], id: unknown, key = false): void => {
+  const known = (path: Segment[], id: unknown, key = false, servers = false): void => {
     if (typeof id === 'string' && !ids.has(id)) {
-      problems.push(locator.problem(path, `${id} is not a node of this scenario (${idList})`, key));
+      problems.push(locator.problem(path, servers
+        ? `${id} is not a server of this scenario (${serverList})`
+        : `${id} is not a node of this scenario (${idList})`, key));
     }
   };
   for (const id of Object.keys(record(raw.clocks))) known(['clocks', id], id, true);
@@ -264,7 +267,7 @@ function checkTimes(raw: Raw, problems: Problem[], locator: Locator): void {
 function checkFault(
   entry: Raw,
   i: number,
-  known: (path: Segment[], id: unknown) => void,
+  known: (path: Segment[], id: unknown, key?: boolean, servers?: boolean) => void,
   problems: Problem[],
   locator: Locator,
 ): void {
@@ -273,7 +276,8 @@ function checkFault(
   const value = entry[kind];
   const base: Segment[] = ['faults', i, kind];
   if (typeof value === 'string') {
-    if (value !== 'all') known(base, value);
+    // An operator's request names a server: clients are not in the list it offers.
+    if (value !== 'all') known(base, value, false, (ADMIN_OPS as readonly string[]).includes(kind));
   } else if (Array.isArray(value)) {
     const seen = new Set<string>();
     value.forEach((item, j) => {
