@@ -77,18 +77,27 @@ export interface Placed {
 }
 
 /**
+ * Takes the next position from `counter`: its run index, or undefined when no run is left to
+ * start (past `--runs`, past where the campaign stopped, or past the deadline).
+ */
+function take(config: ShareConfig, counter: Int32Array):
+{ position: number; index: number } | undefined {
+  const position = Atomics.add(counter, NEXT, 1);
+  if (position > Atomics.load(counter, LAST)) return undefined;
+  const index = shardIndex(config, position);
+  if (index === undefined) return undefined;
+  if (config.deadline !== undefined && Date.now() >= config.deadline) return undefined;
+  return { position, index };
+}
+
+/**
  * Runs positions pulled from `counter` until none is left to start. `pause` runs between two
  * runs (the main thread's runner yields there, so that the campaign hears the other runners).
  */
 export async function pull(config: ShareConfig, campaign: Campaign, counter: Int32Array,
   report: (placed: Placed) => void, pause?: () => Promise<void>): Promise<void> {
-  for (;;) {
-    const position = Atomics.add(counter, NEXT, 1);
-    if (position > Atomics.load(counter, LAST)) return;
-    const index = shardIndex(config, position);
-    if (index === undefined) return;
-    if (config.deadline !== undefined && Date.now() >= config.deadline) return;
-    report({ position, outcome: campaign.run(index) });
+  for (let next = take(config, counter); next !== undefined; next = take(config, counter)) {
+    report({ position: next.position, outcome: campaign.run(next.index) });
     if (pause !== undefined) await pause();
   }
 }

@@ -1,16 +1,19 @@
 /**
  * `faultline fuzz <protocol|scenario>`: a campaign of generated runs (runner/fuzz/), spread
- * over worker threads on this machine and, with `--shard i/n`, over machines. Run index `r`
- * belongs to shard `(r mod n) + 1`; its seed derives from the campaign seed and `r`, so the
- * shards of one campaign seed are disjoint and together are the whole campaign.
+ * over `--workers` runners on this machine (this thread and worker threads) and, with
+ * `--shard i/n`, over machines. Run index `r` belongs to shard `(r mod n) + 1`; its seed
+ * derives from the campaign seed and `r`, so the shards of one campaign seed are disjoint and
+ * together are the whole campaign.
  *
- * The first failure stops the campaign, or with `--keep-going [n]` the n-th distinct one (by
+ * The runners pull runs from a shared counter; their outcomes are taken in run order, so what
+ * a campaign counts, keeps and stops at does not depend on how many runners it had. The first
+ * failure stops the campaign, or with `--keep-going [n]` the n-th distinct one (by
  * violated property and the shape of its shrunk schedule; repeats are counted against the
  * first). Each is shrunk to a 1-minimal schedule, saved as a scenario file under `--out`, rerun
  * from that file to confirm the trace hash, and its seed printed; safety failures are listed
  * before liveness ones. The campaign ends with a table of runs, simulated time, events, faults
  * by kind and violations by property, and the fault × phase coverage matrix; `--json` prints
- * the same with the seeds run, the failures and the time of the first.
+ * the same with the seeds run, the failures, the time of the first and the CPU time spent.
  */
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -134,6 +137,7 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
     config.bugs.map((b) => ` --bug ${b}`).join('')}${
     Object.entries(config.params).map(([k, v]) => ` --param ${k}=${JSON.stringify(v)}`).join('')}`;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   // When each failure was found, by run index (before it was shrunk).
   const foundAt = new Map<number, number>();
   const found = (index: number, reason: string): void => {
@@ -176,11 +180,14 @@ export async function fuzzCommand(target: string, o: FuzzOptions, registry: Regi
   const phases = registry[config.protocol]?.fuzz?.phases;
   progress.end();
   const seconds = (performance.now() - started) / 1000;
+  // CPU time of the whole process: this thread and the worker threads, the collector's too.
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   seeds.sort((a, b) => a.index - b.index);
   if (o.json === true) {
     outJson({ target, protocol: config.protocol, campaignSeed: config.seed,
       shard: `${config.shard}/${config.shards}`, workers, bugs: config.bugs,
-      params: config.params, nemesis: config.nemesis, seconds,
+      params: config.params, nemesis: config.nemesis, seconds, cpuSeconds,
       runsPerSecond: stats.runs / seconds, stats, phases: phases ?? [],
       firstFailure: firstFailure ?? null, seeds, failures: ordered(failures) });
   } else {
