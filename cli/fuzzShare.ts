@@ -101,3 +101,43 @@ export async function pull(config: ShareConfig, campaign: Campaign, counter: Int
     if (pause !== undefined) await pause();
   }
 }
+
+/**
+ * Outcomes in the order of their positions, whatever order the runners finish them in, so
+ * that a campaign counts, keeps and stops at the same runs with any number of workers. `take`
+ * says whether to go on; after a no, later positions are dropped and no runner starts one.
+ */
+export class InOrder<T = RunOutcome> {
+  private next = 0;
+  private readonly waiting = new Map<number, T>();
+  /** The last position taken, once the campaign has stopped. */
+  last = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly counter: Int32Array,
+    private readonly take: (outcome: T) => boolean) {}
+
+  add({ position, outcome }: { position: number; outcome: T }): void {
+    if (position > this.last) return;
+    this.waiting.set(position, outcome);
+    while (this.waiting.has(this.next)) this.consume(this.next++);
+  }
+
+  /**
+   * Takes what is left at the end, in order: runs past a gap (a run that a runner did not
+   * start because the deadline had passed).
+   */
+  flush(): void {
+    for (const position of [...this.waiting.keys()].sort((a, b) => a - b)) {
+      if (position <= this.last) this.consume(position);
+    }
+  }
+
+  private consume(position: number): void {
+    const outcome = this.waiting.get(position) as T;
+    this.waiting.delete(position);
+    if (this.take(outcome)) return;
+    this.last = position;
+    Atomics.store(this.counter, LAST, position);
+    this.waiting.clear();
+  }
+}

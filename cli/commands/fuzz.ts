@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import { addOutcome, emptyStats, type RunOutcome } from '../../runner/fuzz/index.js';
 import { saveCounterexample } from '../counterexample.js';
 import { failureLimit, type FuzzOptions, positive, shareConfig } from '../fuzzOptions.js';
-import { LAST, type Placed, pull, shareCampaign, type ShareConfig, sharedCounter,
+import { InOrder, LAST, type Placed, pull, shareCampaign, type ShareConfig, sharedCounter,
 } from '../fuzzShare.js';
 import type { WorkerData } from '../workerMain.js';
 import { type Failure, fuzzSummary, ordered } from '../fuzzSummary.js';
@@ -64,9 +64,11 @@ function startWorker(url: URL, data: WorkerData, { placed, found }: Listeners): 
  */
 async function runWorkers(config: ShareConfig, workers: number, registry: Registry,
   counter: Int32Array, url: URL, listen: Listeners): Promise<void> {
+  // This thread's campaign first: a configuration it rejects stops all before a thread starts.
+  const campaign = shareCampaign(config, registry, listen.found);
   const data: WorkerData = { config, counter: counter.buffer as SharedArrayBuffer };
   const threads = Array.from({ length: workers - 1 }, () => startWorker(url, data, listen));
-  const here = pull(config, shareCampaign(config, registry, listen.found), counter, listen.placed,
+  const here = pull(config, campaign, counter, listen.placed,
     () => new Promise<void>((resolve) => setImmediate(resolve)));
   try {
     await Promise.all([here, ...threads]);
@@ -74,46 +76,6 @@ async function runWorkers(config: ShareConfig, workers: number, registry: Regist
     // Nothing more starts anywhere; the error is the campaign's.
     Atomics.store(counter, LAST, -1);
     throw error;
-  }
-}
-
-/**
- * Outcomes in the order of their positions, whatever order the runners finish them in, so
- * that a campaign counts, keeps and stops at the same runs with any number of workers. `take`
- * says whether to go on; after a no, later positions are dropped and no runner starts one.
- */
-class InOrder {
-  private next = 0;
-  private readonly waiting = new Map<number, RunOutcome>();
-  /** The last position taken, once the campaign has stopped. */
-  last = Number.POSITIVE_INFINITY;
-
-  constructor(private readonly counter: Int32Array,
-    private readonly take: (outcome: RunOutcome) => boolean) {}
-
-  add({ position, outcome }: Placed): void {
-    if (position > this.last) return;
-    this.waiting.set(position, outcome);
-    while (this.waiting.has(this.next)) this.consume(this.next++);
-  }
-
-  /**
-   * Takes what is left at the end, in order: runs past a gap (a run that a runner did not
-   * start because the deadline had passed).
-   */
-  flush(): void {
-    for (const position of [...this.waiting.keys()].sort((a, b) => a - b)) {
-      if (position <= this.last) this.consume(position);
-    }
-  }
-
-  private consume(position: number): void {
-    const outcome = this.waiting.get(position) as RunOutcome;
-    this.waiting.delete(position);
-    if (this.take(outcome)) return;
-    this.last = position;
-    Atomics.store(this.counter, LAST, position);
-    this.waiting.clear();
   }
 }
 
