@@ -129,7 +129,7 @@ export function failureLimit(o: FuzzOptions): number {
   return o.keepGoing === true ? 10 : positive(o.keepGoing, '--keep-going', 10);
 }
 
-/** Reads the options into the share configuration of worker 0 of 1. */
+/** Reads the options into the configuration every runner of the campaign shares. */
 export function shareConfig(name: string, o: FuzzOptions, registry: Registry): ShareConfig {
   const { protocol, scenario } = target(name, registry);
   const known = registry[protocol]?.bugs.map((b) => b.name) ?? [];
@@ -149,7 +149,7 @@ export function shareConfig(name: string, o: FuzzOptions, registry: Registry): S
     ...(o.duration === undefined ? {} : { duration: micros(o.duration, '--duration') }),
     ...(runs === undefined ? {} : { runs }),
     ...(o.time === undefined ? {} : { deadline: Date.now() + micros(o.time, '--time') / 1000 }),
-    shard: i, shards: n, worker: 0, workers: 1, checkDeterminism: o.checkDeterminism === true,
+    shard: i, shards: n, checkDeterminism: o.checkDeterminism === true,
     shrinkRuns: o.shrink === false ? 0 : positive(o.shrinkRuns, '--shrink-runs', 150),
     ...(o.nodes === undefined ? {} : { nodes: nodeRange(o.nodes) }),
     nemesis: o.nemesis !== false,

@@ -34,7 +34,8 @@ function fuzzOptions(cmd: Command): Command {
     .addOption(new Option('--runs <n>', 'number of runs').conflicts('time'))
     .option('--time <duration>', 'wall-clock budget, such as 60s or 5m')
     .option('--seed <s>', 'campaign seed (each run seed derives from it and the run index)')
-    .option('--workers <k>', 'worker threads on this machine', '1')
+    .option('--workers <k>', 'runs at once on this machine: this thread and k-1 worker threads',
+      '1')
     .option('--shard <i/n>', 'run only the shard i of n: run indexes ≡ i-1 (mod n)')
     .option('--bug <name...>', 'switch on bugs of the protocol')
     .option('--param <name=value...>', 'set a protocol parameter, such as snapshotEvery=5')

@@ -2,7 +2,7 @@
  * The watchdog of runs started from Node (the CLI and its fuzz workers): it ends a run that
  * has used its memory or its wall time (runner/limits.ts) before the machine ends the process.
  *
- * Memory is the JavaScript heap plus array buffers of this thread. The heap counts garbage
+ * Memory is the JavaScript heap plus the memory outside it (array buffers) of this thread. The heap counts garbage
  * not yet collected, so a run over its budget is first given a full collection: it stops only
  * if what is live still exceeds the budget. Such a collection costs up to a second on a large
  * heap, so after one that freed enough the next waits nine times as long as it took (forced
@@ -23,9 +23,14 @@ export function memoryBudget(limits: RunLimits): number {
 
 const heapLimit = (): number => getHeapStatistics().heap_size_limit;
 
+/**
+ * This thread's heap in use plus its memory outside the heap (array buffers among it), from
+ * V8's own figures: 0.4 µs, where `process.memoryUsage()` takes about 10 µs (it reads the
+ * process's resident size from /proc as well), and a fuzz run asks dozens of times.
+ */
 function used(): number {
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
+  const { used_heap_size: heap, external_memory: external } = getHeapStatistics();
+  return heap + external;
 }
 
 let collect: (() => void) | undefined;

@@ -183,6 +183,12 @@ PreparedRun {
     if (DISRUPTIVE_FAULTS.has(fault.kind)) splits.push({ at: w.now, what: describeFault(fault) });
     if (coverage !== undefined && view !== undefined) count(coverage, fault, view.phases(w));
   };
+  // One strike function for the run (the nemesis looks after every event): it strikes
+  // relative to the moment of the event being observed.
+  let watched: World | undefined;
+  const strike = (fault: Fault, after = 1): void => {
+    if (watched !== undefined) engine?.strike(watched.now + Math.max(1, after), fault);
+  };
   // The spec's own limits are part of what is run; the caller's cap applies when it has none.
   const limits = resolveLimits(spec.limits, options.maxEvents);
   const watchdog = options.watchdog?.(limits);
@@ -204,8 +210,10 @@ PreparedRun {
     properties: instance.properties.filter((p: Property) => checked.includes(p.name)),
     observers: [(w) => disruptions.observe(w),
       ...(instance.observe === undefined ? [] : [(w: World) => instance.observe?.(w)]),
-      ...(nemesis === undefined ? [] : [(w: World) => nemesis.observe(w, (fault, after = 1) =>
-        engine?.strike(w.now + Math.max(1, after), fault))])],
+      ...(nemesis === undefined ? [] : [(w: World) => {
+        watched = w;
+        nemesis.observe(w, strike);
+      }])],
     faultObservers: [onFault],
     ...live,
   };

@@ -4,7 +4,7 @@
  * parameter variants and blind fault schedule), plus a nemesis plan drawn from the same seed:
  * rules that watch the run and strike at protocol moments, and the run's aim, one cell of the
  * fault × phase matrix (runner/fuzz/rules.ts). So a run is the same wherever it executes: the
- * CLI's worker threads and `--shard i/n` only decide which indexes a process takes.
+ * CLI's worker threads and `--shard i/n` only decide which runner takes which index.
  *
  * A failing run is written as a plain schedule (its faults and what the nemesis struck, which
  * replays it event for event without the nemesis), checked to fail the same way, and shrunk to
@@ -120,15 +120,14 @@ export function runSeed(seed: number, index: number): number {
 }
 
 /**
- * The run indexes one process takes: shard `shard` (1-based) of `shards` takes indexes
- * ≡ shard-1 (mod shards); within it, worker `worker` of `workers` takes every workers-th of
- * those, from its own offset. With `runs`, indexes stop below it; without, they never stop.
+ * The run index at `position` of a shard's sequence: shard `shard` (1-based) of `shards` takes
+ * the indexes ≡ shard-1 (mod shards), in order. With `runs`, the sequence stops below it
+ * (undefined past its end); without, it never stops.
  */
-export function* indexesFor(p: { shard: number; shards: number; worker: number; workers: number;
-  runs?: number }): Generator<number> {
-  const step = p.shards * p.workers;
-  const first = p.shard - 1 + p.shards * p.worker;
-  for (let i = first; p.runs === undefined || i < p.runs; i += step) yield i;
+export function shardIndex(p: { shard: number; shards: number; runs?: number | undefined },
+  position: number): number | undefined {
+  const index = p.shard - 1 + position * p.shards;
+  return p.runs !== undefined && index >= p.runs ? undefined : index;
 }
 
 /** A run judged: its report, and why it failed when it did. */

@@ -6,9 +6,9 @@
  */
 export { FUZZ_KINDS, faultsArbitrary, specArbitrary, type SpecContext } from './arbitraries.js';
 export {
-  Campaign, CAMPAIGN_LIMITS, type CampaignConfig, type Counterexample, inconclusive, indexesFor,
+  Campaign, CAMPAIGN_LIMITS, type CampaignConfig, type Counterexample, inconclusive,
   type RunOutcome,
-  runSeed, withStrikes,
+  runSeed, shardIndex, withStrikes,
 } from './campaign.js';
 export { catchingProperties, hunt, type HuntOptions, type HuntResult } from './hunt.js';
 export { type NemesisPlan, RuleNemesis } from './nemesis.js';

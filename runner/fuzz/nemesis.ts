@@ -57,6 +57,8 @@ interface Strikes {
 
 const NONE: Strikes = { faults: [], repairs: [] };
 const HEAL: readonly Fault[] = [{ kind: 'heal' }];
+const NO_NODES: readonly NodeId[] = [];
+const IDLE: readonly string[] = [IDLE_PHASE];
 
 /** What a rule saw last, to fire on changes only. */
 interface RuleState {
@@ -64,8 +66,8 @@ interface RuleState {
   /** Holders of the trigger's role at the last look, and every node that ever held it. */
   holders: readonly NodeId[];
   former: Set<NodeId>;
-  /** The trigger's phases active at the last look. */
-  active: ReadonlySet<string>;
+  /** The trigger's phases active at the last look, one bit each (by place in the trigger). */
+  active: number;
   /** The next periodic firing, true µs. */
   next: Micros;
 }
@@ -81,50 +83,63 @@ export class RuleNemesis implements Nemesis {
   private readonly unsynced = new Set<NodeId>();
   private readonly watchesPhases: boolean;
   private readonly watchesUnsynced: boolean;
+  /** Whether this event's phases are to be looked at, and what they were when looked at. */
+  private phasesChanged = false;
+  private seenPhases: readonly string[] | undefined;
 
   constructor(private readonly plan: NemesisPlan, private readonly setting: NemesisSetting) {
     this.prng = new Prng('nemesis', String(plan.seed));
     this.damaged = new Set(setting.damaged);
     this.corrupted = new Set(setting.corrupted ?? []);
     this.states = plan.rules.map((rule) => ({ fired: 0, holders: [], former: new Set<NodeId>(),
-      active: new Set<string>(),
+      active: 0,
       next: rule.trigger.on === 'every' ? this.span(rule.trigger.period, 0.5, 1.5) : 0 }));
     this.watchesPhases = plan.rules.some((r) => r.trigger.on === 'enter');
     this.watchesUnsynced = plan.rules.some((r) => r.trigger.on === 'unsynced' ||
       r.steps.some((s) => s.target === 'unsynced'));
   }
 
+  // Called after every event: it allocates nothing unless a rule fires.
   observe(world: World, strike: Strike): void {
     if (world.now >= this.setting.windowEnd) return;
     const changed = world.changed.length > 0;
-    const phases = this.watchesPhases && changed ? this.phases(world) : undefined;
-    const fresh = this.watchesUnsynced && changed ? this.freshUnsynced(world) : [];
-    this.plan.rules.forEach((rule, i) => {
+    // The protocol's phases are read once an event, and only when a rule still asks for them.
+    this.seenPhases = undefined;
+    this.phasesChanged = this.watchesPhases && changed;
+    const fresh = this.watchesUnsynced && changed ? this.freshUnsynced(world) : NO_NODES;
+    const rules = this.plan.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as NemesisRule;
       const state = this.states[i] as RuleState;
-      if (state.fired >= rule.limit) return;
-      if (this.triggered(rule, state, world, phases, fresh) && this.prng.chance(rule.chance)) {
+      if (state.fired >= rule.limit) continue;
+      if (this.triggered(rule, state, world, fresh) && this.prng.chance(rule.chance)) {
         state.fired++;
         for (const step of rule.steps) this.run(step, world, strike, fresh);
       }
-    });
+    }
   }
 
-  private phases(world: World): ReadonlySet<string> {
-    const active = this.setting.view.phases(world);
-    return new Set(active.length === 0 ? [IDLE_PHASE] : active);
+  /** The phases active now, when the event changed something (else undefined). */
+  private phases(world: World): readonly string[] | undefined {
+    if (!this.phasesChanged) return undefined;
+    if (this.seenPhases === undefined) {
+      const active = this.setting.view.phases(world);
+      this.seenPhases = active.length === 0 ? IDLE : active;
+    }
+    return this.seenPhases;
   }
 
   /** Servers that hold unsynced writes now and did not at the last look. */
-  private freshUnsynced(world: World): NodeId[] {
-    const fresh: NodeId[] = [];
+  private freshUnsynced(world: World): readonly NodeId[] {
+    let fresh: NodeId[] | undefined;
     for (const id of world.changed) {
       if (!this.isServer(id)) continue;
       const holds = world.isUp(id) && world.disk(id).unsyncedWrites > 0;
-      if (holds && !this.unsynced.has(id)) fresh.push(id);
+      if (holds && !this.unsynced.has(id)) (fresh ??= []).push(id);
       if (holds) this.unsynced.add(id);
       else this.unsynced.delete(id);
     }
-    return fresh;
+    return fresh ?? NO_NODES;
   }
 
   private isServer(id: NodeId): boolean {
@@ -132,7 +147,7 @@ export class RuleNemesis implements Nemesis {
   }
 
   private triggered(rule: NemesisRule, state: RuleState, world: World,
-    phases: ReadonlySet<string> | undefined, fresh: readonly NodeId[]): boolean {
+    fresh: readonly NodeId[]): boolean {
     const trigger = rule.trigger;
     switch (trigger.on) {
       case 'change': {
@@ -150,9 +165,14 @@ export class RuleNemesis implements Nemesis {
         return fires;
       }
       case 'enter': {
+        const phases = this.phases(world);
         if (phases === undefined) return false;
-        const active = new Set(trigger.phases.filter((phase) => phases.has(phase)));
-        const entered = [...active].some((phase) => !state.active.has(phase));
+        let active = 0;
+        for (let k = 0; k < trigger.phases.length; k++) {
+          if (phases.includes(trigger.phases[k] as string)) active |= 1 << k;
+        }
+        // A phase of the trigger active now and not at the last look.
+        const entered = (active & ~state.active) !== 0;
         state.active = active;
         return entered;
       }

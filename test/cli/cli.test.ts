@@ -171,6 +171,34 @@ describe('faultline fuzz', () => {
     for (const f of json.failures) expect(typeof f.minimal).toBe('boolean');
   }, 120_000);
 
+  it('finds the same failures, shrunk the same, whatever the number of workers', () => {
+    const bug = ['fuzz', 'toykv', '--bug', 'forget-writes', '--runs', '16', '--seed', '3',
+      '--shrink-runs', '20', '--json'];
+    for (const more of [[], ['--keep-going']]) {
+      const [one, three] = [1, 3].map((workers) => {
+        const out = `w${workers}-${more.length}`;
+        const r = faultline(...bug, ...more, '--workers', String(workers), '--out', out);
+        expect(r.code, r.stderr).toBe(1);
+        const json = r.json();
+        const files = json.failures.map((f: { file: string }) =>
+          readFileSync(join(dir, f.file), 'utf8').replaceAll(out, 'OUT'));
+        const failures = json.failures.map(({ file: _f, history: _h, ...rest }: any) => rest);
+        return { json, failures, files };
+      });
+      if (one === undefined || three === undefined) throw new Error('two campaigns');
+      // One runner stops at the first failure; three pull ahead, but keep and count the same
+      // runs. Going on, every later failure is a repeat of the first, listed in run order.
+      expect(one.json.stats.runs).toBe(more.length === 0 ? 1 : 16);
+      expect(one.failures).toHaveLength(1);
+      if (more.length > 0) expect(one.failures[0].repeats.length).toBeGreaterThan(5);
+      expect(three.failures).toEqual(one.failures);
+      expect(three.files).toEqual(one.files);
+      expect(three.json.stats).toEqual(one.json.stats);
+      expect(three.json.seeds).toEqual(one.json.seeds);
+      expect(three.json.firstFailure.run).toBe(one.json.firstFailure.run);
+    }
+  }, 120_000);
+
   it('prints the fault x phase matrix, and turns nemeses off with --no-nemesis', () => {
     const on = faultline('fuzz', 'toykv', '--runs', '4', '--seed', '1', '--keep-going',
       '--no-shrink');
