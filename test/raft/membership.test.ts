@@ -9,8 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { NodeId, ScheduledFault } from '../../sim/index.js';
-import { loadScenario, prepareRun, runSpec, type RunSpec, ScenarioError } from
-  '../../runner/index.js';
+import { loadScenario, prepareRun, runSpec, type RunSpec } from '../../runner/index.js';
 import { toScenarioYaml } from '../../runner/scenarioYaml.js';
 import { runJson, runText } from '../../cli/report.js';
 import { raftNode } from '../../protocols/raft/invariants.js';
