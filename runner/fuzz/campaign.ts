@@ -241,7 +241,7 @@ export class Campaign {
       simulated: report.result.time, faults: report.result.faults,
       inconclusive: inconclusive(report), nemesis: plan?.rules.map((r) => r.name) ?? [],
       coverage: report.coverage ?? {},
-      checked: [...report.checked, ...report.liveness],
+      checked: [...new Set([...report.checked, ...report.liveness])],
       notChecked: report.notChecked.map(({ name, reason }) => ({ name, reason })),
     };
     if (first.reason === undefined) return outcome;

@@ -44,6 +44,15 @@ describe('fuzz summary', () => {
     expect(lines[0]).toMatch(/^checked in every run: .*one-master-per-epoch/);
     expect(lines).toContain('not checked:');
     expect(lines.find((l) => l.startsWith('    linearizable, in every run: '))).toBeDefined();
+    // A property that is both an invariant and a liveness check counts once per run.
+    const raft = protocols.raft;
+    if (raft === undefined) throw new Error('raft is not registered');
+    const raftStats = emptyStats();
+    const raftCampaign = new Campaign({ protocol: raft, registry: protocols, seed: 3,
+      duration: 2_000_000 });
+    for (let i = 0; i < 2; i++) addOutcome(raftStats, raftCampaign.run(i));
+    expect(raftStats.checked['leader-elected']).toBe(2);
+    expect(checkedLines(raftStats)[0]).toMatch(/leader-elected/);
     // A property some runs checked shows how many.
     const partial = emptyStats();
     partial.runs = 4;
