@@ -12,7 +12,9 @@
  * session table has not run never will through this server. The leader proposes a command
  * once per (client, seq), remembers which client waits for it, and answers when the command
  * is executed; the session table makes a command decided twice (a retry during a takeover)
- * run once. A leader refuses again what it refused before.
+ * run once. A leader refuses again what it refused before. With `reads: read-index` a get
+ * takes no slot: it waits for a read round (leader.ts); with `batchDelay` writes wait for the
+ * flush that proposes them together.
  */
 import { assertNever, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
