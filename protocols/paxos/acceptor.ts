@@ -3,8 +3,8 @@
  * - Phase 1: on `Prepare(b)` with b at least its promise, it promises b (persisting the
  *   promise) and reports every proposal it accepted in the asked slots; otherwise it refuses
  *   with a `Nack` that tells the proposer the ballot to beat.
- * - Phase 2: on `Accept(b, slot, v)` with b at least its promise, it accepts (persisting the
- *   proposal) and tells the learners; otherwise `Nack`.
+ * - Phase 2: on `Accept(b, entries)` with b at least its promise, it accepts every (slot,
+ *   value) entry (persisting each) and tells the learners in one `Accepted`; otherwise `Nack`.
  * Both replies leave only after the records they depend on are durable (`sendAfterSync`):
  * a promise or an accept that a crash can take back breaks every quorum it was counted in.
  * The `acceptor-forgets` bug sends the reply at once instead.
@@ -84,7 +84,10 @@ export class Acceptor<V> {
     return true;
   }
 
-  /** Phase 2b. Returns whether it accepted. */
+  /**
+   * Phase 2b for every entry of the Accept (a batch: one write barrier makes them all
+   * durable, and one Accepted answers them all). Returns whether it accepted.
+   */
   onAccept(ctx: Ctx<V>, from: NodeId, msg: Accept<V>): boolean {
     if (!this.voting) return false;
     if (compareBallots(msg.ballot, this.promised) < 0) {
@@ -92,17 +95,18 @@ export class Acceptor<V> {
       return false;
     }
     this.raisePromise(ctx, msg.ballot);
-    const previous = this.accepted.get(msg.slot);
-    const repeat = previous !== undefined && compareBallots(previous.ballot, msg.ballot) === 0 &&
-      JSON.stringify(previous.value) === JSON.stringify(msg.value);
-    if (!repeat) {
-      const proposal = { ballot: msg.ballot, value: msg.value };
-      this.accepted.set(msg.slot, proposal);
-      writeAccepted(ctx.disk, msg.slot, proposal);
-      this.acceptLog.push({ slot: msg.slot, ...proposal });
+    for (const { slot, value } of msg.entries) {
+      const previous = this.accepted.get(slot);
+      if (previous !== undefined && compareBallots(previous.ballot, msg.ballot) === 0 &&
+        JSON.stringify(previous.value) === JSON.stringify(value)) continue; // a repeat
+      // Frozen: both disk copies (and the checkers) share it rather than copy it.
+      const proposal = Object.freeze({ ballot: msg.ballot, value });
+      this.accepted.set(slot, proposal);
+      writeAccepted(ctx.disk, slot, proposal);
+      this.acceptLog.push({ slot, ...proposal });
     }
-    const accepted = { type: 'Accepted' as const, ballot: msg.ballot, slot: msg.slot,
-      value: msg.value };
+    const accepted = { type: 'Accepted' as const, ballot: msg.ballot, entries: msg.entries,
+      ...(msg.round === undefined ? {} : { round: msg.round }) };
     for (const learner of this.options.learners(from, ctx.servers)) {
       this.reply(ctx, learner, accepted);
     }

@@ -36,7 +36,8 @@ export function maxBallot(a: Ballot, b: Ballot): Ballot {
  * left blank and two proposers may pick the same ballot.
  */
 export function nextBallot(seen: Ballot, self: NodeId, unique = true): Ballot {
-  return { round: seen.round + 1, node: unique ? self : '' };
+  // Frozen, so that the many messages and records that carry it share it (sim/snapshot.ts).
+  return Object.freeze({ round: seen.round + 1, node: unique ? self : '' });
 }
 
 /** A ballot as people write it: `(3,n2)`. */

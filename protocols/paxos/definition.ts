@@ -16,7 +16,7 @@ import type { World } from '../../sim/check/property.js';
 import { type AckedWrite, lostBySession } from '../../sim/check/recovery.js';
 import type { ProtocolDefinition, WorkloadSpec } from '../protocol.js';
 import { MULTI_PAXOS_BUGS, SINGLE_PAXOS_BUGS } from './bugs.js';
-import { bugList, durationRange, timer, timerRange } from '../params.js';
+import { bugList, duration, durationRange, timer, timerRange } from '../params.js';
 import { formatBallot } from './ballot.js';
 import {
   allLearned, commandsDecided, leaderElected, MULTI_SAFETY, multiObserver, paxosProperties,
@@ -30,6 +30,12 @@ import { paxosSingleView, paxosView } from './view.js';
 const multiParams = z.object({
   leaderTimeout: timerRange().default([150_000, 300_000]),
   heartbeat: timer().default(50_000),
+  reads: z.enum(['read-index', 'log']).default('read-index')
+    .describe('read-index: the leader answers a read after a read round a majority confirmed ' +
+      'and once it executed every slot proposed before; log: a read takes a slot like a write'),
+  batchDelay: duration().default(0)
+    .describe('how long a leader collects client commands before proposing them in one ' +
+      'Accept and starting one read round for the reads among them; 0 proposes at each request'),
   bugs: bugList(['acceptor-forgets', 'non-unique-ballots', 'takeover-drops-accepted',
     'own-value']),
 }).strict();
@@ -99,7 +105,8 @@ export const paxos: ProtocolDefinition<MultiParams> = {
   setup({ params, workload, clientsStopAt }) {
     const stats = new PaxosStats();
     const config = { leaderTimeout: params.leaderTimeout, heartbeat: params.heartbeat,
-      bugs: new Set<string>(params.bugs), stats };
+      batchDelay: params.batchDelay, reads: params.reads, bugs: new Set<string>(params.bugs),
+      stats };
     return {
       program: (id) => (id.startsWith('n') ? new MultiPaxosNode(config)
         : client(workload, clientsStopAt)) as NodeProgram<unknown>,

@@ -33,20 +33,32 @@ export interface PromiseMessage<V> {
   readonly accepted: readonly AcceptedEntry<V>[];
 }
 
-/** Phase 2a: asks acceptors to accept `value` in `slot` at `ballot`. */
-export interface Accept<V> {
-  readonly type: 'Accept';
-  readonly ballot: Ballot;
+/** A value proposed for (or accepted in, or chosen in) one slot. */
+export interface SlotValue<V> {
   readonly slot: number;
   readonly value: V;
 }
 
-/** Phase 2b: the acceptor accepted (and made durable) `value` in `slot` at `ballot`. */
+/**
+ * Phase 2a: asks acceptors to accept, at `ballot`, each entry's value in its slot. A Multi-
+ * Paxos leader puts a batch of slots in one Accept (the acceptor persists them all with one
+ * write barrier and answers with one Accepted); single-decree Paxos sends one entry, slot 0.
+ */
+export interface Accept<V> {
+  readonly type: 'Accept';
+  readonly ballot: Ballot;
+  readonly entries: readonly SlotValue<V>[];
+  /** Multi-Paxos: the leader's read round riding on this Accept (see Heartbeat). */
+  readonly round?: number;
+}
+
+/** Phase 2b: the acceptor accepted (and made durable) every entry at `ballot`. */
 export interface Accepted<V> {
   readonly type: 'Accepted';
   readonly ballot: Ballot;
-  readonly slot: number;
-  readonly value: V;
+  readonly entries: readonly SlotValue<V>[];
+  /** The Accept's read round, echoed: an acceptor that accepted at `ballot` confirms it. */
+  readonly round?: number;
 }
 
 /** A refusal: the acceptor has promised `promised`, above the `ballot` it was asked for. */
@@ -56,25 +68,29 @@ export interface Nack {
   readonly promised: Ballot;
 }
 
-/** A learner tells another that `value` was chosen in `slot`. */
+/** A learner tells another that each entry's value was chosen in its slot. */
 export interface Decide<V> {
   readonly type: 'Decide';
-  readonly slot: number;
-  readonly value: V;
+  readonly entries: readonly SlotValue<V>[];
 }
 
-/** The Multi-Paxos leader is alive; it has executed every slot below `executed`. */
+/**
+ * The Multi-Paxos leader is alive; it has executed every slot below `executed`. `round` is
+ * its latest read round (0: none yet): a majority that answers confirms the reads of it.
+ */
 export interface Heartbeat {
   readonly type: 'Heartbeat';
   readonly ballot: Ballot;
   readonly executed: number;
+  readonly round: number;
 }
 
-/** A follower's answer: it has executed every slot below `executed`. */
+/** A follower's answer: it has executed every slot below `executed`; it echoes `round`. */
 export interface HeartbeatReply {
   readonly type: 'HeartbeatReply';
   readonly ballot: Ballot;
   readonly executed: number;
+  readonly round: number;
 }
 
 /** A node whose acceptor record is corrupt asks its peers for their acceptor state. */

@@ -80,6 +80,11 @@ export const multiPaxosFuzz: FuzzTraits<{ leaderTimeout: readonly [number, numbe
   view: () => multiView,
   timescale: (p) => ({ tick: p.heartbeat, timeout: p.leaderTimeout[0] }),
   rules: [LATE_REPLIES],
+  // The shipped options are fuzzed too: reads in slots, and batched proposals.
+  variants: {
+    reads: ['read-index', 'read-index', 'log'],
+    batchDelay: [0, 0, 0, '5ms'],
+  },
 };
 
 function singleNode(world: World, id: NodeId): SinglePaxosNode | undefined {

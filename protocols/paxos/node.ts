@@ -12,15 +12,18 @@
  * session table has not run never will through this server. The leader proposes a command
  * once per (client, seq), remembers which client waits for it, and answers when the command
  * is executed; the session table makes a command decided twice (a retry during a takeover)
- * run once. A leader refuses again what it refused before.
+ * run once. A leader refuses again what it refused before. With `reads: read-index` a get
+ * takes no slot: it waits for a read round (leader.ts); with `batchDelay` writes wait for the
+ * flush that proposes them together.
  */
 import { assertNever, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
 import { Acceptor } from './acceptor.js';
 import { type Ballot, compareBallots, formatBallot, maxBallot, ZERO_BALLOT } from './ballot.js';
 import {
-  becomeCandidate, onAccepted, onHeartbeatReply, onNack, onPromise, propose, type Proposal,
-  type Role, sendHeartbeats, stepDown,
+  becomeCandidate, onAccepted, onFlush, onHeartbeatReply, onNack, onPromise, onRead,
+  type PendingRead, propose, type Proposal, type Role, scheduleFlush, sendHeartbeats,
+  serveReads, stepDown,
 } from './leader.js';
 import type { AcceptedEntry, Heartbeat, PaxosMessage } from './messages.js';
 import type { PaxosStats } from './metrics.js';
@@ -34,10 +37,16 @@ type Ctx = NodeContext<PaxosMessage<Command>>;
 /** A Multi-Paxos bug switch. */
 export type MultiPaxosBug = 'acceptor-forgets' | 'non-unique-ballots' | 'takeover-drops-accepted';
 
+/** How the leader serves reads: through a read round (leader.ts) or in a slot like writes. */
+export type MultiPaxosReads = 'read-index' | 'log';
+
 /** What every server of one run shares: parameters and the run's counters. */
 export interface MultiPaxosConfig {
   readonly leaderTimeout: readonly [number, number];
   readonly heartbeat: number;
+  /** Batching: client commands collected for this long go out in one Accept (0: at once). */
+  readonly batchDelay: number;
+  readonly reads: MultiPaxosReads;
   readonly bugs: ReadonlySet<string>;
   readonly stats: PaxosStats;
 }
@@ -57,6 +66,13 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   fromSlot = 0;
   readonly proposals = new Map<number, Proposal>();
   nextSlot = 0;
+  /** Batching: client commands waiting for the flush, and whether the flush timer is set. */
+  readonly queued: Command[] = [];
+  flushArmed = false;
+  /** Reads waiting for a read round; the latest round; the highest round each peer answered. */
+  pendingReads: PendingRead[] = [];
+  readRound = 0;
+  readonly roundAcks = new Map<NodeId, number>();
   /** While leading: when it took office, and when each peer last answered (local clock). */
   leadingSince = 0;
   readonly heardFrom = new Map<NodeId, number>();
@@ -102,6 +118,7 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
       return becomeCandidate(this, ctx);
     }
     if (name === 'heartbeat') return sendHeartbeats(this, ctx);
+    if (name === 'flush') return onFlush(this, ctx);
     if (name === 'rejoin') return this.acceptor.onRejoinTimer(ctx);
   }
 
@@ -120,11 +137,12 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
       case 'Nack':
         return onNack(this, ctx, msg);
       case 'Decide':
-        return this.learn(ctx, msg.slot, msg.value);
+        for (const { slot, value } of msg.entries) this.learn(ctx, slot, value);
+        return;
       case 'Heartbeat':
         return this.onHeartbeat(ctx, from, msg);
       case 'HeartbeatReply':
-        return onHeartbeatReply(this, ctx, from, msg.executed, msg.ballot);
+        return onHeartbeatReply(this, ctx, from, msg.executed, msg.ballot, msg.round);
       case 'RejoinRequest':
         return this.acceptor.onRejoinRequest(ctx, from, msg.nonce);
       case 'RejoinReply':
@@ -159,6 +177,7 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
   learn(ctx: Ctx, slot: number, value: Command): void {
     this.config.stats.noteDecided(slot);
     for (const done of this.replica.decide(ctx, slot, value)) this.answer(ctx, done);
+    if (this.pendingReads.length > 0) serveReads(this, ctx);
   }
 
   /** Tells every waiting client that its outcome is unknown (leadership lost). */
@@ -198,8 +217,10 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
     if (this.role !== 'follower') return;
     this.leaderId = from;
     ctx.setTimer('leader-timeout', this.config.leaderTimeout);
+    // An acceptor rebuilding lost records may have promised more than it knows: it confirms
+    // no read round (round 0) until it has rejoined.
     this.send(ctx, from, { type: 'HeartbeatReply', ballot: msg.ballot,
-      executed: this.replica.executed });
+      executed: this.replica.executed, round: this.acceptor.voting ? msg.round : 0 });
   }
 
   /** The leader proposes; any other server redirects the client. */
@@ -215,12 +236,19 @@ export class MultiPaxosNode implements NodeProgram<PaxosMessage<Command>> {
         error: 'refused-earlier' });
       return;
     }
+    if (msg.op.f === 'get' && this.config.reads === 'read-index') {
+      return onRead(this, ctx, msg.client, msg.seq, msg.op.key ?? '');
+    }
     const key = `${msg.client}/${msg.seq}`;
     const proposed = this.waiting.has(key);
     this.waiting.set(key, msg.client);
-    if (proposed) return; // already in a slot: answered when it runs
-    const slot = this.nextSlot++;
-    propose(this, ctx, slot, { kind: 'client', client: msg.client, seq: msg.seq, op: msg.op });
+    if (proposed) return; // already in a slot (or queued for one): answered when it runs
+    const command: Command = { kind: 'client', client: msg.client, seq: msg.seq, op: msg.op };
+    if (this.config.batchDelay > 0) {
+      this.queued.push(command);
+      return scheduleFlush(this, ctx);
+    }
+    propose(this, ctx, [{ slot: this.nextSlot++, value: command }]);
   }
 
   /**

@@ -11,7 +11,9 @@
  * right after it was made (`SimDisk.writeSequence` minus `unsyncedWrites`); a crash drops the
  * writes still pending. The first problem of each kind is kept and reported by invariants.ts.
  *
- * Work per event is proportional to what happened in it, not to the run so far.
+ * Work per event is proportional to what happened in it, not to the run so far. Evidence is
+ * kept as where and what (`Seen`) and worded only when a problem is reported, and a value's
+ * JSON key is computed once per frozen value (values travel shared between nodes).
  */
 import type { NodeId } from '../../sim/index.js';
 import { type Evidence, evidenceNow, type World } from '../../sim/check/property.js';
@@ -36,6 +38,17 @@ export interface CountedVote {
   readonly slot?: number;
 }
 
+/** Where a decision was made or a value became chosen; worded as evidence on a report. */
+interface Seen<V> {
+  readonly index: number;
+  readonly time: number;
+  readonly node: NodeId;
+  readonly slot: number;
+  readonly value: V;
+  /** Set when a value became chosen at this ballot; absent for a decision. */
+  readonly ballot?: Ballot;
+}
+
 /** Problem kinds, one per invariant. */
 export type ProblemKind = 'validity' | 'agreement' | 'integrity' | 'promise-monotonic' |
   'execution-order' | 'votes-durable';
@@ -54,7 +67,7 @@ interface NodeView<V> {
   durablePromise: Ballot;
   lastPromise: Ballot;
   /** Per slot, the first value it decided and where. */
-  decided: Map<number, { key: string; seen: Evidence }>;
+  decided: Map<number, { key: string; seen: Seen<V> }>;
   /** The disk positions and promise at the last look; unchanged means nothing to do. */
   seq: number;
   durable: number;
@@ -69,9 +82,9 @@ export class PaxosObserver<V> {
   readonly evidence = new Map<ProblemKind, Evidence[]>();
   /** Per slot: the chosen value (first time a majority durably accepted it). */
   readonly chosen = new Map<number, { value: V; key: string; ballot: Ballot; at: number;
-    seen: Evidence }>();
+    seen: Seen<V> }>();
   readonly firstDecision = new Map<number, { key: string; node: NodeId; at: number;
-    seen: Evidence }>();
+    seen: Seen<V> }>();
   private readonly votes = new Map<number, Map<string, Set<NodeId>>>();
   /**
    * Per slot, the values some majority accepted at one ballot, durably or not (the paper's
@@ -83,6 +96,8 @@ export class PaxosObserver<V> {
   private lastEvent = -1;
   /** Values already found valid, by their JSON (validity never changes once true). */
   private readonly valid = new Set<string>();
+  /** The JSON key of each frozen value met (frozen values never change). */
+  private readonly keys = new WeakMap<object, string>();
 
   constructor(
     private readonly asServer: (program: unknown) => ObservableServer<V> | undefined,
@@ -221,7 +236,7 @@ export class PaxosObserver<V> {
     if (bySlot === undefined) {
       this.accepted.set(entry.slot, (bySlot = { voters: new Map(), values: new Set() }));
     }
-    const key = JSON.stringify(entry.value);
+    const key = this.keyOf(entry.value);
     const tally = `${formatBallot(entry.ballot)} ${key}`;
     let voters = bySlot.voters.get(tally);
     if (voters === undefined) bySlot.voters.set(tally, (voters = new Set()));
@@ -230,7 +245,7 @@ export class PaxosObserver<V> {
   }
 
   private onDurableAccept(world: World, id: NodeId, slot: number, ballot: Ballot, value: V): void {
-    const key = JSON.stringify(value);
+    const key = this.keyOf(value);
     let bySlot = this.votes.get(slot);
     if (bySlot === undefined) this.votes.set(slot, (bySlot = new Map()));
     const tally = `${formatBallot(ballot)} ${key}`;
@@ -238,11 +253,14 @@ export class PaxosObserver<V> {
     if (voters === undefined) bySlot.set(tally, (voters = new Set()));
     voters.add(id);
     if (voters.size < Math.floor(world.servers.length / 2) + 1) return;
-    const invalid = this.invalid(value, key, world);
-    const chosenNow = evidenceNow(world, `slot ${slot}: ${this.describe(value)} is chosen at ${
-      formatBallot(ballot)}`, id);
-    if (invalid !== undefined) this.report('validity', `slot ${slot}: ${invalid}`, [chosenNow]);
     const before = this.chosen.get(slot);
+    // One more durable vote for the value chosen: validity and agreement were judged then.
+    if (before !== undefined && before.key === key) return;
+    const invalid = this.invalid(value, key, world);
+    const chosenNow = seenNow(world, id, slot, value, ballot);
+    if (invalid !== undefined) {
+      this.report('validity', `slot ${slot}: ${invalid}`, [this.told(chosenNow)]);
+    }
     if (before === undefined) {
       this.chosen.set(slot, { value, key, ballot, at: world.now, seen: chosenNow });
       const decided = this.firstDecision.get(slot);
@@ -250,37 +268,38 @@ export class PaxosObserver<V> {
         this.report('agreement', `slot ${slot}: ${decided.node} decided ${decided.key} at ` +
           `${ms(decided.at)}, but a majority durably accepted ${this.describe(value)} at ` +
           `${formatBallot(ballot)} (${[...voters].sort().join(', ')}) at ${ms(world.now)}`,
-        [decided.seen, chosenNow]);
+        [this.told(decided.seen), this.told(chosenNow)]);
       }
-    } else if (before.key !== key) {
+    } else {
       this.report('agreement', `slot ${slot}: ${this.describe(before.value)} was chosen at ` +
         `${formatBallot(before.ballot)} (${ms(before.at)}), then ${this.describe(value)} at ` +
         `${formatBallot(ballot)} by ${[...voters].sort().join(', ')} (${ms(world.now)})`,
-      [before.seen, chosenNow]);
+      [this.told(before.seen), this.told(chosenNow)]);
     }
   }
 
   private onDecision(world: World, id: NodeId, view: NodeView<V>, slot: number, value: V): void {
-    const key = JSON.stringify(value);
+    const key = this.keyOf(value);
     const mine = view.decided.get(slot);
-    const decidedNow = evidenceNow(world, `${id} decides slot ${slot}: ${this.describe(value)}`,
-      id);
+    const decidedNow = seenNow(world, id, slot, value);
     if (mine !== undefined && mine.key !== key) {
       this.report('integrity',
         `${id} decided slot ${slot} as ${mine.key}, and after a restart as ${key}`,
-      [mine.seen, decidedNow]);
+      [this.told(mine.seen), this.told(decidedNow)]);
     }
     if (mine === undefined || mine.key !== key) view.decided.set(slot, { key, seen: decidedNow });
-    const invalid = this.invalid(value, key, world);
-    if (invalid !== undefined) {
-      this.report('validity', `${id} decided slot ${slot}: ${invalid}`, [decidedNow]);
-    }
     const first = this.firstDecision.get(slot);
+    // A value decided before here was judged valid or not then.
+    const invalid = first?.key === key ? undefined : this.invalid(value, key, world);
+    if (invalid !== undefined) {
+      this.report('validity', `${id} decided slot ${slot}: ${invalid}`, [this.told(decidedNow)]);
+    }
     if (first === undefined) {
       this.firstDecision.set(slot, { key, node: id, at: world.now, seen: decidedNow });
     } else if (first.key !== key) {
       this.report('agreement', `slot ${slot}: ${first.node} decided ${first.key} at ` +
-        `${ms(first.at)}, ${id} decided ${key} at ${ms(world.now)}`, [first.seen, decidedNow]);
+        `${ms(first.at)}, ${id} decided ${key} at ${ms(world.now)}`,
+      [this.told(first.seen), this.told(decidedNow)]);
     }
     const chosen = this.chosen.get(slot);
     if (this.accepted.get(slot)?.values.has(key) !== true) {
@@ -288,13 +307,31 @@ export class PaxosObserver<V> {
       // actually has been. A learner that counts votes of different ballots decides what no
       // majority accepted.
       this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but no ` +
-        'majority had accepted it in one ballot', [decidedNow]);
+        'majority had accepted it in one ballot', [this.told(decidedNow)]);
     }
     if (chosen !== undefined && chosen.key !== key) {
       this.report('agreement', `slot ${slot}: ${id} decided ${key} at ${ms(world.now)}, but ` +
         `${this.describe(chosen.value)} was chosen at ${formatBallot(chosen.ballot)}`,
-      [chosen.seen, decidedNow]);
+      [this.told(chosen.seen), this.told(decidedNow)]);
     }
+  }
+
+  /** A value's JSON, the key of every tally; computed once per frozen value. */
+  private keyOf(value: V): string {
+    if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) {
+      return JSON.stringify(value);
+    }
+    let key = this.keys.get(value);
+    if (key === undefined) this.keys.set(value, (key = JSON.stringify(value)));
+    return key;
+  }
+
+  /** A decision or a choice, worded as evidence. */
+  private told(seen: Seen<V>): Evidence {
+    const label = seen.ballot === undefined
+      ? `${seen.node} decides slot ${seen.slot}: ${this.describe(seen.value)}`
+      : `slot ${seen.slot}: ${this.describe(seen.value)} is chosen at ${formatBallot(seen.ballot)}`;
+    return { index: seen.index, time: seen.time, label, node: seen.node };
   }
 
   private invalid(value: V, key: string, world: World): string | undefined {
@@ -309,6 +346,11 @@ export class PaxosObserver<V> {
     this.problems.set(kind, explanation);
     this.evidence.set(kind, evidence);
   }
+}
+
+function seenNow<V>(world: World, node: NodeId, slot: number, value: V, ballot?: Ballot): Seen<V> {
+  return { index: world.eventIndex, time: world.now, node, slot, value,
+    ...(ballot === undefined ? {} : { ballot }) };
 }
 
 function ms(micros: number): string {

@@ -93,9 +93,11 @@ export class Learner {
 
   /** Returns the chosen value once a majority accepted it at one ballot. */
   onAccepted(from: NodeId, msg: Accepted<string>, quorum: number): string | undefined {
+    const entry = msg.entries.find((e) => e.slot === 0);
+    if (entry === undefined) return undefined;
     const key = formatBallot(msg.ballot);
     let tally = this.votes.get(key);
-    if (tally === undefined) this.votes.set(key, (tally = { value: msg.value, from: new Set() }));
+    if (tally === undefined) this.votes.set(key, (tally = { value: entry.value, from: new Set() }));
     tally.from.add(from);
     return tally.from.size >= quorum ? tally.value : undefined;
   }

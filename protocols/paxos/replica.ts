@@ -4,6 +4,8 @@
  * slot order, never skipping a gap (a slot not yet decided stops execution until the leader
  * fills it, with the value accepted there or a no-op).
  *
+ * Decisions are written without a sync of their own (see DECISIONS_PER_SYNC).
+ *
  * Invariants of this object:
  * 1. `executed` only grows, and every slot below it is decided (`execution-order`).
  * 2. a slot is decided at most once per incarnation, and with the value it had before a
@@ -21,6 +23,14 @@ export interface Executed {
   readonly execution: Execution;
 }
 
+/**
+ * Decisions written since this replica last asked for a sync, at most. Decisions need no
+ * sync of their own (a lost one is learned again, with the same value): they become durable
+ * with the acceptor's next sync, which every Accept brings; this bound covers a replica that
+ * only learns (a follower being caught up).
+ */
+export const DECISIONS_PER_SYNC = 256;
+
 /** Decisions and execution of one incarnation. */
 export class Replica {
   readonly decided = new Map<number, Command>();
@@ -31,6 +41,8 @@ export class Replica {
   readonly decisionLog: AcceptedEntry<Command>[] = [];
   /** For the checkers: slots in the order they were executed. */
   readonly executionLog: number[] = [];
+  /** Decisions written since this replica last asked for a sync. */
+  private unsynced = 0;
 
   /** Reloads persisted decisions and replays the contiguous prefix. */
   recover(ctx: NodeContext<PaxosMessage<Command>>): Executed[] {
@@ -50,7 +62,10 @@ export class Replica {
     if (this.decided.has(slot)) return [];
     this.record(slot, command);
     writeDecided(ctx.disk, slot, command);
-    ctx.disk.sync();
+    if (++this.unsynced >= DECISIONS_PER_SYNC) {
+      ctx.disk.sync();
+      this.unsynced = 0;
+    }
     ctx.note('decide', { slot });
     return this.executeReady();
   }

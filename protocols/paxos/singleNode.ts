@@ -82,7 +82,7 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
       case 'Prepare':
         this.proposer.see(msg.ballot);
         if (this.learned !== undefined && from !== ctx.id) {
-          this.send(ctx, from, { type: 'Decide', slot: 0, value: this.learned });
+          this.send(ctx, from, { type: 'Decide', entries: [{ slot: 0, value: this.learned }] });
         }
         this.acceptor.onPrepare(ctx, from, msg);
         return;
@@ -101,7 +101,8 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
       case 'Nack':
         return this.onNack(ctx, msg.ballot, msg.promised);
       case 'Decide':
-        return this.learn(ctx, msg.value);
+        for (const entry of msg.entries) if (entry.slot === 0) this.learn(ctx, entry.value);
+        return;
       case 'RejoinRequest':
         return this.acceptor.onRejoinRequest(ctx, from, msg.nonce);
       case 'RejoinReply':
@@ -125,7 +126,7 @@ export class SinglePaxosNode implements NodeProgram<PaxosMessage<string>> {
       this.config.bugs.has('own-value'));
     if (value === undefined) return;
     ctx.note('role', { role: 'leader', ballot: formatBallot(ballot) });
-    this.broadcast(ctx, { type: 'Accept', ballot, slot: 0, value });
+    this.broadcast(ctx, { type: 'Accept', ballot, entries: [{ slot: 0, value }] });
   }
 
   private onNack(ctx: Ctx, ballot: Ballot, promised: Ballot): void {

@@ -53,9 +53,13 @@ export class KvStateMachine {
     return seq === session.seq ? session.answer : 'stale';
   }
 
+  /** A key's value, for a read the leader serves without a slot (leader.ts, read rounds). */
+  read(key: string): string | null {
+    return this.data.get(key) ?? null;
+  }
+
   private apply(op: ClientOperation): Answer {
     assert(op.key !== undefined, () => `KV operation ${op.f} without a key`);
     return executeKv(this.data, op);
   }
-
 }

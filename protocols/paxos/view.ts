@@ -165,25 +165,39 @@ function paxosFacts(single: boolean) {
       if (r.tag === 'decide' && typeof f.slot === 'number') {
         out.push({ says: `${r.node} learns slot ${f.slot}`, ...at });
         if (single) out.push({ says: `${r.node} learns the value`, ...at });
-      } else if (r.tag === 'Accept' && single && !proposed.has(`${r.node} ${short(f.value)}`)) {
-        proposed.add(`${r.node} ${short(f.value)}`);
-        out.push({ says: `${r.node} proposes ${short(f.value)}`, ...at });
-      } else if (r.tag === 'Accepted' && typeof f.slot === 'number') {
-        const value = `${f.slot} ${JSON.stringify(f.value)}`;
-        const key = `${value} ${JSON.stringify(f.ballot)}`;
-        let from = voters.get(key);
-        if (from === undefined) voters.set(key, (from = new Set()));
-        from.add(r.node);
-        if (from.size !== majority || chosen.has(value)) continue;
-        // A second value chosen in one slot is what an agreement violation looks like.
-        if (!slots.has(f.slot)) out.push({ says: `slot ${f.slot} is chosen`, ...at });
-        slots.add(f.slot);
-        chosen.add(value);
-        if (single) out.push({ says: `${short(f.value)} is chosen`, ...at });
+      } else if (r.tag === 'Accept' && single) {
+        for (const entry of entriesOf(f.entries)) {
+          if (proposed.has(`${r.node} ${short(entry.value)}`)) continue;
+          proposed.add(`${r.node} ${short(entry.value)}`);
+          out.push({ says: `${r.node} proposes ${short(entry.value)}`, ...at });
+        }
+      } else if (r.tag === 'Accepted') {
+        for (const { slot, value: accepted } of entriesOf(f.entries)) {
+          const value = `${slot} ${JSON.stringify(accepted)}`;
+          const key = `${value} ${JSON.stringify(f.ballot)}`;
+          let from = voters.get(key);
+          if (from === undefined) voters.set(key, (from = new Set()));
+          from.add(r.node);
+          if (from.size !== majority || chosen.has(value)) continue;
+          // A second value chosen in one slot is what an agreement violation looks like.
+          if (!slots.has(slot)) out.push({ says: `slot ${slot} is chosen`, ...at });
+          slots.add(slot);
+          chosen.add(value);
+          if (single) out.push({ says: `${short(accepted)} is chosen`, ...at });
+        }
       }
     }
     return out;
   };
+}
+
+/** The (slot, value) entries of a recorded Accept or Accepted; none if malformed. */
+function entriesOf(entries: unknown): { slot: number; value: unknown }[] {
+  if (!Array.isArray(entries)) return [];
+  return entries.flatMap((entry: unknown) => {
+    const { slot, value } = fields(entry);
+    return typeof slot === 'number' ? [{ slot, value }] : [];
+  });
 }
 
 function picture(world: ViewWorld, single: boolean): ClusterPicture {

@@ -53,10 +53,31 @@ describe('paxos transcripts', () => {
     const t = acceptor();
     t.at(1_000).message('n3', { type: 'Prepare', ballot: high, fromSlot: 0 });
     t.sync();
-    const step = t.at(2_000).message('n1', { type: 'Accept', ballot: low, slot: 0,
-      value: { kind: 'noop' } });
+    const step = t.at(2_000).message('n1', { type: 'Accept', ballot: low,
+      entries: [{ slot: 0, value: { kind: 'noop' } }] });
     expect(step.writes).toEqual([]);
     expect(sends(step)).toEqual([{ to: 'n1', afterSync: true,
       msg: { type: 'Nack', ballot: low, promised: high } }]);
+  });
+
+  it('accepts a batch of slots behind one write barrier and answers them in one Accepted', () => {
+    const t = acceptor();
+    const put = { kind: 'client' as const, client: 'c1', seq: 1,
+      op: { f: 'put' as const, key: 'k', value: 'v' } };
+    const entries = [{ slot: 0, value: { kind: 'noop' as const } }, { slot: 1, value: put }];
+    const step = t.at(1_000).message('n3', { type: 'Accept', ballot: high, entries });
+    expect(step.writes).toEqual([
+      { op: 'put', key: 'acceptor/promised.a', value: high },
+      { op: 'put', key: 'acceptor/promised.b', value: high },
+      { op: 'put', key: 'acceptor/accepted/0.a', value: { ballot: high, value: entries[0]!.value } },
+      { op: 'put', key: 'acceptor/accepted/0.b', value: { ballot: high, value: entries[0]!.value } },
+      { op: 'put', key: 'acceptor/accepted/1.a', value: { ballot: high, value: put } },
+      { op: 'put', key: 'acceptor/accepted/1.b', value: { ballot: high, value: put } },
+    ]);
+    // One reply for the whole batch, released once every write above is durable.
+    expect(sends(step)).toEqual([{ to: 'n3', afterSync: true,
+      msg: { type: 'Accepted', ballot: high, entries } }]);
+    expect(step.effects.find((e) => e.kind === 'sendAfterSync'))
+      .toMatchObject({ needs: t.disk.writeSequence });
   });
 });
