@@ -114,14 +114,19 @@ export class BalancerObserver {
     this.advanceRunning(world);
     this.trackBackends(world);
     const active: NodeId[] = [];
+    const changed = world.changed;
     for (const id of this.setup.balancers) {
       const program = world.program(id);
       if (!(program instanceof Balancer)) continue;
-      const f = this.follow(id, program);
-      this.checkRotation(world, id, f);
-      this.checkForwards(world, id, f);
-      this.checkBudget(world, f);
-      this.checkEjections(world, id, f);
+      // A balancer's rotation, forwards, retry counts and ejections change only at events that
+      // touch it (World.changed); whether it is active depends on its clock, so on every event.
+      if (changed.includes(id)) {
+        const f = this.follow(id, program);
+        this.checkRotation(world, id, f);
+        this.checkForwards(world, id, f);
+        this.checkBudget(world, f);
+        this.checkEjections(world, id, f);
+      }
       if (program.pair === undefined || program.pair.active(world.monotonicTime(id))) {
         active.push(id);
       }

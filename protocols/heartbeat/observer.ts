@@ -49,6 +49,7 @@ export class DetectorObserver {
   private readonly liveSince = new Map<NodeId, Micros>();
   private readonly crashAt = new Map<NodeId, Micros>();
   private lastIndex = -1;
+  private servers: ReadonlySet<NodeId> | undefined;
   readonly detections: Micros[] = [];
   readonly mistakes: Micros[] = [];
   falseSuspicions = 0;
@@ -68,8 +69,19 @@ export class DetectorObserver {
   observe(world: World): void {
     if (world.eventIndex === this.lastIndex) return;
     this.lastIndex = world.eventIndex;
-    for (const id of world.servers) this.observeNode(world, id);
-    for (const [m, t] of this.watched) this.observePair(world, m, t);
+    // Only what the event may have changed (World.changed): a node's up and paused state
+    // changes at its own crash, restart, pause or resume, and a pair's suspicion and heartbeat
+    // count are the monitor's state, changed only at the monitor's events. (The properties
+    // themselves still look at every pair after every event: their bounds run with time.)
+    // The first look sees every server.
+    const first = this.servers === undefined;
+    const servers = (this.servers ??= new Set(world.servers));
+    const changed = world.changed;
+    if (first) for (const id of servers) this.observeNode(world, id);
+    else for (const id of changed) if (servers.has(id)) this.observeNode(world, id);
+    for (const [m, t] of this.watched) {
+      if (first || changed.includes(m)) this.observePair(world, m, t);
+    }
   }
 
   /** True time since which `id` has been up and not paused; undefined if it is not. */

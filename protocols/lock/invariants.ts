@@ -94,10 +94,15 @@ export class LockObserver {
         .sort((a, b) => a.index - b.index));
     }
     this.followHolders(world, holders);
-    this.observeStorage(world);
-    for (const id of world.servers) {
-      const program = world.program(id);
-      if (program instanceof ZkServer) this.observeServer(world, id, program);
+    // Holding is judged on every client after every event: a lease runs out as clocks run,
+    // with no event at the holder. The storage's writes and a coordination server's wake-ups
+    // and expired sessions change only at events that touch that server (World.changed).
+    for (const id of world.changed) {
+      if (id === this.storageId) this.observeStorage(world);
+      else {
+        const program = world.program(id);
+        if (program instanceof ZkServer) this.observeServer(world, id, program);
+      }
     }
   }
 

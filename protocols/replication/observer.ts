@@ -1,6 +1,7 @@
 /**
- * The omniscient observer of a replication run. After every event it reads every live
- * replica and the new history events, and keeps what the invariants and the figures need:
+ * The omniscient observer of a replication run. After every event it reads the live replicas
+ * the event may have changed (`World.changed`) and the new history events, and keeps what the
+ * invariants and the figures need:
  * - which server was master in each epoch (at most one: `one-master-per-epoch`);
  * - the highest epoch each server is known to have made durable (`epochs-monotonic`: a
  *   server never runs with a lower epoch, restarts included);
@@ -73,7 +74,9 @@ export class ReplicationObserver {
     if (world.eventIndex === this.lastIndex) return;
     this.lastIndex = world.eventIndex;
     this.accountTime(world);
-    for (const id of world.servers) this.observeReplica(world, id);
+    // A replica's role, epoch and durable epoch change only at events that touch it: only the
+    // servers the event may have changed (World.changed) can newly break what they hold.
+    for (const id of world.changed) this.observeReplica(world, id);
     const newest = this.newestMaster(world);
     this.observeMaster(world, newest);
     this.readHistory(world, newest);

@@ -67,7 +67,11 @@ export class Observer {
   private historyCursor = 0;
   private lastIndex = -1;
 
+  private servers: ReadonlySet<NodeId> | undefined;
+  private readonly participants: ReadonlySet<NodeId>;
+
   constructor(private readonly roles: Roles, private readonly params: TwoPcParams) {
+    this.participants = new Set(roles.participants);
     this.graph = new SerialGraph(accountNames(params.accounts), params.initialBalance);
     this.expectedTotal = params.accounts * params.initialBalance;
   }
@@ -77,14 +81,25 @@ export class Observer {
     if (world.eventIndex === this.lastIndex) return;
     this.lastIndex = world.eventIndex;
     this.at = { eventIndex: world.eventIndex, now: world.now };
+    // Only the servers the event may have changed (World.changed): another's lists, waiting
+    // set and disk are as they were at its last look.
     const live: [NodeId, TwoPcServer][] = [];
-    for (const id of world.servers) {
+    let participantChanged = false;
+    const servers = (this.servers ??= new Set(world.servers));
+    for (const id of world.changed) {
+      if (!servers.has(id)) continue; // a client
+      if (this.participants.has(id)) participantChanged = true;
       const program = world.program(id) as TwoPcServer | undefined;
       if (program !== undefined) live.push([id, program]);
     }
+    const decided = this.committed.size + this.appliedAnywhere.size;
     for (const [id, program] of live) this.scanVotes(id, program);
     for (const [id, program] of live) this.scan(id, program, world.now);
-    this.checkBalance(world);
+    // The total reads the participants' states and the sets of committed transactions: with
+    // neither changed, it is the total already checked.
+    if (participantChanged || decided !== this.committed.size + this.appliedAnywhere.size) {
+      this.checkBalance(world);
+    }
     this.checkReads(world);
   }
 

@@ -14,7 +14,7 @@
  */
 import type { HistoryEvent, Operation } from './history.js';
 import type { AnyModel, Model } from './model.js';
-import { explainViolation } from './_internal/explain.js';
+import { explainViolation, type Violation } from './_internal/explain.js';
 import { minimiseViolation } from './_internal/minimise.js';
 import type { PreparedOperation } from './_internal/preparedOperation.js';
 import { preparePartitions, searchProblem } from './_internal/preparedOperation.js';
@@ -53,23 +53,7 @@ export interface CheckOptions {
 /** Why a check ended with `unknown`. */
 export type Exhausted = 'steps' | 'memory' | 'time';
 
-/** A linearizability violation in one partition. */
-export interface Violation {
-  /** The partition key (`''` for a model without partitions). */
-  readonly partition: string;
-  /** Operations with a known outcome that cannot be ordered together, in call order. */
-  readonly operations: readonly Operation[];
-  /** Operations with unknown outcome that may have taken effect alongside them. */
-  readonly unknownOperations: readonly Operation[];
-  /** The longest legal order of the operations above that the search found. */
-  readonly longestPrefix: readonly Operation[];
-  /** The operations that could not be placed next after `longestPrefix`. */
-  readonly stuck: readonly Operation[];
-  /** Whether minimisation finished; if not, `operations` is smaller but maybe not minimal. */
-  readonly minimal: boolean;
-  /** Plain-words explanation: the operations in time order and why they cannot be ordered. */
-  readonly explanation: string;
-}
+export type { Violation };
 
 /** The result of a linearizability check. */
 export interface LinearizabilityResult {

@@ -13,7 +13,6 @@
  * accept in any state.
  */
 import type { Operation } from './history.js';
-import type { WriteObservers } from './models/unseenWrites.js';
 
 /** The output of an operation whose outcome is unknown (`info` or still pending). */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -145,4 +144,48 @@ export function hashPrimitive(value: unknown): number {
   if (value === undefined) return 0x165667b1;
   if (typeof value === 'boolean') return value ? 0x3c6ef372 : 0x1b873593;
   return hashString(JSON.stringify(value));
+}
+
+/** What could observe the writes of unknown outcome of one partition (`Model.observers`). */
+export interface WriteObservers<State = unknown> {
+  /**
+   * Per operation: for a write of unknown outcome, the operations that observe it (rules 1
+   * and 2 of models/unseenWrites.ts; none means it may be dropped); undefined for every
+   * other operation.
+   */
+  readonly observers: readonly (readonly number[] | undefined)[];
+  /**
+   * Per operation: for a mismatch that observes some write, the writes that could complete the
+   * value it expected by adding to the value (see the search's condition in
+   * models/unseenWrites.ts); undefined for other operations.
+   */
+  readonly adders: readonly (readonly number[] | undefined)[];
+  /**
+   * Per operation that observes some write: a few writes of known outcome that replace the
+   * value outright and returned before it was called (latest first). One of them still to
+   * place when a write is placed comes between that write and the observer.
+   */
+  readonly fences: readonly (readonly number[] | undefined)[];
+  /** Per operation: a write that replaces the value outright (a put, a compare-and-set). */
+  readonly replacing: readonly boolean[];
+  /** Per operation: a read of known outcome, legal only where the value is what it saw. */
+  readonly reads: readonly boolean[];
+  /**
+   * Per operation: a replacing write that takes effect only where the value is what it
+   * expected (a compare-and-set).
+   */
+  readonly conditional: readonly boolean[];
+  /**
+   * Whether the value an operation saw or expected (a read's result, a compare-and-set's
+   * `from`) could come from what a replacing write wrote (`shows`).
+   */
+  readonly derives: (op: number, write: number) => boolean;
+  /**
+   * Optional, for models whose writes add to the value: whether the value an operation saw or
+   * expected (a read's result, a compare-and-set's `from`) could be a state's value followed
+   * by additions, or that value itself. When false, a mismatch cannot tell a write placed in
+   * that state apart, and a read cannot come after that state before the value is replaced.
+   * Absent: only the state itself.
+   */
+  readonly grows?: (op: number, state: State) => boolean;
 }

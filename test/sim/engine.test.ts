@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Engine, type EngineConfig, type Fault, hashRecords, type NodeContext, type NodeProgram,
-  type TraceRecord, WATCHDOG_EVERY,
+  Trace, type TraceRecord, WATCHDOG_EVERY,
 } from '../../sim/index.js';
 import { PingEcho, type PingMessage } from '../support/pingEcho.js';
 
@@ -298,5 +298,26 @@ describe('engine: trace file', () => {
     const kept = new Engine(config({}));
     expect(kept.run(50_000).hash).toBe(result.hash);
     expect(lines).toEqual([...kept.trace.records()].map((r) => JSON.stringify(r)));
+  });
+
+  it('hashes tags as integers: distinct tags differ, and the tag cache changes nothing', () => {
+    // More distinct tags than the cache keeps (timer names can hold request ids).
+    const tags = Array.from({ length: 6_000 }, (_, i) => `vote:t${i}`);
+    const hashOf = (list: readonly string[]) => {
+      const trace = new Trace('off', ['n1']);
+      list.forEach((tag, i) => trace.add(i, 'timer', 0, -1, -1, tag));
+      return trace.hash();
+    };
+    const records = (list: readonly string[]): TraceRecord[] =>
+      list.map((tag, i) => ({ i, t: i, kind: 'timer', node: 'n1', tag }));
+    const first = hashOf(tags);
+    expect(hashOf(tags)).toBe(first); // now with the cache full
+    expect(hashRecords(records(tags), ['n1'])).toBe(first);
+    const renamed = [...tags];
+    renamed[5_999] = 'vote:t6000'; // beyond the cache
+    expect(hashOf(renamed)).not.toBe(first);
+    renamed[5_999] = 'vote:t5999';
+    renamed[3] = 'vote:t3 ';
+    expect(hashOf(renamed)).not.toBe(first);
   });
 });

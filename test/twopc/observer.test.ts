@@ -28,7 +28,10 @@ function setup() {
   let index = 0;
   const world = {
     get eventIndex() { return index++; },
-    now: 0, servers: ['n1', 'n2', 'n3'], clients: [], history: [],
+    // Every server may have changed between two looks of these hand-built worlds, unless a
+    // test says otherwise.
+    now: 0, servers: ['n1', 'n2', 'n3'], changed: ['n1', 'n2', 'n3'] as string[], clients: [],
+    history: [],
     program: (id: string) => programs[id], isUp: () => true, isPaused: () => false,
     disk: () => { throw new Error('no crashed node here'); },
   } as unknown as World;
@@ -96,6 +99,37 @@ describe('twopc: observer', () => {
     expect([...observer.violations.values()]).toEqual([]);
     part('n3').state.txs.delete('t1'); // n3 forgets its half (what vote-before-log does)
     part('n3').state.prepared.delete('t1');
+    observer.observe(world);
+    expect(observer.violations.get('balance-conserved')).toMatch(/holds 170 in total/);
+  });
+
+  it('looks only at the servers the event changed (World.changed), clients skipped', () => {
+    const { world, coordinator, part, observer } = setup();
+    const changed = (world as unknown as { changed: string[] }).changed;
+    part('n2').votes.push({ tx: 't1', yes: true });
+    coordinator.decisions.push(commit('t1'));
+    changed.splice(0, changed.length, 'c1', 'n2');
+    observer.observe(world);
+    // n1's decision is not read until an event changes n1.
+    expect(observer.committed.has('t1')).toBe(false);
+    changed.splice(0, changed.length, 'n1');
+    observer.observe(world);
+    expect(observer.committed.has('t1')).toBe(true);
+    expect(observer.violations.get('ac3-commit-needs-yes')).toBe(
+      'n1 decided commit for t1 but n3 never voted yes');
+  });
+
+  it('re-checks the balance after a decision even when no participant changed', () => {
+    const { world, coordinator, part, observer } = setup();
+    part('n2').state.prepare({ type: 'prepared', tx: 't1', participants: ['n2', 'n3'],
+      writes: [{ account: 'a1', before: 100, after: 70 }], reads: {} });
+    for (const p of ['n2', 'n3']) part(p).votes.push({ tx: 't1', yes: true });
+    observer.observe(world);
+    expect(observer.violations.get('balance-conserved')).toBeUndefined();
+    // Only the coordinator changes: it commits t1, whose other half n3 never prepared.
+    coordinator.decisions.push(commit('t1'));
+    const changed = (world as unknown as { changed: string[] }).changed;
+    changed.splice(0, changed.length, 'n1');
     observer.observe(world);
     expect(observer.violations.get('balance-conserved')).toMatch(/holds 170 in total/);
   });

@@ -6,10 +6,27 @@
  */
 import type { Operation } from '../history.js';
 import type { AnyModel } from '../model.js';
-import type { Violation } from '../linearizability.js';
 import type { PreparedOperation } from './preparedOperation.js';
 import type { Witness } from './minimise.js';
 import { ILLEGAL_ID } from './stateTable.js';
+
+/** A linearizability violation in one partition. */
+export interface Violation {
+  /** The partition key (`''` for a model without partitions). */
+  readonly partition: string;
+  /** Operations with a known outcome that cannot be ordered together, in call order. */
+  readonly operations: readonly Operation[];
+  /** Operations with unknown outcome that may have taken effect alongside them. */
+  readonly unknownOperations: readonly Operation[];
+  /** The longest legal order of the operations above that the search found. */
+  readonly longestPrefix: readonly Operation[];
+  /** The operations that could not be placed next after `longestPrefix`. */
+  readonly stuck: readonly Operation[];
+  /** Whether minimisation finished; if not, `operations` is smaller but maybe not minimal. */
+  readonly minimal: boolean;
+  /** Plain-words explanation: the operations in time order and why they cannot be ordered. */
+  readonly explanation: string;
+}
 
 /**
  * Formats simulated microseconds for people: `350µs`, `12.5ms`, `1.25s`; `Infinity` (no

@@ -52,7 +52,7 @@
  * which would then be a success.
  * @internal
  */
-import type { WriteObservers } from '../models/unseenWrites.js';
+import type { WriteObservers } from '../model.js';
 import { MEMO_FULL, MemoTable } from './memoTable.js';
 import { ILLEGAL_ID, type StateTable } from './stateTable.js';
 
