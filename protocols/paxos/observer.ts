@@ -110,8 +110,10 @@ export class PaxosObserver<V> {
   update(world: World): void {
     if (world.eventIndex === this.lastEvent) return;
     this.lastEvent = world.eventIndex;
-    for (const id of world.servers) this.updateNode(world, id);
-    for (const id of world.servers) this.checkVotes(world, id);
+    // Only a server the event changed can have new records or newly counted votes.
+    const changed = world.changed;
+    for (const id of changed) if (world.servers.includes(id)) this.updateNode(world, id);
+    for (const id of changed) if (world.servers.includes(id)) this.checkVotes(world, id);
   }
 
   /**

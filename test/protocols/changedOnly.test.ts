@@ -1,8 +1,8 @@
 /**
- * World.changed: the properties of twopc, replication, lock, balancer and heartbeat look after
- * each event only at the nodes it may have changed. Sound only if a node that did not change
- * can break nothing new: so every bundled scenario of those protocols is run twice, as users
- * run it and with every node listed as changed after every event (what the observers did
+ * World.changed: the properties of twopc, replication, lock, balancer, heartbeat and Paxos look
+ * after each event only at the nodes it may have changed. Sound only if a node that did not
+ * change can break nothing new: so every bundled scenario of those protocols is run twice, as
+ * users run it and with every node listed as changed after every event (what the observers did
  * before they read World.changed), and the two reports (trace hash, verdicts, evidence,
  * metrics) must be the same.
  */
@@ -13,7 +13,7 @@ import { loadScenario, runSpec } from '../../runner/index.js';
 import { scenarioFiles } from '../support/scenarioFiles.js';
 import { PingEcho, type PingMessage } from '../support/pingEcho.js';
 
-const PROTOCOLS = ['twopc', 'replication', 'lock', 'balancer', 'heartbeat'];
+const PROTOCOLS = ['twopc', 'replication', 'lock', 'balancer', 'heartbeat', 'paxos'];
 
 /**
  * Runs `fn` with World.changed listing, after every event, the nodes it changed and then every
