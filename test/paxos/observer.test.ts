@@ -58,7 +58,9 @@ class Cluster {
   /** Runs the observer as the engine would after an event; returns the problems. */
   check(): Map<string, string> {
     const world = {
+      // Any server may have changed between two looks: the test edits them directly.
       now: this.event * 1_000, eventIndex: this.event++, servers: this.servers, clients: [],
+      changed: this.servers,
       program: (id: string) => this.programs.get(id), isUp: () => true, isPaused: () => false,
       disk: (id: string) => this.disks.get(id) as SimDisk, history: [],
     } as unknown as World;
