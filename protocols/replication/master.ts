@@ -197,7 +197,7 @@ export class MasterState {
    * Commits the highest entry of this epoch that is durable here and on `requiredAcks`
    * slaves (an older epoch's entry is committed only through a later one: Raft §5.4.2).
    */
-  maybeCommit(ctx: Ctx, node: ReplicaNode): void {
+  private maybeCommit(ctx: Ctx, node: ReplicaNode): void {
     const need = node.requiredAcks();
     const members = this.members(node);
     const top = Math.min(node.log.lastIndex, node.localDurable);
