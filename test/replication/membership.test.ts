@@ -10,11 +10,14 @@
  *   snapshot; one whose vote record is corrupt reports it cannot be rebuilt, and ignores one;
  * - a master copies a spare its committed state and adds it only once caught up (with the bug
  *   `count-before-caught-up`, at once); it refuses to remove itself and to rebuild a replica
- *   that lost a promise.
+ *   that lost a promise;
+ * - a log that starts after a snapshot matches below it, backs off no further, and finds its
+ *   configurations.
  */
 import { describe, expect, it } from 'vitest';
 import { type NodeProgram, sends, SimDisk, Transcript } from '../../sim/index.js';
 import { replication } from '../../protocols/replication/definition.js';
+import { ReplicationLog } from '../../protocols/replication/log.js';
 import type { ReplicationMessage } from '../../protocols/replication/messages.js';
 import { ReplicaNode } from '../../protocols/replication/node.js';
 import type { SnapshotRecord } from '../../protocols/replication/snapshot.js';
@@ -213,5 +216,29 @@ describe('replication: the master adds a spare', () => {
     expect(sends(lost).map((s) => s.msg)).toEqual([{ type: 'AdminReply', seq: 2,
       outcome: 'refused', error: 'n1 lost its vote or refusal record, which no copy restores: ' +
       'remove it and add a new server' }]);
+  });
+});
+
+describe('replication: a log that starts after a snapshot', () => {
+  it('matches below its base, backs off no further, and keeps its configurations', () => {
+    const disk = new SimDisk();
+    const log = new ReplicationLog();
+    log.reset(disk, { index: 10, epoch: 2, log: 'log.10', config: ['n1', 'n2'] },
+      { base: { index: 10, epoch: 2, log: 'log.10' }, records: [] });
+    expect([log.lastIndex, log.lastEpoch, log.compacted(10), log.compacted(11)])
+      .toEqual([10, 2, true, false]);
+    // Below the base every entry is committed, so it matches whatever the epoch.
+    expect([log.matches(7, 1), log.matches(10, 2), log.matches(10, 1), log.matches(11, 2)])
+      .toEqual([true, true, false, false]);
+    log.append(disk, { epoch: 3 });
+    log.append(disk, { epoch: 3, config: ['n1', 'n2', 'n3'] });
+    log.append(disk, { epoch: 3 });
+    expect(disk.length('log.10')).toBe(13);
+    expect(log.retryBelow(13)).toBe(10);
+    expect(log.configuration(['n1'])).toEqual({ index: 12, list: ['n1', 'n2', 'n3'] });
+    expect(log.configurationAt(11, ['n1'])).toEqual(['n1', 'n2']);
+    log.truncate(disk, 11);
+    expect(log.configuration(['n1'])).toEqual({ index: 10, list: ['n1', 'n2'] });
+    expect(() => log.truncate(disk, 9)).toThrow(/truncate to 9/);
   });
 });
