@@ -249,3 +249,20 @@ export function timerMeter(world: ViewWorld, id: NodeId, name: string, label: st
 
 /** Microseconds for people: `850µs`, `12.5ms`, `3.2s` (as the CLI shows them). */
 export const formatMicros = showDuration;
+
+/**
+ * The fact of an operator's note (sim/check/operator.ts `admin`): `the operator asks to add
+ * n4`, `the operator asks to move the leadership to n2`, `the operator's add n4 is done`, `the
+ * operator's remove n1 is refused`, `the operator's add n5 gives up`.
+ */
+export function operatorFact(n: NoteRecord): Fact {
+  const f = fields(n.data);
+  const what = f.op === 'transfer' ? `transfer to ${String(f.node)}`
+    : `${String(f.op)} ${String(f.node)}`;
+  const says = f.outcome === 'invoke'
+    ? (f.op === 'transfer' ? `the operator asks to move the leadership to ${String(f.node)}`
+      : `the operator asks to ${what}`)
+    : f.outcome === 'ok' ? `the operator's ${what} is done`
+      : `the operator's ${what} ${f.outcome === 'refused' ? 'is refused' : 'gives up'}`;
+  return { says, index: n.index, t: n.t };
+}

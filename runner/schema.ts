@@ -156,10 +156,13 @@ const faultInput = z.strictObject({
     .describe('Heal every partition and cut (all) or one directed link.'),
   add: nodeId.optional().describe('Membership: the operator asks the cluster to add this ' +
     'server to its configuration (Raft: it first catches up as a non-voting learner, then ' +
-    'votes). The operator process finds the leader, follows hints and retries.'),
+    'votes; replication: it copies a snapshot of the master\'s state, then the log after ' +
+    'it, before it counts, and a member that reported damage is rebuilt so). The operator ' +
+    'process finds the leader, follows hints and retries.'),
   remove: nodeId.optional().describe('Membership: the operator asks the cluster to remove ' +
     'this server from its configuration (Raft: a leader that removes itself steps down once ' +
-    'the configuration without it has committed).'),
+    'the configuration without it has committed; replication: the master refuses to remove ' +
+    'itself).'),
   transfer: nodeId.optional().describe('The operator asks the leader to hand its leadership ' +
     'to this server (Raft: leadership transfer with TimeoutNow, thesis §3.10), as before ' +
     'removing the leader gracefully.'),

@@ -10,7 +10,8 @@
  */
 import type { NodeId } from '../../sim/index.js';
 import {
-  type Cell, type Fact, fields, formatMicros, type NodePicture, type NoteRecord, type Part,
+  type Cell, type Fact, fields, formatMicros, type NodePicture, type NoteRecord, operatorFact,
+  type Part,
   type ProtocolView, short, tail, timerMeter, type Tone, type ViewWorld,
 } from '../view.js';
 import type { Entry } from './messages.js';
@@ -221,16 +222,7 @@ class Changes {
   note(n: NoteRecord, out: Fact[]): void {
     const f = fields(n.data);
     const fact = (says: string) => out.push({ says, index: n.index, t: n.t });
-    if (n.tag === 'admin') {
-      const what = f.op === 'transfer' ? `transfer to ${String(f.node)}`
-        : `${String(f.op)} ${String(f.node)}`;
-      if (f.outcome === 'invoke') {
-        fact(f.op === 'transfer' ? `the operator asks to move the leadership to ${String(f.node)}`
-          : `the operator asks to ${what}`);
-      } else if (f.outcome === 'ok') fact(`the operator's ${what} is done`);
-      else fact(`the operator's ${what} ${f.outcome === 'refused' ? 'is refused' : 'gives up'}`);
-      return;
-    }
+    if (n.tag === 'admin') return void out.push(operatorFact(n));
     switch (f.event) {
       case 'learner':
         return void fact(`${n.node} starts catching up ${String(f.node)}`);

@@ -6,7 +6,8 @@ import type { BugSwitch } from '../protocol.js';
 
 /** Bug switch names. */
 export const REPLICATION_BUGS =
-  ['async-ack-failover', 'no-fencing', 'timeout-below-delay'] as const;
+  ['async-ack-failover', 'no-fencing', 'timeout-below-delay', 'count-before-caught-up',
+    'snapshot-without-tail'] as const;
 
 /** The catalogue. */
 export const replicationBugs: readonly BugSwitch[] = [
@@ -37,5 +38,26 @@ export const replicationBugs: readonly BugSwitch[] = [
       'worst-case delay: jitter makes slaves depose a live master (false failovers).',
     caughtBy: 'no-false-failover',
     scenario: 'scenarios/replication/bug-timeout-below-delay.yaml',
+  },
+  {
+    name: 'count-before-caught-up',
+    description: 'A replica the operator adds becomes a member at once and counts as holding ' +
+      'the whole log while its snapshot is still being copied: in semi-sync mode its ' +
+      'acknowledgement is the one a write waits for, so the master acknowledges writes that ' +
+      'only it holds, and a failover loses them.',
+    caughtBy: 'no-lost-acked-write',
+    alsoCaughtBy: ['linearizable'],
+    scenario: 'scenarios/replication/bug-count-before-caught-up.yaml',
+  },
+  {
+    name: 'snapshot-without-tail',
+    description: 'The snapshot a new replica copies is labelled with the master\'s commit ' +
+      'index when the copy ended, not the one its state was taken at (binlog coordinates read ' +
+      'after the dump): the writes committed during the copy never reach the new replica, ' +
+      'and once it is master they are gone.',
+    // The new replica never holds those writes, whoever is master.
+    caughtBy: 'replicas-agree',
+    alsoCaughtBy: ['no-lost-acked-write', 'linearizable'],
+    scenario: 'scenarios/replication/bug-snapshot-without-tail.yaml',
   },
 ];

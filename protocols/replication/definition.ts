@@ -45,6 +45,16 @@ const params = z.object({
    * partition, delays at most maxDelay, no pause): adds the property `no-false-failover`.
    */
   synchronous: z.boolean().default(false),
+  members: z.number().int().min(1).optional()
+    .describe('servers n1..nK that form the first configuration (default: every server); ' +
+      'the others start as spares, until an operator adds them'),
+  catchUpRounds: z.number().int().min(1).max(100).default(10)
+    .describe('rounds of log a joining replica gets after its snapshot before it counts ' +
+      '(thesis §4.2.1): it is added once a round takes less than the election timeout, and ' +
+      'the change is given up after this many rounds'),
+  snapshotChunk: z.number().int().min(1).max(1_000_000).default(64)
+    .describe('most snapshot records (keys, client sessions, applied writes) in one ' +
+      'InstallSnapshot'),
   bugs: bugList(REPLICATION_BUGS),
 }).strict();
 
@@ -73,23 +83,34 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
   propertyNames: [...PROPERTIES, 'linearizable', 'replicas-agree'],
   view: replicationView,
   fuzz: replicationFuzz,
+  membership: { ops: ['add', 'remove'], membersParam: 'members' },
   setup({ servers, params: p, workload }) {
     for (const id of Object.keys(p.weights)) {
       if (!servers.includes(id)) {
         throw new ConfigError('params.weights', `a server (${servers.join(', ')}), got ${id}`);
       }
     }
+    const members = p.members ?? servers.length;
+    if (members > servers.length) {
+      throw new ConfigError('params.members', `at most the ${servers.length} servers of the ` +
+        `cluster, got ${members}`);
+    }
     const bugs = new Set(p.bugs);
-    const acks = requiredAcks(p.mode, p.acks, servers.length);
-    const survive = ackedWritesSurvive(acks, servers.length);
+    // Promised only if it holds at every size the configuration may take: the largest, every
+    // server, is the weakest (a majority grows faster than semi-sync's fixed acks).
+    const survive = ackedWritesSurvive(requiredAcks(p.mode, p.acks, servers.length),
+      servers.length);
     const timeout = nominalTimeout(p);
     const options = {
-      mode: p.mode, requiredAcks: acks,
+      mode: p.mode, acks: p.acks, initialMembers: servers.slice(0, members),
+      catchUpRounds: p.catchUpRounds, snapshotChunk: p.snapshotChunk,
       detector: detectorSettings(p, bugs.has('timeout-below-delay')),
       checkInterval: p.checkInterval, electionTimeout: p.electionTimeout ?? timeout,
       slaveReads: p.reads !== 'master', localReads: p.masterReads === 'local', batch: p.batch,
       fencing: !bugs.has('no-fencing'),
       ackBeforeReplication: bugs.has('async-ack-failover'),
+      countBeforeCaughtUp: bugs.has('count-before-caught-up'),
+      snapshotWithoutTail: bugs.has('snapshot-without-tail'),
     };
     const grace = timeout + p.period + p.maxDelay + p.checkInterval;
     const observer = new ReplicationObserver(grace);
@@ -118,6 +139,7 @@ export const replication: ProtocolDefinition<ReplicationParams> = {
       inspect: (program) => program instanceof ReplicaNode ? {
         role: program.role, epoch: program.epoch, master: program.master ?? null,
         commit: program.commit, lastIndex: program.log.lastIndex,
+        members: [...program.configuration().list],
         store: Object.fromEntries([...program.store].sort()),
       } : undefined,
     };

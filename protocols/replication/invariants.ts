@@ -16,10 +16,11 @@
  * `linearizable` is judged after the run; guaranteed where acknowledged writes survive and
  * reads go to the master, and checked elsewhere when a scenario names it (async replication
  * and reads from slaves are not linearizable, and the check shows it).
- * `replicas-agree` (liveness): after healing, a master exists and every replica commits what
- * it had committed at the heal, with the same entries.
+ * `replicas-agree` (liveness): after healing, a master exists and every member of its
+ * configuration commits what it had committed at the heal, with the same entries.
  */
 import type { AlwaysProperty, LivenessCheck, World } from '../../sim/check/property.js';
+import type { ReplicaNode } from './node.js';
 import { replica, type ReplicationObserver } from './observer.js';
 
 /** An `always` property answered by the observer. */
@@ -37,9 +38,12 @@ export function observed(observer: ReplicationObserver, name: string): AlwaysPro
 
 
 /**
- * `replicas-agree`: a master exists, and every eligible replica that is up has committed what
+ * `replicas-agree`: a master exists, and every eligible member that is up has committed what
  * the newest master had committed when the check first saw it after the heal, with the same
- * entry there (so the same log up to it). When a master of a newer epoch appears, the target
+ * entry there (so the same log up to it), and holds every acknowledged write the master had
+ * committed by then (a replica that joined by a snapshot holds no entries below it, so its
+ * state is checked by the writes it applied: the log's entries cannot show a snapshot that
+ * missed some; spares and removed replicas follow no master and are not checked). When a master of a newer epoch appears, the target
  * is its own: a master cut off before the heal, in async or semi-sync mode, commits writes
  * alone or with a minority that its successor rightly discards (faultline fuzz replication
  * --seed 7, run 331: scenarios/replication/agree-after-deposed-master.yaml; --seed 20261207,
@@ -51,10 +55,21 @@ export function observed(observer: ReplicationObserver, name: string): AlwaysPro
 export function replicasAgree(observer: ReplicationObserver): LivenessCheck {
   let target: { readonly index: number; readonly epoch: number; readonly master: number } |
     undefined;
+  // The replicas (by program) found to hold the acknowledged writes up to a target index.
+  const verified = new WeakMap<object, number>();
+  const holdsWrites = (node: ReplicaNode, master: ReplicaNode, at: number): boolean => {
+    if (verified.get(node) === at) return true;
+    for (const write of observer.acked) {
+      const index = master.tokens.get(write.token);
+      if (index !== undefined && index <= at && !node.tokens.has(write.token)) return false;
+    }
+    verified.set(node, at);
+    return true;
+  };
   return {
     name: 'replicas-agree',
     explain: 'no master, or a replica that has not caught up with what the master had ' +
-      'committed at the heal',
+      'committed at the heal, or lacks an acknowledged write committed by then',
     holds(world: World): boolean {
       const master = observer.newestMaster(world);
       if (master === undefined) return false;
@@ -63,10 +78,14 @@ export function replicasAgree(observer: ReplicationObserver): LivenessCheck {
         target = { index, epoch: master.node.log.epochAt(index), master: master.node.epoch };
       }
       const { index: at, epoch } = target;
+      const members = master.node.configuration();
       return world.servers.every((id) => {
         const node = replica(world, id);
-        return node === undefined || !node.eligible || !world.isUp(id) ||
-          (node.commit >= at && node.log.epochAt(at) === epoch);
+        // A spare, or a replica removed, follows no master; below a snapshot's index a
+        // replica holds the committed state, not the entries.
+        return node === undefined || !node.eligible || !world.isUp(id) || !members.has(id) ||
+          (node.commit >= at && (node.log.compacted(at) || node.log.epochAt(at) === epoch) &&
+            holdsWrites(node, master.node, at));
       });
     },
   };

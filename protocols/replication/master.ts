@@ -8,12 +8,17 @@
  * slave's hint. Every `period` the master sends each slave a Replicate (empty if the slave is
  * up to date): it is the heartbeat the slaves' failure detectors watch, and its round number
  * confirms mastership for reads.
+ *
+ * The master talks to the members of its configuration and to the replicas joining it or
+ * being rebuilt (membership.ts `Joins`, which sends them a snapshot first); it counts
+ * acknowledgements and read confirmations of members only.
  */
 import { assert, type NodeContext, type NodeId } from '../../sim/index.js';
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
+import type { Entry } from './log.js';
 import type { ReplicaNode } from './node.js';
-import type { ReplicateReply, ReplicationMessage } from './messages.js';
-import { majority } from './options.js';
+import type { Damaged, ReplicateReply, ReplicationMessage, SnapshotReply } from './messages.js';
+import { Joins } from './membership.js';
 import { applyEntry, decide, isWrite, type Store } from './store.js';
 
 type Ctx = NodeContext<ReplicationMessage>;
@@ -37,18 +42,21 @@ export class MasterState {
   private readonly waiters = new Map<number, { client: NodeId; seq: number }>();
   private reads: PendingRead[] = [];
   private round = 0;
-  private readonly head: Store = new Map();
-  private readonly slaves: NodeId[];
+  private readonly head: Store;
+  /** The replicas it sends to: members, and those joining or being rebuilt. */
+  private slaves: NodeId[] = [];
   /** Index of this epoch's first entry (the no-op). */
-  private readonly start: number;
+  readonly start: number;
+  /** Replicas joining or being rebuilt (membership.ts). */
+  readonly joins: Joins;
 
   constructor(ctx: Ctx, node: ReplicaNode) {
-    this.slaves = ctx.servers.filter((s) => s !== ctx.id);
-    for (const slave of this.slaves) {
-      this.nextIndex.set(slave, node.log.lastIndex + 1);
-      this.matchIndex.set(slave, 0);
+    this.joins = new Joins(ctx.id);
+    this.head = new Map(node.base.store);
+    for (let i = node.log.base.index + 1; i <= node.log.lastIndex; i++) {
+      applyEntry(this.head, node.log.at(i));
     }
-    for (let i = 1; i <= node.log.lastIndex; i++) applyEntry(this.head, node.log.at(i));
+    this.syncPeers(node);
     this.start = node.appendEntry(ctx, { epoch: node.epoch });
     node.requestSynced(ctx);
     this.beat(ctx, node);
@@ -58,7 +66,46 @@ export class MasterState {
   beat(ctx: Ctx, node: ReplicaNode): void {
     this.round++;
     for (const slave of this.slaves) this.replicateTo(ctx, node, slave);
+    this.joins.onBeat(ctx, node, this);
     ctx.setTimer('beat', node.options.detector.period);
+  }
+
+  /**
+   * Keeps one nextIndex and matchIndex per replica it sends to (`slaves`): one that joins the
+   * list starts after the master's log and holding nothing, as every slave of a new master
+   * does; one that leaves it loses them.
+   */
+  syncPeers(node: ReplicaNode): void {
+    const config = node.configuration();
+    const peers = new Set([...config.list, ...this.joins.targets()]);
+    peers.delete(this.joins.self);
+    this.slaves = [...peers];
+    for (const id of [...this.nextIndex.keys()]) {
+      if (peers.has(id)) continue;
+      this.nextIndex.delete(id);
+      this.matchIndex.delete(id);
+      this.matchBound.delete(id);
+    }
+    for (const id of this.slaves) {
+      if (this.nextIndex.has(id)) continue;
+      this.nextIndex.set(id, node.log.lastIndex + 1);
+      this.matchIndex.set(id, 0);
+    }
+  }
+
+  /** Appends an entry of this epoch that is not a client's (a configuration) and ships it. */
+  appendOwn(ctx: Ctx, node: ReplicaNode, entry: Entry): number {
+    const index = node.appendEntry(ctx, entry);
+    node.requestSynced(ctx);
+    this.syncPeers(node);
+    for (const slave of this.slaves) this.replicateTo(ctx, node, slave);
+    return index;
+  }
+
+  /** A joining replica's snapshot reply, or a quarantined one's report (membership.ts). */
+  onMemberReply(ctx: Ctx, node: ReplicaNode, from: NodeId, msg: SnapshotReply | Damaged): void {
+    this.joins.onReply(ctx, node, this, from, msg);
+    this.maybeCommit(ctx, node);
   }
 
   onClientRequest(ctx: Ctx, node: ReplicaNode, msg: ClientRequest): void {
@@ -89,7 +136,7 @@ export class MasterState {
     // Modes that wait for slaves ship a write at once. Async replication (and the bug that
     // makes sync behave like it) ships the log at the next heartbeat, as a binlog dump
     // thread does: what was acknowledged since the last one dies with the master.
-    if (node.options.requiredAcks > 0 && !node.options.ackBeforeReplication) {
+    if (node.requiredAcks() > 0 && !node.options.ackBeforeReplication) {
       for (const slave of this.slaves) this.replicateTo(ctx, node, slave);
     }
   }
@@ -104,7 +151,9 @@ export class MasterState {
       const match = Math.max(this.matchIndex.get(from) ?? 0, msg.matchIndex);
       this.matchIndex.set(from, match);
       if ((this.nextIndex.get(from) ?? 1) <= match) this.nextIndex.set(from, match + 1);
+      this.joins.onProgress(ctx, node, this, from);
       this.maybeCommit(ctx, node);
+      this.joins.onAcknowledged(ctx, node, this);
     } else {
       // A refusal bounds where the slave's log can match until it next accepts: a late reply
       // to an earlier Replicate (which names a higher index) must not undo the backing off.
@@ -119,6 +168,7 @@ export class MasterState {
 
   onLocalDurable(ctx: Ctx, node: ReplicaNode): void {
     this.maybeCommit(ctx, node);
+    this.joins.onAcknowledged(ctx, node, this);
     if (node.options.ackBeforeReplication) {
       for (const index of [...this.waiters.keys()]) {
         if (this.acknowledgeable(node, index)) this.reply(ctx, node, index);
@@ -139,6 +189,7 @@ export class MasterState {
     }
     this.waiters.clear();
     this.reads = [];
+    this.joins.stepDown(ctx);
     ctx.note('step-down', { epoch: node.epoch });
   }
 
@@ -147,11 +198,13 @@ export class MasterState {
    * slaves (an older epoch's entry is committed only through a later one: Raft §5.4.2).
    */
   private maybeCommit(ctx: Ctx, node: ReplicaNode): void {
-    const need = node.options.requiredAcks;
+    const need = node.requiredAcks();
+    const members = this.members(node);
     const top = Math.min(node.log.lastIndex, node.localDurable);
     for (let index = top; index > node.commit; index--) {
       if (node.log.epochAt(index) !== node.epoch) break;
-      const acks = this.slaves.filter((s) => (this.matchIndex.get(s) ?? 0) >= index).length;
+      const acks = members.filter((s) => (this.matchIndex.get(s) ?? 0) >= index ||
+        this.joins.countsAsHolding(node, s)).length;
       if (acks < need) continue;
       node.advanceCommit(index);
       for (const waiting of [...this.waiters.keys()]) {
@@ -161,6 +214,26 @@ export class MasterState {
     }
   }
 
+  /**
+   * The highest index a majority of the members hold durably (itself included): where a
+   * configuration entry is committed whatever the replication mode (membership.ts). Async and
+   * semi-sync commit a write on fewer copies, which a failover may lose; a configuration so
+   * lost would undo a change the operator was told is done, and two changes could then
+   * overlap without a common majority.
+   */
+  majorityIndex(node: ReplicaNode): number {
+    const config = node.configuration();
+    const held = config.list.map((id) => id === this.joins.self
+      ? Math.min(node.log.lastIndex, node.localDurable) : this.matchIndex.get(id) ?? 0)
+      .sort((a, b) => b - a);
+    return held[config.quorum - 1] ?? 0;
+  }
+
+  /** The slaves that count: members of the configuration in force other than itself. */
+  private members(node: ReplicaNode): readonly NodeId[] {
+    return node.configuration().list.filter((id) => id !== this.joins.self);
+  }
+
   /** Whether the write at `index` may be acknowledged now. */
   private acknowledgeable(node: ReplicaNode, index: number): boolean {
     if (index <= node.commit) return true;
@@ -168,10 +241,12 @@ export class MasterState {
   }
 
   private reply(ctx: Ctx, node: ReplicaNode, index: number): void {
-    const entry = node.log.at(index);
     const waiter = this.waiters.get(index);
     this.waiters.delete(index);
+    // No waiter: nothing to answer (a retry's entry may lie under a snapshot this master
+    // joined by, where only the session's outcome is kept: fuzz replication --seed 7, run 903).
     if (waiter === undefined) return;
+    const entry = node.log.at(index);
     assert(entry.client === waiter.client && entry.seq === waiter.seq,
       'a waiter for its own entry');
     ctx.send(waiter.client, entry.outcome === 'ok'
@@ -185,11 +260,13 @@ export class MasterState {
    */
   private maybeServeReads(ctx: Ctx, node: ReplicaNode): void {
     if (this.reads.length === 0 || node.commit < this.start) return;
-    const need = node.options.localReads ? 1 : majority(this.slaves.length + 1);
+    const config = node.configuration();
+    const need = node.options.localReads ? 1 : config.quorum;
+    const members = this.members(node);
     const waiting: PendingRead[] = [];
     for (const read of this.reads) {
       const confirmed = 1 +
-        this.slaves.filter((s) => (this.ackedRound.get(s) ?? 0) >= read.round).length;
+        members.filter((s) => (this.ackedRound.get(s) ?? 0) >= read.round).length;
       if (confirmed < need || node.commit < read.readIndex) {
         waiting.push(read);
         continue;
@@ -200,8 +277,12 @@ export class MasterState {
     this.reads = waiting;
   }
 
-  private replicateTo(ctx: Ctx, node: ReplicaNode, slave: NodeId): void {
+  replicateTo(ctx: Ctx, node: ReplicaNode, slave: NodeId): void {
+    // A replica receiving a snapshot gets the log after it once it is installed; one that
+    // needs entries this master holds only as a snapshot gets that snapshot first.
+    if (this.joins.copying(slave)) return;
     const next = this.nextIndex.get(slave) ?? node.log.lastIndex + 1;
+    if (next <= node.log.base.index) return this.joins.startCopy(ctx, node, this, slave);
     const entries = node.log.slice(next, node.options.batch);
     ctx.send(slave, { type: 'Replicate', epoch: node.epoch, prevIndex: next - 1,
       prevEpoch: node.log.epochAt(next - 1), entries, commit: node.commit, round: this.round });

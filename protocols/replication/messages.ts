@@ -4,8 +4,11 @@
  * which deposes a stale master). `Synced` is a node's note to itself, sent with
  * `sendAfterSync`, that its writes so far are durable.
  */
+import type { AdminMessage } from '../../sim/check/adminProtocol.js';
 import type { ClientMessage } from '../../sim/check/clientProtocol.js';
+import type { NodeId } from '../../sim/index.js';
 import type { Entry } from './log.js';
+import type { SnapshotRecord } from './snapshot.js';
 
 /** Master → slave: log entries after (prevIndex, prevEpoch), the commit index, a heartbeat. */
 export interface Replicate {
@@ -74,6 +77,49 @@ export interface Synced {
   readonly lastEpoch: number;
 }
 
+/**
+ * Master → joining or rebuilt replica: one chunk of a snapshot (snapshot.ts), the records from
+ * `offset` on. The last chunk (`done`) says which log index the snapshot stands for, that
+ * entry's epoch and the configuration there; the replica installs it and the master streams
+ * the log from the next index.
+ */
+export interface InstallSnapshot {
+  readonly type: 'InstallSnapshot';
+  readonly epoch: number;
+  /** Numbers the master's copies in its epoch: chunks and replies of another do not mix. */
+  readonly copy: number;
+  readonly offset: number;
+  readonly records: readonly SnapshotRecord[];
+  /** Records in the whole snapshot. */
+  readonly total: number;
+  readonly done?: { readonly index: number; readonly indexEpoch: number;
+    readonly config?: readonly NodeId[] };
+}
+
+/**
+ * Replica → master: records received so far (the next chunk starts there), or, once the
+ * snapshot is durable here, `installed` with the index it stands for.
+ */
+export interface SnapshotReply {
+  readonly type: 'SnapshotReply';
+  readonly epoch: number;
+  readonly copy: number;
+  readonly received: number;
+  readonly installed?: number;
+}
+
+/**
+ * A quarantined replica (a corrupt record on its disk) → the master that sent it something:
+ * it answers nothing else. `rebuildable`: only its data was damaged (log, snapshot), so a
+ * fresh copy makes it whole; else a promise (a vote, a refusal) is lost with the record.
+ */
+export interface Damaged {
+  readonly type: 'Damaged';
+  readonly epoch: number;
+  readonly rebuildable: boolean;
+}
+
 /** Every message of the protocol. */
 export type ReplicationMessage = Replicate | ReplicateReply | PreVote | PreVoteReply |
-  RequestVote | Vote | Synced | ClientMessage;
+  RequestVote | Vote | Synced | InstallSnapshot | SnapshotReply | Damaged | ClientMessage |
+  AdminMessage;

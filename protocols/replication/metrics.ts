@@ -14,7 +14,7 @@
  */
 import type { AckedWrite } from '../../sim/check/recovery.js';
 import type { World } from '../../sim/check/property.js';
-import type { Entry } from './log.js';
+import { producedBy } from './store.js';
 import { type Completed, replica, type ReplicationObserver } from './observer.js';
 import type { ReplicaNode } from './node.js';
 
@@ -31,13 +31,6 @@ export function finalLog(world: World, observer: ReplicationObserver): ReplicaNo
   return best;
 }
 
-/** The token a value was last written with: the put value, last appended token, CAS target. */
-function producedBy(entry: Entry): string | undefined {
-  if (entry.op === undefined || entry.outcome !== 'ok') return undefined;
-  if (entry.op.f === 'cas') return String((entry.op.value as unknown[])[1]);
-  return String(entry.op.value).trim();
-}
-
 function lastToken(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   return value.trim().split(' ').pop();
@@ -47,8 +40,8 @@ function lastToken(value: unknown): string | undefined {
 export function historyFigures(final: ReplicaNode | undefined, observer: ReplicationObserver):
 Record<string, number> {
   if (final === undefined) return { 'lost-acked-writes': 0, 'stale-reads': 0, 'dirty-reads': 0 };
-  const position = new Map<string, number>();
-  for (let i = 1; i <= final.log.lastIndex; i++) {
+  const position = new Map(final.base.produced);
+  for (let i = final.log.base.index + 1; i <= final.log.lastIndex; i++) {
     const token = producedBy(final.log.at(i));
     if (token !== undefined) position.set(token, i);
   }

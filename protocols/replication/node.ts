@@ -32,18 +32,27 @@
  * is applied or can never commit), and only where acknowledged writes survive failover (else
  * a commit proves nothing about the next master); until then it answers `unknown`.
  *
- * Persisted: `meta` = { epoch, votedFor }, the refusal record and the log. Commit index and
- * store are rebuilt from what the master says after a restart.
+ * Membership (membership.ts, snapshot.ts): the members are the latest configuration entry in
+ * the log (else the snapshot's, else the first, `members`); only members vote, count and
+ * stand. A new replica, or one whose data was damaged, joins by a snapshot of the master's
+ * committed state and then the log after it.
+ *
+ * Persisted: `meta` = { epoch, votedFor }, the refusal record, the log, and the snapshot a
+ * replica joined by (`snapshot`). Commit index and store are rebuilt from the snapshot and
+ * from what the master says after a restart.
  */
 import { assert, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import { CorruptRecord } from '../../sim/index.js';
+import { Configuration } from '../membership.js';
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
 import { PeerMonitor } from '../heartbeat/peerMonitor.js';
-import { type Entry, ReplicationLog } from './log.js';
+import { type Entry, type LogBase, logName, ReplicationLog, SNAPSHOT_KEY } from './log.js';
 import { MasterState } from './master.js';
-import type { PreVote, PreVoteReply, Replicate, ReplicationMessage, RequestVote, Vote } from
-  './messages.js';
-import { ackedWritesSurvive, majority, type ReplicaOptions } from './options.js';
+import type { InstallSnapshot, PreVote, PreVoteReply, Replicate, ReplicationMessage, RequestVote,
+  Vote } from './messages.js';
+import { ackedWritesSurvive, type ReplicaOptions, requiredAcks } from './options.js';
+import { BaseState, type Session, type SnapshotRecord, type StoredSnapshot } from './snapshot.js';
+import { onAdminRequest } from './membership.js';
 import { RefusalLedger, type WriteFate } from '../refusals.js';
 import { applyEntry, isWrite, type Store, writeToken } from './store.js';
 
@@ -67,8 +76,18 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   store: Store = new Map();
   /** False once a corrupt record was found: this node neither votes nor stands. */
   eligible = true;
+  /**
+   * Whether a quarantined node lost only data (its log or snapshot), so a fresh copy makes it
+   * whole; false when a promise was lost with the record (its vote, its refusals).
+   */
+  rebuildable = true;
+  /** What the snapshot this node joined by covers (empty without one). */
+  base = new BaseState();
+  /** A snapshot arriving in chunks: from whom, in which epoch, the records so far. */
+  incoming: { from: NodeId; epoch: number; copy: number; total: number;
+    records: SnapshotRecord[]; } | undefined;
   /** Last sequence number per client in the log, and its index (client sessions). */
-  readonly sessions = new Map<NodeId, { seq: number; index: number }>();
+  readonly sessions = new Map<NodeId, Session>();
   /** Durable refusals and the last epoch this replica stood for (see above). */
   readonly refusals = new RefusalLedger();
   /** Index of each client write in the log, by `writeToken` (read by the observer). */
@@ -77,6 +96,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   private votes = new Set<NodeId>();
   private preVotes = new Set<NodeId>();
   private readonly monitor: PeerMonitor;
+  private config: Configuration | undefined;
 
   constructor(readonly options: ReplicaOptions) {
     this.monitor = new PeerMonitor(options.detector);
@@ -84,28 +104,41 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
 
   start(ctx: Ctx): void {
     const meta = ctx.disk.get('meta');
-    if (meta instanceof CorruptRecord) this.eligible = false;
+    // A lost vote is a lost promise: no copy of anyone's data gives it back.
+    if (meta instanceof CorruptRecord) this.quarantine(false);
     else if (meta !== undefined) {
       const { epoch, votedFor } = meta as { epoch: number; votedFor?: NodeId };
       this.epoch = epoch;
       this.votedFor = votedFor;
     }
-    if (!this.log.load(ctx.disk)) this.eligible = false;
+    const snapshot = ctx.disk.get(SNAPSHOT_KEY);
+    if (snapshot instanceof CorruptRecord) {
+      // The entries it covered are gone, and with them where its log began.
+      this.quarantine(true);
+    } else {
+      const stored = snapshot as StoredSnapshot | undefined;
+      if (stored !== undefined) this.base = new BaseState(stored.records);
+      if (!this.log.load(ctx.disk, stored?.base)) this.quarantine(true);
+    }
+    this.store = new Map(this.base.store);
+    this.commit = this.log.base.index;
     this.refusals.load(ctx.disk);
     // Damaged, it could no longer keep its promises: abstain like a damaged log.
-    if (this.refusals.damaged) this.eligible = false;
+    if (this.refusals.damaged) this.quarantine(false);
     // A corrupt meta record loses the epoch: take the highest the log proves, and abstain.
     this.epoch = Math.max(this.epoch, this.log.lastEpoch);
     this.durableEpoch = this.epoch;
     this.localDurable = this.log.lastIndex;
     this.rebuildSessions();
-    if (!this.eligible) ctx.note('quarantine', { epoch: this.epoch });
+    if (!this.eligible) {
+      ctx.note('quarantine', { epoch: this.epoch, rebuildable: this.rebuildable });
+    }
     this.becomeSlave(ctx, undefined);
     ctx.setTimer('check', this.options.checkInterval);
   }
 
   onMessage(ctx: Ctx, from: NodeId, msg: ReplicationMessage): void {
-    if (!this.eligible && msg.type !== 'Synced') return this.onQuarantined(ctx, msg);
+    if (!this.eligible && msg.type !== 'Synced') return this.onQuarantined(ctx, from, msg);
     switch (msg.type) {
       case 'Replicate':
         return this.onReplicate(ctx, from, msg);
@@ -122,11 +155,41 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
         return this.onVote(ctx, from, msg);
       case 'Synced':
         return this.onSynced(ctx, msg);
+      case 'InstallSnapshot':
+        return this.onInstallSnapshot(ctx, from, msg);
+      case 'SnapshotReply':
+      case 'Damaged':
+        if (msg.type === 'SnapshotReply' && msg.epoch > this.epoch && this.options.fencing) {
+          return this.adoptEpoch(ctx, msg.epoch);
+        }
+        return this.masterState?.onMemberReply(ctx, this, from, msg);
+      case 'AdminRequest':
+        return onAdminRequest(ctx, this, from, msg);
       case 'ClientRequest':
         return this.onClientRequest(ctx, msg);
       case 'ClientReply':
-        return; // servers are not clients
+      case 'AdminCommand':
+      case 'AdminReply':
+        return; // servers are neither clients nor the operator
     }
+  }
+
+  /**
+   * The members in force (the latest configuration in the log, committed or not: thesis
+   * §4.1), with the index of the entry that made it.
+   */
+  configuration(): Configuration {
+    const { index, list } = this.log.configuration(this.options.initialMembers);
+    if (this.config?.index !== index || this.config.list !== list) {
+      this.config = new Configuration(index, list);
+    }
+    return this.config;
+  }
+
+  /** Slave acknowledgements a write needs in the configuration in force. */
+  requiredAcks(): number {
+    return requiredAcks(this.options.mode, this.options.acks,
+      this.configuration().list.length);
   }
 
   onTimer(ctx: Ctx, name: string): void {
@@ -210,12 +273,90 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
    * servers and unavailable to clients until an operator rebuilds it (TigerBeetle would
    * repair it from its peers; that is not modelled here).
    */
-  private onQuarantined(ctx: Ctx, msg: ReplicationMessage): void {
+  private onQuarantined(ctx: Ctx, from: NodeId, msg: ReplicationMessage): void {
+    // A rebuild (membership.ts): a fresh copy of the master's state replaces the damaged one.
+    if (msg.type === 'InstallSnapshot' && this.rebuildable) {
+      return this.onInstallSnapshot(ctx, from, msg);
+    }
+    // It tells a master it is damaged, and how, so an operator's `add` can rebuild it; it
+    // acknowledges nothing.
+    if (msg.type === 'Replicate') {
+      return ctx.send(from, { type: 'Damaged', epoch: this.epoch, rebuildable: this.rebuildable });
+    }
+    if (msg.type === 'AdminRequest') {
+      return ctx.send(from, { type: 'AdminReply', seq: msg.seq, outcome: 'retry',
+        error: 'not-leader' });
+    }
     if (msg.type !== 'ClientRequest') return;
     // A write it may have appended before the damage cannot be refused definitely.
     const { reply } = this.refusals.answer(ctx.disk, msg,
       { ran: () => undefined, settled: () => false }, { error: 'unavailable' });
     ctx.send(msg.client, reply);
+  }
+
+  private quarantine(rebuildable: boolean): void {
+    this.eligible = false;
+    this.rebuildable &&= rebuildable;
+  }
+
+  /**
+   * A chunk of a snapshot (snapshot.ts) from the master, for a replica that joins or is
+   * rebuilt: fenced like a Replicate; chunks are taken in order (a gap is answered with what
+   * arrived, and the master resends from there); the last one installs it.
+   */
+  private onInstallSnapshot(ctx: Ctx, from: NodeId, msg: InstallSnapshot): void {
+    if (msg.epoch < this.epoch && this.options.fencing) {
+      ctx.note('fenced', { from, epoch: msg.epoch });
+      return ctx.send(from, { type: 'SnapshotReply', epoch: this.epoch, copy: msg.copy,
+        received: 0 });
+    }
+    if (!this.options.fencing && this.role === 'master') return;
+    if (msg.epoch > this.epoch && this.options.fencing) this.adoptEpoch(ctx, msg.epoch);
+    if (this.role !== 'slave' || this.master !== from) this.becomeSlave(ctx, from);
+    this.monitor.onHeartbeat(ctx, from);
+    const done = msg.done;
+    if (done !== undefined && this.eligible && (this.log.compacted(done.index) ||
+      (done.index <= this.log.lastIndex && this.log.epochAt(done.index) === done.indexEpoch))) {
+      // It holds the entry the snapshot ends at, or a snapshot past it (the copy installed
+      // already and the answer lost, a replica re-added with its log): by Log Matching it
+      // holds every entry before, and those after may be acknowledged already, so it keeps
+      // its log (Raft's InstallSnapshot rule, §7).
+      this.incoming = undefined;
+      if (done.index > this.commit) this.advanceCommit(done.index);
+      return ctx.send(from, { type: 'SnapshotReply', epoch: this.epoch, copy: msg.copy,
+        received: msg.total, installed: done.index });
+    }
+    const same = (i: typeof this.incoming): i is NonNullable<typeof this.incoming> =>
+      i !== undefined && i.from === from && i.epoch === msg.epoch && i.copy === msg.copy;
+    let incoming = this.incoming;
+    if (msg.offset === 0 && (!same(incoming) || incoming.records.length > 0)) {
+      incoming = { from, epoch: msg.epoch, copy: msg.copy, total: msg.total, records: [] };
+      this.incoming = incoming;
+      ctx.note('snapshot', { event: 'receive', from, total: msg.total });
+    }
+    const reply = (received: number) => ctx.send(from, { type: 'SnapshotReply',
+      epoch: this.epoch, copy: msg.copy, received });
+    if (!same(incoming)) return reply(0);
+    if (msg.offset !== incoming.records.length) return reply(incoming.records.length);
+    incoming.records.push(...msg.records);
+    if (msg.done === undefined) return reply(incoming.records.length);
+    this.incoming = undefined;
+    const { index, indexEpoch, config } = msg.done;
+    const base: LogBase = { index, epoch: indexEpoch, log: logName(index),
+      ...(config === undefined ? {} : { config }) };
+    const records = incoming.records;
+    this.log.reset(ctx.disk, base, { base, records } satisfies StoredSnapshot);
+    this.base = new BaseState(records);
+    this.store = new Map(this.base.store);
+    this.commit = index;
+    this.localDurable = index;
+    this.rebuildSessions();
+    const rebuilt = !this.eligible;
+    this.eligible = true;
+    this.rebuildable = true;
+    ctx.note('install-snapshot', { from, index, records: records.length, rebuilt });
+    ctx.sendAfterSync(from, { type: 'SnapshotReply', epoch: this.epoch, copy: msg.copy,
+      received: records.length, installed: index });
   }
 
   private onCheck(ctx: Ctx): void {
@@ -252,6 +393,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   }
 
   private receiveEntry(ctx: Ctx, index: number, entry: Entry): void {
+    if (this.log.compacted(index)) return; // covered by its snapshot of committed entries
     if (index <= this.log.lastIndex) {
       if (this.log.epochAt(index) === entry.epoch) return; // already held (Log Matching)
       this.truncateTo(ctx, index - 1);
@@ -264,13 +406,21 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   private truncateTo(ctx: Ctx, length: number): void {
     const discarded = this.log.lastIndex - length;
     ctx.note('discard', { from: length + 1, count: discarded });
-    this.log.truncate(ctx.disk, length);
+    if (length < this.log.base.index) {
+      // Part of its snapshot is gone too (only when acks do not survive): start empty, and
+      // the master sends the log from the start, or a snapshot of its own.
+      this.base = new BaseState();
+      this.log.reset(ctx.disk, { index: 0, epoch: 0, log: logName(0) },
+        { base: { index: 0, epoch: 0, log: logName(0) }, records: [] });
+    } else {
+      this.log.truncate(ctx.disk, length);
+    }
     this.localDurable = Math.min(this.localDurable, length);
     this.rebuildSessions();
     if (length < this.commit) { // an entry applied here is gone (only when acks do not survive)
-      this.store = new Map();
-      this.commit = 0;
-      this.advanceCommit(length);
+      this.store = new Map(this.base.store);
+      this.commit = this.log.base.index;
+      this.advanceCommit(Math.max(length, this.commit));
     }
   }
 
@@ -283,12 +433,13 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   /** Asks whether a majority would vote for this node in the next epoch (§9.6). */
   private startPreVote(ctx: Ctx): void {
     ctx.setTimer('elect', [this.options.electionTimeout, 2 * this.options.electionTimeout]);
-    if (!this.eligible) return;
+    // Only a member stands: a spare, a replica removed, one still joining, never does.
+    if (!this.eligible || !this.configuration().has(ctx.id)) return;
     this.preVotes = new Set([ctx.id]);
     const request: PreVote = { type: 'PreVote', epoch: this.epoch + 1,
       lastIndex: this.log.lastIndex, lastEpoch: this.log.lastEpoch };
-    for (const peer of ctx.servers) if (peer !== ctx.id) ctx.send(peer, request);
-    if (this.preVotes.size >= majority(ctx.servers.length)) this.becomeCandidate(ctx);
+    for (const peer of this.configuration().list) if (peer !== ctx.id) ctx.send(peer, request);
+    if (this.configuration().isQuorum(this.preVotes)) this.becomeCandidate(ctx);
   }
 
   private onPreVote(ctx: Ctx, from: NodeId, msg: PreVote): void {
@@ -300,7 +451,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   private onPreVoteReply(ctx: Ctx, from: NodeId, msg: PreVoteReply): void {
     if (this.role === 'master' || msg.epoch !== this.epoch + 1 || !msg.granted) return;
     this.preVotes.add(from);
-    if (this.preVotes.size >= majority(ctx.servers.length)) this.becomeCandidate(ctx);
+    if (this.configuration().isQuorum(this.preVotes)) this.becomeCandidate(ctx);
   }
 
   private onRequestVote(ctx: Ctx, from: NodeId, msg: RequestVote): void {
@@ -321,7 +472,7 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
 
   private becomeCandidate(ctx: Ctx): void {
     ctx.setTimer('elect', [this.options.electionTimeout, 2 * this.options.electionTimeout]);
-    if (!this.eligible) return;
+    if (!this.eligible || !this.configuration().has(ctx.id)) return;
     this.epoch++;
     this.votedFor = ctx.id;
     // Bounds what it may append as master, durably before it can be master (one sync).
@@ -335,15 +486,17 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     ctx.note('role', { role: 'candidate', epoch: this.epoch });
     const request: RequestVote = { type: 'RequestVote', epoch: this.epoch,
       lastIndex: this.log.lastIndex, lastEpoch: this.log.lastEpoch };
-    for (const peer of ctx.servers) if (peer !== ctx.id) ctx.sendAfterSync(peer, request);
-    if (this.votes.size >= majority(ctx.servers.length)) this.becomeMaster(ctx);
+    for (const peer of this.configuration().list) {
+      if (peer !== ctx.id) ctx.sendAfterSync(peer, request);
+    }
+    if (this.configuration().isQuorum(this.votes)) this.becomeMaster(ctx);
   }
 
   private onVote(ctx: Ctx, from: NodeId, msg: Vote): void {
     if (msg.epoch > this.epoch) return this.adoptEpoch(ctx, msg.epoch);
     if (this.role !== 'candidate' || msg.epoch !== this.epoch || !msg.granted) return;
     this.votes.add(from);
-    if (this.votes.size >= majority(ctx.servers.length)) this.becomeMaster(ctx);
+    if (this.configuration().isQuorum(this.votes)) this.becomeMaster(ctx);
   }
 
   private becomeMaster(ctx: Ctx): void {
@@ -381,14 +534,14 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
 
   /** What a slave knows of a client's write (see the file comment on refusals). */
   private writeFate(ctx: Ctx, msg: ClientRequest): WriteFate {
-    const survive = ackedWritesSurvive(this.options.requiredAcks, ctx.servers.length);
+    const survive = ackedWritesSurvive(this.requiredAcks(), this.configuration().list.length);
     return {
       ran: () => {
         const session = this.sessions.get(msg.client);
         if (session === undefined || msg.seq > session.seq) return undefined;
         // Long answered, or in the log but not committed: it may commit yet.
         if (msg.seq < session.seq || session.index > this.commit) return 'unknown';
-        const entry = this.log.at(session.index);
+        const entry = this.log.compacted(session.index) ? session : this.log.at(session.index);
         return entry.outcome === 'ok' ? { outcome: 'ok', result: entry.result ?? null }
           : { outcome: 'fail', error: 'cas-mismatch' };
       },
@@ -399,7 +552,11 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
   private rebuildSessions(): void {
     this.sessions.clear();
     this.tokens.clear();
-    for (let i = 1; i <= this.log.lastIndex; i++) this.recordSession(this.log.at(i), i);
+    for (const [client, session] of this.base.sessions) this.sessions.set(client, session);
+    for (const [token, index] of this.base.tokens) this.tokens.set(token, index);
+    for (let i = this.log.base.index + 1; i <= this.log.lastIndex; i++) {
+      this.recordSession(this.log.at(i), i);
+    }
   }
 
   private recordSession(entry: Entry, index: number): void {

@@ -3,8 +3,9 @@
  * mode and how many slave acknowledgements a write needs, the failure detector that watches
  * the master, and the bug switches.
  */
-import type { Micros } from '../../sim/index.js';
+import type { Micros, NodeId } from '../../sim/index.js';
 import type { DetectorSettings } from '../heartbeat/detector.js';
+import { majorityOf } from '../membership.js';
 
 /** How many slaves must hold a write before it is acknowledged. */
 export type Mode = 'async' | 'semi-sync' | 'sync';
@@ -12,8 +13,14 @@ export type Mode = 'async' | 'semi-sync' | 'sync';
 /** A replica's settings. */
 export interface ReplicaOptions {
   readonly mode: Mode;
-  /** Slave acknowledgements a write needs: 0 (async), `acks` (semi-sync), all (sync). */
-  readonly requiredAcks: number;
+  /** Slave acknowledgements asked for in semi-sync mode (see `requiredAcks`). */
+  readonly acks: number;
+  /** The first configuration's members; the other servers start as spares. */
+  readonly initialMembers: readonly NodeId[];
+  /** Catch-up rounds a joining replica gets (protocols/membership.ts `CatchUp`). */
+  readonly catchUpRounds: number;
+  /** Records per InstallSnapshot chunk. */
+  readonly snapshotChunk: number;
   readonly detector: DetectorSettings;
   readonly checkInterval: Micros;
   /** Base election delay: a candidate retries after [T, 2T]; a suspicion waits [0, T]. */
@@ -28,6 +35,10 @@ export interface ReplicaOptions {
   readonly fencing: boolean;
   /** True under `async-ack-failover`: acknowledge once the master alone has the write. */
   readonly ackBeforeReplication: boolean;
+  /** True under `count-before-caught-up`: a new member counts at once as holding the log. */
+  readonly countBeforeCaughtUp: boolean;
+  /** True under `snapshot-without-tail`: a snapshot is labelled where its copy ended. */
+  readonly snapshotWithoutTail: boolean;
 }
 
 /** Slave acknowledgements a write needs in `mode` on a cluster of `servers`. */
@@ -42,16 +53,11 @@ export function requiredAcks(mode: Mode, acks: number, servers: number): number 
   }
 }
 
-/** Servers that make a majority of `servers`. */
-export function majority(servers: number): number {
-  return Math.floor(servers / 2) + 1;
-}
-
 /**
  * Whether an acknowledged write survives any failover: the servers holding it (the master
  * and its required slaves) always meet the majority that elects the next master, and the
  * election prefers the most complete log (Raft's Leader Completeness argument, §5.4).
  */
 export function ackedWritesSurvive(requiredAcksCount: number, servers: number): boolean {
-  return requiredAcksCount + 1 + majority(servers) > servers;
+  return requiredAcksCount + 1 + majorityOf(servers) > servers;
 }

@@ -42,6 +42,13 @@ export function writeToken(op: ClientOperation): string {
   return `${op.key ?? ''}|${op.f}|${JSON.stringify(op.value)}`;
 }
 
+/** The token a value was last written with: the put value, last appended token, CAS target. */
+export function producedBy(entry: Entry): string | undefined {
+  if (entry.op === undefined || entry.outcome !== 'ok') return undefined;
+  if (entry.op.f === 'cas') return String((entry.op.value as unknown[])[1]);
+  return String(entry.op.value).trim();
+}
+
 /** Whether an operation is a write (goes through the log). */
 export function isWrite(op: ClientOperation): boolean {
   return op.f === 'put' || op.f === 'append' || op.f === 'cas';

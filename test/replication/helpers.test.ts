@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ackedWritesSurvive, majority, requiredAcks } from '../../protocols/replication/options.js';
+import { ackedWritesSurvive, requiredAcks } from '../../protocols/replication/options.js';
+import { majorityOf as majority } from '../../protocols/membership.js';
 import { decide } from '../../protocols/replication/store.js';
 
 /** Every subset of {0..n-1} as a bit mask with its size. */
