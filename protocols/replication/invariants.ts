@@ -57,36 +57,50 @@ export function replicasAgree(observer: ReplicationObserver): LivenessCheck {
     undefined;
   // The replicas (by program) found to hold the acknowledged writes up to a target index.
   const verified = new WeakMap<object, number>();
-  const holdsWrites = (node: ReplicaNode, master: ReplicaNode, at: number): boolean => {
-    if (verified.get(node) === at) return true;
+  /** An acknowledged write committed by `at` that `node` lacks, by its token, if any. */
+  const missingWrite = (node: ReplicaNode, master: ReplicaNode, at: number):
+    string | undefined => {
+    if (verified.get(node) === at) return undefined;
     for (const write of observer.acked) {
       const index = master.tokens.get(write.token);
-      if (index !== undefined && index <= at && !node.tokens.has(write.token)) return false;
+      if (index !== undefined && index <= at && !node.tokens.has(write.token)) return write.token;
     }
     verified.set(node, at);
-    return true;
+    return undefined;
+  };
+  /** What keeps the check from holding, as `n4 committed 3 of 5`; empty once it holds. */
+  const behind = (world: World): string[] => {
+    const master = observer.newestMaster(world);
+    if (master === undefined) return ['no master'];
+    const index = master.node.commit;
+    if (target === undefined || master.node.epoch > target.master) {
+      target = { index, epoch: master.node.log.epochAt(index), master: master.node.epoch };
+    }
+    const { index: at, epoch } = target;
+    const members = master.node.configuration();
+    const problems: string[] = [];
+    for (const id of world.servers) {
+      const node = replica(world, id);
+      // A spare, or a replica removed, follows no master; below a snapshot's index a
+      // replica holds the committed state, not the entries.
+      if (node === undefined || !node.eligible || !world.isUp(id) || !members.has(id)) continue;
+      if (node.commit < at) problems.push(`${id} committed ${node.commit} of ${at}`);
+      else if (!node.log.compacted(at) && node.log.epochAt(at) !== epoch) {
+        problems.push(`${id} holds entry ${at} of epoch ${node.log.epochAt(at)}, not ${epoch}`);
+      } else {
+        const write = missingWrite(node, master.node, at);
+        if (write !== undefined) {
+          problems.push(`${id} lacks the acknowledged write ${write}, committed by ${at}`);
+        }
+      }
+    }
+    return problems;
   };
   return {
     name: 'replicas-agree',
     explain: 'no master, or a replica that has not caught up with what the master had ' +
       'committed at the heal, or lacks an acknowledged write committed by then',
-    holds(world: World): boolean {
-      const master = observer.newestMaster(world);
-      if (master === undefined) return false;
-      const index = master.node.commit;
-      if (target === undefined || master.node.epoch > target.master) {
-        target = { index, epoch: master.node.log.epochAt(index), master: master.node.epoch };
-      }
-      const { index: at, epoch } = target;
-      const members = master.node.configuration();
-      return world.servers.every((id) => {
-        const node = replica(world, id);
-        // A spare, or a replica removed, follows no master; below a snapshot's index a
-        // replica holds the committed state, not the entries.
-        return node === undefined || !node.eligible || !world.isUp(id) || !members.has(id) ||
-          (node.commit >= at && (node.log.compacted(at) || node.log.epochAt(at) === epoch) &&
-            holdsWrites(node, master.node, at));
-      });
-    },
+    holds: (world) => behind(world).length === 0,
+    detail: (world) => behind(world).join(', ') || undefined,
   };
 }

@@ -166,11 +166,18 @@ export class ReplicationLog {
     return this.base.config ?? initial;
   }
 
+  /**
+   * Whether this replica holds entry `index` of epoch `epoch`, as an entry or as its base (the
+   * snapshot's last entry); below the base it cannot tell.
+   */
+  holds(index: number, epoch: number): boolean {
+    return index >= this.base.index && index <= this.lastIndex && this.epochAt(index) === epoch;
+  }
+
   /** Whether (`index`, `epoch`) is in this log: the Log Matching check of a Replicate. */
   matches(index: number, epoch: number): boolean {
     // Below the base: covered by a snapshot of committed entries, which match every log.
-    if (index < this.base.index) return true;
-    return index <= this.lastIndex && this.epochAt(index) === epoch;
+    return index < this.base.index || this.holds(index, epoch);
   }
 
   /**

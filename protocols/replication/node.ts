@@ -315,12 +315,14 @@ export class ReplicaNode implements NodeProgram<ReplicationMessage> {
     if (this.role !== 'slave' || this.master !== from) this.becomeSlave(ctx, from);
     this.monitor.onHeartbeat(ctx, from);
     const done = msg.done;
-    if (done !== undefined && this.eligible && (this.log.compacted(done.index) ||
-      (done.index <= this.log.lastIndex && this.log.epochAt(done.index) === done.indexEpoch))) {
-      // It holds the entry the snapshot ends at, or a snapshot past it (the copy installed
-      // already and the answer lost, a replica re-added with its log): by Log Matching it
-      // holds every entry before, and those after may be acknowledged already, so it keeps
-      // its log (Raft's InstallSnapshot rule, §7).
+    if (done !== undefined && this.eligible && this.log.holds(done.index, done.indexEpoch)) {
+      // It holds the entry the snapshot ends at (the copy installed already and the answer
+      // lost, a replica re-added with its log): by Log Matching it holds every entry before,
+      // and those after may be acknowledged already, so it keeps its log (Raft's
+      // InstallSnapshot rule, §7). A snapshot of its own past that entry proves nothing: in
+      // async and semi-sync mode it may hold what a deposed master committed alone, which
+      // this master never had (fuzz replication --seed 20261207, run 3987:
+      // scenarios/replication/snapshot-from-deposed-master.yaml); it is replaced.
       this.incoming = undefined;
       if (done.index > this.commit) this.advanceCommit(done.index);
       return ctx.send(from, { type: 'SnapshotReply', epoch: this.epoch, copy: msg.copy,

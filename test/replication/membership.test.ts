@@ -5,7 +5,8 @@
  *   a new disk log after the snapshot's index, the snapshot record naming it, and its answer
  *   after the sync; a restart finds the state again;
  * - a chunk out of order, or of another copy, is answered with what arrived; a copy sent
- *   again once installed is answered `installed` without a write;
+ *   again once installed is answered `installed` without a write; a copy ending below the
+ *   replica's own snapshot, at an entry it does not hold, replaces that snapshot;
  * - a replica that finds a corrupt log record reports `Damaged` (rebuildable) and takes a
  *   snapshot; one whose vote record is corrupt reports it cannot be rebuilt, and ignores one;
  * - a master copies a spare its committed state and adds it only once caught up (with the bug
@@ -99,6 +100,26 @@ describe('replication: a joiner takes a snapshot', () => {
     expect(resent.writes).toEqual([]);
     expect(sends(resent).filter((s) => s.to === 'n1').map((s) => s.msg)).toEqual([
       { type: 'SnapshotReply', epoch: 3, copy: 1, received: 5, installed: 6 }]);
+  });
+
+  it('replaces a snapshot of its own that ends past a new one\'s last entry', () => {
+    // n4 installed a copy from a master of epoch 3 ending at 6; that master, deposed, may
+    // have committed 5 and 6 alone (async). The master of epoch 4 copies its own, ending at
+    // 4: n4 does not hold entry 4 of epoch 4, so its state proves nothing and is replaced
+    // (fuzz replication --seed 20261207, run 3987).
+    const t = replica('n4', ['n1', 'n2', 'n3', 'n4'], { members: 3 });
+    t.start();
+    t.at(1_000).message('n1', chunk(0, 5, 1, true));
+    t.sync();
+    const records: SnapshotRecord[] = [['key', 'k1', 'z'], ['write', 'k1|put|"z"', 3, 'z']];
+    const newer = t.at(2_000).message('n2', { type: 'InstallSnapshot', epoch: 4, copy: 1,
+      offset: 0, records, total: 2, done: { index: 4, indexEpoch: 4 } });
+    expect(sends(newer).filter((s) => s.to === 'n2').map((s) => s.msg)).toEqual([
+      { type: 'SnapshotReply', epoch: 4, copy: 1, received: 2, installed: 4 }]);
+    const n4 = node(t);
+    expect([n4.commit, n4.log.base.index, n4.log.base.epoch]).toEqual([4, 4, 4]);
+    expect(Object.fromEntries(n4.store)).toEqual({ k1: 'z' });
+    expect(n4.tokens.has('k2|put|"b"')).toBe(false);
   });
 });
 
