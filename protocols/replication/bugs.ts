@@ -42,7 +42,8 @@ export const replicationBugs: readonly BugSwitch[] = [
   {
     name: 'count-before-caught-up',
     description: 'A replica the operator adds becomes a member at once and counts as holding ' +
-      'the whole log while its snapshot is still being copied: in semi-sync mode its ' +
+      'the whole log while its snapshot is still being copied (and its configuration counts ' +
+      'alone, without the old one\'s acknowledgements): in semi-sync mode its ' +
       'acknowledgement is the one a write waits for, so the master acknowledges writes that ' +
       'only it holds, and a failover loses them.',
     caughtBy: 'no-lost-acked-write',

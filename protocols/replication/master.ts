@@ -19,6 +19,7 @@ import type { Entry } from './log.js';
 import type { ReplicaNode } from './node.js';
 import type { Damaged, ReplicateReply, ReplicationMessage, SnapshotReply } from './messages.js';
 import { Joins } from './membership.js';
+import { requiredAcks } from './options.js';
 import { applyEntry, decide, isWrite, type Store } from './store.js';
 
 type Ctx = NodeContext<ReplicationMessage>;
@@ -195,23 +196,49 @@ export class MasterState {
 
   /**
    * Commits the highest entry of this epoch that is durable here and on `requiredAcks`
-   * slaves (an older epoch's entry is committed only through a later one: Raft §5.4.2).
+   * slaves (an older epoch's entry is committed only through a later one: Raft §5.4.2), in
+   * each configuration an election may still use (`ackQuorums`).
    */
   private maybeCommit(ctx: Ctx, node: ReplicaNode): void {
-    const need = node.requiredAcks();
-    const members = this.members(node);
+    const quorums = this.ackQuorums(node);
     const top = Math.min(node.log.lastIndex, node.localDurable);
     for (let index = top; index > node.commit; index--) {
       if (node.log.epochAt(index) !== node.epoch) break;
-      const acks = members.filter((s) => (this.matchIndex.get(s) ?? 0) >= index ||
-        this.joins.countsAsHolding(node, s)).length;
-      if (acks < need) continue;
+      if (!quorums.every(({ list, need }) => list.filter((s) => s === this.joins.self ||
+        (this.matchIndex.get(s) ?? 0) >= index || this.joins.countsAsHolding(node, s))
+        .length >= need)) continue;
       node.advanceCommit(index);
       for (const waiting of [...this.waiters.keys()]) {
         if (waiting <= index) this.reply(ctx, node, waiting);
       }
       return;
     }
+  }
+
+  /**
+   * The members a write must be durable on, and how many of them (itself included): the
+   * master and `requiredAcks` slaves of the configuration in force and, until that
+   * configuration is committed (a majority of its members hold it), of the one before it
+   * too, as Raft's joint consensus decides with both (thesis §4.3). Replicas that do not
+   * hold the new configuration yet still elect with the old one, and semi-sync's copies,
+   * fewer than a majority, must meet every majority that can elect: counted in the new
+   * configuration alone, a write held by the master and the replica just added was
+   * acknowledged, then lost when the old members elected a master without it (fuzz
+   * replication --seed 8086, run 1612). A configuration at or below the log's snapshot base
+   * was committed before the copy began (one change at a time). Under
+   * `count-before-caught-up` the joiner is a member at once in every respect: the
+   * configuration in force alone counts.
+   */
+  private ackQuorums(node: ReplicaNode): { list: readonly NodeId[]; need: number }[] {
+    const config = node.configuration();
+    const quorums = [{ list: config.list, need: node.requiredAcks() + 1 }];
+    if (!node.options.countBeforeCaughtUp && config.index > node.log.base.index &&
+      config.index > this.majorityIndex(node)) {
+      const { mode, acks, initialMembers } = node.options;
+      const before = node.log.configurationAt(config.index - 1, initialMembers);
+      quorums.push({ list: before, need: requiredAcks(mode, acks, before.length) + 1 });
+    }
+    return quorums;
   }
 
   /**
