@@ -64,15 +64,8 @@ export interface Proposal {
   sentAt: number;
 }
 
-/** A read waiting for its read round (see the file comment). */
-export interface PendingRead {
-  readonly client: NodeId;
-  readonly seq: number;
-  readonly key: string;
-  /** The first slot not proposed when its round started; undefined until then. */
-  readIndex: number | undefined;
-  round: number;
-}
+/** A read waiting for its read round (protocols/readIndex.ts). */
+export type { PendingRead } from '../readIndex.js';
 
 /** Entries in one Accept or Decide at most (a larger batch goes in several messages). */
 export const MAX_BATCH = 64;

@@ -40,6 +40,7 @@ import { onElectionTimeout, onRequestVote, onRequestVoteReply, onTimeoutNow } fr
 import { RaftLog } from './log.js';
 import { type Entry, messageBytes, type RaftMessage, type Snapshot } from './messages.js';
 import { recover, saveHardState } from './persistence.js';
+import type { PendingRead } from '../readIndex.js';
 import { RefusalLedger } from '../refusals.js';
 import { onAppendEntries, onAppendEntriesReply, onHeartbeat, onPersisted } from
   './replication.js';
@@ -78,15 +79,8 @@ export interface PendingWrite {
   readonly seq: number;
 }
 
-/** A ReadIndex read waiting for a quorum round and for the state machine to catch up. */
-export interface PendingRead {
-  readonly client: NodeId;
-  readonly seq: number;
-  readonly key: string;
-  /** The commit index it must see; undefined until the leader committed in its term. */
-  readIndex: number | undefined;
-  round: number;
-}
+/** A read waiting for its read round (protocols/readIndex.ts). */
+export type { PendingRead } from '../readIndex.js';
 
 /** One Raft server. Fields are public for invariants and the inspector; only handlers write. */
 export class RaftNode implements NodeProgram<RaftMessage> {
