@@ -47,6 +47,7 @@ import { type Ballot, compareBallots, formatBallot, maxBallot, nextBallot } from
 import type {
   AcceptedEntry, Accepted, Nack, PaxosMessage, PromiseMessage, SlotValue,
 } from './messages.js';
+import { scheduleFlush } from '../batching.js';
 import type { MultiPaxosNode } from './node.js';
 import type { Command } from './stateMachine.js';
 
@@ -394,13 +395,6 @@ function startReadRound(node: MultiPaxosNode, ctx: Ctx): boolean {
     read.round = node.readRound;
   }
   return started;
-}
-
-/** Arms the flush timer unless it is armed (batching). */
-export function scheduleFlush(node: MultiPaxosNode, ctx: Ctx): void {
-  if (node.flushArmed) return;
-  node.flushArmed = true;
-  ctx.setTimer('flush', node.config.batchDelay);
 }
 
 /**

@@ -18,11 +18,12 @@
  */
 import { assertNever, type NodeContext, type NodeId, type NodeProgram } from '../../sim/index.js';
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
+import { scheduleFlush } from '../batching.js';
 import { Acceptor } from './acceptor.js';
 import { type Ballot, compareBallots, formatBallot, maxBallot, ZERO_BALLOT } from './ballot.js';
 import {
   becomeCandidate, onAccepted, onFlush, onHeartbeatReply, onNack, onPromise, onRead,
-  type PendingRead, propose, type Proposal, type Role, scheduleFlush, sendHeartbeats,
+  type PendingRead, propose, type Proposal, type Role, sendHeartbeats,
   serveReads, stepDown,
 } from './leader.js';
 import type { AcceptedEntry, Heartbeat, PaxosMessage } from './messages.js';

@@ -25,6 +25,7 @@
  * `batchDelay` more latency.
  */
 import type { ClientRequest } from '../../sim/check/clientProtocol.js';
+import { scheduleFlush } from '../batching.js';
 import type { NodeId } from '../../sim/index.js';
 import { appendAsLeader, confirmDurable } from './election.js';
 import type { Ctx, RaftNode } from './node.js';
@@ -86,13 +87,6 @@ function redirect(node: RaftNode, ctx: Ctx, msg: ClientRequest): void {
   }, { error: 'not-leader', ...(hint === undefined ? {} : { leaderHint: hint }) });
   if (afterSync) node.sendAfterSync(ctx, msg.client, reply);
   else node.send(ctx, msg.client, reply);
-}
-
-/** Arms the flush timer unless it is armed (batching; see the file comment). */
-function scheduleFlush(node: RaftNode, ctx: Ctx): void {
-  if (node.flushArmed) return;
-  node.flushArmed = true;
-  ctx.setTimer('flush', node.config.batchDelay);
 }
 
 /**
